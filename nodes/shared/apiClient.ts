@@ -1,0 +1,383 @@
+import * as n8nWorkflow from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+import { stringify } from 'node:querystring';
+
+import { apiError, networkErrorCode } from './errors';
+import { rateLimiterFor, systemClock } from './rateLimiter';
+import type { Clock, RateLimiter } from './rateLimiter';
+import type { Redactor } from './redact';
+import {
+	DEFAULT_RETRY,
+	RETRYABLE_STATUSES,
+	backoffDelay,
+	isRetryableNetworkCode,
+	parseRetryAfter,
+	provesNotSent,
+	statusProvesNotProcessed,
+} from './retryPolicy';
+import { sharedTokenManager } from './tokenManager';
+import type { TokenManager } from './tokenManager';
+import type {
+	AccessToken,
+	AuthStrategy,
+	HttpResponse,
+	ProviderProfile,
+	RateLimitOptions,
+	RequestSpec,
+	RetryOptions,
+	TransportContext,
+	TransportStats,
+} from './types';
+import { assertSecureUrl } from './urls';
+
+export interface ApiClientOptions {
+	provider: ProviderProfile;
+	auth: AuthStrategy;
+	/** The decrypted credential: its domain restriction applies to every request. */
+	credentials: ICredentialDataDecryptedObject;
+	/** Identifies the API client (credential) for rate limiting across executions. */
+	clientKey: string;
+	redactor: Redactor;
+	retry?: Partial<RetryOptions>;
+	/** Overrides the provider's default; `false` turns client-side pacing off. */
+	rateLimit?: RateLimitOptions | false;
+	allowInsecureHttp?: boolean;
+	maxResponseBytes?: number;
+	timeoutMs?: number;
+	clock?: Clock;
+	random?: () => number;
+	tokenManager?: TokenManager;
+}
+
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+/** A failure of the token endpoint, carrying what the retry policy needs. */
+export class TokenRequestError extends Error {
+	constructor(
+		message: string,
+		readonly statusCode?: number,
+		readonly retryAfterMs?: number,
+		readonly description?: string,
+	) {
+		super(message);
+	}
+}
+
+class ResponseTooLargeError extends Error {}
+
+async function readStream(stream: AsyncIterable<Buffer>, limit: number): Promise<Buffer> {
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of stream) {
+		size += chunk.length;
+		if (size > limit) {
+			(stream as unknown as { destroy?: () => void }).destroy?.();
+			throw new ResponseTooLargeError(`response larger than ${limit} bytes`);
+		}
+		chunks.push(chunk);
+	}
+	return Buffer.concat(chunks);
+}
+
+function isStream(value: unknown): value is AsyncIterable<Buffer> {
+	return !!value && typeof value === 'object' && typeof (value as AsyncIterable<Buffer>)[Symbol.asyncIterator] === 'function' && !Buffer.isBuffer(value);
+}
+
+function decodeBody(raw: Buffer, contentType: string, responseType: RequestSpec['responseType']): unknown {
+	if (responseType === 'buffer') return raw;
+	const text = raw.toString('utf8');
+	if (responseType === 'text') return text;
+	if (text.length === 0) return undefined;
+	const looksJson = /json/i.test(contentType) || /^\s*[[{"]/.test(text);
+	if (!looksJson) return text;
+	try {
+		return JSON.parse(text);
+	} catch {
+		return text;
+	}
+}
+
+/**
+ * The one authenticated request sender every node of this package uses. It owns, once: the token
+ * (cached, single-flight, refreshed ahead of expiry, renewed once on 401), retries (429/502/503/504
+ * and dropped connections, Retry-After first, else exponential backoff with full jitter, bounded
+ * in attempts and total wait, writes only when safe), client-side rate limiting, TLS policy,
+ * response size bound and error normalisation with secrets redacted. Bytes go out through n8n's
+ * own `helpers.httpRequest`, so the instance's SSRF policy, proxy and allowed domains apply.
+ */
+export class ApiClient {
+	readonly stats: TransportStats = { requests: 0, retries: 0, tokenRequests: 0, rateLimitWaits: 0, status429: 0, authRetries: 0 };
+	private readonly retry: RetryOptions;
+	private readonly clock: Clock;
+	private readonly random: () => number;
+	private readonly tokens: TokenManager;
+	private readonly limiters = new Map<string, RateLimiter | null>();
+
+	constructor(
+		private readonly ctx: TransportContext,
+		private readonly options: ApiClientOptions,
+	) {
+		this.retry = { ...DEFAULT_RETRY, ...options.retry };
+		this.clock = options.clock ?? systemClock;
+		this.random = options.random ?? Math.random;
+		this.tokens = options.tokenManager ?? sharedTokenManager;
+	}
+
+	get provider(): ProviderProfile {
+		return this.options.provider;
+	}
+
+	get redactor(): Redactor {
+		return this.options.redactor;
+	}
+
+	/** Sends `spec`, returning the response body parsed; errors are `NodeApiError`s. */
+	async json<T = unknown>(spec: RequestSpec): Promise<T> {
+		return (await this.request<T>(spec)).body;
+	}
+
+	async request<T = unknown>(spec: RequestSpec): Promise<HttpResponse<T>> {
+		const node = this.ctx.getNode();
+		const url = assertSecureUrl(spec.url, node, this.options.allowInsecureHttp);
+		const limiter = this.limiterFor(url.host);
+		const idempotent = spec.idempotent ?? IDEMPOTENT_METHODS.has(spec.method);
+		let retries = 0;
+		let waited = 0;
+		let authRenewed = false;
+		let recovered = false;
+
+		const giveUpOrWait = async (delayMs: number): Promise<boolean> => {
+			if (retries + 1 >= this.retry.maxAttempts || waited + delayMs > this.retry.maxTotalWaitMs) return false;
+			retries++;
+			this.stats.retries++;
+			waited += delayMs;
+			if (delayMs > 0) await this.clock.sleep(delayMs);
+			return true;
+		};
+
+		/** For a write that may have landed: ask the provider before sending it again. */
+		const landed = async (): Promise<HttpResponse | undefined | false> => {
+			if (idempotent) return undefined;
+			if (!spec.recover || recovered) return false;
+			recovered = true;
+			return await spec.recover();
+		};
+
+		for (;;) {
+			if (limiter) {
+				const before = limiter.waits;
+				await limiter.acquire();
+				if (limiter.waits > before) this.stats.rateLimitWaits++;
+			}
+
+			let token: AccessToken | undefined;
+			let response: HttpResponse;
+			try {
+				token = spec.anonymous ? undefined : await this.currentToken();
+			} catch (error) {
+				if (error instanceof TokenRequestError && this.isRetryableTokenFailure(error)) {
+					const delay = error.retryAfterMs ?? backoffDelay(retries, this.retry, this.random);
+					if (await giveUpOrWait(delay)) continue;
+				}
+				throw this.tokenError(error, spec.itemIndex);
+			}
+
+			try {
+				response = await this.send(spec, token);
+			} catch (error) {
+				if (error instanceof ResponseTooLargeError) {
+					throw apiError({ node, provider: this.provider.name, redactor: this.redactor, itemIndex: spec.itemIndex, message: `the response is too large (${error.message})`, description: 'Narrow the request (filters, a smaller page size).' });
+				}
+				const code = networkErrorCode(error);
+				if (!code || !isRetryableNetworkCode(code)) throw this.unexpectedError(error, spec.itemIndex);
+				if (!provesNotSent(code)) {
+					const check = await landed();
+					if (check) return check as HttpResponse<T>;
+					if (check === false) throw this.networkError(code, url, spec.itemIndex, 'The request may have reached the provider, so it was not sent again (it carries no idempotency key).');
+				}
+				if (await giveUpOrWait(backoffDelay(retries, this.retry, this.random))) continue;
+				throw this.networkError(code, url, spec.itemIndex);
+			}
+
+			const status = response.statusCode;
+			const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.clock.now());
+			if (status === 429) this.stats.status429++;
+			limiter?.observe(status, response.headers, retryAfterMs);
+
+			if (token && (this.provider.isAuthFailure?.(response) ?? status === 401)) {
+				this.tokens.invalidate((this.options.auth as { cacheKey: string }).cacheKey, token.accessToken);
+				if (!authRenewed) {
+					authRenewed = true;
+					this.stats.authRetries++;
+					continue;
+				}
+				throw this.authError(response, spec.itemIndex);
+			}
+
+			if (RETRYABLE_STATUSES.has(status)) {
+				let resend = statusProvesNotProcessed(status);
+				if (!resend) {
+					const check = await landed();
+					if (check) return check as HttpResponse<T>;
+					resend = check !== false;
+				}
+				if (resend && (await giveUpOrWait(retryAfterMs ?? backoffDelay(retries, this.retry, this.random)))) continue;
+				throw this.statusError(response, spec.itemIndex, resend ? undefined : 'Not sent again: the provider may have processed it and the request carries no idempotency key.');
+			}
+
+			if ((status >= 200 && status < 300) || spec.acceptStatuses?.includes(status)) return response as HttpResponse<T>;
+			throw this.statusError(response, spec.itemIndex);
+		}
+	}
+
+	private isRetryableTokenFailure(error: TokenRequestError): boolean {
+		return error.statusCode === undefined ? true : RETRYABLE_STATUSES.has(error.statusCode);
+	}
+
+	private async currentToken(): Promise<AccessToken | undefined> {
+		const auth = this.options.auth;
+		if (auth.kind !== 'bearer') return undefined;
+		return await this.tokens.get(
+			auth.cacheKey,
+			async () => {
+				this.stats.tokenRequests++;
+				try {
+					return await auth.fetchToken(this.ctx.helpers.httpRequest);
+				} catch (error) {
+					if (error instanceof TokenRequestError) throw error;
+					const code = networkErrorCode(error);
+					throw new TokenRequestError(code ? `could not reach the token endpoint (${code})` : (error as Error).message, code && isRetryableNetworkCode(code) ? undefined : 0);
+				}
+			},
+			auth.seed,
+		);
+	}
+
+	private limiterFor(host: string): RateLimiter | null {
+		let limiter = this.limiters.get(host);
+		if (limiter !== undefined) return limiter;
+		const settings = this.options.rateLimit === false ? undefined : (this.options.rateLimit ?? this.provider.rateLimit);
+		// Even without a published rate, a limiter learns from Retry-After and X-Rate-Limit-* headers.
+		limiter = rateLimiterFor(`${this.options.clientKey}|${host}`, settings ?? {}, this.clock);
+		this.limiters.set(host, limiter);
+		return limiter;
+	}
+
+	/** The credential's domain restriction, resolved the way n8n does for a node's own credential. */
+	private allowedDomains(url: string): string | undefined {
+		// Present from n8n 2.1; older n8n versions have no domain restriction to honour.
+		const resolve = (n8nWorkflow as Partial<typeof n8nWorkflow>).getCredentialAllowedDomains;
+		return resolve?.({
+			node: this.ctx.getNode(),
+			credentialData: this.options.credentials,
+			credentialOwnedSurface: true,
+			nodeEndpointUrl: url,
+		});
+	}
+
+	private async send(spec: RequestSpec, token: AccessToken | undefined): Promise<HttpResponse> {
+		const headers: IDataObject = { ...spec.headers };
+		const options: IHttpRequestOptions = {
+			method: spec.method,
+			url: spec.url,
+			qs: spec.qs,
+			headers,
+			json: true,
+			encoding: 'stream',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: spec.timeoutMs ?? this.options.timeoutMs ?? 60_000,
+			sendCredentialsOnCrossOriginRedirect: false,
+			arrayFormat: 'repeat',
+		};
+		if (spec.body !== undefined) {
+			if (spec.form) {
+				headers['Content-Type'] = 'application/x-www-form-urlencoded';
+				options.body = stringify(spec.body as Record<string, string>);
+			} else options.body = spec.body as IHttpRequestOptions['body'];
+		}
+		if (!spec.anonymous) {
+			const allowed = this.allowedDomains(spec.url);
+			if (allowed) options.allowedDomains = allowed;
+			if (token) headers.Authorization = `Bearer ${token.accessToken}`;
+			else if (this.options.auth.kind === 'static') this.options.auth.apply(options);
+		}
+		const signal = this.ctx.getExecutionCancelSignal?.();
+		if (signal) options.abortSignal = signal;
+
+		this.stats.requests++;
+		const raw = (await this.ctx.helpers.httpRequest(options)) as { statusCode: number; headers: HttpResponse['headers']; body: unknown };
+		const contentType = String(raw.headers?.['content-type'] ?? '');
+		const body = isStream(raw.body)
+			? decodeBody(await readStream(raw.body, this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES), contentType, spec.responseType)
+			: raw.body;
+		return { statusCode: raw.statusCode, headers: raw.headers ?? {}, body };
+	}
+
+	private statusError(response: HttpResponse, itemIndex?: number, note?: string) {
+		const parsed = this.provider.parseError(response);
+		return apiError({
+			node: this.ctx.getNode(),
+			provider: this.provider.name,
+			redactor: this.redactor,
+			response,
+			itemIndex,
+			message: parsed.message,
+			description: [parsed.description, note].filter(Boolean).join(' ') || undefined,
+			code: parsed.code,
+		});
+	}
+
+	private authError(response: HttpResponse, itemIndex?: number) {
+		const credential = this.ctx.getNode().credentials?.[this.provider.credentialType]?.name ?? this.provider.credentialType;
+		const parsed = this.provider.parseError(response);
+		return apiError({
+			node: this.ctx.getNode(),
+			provider: this.provider.name,
+			redactor: this.redactor,
+			response,
+			itemIndex,
+			message: `the credential "${credential}" was refused twice (HTTP ${response.statusCode}), once with a brand-new access token`,
+			description: `${parsed.message ? `${this.provider.name} said: ${parsed.message}. ` : ''}Check the client ID, secret, scopes and environment of the credential "${credential}", then press its Test button.`,
+		});
+	}
+
+	private tokenError(error: unknown, itemIndex?: number) {
+		const credential = this.ctx.getNode().credentials?.[this.provider.credentialType]?.name ?? this.provider.credentialType;
+		const e = error as TokenRequestError;
+		return apiError({
+			node: this.ctx.getNode(),
+			provider: this.provider.name,
+			redactor: this.redactor,
+			itemIndex,
+			message: `could not get an access token with the credential "${credential}": ${e.message}`,
+			description: e.description ?? 'Check the credential (client ID, secret, scopes, region or environment) and press its Test button.',
+			response: e.statusCode ? { statusCode: e.statusCode, headers: {}, body: undefined } : undefined,
+		});
+	}
+
+	private networkError(code: string, url: URL, itemIndex?: number, note?: string) {
+		return apiError({
+			node: this.ctx.getNode(),
+			provider: this.provider.name,
+			redactor: this.redactor,
+			itemIndex,
+			code,
+			message: `the connection to ${url.host} failed (${code})`,
+			description: note ?? `Gave up after ${this.retry.maxAttempts} attempts. Check the base URL in the credential and the network between n8n and ${url.host}.`,
+		});
+	}
+
+	private unexpectedError(error: unknown, itemIndex?: number) {
+		// n8n's own errors (a blocked domain, an aborted execution) already say what happened.
+		if (error instanceof Error && 'node' in error) return error;
+		return apiError({
+			node: this.ctx.getNode(),
+			provider: this.provider.name,
+			redactor: this.redactor,
+			itemIndex,
+			message: (error as Error)?.message ?? String(error),
+		});
+	}
+}

@@ -1,0 +1,33 @@
+/**
+ * Runs `worker` over `items` with at most `limit` in flight and returns results in input order.
+ * When `stopOnError` is set, no new work starts after the first failure; work already started
+ * finishes (so nothing is left half-sent), then the failure with the lowest index is thrown.
+ */
+export async function mapConcurrent<T, R>(
+	items: readonly T[],
+	limit: number,
+	worker: (item: T, index: number) => Promise<R>,
+	options: { stopOnError?: boolean } = {},
+): Promise<R[]> {
+	const results = new Array<R>(items.length);
+	const failures: Array<{ index: number; error: unknown }> = [];
+	let next = 0;
+	const width = Math.max(1, Math.min(Math.floor(limit) || 1, items.length));
+
+	async function lane(): Promise<void> {
+		while (next < items.length) {
+			if (options.stopOnError && failures.length) return;
+			const index = next++;
+			try {
+				results[index] = await worker(items[index], index);
+			} catch (error) {
+				failures.push({ index, error });
+				if (!options.stopOnError) throw error;
+			}
+		}
+	}
+
+	await Promise.all(Array.from({ length: width }, lane));
+	if (failures.length) throw failures.sort((a, b) => a.index - b.index)[0].error;
+	return results;
+}

@@ -1,0 +1,134 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { HttpResponse, RequestSpec } from './types';
+
+/** One page: its records and, when there is more, the request for the next page. */
+export interface Page<T> {
+	items: T[];
+	next?: RequestSpec;
+}
+
+export type Send = (request: RequestSpec) => Promise<HttpResponse>;
+
+/**
+ * Walks pages lazily: the next page is only fetched when the consumer asks for more, so a limit
+ * stops the requests and memory holds one raw page at a time.
+ */
+export async function* paginate<T>(
+	send: Send,
+	first: RequestSpec,
+	readPage: (response: HttpResponse, request: RequestSpec) => Page<T>,
+	maxPages = 1_000_000,
+): AsyncGenerator<T[]> {
+	let request: RequestSpec | undefined = first;
+	for (let pages = 0; request && pages < maxPages; pages++) {
+		const response = await send(request);
+		const page = readPage(response, request);
+		request = page.items.length ? page.next : undefined;
+		yield page.items;
+	}
+}
+
+/** Collects records up to `limit` (all when `returnAll`), stopping further requests once reached. */
+export async function collect<T>(pages: AsyncIterable<T[]>, options: { returnAll: boolean; limit?: number }): Promise<T[]> {
+	const max = options.returnAll ? Infinity : Math.max(0, options.limit ?? 50);
+	const out: T[] = [];
+	if (max === 0) return out;
+	for await (const items of pages) {
+		for (const item of items) {
+			out.push(item);
+			if (out.length >= max) return out;
+		}
+	}
+	return out;
+}
+
+const headerValue = (response: HttpResponse, name: string): string | undefined => {
+	const v = response.headers[name.toLowerCase()];
+	return Array.isArray(v) ? v[0] : v;
+};
+
+const withQs = (request: RequestSpec, qs: IDataObject): RequestSpec => ({ ...request, qs: { ...request.qs, ...qs } });
+
+/**
+ * Offset + max with a total-count header (Percipio: `offset`, `max`, `x-total-count`). Optionally
+ * carries a snapshot id from a response header into every later request (`x-paging-request-id`).
+ */
+export function offsetPaging<T>(options: {
+	pageSize: number;
+	offsetParam?: string;
+	sizeParam?: string;
+	totalHeader?: string;
+	snapshotHeader?: string;
+	snapshotParam?: string;
+	items?: (body: unknown) => T[];
+}) {
+	const { pageSize, offsetParam = 'offset', sizeParam = 'max', totalHeader = 'x-total-count' } = options;
+	const items = options.items ?? ((body: unknown) => (Array.isArray(body) ? (body as T[]) : []));
+	return {
+		first: (request: RequestSpec) => withQs(request, { [offsetParam]: 0, [sizeParam]: pageSize }),
+		read: (response: HttpResponse, request: RequestSpec): Page<T> => {
+			const records = items(response.body);
+			const offset = Number(request.qs?.[offsetParam] ?? 0) + records.length;
+			const total = Number(headerValue(response, totalHeader));
+			const more = Number.isFinite(total) ? offset < total : records.length >= pageSize;
+			if (!more || records.length === 0) return { items: records };
+			const qs: IDataObject = { [offsetParam]: offset, [sizeParam]: pageSize };
+			const snapshot = options.snapshotHeader ? headerValue(response, options.snapshotHeader) : undefined;
+			if (snapshot && options.snapshotParam) qs[options.snapshotParam] = snapshot;
+			return { items: records, next: withQs(request, qs) };
+		},
+	};
+}
+
+/** Page number + page size (Learn.link: `page` from 1, `perPage`, records under `results`). */
+export function pageNumberPaging<T>(options: {
+	pageSize: number;
+	pageParam?: string;
+	sizeParam?: string;
+	firstPage?: number;
+	items: (body: unknown) => T[];
+	totalPages?: (body: unknown) => number | undefined;
+}) {
+	const { pageSize, pageParam = 'page', sizeParam = 'perPage', firstPage = 1 } = options;
+	return {
+		first: (request: RequestSpec) => withQs(request, { [pageParam]: firstPage, [sizeParam]: pageSize }),
+		read: (response: HttpResponse, request: RequestSpec): Page<T> => {
+			const records = options.items(response.body);
+			const page = Number(request.qs?.[pageParam] ?? firstPage);
+			const totalPages = options.totalPages?.(response.body);
+			const more = totalPages !== undefined ? page - firstPage + 1 < totalPages : records.length >= pageSize;
+			return { items: records, next: more ? withQs(request, { [pageParam]: page + 1 }) : undefined };
+		},
+	};
+}
+
+/**
+ * A link to the next page in the body (Degreed: `links.next`, a full URL with its own cursor).
+ * The follow-up request is that URL as given, without the first request's query.
+ */
+export function nextLinkPaging<T>(options: { items: (body: unknown) => T[]; nextUrl: (body: unknown) => string | undefined }) {
+	return {
+		read: (response: HttpResponse, request: RequestSpec): Page<T> => {
+			const url = options.nextUrl(response.body);
+			return { items: options.items(response.body), next: url ? { ...request, url, qs: undefined } : undefined };
+		},
+	};
+}
+
+/**
+ * An opaque continuation token (SCORM Cloud: `more`). The follow-up request sends the token and
+ * nothing else: the server remembers the filters, and rejects other parameters beside it.
+ */
+export function moreTokenPaging<T>(options: { items: (body: unknown) => T[]; token: (body: unknown) => string | undefined; param?: string }) {
+	const param = options.param ?? 'more';
+	return {
+		read: (response: HttpResponse, request: RequestSpec): Page<T> => {
+			const token = options.token(response.body);
+			return {
+				items: options.items(response.body),
+				next: token ? { ...request, qs: { [param]: token } } : undefined,
+			};
+		},
+	};
+}

@@ -1,0 +1,117 @@
+import { sleep } from 'n8n-workflow';
+
+import type { RateLimitOptions } from './types';
+
+export interface Clock {
+	now(): number;
+	sleep(ms: number): Promise<void>;
+}
+
+export const systemClock: Clock = { now: () => Date.now(), sleep: async (ms) => await sleep(ms) };
+
+type Headers = Record<string, string | string[] | undefined>;
+
+const header = (headers: Headers, name: string): string | undefined => {
+	const value = headers[name] ?? headers[name.toLowerCase()];
+	return Array.isArray(value) ? value[0] : value;
+};
+
+/** Reset time from `X-Rate-Limit-Reset`: an ISO date (Degreed), epoch seconds, or seconds from now. */
+function parseReset(value: string | undefined, now: number): number | undefined {
+	if (!value) return undefined;
+	if (/^\d+(\.\d+)?$/.test(value)) {
+		const n = Number(value);
+		return n > 1e9 ? n * 1000 : now + n * 1000;
+	}
+	const t = Date.parse(value);
+	return Number.isNaN(t) ? undefined : t;
+}
+
+/**
+ * Client-side pacing for one API client on one host: a token bucket at the provider's published
+ * rate, tightened by what the server says. The server's `X-Rate-Limit-Remaining`/`-Reset` describe
+ * the whole API client, whichever process sent the requests, so spreading the remaining budget
+ * over the time left keeps several n8n workers together under the limit without a shared store.
+ */
+export class RateLimiter {
+	private tokens: number;
+	private last: number;
+	private blockedUntil = 0;
+	private nextSlot = 0;
+	private serverInterval = 0;
+	private serverIntervalUntil = 0;
+	waits = 0;
+
+	constructor(
+		private options: RateLimitOptions,
+		private readonly clock: Clock = systemClock,
+	) {
+		this.tokens = this.burst;
+		this.last = clock.now();
+	}
+
+	private get rate(): number {
+		return (this.options.requestsPerMinute ?? 0) / 60_000;
+	}
+
+	private get burst(): number {
+		return Math.max(1, this.options.burst ?? Math.ceil((this.options.requestsPerMinute ?? 60) / 10));
+	}
+
+	configure(options: RateLimitOptions): void {
+		if (options.requestsPerMinute === this.options.requestsPerMinute && options.burst === this.options.burst) return;
+		this.options = options;
+		this.tokens = Math.min(this.tokens, this.burst);
+	}
+
+	/** Waits until one more request may go out, and reserves it. */
+	async acquire(): Promise<void> {
+		const now = this.clock.now();
+		let wait = Math.max(0, this.blockedUntil - now);
+		if (this.rate > 0) {
+			this.tokens = Math.min(this.burst, this.tokens + (now - this.last) * this.rate);
+			this.last = now;
+			this.tokens -= 1;
+			if (this.tokens < 0) wait = Math.max(wait, -this.tokens / this.rate);
+		}
+		if (this.serverInterval > 0 && now < this.serverIntervalUntil) {
+			const slot = Math.max(now, this.nextSlot);
+			this.nextSlot = slot + this.serverInterval;
+			wait = Math.max(wait, slot - now);
+		}
+		if (wait > 0) {
+			this.waits++;
+			await this.clock.sleep(Math.ceil(wait));
+		}
+	}
+
+	/** Learns from a response: a 429's Retry-After stops everyone; low remaining budget slows down. */
+	observe(statusCode: number, headers: Headers, retryAfterMs?: number): void {
+		const now = this.clock.now();
+		if (statusCode === 429) {
+			const until = now + (retryAfterMs ?? 1000);
+			this.blockedUntil = Math.max(this.blockedUntil, until);
+		}
+		const remaining = Number(header(headers, 'x-rate-limit-remaining') ?? header(headers, 'x-ratelimit-remaining'));
+		const resetAt = parseReset(header(headers, 'x-rate-limit-reset') ?? header(headers, 'x-ratelimit-reset'), now);
+		if (!Number.isFinite(remaining) || resetAt === undefined || resetAt <= now) return;
+		if (remaining <= 0) {
+			this.blockedUntil = Math.max(this.blockedUntil, resetAt);
+			return;
+		}
+		this.serverInterval = (resetAt - now) / remaining;
+		this.serverIntervalUntil = resetAt;
+	}
+}
+
+const limiters = new Map<string, RateLimiter>();
+
+/** The limiter shared by every request of this process to one API client (credential) and host. */
+export function rateLimiterFor(key: string, options: RateLimitOptions, clock?: Clock): RateLimiter {
+	let limiter = limiters.get(key);
+	if (!limiter) {
+		limiter = new RateLimiter(options, clock);
+		limiters.set(key, limiter);
+	} else limiter.configure(options);
+	return limiter;
+}

@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto';
+
+import type { AccessToken } from './types';
+
+/**
+ * Key of a token in the cache: a hash of every field that shapes it, so a changed secret, scope or
+ * tenant never reuses an old token, and the cache never holds a secret in clear.
+ */
+export function tokenCacheKey(fields: Record<string, unknown>): string {
+	const stable = Object.keys(fields)
+		.sort()
+		.map((k) => [k, fields[k] ?? null]);
+	return createHash('sha256').update(JSON.stringify(stable)).digest('hex');
+}
+
+export interface TokenManagerOptions {
+	/** Share of the lifetime after which a token is refreshed (default 0.8). */
+	refreshRatio?: number;
+	/** Never keep using a token closer than this to its expiry, in ms (default 60 s). */
+	minRemainingMs?: number;
+	now?: () => number;
+}
+
+interface Entry {
+	token: AccessToken;
+	refreshAt: number;
+}
+
+/**
+ * Process-wide token cache with single-flight fetching and refresh ahead of expiry.
+ *
+ * n8n alone refreshes a token only after a request failed with it, and does not coordinate parallel
+ * executions; here every request of every execution in this process shares one token per key, one
+ * fetch at a time, and a token is replaced before it can expire mid-request.
+ */
+export class TokenManager {
+	private readonly entries = new Map<string, Entry>();
+	private readonly inflight = new Map<string, Promise<AccessToken>>();
+	private readonly refreshRatio: number;
+	private readonly minRemainingMs: number;
+	private readonly now: () => number;
+	/** Token requests made, for statistics and tests. */
+	fetches = 0;
+
+	constructor(options: TokenManagerOptions = {}) {
+		this.refreshRatio = options.refreshRatio ?? 0.8;
+		this.minRemainingMs = options.minRemainingMs ?? 60_000;
+		this.now = options.now ?? Date.now;
+	}
+
+	/** When a token should be replaced: at 80 % of its life, but no later than 60 s before expiry. */
+	refreshAt(token: AccessToken): number {
+		const life = Math.max(0, token.expiresAt - token.issuedAt);
+		const byRatio = token.issuedAt + life * this.refreshRatio;
+		const byMargin = token.expiresAt - this.minRemainingMs;
+		// A token shorter-lived than the margin would otherwise be stale from birth: keep half its life.
+		return Math.max(Math.min(byRatio, byMargin), token.issuedAt + life / 2);
+	}
+
+	/**
+	 * Returns a usable token for `key`. A fresh cached token is returned at once; past its refresh
+	 * point one caller fetches a new one while everyone else waits for that same fetch.
+	 * `seed` is a token persisted elsewhere (the credential), used when nothing better is cached.
+	 */
+	async get(key: string, fetch: () => Promise<AccessToken>, seed?: AccessToken): Promise<AccessToken> {
+		const now = this.now();
+		const entry = this.entries.get(key);
+		if (entry && now < entry.refreshAt) return entry.token;
+		if (!entry && seed?.accessToken && now < this.refreshAt(seed)) {
+			this.store(key, seed);
+			return seed;
+		}
+		return this.refresh(key, fetch);
+	}
+
+	/** Forgets `token` for `key` (after the provider refused it). A newer token is kept. */
+	invalidate(key: string, token?: string): void {
+		const entry = this.entries.get(key);
+		if (entry && (token === undefined || entry.token.accessToken === token)) this.entries.delete(key);
+	}
+
+	clear(): void {
+		this.entries.clear();
+	}
+
+	private store(key: string, token: AccessToken): void {
+		this.entries.set(key, { token, refreshAt: this.refreshAt(token) });
+	}
+
+	private refresh(key: string, fetch: () => Promise<AccessToken>): Promise<AccessToken> {
+		const running = this.inflight.get(key);
+		if (running) return running;
+		this.fetches++;
+		const promise = fetch()
+			.then((token) => {
+				this.store(key, token);
+				return token;
+			})
+			.finally(() => this.inflight.delete(key));
+		this.inflight.set(key, promise);
+		return promise;
+	}
+}
+
+/** The one token manager of this process, shared by all nodes and executions. */
+export const sharedTokenManager = new TokenManager();
+
+/** Builds an AccessToken from an OAuth-style `expires_in` (seconds), with a sane default. */
+export function tokenFromExpiresIn(accessToken: string, expiresInSeconds: unknown, now = Date.now(), defaultSeconds = 300): AccessToken {
+	const seconds = Number(expiresInSeconds);
+	const life = Number.isFinite(seconds) && seconds > 0 ? seconds : defaultSeconds;
+	return { accessToken, issuedAt: now, expiresAt: now + life * 1000 };
+}
