@@ -1,0 +1,159 @@
+/**
+ * A faithful stand-in for n8n's execution context, for integration tests that drive a node's
+ * `execute` against the sandbox. Requests go through n8n's real outbound HTTP helper
+ * (@n8n/backend-network, the code behind `this.helpers.httpRequest` in n8n 2.41), so status
+ * handling, redirects, streams and errors behave as inside n8n. What n8n itself adds around a
+ * node (credential persistence, expressions) is proven by the real-n8n tests in test/e2e.
+ */
+import 'reflect-metadata';
+import { Container } from '@n8n/di';
+import { OutboundHttp } from '@n8n/backend-network';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	INode,
+	INodeExecutionData,
+	INodeType,
+} from 'n8n-workflow';
+
+import type { HttpRequestFn } from '../../nodes/shared/types';
+
+let httpRequestFn: HttpRequestFn | undefined;
+
+/** n8n's own `helpers.httpRequest`, with a counter so tests can assert what was (not) sent. */
+export function n8nHttpRequest(): HttpRequestFn {
+	httpRequestFn ??= Container.get(OutboundHttp).requests().request as HttpRequestFn;
+	return httpRequestFn;
+}
+
+export interface LogEntry {
+	level: string;
+	message: string;
+	meta?: object;
+}
+
+export interface ContextOptions {
+	/** Node parameters: one object for every item, or a function of the item index. */
+	parameters: IDataObject | ((itemIndex: number) => IDataObject);
+	items?: IDataObject[] | INodeExecutionData[];
+	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	continueOnFail?: boolean;
+	nodeType?: string;
+	nodeName?: string;
+	staticData?: IDataObject;
+}
+
+export interface TestContext {
+	ctx: IExecuteFunctions;
+	/** Every request n8n's helper was asked to send (after the node added credentials). */
+	requests: IHttpRequestOptions[];
+	logs: LogEntry[];
+}
+
+function getPath(source: IDataObject, path: string): unknown {
+	return path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as IDataObject)[key] : undefined), source);
+}
+
+export function createExecuteContext(options: ContextOptions): TestContext {
+	const requests: IHttpRequestOptions[] = [];
+	const logs: LogEntry[] = [];
+	const items: INodeExecutionData[] = (options.items ?? [{}]).map((item) =>
+		item && typeof item === 'object' && 'json' in item ? (item as INodeExecutionData) : { json: item as IDataObject },
+	);
+	const paramsFor = (i: number) => (typeof options.parameters === 'function' ? options.parameters(i) : options.parameters);
+	const credentialEntries = Object.keys(options.credentials ?? {});
+	const node: INode = {
+		id: 'test-node',
+		name: options.nodeName ?? 'Test Node',
+		type: options.nodeType ?? 'n8n-nodes-learning-platforms.test',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: paramsFor(0) as INode['parameters'],
+		credentials: Object.fromEntries(credentialEntries.map((type) => [type, { id: `cred-${type}`, name: `Test ${type}` }])),
+	};
+	const http = n8nHttpRequest();
+	const staticData = options.staticData ?? {};
+	const binaryStore = new Map<string, Buffer>();
+
+	const ctx = {
+		getNode: () => node,
+		getInputData: () => items,
+		getNodeParameter: (name: string, itemIndex: number, fallback?: unknown) => {
+			const value = getPath(paramsFor(itemIndex), name);
+			if (value === undefined) {
+				if (fallback !== undefined) return fallback;
+				throw new Error(`Test context: parameter "${name}" was not given`);
+			}
+			return value;
+		},
+		getCredentials: async (type: string) => {
+			const data = options.credentials?.[type];
+			if (!data) throw new Error(`Test context: no credential of type ${type}`);
+			return { ...data };
+		},
+		continueOnFail: () => options.continueOnFail ?? false,
+		getExecutionCancelSignal: () => undefined,
+		getWorkflowStaticData: () => staticData,
+		getMode: () => 'manual',
+		logger: {
+			debug: (message: string, meta?: object) => logs.push({ level: 'debug', message, meta }),
+			info: (message: string, meta?: object) => logs.push({ level: 'info', message, meta }),
+			warn: (message: string, meta?: object) => logs.push({ level: 'warn', message, meta }),
+			error: (message: string, meta?: object) => logs.push({ level: 'error', message, meta }),
+		},
+		helpers: {
+			httpRequest: async (request: IHttpRequestOptions) => {
+				requests.push(request);
+				return await http(request);
+			},
+			returnJsonArray: (data: IDataObject | IDataObject[]) => (Array.isArray(data) ? data : [data]).map((json) => ({ json })),
+			constructExecutionMetaData: (data: INodeExecutionData[], meta: { itemData: { item: number } }) =>
+				data.map((entry) => ({ ...entry, pairedItem: meta.itemData })),
+			assertBinaryData: (itemIndex: number, property: string) => {
+				const binary = items[itemIndex]?.binary?.[property];
+				if (!binary) throw new Error(`Item ${itemIndex} has no binary property "${property}"`);
+				return binary;
+			},
+			getBinaryDataBuffer: async (itemIndex: number, property: string) => {
+				const binary = items[itemIndex]?.binary?.[property];
+				if (!binary) throw new Error(`Item ${itemIndex} has no binary property "${property}"`);
+				return Buffer.from(binary.data, 'base64');
+			},
+			prepareBinaryData: async (data: Buffer, fileName?: string, mimeType?: string) => {
+				const id = `bin-${binaryStore.size}`;
+				binaryStore.set(id, data);
+				return { data: data.toString('base64'), fileName, mimeType: mimeType ?? 'application/octet-stream', fileSize: String(data.length) };
+			},
+		},
+	} as unknown as IExecuteFunctions;
+	return { ctx, requests, logs };
+}
+
+/** Runs a node's `execute` in a test context and returns its first output. */
+export async function runNode(NodeClass: new () => INodeType, options: ContextOptions): Promise<TestContext & { output: INodeExecutionData[] }> {
+	const test = createExecuteContext(options);
+	const node = new NodeClass();
+	if (!node.execute) throw new Error('Node has no execute method');
+	const result = (await node.execute.call(test.ctx)) as INodeExecutionData[][];
+	return { ...test, output: result[0] };
+}
+
+/**
+ * Runs a credential's `preAuthentication` as n8n does: `this` carries only `helpers.httpRequest`.
+ * Returns what n8n would persist on the credential.
+ */
+export async function runPreAuthentication(CredentialClass: new () => ICredentialType, data: ICredentialDataDecryptedObject): Promise<IDataObject> {
+	const credential = new CredentialClass();
+	if (!credential.preAuthentication) throw new Error(`${credential.name} has no preAuthentication`);
+	return (await credential.preAuthentication.call({ helpers: { httpRequest: n8nHttpRequest() } } as never, data)) as IDataObject;
+}
+
+/** Applies a credential's function-style `authenticate` to a request, as n8n does before sending. */
+export async function applyAuthenticate(CredentialClass: new () => ICredentialType, data: ICredentialDataDecryptedObject, request: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	const credential = new CredentialClass();
+	if (typeof credential.authenticate !== 'function') throw new Error(`${credential.name} needs a function-style authenticate for this helper`);
+	return await credential.authenticate(data, request);
+}
