@@ -1,6 +1,5 @@
 import * as n8nWorkflow from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
-import { stringify } from 'node:querystring';
 
 import { apiError, networkErrorCode } from './errors';
 import { rateLimiterFor, systemClock } from './rateLimiter';
@@ -245,8 +244,11 @@ export class ApiClient {
 				try {
 					return await auth.fetchToken(this.ctx.helpers.httpRequest);
 				} catch (error) {
+					// TokenRequestError is internal: request() turns it into a NodeApiError (tokenError).
+					// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
 					if (error instanceof TokenRequestError) throw error;
 					const code = networkErrorCode(error);
+					// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
 					throw new TokenRequestError(code ? `could not reach the token endpoint (${code})` : (error as Error).message, code && isRetryableNetworkCode(code) ? undefined : 0);
 				}
 			},
@@ -294,7 +296,7 @@ export class ApiClient {
 		if (spec.body !== undefined) {
 			if (spec.form) {
 				headers['Content-Type'] = 'application/x-www-form-urlencoded';
-				options.body = stringify(spec.body as Record<string, string>);
+				options.body = new URLSearchParams(spec.body as Record<string, string>).toString();
 			} else options.body = spec.body as IHttpRequestOptions['body'];
 		}
 		if (!spec.anonymous) {

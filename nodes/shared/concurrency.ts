@@ -1,7 +1,8 @@
 /**
  * Runs `worker` over `items` with at most `limit` in flight and returns results in input order.
- * When `stopOnError` is set, no new work starts after the first failure; work already started
- * finishes (so nothing is left half-sent), then the failure with the lowest index is thrown.
+ * A failure never abandons work in flight (nothing is left half-sent). With `stopOnError` no new
+ * work starts after the first failure; without it every item is tried. Then the failure with the
+ * lowest index is thrown.
  */
 export async function mapConcurrent<T, R>(
 	items: readonly T[],
@@ -22,7 +23,6 @@ export async function mapConcurrent<T, R>(
 				results[index] = await worker(items[index], index);
 			} catch (error) {
 				failures.push({ index, error });
-				if (!options.stopOnError) throw error;
 			}
 		}
 	}

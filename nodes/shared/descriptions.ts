@@ -4,7 +4,7 @@ import { DEFAULT_RETRY } from './retryPolicy';
 import type { RateLimitOptions, RetryOptions } from './types';
 
 /** "Return All" + "Limit" for a list operation, shown for the given resource and operation. */
-export function returnAllOrLimit(show: Record<string, string[]>, defaultLimit = 50): INodeProperties[] {
+export function returnAllOrLimit(show: Record<string, string[]>): INodeProperties[] {
 	return [
 		{
 			displayName: 'Return All',
@@ -18,7 +18,7 @@ export function returnAllOrLimit(show: Record<string, string[]>, defaultLimit = 
 			displayName: 'Limit',
 			name: 'limit',
 			type: 'number',
-			default: defaultLimit,
+			default: 50,
 			typeOptions: { minValue: 1 },
 			description: 'Max number of results to return',
 			displayOptions: { show: { ...show, returnAll: [false] } },
@@ -47,7 +47,7 @@ export const requestOptionsProperty: INodeProperties = {
 			displayName: 'Max Attempts',
 			name: 'maxAttempts',
 			type: 'number',
-			default: DEFAULT_RETRY.maxAttempts,
+			default: 6,
 			typeOptions: { minValue: 1, maxValue: 20 },
 			description: 'Attempts per request, the first included, on 429, 502, 503, 504 and dropped connections',
 		},
@@ -55,7 +55,7 @@ export const requestOptionsProperty: INodeProperties = {
 			displayName: 'Max Retry Wait (Seconds)',
 			name: 'maxRetryWaitSeconds',
 			type: 'number',
-			default: DEFAULT_RETRY.maxTotalWaitMs / 1000,
+			default: 300,
 			typeOptions: { minValue: 0 },
 			description: 'Longest total time one request may spend waiting between attempts (Retry-After or backoff)',
 		},
