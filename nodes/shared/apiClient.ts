@@ -366,8 +366,10 @@ export class ApiClient {
 			redactor: this.redactor,
 			itemIndex,
 			code,
-			message: `the connection to ${url.host} failed (${code})`,
-			description: note ?? `Gave up after ${this.retry.maxAttempts} attempts. Check the base URL in the credential and the network between n8n and ${url.host}.`,
+			// The code goes in the description: n8n replaces a message that contains one with a
+			// generic sentence that would lose the provider and host.
+			message: `the connection to ${url.host} failed`,
+			description: `${code}. ${note ?? `Gave up after ${this.retry.maxAttempts} attempts. Check the base URL in the credential and the network between n8n and ${url.host}.`}`,
 		});
 	}
 

@@ -52,7 +52,8 @@ export function apiError(input: ApiErrorInput): NodeApiError {
 		message,
 		...(description ? { description } : {}),
 		...(status ? { httpCode: String(status) } : {}),
-		...(input.code ? { code: input.code } : {}),
+		// Not `code`/`errorCode`: NodeApiError would take it for the status and swap our message for a generic one.
+		...(input.code ? { connectionError: input.code } : {}),
 		...(response ? { body: truncate(response.body) as JsonObject } : {}),
 	});
 	const error = new NodeApiError(node, errorResponse, {
