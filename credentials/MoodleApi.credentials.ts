@@ -1,0 +1,124 @@
+import type {
+	IAuthenticate,
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IDataObject,
+	IHttpRequestOptions,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
+
+/**
+ * Moodle web services: a site URL and a static token an administrator creates (Site administration
+ * → Server → Web services → Manage tokens), e.g. for the Percipio plugin's "Percipio services".
+ * There is nothing to refresh: Moodle tokens last until their "Valid until" date.
+ */
+export class MoodleApi implements ICredentialType {
+	name = 'moodleApi';
+
+	displayName = 'Moodle API';
+
+	icon: Icon = 'file:../nodes/Moodle/moodle.svg';
+
+	documentationUrl = 'https://github.com/n8n-nodes-learning-platforms/n8n-nodes-learning-platforms#moodle';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Site URL',
+			name: 'siteUrl',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'https://learn.example.com',
+			description: 'Address of the Moodle site, as in the browser (include a sub-folder such as /moodle if the site has one)',
+			hint: 'Without /webservice/rest/server.php: the node adds it',
+		},
+		{
+			displayName: 'Web Service Token',
+			name: 'token',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description:
+				'Token from Site administration → Server → Web services → Manage tokens, created for the service that holds the functions you call (for the Percipio plugin: "Percipio services")',
+		},
+		{
+			displayName: 'Allow Insecure HTTP',
+			name: 'allowInsecureHttp',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to allow a plain http:// Site URL on a host other than this machine. For lab and test sites only: the token would travel unencrypted.',
+		},
+	];
+
+	/**
+	 * For n8n's HTTP Request node and the Test button: the token travels as `wstoken` in the query
+	 * (Moodle merges query and form parameters), with `moodlewsrestformat=json` unless the request
+	 * names a format. The Moodle node itself sends the token in the POST body instead.
+	 */
+	authenticate: IAuthenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions) => {
+		const qs: IDataObject = { ...(requestOptions.qs ?? {}), wstoken: String(credentials.token ?? '').trim() };
+		const body = requestOptions.body;
+		const formatInBody =
+			(typeof body === 'string' && /(^|&)moodlewsrestformat=/.test(body)) ||
+			(!!body && typeof body === 'object' && 'moodlewsrestformat' in (body as IDataObject));
+		if (qs.moodlewsrestformat === undefined && !formatInBody) qs.moodlewsrestformat = 'json';
+		return { ...requestOptions, qs };
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			method: 'POST',
+			url: '={{ $credentials.siteUrl.trim().replace(/\\/+$/, "").replace(/\\/webservice\\/rest\\/server\\.php$/i, "") + "/webservice/rest/server.php" }}',
+			qs: { wsfunction: 'core_webservice_get_site_info', moodlewsrestformat: 'json' },
+		},
+		rules: [
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'errorcode',
+					value: 'invalidtoken',
+					message: 'Moodle did not accept the token (invalidtoken). Check the token, its "Valid until" date and IP restriction.',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'errorcode',
+					value: 'accessexception',
+					message:
+						'The token works but may not call core_webservice_get_site_info (accessexception): add the function to the token\'s external service and check the user has webservice/rest:use.',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'errorcode',
+					value: 'servicenotavailable',
+					message: "The token's external service is disabled (servicenotavailable): enable it under Site administration → Server → Web services → External services.",
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'errorcode',
+					value: 'enablewsdescription',
+					message: 'Web services are disabled on this site: enable them under Site administration → Advanced features.',
+				},
+			},
+			{
+				// A successful answer always names the token's user; without it this was not Moodle's.
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'userid',
+					value: undefined,
+					message:
+						'This URL did not answer like a Moodle web-service endpoint. Check the Site URL (the address of the Moodle site itself, e.g. https://learn.example.com), or Moodle refused with an error: call core_webservice_get_site_info in the node to see it.',
+				},
+			},
+		],
+	};
+}
