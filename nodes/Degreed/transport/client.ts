@@ -1,0 +1,96 @@
+import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { ApiClient } from '../../shared/apiClient';
+import { readRequestSettings } from '../../shared/descriptions';
+import type { RequestSettings } from '../../shared/descriptions';
+import { Redactor } from '../../shared/redact';
+import { tokenCacheKey } from '../../shared/tokenManager';
+import type { AccessToken } from '../../shared/types';
+import { inputError } from '../../shared/errors';
+import { degreedHosts } from './hosts';
+import type { DegreedHosts } from './hosts';
+import { degreedProfile } from './profile';
+import { scopeString } from './scopes';
+import { fetchDegreedToken } from './token';
+import type { DegreedTokenFields } from './token';
+
+export const DEGREED_CREDENTIAL = 'degreedApi';
+
+export interface DegreedClient {
+	api: ApiClient;
+	hosts: DegreedHosts;
+	settings: RequestSettings;
+	scopes: string;
+}
+
+const toMs = (value: unknown): number => {
+	if (typeof value === 'number') return value;
+	const text = String(value ?? '');
+	if (/^\d+$/.test(text)) return Number(text);
+	const t = Date.parse(text);
+	return Number.isNaN(t) ? 0 : t;
+};
+
+/** The token persisted on the credential by `preAuthentication`, if any. */
+export function persistedToken(credentials: ICredentialDataDecryptedObject): AccessToken | undefined {
+	const accessToken = typeof credentials.accessToken === 'string' ? credentials.accessToken : '';
+	const expiresAt = toMs(credentials.expiresAt);
+	if (!accessToken || !expiresAt) return undefined;
+	return { accessToken, issuedAt: toMs(credentials.issuedAt) || expiresAt - 300_000, expiresAt };
+}
+
+/** The token function's fields from a stored credential. */
+export function tokenFields(credentials: ICredentialDataDecryptedObject): DegreedTokenFields {
+	return {
+		tokenBaseUrl: degreedHosts(credentials).tokenBaseUrl,
+		clientId: String(credentials.clientId ?? ''),
+		clientSecret: String(credentials.clientSecret ?? ''),
+		scopes: credentials.scopes,
+		extraScopes: credentials.extraScopes,
+		clientAuthentication: credentials.clientAuthentication === 'basic' ? 'basic' : 'body',
+		allowInsecureHttp: credentials.allowInsecureHttp === true,
+	};
+}
+
+/** The shared transport configured for Degreed, with the node's Request Options. */
+export async function createDegreedClient(ctx: IExecuteFunctions): Promise<DegreedClient> {
+	const credentials = await ctx.getCredentials<ICredentialDataDecryptedObject>(DEGREED_CREDENTIAL);
+	let hosts: DegreedHosts;
+	try {
+		hosts = degreedHosts(credentials);
+	} catch (error) {
+		throw inputError(ctx.getNode(), (error as Error).message, { description: 'Check the environment and hosts of the Degreed credential.' });
+	}
+	const fields = tokenFields(credentials);
+	const scopes = scopeString(fields.scopes, fields.extraScopes);
+	const settings = readRequestSettings(ctx, degreedProfile.rateLimit);
+	const redactor = new Redactor([fields.clientSecret, credentials.accessToken]);
+	const api = new ApiClient(ctx, {
+		provider: degreedProfile,
+		auth: {
+			kind: 'bearer',
+			cacheKey: tokenCacheKey({
+				provider: 'degreed',
+				tokenBaseUrl: fields.tokenBaseUrl,
+				clientId: fields.clientId,
+				clientSecret: fields.clientSecret,
+				scopes,
+				clientAuthentication: fields.clientAuthentication,
+			}),
+			fetchToken: async (http) => {
+				const token = await fetchDegreedToken(fields, http);
+				redactor.add(token.accessToken);
+				return token;
+			},
+			seed: persistedToken(credentials),
+		},
+		credentials,
+		clientKey: tokenCacheKey({ provider: 'degreed', tokenBaseUrl: fields.tokenBaseUrl, clientId: fields.clientId }),
+		redactor,
+		retry: settings.retry,
+		rateLimit: settings.rateLimit,
+		allowInsecureHttp: fields.allowInsecureHttp,
+		timeoutMs: settings.timeoutMs,
+	});
+	return { api, hosts, settings, scopes };
+}
