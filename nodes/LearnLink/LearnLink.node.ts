@@ -1,0 +1,56 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { requestOptionsProperty } from '../shared/descriptions';
+import * as activity from './actions/activity/Activity.resource';
+import * as audience from './actions/audience/Audience.resource';
+import * as completion from './actions/completion/Completion.resource';
+import * as content from './actions/content/Content.resource';
+import { router } from './actions/router';
+import * as user from './actions/user/User.resource';
+import * as userEvent from './actions/userEvent/UserEvent.resource';
+
+export class LearnLink implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Learn.link (Thrive)',
+		name: 'learnLink',
+		icon: 'file:learnlink.svg',
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Sync users, completions, content, activity and audiences with Thrive Learning (Learn.link)',
+		defaults: { name: 'Learn.link (Thrive)' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'learnLinkApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Activity', value: 'activity' },
+					{ name: 'Audience', value: 'audience' },
+					{ name: 'Completion', value: 'completion' },
+					{ name: 'Content', value: 'content' },
+					{ name: 'User', value: 'user' },
+					{ name: 'User Lifecycle Event', value: 'userEvent' },
+				],
+				default: 'user',
+			},
+			...user.description,
+			...userEvent.description,
+			...completion.description,
+			...content.description,
+			...activity.description,
+			...audience.description,
+			requestOptionsProperty,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

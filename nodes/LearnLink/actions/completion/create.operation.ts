@@ -1,0 +1,68 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { joinUrl } from '../../../shared/urls';
+import { validateInput } from '../../../shared/validation';
+import type { OperationExecute } from '../common';
+
+const properties: INodeProperties[] = [
+	{ displayName: 'User ID', name: 'userId', type: 'string', default: '', required: true, description: "Thrive's ID of the learner" },
+	{ displayName: 'Content ID', name: 'contentId', type: 'string', default: '', required: true, description: "Thrive's ID of the content that was completed" },
+	{ displayName: 'Completed At', name: 'completedAt', type: 'dateTime', default: '', required: true, description: 'When the learner completed it' },
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['completion'], operation: ['create'] } }, properties);
+
+const schema = z.object({
+	userId: z.string().trim().min(1, 'Must not be empty'),
+	contentId: z.string().trim().min(1, 'Must not be empty'),
+	completedAt: z
+		.string()
+		.trim()
+		.min(1, 'Must not be empty')
+		.refine((v) => !Number.isNaN(Date.parse(v)), 'Must be a date and time (ISO 8601)'),
+});
+
+const ALREADY_EXISTS = /already\s+exist/i;
+
+function messageOf(body: unknown): string {
+	if (!body || typeof body !== 'object') return typeof body === 'string' ? body : '';
+	const b = body as IDataObject;
+	return [b.message, b.status, b.result, b.error].filter((v) => typeof v === 'string').join(' ');
+}
+
+/**
+ * POST /rest/v1/learning/completions `{userId, contentId, completedAt}`. Idempotent by
+ * (userId, contentId, completedAt): "already exists" (a 409, or a 2xx saying so) is a success.
+ */
+export const execute: OperationExecute = async function (itemIndex, api) {
+	const input = validateInput(
+		this.getNode(),
+		schema,
+		{
+			userId: String(this.getNodeParameter('userId', itemIndex, '') ?? ''),
+			contentId: String(this.getNodeParameter('contentId', itemIndex, '') ?? ''),
+			completedAt: String(this.getNodeParameter('completedAt', itemIndex, '') ?? ''),
+		},
+		{ itemIndex },
+	);
+	const body = { userId: input.userId, contentId: input.contentId, completedAt: new Date(input.completedAt).toISOString() };
+	const response = await api.public.request<IDataObject>({
+		method: 'POST',
+		url: joinUrl(api.v1, '/learning/completions'),
+		body,
+		// The natural key (user, content, time) makes a resend harmless: the provider answers "already exists".
+		idempotent: true,
+		acceptStatuses: [409],
+		itemIndex,
+	});
+	const reply = response.body && typeof response.body === 'object' && !Array.isArray(response.body) ? response.body : {};
+	const exists = response.statusCode === 409 || ALREADY_EXISTS.test(messageOf(response.body));
+	return {
+		status: exists ? 'alreadyExists' : 'created',
+		...body,
+		...(reply.statementId !== undefined ? { statementId: reply.statementId } : {}),
+		...(messageOf(response.body) ? { message: messageOf(response.body) } : {}),
+	};
+};

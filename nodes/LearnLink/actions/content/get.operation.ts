@@ -1,0 +1,20 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { buildPath, joinUrl } from '../../../shared/urls';
+import { validateInput } from '../../../shared/validation';
+import type { OperationExecute } from '../common';
+
+const properties: INodeProperties[] = [{ displayName: 'Content ID', name: 'contentId', type: 'string', default: '', required: true }];
+
+export const description = updateDisplayOptions({ show: { resource: ['content'], operation: ['get'] } }, properties);
+
+const schema = z.object({ contentId: z.string().trim().min(1, 'Must not be empty') });
+
+/** GET /rest/v1/contents/{id} */
+export const execute: OperationExecute = async function (itemIndex, api) {
+	const { contentId } = validateInput(this.getNode(), schema, { contentId: String(this.getNodeParameter('contentId', itemIndex, '') ?? '') }, { itemIndex });
+	const body = await api.public.json<IDataObject>({ method: 'GET', url: joinUrl(api.v1, buildPath('/contents/{id}', { id: contentId })), itemIndex });
+	return body && typeof body === 'object' && !Array.isArray(body) && body.data && typeof body.data === 'object' ? (body.data as IDataObject) : (body ?? {});
+};

@@ -1,0 +1,32 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { returnAllOrLimit } from '../../../shared/descriptions';
+import { joinUrl } from '../../../shared/urls';
+import { validateInput } from '../../../shared/validation';
+import type { OperationExecute } from '../common';
+import { compact, listAll, listLimits } from '../common';
+
+const properties: INodeProperties[] = [
+	...returnAllOrLimit({}),
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [{ displayName: 'Updated Since', name: 'updatedSince', type: 'dateTime', default: '', description: 'Only content created or changed since this time (for incremental syncs)' }],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['content'], operation: ['getAll'] } }, properties);
+
+const schema = z.object({ updatedSince: z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'Must be a date (ISO 8601)') }).partial();
+
+/** GET /rest/v1/contents?updatedSince=…, page/perPage to the end. */
+export const execute: OperationExecute = async function (itemIndex, api) {
+	const filters = validateInput(this.getNode(), schema, compact(this.getNodeParameter('filters', itemIndex, {}) as IDataObject), { itemIndex, label: 'Filters' });
+	const qs: IDataObject = filters.updatedSince ? { updatedSince: new Date(filters.updatedSince).toISOString() } : {};
+	return await listAll(api.public, { method: 'GET', url: joinUrl(api.v1, '/contents'), qs, itemIndex }, listLimits(this, itemIndex));
+};

@@ -1,0 +1,78 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { buildPath, joinUrl } from '../../../shared/urls';
+import { validateInput } from '../../../shared/validation';
+import type { OperationExecute } from '../common';
+
+export const DEFAULT_BY_ID_PATH = '/users/{id}';
+export const DEFAULT_BY_REF_PATH = '/users/ref/{ref}';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Find By',
+		name: 'by',
+		type: 'options',
+		default: 'id',
+		options: [
+			{ name: 'Thrive User ID', value: 'id' },
+			{ name: 'Reference (Your Own User ID)', value: 'ref' },
+		],
+	},
+	{
+		displayName: 'User ID',
+		name: 'userId',
+		type: 'string',
+		default: '',
+		required: true,
+		description: "Thrive's ID of the user",
+		displayOptions: { show: { by: ['id'] } },
+	},
+	{
+		displayName: 'User Reference',
+		name: 'ref',
+		type: 'string',
+		default: '',
+		required: true,
+		description: "Your organisation's unique identifier for the user (the user's ref)",
+		displayOptions: { show: { by: ['ref'] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Path (Advanced)',
+				name: 'path',
+				type: 'string',
+				default: '',
+				placeholder: `${DEFAULT_BY_ID_PATH} or ${DEFAULT_BY_REF_PATH}`,
+				description: `Route under the REST v1 path. Thrive's reference does not spell out these routes; the defaults are ${DEFAULT_BY_ID_PATH} and ${DEFAULT_BY_REF_PATH}. Keep the {id} or {ref} placeholder.`,
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['get'] } }, properties);
+
+const schema = z.object({ by: z.enum(['id', 'ref']), value: z.string().trim().min(1, 'Must not be empty'), path: z.string() });
+
+export const execute: OperationExecute = async function (itemIndex, api) {
+	const by = this.getNodeParameter('by', itemIndex) as 'id' | 'ref';
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const input = validateInput(
+		this.getNode(),
+		schema,
+		{ by, value: String(this.getNodeParameter(by === 'id' ? 'userId' : 'ref', itemIndex, '') ?? ''), path: String(options.path || (by === 'id' ? DEFAULT_BY_ID_PATH : DEFAULT_BY_REF_PATH)) },
+		{ itemIndex },
+	);
+	const path = buildPath(input.path, by === 'id' ? { id: input.value } : { ref: input.value });
+	const body = await api.public.json<IDataObject>({ method: 'GET', url: joinUrl(api.v1, path), itemIndex });
+	// Some Thrive responses wrap the record: unwrap so users get plain fields.
+	const record = body && typeof body === 'object' && !Array.isArray(body) && body.data && typeof body.data === 'object' && !Array.isArray(body.data) ? (body.data as IDataObject) : body;
+	return record ?? {};
+};

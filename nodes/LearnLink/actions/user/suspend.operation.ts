@@ -1,0 +1,33 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { buildPath, joinUrl } from '../../../shared/urls';
+import { validateInput } from '../../../shared/validation';
+import type { OperationExecute } from '../common';
+
+const properties: INodeProperties[] = [
+	{ displayName: 'Reference', name: 'ref', type: 'string', default: '', required: true, description: "The user's reference (your organisation's identifier)" },
+	{ displayName: 'End Date', name: 'endDate', type: 'dateTime', default: '', description: 'Last day of the user (default: today, UTC)' },
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['suspend'] } }, properties);
+
+const schema = z.object({
+	ref: z.string().trim().min(1, 'Must not be empty'),
+	endDate: z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'Must be a date (ISO 8601, e.g. 2026-01-31)'),
+});
+
+/** PATCH /rest/v2/users/ref/{ref}/suspend `{endDate}` (idempotent: suspending twice is the same). */
+export const execute: OperationExecute = async function (itemIndex, api) {
+	const given = String(this.getNodeParameter('endDate', itemIndex, '') ?? '').trim();
+	const input = validateInput(this.getNode(), schema, { ref: this.getNodeParameter('ref', itemIndex, '') as string, endDate: given || new Date().toISOString().slice(0, 10) }, { itemIndex });
+	const body = await api.public.json<IDataObject>({
+		method: 'PATCH',
+		url: joinUrl(api.v2, buildPath('/users/ref/{ref}/suspend', { ref: input.ref })),
+		body: { endDate: input.endDate },
+		idempotent: true,
+		itemIndex,
+	});
+	return { status: 'suspended', ref: input.ref, endDate: input.endDate, ...(body && typeof body === 'object' ? body : {}) };
+};

@@ -1,0 +1,46 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { buildPath, joinUrl } from '../../../shared/urls';
+import { validateInput } from '../../../shared/validation';
+import type { OperationExecute } from '../common';
+import { userBody, userFieldOptions, userFieldsSchema } from './fields';
+
+const properties: INodeProperties[] = [
+	{ displayName: 'Reference', name: 'ref', type: 'string', default: '', required: true, description: "The user's reference (your organisation's identifier)" },
+	{
+		displayName: 'Update Fields',
+		name: 'updateFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		description: 'Only the fields given here are changed',
+		options: userFieldOptions,
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['update'] } }, properties);
+
+const schema = z.object({
+	ref: z.string().trim().min(1, 'Must not be empty'),
+	fields: userFieldsSchema.refine((v) => Object.keys(v).length > 0, 'Add at least one field to update'),
+});
+
+/** PATCH /rest/v2/users/ref/{ref}: sending the same fields twice leaves the same user, so it is retried safely. */
+export const execute: OperationExecute = async function (itemIndex, api) {
+	const input = validateInput(
+		this.getNode(),
+		schema,
+		{ ref: this.getNodeParameter('ref', itemIndex, '') as string, fields: userBody(this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject) },
+		{ itemIndex, label: 'Update Fields' },
+	);
+	const body = await api.public.json<IDataObject>({
+		method: 'PATCH',
+		url: joinUrl(api.v2, buildPath('/users/ref/{ref}', { ref: input.ref })),
+		body: input.fields,
+		idempotent: true,
+		itemIndex,
+	});
+	return { status: 'updated', ref: input.ref, ...(body && typeof body === 'object' ? body : {}) };
+};
