@@ -1,0 +1,218 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+import type { IDataObject, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+/** Constant-time comparison of two strings (hashed first, so lengths do not leak either). */
+export function safeEqual(a: string, b: string): boolean {
+	const ha = createHash('sha256').update(a, 'utf8').digest();
+	const hb = createHash('sha256').update(b, 'utf8').digest();
+	return timingSafeEqual(ha, hb) && a.length === b.length;
+}
+
+/** `Authorization: Basic …` → user and password; undefined when absent or malformed. */
+export function parseBasic(header: unknown): { user: string; password: string } | undefined {
+	const value = Array.isArray(header) ? header[0] : header;
+	if (typeof value !== 'string') return undefined;
+	const match = /^\s*basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(value);
+	if (!match) return undefined;
+	const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+	const colon = decoded.indexOf(':');
+	return colon === -1 ? undefined : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+export interface ParsedPostback {
+	/** json: a v2 JSON body (httpbasic); form-json: form field `data` holding JSON (form); xml: legacy XML */
+	format: 'json' | 'form-json' | 'xml';
+	data?: IDataObject;
+	xml?: string;
+	/** the user name and password sent as form fields (form authentication) */
+	formUser?: string;
+	formPassword?: string;
+}
+
+export class PostbackParseError extends Error {}
+
+/**
+ * SCORM Cloud posts a registration's progress in one of these forms (v2 postback guide):
+ * - authType httpbasic: `Content-Type: application/json`, the body is GetRegistrationProgress' JSON;
+ * - authType form: `application/x-www-form-urlencoded` with `data` (that JSON, URL-encoded),
+ *   `userName` and `password`;
+ * - `legacy: true`: the same, with v1 XML instead of JSON (as the body, or in `data`).
+ */
+export function parsePostback(raw: Buffer, contentType: string): ParsedPostback {
+	const text = raw.toString('utf8').trim();
+	const type = contentType.split(';')[0].trim().toLowerCase();
+	const fromText = (value: string, format: 'json' | 'form-json'): ParsedPostback => {
+		const v = value.trim();
+		if (v.startsWith('<')) return { format: 'xml', xml: v };
+		let parsed: unknown;
+		try {
+			parsed = JSON.parse(v);
+		} catch {
+			throw new PostbackParseError('the postback body is neither JSON nor XML');
+		}
+		if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new PostbackParseError('the postback JSON is not an object');
+		return { format, data: parsed as IDataObject };
+	};
+	if (type === 'application/x-www-form-urlencoded' || (!type && /^(data|userName|password)=/.test(text))) {
+		const form = new URLSearchParams(text);
+		const data = form.get('data');
+		if (data === null) throw new PostbackParseError('the form postback has no "data" field');
+		const out = fromText(data, 'form-json');
+		const user = form.get('userName') ?? form.get('username');
+		const password = form.get('password');
+		if (user !== null) out.formUser = user;
+		if (password !== null) out.formPassword = password;
+		return out;
+	}
+	if (!text) throw new PostbackParseError('the postback body is empty');
+	return fromText(text, 'json');
+}
+
+export class ScormCloudTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'SCORM Cloud Trigger',
+		name: 'scormCloudTrigger',
+		icon: 'file:scormcloud.svg',
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{"registration postbacks"}}',
+		description: 'Starts the workflow when SCORM Cloud posts a registration\'s progress (postback)',
+		defaults: { name: 'SCORM Cloud Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'postback' }],
+		properties: [
+			{
+				displayName:
+					'Copy this node\'s Production URL into "Postback → URL" of the SCORM Cloud node\'s Create Registration (or into the postback settings of your SCORM Cloud app), with the same user name and password. SCORM Cloud then posts each registration\'s progress here.',
+				name: 'setupNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Authentication',
+				name: 'authentication',
+				type: 'options',
+				options: [
+					{ name: 'User Name and Password', value: 'basic', description: 'Accept only postbacks that carry this user name and password (HTTP Basic or form fields)' },
+					{ name: 'None', value: 'none', description: 'Accept any postback. Anyone who knows the URL could start the workflow.' },
+				],
+				default: 'basic',
+			},
+			{
+				displayName: 'User Name',
+				name: 'userName',
+				type: 'string',
+				default: '',
+				required: true,
+				displayOptions: { show: { authentication: ['basic'] } },
+				description: 'The postback user name set on the registration',
+			},
+			{
+				displayName: 'Password',
+				name: 'password',
+				type: 'string',
+				typeOptions: { password: true },
+				default: '',
+				required: true,
+				displayOptions: { show: { authentication: ['basic'] } },
+				description: 'The postback password set on the registration',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Only When',
+						name: 'onlyWhen',
+						type: 'options',
+						default: 'always',
+						options: [
+							{ name: 'Always', value: 'always', description: 'Every postback (any progress)' },
+							{ name: 'Completed', value: 'completed', description: 'Only when the registration is COMPLETED' },
+							{ name: 'Passed', value: 'passed', description: 'Only when the registration is PASSED' },
+						],
+						description: 'Which postbacks start the workflow; the others are acknowledged and ignored',
+					},
+					{
+						displayName: 'Max Body Size (KB)',
+						name: 'maxBodyKb',
+						type: 'number',
+						default: 1024,
+						typeOptions: { minValue: 1 },
+						description: 'Larger postbacks are refused with HTTP 413 (a "full" results format can be large)',
+					},
+				],
+			},
+		],
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const req = this.getRequestObject();
+		const res = this.getResponseObject();
+		const authentication = this.getNodeParameter('authentication', 'basic') as string;
+		const options = this.getNodeParameter('options', {}) as IDataObject;
+		const maxBytes = Math.max(1, Number(options.maxBodyKb ?? 1024)) * 1024;
+		const reject = (status: number, message: string, headers: Record<string, string> = {}): IWebhookResponseData => {
+			for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+			res.status(status).json({ message });
+			return { noWebhookResponse: true };
+		};
+
+		const declared = Number(req.headers['content-length']);
+		if (Number.isFinite(declared) && declared > maxBytes) return reject(413, `The postback is larger than ${maxBytes} bytes`);
+		const rawBody = (req as unknown as { rawBody?: Buffer }).rawBody;
+		let raw: Buffer;
+		if (Buffer.isBuffer(rawBody)) raw = rawBody;
+		else {
+			const body = this.getBodyData();
+			raw = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body ?? {}), 'utf8');
+		}
+		if (raw.length > maxBytes) return reject(413, `The postback is larger than ${maxBytes} bytes`);
+
+		let parsed: ParsedPostback;
+		try {
+			parsed = parsePostback(raw, String(req.headers['content-type'] ?? ''));
+		} catch (error) {
+			// Checked after parsing only because form authentication travels inside the body; a bad
+			// body is refused without telling an unauthenticated caller anything more.
+			if (authentication === 'basic' && !parseBasic(req.headers.authorization)) return reject(401, 'Authorization required', { 'WWW-Authenticate': 'Basic realm="scormcloud-postback"' });
+			return reject(400, error instanceof PostbackParseError ? error.message : 'The postback could not be read');
+		}
+
+		let authType = 'none';
+		if (authentication === 'basic') {
+			const expectedUser = this.getNodeParameter('userName', '') as string;
+			const expectedPassword = this.getNodeParameter('password', '') as string;
+			const basic = parseBasic(req.headers.authorization);
+			const given = basic ?? (parsed.formUser !== undefined || parsed.formPassword !== undefined ? { user: parsed.formUser ?? '', password: parsed.formPassword ?? '' } : undefined);
+			// Both comparisons always run, so the time taken says nothing about which one failed.
+			const userOk = safeEqual(given?.user ?? '', expectedUser);
+			const passwordOk = safeEqual(given?.password ?? '', expectedPassword);
+			if (!given || !userOk || !passwordOk) return reject(401, 'Authorization required', { 'WWW-Authenticate': 'Basic realm="scormcloud-postback"' });
+			authType = basic ? 'httpbasic' : 'form';
+		}
+
+		const receivedAt = new Date().toISOString();
+		let json: IDataObject;
+		if (parsed.format === 'xml') {
+			const xml = parsed.xml as string;
+			const attr = (name: string) => new RegExp(`\\b${name}="([^"]*)"`, 'i').exec(xml)?.[1];
+			json = { registrationId: attr('regid'), xml, postback: { format: 'xml', authType, receivedAt } };
+		} else {
+			const data = parsed.data as IDataObject;
+			const onlyWhen = options.onlyWhen ?? 'always';
+			if ((onlyWhen === 'completed' && data.registrationCompletion !== 'COMPLETED') || (onlyWhen === 'passed' && data.registrationSuccess !== 'PASSED')) {
+				res.status(200).json({ message: 'Ignored by the trigger\'s "Only When" option' });
+				return { noWebhookResponse: true };
+			}
+			json = { ...data, registrationId: data.id, postback: { format: parsed.format, authType, receivedAt } };
+		}
+		return { workflowData: [[{ json }]] };
+	}
+}

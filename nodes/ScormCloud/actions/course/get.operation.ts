@@ -1,0 +1,29 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { validateInput } from '../../../shared/validation';
+import type { ScormCloudApi } from '../../transport/client';
+import { compact, idSchema } from '../common';
+
+export const courseIdProperty: INodeProperties = { displayName: 'Course ID', name: 'courseId', type: 'string', required: true, default: '', description: 'The ID the course was imported with' };
+
+export const courseDetailOptions: INodeProperties[] = [
+	{ displayName: 'Include Course Metadata', name: 'includeCourseMetadata', type: 'boolean', default: false, description: 'Whether to include the package\'s metadata (description, duration, keywords)' },
+	{ displayName: 'Include Registration Count', name: 'includeRegistrationCount', type: 'boolean', default: false, description: 'Whether to include how many registrations the course has' },
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['course'], operation: ['get'] } }, [
+	courseIdProperty,
+	{ displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options: courseDetailOptions },
+]);
+
+export async function execute(this: IExecuteFunctions, api: ScormCloudApi, itemIndex: number): Promise<IDataObject> {
+	const input = validateInput(
+		this.getNode(),
+		z.object({ courseId: idSchema('Course ID'), options: z.object({ includeCourseMetadata: z.boolean().optional(), includeRegistrationCount: z.boolean().optional() }) }),
+		{ courseId: this.getNodeParameter('courseId', itemIndex), options: this.getNodeParameter('options', itemIndex, {}) },
+		{ itemIndex },
+	);
+	return await api.client.json<IDataObject>({ method: 'GET', url: api.url('/courses/{courseId}', { courseId: input.courseId }), qs: compact({ ...input.options }), itemIndex });
+}

@@ -1,0 +1,99 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { returnAllOrLimit } from '../../../shared/descriptions';
+import { collect, moreTokenPaging, paginate } from '../../../shared/pagination';
+import { validateInput } from '../../../shared/validation';
+import type { ScormCloudApi } from '../../transport/client';
+import { compact, optionalDate, splitList } from '../common';
+import { courseDetailOptions } from './get.operation';
+
+const show = { resource: ['course'], operation: ['getMany'] };
+
+const properties: INodeProperties[] = [
+	...returnAllOrLimit(show),
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [
+			{
+				displayName: 'Date Field',
+				name: 'datetimeFilter',
+				type: 'options',
+				default: 'created',
+				options: [
+					{ name: 'Created', value: 'created' },
+					{ name: 'Updated', value: 'updated' },
+				],
+			},
+			{ displayName: 'Filter Text', name: 'filter', type: 'string', default: '', description: 'Only courses whose "Filter By" field contains this text' },
+			{
+				displayName: 'Filter By',
+				name: 'filterBy',
+				type: 'options',
+				default: 'title',
+				options: [
+					{ name: 'Course ID', value: 'course_id' },
+					{ name: 'Title', value: 'title' },
+				],
+			},
+			...courseDetailOptions,
+			{
+				displayName: 'Order By',
+				name: 'orderBy',
+				type: 'options',
+				default: 'created_desc',
+				options: [
+					{ name: 'Created (Newest First)', value: 'created_desc' },
+					{ name: 'Created (Oldest First)', value: 'created_asc' },
+					{ name: 'Title (A–Z)', value: 'title_asc' },
+					{ name: 'Title (Z–A)', value: 'title_desc' },
+					{ name: 'Updated (Newest First)', value: 'updated_desc' },
+					{ name: 'Updated (Oldest First)', value: 'updated_asc' },
+				],
+			},
+			{ displayName: 'Since', name: 'since', type: 'dateTime', default: '' },
+			{ displayName: 'Tags', name: 'tags', type: 'string', default: '', description: 'Comma-separated course tags; courses with any of them' },
+			{ displayName: 'Until', name: 'until', type: 'dateTime', default: '' },
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show }, properties);
+
+const schema = z.object({
+	returnAll: z.boolean(),
+	limit: z.number().int().min(1).optional(),
+	filters: z.object({
+		since: optionalDate('Since'),
+		until: optionalDate('Until'),
+		datetimeFilter: z.enum(['created', 'updated']).optional(),
+		tags: z.string().optional(),
+		filter: z.string().optional(),
+		filterBy: z.enum(['title', 'course_id']).optional(),
+		orderBy: z.string().optional(),
+		includeCourseMetadata: z.boolean().optional(),
+		includeRegistrationCount: z.boolean().optional(),
+	}),
+});
+
+export async function execute(this: IExecuteFunctions, api: ScormCloudApi, itemIndex: number): Promise<IDataObject[]> {
+	const input = validateInput(
+		this.getNode(),
+		schema,
+		{ returnAll: this.getNodeParameter('returnAll', itemIndex, false), limit: this.getNodeParameter('limit', itemIndex, 50), filters: this.getNodeParameter('filters', itemIndex, {}) },
+		{ itemIndex },
+	);
+	const { tags, ...filters } = input.filters;
+	const tagList = splitList(tags);
+	const paging = moreTokenPaging<IDataObject>({
+		items: (body) => ((body as IDataObject)?.courses as IDataObject[]) ?? [],
+		token: (body) => ((body as IDataObject)?.more as string) || undefined,
+	});
+	const first = { method: 'GET' as const, url: api.url('/courses'), qs: compact({ ...filters, tags: tagList.length ? tagList.join(',') : undefined }), itemIndex };
+	return await collect(paginate(async (request) => await api.client.request(request), first, paging.read), { returnAll: input.returnAll, limit: input.limit });
+}

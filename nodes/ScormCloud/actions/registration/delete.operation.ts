@@ -1,0 +1,16 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { validateInput } from '../../../shared/validation';
+import type { ScormCloudApi } from '../../transport/client';
+import { idSchema } from '../common';
+import { registrationIdProperty } from './get.operation';
+
+export const description = updateDisplayOptions({ show: { resource: ['registration'], operation: ['delete'] } }, [registrationIdProperty]);
+
+export async function execute(this: IExecuteFunctions, api: ScormCloudApi, itemIndex: number): Promise<IDataObject> {
+	const { registrationId } = validateInput(this.getNode(), z.object({ registrationId: idSchema('Registration ID') }), { registrationId: this.getNodeParameter('registrationId', itemIndex) }, { itemIndex });
+	await api.client.request({ method: 'DELETE', url: api.url('/registrations/{registrationId}', { registrationId }), itemIndex });
+	return { registrationId, deleted: true };
+}

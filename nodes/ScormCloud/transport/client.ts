@@ -1,0 +1,113 @@
+import type { ICredentialDataDecryptedObject, IDataObject, INode, NodeApiError } from 'n8n-workflow';
+
+import { ApiClient } from '../../shared/apiClient';
+import type { RequestSettings } from '../../shared/descriptions';
+import { apiError } from '../../shared/errors';
+import { Redactor } from '../../shared/redact';
+import { tokenCacheKey } from '../../shared/tokenManager';
+import type { AccessToken, AuthStrategy, HttpResponse, TransportContext } from '../../shared/types';
+import { buildPath, joinUrl } from '../../shared/urls';
+import { DEFAULT_TOKEN_EXPIRATION, normaliseBaseUrl } from './hosts';
+import { parseScormCloudError, scormCloudProfile } from './profile';
+import { basicHeader, fetchScormCloudToken, scopeString } from './token';
+
+export const CREDENTIAL_TYPE = 'scormCloudApi';
+
+/** The credential as the node reads it. */
+export interface ScormCloudCredential {
+	baseUrl: string;
+	appId: string;
+	secretKey: string;
+	authMethod: 'basic' | 'oauth';
+	scope: string;
+	expiration: number;
+	allowInsecureHttp: boolean;
+	persisted?: AccessToken;
+}
+
+export function readCredential(data: ICredentialDataDecryptedObject): ScormCloudCredential {
+	const expiration = Number(data.tokenExpiration ?? DEFAULT_TOKEN_EXPIRATION);
+	const persisted =
+		typeof data.accessToken === 'string' && data.accessToken && Number(data.expiresAt) > 0
+			? { accessToken: data.accessToken, issuedAt: Number(data.issuedAt) || 0, expiresAt: Number(data.expiresAt) }
+			: undefined;
+	return {
+		baseUrl: normaliseBaseUrl(data.baseUrl),
+		appId: String(data.appId ?? '').trim(),
+		secretKey: String(data.secretKey ?? ''),
+		authMethod: data.authMethod === 'oauth' ? 'oauth' : 'basic',
+		scope: scopeString(data.scopes, data.extraScopes),
+		expiration: Number.isFinite(expiration) && expiration > 0 ? expiration : DEFAULT_TOKEN_EXPIRATION,
+		allowInsecureHttp: data.allowInsecureHttp === true,
+		persisted,
+	};
+}
+
+export function authStrategy(credential: ScormCloudCredential): AuthStrategy {
+	if (credential.authMethod === 'oauth') {
+		const fields = { baseUrl: credential.baseUrl, appId: credential.appId, secretKey: credential.secretKey, scope: credential.scope, expiration: credential.expiration };
+		return {
+			kind: 'bearer',
+			cacheKey: tokenCacheKey({ provider: 'scormcloud', ...fields }),
+			fetchToken: async (http) => await fetchScormCloudToken(fields, http),
+			seed: credential.persisted,
+		};
+	}
+	const header = basicHeader(credential.appId, credential.secretKey);
+	return {
+		kind: 'static',
+		apply(request) {
+			request.headers = { ...(request.headers as IDataObject), Authorization: header };
+		},
+	};
+}
+
+/** One SCORM Cloud API session for a node run: the shared transport plus URL building. */
+export class ScormCloudApi {
+	constructor(
+		readonly client: ApiClient,
+		readonly baseUrl: string,
+	) {}
+
+	/** Absolute URL of a v2 route; `{name}` placeholders are filled with encoded path segments. */
+	url(template: string, values: Record<string, unknown> = {}): string {
+		return joinUrl(this.baseUrl, buildPath(template, values));
+	}
+}
+
+export async function createScormCloudApi(ctx: TransportContext, settings?: Partial<RequestSettings>, itemIndex?: number): Promise<ScormCloudApi> {
+	const data = await ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE, itemIndex);
+	const credential = readCredential(data);
+	const redactor = new Redactor([credential.secretKey, credential.persisted?.accessToken]).addBasic(credential.appId, credential.secretKey);
+	const client = new ApiClient(ctx, {
+		provider: scormCloudProfile,
+		auth: authStrategy(credential),
+		credentials: data,
+		clientKey: tokenCacheKey({ provider: 'scormcloud', baseUrl: credential.baseUrl, appId: credential.appId }),
+		redactor,
+		retry: settings?.retry,
+		rateLimit: settings?.rateLimit,
+		timeoutMs: settings?.timeoutMs,
+		allowInsecureHttp: credential.allowInsecureHttp,
+	});
+	return new ScormCloudApi(client, credential.baseUrl);
+}
+
+/** A NodeApiError for a response the caller accepted (acceptStatuses) but cannot use. */
+export function responseError(api: ScormCloudApi, node: INode, response: HttpResponse, itemIndex?: number, extra?: { message?: string; description?: string }): NodeApiError {
+	const parsed = parseScormCloudError(response);
+	return apiError({
+		node,
+		provider: scormCloudProfile.name,
+		redactor: api.client.redactor,
+		response,
+		itemIndex,
+		message: extra?.message ?? parsed.message,
+		description: [extra?.description, parsed.description].filter(Boolean).join(' ') || undefined,
+	});
+}
+
+/** A failure that is not an HTTP error (a failed import job, a timeout), redacted like the rest. */
+export function scormCloudError(api: ScormCloudApi, node: INode, message: string, itemIndex?: number, description?: string): NodeApiError {
+	return apiError({ node, provider: scormCloudProfile.name, redactor: api.client.redactor, itemIndex, message, description });
+}
