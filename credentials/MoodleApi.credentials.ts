@@ -19,7 +19,7 @@ export class MoodleApi implements ICredentialType {
 
 	displayName = 'Moodle API';
 
-	icon: Icon = 'file:../nodes/Moodle/moodle.svg';
+	icon: Icon = { light: 'file:../nodes/Moodle/moodle.svg', dark: 'file:../nodes/Moodle/moodle.dark.svg' };
 
 	documentationUrl = 'https://github.com/n8n-nodes-learning-platforms/n8n-nodes-learning-platforms#moodle';
 

@@ -29,6 +29,9 @@ export interface CallOptions {
 	recover?: () => Promise<unknown>;
 }
 
+/** One `options[i][name|value]` entry of a Moodle list function. */
+const listOption = (name: string, value: number | string): IDataObject => ({ name, value });
+
 /** The request body fields every call carries besides the function's own arguments. */
 const FORMAT = { moodlewsrestformat: 'json' } as const;
 
@@ -95,7 +98,7 @@ export class MoodleClient {
 		const at = (from: number) =>
 			this.spec(
 				wsfunction,
-				{ ...params, options: [...base, { name: 'limitfrom', value: from }, { name: 'limitnumber', value: options.pageSize }] },
+				{ ...params, options: [...base, listOption('limitfrom', from), listOption('limitnumber', options.pageSize)] },
 				{ itemIndex: options.itemIndex },
 			);
 		const from = new WeakMap<RequestSpec, number>();

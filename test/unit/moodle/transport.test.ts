@@ -1,3 +1,5 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import { MoodleApi } from '../../../credentials/MoodleApi.credentials';
 import { applyToken } from '../../../nodes/Moodle/transport/client';
 import { hintFor, moodleErrorOf, parseMoodleError, NOT_A_MOODLE_ENDPOINT } from '../../../nodes/Moodle/transport/profile';
@@ -53,7 +55,7 @@ describe('Moodle error bodies', () => {
 
 describe('Moodle token placement', () => {
 	it('node side: wstoken goes first in the form body and replaces any given one', () => {
-		const request: { body?: unknown; qs?: Record<string, unknown> } = { body: 'wsfunction=f&wstoken=evil&moodlewsrestformat=json' };
+		const request: { body?: unknown; qs?: IDataObject } = { body: 'wsfunction=f&wstoken=evil&moodlewsrestformat=json' };
 		applyToken(request, 'tok en/1');
 		expect(request.body).toBe('wstoken=tok%20en%2F1&wsfunction=f&moodlewsrestformat=json');
 		expect(new URLSearchParams(String(request.body)).getAll('wstoken')).toEqual(['tok en/1']);
@@ -61,7 +63,7 @@ describe('Moodle token placement', () => {
 	});
 
 	it('node side: without a form body the token goes in the query', () => {
-		const request: { body?: unknown; qs?: Record<string, unknown> } = { qs: { a: 1 } };
+		const request: { body?: unknown; qs?: IDataObject } = { qs: { a: 1 } };
 		applyToken(request, 'abc123');
 		expect(request.qs).toEqual({ a: 1, wstoken: 'abc123' });
 	});

@@ -1,0 +1,52 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+
+import { requestOptionsProperty } from '../shared/descriptions';
+import { descriptions, router } from './actions/router';
+
+export class Moodle implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Moodle',
+		name: 'moodle',
+		icon: { light: 'file:moodle.svg', dark: 'file:moodle.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Users, courses, enrolments, completions and grades in Moodle, and the Skillsoft Percipio plugin',
+		defaults: { name: 'Moodle' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'moodleApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Completion', value: 'completion' },
+					{ name: 'Course', value: 'course' },
+					{ name: 'Enrolment', value: 'enrolment' },
+					{ name: 'Grade', value: 'grade' },
+					{ name: 'Percipio Plugin', value: 'percipio' },
+					{ name: 'User', value: 'user' },
+					{ name: 'Web Service', value: 'webService', description: 'Call any web-service function' },
+				],
+				default: 'user',
+			},
+			...descriptions.completion.description,
+			...descriptions.course.description,
+			...descriptions.enrolment.description,
+			...descriptions.grade.description,
+			...descriptions.percipio.description,
+			...descriptions.user.description,
+			...descriptions.webService.description,
+			requestOptionsProperty,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

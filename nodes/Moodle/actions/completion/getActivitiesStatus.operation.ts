@@ -1,0 +1,46 @@
+import { updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { runForEachItem } from '../../../shared/itemRunner';
+import { validateInput } from '../../../shared/validation';
+import type { OperationContext } from '../common';
+import { asArray, functionName, moodleId, optionsOf, wsfunctionOption } from '../common';
+
+const FUNCTION = 'core_completion_get_activities_completion_status';
+
+const properties: INodeProperties[] = [
+	{ displayName: 'Course ID', name: 'courseId', type: 'number', default: 0, required: true, description: 'Moodle ID of the course' },
+	{ displayName: 'User ID', name: 'userId', type: 'number', default: 0, required: true, description: 'Moodle ID of the user' },
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{ displayName: 'Only Completed', name: 'onlyCompleted', type: 'boolean', default: false, description: 'Whether to output only activities whose completion state is complete (1), passed (2) or failed (3)' },
+			wsfunctionOption(FUNCTION),
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['completion'], operation: ['getActivitiesStatus'] } }, properties);
+
+const schema = z.object({ courseid: moodleId, userid: moodleId });
+
+export async function execute(this: IExecuteFunctions, { client, concurrency }: OperationContext): Promise<INodeExecutionData[]> {
+	return await runForEachItem(
+		this,
+		async (i) => {
+			const input = validateInput(this.getNode(), schema, { courseid: this.getNodeParameter('courseId', i), userid: this.getNodeParameter('userId', i) }, { itemIndex: i });
+			const options = optionsOf(this, i);
+			const result = await client.call<IDataObject>(functionName(options, FUNCTION), input, { itemIndex: i });
+			let statuses = asArray(result?.statuses);
+			if (options.onlyCompleted === true) statuses = statuses.filter((s) => Number(s.state) > 0);
+			// One item per activity, each carrying the course and user it belongs to.
+			return statuses.map((s) => ({ ...input, ...s }));
+		},
+		{ concurrency },
+	);
+}

@@ -1,0 +1,50 @@
+import { updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { runForEachItem } from '../../../shared/itemRunner';
+import { validateInput } from '../../../shared/validation';
+import type { OperationContext } from '../common';
+import { asArray, functionName, moodleId, optionsOf, wsfunctionOption } from '../common';
+
+const FUNCTION = 'core_course_get_courses_by_field';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Search By',
+		name: 'field',
+		type: 'options',
+		default: 'id',
+		options: [
+			{ name: 'Category ID', value: 'category', description: 'All courses of a category' },
+			{ name: 'ID', value: 'id', description: 'Moodle course ID' },
+			{ name: 'ID Number', value: 'idnumber' },
+			{ name: 'IDs', value: 'ids', description: 'Several course IDs, comma-separated' },
+			{ name: 'Short Name', value: 'shortname', description: 'For Percipio courses: the Percipio content UUID' },
+		],
+	},
+	{ displayName: 'Value', name: 'value', type: 'string', default: '', required: true, placeholder: 'e.g. 42' },
+	{ displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options: [wsfunctionOption(FUNCTION)] },
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['course'], operation: ['get'] } }, properties);
+
+const schema = z
+	.object({ field: z.enum(['id', 'ids', 'shortname', 'idnumber', 'category']), value: z.string().trim().min(1, 'must not be empty') })
+	.superRefine((input, ctx) => {
+		const numbers = input.field === 'ids' ? input.value.split(',').map((v) => v.trim()) : ['id', 'category'].includes(input.field) ? [input.value] : [];
+		for (const n of numbers) if (!moodleId.safeParse(n).success) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['value'], message: `"${n}" is not a Moodle ID (a positive whole number)` });
+	});
+
+export async function execute(this: IExecuteFunctions, { client, concurrency }: OperationContext): Promise<INodeExecutionData[]> {
+	return await runForEachItem(
+		this,
+		async (i) => {
+			const input = validateInput(this.getNode(), schema, { field: this.getNodeParameter('field', i), value: String(this.getNodeParameter('value', i, '')) }, { itemIndex: i });
+			const value = input.field === 'ids' ? input.value.split(',').map((v) => v.trim()).join(',') : input.value;
+			const result = await client.call<IDataObject>(functionName(optionsOf(this, i), FUNCTION), { field: input.field, value }, { itemIndex: i });
+			return asArray(result?.courses);
+		},
+		{ concurrency },
+	);
+}

@@ -1,0 +1,95 @@
+import { updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { runInBatches } from '../../../shared/itemRunner';
+import { validateInput } from '../../../shared/validation';
+import type { OperationContext } from '../common';
+import { functionName, moodleId, optionsOf, unixSeconds, wsfunctionOption } from '../common';
+
+const FUNCTION = 'enrol_manual_enrol_users';
+
+const properties: INodeProperties[] = [
+	{ displayName: 'Course ID', name: 'courseId', type: 'number', default: 0, required: true, description: 'Moodle ID of the course' },
+	{ displayName: 'User ID', name: 'userId', type: 'number', default: 0, required: true, description: 'Moodle ID of the user' },
+	{
+		displayName: 'Role ID',
+		name: 'roleId',
+		type: 'number',
+		default: 5,
+		required: true,
+		description: 'Role in the course. On a standard site 5 is Student, 4 Non-editing teacher, 3 Teacher.',
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: [
+			{ displayName: 'Enrolment Starts', name: 'timestart', type: 'dateTime', default: '' },
+			{ displayName: 'Enrolment Ends', name: 'timeend', type: 'dateTime', default: '' },
+			{ displayName: 'Suspended', name: 'suspend', type: 'boolean', default: false, description: 'Whether the enrolment is created suspended' },
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Batch Size',
+				name: 'batchSize',
+				type: 'number',
+				default: 50,
+				typeOptions: { minValue: 1, maxValue: 500 },
+				description: 'Enrolments sent per request. Moodle applies a request all or nothing, so an error fails the whole batch; use 1 to see errors per item.',
+			},
+			wsfunctionOption(FUNCTION),
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['enrolment'], operation: ['enrol'] } }, properties);
+
+const schema = z.object({
+	courseid: moodleId,
+	userid: moodleId,
+	roleid: moodleId,
+	timestart: z.number().int().nonnegative().optional(),
+	timeend: z.number().int().nonnegative().optional(),
+	suspend: z.boolean().optional(),
+});
+
+export async function execute(this: IExecuteFunctions, { client, concurrency }: OperationContext): Promise<INodeExecutionData[]> {
+	const options = optionsOf(this, 0);
+	const wsfunction = functionName(options, FUNCTION);
+	return await runInBatches(
+		this,
+		(i) => {
+			const extra = this.getNodeParameter('additionalFields', i, {}) as IDataObject;
+			const enrolment = validateInput(
+				this.getNode(),
+				schema.refine((e) => !e.timestart || !e.timeend || e.timeend > e.timestart, { message: 'must be after "Enrolment Starts"', path: ['timeend'] }),
+				{
+					courseid: this.getNodeParameter('courseId', i),
+					userid: this.getNodeParameter('userId', i),
+					roleid: this.getNodeParameter('roleId', i, 5),
+					timestart: unixSeconds(extra.timestart),
+					timeend: unixSeconds(extra.timeend),
+					suspend: extra.suspend === undefined ? undefined : extra.suspend === true,
+				},
+				{ itemIndex: i },
+			);
+			return enrolment;
+		},
+		async (batch) => {
+			// Enrolling an enrolled user again just updates the enrolment: safe to resend.
+			await client.call(wsfunction, { enrolments: batch.map((b) => b.payload) }, { itemIndex: batch[0].itemIndex, idempotent: true });
+			return batch.map(({ payload }) => ({ ...payload, enrolled: true }));
+		},
+		{ batchSize: Number(options.batchSize ?? 50), concurrency },
+	);
+}

@@ -1,0 +1,61 @@
+import { updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { runForEachItem } from '../../../shared/itemRunner';
+import { validateInput } from '../../../shared/validation';
+import type { OperationContext } from '../common';
+import { asArray, moodleId } from '../common';
+
+const FUNCTION = 'gradereport_user_get_grade_items';
+
+const properties: INodeProperties[] = [
+	{ displayName: 'Course ID', name: 'courseId', type: 'number', default: 0, required: true, description: 'Moodle ID of the course' },
+	{ displayName: 'User ID', name: 'userId', type: 'number', default: 0, required: true, description: 'Moodle ID of the user (0 = every user of the course)' },
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{ displayName: 'Group ID', name: 'groupid', type: 'number', default: 0, description: 'Only users of this group (0 = all)' },
+			{
+				displayName: 'Output',
+				name: 'output',
+				type: 'options',
+				default: 'gradeItems',
+				options: [
+					{ name: 'One Item per Grade Item', value: 'gradeItems' },
+					{ name: "One Item per User (Moodle's Shape)", value: 'users' },
+				],
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['grade'], operation: ['getItems'] } }, properties);
+
+const schema = z.object({ courseid: moodleId, userid: z.coerce.number().int().nonnegative(), groupid: z.coerce.number().int().nonnegative() });
+
+export async function execute(this: IExecuteFunctions, { client, concurrency }: OperationContext): Promise<INodeExecutionData[]> {
+	return await runForEachItem(
+		this,
+		async (i) => {
+			const options = this.getNodeParameter('options', i, {}) as IDataObject;
+			const input = validateInput(
+				this.getNode(),
+				schema,
+				{ courseid: this.getNodeParameter('courseId', i), userid: this.getNodeParameter('userId', i, 0), groupid: options.groupid ?? 0 },
+				{ itemIndex: i },
+			);
+			const result = await client.call<IDataObject>(FUNCTION, input, { itemIndex: i });
+			const users = asArray(result?.usergrades);
+			if (options.output === 'users') return users;
+			return users.flatMap((u) =>
+				asArray(u.gradeitems).map((g) => ({ courseid: u.courseid ?? input.courseid, userid: u.userid, userfullname: u.userfullname, ...g })),
+			);
+		},
+		{ concurrency },
+	);
+}
