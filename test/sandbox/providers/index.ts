@@ -1,0 +1,15 @@
+// Every provider emulator the sandbox starts by default (CLI, integration tests, demo, benchmark).
+// Add yours here: one import and one line in allProviders(). Each call returns fresh instances,
+// because emulators keep state.
+import type { SandboxProvider } from '../types';
+import { percipioProvider } from './percipio';
+
+export function allProviders(): SandboxProvider[] {
+	return [
+		percipioProvider(),
+		// degreedProvider(),
+		// learnlinkProvider(),
+		// scormCloudProvider(),
+		// moodleProvider(),
+	];
+}
