@@ -1,0 +1,136 @@
+import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
+
+import { ScormCloudTrigger, parsePostback, safeEqual } from '../../../nodes/ScormCloud/ScormCloudTrigger.node';
+
+const registration = { id: 'reg-1', registrationCompletion: 'COMPLETED', registrationSuccess: 'PASSED', score: { scaled: 92 }, course: { id: 'c1' }, learner: { id: 'l1' } };
+
+interface Call {
+	status?: number;
+	body?: unknown;
+	headers: Record<string, string>;
+}
+
+function webhookContext(options: { parameters: IDataObject; headers: Record<string, string>; raw: string }) {
+	const call: Call = { headers: {} };
+	const res = {
+		status(code: number) {
+			call.status = code;
+			return res;
+		},
+		json(body: unknown) {
+			call.body = body;
+			return res;
+		},
+		setHeader(name: string, value: string) {
+			call.headers[name.toLowerCase()] = value;
+		},
+	};
+	const req = { headers: { 'content-length': String(Buffer.byteLength(options.raw)), ...options.headers }, rawBody: Buffer.from(options.raw) };
+	const ctx = {
+		getRequestObject: () => req,
+		getResponseObject: () => res,
+		getBodyData: () => ({}),
+		getNodeParameter: (name: string, fallback?: unknown) => (name in options.parameters ? options.parameters[name] : fallback),
+	} as unknown as IWebhookFunctions;
+	return { ctx, call };
+}
+
+const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+const params = { authentication: 'basic', userName: 'pb-user', password: 'pb-pass-123', options: {} };
+
+async function run(parameters: IDataObject, headers: Record<string, string>, raw: string) {
+	const { ctx, call } = webhookContext({ parameters, headers, raw });
+	const result = await new ScormCloudTrigger().webhook.call(ctx);
+	return { result, call };
+}
+
+describe('parsePostback: the three forms SCORM Cloud posts', () => {
+	it('httpbasic: the JSON body is the registration', () => {
+		expect(parsePostback(Buffer.from(JSON.stringify(registration)), 'application/json; charset=UTF-8')).toEqual({ format: 'json', data: registration });
+	});
+	it('form: the registration JSON URL-encoded in "data", with userName and password fields', () => {
+		const body = new URLSearchParams({ data: JSON.stringify(registration), userName: 'u', password: 'p' }).toString();
+		expect(parsePostback(Buffer.from(body), 'application/x-www-form-urlencoded; charset=UTF-8')).toEqual({ format: 'form-json', data: registration, formUser: 'u', formPassword: 'p' });
+	});
+	it('legacy: XML, as the body or in "data"', () => {
+		const xml = '<?xml version="1.0"?><registrationreport format="course" regid="reg-9"></registrationreport>';
+		expect(parsePostback(Buffer.from(xml), 'text/xml')).toEqual({ format: 'xml', xml });
+		expect(parsePostback(Buffer.from(new URLSearchParams({ data: xml }).toString()), 'application/x-www-form-urlencoded').format).toBe('xml');
+	});
+	it('refuses what is neither', () => {
+		expect(() => parsePostback(Buffer.from('not json'), 'application/json')).toThrow('neither JSON nor XML');
+		expect(() => parsePostback(Buffer.from('a=1'), 'application/x-www-form-urlencoded')).toThrow('no "data" field');
+		expect(() => parsePostback(Buffer.from('[1]'), 'application/json')).toThrow('not an object');
+	});
+});
+
+describe('safeEqual', () => {
+	it('compares exactly', () => {
+		expect(safeEqual('abc', 'abc')).toBe(true);
+		expect(safeEqual('abc', 'abd')).toBe(false);
+		expect(safeEqual('abc', 'abcd')).toBe(false);
+		expect(safeEqual('', '')).toBe(true);
+	});
+});
+
+describe('SCORM Cloud Trigger webhook', () => {
+	it('emits one item for a JSON postback with the right HTTP Basic credentials', async () => {
+		const { result, call } = await run(params, { 'content-type': 'application/json', authorization: basic('pb-user', 'pb-pass-123') }, JSON.stringify(registration));
+		expect(call.status).toBeUndefined();
+		expect(result.workflowData).toHaveLength(1);
+		expect(result.workflowData?.[0]).toHaveLength(1);
+		const json = result.workflowData?.[0][0].json as IDataObject;
+		expect(json).toMatchObject({ ...registration, registrationId: 'reg-1', postback: { format: 'json', authType: 'httpbasic' } });
+	});
+
+	it('accepts form authentication (userName/password fields)', async () => {
+		const body = new URLSearchParams({ data: JSON.stringify(registration), userName: 'pb-user', password: 'pb-pass-123' }).toString();
+		const { result } = await run(params, { 'content-type': 'application/x-www-form-urlencoded' }, body);
+		expect((result.workflowData?.[0][0].json as IDataObject).postback).toMatchObject({ format: 'form-json', authType: 'form' });
+	});
+
+	it.each([
+		['a wrong password', { authorization: basic('pb-user', 'wrong') }],
+		['a wrong user', { authorization: basic('someone', 'pb-pass-123') }],
+		['no credentials at all', {}],
+	])('answers 401 and starts nothing for %s', async (_label, auth) => {
+		const { result, call } = await run(params, { 'content-type': 'application/json', ...auth }, JSON.stringify(registration));
+		expect(call.status).toBe(401);
+		expect(call.headers['www-authenticate']).toContain('Basic');
+		expect(result.workflowData).toBeUndefined();
+		expect(result.noWebhookResponse).toBe(true);
+	});
+
+	it('refuses form fields with a wrong password', async () => {
+		const body = new URLSearchParams({ data: JSON.stringify(registration), userName: 'pb-user', password: 'nope' }).toString();
+		const { result, call } = await run(params, { 'content-type': 'application/x-www-form-urlencoded' }, body);
+		expect(call.status).toBe(401);
+		expect(result.workflowData).toBeUndefined();
+	});
+
+	it('refuses a body over the size bound with 413', async () => {
+		const big = JSON.stringify({ ...registration, padding: 'x'.repeat(3000) });
+		const { result, call } = await run({ ...params, options: { maxBodyKb: 1 } }, { 'content-type': 'application/json', authorization: basic('pb-user', 'pb-pass-123') }, big);
+		expect(call.status).toBe(413);
+		expect(result.workflowData).toBeUndefined();
+	});
+
+	it('answers 400 to an unreadable body from an authenticated sender', async () => {
+		const { result, call } = await run(params, { 'content-type': 'application/json', authorization: basic('pb-user', 'pb-pass-123') }, '{oops');
+		expect(call.status).toBe(400);
+		expect(result.workflowData).toBeUndefined();
+	});
+
+	it('"Only When: Completed" acknowledges other postbacks without starting the workflow', async () => {
+		const incomplete = { ...registration, registrationCompletion: 'INCOMPLETE' };
+		const { result, call } = await run({ ...params, options: { onlyWhen: 'completed' } }, { 'content-type': 'application/json', authorization: basic('pb-user', 'pb-pass-123') }, JSON.stringify(incomplete));
+		expect(call.status).toBe(200);
+		expect(result.workflowData).toBeUndefined();
+	});
+
+	it('keeps legacy XML as text with the registration id', async () => {
+		const xml = '<?xml version="1.0"?><registrationreport format="course" regid="reg-9"><complete>complete</complete></registrationreport>';
+		const { result } = await run({ authentication: 'none', options: {} }, { 'content-type': 'text/xml' }, xml);
+		expect(result.workflowData?.[0][0].json).toMatchObject({ registrationId: 'reg-9', xml, postback: { format: 'xml', authType: 'none' } });
+	});
+});
