@@ -14,7 +14,7 @@ export class LearnLink implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Learn.link (Thrive)',
 		name: 'learnLink',
-		icon: 'file:learnlink.svg',
+		icon: { light: 'file:learnlink.svg', dark: 'file:learnlink.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',

@@ -91,7 +91,8 @@ export async function learnLinkApi(ctx: TransportContext, settings?: Partial<Req
 			fields,
 		};
 	} catch (error) {
-		if (error instanceof LearnLinkConfigError) throw inputError(ctx.getNode(), error.message, { description: 'Fix the Learn.link (Thrive) credential and run the node again.' });
-		throw error;
+		throw inputError(ctx.getNode(), (error as Error).message, {
+			description: error instanceof LearnLinkConfigError ? 'Fix the Learn.link (Thrive) credential and run the node again.' : undefined,
+		});
 	}
 }

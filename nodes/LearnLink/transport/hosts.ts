@@ -40,7 +40,7 @@ export interface LearnLinkCredentialFields {
 	authentication?: 'oauth2' | 'basic';
 	scopes?: string[] | string;
 	clientAuthentication?: 'basic' | 'body' | 'both';
-	tokenRequestFormat?: 'form' | 'json';
+	grantBodyFormat?: 'form' | 'json';
 	restV1Path?: string;
 	restV2Path?: string;
 	webhookSecret?: string;

@@ -34,7 +34,7 @@ export function tokenRequestFor(fields: LearnLinkCredentialFields, host: LearnLi
 		clientSecret: String(fields.apiSecret ?? ''),
 		scopes: scopesFor(fields, host),
 		clientAuthentication: fields.clientAuthentication ?? 'basic',
-		format: fields.tokenRequestFormat ?? 'form',
+		format: fields.grantBodyFormat ?? 'form',
 		allowInsecureHttp: fields.allowInsecureHttp === true,
 	};
 }

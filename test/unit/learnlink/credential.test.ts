@@ -3,7 +3,7 @@ import type { IHttpRequestOptions } from 'n8n-workflow';
 import { LearnLinkApi } from '../../../credentials/LearnLinkApi.credentials';
 
 const TENANT = 'eu-west-2_AbcdEfghI';
-const creds = { environment: 'production', tenantId: TENANT, apiSecret: 'the-secret', authentication: 'oauth2', scopes: ['api/all'], clientAuthentication: 'basic', tokenRequestFormat: 'form' };
+const creds = { environment: 'production', tenantId: TENANT, apiSecret: 'the-secret', authentication: 'oauth2', scopes: ['api/all'], clientAuthentication: 'basic', grantBodyFormat: 'form' };
 
 function helper(users: 'ok' | 'fail') {
 	const calls: IHttpRequestOptions[] = [];

@@ -78,7 +78,7 @@ describe('fetchLearnLinkToken', () => {
 
 	it('uses a separate Client ID when given, and can put the client in the body or send JSON', async () => {
 		const { http, calls } = fakeHttp(ok);
-		await fetchLearnLinkToken(tokenRequestFor({ ...base, clientId: 'client-9', clientAuthentication: 'body', tokenRequestFormat: 'json' }, 'users'), http);
+		await fetchLearnLinkToken(tokenRequestFor({ ...base, clientId: 'client-9', clientAuthentication: 'body', grantBodyFormat: 'json' }, 'users'), http);
 		const req = calls[0];
 		expect(req.url).toBe(`https://user.api.learn.link/oauth2/token/${TENANT}`);
 		expect((req.headers as Record<string, string>).Authorization).toBeUndefined();

@@ -35,7 +35,7 @@ const properties: INodeProperties[] = [
 				default: 'error',
 				options: [
 					{ name: 'Fail the Item', value: 'error' },
-					{ name: 'Return Status "alreadyExists"', value: 'skip' },
+					{ name: 'Return Result "alreadyExists"', value: 'skip' },
 				],
 				description: 'What a 409 Conflict (a user with this reference exists) means for this item',
 			},
@@ -86,8 +86,9 @@ export const execute: OperationExecute = async function (itemIndex, api) {
 				description: 'Use the Update operation for existing users, or set Options → "If the User Already Exists" to return a status instead.',
 			});
 		}
-		return { status: 'alreadyExists', ref: body.ref };
+		return { result: 'alreadyExists', ref: body.ref };
 	}
 	const record = response.body && typeof response.body === 'object' ? response.body : {};
-	return { status: 'created', ...record, ref: (record as IDataObject).ref ?? body.ref };
+	// `result` says what this item did; the user record keeps its own `status` (active, suspended…).
+	return { ...record, ref: (record as IDataObject).ref ?? body.ref, result: 'created' };
 };

@@ -6,7 +6,7 @@ import { buildPath, joinUrl } from '../../../shared/urls';
 import { validateInput } from '../../../shared/validation';
 import type { OperationExecute } from '../common';
 
-export const DEFAULT_BY_ID_PATH = '/users/{id}';
+export const DEFAULT_BY_ID_PATH = '/users/{userId}';
 export const DEFAULT_BY_REF_PATH = '/users/ref/{ref}';
 
 const properties: INodeProperties[] = [
@@ -51,7 +51,7 @@ const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: `${DEFAULT_BY_ID_PATH} or ${DEFAULT_BY_REF_PATH}`,
-				description: `Route under the REST v1 path. Thrive's reference does not spell out these routes; the defaults are ${DEFAULT_BY_ID_PATH} and ${DEFAULT_BY_REF_PATH}. Keep the {id} or {ref} placeholder.`,
+				description: `Route under the REST v1 path. Thrive's reference does not spell out these routes; the defaults are ${DEFAULT_BY_ID_PATH} and ${DEFAULT_BY_REF_PATH}. Keep the {userId} or {ref} placeholder.`,
 			},
 		],
 	},
@@ -70,7 +70,7 @@ export const execute: OperationExecute = async function (itemIndex, api) {
 		{ by, value: String(this.getNodeParameter(by === 'id' ? 'userId' : 'ref', itemIndex, '') ?? ''), path: String(options.path || (by === 'id' ? DEFAULT_BY_ID_PATH : DEFAULT_BY_REF_PATH)) },
 		{ itemIndex },
 	);
-	const path = buildPath(input.path, by === 'id' ? { id: input.value } : { ref: input.value });
+	const path = buildPath(input.path, by === 'id' ? { userId: input.value } : { ref: input.value });
 	const body = await api.public.json<IDataObject>({ method: 'GET', url: joinUrl(api.v1, path), itemIndex });
 	// Some Thrive responses wrap the record: unwrap so users get plain fields.
 	const record = body && typeof body === 'object' && !Array.isArray(body) && body.data && typeof body.data === 'object' && !Array.isArray(body.data) ? (body.data as IDataObject) : body;

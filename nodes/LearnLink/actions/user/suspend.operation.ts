@@ -29,5 +29,5 @@ export const execute: OperationExecute = async function (itemIndex, api) {
 		idempotent: true,
 		itemIndex,
 	});
-	return { status: 'suspended', ref: input.ref, endDate: input.endDate, ...(body && typeof body === 'object' ? body : {}) };
+	return { ref: input.ref, endDate: input.endDate, ...(body && typeof body === 'object' ? body : {}), result: 'suspended' };
 };

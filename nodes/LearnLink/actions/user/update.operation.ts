@@ -42,5 +42,5 @@ export const execute: OperationExecute = async function (itemIndex, api) {
 		idempotent: true,
 		itemIndex,
 	});
-	return { status: 'updated', ref: input.ref, ...(body && typeof body === 'object' ? body : {}) };
+	return { ref: input.ref, ...(body && typeof body === 'object' ? body : {}), result: 'updated' };
 };

@@ -136,6 +136,6 @@ export const execute: OperationExecute = async function (itemIndex, api) {
 		idempotent: true,
 		itemIndex,
 	});
-	const reply = response.body && typeof response.body === 'object' && !Array.isArray(response.body) ? (response.body as IDataObject) : response.body ? { response: response.body as string } : {};
-	return { status: 'sent', httpStatus: response.statusCode, ...reply, id, eventType: input.eventType, timestamp: event.timestamp, ref: user.ref as string };
+	// Thrive's answer is kept as is under `response` (an acknowledgement of an event it already had included).
+	return { status: 'sent', id, eventType: input.eventType, timestamp: event.timestamp, ref: user.ref as string, httpStatus: response.statusCode, response: (response.body ?? null) as IDataObject };
 };
