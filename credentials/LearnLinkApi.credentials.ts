@@ -28,7 +28,7 @@ export class LearnLinkApi implements ICredentialType {
 
 	displayName = 'Learn.link (Thrive) API';
 
-	icon: Icon = 'file:../nodes/LearnLink/learnlink.svg';
+	icon: Icon = { light: 'file:../nodes/LearnLink/learnlink.svg', dark: 'file:../nodes/LearnLink/learnlink.dark.svg' };
 
 	documentationUrl = 'https://github.com/n8n-nodes-learning-platforms/n8n-nodes-learning-platforms#learnlink-thrive';
 
@@ -146,7 +146,7 @@ export class LearnLinkApi implements ICredentialType {
 		},
 		{
 			displayName: 'Token Request Format',
-			name: 'tokenRequestFormat',
+			name: 'grantBodyFormat',
 			type: 'options',
 			default: 'form',
 			options: [

@@ -2,13 +2,14 @@
 // Add yours here: one import and one line in allProviders(). Each call returns fresh instances,
 // because emulators keep state.
 import type { SandboxProvider } from '../types';
+import { learnlinkProvider } from './learnlink';
 import { percipioProvider } from './percipio';
 
 export function allProviders(): SandboxProvider[] {
 	return [
 		percipioProvider(),
 		// degreedProvider(),
-		// learnlinkProvider(),
+		learnlinkProvider(),
 		// scormCloudProvider(),
 		// moodleProvider(),
 	];
