@@ -1,0 +1,41 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { runForEachItem } from '../../../shared/itemRunner';
+import { validateInput } from '../../../shared/validation';
+import type { PercipioClient } from '../../transport/client';
+import { organizationId, organizationOption, requiredText } from '../common';
+import { USERS_PATH, USER_BY_EXTERNAL_ID_PATH, userBody, userFields } from './fields';
+
+const properties: INodeProperties[] = [
+	{ displayName: 'External User ID', name: 'externalUserId', type: 'string', default: '', required: true, description: "The user's ID in your own system (HR, SSO). Must be unique in Percipio." },
+	{ displayName: 'Additional Fields', name: 'additionalFields', type: 'collection', placeholder: 'Add Field', default: {}, options: userFields },
+	{ displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options: [organizationOption] },
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['create'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, client: PercipioClient): Promise<INodeExecutionData[]> {
+	return await runForEachItem(
+		this,
+		async (itemIndex) => {
+			const { externalUserId } = validateInput(this.getNode(), z.object({ externalUserId: requiredText('is required') }), { externalUserId: this.getNodeParameter('externalUserId', itemIndex, '') }, { itemIndex });
+			const body = userBody(this, itemIndex, externalUserId);
+			const orgId = organizationId(this, client, itemIndex);
+			return (await client.api.json({
+				method: 'POST',
+				url: client.url(USERS_PATH, { orgId }),
+				body,
+				itemIndex,
+				// A create is not idempotent. After an ambiguous failure (5xx, dropped connection) look the
+				// user up by external ID: found = the create landed, so it is a success, not a duplicate.
+				recover: async () => {
+					const found = await client.api.request({ method: 'GET', url: client.url(USER_BY_EXTERNAL_ID_PATH, { orgId, externalUserId }), acceptStatuses: [404], itemIndex });
+					return found.statusCode === 404 ? undefined : found;
+				},
+			})) as IDataObject;
+		},
+		{ concurrency: client.settings.concurrency },
+	);
+}

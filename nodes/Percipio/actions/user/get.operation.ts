@@ -1,0 +1,50 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { runForEachItem } from '../../../shared/itemRunner';
+import { validateInput } from '../../../shared/validation';
+import type { PercipioClient } from '../../transport/client';
+import { organizationId, organizationOption, requiredText } from '../common';
+
+const PATHS: Record<string, string> = {
+	id: '/user-management/v1/organizations/{orgId}/users/{value}',
+	externalUserId: '/user-management/v1/organizations/{orgId}/users/external-user-id/{value}',
+	loginName: '/user-management/v1/organizations/{orgId}/users/login-name/{value}',
+};
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Find By',
+		name: 'lookupBy',
+		type: 'options',
+		options: [
+			{ name: 'External User ID', value: 'externalUserId' },
+			{ name: 'Login Name', value: 'loginName' },
+			{ name: 'Percipio User ID', value: 'id' },
+		],
+		default: 'externalUserId',
+	},
+	{ displayName: 'Value', name: 'lookupValue', type: 'string', default: '', required: true, description: 'The ID, external user ID or login name of the user' },
+	{ displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options: [organizationOption] },
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['get'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, client: PercipioClient): Promise<INodeExecutionData[]> {
+	return await runForEachItem(
+		this,
+		async (itemIndex) => {
+			const by = this.getNodeParameter('lookupBy', itemIndex, 'externalUserId') as string;
+			const input = validateInput(
+				this.getNode(),
+				z.object({ lookupBy: z.enum(['id', 'externalUserId', 'loginName']), lookupValue: requiredText('is required') }),
+				{ lookupBy: by, lookupValue: this.getNodeParameter('lookupValue', itemIndex, '') },
+				{ itemIndex },
+			);
+			const url = client.url(PATHS[input.lookupBy], { orgId: organizationId(this, client, itemIndex), value: input.lookupValue });
+			return (await client.api.json({ method: 'GET', url, itemIndex })) as IDataObject;
+		},
+		{ concurrency: client.settings.concurrency },
+	);
+}

@@ -1,0 +1,88 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { ApiClient } from '../../shared/apiClient';
+import { readRequestSettings } from '../../shared/descriptions';
+import type { RequestSettings } from '../../shared/descriptions';
+import { inputError } from '../../shared/errors';
+import { Redactor } from '../../shared/redact';
+import { tokenCacheKey } from '../../shared/tokenManager';
+import type { AccessToken, AuthStrategy } from '../../shared/types';
+import { buildPath, joinUrl } from '../../shared/urls';
+import { CREDENTIAL_TYPE, PercipioConfigError, readPercipioConfig } from './config';
+import type { PercipioConfig } from './config';
+import { percipioProfile } from './profile';
+import { fetchPercipioToken, percipioTokenKey } from './token';
+
+export interface PercipioClient {
+	api: ApiClient;
+	config: PercipioConfig;
+	settings: RequestSettings;
+	/** Absolute URL of an API path template; `{placeholders}` are filled with encoded segments. */
+	url(template: string, values?: Record<string, unknown>): string;
+}
+
+function persistedToken(data: Record<string, unknown>, key: string): AccessToken | undefined {
+	const accessToken = typeof data.accessToken === 'string' ? data.accessToken : '';
+	const issuedAt = Number(data.issuedAt);
+	const expiresAt = Number(data.expiresAt);
+	// Only a token issued for exactly these fields (client, secret, scope, token URL) is reused.
+	if (!accessToken || data.issuedFor !== key || !Number.isFinite(issuedAt) || !Number.isFinite(expiresAt)) return undefined;
+	return { accessToken, issuedAt, expiresAt };
+}
+
+/** The one Percipio API client of an execution: credential checked, auth, retries, pacing, redaction. */
+export async function percipioClient(ctx: IExecuteFunctions): Promise<PercipioClient> {
+	const data = await ctx.getCredentials(CREDENTIAL_TYPE);
+	let config: PercipioConfig;
+	try {
+		config = readPercipioConfig(data);
+	} catch (error) {
+		if (error instanceof PercipioConfigError) {
+			throw inputError(ctx.getNode(), `Skillsoft Percipio credential: ${error.message}`, { description: 'Fix the credential and press its Test button. Nothing was sent.' });
+		}
+		throw new NodeOperationError(ctx.getNode(), error as Error);
+	}
+	const redactor = new Redactor([data.clientSecret, data.serviceAccountToken, data.accessToken, config.serviceAccountToken]);
+	let auth: AuthStrategy;
+	if (config.token) {
+		const fields = config.token;
+		const cacheKey = percipioTokenKey(fields);
+		auth = {
+			kind: 'bearer',
+			cacheKey,
+			seed: persistedToken(data, cacheKey),
+			fetchToken: async (http) => {
+				const token = await fetchPercipioToken(fields, http);
+				redactor.add(token.accessToken);
+				return token;
+			},
+		};
+	} else {
+		const bearer = `Bearer ${config.serviceAccountToken}`;
+		auth = {
+			kind: 'static',
+			apply: (request) => {
+				request.headers = { ...request.headers, Authorization: bearer };
+			},
+		};
+	}
+	const settings = readRequestSettings(ctx, percipioProfile.rateLimit);
+	const api = new ApiClient(ctx, {
+		provider: percipioProfile,
+		auth,
+		credentials: data,
+		clientKey: tokenCacheKey({ provider: 'percipio', api: config.hosts.apiBaseUrl, org: config.organizationId, auth: config.token ? percipioTokenKey(config.token) : config.serviceAccountToken }),
+		redactor,
+		retry: settings.retry,
+		rateLimit: settings.rateLimit,
+		timeoutMs: settings.timeoutMs,
+		allowInsecureHttp: config.allowInsecureHttp,
+	});
+	return {
+		api,
+		config,
+		settings,
+		url: (template, values = {}) => joinUrl(config.hosts.apiBaseUrl, buildPath(template, values)),
+	};
+}
