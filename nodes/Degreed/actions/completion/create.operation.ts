@@ -1,0 +1,180 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { runForEachItem } from '../../../shared/itemRunner';
+import { validateInput } from '../../../shared/validation';
+import type { HttpResponse } from '../../../shared/types';
+import type { DegreedClient } from '../../transport/client';
+import { nextLink, singleItem, toAttributes } from '../../transport/jsonapi';
+import { absoluteLink, MAX_PAGE_SIZE } from '../../transport/paging';
+import { additionalAttributesOption, apiUrl, dateOnly, isoDateTime, jsonAttributes } from '../common';
+import { COMPLETION_CONTENT_TYPES, CONTENT_ID_TYPES, USER_IDENTIFIER_TYPES } from './fields';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'User',
+		name: 'userId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'jane@acme.com',
+		description: 'The learner who completed the content, identified as set below',
+	},
+	{
+		displayName: 'User Identifier Type',
+		name: 'userIdentifierType',
+		type: 'options',
+		options: USER_IDENTIFIER_TYPES,
+		default: 'Email',
+	},
+	{
+		displayName: 'Content ID',
+		name: 'contentId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'course-v1:acme+101',
+		description: 'The content that was completed, identified as set below',
+	},
+	{
+		displayName: 'Content ID Type',
+		name: 'contentIdType',
+		type: 'options',
+		options: CONTENT_ID_TYPES,
+		default: 'externalId',
+	},
+	{
+		displayName: 'Content Type',
+		name: 'contentType',
+		type: 'options',
+		options: COMPLETION_CONTENT_TYPES,
+		default: 'Course',
+	},
+	{
+		displayName: 'Completed At',
+		name: 'completedAt',
+		type: 'dateTime',
+		default: '',
+		required: true,
+		description: 'When the learner completed it. A value without a time zone is taken as UTC.',
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: [
+			{
+				displayName: 'Percentile',
+				name: 'percentile',
+				type: 'number',
+				default: 100,
+				typeOptions: { minValue: 0, maxValue: 100 },
+				description: 'Score or progress as a percentage (0–100)',
+			},
+			{
+				displayName: 'Duplicate Check',
+				name: 'duplicateCheck',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to look the completion up (same user, content and completion time) before sending it again after a failure that may have reached Degreed, so a retry cannot create it twice',
+			},
+			additionalAttributesOption,
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['completion'], operation: ['create'] } }, properties);
+
+const schema = z.object({
+	userId: z.string().trim().min(1, 'must not be empty'),
+	userIdentifierType: z.string().min(1),
+	contentId: z.string().trim().min(1, 'must not be empty'),
+	contentIdType: z.string().min(1),
+	contentType: z.string().min(1),
+	completedAt: z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be a date and time, e.g. 2026-05-01T10:00:00Z'),
+	percentile: z.number().min(0).max(100).optional(),
+});
+
+const norm = (v: unknown) => String(v ?? '').trim().toLowerCase();
+
+/**
+ * Did a completion with these user, content and completion time land? Degreed has no idempotency
+ * key for completions, so after an ambiguous failure (a 5xx or a connection dropped after sending)
+ * the node looks before it sends again. Completions of that day are read (filter by date,
+ * unconfirmed parameter names) and matched on the completion time and on the user and content
+ * identifiers appearing among the record's attributes.
+ */
+export async function findCompletion(client: DegreedClient, attrs: IDataObject, itemIndex: number): Promise<HttpResponse | undefined> {
+	const completedAt = Date.parse(String(attrs['completed-at']));
+	const day = dateOnly(attrs['completed-at']);
+	const next = day ? new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10) : undefined;
+	const user = norm(attrs['user-id']);
+	const content = norm(attrs['content-id']);
+	let url: string | undefined = apiUrl(client, '/api/v2/completions');
+	let qs: IDataObject | undefined = { limit: MAX_PAGE_SIZE, 'filter[start_date]': day, 'filter[end_date]': next };
+	for (let page = 0; url && page < 10; page++) {
+		const body = await client.api.json<unknown>({ method: 'GET', url, qs, itemIndex });
+		const records = (body as { data?: Array<{ id?: string; attributes?: IDataObject; relationships?: IDataObject }> })?.data ?? [];
+		for (const record of records) {
+			const a = record.attributes ?? {};
+			if (Date.parse(String(a['completed-at'])) !== completedAt) continue;
+			const values = new Set([...Object.values(a), ...Object.values(record.relationships ?? {}).map((r) => (r as { data?: { id?: string } })?.data?.id)].map(norm));
+			if (values.has(user) && values.has(content)) return { statusCode: 200, headers: {}, body: { data: record } };
+		}
+		const link = nextLink(body);
+		url = link ? absoluteLink(link, client.hosts.apiBaseUrl) : undefined;
+		qs = undefined;
+	}
+	return undefined;
+}
+
+export async function execute(this: IExecuteFunctions, client: DegreedClient): Promise<INodeExecutionData[]> {
+	return await runForEachItem(
+		this,
+		async (i) => {
+			const additional = this.getNodeParameter('additionalFields', i, {}) as IDataObject;
+			const input = validateInput(
+				this.getNode(),
+				schema,
+				{
+					userId: this.getNodeParameter('userId', i),
+					userIdentifierType: this.getNodeParameter('userIdentifierType', i, 'Email'),
+					contentId: this.getNodeParameter('contentId', i),
+					contentIdType: this.getNodeParameter('contentIdType', i, 'externalId'),
+					contentType: this.getNodeParameter('contentType', i, 'Course'),
+					completedAt: String(this.getNodeParameter('completedAt', i, '') ?? ''),
+					percentile: additional.percentile === undefined || additional.percentile === '' ? undefined : additional.percentile,
+				},
+				{ itemIndex: i },
+			);
+			const attributes: IDataObject = {
+				...toAttributes({
+					userId: input.userId,
+					userIdentifierType: input.userIdentifierType,
+					contentId: input.contentId,
+					contentIdType: input.contentIdType,
+					contentType: input.contentType,
+					completedAt: isoDateTime(input.completedAt),
+					percentile: input.percentile,
+				}),
+				...toAttributes(jsonAttributes(this, additional.additionalAttributes, i)),
+			};
+			const body = await client.api.json<unknown>({
+				method: 'POST',
+				url: apiUrl(client, '/api/v2/completions'),
+				body: { data: { attributes } },
+				itemIndex: i,
+				// No idempotency key exists for completions: never resent blindly; looked up first.
+				idempotent: false,
+				recover: additional.duplicateCheck === false ? undefined : async () => await findCompletion(client, attributes, i),
+			});
+			return singleItem(body);
+		},
+		{ concurrency: client.settings.concurrency },
+	);
+}
+

@@ -1,0 +1,28 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { runForEachItem } from '../../../shared/itemRunner';
+import type { DegreedClient } from '../../transport/client';
+import { singleItem } from '../../transport/jsonapi';
+import { apiUrl } from '../common';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'User ID',
+		name: 'userId',
+		type: 'string',
+		default: '',
+		required: true,
+		description: 'Degreed ID of the user (the "ID" field of Get Many output)',
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['get'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, client: DegreedClient): Promise<INodeExecutionData[]> {
+	return await runForEachItem(
+		this,
+		async (i) => singleItem(await client.api.json({ method: 'GET', url: apiUrl(client, '/api/v2/users/{id}', { id: this.getNodeParameter('userId', i) }), itemIndex: i })),
+		{ concurrency: client.settings.concurrency },
+	);
+}
