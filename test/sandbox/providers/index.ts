@@ -4,13 +4,14 @@
 import type { SandboxProvider } from '../types';
 import { learnlinkProvider } from './learnlink';
 import { percipioProvider } from './percipio';
+import { scormCloudProvider } from './scormcloud';
 
 export function allProviders(): SandboxProvider[] {
 	return [
 		percipioProvider(),
 		// degreedProvider(),
 		learnlinkProvider(),
-		// scormCloudProvider(),
+		scormCloudProvider(),
 		// moodleProvider(),
 	];
 }
