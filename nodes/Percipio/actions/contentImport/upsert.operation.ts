@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { runForEachItem, runInBatches } from '../../../shared/itemRunner';
 import { validateInput } from '../../../shared/validation';
 import type { PercipioClient } from '../../transport/client';
-import { compact, extraJson, optionalText, options, organizationId, organizationOption, partnerName, partnerOption, pathOption, pathTemplate, requiredText } from '../common';
+import { compact, extraJson, optionalText, options, organizationId, organizationOption, partnerName, partnerOption, pathOption, pathTemplate, prepareAll, requiredText } from '../common';
 
 export const DEFAULT_CONTENT_PATH = '/content-aggregation/v1/partners/{partnerName}/organizations/{orgId}/content';
 
@@ -171,11 +171,11 @@ export async function execute(this: IExecuteFunctions, client: PercipioClient): 
 		);
 	}
 
+	const prepared = prepareAll(this, (itemIndex) => ({ record: prepareContent(this, itemIndex), url: urlFor(itemIndex) }));
 	return await runForEachItem(
 		this,
 		async (itemIndex) => {
-			const record = prepareContent(this, itemIndex);
-			const url = urlFor(itemIndex);
+			const { record, url } = prepared(itemIndex);
 			// content_id is the idempotency key: re-posting it updates, so a retry can never duplicate.
 			const response = await client.api.json({ method: 'POST', url, body: record, idempotent: true, itemIndex });
 			return clean(resultFor(record, response));

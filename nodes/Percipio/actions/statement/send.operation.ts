@@ -8,7 +8,7 @@ import { inputError } from '../../../shared/errors';
 import { runForEachItem } from '../../../shared/itemRunner';
 import { validateInput } from '../../../shared/validation';
 import type { PercipioClient } from '../../transport/client';
-import { compact, isoDate, optionalNumber, optionalText, options, partnerName, partnerOption, pathOption, pathTemplate, requiredText } from '../common';
+import { compact, isoDate, optionalNumber, optionalText, options, partnerName, partnerOption, pathOption, pathTemplate, prepareAll, requiredText } from '../common';
 
 /** Unconfirmed: Skillsoft documents the Statements API but not its path (README → Unconfirmed). */
 export const DEFAULT_STATEMENTS_PATH = '/content-aggregation/v1/partners/{partnerName}/statements';
@@ -215,15 +215,18 @@ export function buildStatement(ctx: IExecuteFunctions, itemIndex: number): IData
 }
 
 export async function execute(this: IExecuteFunctions, client: PercipioClient): Promise<INodeExecutionData[]> {
+	const prepared = prepareAll(this, (itemIndex) => ({
+		statement: buildStatement(this, itemIndex),
+		opts: options(this, itemIndex),
+		url: client.url(pathTemplate(this, itemIndex, 'statementsPath', DEFAULT_STATEMENTS_PATH, ['partnerName', 'orgId']), {
+			partnerName: partnerName(this, client, itemIndex),
+			orgId: client.config.organizationId,
+		}),
+	}));
 	return await runForEachItem(
 		this,
 		async (itemIndex) => {
-			const statement = buildStatement(this, itemIndex);
-			const opts = options(this, itemIndex);
-			const url = client.url(pathTemplate(this, itemIndex, 'statementsPath', DEFAULT_STATEMENTS_PATH, ['partnerName', 'orgId']), {
-				partnerName: partnerName(this, client, itemIndex),
-				orgId: client.config.organizationId,
-			});
+			const { statement, opts, url } = prepared(itemIndex);
 			// The id is derived from the statement itself: a resend is recognised by the LRS (same id,
 			// same content = stored once), so ambiguous failures may be retried.
 			const response = await client.api.request({

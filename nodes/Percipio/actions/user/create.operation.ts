@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { runForEachItem } from '../../../shared/itemRunner';
 import { validateInput } from '../../../shared/validation';
 import type { PercipioClient } from '../../transport/client';
-import { organizationId, organizationOption, requiredText } from '../common';
+import { organizationId, organizationOption, prepareAll, requiredText } from '../common';
 import { USERS_PATH, USER_BY_EXTERNAL_ID_PATH, userBody, userFields } from './fields';
 
 const properties: INodeProperties[] = [
@@ -17,12 +17,14 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['create'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, client: PercipioClient): Promise<INodeExecutionData[]> {
+	const prepared = prepareAll(this, (itemIndex) => {
+		const { externalUserId } = validateInput(this.getNode(), z.object({ externalUserId: requiredText('is required') }), { externalUserId: this.getNodeParameter('externalUserId', itemIndex, '') }, { itemIndex });
+		return { externalUserId, body: userBody(this, itemIndex, externalUserId), orgId: organizationId(this, client, itemIndex) };
+	});
 	return await runForEachItem(
 		this,
 		async (itemIndex) => {
-			const { externalUserId } = validateInput(this.getNode(), z.object({ externalUserId: requiredText('is required') }), { externalUserId: this.getNodeParameter('externalUserId', itemIndex, '') }, { itemIndex });
-			const body = userBody(this, itemIndex, externalUserId);
-			const orgId = organizationId(this, client, itemIndex);
+			const { externalUserId, body, orgId } = prepared(itemIndex);
 			return (await client.api.json({
 				method: 'POST',
 				url: client.url(USERS_PATH, { orgId }),
