@@ -20,7 +20,7 @@ export class ScormCloudApi implements ICredentialType {
 
 	displayName = 'SCORM Cloud API';
 
-	icon: Icon = 'file:../nodes/ScormCloud/scormcloud.svg';
+	icon: Icon = { light: 'file:../nodes/ScormCloud/scormcloud.svg', dark: 'file:../nodes/ScormCloud/scormcloud.dark.svg' };
 
 	documentationUrl = 'https://github.com/n8n-nodes-learning-platforms/n8n-nodes-learning-platforms#scorm-cloud';
 
@@ -79,7 +79,7 @@ export class ScormCloudApi implements ICredentialType {
 		},
 		{
 			displayName: 'Token Expiration (Seconds)',
-			name: 'tokenExpiration',
+			name: 'expirationSeconds',
 			type: 'number',
 			default: DEFAULT_TOKEN_EXPIRATION,
 			typeOptions: { minValue: 1 },
@@ -113,7 +113,7 @@ export class ScormCloudApi implements ICredentialType {
 				appId: credentials.appId as string,
 				secretKey: credentials.secretKey as string,
 				scope: scopeString(credentials.scopes, credentials.extraScopes),
-				expiration: credentials.tokenExpiration as number,
+				expiration: credentials.expirationSeconds as number,
 			},
 			this.helpers.httpRequest,
 		);

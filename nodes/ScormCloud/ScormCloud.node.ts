@@ -11,7 +11,7 @@ export class ScormCloud implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'SCORM Cloud',
 		name: 'scormCloud',
-		icon: 'file:scormcloud.svg',
+		icon: { light: 'file:scormcloud.svg', dark: 'file:scormcloud.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-import type { IDataObject, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 /** Constant-time comparison of two strings (hashed first, so lengths do not leak either). */
@@ -31,42 +31,42 @@ export interface ParsedPostback {
 	formPassword?: string;
 }
 
-export class PostbackParseError extends Error {}
-
 /**
  * SCORM Cloud posts a registration's progress in one of these forms (v2 postback guide):
  * - authType httpbasic: `Content-Type: application/json`, the body is GetRegistrationProgress' JSON;
  * - authType form: `application/x-www-form-urlencoded` with `data` (that JSON, URL-encoded),
  *   `userName` and `password`;
  * - `legacy: true`: the same, with v1 XML instead of JSON (as the body, or in `data`).
+ * Returns `{ error }` for a body that is none of these.
  */
-export function parsePostback(raw: Buffer, contentType: string): ParsedPostback {
+export function parsePostback(raw: Buffer, contentType: string): ParsedPostback | { error: string } {
 	const text = raw.toString('utf8').trim();
 	const type = contentType.split(';')[0].trim().toLowerCase();
-	const fromText = (value: string, format: 'json' | 'form-json'): ParsedPostback => {
+	const fromText = (value: string, format: 'json' | 'form-json'): ParsedPostback | { error: string } => {
 		const v = value.trim();
 		if (v.startsWith('<')) return { format: 'xml', xml: v };
 		let parsed: unknown;
 		try {
 			parsed = JSON.parse(v);
 		} catch {
-			throw new PostbackParseError('the postback body is neither JSON nor XML');
+			return { error: 'the postback body is neither JSON nor XML' };
 		}
-		if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new PostbackParseError('the postback JSON is not an object');
+		if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return { error: 'the postback JSON is not an object' };
 		return { format, data: parsed as IDataObject };
 	};
 	if (type === 'application/x-www-form-urlencoded' || (!type && /^(data|userName|password)=/.test(text))) {
 		const form = new URLSearchParams(text);
 		const data = form.get('data');
-		if (data === null) throw new PostbackParseError('the form postback has no "data" field');
+		if (data === null) return { error: 'the form postback has no "data" field' };
 		const out = fromText(data, 'form-json');
+		if ('error' in out) return out;
 		const user = form.get('userName') ?? form.get('username');
 		const password = form.get('password');
 		if (user !== null) out.formUser = user;
 		if (password !== null) out.formPassword = password;
 		return out;
 	}
-	if (!text) throw new PostbackParseError('the postback body is empty');
+	if (!text) return { error: 'the postback body is empty' };
 	return fromText(text, 'json');
 }
 
@@ -74,7 +74,7 @@ export class ScormCloudTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'SCORM Cloud Trigger',
 		name: 'scormCloudTrigger',
-		icon: 'file:scormcloud.svg',
+		icon: { light: 'file:scormcloud.svg', dark: 'file:scormcloud.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{"registration postbacks"}}',
@@ -152,6 +152,27 @@ export class ScormCloudTrigger implements INodeType {
 		],
 	};
 
+	/**
+	 * SCORM Cloud has no API to subscribe a URL: the postback URL is set on each registration (the
+	 * node's Create Registration) or in the app's settings. The lifecycle only remembers which URL
+	 * this trigger listens on, so n8n knows the webhook is in place.
+	 */
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return this.getWorkflowStaticData('node').webhookUrl === this.getNodeWebhookUrl('default');
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				this.getWorkflowStaticData('node').webhookUrl = this.getNodeWebhookUrl('default');
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				delete this.getWorkflowStaticData('node').webhookUrl;
+				return true;
+			},
+		},
+	};
+
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const req = this.getRequestObject();
 		const res = this.getResponseObject();
@@ -175,14 +196,12 @@ export class ScormCloudTrigger implements INodeType {
 		}
 		if (raw.length > maxBytes) return reject(413, `The postback is larger than ${maxBytes} bytes`);
 
-		let parsed: ParsedPostback;
-		try {
-			parsed = parsePostback(raw, String(req.headers['content-type'] ?? ''));
-		} catch (error) {
-			// Checked after parsing only because form authentication travels inside the body; a bad
-			// body is refused without telling an unauthenticated caller anything more.
+		const parsed = parsePostback(raw, String(req.headers['content-type'] ?? ''));
+		if ('error' in parsed) {
+			// Form authentication travels inside the body, so credentials are checked after parsing;
+			// a bad body is refused without telling an unauthenticated caller anything more.
 			if (authentication === 'basic' && !parseBasic(req.headers.authorization)) return reject(401, 'Authorization required', { 'WWW-Authenticate': 'Basic realm="scormcloud-postback"' });
-			return reject(400, error instanceof PostbackParseError ? error.message : 'The postback could not be read');
+			return reject(400, parsed.error);
 		}
 
 		let authType = 'none';

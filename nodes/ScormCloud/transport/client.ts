@@ -26,7 +26,7 @@ export interface ScormCloudCredential {
 }
 
 export function readCredential(data: ICredentialDataDecryptedObject): ScormCloudCredential {
-	const expiration = Number(data.tokenExpiration ?? DEFAULT_TOKEN_EXPIRATION);
+	const expiration = Number(data.expirationSeconds ?? DEFAULT_TOKEN_EXPIRATION);
 	const persisted =
 		typeof data.accessToken === 'string' && data.accessToken && Number(data.expiresAt) > 0
 			? { accessToken: data.accessToken, issuedAt: Number(data.issuedAt) || 0, expiresAt: Number(data.expiresAt) }

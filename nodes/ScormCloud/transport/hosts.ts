@@ -2,7 +2,7 @@
 export const DEFAULT_BASE_URL = 'https://cloud.scorm.com/api/v2';
 
 /** GetAppToken: form-encoded `scope` + `expiration`, App ID / Secret Key as HTTP Basic. */
-export const TOKEN_PATH = '/oauth/authenticate/application/token';
+export const GET_APP_ROUTE = '/oauth/authenticate/application/token';
 
 /** Default OAuth token lifetime in seconds, as documented for GetAppToken. */
 export const DEFAULT_TOKEN_EXPIRATION = 300;

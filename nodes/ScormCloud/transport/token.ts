@@ -1,6 +1,6 @@
 import { TokenRequestError } from '../../shared/apiClient';
 import type { AccessToken, HttpRequestFn } from '../../shared/types';
-import { DEFAULT_TOKEN_EXPIRATION, TOKEN_PATH, normaliseBaseUrl } from './hosts';
+import { DEFAULT_TOKEN_EXPIRATION, GET_APP_ROUTE, normaliseBaseUrl } from './hosts';
 
 /** The credential fields that shape a SCORM Cloud OAuth token. */
 export interface ScormCloudTokenFields {
@@ -63,7 +63,7 @@ export async function fetchScormCloudToken(fields: ScormCloudTokenFields, http: 
 	const issuedAt = now();
 	const response = (await http({
 		method: 'POST',
-		url: `${normaliseBaseUrl(fields.baseUrl)}${TOKEN_PATH}`,
+		url: `${normaliseBaseUrl(fields.baseUrl)}${GET_APP_ROUTE}`,
 		headers: {
 			Authorization: basicHeader(appId, secretKey),
 			'Content-Type': 'application/x-www-form-urlencoded',

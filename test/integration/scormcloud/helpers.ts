@@ -26,7 +26,7 @@ export function credentialsFor(sandbox: Sandbox, overrides: IDataObject = {}): I
 	return { appId: SCORMCLOUD_DEMO.appId, secretKey: SCORMCLOUD_DEMO.secretKey, baseUrl: baseUrl(sandbox), authMethod: 'basic', allowInsecureHttp: false, accessToken: '', ...overrides };
 }
 
-export const oauth = (scopes: string[] = ['read', 'write', 'delete'], tokenExpiration = 300): IDataObject => ({ authMethod: 'oauth', scopes, extraScopes: '', tokenExpiration });
+export const oauth = (scopes: string[] = ['read', 'write', 'delete'], expirationSeconds = 300): IDataObject => ({ authMethod: 'oauth', scopes, extraScopes: '', expirationSeconds });
 
 /** Runs the SCORM Cloud node with request options tuned for tests (fast retries). */
 export async function run(

@@ -147,7 +147,7 @@ describe('ScormCloudApi credential', () => {
 	it('with OAuth: preAuthentication fetches a token (returned for n8n to persist) and authenticate sends it as Bearer', async () => {
 		const server = await recordingServer(() => ({ status: 200, body: { access_token: 'tok-oauth', expires_in: 120, token_type: 'Bearer' } }));
 		try {
-			const data = { authMethod: 'oauth', appId: 'APP', secretKey: 'sek-ret-1', baseUrl: `${server.url}/api/v2`, scopes: ['read:ping'], extraScopes: 'read:course', tokenExpiration: 120 };
+			const data = { authMethod: 'oauth', appId: 'APP', secretKey: 'sek-ret-1', baseUrl: `${server.url}/api/v2`, scopes: ['read:ping'], extraScopes: 'read:course', expirationSeconds: 120 };
 			const out = await runPreAuthentication(ScormCloudApi, data);
 			expect(out.accessToken).toBe('tok-oauth');
 			expect(Number(out.expiresAt) - Number(out.issuedAt)).toBe(120_000);

@@ -58,9 +58,9 @@ describe('parsePostback: the three forms SCORM Cloud posts', () => {
 		expect(parsePostback(Buffer.from(new URLSearchParams({ data: xml }).toString()), 'application/x-www-form-urlencoded').format).toBe('xml');
 	});
 	it('refuses what is neither', () => {
-		expect(() => parsePostback(Buffer.from('not json'), 'application/json')).toThrow('neither JSON nor XML');
-		expect(() => parsePostback(Buffer.from('a=1'), 'application/x-www-form-urlencoded')).toThrow('no "data" field');
-		expect(() => parsePostback(Buffer.from('[1]'), 'application/json')).toThrow('not an object');
+		expect(parsePostback(Buffer.from('not json'), 'application/json')).toEqual({ error: 'the postback body is neither JSON nor XML' });
+		expect(parsePostback(Buffer.from('a=1'), 'application/x-www-form-urlencoded')).toEqual({ error: 'the form postback has no "data" field' });
+		expect(parsePostback(Buffer.from('[1]'), 'application/json')).toEqual({ error: 'the postback JSON is not an object' });
 	});
 });
 

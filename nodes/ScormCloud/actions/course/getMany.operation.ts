@@ -30,7 +30,6 @@ const properties: INodeProperties[] = [
 					{ name: 'Updated', value: 'updated' },
 				],
 			},
-			{ displayName: 'Filter Text', name: 'filter', type: 'string', default: '', description: 'Only courses whose "Filter By" field contains this text' },
 			{
 				displayName: 'Filter By',
 				name: 'filterBy',
@@ -41,6 +40,7 @@ const properties: INodeProperties[] = [
 					{ name: 'Title', value: 'title' },
 				],
 			},
+			{ displayName: 'Filter Text', name: 'filter', type: 'string', default: '', description: 'Only courses whose "Filter By" field contains this text' },
 			...courseDetailOptions,
 			{
 				displayName: 'Order By',

@@ -28,7 +28,7 @@ export const description: INodeProperties[] = [
 			{ name: 'Get Launch History', value: 'getLaunchHistory', description: 'List each time the learner launched the course', action: 'Get the launch history of a registration' },
 			{ name: 'Get Launch Link', value: 'getLaunchLink', description: 'Make a short-lived link that opens the course for the learner', action: 'Get a launch link for a registration' },
 			{ name: 'Get Many', value: 'getMany', description: 'List registrations, filtered by course, learner, dates or tags', action: 'Get many registrations' },
-			{ name: 'Get xAPI Statements', value: 'getXapiStatements', description: 'List the xAPI statements recorded for a registration', action: 'Get the xAPI statements of a registration' },
+			{ name: 'Get xAPI Statements', value: 'getXapiStatements', description: 'List the xAPI statements recorded for a registration', action: 'Get the statements of a registration' },
 			{ name: 'Reset Progress', value: 'resetProgress', description: 'Clear the learner\'s progress, keeping the registration', action: 'Reset the progress of a registration' },
 		],
 		default: 'create',

@@ -56,7 +56,6 @@ const properties: INodeProperties[] = [
 		default: {},
 		description: 'SCORM Cloud posts the registration\'s progress to this URL whenever it changes. Paste the production URL of a SCORM Cloud Trigger node here.',
 		options: [
-			{ displayName: 'URL', name: 'url', type: 'string', default: '', placeholder: 'https://n8n.example.com/webhook/…/postback', description: 'Where SCORM Cloud posts the results (the SCORM Cloud Trigger\'s URL)' },
 			{
 				displayName: 'Authentication',
 				name: 'authType',
@@ -67,7 +66,7 @@ const properties: INodeProperties[] = [
 					{ name: 'Form Fields', value: 'form', description: 'Form-encoded: the results in the field "data", user name and password as form fields' },
 				],
 			},
-			{ displayName: 'User Name', name: 'userName', type: 'string', default: '', description: 'Sent with every postback; the trigger checks it' },
+			{ displayName: 'Legacy XML', name: 'legacy', type: 'boolean', default: false, description: 'Whether to receive the old v1 XML format instead of JSON (only for existing XML handlers)' },
 			{ displayName: 'Password', name: 'password', type: 'string', typeOptions: { password: true }, default: '', description: 'Sent with every postback; the trigger checks it' },
 			{
 				displayName: 'Results Format',
@@ -80,7 +79,8 @@ const properties: INodeProperties[] = [
 					{ name: 'Full (Everything, Incl. Runtime)', value: 'full' },
 				],
 			},
-			{ displayName: 'Legacy XML', name: 'legacy', type: 'boolean', default: false, description: 'Whether to receive the old v1 XML format instead of JSON (only for existing XML handlers)' },
+			{ displayName: 'URL', name: 'url', type: 'string', default: '', placeholder: 'https://n8n.example.com/webhook/…/postback', description: 'Where SCORM Cloud posts the results (the SCORM Cloud Trigger\'s URL)' },
+			{ displayName: 'User Name', name: 'userName', type: 'string', default: '', description: 'Sent with every postback; the trigger checks it' },
 		],
 	},
 	{

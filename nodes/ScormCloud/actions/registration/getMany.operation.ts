@@ -32,7 +32,6 @@ const properties: INodeProperties[] = [
 				],
 				description: 'Which date Since and Until apply to. "Updated" finds registrations with new progress since the last run.',
 			},
-			{ displayName: 'Filter Text', name: 'filter', type: 'string', default: '', description: 'Only registrations whose "Filter By" field contains this text' },
 			{
 				displayName: 'Filter By',
 				name: 'filterBy',
@@ -47,6 +46,7 @@ const properties: INodeProperties[] = [
 					{ name: 'Registration ID', value: 'registration_id' },
 				],
 			},
+			{ displayName: 'Filter Text', name: 'filter', type: 'string', default: '', description: 'Only registrations whose "Filter By" field contains this text' },
 			{ displayName: 'Include Child Results', name: 'includeChildResults', type: 'boolean', default: false, description: 'Whether to include each learning object\'s results' },
 			{ displayName: 'Include Interactions and Objectives', name: 'includeInteractionsAndObjectives', type: 'boolean', default: false, description: 'Whether to include interactions and objectives' },
 			{ displayName: 'Include Runtime', name: 'includeRuntime', type: 'boolean', default: false, description: 'Whether to include runtime details (CMI data)' },
