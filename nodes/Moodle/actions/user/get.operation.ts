@@ -56,11 +56,11 @@ export const description = updateDisplayOptions({ show: { resource: ['user'], op
 const schema = z
 	.object({
 		field: z.enum(['id', 'idnumber', 'username', 'email']),
-		values: z.array(z.string().min(1)).min(1, 'must contain at least one value'),
+		value: z.array(z.string().min(1)).min(1, 'must contain at least one value'),
 	})
 	.superRefine((input, ctx) => {
 		if (input.field !== 'id') return;
-		input.values.forEach((v, i) => {
+		input.value.forEach((v, i) => {
 			if (!moodleId.safeParse(v).success) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['value', i], message: `"${v}" is not a Moodle user ID (a positive whole number)` });
 		});
 	});
@@ -73,18 +73,18 @@ export async function execute(this: IExecuteFunctions, { client, concurrency }: 
 			const input = validateInput(
 				this.getNode(),
 				schema,
-				{ field: this.getNodeParameter('field', i), values: String(raw ?? '').split(',').map((v) => v.trim()).filter(Boolean) },
+				{ field: this.getNodeParameter('field', i), value: String(raw ?? '').split(',').map((v) => v.trim()).filter(Boolean) },
 				{ itemIndex: i },
 			);
 			const options = optionsOf(this, i);
-			const users = asArray(await client.call(FUNCTION, { field: input.field, values: input.values }, { itemIndex: i }));
+			const users = asArray(await client.call(FUNCTION, { field: input.field, values: input.value }, { itemIndex: i }));
 			if (!users.length && options.errorIfNotFound === true) {
 				throw apiError({
 					node: this.getNode(),
 					provider: 'Moodle',
 					redactor: client.redactor,
 					itemIndex: i,
-					message: `no user with ${input.field} "${input.values.join(', ')}"`,
+					message: `no user with ${input.field} "${input.value.join(', ')}"`,
 					description: 'Check the value, or turn off "Error If Not Found" to let such items pass without output.',
 				});
 			}
