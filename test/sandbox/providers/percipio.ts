@@ -119,6 +119,11 @@ function oauthError(reply: FastifyReply, status: number, error: string, descript
 	return reply.code(status).send({ error, error_description: description });
 }
 
+/** A copy of `value` without `keys`. */
+function omit<T extends Record<string, unknown>>(value: T, ...keys: string[]): Record<string, unknown> {
+	return Object.fromEntries(Object.entries(value).filter(([k]) => !keys.includes(k)));
+}
+
 const fail = (reply: FastifyReply, status: number, message: string, extra: Record<string, unknown> = {}) => reply.code(status).send({ message, ...extra });
 
 /** Deterministic UUID-shaped id from a name (demo data stays the same across runs). */
@@ -333,7 +338,7 @@ export class PercipioEmulator implements SandboxProvider {
 	private catalogItem(c: Partial<PercipioCatalogItem> & { id: string; title?: string }): PercipioCatalogItem {
 		const title = c.title ?? c.localizedMetadata?.[0]?.title ?? c.id;
 		const updated = c.lifecycle?.lastUpdatedDate ?? new Date(this.now()).toISOString();
-		const { title: _t, ...rest } = c;
+		const rest = omit(c, 'title') as Partial<PercipioCatalogItem>;
 		return {
 			code: `sbx_${c.id.slice(0, 8)}`,
 			contentType: { category: 'COURSE', displayLabel: 'Course', percipioType: 'COURSE', source: 'Skillsoft' },
@@ -514,7 +519,7 @@ export class PercipioEmulator implements SandboxProvider {
 		const ext = String(b.externalUserId);
 		if (this.findUser('externalUserId', ext)) return fail(reply, 409, `A user with externalUserId '${ext}' already exists`);
 		if (typeof b.loginName === 'string' && this.findUser('loginName', b.loginName)) return fail(reply, 409, `A user with loginName '${b.loginName}' already exists`);
-		const { password: _p, sendWelcomeEmail: _s, ...fields } = b;
+		const fields = omit(b, 'password', 'sendWelcomeEmail');
 		const user: PercipioUser = { isActive: true, role: 'LEARNER', ...fields, externalUserId: ext, id: this.ctx.rng.uuid(), updatedAt: new Date(this.now()).toISOString() };
 		this.users.set(user.id, user);
 		this.ctx.ledger.recordWrite(this.name, 'user', ext, user);
@@ -524,7 +529,7 @@ export class PercipioEmulator implements SandboxProvider {
 	private patchUser(field: 'id' | 'externalUserId' | 'loginName', value: string, req: FastifyRequest, reply: FastifyReply) {
 		const b = this.checkUserBody(req.body, reply, false);
 		if (!b) return reply;
-		const { password: _p, sendWelcomeEmail: _s, id: _id, ...fields } = b;
+		const fields = omit(b, 'password', 'sendWelcomeEmail', 'id');
 		const existing = this.findUser(field, value);
 		if (!existing) {
 			if (field === 'id') return fail(reply, 404, `User not found: id '${value}'`);
@@ -700,10 +705,10 @@ export class PercipioEmulator implements SandboxProvider {
 		}
 		for (const s of list as Array<Record<string, unknown>>) {
 			const id = typeof s.id === 'string' ? s.id.toLowerCase() : this.ctx.rng.uuid();
-			const { stored: _s, authority: _a, ...content } = s;
+			const content = omit(s, 'stored', 'authority');
 			const existing = this.statements.get(id);
 			if (existing) {
-				const { stored: _es, authority: _ea, ...before } = existing;
+				const before = omit(existing, 'stored', 'authority');
 				if (JSON.stringify({ ...before, id }) !== JSON.stringify({ ...content, id })) return fail(reply, 409, `Statement ${id} already exists with different content`);
 				this.ctx.ledger.recordUpdate(this.name, 'statement', id, s);
 			} else {
