@@ -10,7 +10,7 @@ import { scormCloudProvider } from './scormcloud';
 
 export function allProviders(): SandboxProvider[] {
 	return [
-		percipioProvider(),
+		percipioProvider({ demoData: true }),
 		degreedProvider(),
 		learnlinkProvider(),
 		scormCloudProvider(),
