@@ -83,6 +83,12 @@ describe('Registration → Create', () => {
 		expect(sandbox.ledger.writes('scormcloud', 'registration')).toMatchObject({ total: 1, duplicates: [] });
 	});
 
+	it('after a 503, a registration found under the ID but for another course is reported as a conflict, not as created', async () => {
+		sandbox.faults.add({ kind: 'status', status: 503, retryAfter: 0, count: 1, match: { provider: 'scormcloud', method: 'POST', path: '/registrations$' } });
+		await expect(run(sandbox, create({ registrationId: 'reg-ada-safety-101', learnerId: 'learner-ada', courseId: 'course-privacy-201' }))).rejects.toThrow('registration ID "reg-ada-safety-101" is already used for course "course-safety-101"');
+		expect(apiCalls(sandbox)).toEqual(['POST /api/v2/registrations 503', 'GET /api/v2/registrations/reg-ada-safety-101 200']);
+	});
+
 	it('50 items with concurrency and 429s: every registration exactly once', async () => {
 		sandbox.faults.add({ kind: 'status', status: 429, retryAfter: 0, share: 0.3, match: { provider: 'scormcloud', method: 'POST' } });
 		const items = Array.from({ length: 50 }, (_, i) => ({ n: i }));

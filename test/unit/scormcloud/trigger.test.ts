@@ -134,3 +134,20 @@ describe('SCORM Cloud Trigger webhook', () => {
 		expect(result.workflowData?.[0][0].json).toMatchObject({ registrationId: 'reg-9', xml, postback: { format: 'xml', authType: 'none' } });
 	});
 });
+
+describe('SCORM Cloud Trigger webhook lifecycle', () => {
+	it('registers nothing at SCORM Cloud (no such API): it remembers the URL it listens on', async () => {
+		const staticData: IDataObject = {};
+		let url = 'https://n8n.example.com/webhook/abc/postback';
+		const hook = { getWorkflowStaticData: () => staticData, getNodeWebhookUrl: () => url } as never;
+		const methods = new ScormCloudTrigger().webhookMethods.default;
+		expect(await methods.checkExists.call(hook)).toBe(false);
+		expect(await methods.create.call(hook)).toBe(true);
+		expect(staticData.webhookUrl).toBe(url);
+		expect(await methods.checkExists.call(hook)).toBe(true);
+		url = 'https://n8n.example.com/webhook-test/abc/postback';
+		expect(await methods.checkExists.call(hook)).toBe(false);
+		expect(await methods.delete.call(hook)).toBe(true);
+		expect(staticData.webhookUrl).toBeUndefined();
+	});
+});

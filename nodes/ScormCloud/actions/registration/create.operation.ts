@@ -200,23 +200,29 @@ export async function execute(this: IExecuteFunctions, api: ScormCloudApi, itemI
 	});
 
 	const summary = { id: input.registrationId, courseId: input.courseId, learnerId: input.learnerId };
+	const assertSamePair = (registration: IDataObject, answer: HttpResponse) => {
+		const course = (registration.course as IDataObject | undefined)?.id;
+		const learner = (registration.learner as IDataObject | undefined)?.id;
+		if ((course !== undefined && course !== input.courseId) || (learner !== undefined && learner !== input.learnerId)) {
+			throw responseError(api, this.getNode(), answer, itemIndex, {
+				message: `registration ID "${input.registrationId}" is already used for course "${String(course)}" and learner "${String(learner)}"`,
+				description: 'Registration IDs must be unique in the SCORM Cloud application. Build the ID from the learner and the course (e.g. "<learner>-<course>") so that different pairs never collide.',
+			});
+		}
+	};
 	if (response.statusCode < 300) {
-		// 204 (created), or the recovered registration after an interrupted attempt of ours.
-		const recovered = response.body && typeof response.body === 'object' && response.body.id ? response.body : {};
-		return { ...recovered, ...summary, created: true };
+		// 204 (created), or the registration found after an interrupted attempt of ours.
+		if (response.body && typeof response.body === 'object' && response.body.id) {
+			assertSamePair(response.body, response);
+			return { ...response.body, ...summary, created: true };
+		}
+		return { ...summary, created: true };
 	}
 
 	const existing = await fetchExisting();
 	if (existing.statusCode !== 200) throw responseError(api, this.getNode(), response, itemIndex);
 	const registration = existing.body;
-	const course = (registration.course as IDataObject | undefined)?.id;
-	const learner = (registration.learner as IDataObject | undefined)?.id;
-	if ((course !== undefined && course !== input.courseId) || (learner !== undefined && learner !== input.learnerId)) {
-		throw responseError(api, this.getNode(), response, itemIndex, {
-			message: `registration ID "${input.registrationId}" is already used for course "${String(course)}" and learner "${String(learner)}"`,
-			description: 'Registration IDs must be unique in the SCORM Cloud application. Build the ID from the learner and the course (e.g. "<learner>-<course>") so that different pairs never collide.',
-		});
-	}
+	assertSamePair(registration, response);
 	if (input.ifExists === 'error') {
 		throw responseError(api, this.getNode(), response, itemIndex, {
 			message: `registration "${input.registrationId}" already exists`,
