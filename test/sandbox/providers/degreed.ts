@@ -156,6 +156,13 @@ export class DegreedEmulator implements SandboxProvider {
 	rateLimited = 0;
 	/** cursors refused because they expired */
 	expiredCursors = 0;
+	/** API requests received since reset (token host excluded) */
+	apiRequests = 0;
+	/**
+	 * Test hook, called at the start of every API request with its number (1-based) and path, before
+	 * the token is checked: lets a test expire tokens or move the clock at an exact point of a run.
+	 */
+	onApiRequest?: (count: number, path: string) => void;
 
 	constructor(private readonly options: DegreedEmulatorOptions = {}) {
 		this.requestsPerMinute = options.requestsPerMinute ?? DEGREED_DEMO.requestsPerMinute;
@@ -193,6 +200,8 @@ export class DegreedEmulator implements SandboxProvider {
 		this.seq = 0;
 		this.rateLimited = 0;
 		this.expiredCursors = 0;
+		this.apiRequests = 0;
+		this.onApiRequest = undefined;
 		this.requestsPerMinute = this.options.requestsPerMinute ?? DEGREED_DEMO.requestsPerMinute;
 		this.windowMs = this.options.windowMs ?? 60_000;
 		this.cursorTtlMs = this.options.cursorTtlMs ?? 120_000;
@@ -267,6 +276,8 @@ export class DegreedEmulator implements SandboxProvider {
 
 	/** Auth, rate limit and scope, in that order; sets the X-Rate-Limit-* headers. */
 	private guard(req: FastifyRequest, reply: FastifyReply, region: string, anyOf: string[]): TokenGrant {
+		this.apiRequests++;
+		this.onApiRequest?.(this.apiRequests, req.sandbox?.path ?? req.url);
 		const auth = this.ctx.tokens.verify(req.headers.authorization);
 		if (!auth.ok || auth.grant.subject !== region) {
 			throw new HttpError(401, 'unauthorized', auth.ok ? 'The access token was issued for another data center.' : `The access token is ${auth.reason}.`);

@@ -1,0 +1,46 @@
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+
+import { sharedTokenManager } from '../../../nodes/shared/tokenManager';
+import { DEGREED_DEMO, DegreedEmulator } from '../../sandbox/providers/degreed';
+import type { DegreedEmulatorOptions } from '../../sandbox/providers/degreed';
+import { startSandbox } from '../../sandbox/server';
+import type { Sandbox } from '../../sandbox/server';
+
+export interface DegreedSandbox {
+	sandbox: Sandbox;
+	emulator: DegreedEmulator;
+	credentials: (overrides?: IDataObject) => Record<string, ICredentialDataDecryptedObject>;
+}
+
+/** A sandbox with only the Degreed emulator; its rate limit is raised unless a test lowers it. */
+export async function startDegreed(options: DegreedEmulatorOptions = { requestsPerMinute: 100_000 }): Promise<DegreedSandbox> {
+	const emulator = new DegreedEmulator(options);
+	const sandbox = await startSandbox({ providers: [emulator], seed: 4 });
+	const credentials = (overrides: IDataObject = {}) => ({
+		degreedApi: {
+			environment: 'custom',
+			tokenBaseUrl: sandbox.urlFor('degreed', 'oauth'),
+			apiBaseUrl: sandbox.urlFor('degreed', 'api'),
+			clientId: DEGREED_DEMO.clientId,
+			clientSecret: DEGREED_DEMO.clientSecret,
+			scopes: [...DEGREED_DEMO.scopes],
+			extraScopes: '',
+			clientAuthentication: 'body',
+			allowInsecureHttp: false,
+			accessToken: '',
+			issuedAt: '',
+			expiresAt: '',
+			...overrides,
+		} as ICredentialDataDecryptedObject,
+	});
+	return { sandbox, emulator, credentials };
+}
+
+/** Between tests: a fresh sandbox state and no token cached from a previous test. */
+export function resetDegreed(env: DegreedSandbox): void {
+	env.sandbox.reset();
+	sharedTokenManager.clear();
+}
+
+/** Request Options that keep the node's pacing out of the way (tests about pacing set their own). */
+export const fastRequests = { requestsPerMinute: 100_000, concurrency: 5, maxRetryWaitSeconds: 10 };
