@@ -53,7 +53,10 @@ export const contentFieldsSchema = z.object({
 	duration: z.number().nonnegative().optional(),
 	publishDate: z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be a date').optional(),
 });
-const createSchema = contentFieldsSchema.extend({ title: z.string().trim().min(1, 'must not be empty'), externalId: z.string().trim().min(1, 'must not be empty') });
+const createSchema = contentFieldsSchema.extend({
+	title: z.string({ required_error: 'must not be empty' }).trim().min(1, 'must not be empty'),
+	externalId: z.string({ required_error: 'must not be empty' }).trim().min(1, 'must not be empty'),
+});
 
 const blankToUndefined = (fields: IDataObject) => Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v === '' ? undefined : v]));
 
