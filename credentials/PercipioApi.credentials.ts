@@ -95,7 +95,7 @@ export class PercipioApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
-			description: 'Your Percipio organization UUID. Skillsoft provides it at onboarding; admins also see it with the service-account token.',
+			description: 'Your Percipio organization UUID, provided by Skillsoft at onboarding (or by your Percipio admin)',
 		},
 		{
 			displayName: 'Client ID',
