@@ -237,7 +237,7 @@ export class ApiClient {
 	private async currentToken(): Promise<AccessToken | undefined> {
 		const auth = this.options.auth;
 		if (auth.kind !== 'bearer') return undefined;
-		return await this.tokens.get(
+		const token = await this.tokens.get(
 			auth.cacheKey,
 			async () => {
 				this.stats.tokenRequests++;
@@ -254,6 +254,9 @@ export class ApiClient {
 			},
 			auth.seed,
 		);
+		// A provider could echo the token back in an error body: hide it like the other secrets.
+		this.redactor.add(token.accessToken);
+		return token;
 	}
 
 	private limiterFor(host: string): RateLimiter | null {
