@@ -8,10 +8,12 @@ import type {
 	INodeProperties,
 	Icon,
 } from 'n8n-workflow';
+import { UserError } from 'n8n-workflow';
 
 import { DEFAULT_REST_V1_PATH, DEFAULT_REST_V2_PATH, ENVIRONMENT_HOSTS, asFields, clientIdOf, hostOfUrl } from '../nodes/LearnLink/transport/hosts';
 import { fetchLearnLinkToken, tokenRequestFor } from '../nodes/LearnLink/transport/token';
-import type { HttpRequestFn } from '../nodes/shared/types';
+import type { TokenRequestError } from '../nodes/shared/apiClient';
+import type { AccessToken, HttpRequestFn } from '../nodes/shared/types';
 import { joinUrl } from '../nodes/shared/urls';
 
 const publicHostExpression = `{{ $credentials.environment === 'custom' ? $credentials.publicApiUrl.replace(/\\/+$/, '') : (${JSON.stringify(
@@ -194,7 +196,15 @@ export class LearnLinkApi implements ICredentialType {
 		const fields = asFields(credentials);
 		if (fields.authentication === 'basic') return { accessToken: 'http-basic', issuedAt: '', expiresAt: '', usersAccessToken: '', usersIssuedAt: '', usersExpiresAt: '' };
 		const http = this.helpers.httpRequest as HttpRequestFn;
-		const main = await fetchLearnLinkToken(tokenRequestFor(fields, 'public'), http);
+		let main: AccessToken;
+		try {
+			main = await fetchLearnLinkToken(tokenRequestFor(fields, 'public'), http);
+		} catch (error) {
+			// Without a status code on the error, n8n's Test button shows Thrive's own words instead of
+			// a generic "Authorization failed"; the hint says what to check.
+			const e = error as TokenRequestError;
+			throw new UserError(`Learn.link (Thrive): ${e.message}${e.description ? `. ${e.description}` : ''}`);
+		}
 		let users: { accessToken: string; issuedAt: number | string; expiresAt: number | string } = { accessToken: '', issuedAt: '', expiresAt: '' };
 		try {
 			users = await fetchLearnLinkToken(tokenRequestFor(fields, 'users'), http);

@@ -59,7 +59,9 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['get'] } }, properties);
 
-const schema = z.object({ by: z.enum(['id', 'ref']), value: z.string().trim().min(1, 'Must not be empty'), path: z.string() });
+const schema = z
+	.object({ by: z.enum(['id', 'ref']), value: z.string().trim().min(1, 'Must not be empty'), path: z.string().trim().startsWith('/', 'Must start with /') })
+	.refine((v) => v.path.includes(v.by === 'id' ? '{userId}' : '{ref}'), { path: ['path'], message: 'Must contain the {userId} or {ref} placeholder' });
 
 export const execute: OperationExecute = async function (itemIndex, api) {
 	const by = this.getNodeParameter('by', itemIndex) as 'id' | 'ref';
