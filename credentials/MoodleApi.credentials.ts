@@ -72,7 +72,9 @@ export class MoodleApi implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			method: 'POST',
-			url: '={{ $credentials.siteUrl.trim().replace(/\\/+$/, "").replace(/\\/webservice\\/rest\\/server\\.php$/i, "") + "/webservice/rest/server.php" }}',
+			// The site root, as the node computes it (a pasted endpoint URL or trailing slash is fine).
+			baseURL: '={{ String($credentials.siteUrl).trim().replace(/\\/+$/, "").replace(/\\/webservice\\/rest\\/server\\.php$/i, "") }}',
+			url: '/webservice/rest/server.php',
 			qs: { wsfunction: 'core_webservice_get_site_info', moodlewsrestformat: 'json' },
 		},
 		rules: [
