@@ -111,7 +111,7 @@ export async function fetchLearnLinkToken(request: LearnLinkTokenRequest, http: 
 			`the token endpoint answered HTTP ${status}${message ? `: ${message}` : ''}`,
 			status,
 			parseRetryAfter(response.headers?.['retry-after'], now()),
-			[description, HINTS[status]].filter(Boolean).join(' ') || undefined,
+			HINTS[status] ?? description,
 		);
 	}
 	const token = data && typeof data === 'object' ? (data as IDataObject) : {};

@@ -36,7 +36,7 @@ describe('credential against the emulator', () => {
 
 	it('a wrong secret fails with Thrive’s message and never shows the secret', async () => {
 		const error = await runPreAuthentication(LearnLinkApi, credentialsFor(sandbox, { apiSecret: 'wrong-secret-value' })).catch((e: Error) => e);
-		expect((error as Error).message).toBe('the token endpoint answered HTTP 401: Invalid client credentials');
+		expect((error as Error).message).toMatch(/^Learn\.link \(Thrive\): the token endpoint answered HTTP 401: Invalid client credentials\. Thrive did not accept the client\. Check the Tenant ID/);
 		expect(JSON.stringify(error)).not.toContain('wrong-secret-value');
 	});
 
