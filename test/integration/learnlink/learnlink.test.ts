@@ -40,6 +40,20 @@ describe('credential against the emulator', () => {
 		expect(JSON.stringify(error)).not.toContain('wrong-secret-value');
 	});
 
+	it('a public-API token is refused by the users API (one token per host)', async () => {
+		const out = await runPreAuthentication(LearnLinkApi, credentialsFor(sandbox));
+		const post = (token: unknown) =>
+			fetch(`${sandbox.urlFor('learnlink', 'users')}/webhooks`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', authorization: `Bearer ${String(token)}` },
+				body: JSON.stringify({ id: 'evt-x', timestamp: '2026-11-23T10:00:00Z', eventType: 'user_updated', content: { user: { ref: 'emp-1001', jobTitle: 'CTO' } } }),
+			});
+		const wrongHost = await post(out.accessToken);
+		expect(wrongHost.status).toBe(401);
+		expect(await wrongHost.json()).toMatchObject({ message: 'This access token was issued for the public API, not this one' });
+		expect((await post(out.usersAccessToken)).status).toBe(202);
+	});
+
 	it('the emulator rejects a scope of the other API, as the real token endpoint would', async () => {
 		const res = await fetch(`${sandbox.urlFor('learnlink', 'public')}/oauth2/token/${LEARNLINK_DEMO.tenantId}`, {
 			method: 'POST',
@@ -76,6 +90,14 @@ describe('users', () => {
 		const hostile = await run(sandbox, { resource: 'user', operation: 'get', by: 'ref', ref: '../../users' }, { continueOnFail: true });
 		expect(hostile.output[0].json.error).toMatch(/404|not found/i);
 		expect(hostile.requests.at(-1)!.url).toMatch(/\/rest\/v1\/users\/ref\/\.\.%2F\.\.%2Fusers$/);
+	});
+
+	it('Get takes an overridden route, and refuses one without its placeholder', async () => {
+		const ok = await run(sandbox, { resource: 'user', operation: 'get', by: 'ref', ref: 'emp-1001', options: { path: '/users/ref/{ref}' } });
+		expect(ok.output[0].json.ref).toBe('emp-1001');
+		const bad = await run(sandbox, { resource: 'user', operation: 'get', by: 'ref', ref: 'emp-1001', options: { path: '/users/by-ref' } }, { continueOnFail: true });
+		expect(bad.output[0].json.error).toBe('Item 0: Invalid "path" must contain the {userId} or {ref} placeholder');
+		expect(bad.requests).toHaveLength(0);
 	});
 
 	it('creates a user once; a second create is a 409 error, or "alreadyExists" when asked', async () => {
@@ -214,6 +236,17 @@ describe('audiences', () => {
 			['nobody@example.com', false, 'User not found', 207],
 		]);
 		expect(emulator.audiences.get('aud-new')!.members).toEqual([userId('emp-1002'), userId('emp-1004')]);
+	});
+
+	it('adds more than 100 users in batches of 100, one result per user', async () => {
+		emulator.seed({ users: Array.from({ length: 150 }, (_, i) => ({ ref: `aud-${i}`, firstName: 'A', lastName: `${i}`, email: `aud${i}@example.com` })) });
+		const users = Array.from({ length: 150 }, (_, i) => `aud-${i}`);
+		const { output, requests } = await run(sandbox, { resource: 'audience', operation: 'addMembers', audienceId: 'engineering', users });
+		expect(output).toHaveLength(150);
+		expect(output.every((o) => o.json.success === true && o.json.audienceId === 'engineering')).toBe(true);
+		const posts = requests.filter((r) => r.method === 'POST' && /\/audiences\/engineering\/members$/.test(r.url));
+		expect(posts.map((r) => (r.body as string[]).length)).toEqual([100, 50]);
+		expect(emulator.audiences.get('aud-eng')!.members).toHaveLength(152);
 	});
 
 	it('replace refuses an empty list before sending anything', async () => {
