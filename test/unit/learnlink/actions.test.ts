@@ -1,0 +1,80 @@
+import { activityTimestamp, listOf, resultsOf, totalPagesOf } from '../../../nodes/LearnLink/actions/common';
+import { memberResults } from '../../../nodes/LearnLink/actions/audience/members';
+import { lifecycleEventId } from '../../../nodes/LearnLink/actions/userEvent/send.operation';
+import { parseLearnLinkError } from '../../../nodes/LearnLink/transport/profile';
+
+describe('audience member results (207 partial success)', () => {
+	const requested = ['a@example.com', 'emp-2', 'emp-3', 'emp-4'];
+
+	it('gives one item per user: reported successes, failures with reasons, and unreported users', () => {
+		const out = memberResults('aud-1', 'add', requested, {
+			statusCode: 207,
+			headers: {},
+			body: { success: { count: 2, entities: ['a@example.com', { ref: 'emp-2', id: 'u2' }] }, failure: { count: 1, entities: [{ reference: 'emp-3', reason: 'User is suspended' }] } },
+		});
+		expect(out.map((o) => [o.reference, o.success, o.outcome, o.reason ?? null])).toEqual([
+			['a@example.com', true, 'added', null],
+			['emp-2', true, 'added', null],
+			['emp-3', false, 'failed', 'User is suspended'],
+			['emp-4', null, 'unreported', 'Thrive did not report this user in the success or failure list'],
+		]);
+		expect(out.every((o) => o.httpStatus === 207 && o.audienceId === 'aud-1')).toBe(true);
+	});
+
+	it('a 2xx without entity lists means every requested user succeeded', () => {
+		const out = memberResults('aud-1', 'replace', ['x', 'y'], { statusCode: 204, headers: {}, body: undefined });
+		expect(out.map((o) => [o.reference, o.success, o.outcome])).toEqual([
+			['x', true, 'member'],
+			['y', true, 'member'],
+		]);
+	});
+
+	it('accepts the entity lists as bare arrays too', () => {
+		const out = memberResults('a', 'add', ['x', 'y'], { statusCode: 207, headers: {}, body: { success: ['x'], failure: [{ reference: 'y', reason: { code: 'NOT_FOUND' } }] } });
+		expect(out.map((o) => [o.reference, o.success, o.reason ?? null])).toEqual([
+			['x', true, null],
+			['y', false, '{"code":"NOT_FOUND"}'],
+		]);
+	});
+});
+
+describe('lifecycle event ids', () => {
+	it('are UUID-shaped, stable for the same item and different for another', () => {
+		const user = { ref: 'emp-1', email: 'a@example.com' };
+		const id = lifecycleEventId('user_joined', user);
+		expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+		expect(lifecycleEventId('user_joined', { email: 'a@example.com', ref: 'emp-1' })).toBe(id);
+		expect(lifecycleEventId('user_updated', user)).not.toBe(id);
+		expect(lifecycleEventId('user_joined', { ...user, email: 'b@example.com' })).not.toBe(id);
+		expect(lifecycleEventId('user_joined', user, '2026-01-01T00:00:00Z')).not.toBe(id);
+	});
+});
+
+describe('list helpers', () => {
+	it('read records from {results}, a bare array, and totals from pagination', () => {
+		expect(resultsOf({ results: [{ a: 1 }] })).toEqual([{ a: 1 }]);
+		expect(resultsOf([{ a: 2 }])).toEqual([{ a: 2 }]);
+		expect(resultsOf({ message: 'x' })).toEqual([]);
+		expect(totalPagesOf({ results: [], pagination: { totalPages: 3 } })).toBe(3);
+		expect(totalPagesOf({ results: [], totalPages: 2 })).toBe(2);
+		expect(totalPagesOf([{}])).toBeUndefined();
+		expect(totalPagesOf({ results: [] })).toBeUndefined();
+	});
+
+	it('format activity timestamps as YYYY-MM-DD hh:mm:ss (UTC) and split lists', () => {
+		expect(activityTimestamp('2026-11-10T09:15:30.123Z')).toBe('2026-11-10 09:15:30');
+		expect(activityTimestamp('2026-11-10T10:15:30+01:00')).toBe('2026-11-10 09:15:30');
+		expect(activityTimestamp('2026-11-10 09:15:30')).toBe('2026-11-10 09:15:30');
+		expect(activityTimestamp('')).toBeUndefined();
+		expect(listOf('a, b\nc,,')).toEqual(['a', 'b', 'c']);
+		expect(listOf(['x', ' y '])).toEqual(['x', 'y']);
+	});
+});
+
+describe("Thrive's error body", () => {
+	it('reads {status, error, message}, message lists and plain text', () => {
+		expect(parseLearnLinkError({ statusCode: 404, headers: {}, body: { status: 404, error: 'Not Found', message: 'User not found' } })).toEqual({ message: 'User not found', description: '(Not Found)', code: 'Not Found' });
+		expect(parseLearnLinkError({ statusCode: 422, headers: {}, body: { status: 422, error: 'Unprocessable Entity', message: ['email is invalid', 'ref is required'] } }).message).toBe('email is invalid; ref is required');
+		expect(parseLearnLinkError({ statusCode: 502, headers: {}, body: 'Bad gateway' }).message).toBe('Bad gateway');
+	});
+});
