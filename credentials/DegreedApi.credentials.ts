@@ -8,7 +8,9 @@ import type {
 	Icon,
 	INodeProperties,
 } from 'n8n-workflow';
+import { UserError } from 'n8n-workflow';
 
+import type { TokenRequestError } from '../nodes/shared/apiClient';
 import { tokenFields } from '../nodes/Degreed/transport/client';
 import { API_BASE_URL_EXPRESSION } from '../nodes/Degreed/transport/hosts';
 import { DEGREED_SCOPES } from '../nodes/Degreed/transport/scopes';
@@ -153,7 +155,13 @@ export class DegreedApi implements ICredentialType {
 
 	/** Fetches a token when the stored one is empty, after a 401, and on every Test. */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
-		const token = await fetchDegreedToken(tokenFields(credentials), this.helpers.httpRequest);
+		const token = await fetchDegreedToken(tokenFields(credentials), this.helpers.httpRequest).catch((error: unknown) => error as Error);
+		if (token instanceof Error) {
+			// Without a status code on the error, n8n's Test button shows Degreed's own words (e.g. the
+			// scope the key lacks) instead of a generic "Forbidden - perhaps check your credentials?".
+			const description = (token as TokenRequestError).description;
+			throw new UserError(`Degreed: ${token.message}${description ? `. ${description}` : ''}`);
+		}
 		return {
 			accessToken: token.accessToken,
 			issuedAt: new Date(token.issuedAt).toISOString(),

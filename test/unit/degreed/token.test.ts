@@ -190,6 +190,19 @@ describe('DegreedApi credential', () => {
 		}
 	});
 
+	it("preAuthentication failures carry Degreed's words, not an HTTP status n8n would replace with a generic message", async () => {
+		const server = await tokenServer(() => ({ status: 403, body: { error: 'invalid_scope', error_description: 'The API key is not permitted scope(s): users:write' } }));
+		try {
+			const data = { environment: 'custom', tokenBaseUrl: server.url, apiBaseUrl: 'http://127.0.0.1:1', clientId: 'abcd', clientSecret: 'efgh-secret', scopes: ['users:read', 'users:write'] };
+			const error = (await runPreAuthentication(DegreedApi, data).catch((e: unknown) => e)) as Error & { statusCode?: number; httpCode?: string };
+			expect(error.message).toMatch(/^Degreed: the API key lacks scope users:write \(Degreed said: .*\)\. Degreed refuses a token/);
+			expect(error.statusCode).toBeUndefined();
+			expect(error.httpCode).toBeUndefined();
+		} finally {
+			await server.close();
+		}
+	});
+
 	it('declares the expirable hidden token (or n8n would never call preAuthentication) and a secret field', () => {
 		const cred = new DegreedApi();
 		const byName = Object.fromEntries(cred.properties.map((p) => [p.name, p]));
