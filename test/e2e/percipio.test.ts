@@ -13,7 +13,8 @@ import { PERCIPIO_DEMO } from '../sandbox/fixtures';
 import { PERCIPIO_SANDBOX, percipioProvider, percipioTrackKey, type PercipioEmulator } from '../sandbox/providers/percipio';
 import { startSandbox, type Sandbox } from '../sandbox/server';
 
-const IMPORT_TRACK = JSON.parse(readFileSync(join(__dirname, 'workflows', 'percipio-import-track.workflow.json'), 'utf8')) as WorkflowJson;
+const fixture = (name: string) => readFileSync(join(__dirname, 'workflows', name), 'utf8');
+const IMPORT_TRACK = JSON.parse(fixture('percipio-import-track.workflow.json')) as WorkflowJson;
 const CREDENTIAL_ID = 'PercipioE2eCred1';
 const NAME = 'Percipio sandbox';
 /** What the editor sends for a saved credential: secrets as n8n's blank marker (n8n fills in the stored value). */
@@ -41,7 +42,9 @@ beforeAll(async () => {
 	emulator = sandbox.provider<PercipioEmulator>('percipio');
 	n8n = await createN8nInstance({ pack: await packPackage() });
 	await n8n.importCredentials([{ id: CREDENTIAL_ID, name: NAME, type: 'percipioApi', data: credentialData(PERCIPIO_DEMO.clientSecret) }]);
-	await n8n.importWorkflow(IMPORT_TRACK);
+	// The HTTP Request fixture names the sandbox's API host and organization by placeholder (random port).
+	const http = JSON.parse(fixture('percipio-http-request.workflow.json').replace('__PERCIPIO_API__', sandbox.urlFor('percipio', 'api')).replace('__PERCIPIO_ORG__', PERCIPIO_DEMO.orgId)) as WorkflowJson;
+	await n8n.importWorkflow([IMPORT_TRACK, http]);
 });
 
 afterAll(async () => {
@@ -66,6 +69,17 @@ test('a workflow imports content and sends Track events in n8n, each exactly onc
 	expect(emulator.tracks.every((t) => t.orgId === PERCIPIO_DEMO.orgId && t.payload.event_date === '2026-11-20T10:00:00Z')).toBe(true);
 	expect(sandbox.ledger.tokenRequests('percipio')).toBe(1);
 	expect(run.cli.output).not.toContain(PERCIPIO_DEMO.clientSecret);
+});
+
+test("the credential works in n8n's HTTP Request node: preAuthentication gets the token, authenticate sends it", async () => {
+	const before = sandbox.ledger.tokenRequests('percipio');
+	const run = await n8n.execute('PercipioE2eHttp01');
+	expect(run.nodeErrors()).toEqual([]);
+	expect(run.output('List Users').map((u) => u.externalUserId)).toEqual(['emp-1001', 'emp-1002']);
+	expect(sandbox.ledger.tokenRequests('percipio')).toBe(before + 1);
+	expect(sandbox.ledger.requests({ provider: 'percipio', host: 'api', path: /\/users$/ }).map((r) => r.status)).toEqual([200]);
+	const stored = (await n8n.exportCredentials()).find((c) => c.id === CREDENTIAL_ID)!;
+	expect(sandbox.context('percipio').tokens.verify(String(stored.data.accessToken)).ok).toBe(true);
 });
 
 describe('n8n server', () => {
@@ -96,5 +110,15 @@ describe('n8n server', () => {
 		expect(wrong.status).toBe('Error');
 		expect(wrong.message).toContain('invalid_client');
 		expect(wrong.message).not.toContain('definitely-wrong-secret');
+	});
+
+	test('a service-account token is checked and used by the Test button without any token request', async () => {
+		const before = sandbox.ledger.tokenRequests('percipio');
+		const data = { ...credentialData(BLANK), authMethod: 'serviceAccount', serviceAccountToken: PERCIPIO_SANDBOX.serviceAccountToken };
+		expect(await n8n.testCredential({ name: 'Percipio service account', type: 'percipioApi', data })).toEqual(expect.objectContaining({ status: 'OK' }));
+		const notJwt = await n8n.testCredential({ name: 'Percipio service account', type: 'percipioApi', data: { ...data, serviceAccountToken: 'pasted-the-wrong-thing' } });
+		expect(notJwt.status).toBe('Error');
+		expect(notJwt.message).toContain('"Service Account Token": the service-account token is not a JWT');
+		expect(sandbox.ledger.tokenRequests('percipio')).toBe(before);
 	});
 });
