@@ -88,8 +88,10 @@ describe('n8n server', () => {
 	});
 
 	test('the Test button passes with the OAuth credential and n8n persists the token', async () => {
+		// The editor sends the credential's data with the test (n8n tests exactly what it is sent).
+		const saved = (await n8n.exportCredentials()).find((c) => c.id === CREDENTIAL_ID)!.data;
 		const before = sandbox.ledger.tokenRequests('scormcloud');
-		expect(await n8n.testCredential({ id: CREDENTIAL_ID, name: 'SCORM Cloud sandbox', type: 'scormCloudApi' })).toEqual(expect.objectContaining({ status: 'OK' }));
+		expect(await n8n.testCredential({ id: CREDENTIAL_ID, name: 'SCORM Cloud sandbox', type: 'scormCloudApi', data: saved })).toEqual(expect.objectContaining({ status: 'OK' }));
 		expect(sandbox.ledger.tokenRequests('scormcloud')).toBe(before + 1);
 		expect(sandbox.ledger.requests({ provider: 'scormcloud', path: /^\/api\/v2\/ping$/ }).at(-1)).toMatchObject({ status: 200 });
 		const stored = (await n8n.exportCredentials()).find((c) => c.id === CREDENTIAL_ID)!;
@@ -97,8 +99,9 @@ describe('n8n server', () => {
 		// GetAppToken answers expires_in 299 for expiration=300
 		expect(Number(stored.data.expiresAt) - Number(stored.data.issuedAt)).toBe(299_000);
 
-		const wrong = await n8n.testCredential({ id: CREDENTIAL_ID, name: 'SCORM Cloud sandbox', type: 'scormCloudApi', data: { secretKey: 'definitely-wrong-secret' } });
+		const wrong = await n8n.testCredential({ id: CREDENTIAL_ID, name: 'SCORM Cloud sandbox', type: 'scormCloudApi', data: { ...saved, secretKey: 'definitely-wrong-secret' } });
 		expect(wrong.status).toBe('Error');
+		expect(wrong.message).toContain('SCORM Cloud refused the App ID / Secret Key (HTTP 401');
 		expect(wrong.message).not.toContain('definitely-wrong-secret');
 	});
 

@@ -1,4 +1,6 @@
 import { TokenRequestError } from '../../shared/apiClient';
+import { networkErrorCode } from '../../shared/errors';
+import { isRetryableNetworkCode } from '../../shared/retryPolicy';
 import type { AccessToken, HttpRequestFn } from '../../shared/types';
 import { DEFAULT_TOKEN_EXPIRATION, GET_APP_ROUTE, normaliseBaseUrl } from './hosts';
 
@@ -46,6 +48,22 @@ function retryAfterMs(headers: Record<string, unknown> | undefined): number | un
 	return Number.isFinite(value) && value >= 0 ? value * 1000 : undefined;
 }
 
+async function send(http: HttpRequestFn, url: string, appId: string, secretKey: string, scope: string, expiration: number) {
+	return (await http({
+		method: 'POST',
+		url,
+		headers: {
+			Authorization: basicHeader(appId, secretKey),
+			'Content-Type': 'application/x-www-form-urlencoded',
+			Accept: 'application/json',
+		},
+		body: new URLSearchParams({ scope, expiration: String(expiration) }).toString(),
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		json: false,
+	})) as { statusCode: number; headers?: Record<string, unknown>; body: unknown };
+}
+
 /**
  * GetAppToken (`POST {base}/oauth/authenticate/application/token`): HTTP Basic with the App ID and
  * Secret Key, a form body with `scope` (space-delimited, required) and `expiration` (seconds).
@@ -61,19 +79,25 @@ export async function fetchScormCloudToken(fields: ScormCloudTokenFields, http: 
 	if (!Number.isInteger(expiration) || expiration < 1) throw new TokenRequestError(`the token expiration must be a whole number of seconds of at least 1 (got ${String(fields.expiration)})`, 0);
 
 	const issuedAt = now();
-	const response = (await http({
-		method: 'POST',
-		url: `${normaliseBaseUrl(fields.baseUrl)}${GET_APP_ROUTE}`,
-		headers: {
-			Authorization: basicHeader(appId, secretKey),
-			'Content-Type': 'application/x-www-form-urlencoded',
-			Accept: 'application/json',
-		},
-		body: new URLSearchParams({ scope, expiration: String(expiration) }).toString(),
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		json: false,
-	})) as { statusCode: number; headers?: Record<string, unknown>; body: unknown };
+	const url = `${normaliseBaseUrl(fields.baseUrl)}${GET_APP_ROUTE}`;
+	let response: { statusCode: number; headers?: Record<string, unknown>; body: unknown };
+	try {
+		response = await send(http, url, appId, secretKey, scope, expiration);
+	} catch (error) {
+		const code = networkErrorCode(error);
+		// Not a connection failure: n8n's own error (a blocked domain…) already says what happened.
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+		if (!code) throw error;
+		// A connection failure: retryable ones keep no status (the transport retries them). The
+		// transport turns TokenRequestError into a NodeApiError; the credential's Test shows its message.
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+		throw new TokenRequestError(
+			`could not reach ${new URL(url).host} (${code})`,
+			isRetryableNetworkCode(code) ? undefined : 0,
+			undefined,
+			'Check the Base URL in the credential and that n8n can reach it.',
+		);
+	}
 
 	const body = parseBody(response.body);
 	if (response.statusCode >= 200 && response.statusCode < 300) {

@@ -107,6 +107,16 @@ describe('fetchScormCloudToken: GetAppToken as documented, on the wire through n
 		}
 	});
 
+	it('names the host when it cannot be reached (a closed port), instead of a bare error code', async () => {
+		const server = await recordingServer(() => ({ status: 200, body: {} }));
+		await server.close();
+		const error = (await fetchScormCloudToken({ ...fields, baseUrl: `${server.url}/api/v2` }, n8nHttpRequest()).catch((e: unknown) => e)) as TokenRequestError;
+		expect(error).toBeInstanceOf(TokenRequestError);
+		expect(error.message).toBe(`could not reach ${new URL(server.url).host} (ECONNREFUSED)`);
+		// ECONNREFUSED is retryable: no status, so the transport may try again
+		expect(error.statusCode).toBeUndefined();
+	});
+
 	it('rejects a 200 without an access_token', async () => {
 		const { http } = scripted(200, { token_type: 'Bearer' });
 		await expect(fetchScormCloudToken(fields, http)).rejects.toThrow('without an access_token');
