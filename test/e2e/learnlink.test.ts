@@ -13,6 +13,8 @@ import { LEARNLINK_DEMO, learnlinkProvider, type LearnLinkEmulator } from '../sa
 
 const workflow = (name: string) => JSON.parse(readFileSync(join(__dirname, 'workflows', name), 'utf8')) as WorkflowJson;
 const SYNC = workflow('learnlink-sync.workflow.json');
+/** The HTTP Request node's URL points at the sandbox, whose port is only known at run time. */
+const withSandboxUrl = (wf: WorkflowJson): WorkflowJson => JSON.parse(JSON.stringify(wf).split('SANDBOX_PUBLIC_URL').join(sandbox.urlFor('learnlink', 'public'))) as WorkflowJson;
 const TRIGGER = workflow('learnlink-trigger.workflow.json');
 const CREDENTIAL_ID = 'LearnLinkE2eCred';
 
@@ -38,7 +40,7 @@ beforeAll(async () => {
 	emulator = sandbox.provider<LearnLinkEmulator>('learnlink');
 	n8n = await createN8nInstance({ pack: await packPackage() });
 	await n8n.importCredentials([{ id: CREDENTIAL_ID, name: 'Learn.link sandbox', type: 'learnLinkApi', data: { ...credentialData(), apiSecret: LEARNLINK_DEMO.apiSecret } }]);
-	await n8n.importWorkflow([SYNC, TRIGGER]);
+	await n8n.importWorkflow([withSandboxUrl(SYNC), TRIGGER]);
 });
 
 afterAll(async () => {
@@ -59,11 +61,16 @@ test('the action node runs in n8n: user lookup → completion → lifecycle even
 	expect(event).toMatchObject({ status: 'sent', eventType: 'user_joined', ref: 'emp-4001', httpStatus: 202 });
 	expect(run.output('Content').map((c) => c.id)).toEqual(['cnt-103', 'cnt-104']);
 
-	// What the sandbox received: one completion, one event (with the id the node reported), a token per host.
+	// n8n's own HTTP Request node with this credential: preAuthentication + function authenticate.
+	expect(run.output('HTTP Request With Credential')).toEqual([expect.objectContaining({ id: 'cnt-101', title: 'Information Security Essentials' })]);
+
+	// What the sandbox received: one completion, one event (with the id the node reported), and one
+	// token per host for the nodes plus one per host for n8n's preAuthentication.
 	expect(sandbox.ledger.writes('learnlink', 'completion')).toMatchObject({ total: 1, duplicates: [] });
 	expect(emulator.events.get(String(event.id))).toMatchObject({ eventType: 'user_joined', content: { user: { ref: 'emp-4001', timeZone: 'Europe/London' } } });
 	const tokenHosts = sandbox.ledger.requests({ provider: 'learnlink', path: /^\/oauth2\/token\// }).map((r) => r.host);
-	expect(tokenHosts.sort()).toEqual(['public', 'users']);
+	expect(tokenHosts.sort()).toEqual(['public', 'public', 'users', 'users']);
+	expect(sandbox.ledger.requests({ provider: 'learnlink', path: /^\/rest\/v1\/contents\/cnt-101$/ }).map((r) => r.status)).toEqual([200]);
 	// No secret in what n8n printed.
 	expect(run.cli.output).not.toContain(LEARNLINK_DEMO.apiSecret);
 });
