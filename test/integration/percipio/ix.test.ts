@@ -61,6 +61,14 @@ describe('Content Import', () => {
 		expect(output.map((o) => [o.json.content_id, o.json.status, o.pairedItem])).toEqual(items.map((c, i) => [c.id, 'CREATED', { item: i }]));
 	});
 
+	test('batch mode refuses items bound for another organization instead of sending them to the wrong one', async () => {
+		const items = [course(1), course(2)];
+		const params = importParams(items, { sendMode: 'batch' });
+		const { output } = await run(sandbox, (i) => ({ ...params(i), options: { sendMode: 'batch', organizationId: i === 1 ? '11111111-2222-4333-8444-555555555555' : '' } }), { items, continueOnFail: true });
+		expect(output.map((o) => o.json.error ?? o.json.status)).toEqual(['CREATED', 'Item 1: In batch mode every item must use the same organization, partner and path']);
+		expect(apiCalls(sandbox)).toEqual([`POST ${CONTENT} 200`]);
+	});
+
 	test('bad input (missing content_id, a 1000-character description, an invalid organization UUID) stops the node before anything is sent', async () => {
 		const items = [course(1), course(2, { id: '' })];
 		const error = (await run(sandbox, importParams(items), { items }).catch((e) => e)) as Error & { description?: string };
@@ -224,6 +232,14 @@ describe('Statements (xAPI)', () => {
 		expect(apiCalls(sandbox)).toEqual([`POST ${IX}/statements 200`, `POST ${IX}/statements 200`]);
 		expect(sandbox.ledger.writes('percipio', 'statement')).toMatchObject({ total: 1, updates: 1, duplicates: [] });
 		expect([...emulator.statements.values()][0].actor).toEqual({ objectType: 'Agent', mbox: 'mailto:ada@example.com' });
+	});
+
+	test('the same statement identity with other content is reported as a conflict, not stored twice', async () => {
+		await run(sandbox, statementParams(), { items: [{}] });
+		const changed = await run(sandbox, statementParams({ additionalFields: { success: true, scoreScaled: 0.5 } }), { items: [{}] });
+		expect(changed.output[0].json).toMatchObject({ stored: false, conflict: true, statementId: [...emulator.statements.keys()][0] });
+		expect(apiCalls(sandbox)).toEqual([`POST ${IX}/statements 200`, `POST ${IX}/statements 409`]);
+		expect(sandbox.ledger.writes('percipio', 'statement')).toMatchObject({ total: 1, duplicates: [] });
 	});
 
 	test('invalid actor, verb or score are named per item and not sent', async () => {

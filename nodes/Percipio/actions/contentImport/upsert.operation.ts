@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
+import { inputError } from '../../../shared/errors';
 import { runForEachItem, runInBatches } from '../../../shared/itemRunner';
 import { validateInput } from '../../../shared/validation';
 import type { PercipioClient } from '../../transport/client';
@@ -157,11 +158,23 @@ export async function execute(this: IExecuteFunctions, client: PercipioClient): 
 
 	if (mode === 'batch') {
 		const batchSize = Math.max(1, Math.min(1000, Number(options(this, 0).batchSize ?? 50)));
+		let batchUrl: string | undefined;
 		return await runInBatches(
 			this,
-			(itemIndex) => ({ record: prepareContent(this, itemIndex), url: urlFor(itemIndex) }),
+			(itemIndex) => {
+				const prepared = { record: prepareContent(this, itemIndex), url: urlFor(itemIndex) };
+				// One route per run in batch mode: an item for another organization or partner would be
+				// sent to the wrong one inside someone else's batch.
+				batchUrl ??= prepared.url;
+				if (prepared.url !== batchUrl) {
+					throw inputError(this.getNode(), 'In batch mode every item must use the same organization, partner and path', {
+						itemIndex,
+						description: 'Run one node per organization or partner, or use "Send Mode: One Request per Item". Nothing was sent for this item.',
+					});
+				}
+				return prepared;
+			},
 			async (batch) => {
-				// Items of one batch share the first item's route (organization and partner are node-level in practice).
 				const body = batch.map((b) => b.payload.record);
 				const response = await client.api.json({ method: 'POST', url: batch[0].payload.url, body, idempotent: true, itemIndex: batch[0].itemIndex });
 				const results = Array.isArray(response) && response.length === batch.length ? response : [];
