@@ -77,6 +77,8 @@ export class MoodleApi implements ICredentialType {
 			url: '/webservice/rest/server.php',
 			qs: { wsfunction: 'core_webservice_get_site_info', moodlewsrestformat: 'json' },
 		},
+		// A token whose service lacks core_webservice_get_site_info (the built-in "Percipio services")
+		// gets accessexception: Moodle accepted the token, so that passes.
 		rules: [
 			{
 				type: 'responseSuccessBody',
@@ -84,15 +86,6 @@ export class MoodleApi implements ICredentialType {
 					key: 'errorcode',
 					value: 'invalidtoken',
 					message: 'Moodle did not accept the token (invalidtoken). Check the token, its "Valid until" date and IP restriction.',
-				},
-			},
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'errorcode',
-					value: 'accessexception',
-					message:
-						'The token works but may not call core_webservice_get_site_info (accessexception): add the function to the token\'s external service and check the user has webservice/rest:use.',
 				},
 			},
 			{
@@ -111,16 +104,17 @@ export class MoodleApi implements ICredentialType {
 					message: 'Web services are disabled on this site: enable them under Site administration → Advanced features.',
 				},
 			},
-			{
-				// A successful answer always names the token's user; without it this was not Moodle's.
-				type: 'responseSuccessBody',
+			// An HTML or XML page instead of JSON arrives as a string: its first character is "<" (or
+			// white space before it). Moodle's JSON answer is an object, which has no key "0".
+			...['<', '\n', '\r', ' ', '\t'].map((first) => ({
+				type: 'responseSuccessBody' as const,
 				properties: {
-					key: 'userid',
-					value: undefined,
+					key: '0',
+					value: first,
 					message:
-						'This URL did not answer like a Moodle web-service endpoint. Check the Site URL (the address of the Moodle site itself, e.g. https://learn.example.com), or Moodle refused with an error: call core_webservice_get_site_info in the node to see it.',
+						'This URL did not answer like a Moodle web-service endpoint (it sent a web page). Check the Site URL: the address of the Moodle site itself, e.g. https://learn.example.com, without /login/… or /my/.',
 				},
-			},
+			})),
 		],
 	};
 }

@@ -87,8 +87,19 @@ describe('Moodle token placement', () => {
 		expect(cred.name).toBe('moodleApi');
 		expect(cred.test.request.qs).toMatchObject({ wsfunction: 'core_webservice_get_site_info', moodlewsrestformat: 'json' });
 		expect(cred.test.request.url).toContain('/webservice/rest/server.php');
-		const codes = (cred.test.rules ?? []).map((r) => (r.properties as { value?: unknown }).value);
-		expect(codes).toEqual(expect.arrayContaining(['invalidtoken', 'accessexception', 'servicenotavailable']));
+		// n8n applies each rule as lodash get(responseBody, key) === value → the first match fails the Test.
+		const verdict = (body: unknown) =>
+			(cred.test.rules ?? []).find((r) => {
+				const { key, value } = r.properties as { key: string; value: unknown };
+				return (body as Record<string, unknown>)?.[key] === value;
+			})?.properties.message;
+		expect(verdict({ sitename: 'Academy', userid: 2, functions: [] })).toBeUndefined();
+		// A valid token whose service lacks the function (the built-in "Percipio services") passes.
+		expect(verdict({ exception: 'webservice_access_exception', errorcode: 'accessexception', message: 'Access control exception' })).toBeUndefined();
+		expect(verdict({ exception: 'moodle_exception', errorcode: 'invalidtoken', message: 'Invalid token - token not found' })).toMatch(/invalidtoken/);
+		expect(verdict({ errorcode: 'servicenotavailable' })).toMatch(/servicenotavailable/);
+		expect(verdict('<!DOCTYPE html><html><body>Sign in</body></html>')).toMatch(/did not answer like a Moodle web-service endpoint/);
+		expect(verdict('\n  <html></html>')).toMatch(/did not answer like a Moodle/);
 		const token = cred.properties.find((p) => p.name === 'token');
 		expect(token?.typeOptions?.password).toBe(true);
 	});
