@@ -1,3 +1,4 @@
+import { NodeApiError } from 'n8n-workflow';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { Moodle } from '../../../nodes/Moodle/Moodle.node';
@@ -70,6 +71,14 @@ describe('Moodle node against the sandbox: protocol', () => {
 });
 
 describe('User', () => {
+	it('get: many items with concurrency keep their order and pairing', async () => {
+		const names = ['ada.lovelace', 'alan.turing', 'grace.hopper', 'katherine.johnson', 'tim.bernerslee', 'margaret.hamilton'];
+		const items = [...names, ...names, ...names].map((v) => ({ v }));
+		const { output } = await run({}, { items, parameters: (i: number) => ({ requestOptions: { ...FAST, concurrency: 5 }, resource: 'user', operation: 'get', field: 'username', value: items[i].v }) } as never);
+		expect(output.map((o) => o.json.username)).toEqual(items.map((i) => i.v));
+		expect(output.map((o) => (o.pairedItem as { item: number }).item)).toEqual(items.map((_, i) => i));
+	});
+
 	it('get: several comma-separated values, one item per user; unknown values give no item', async () => {
 		const { output } = await run({ resource: 'user', operation: 'get', field: 'email', value: 'Grace.Hopper@academy.example, nobody@x.example ,alan.turing@academy.example' });
 		expect(json(output).map((u) => u.username).sort()).toEqual(['alan.turing', 'grace.hopper']);
@@ -333,6 +342,7 @@ describe('Moodle errors (HTTP 200 bodies) become clear NodeApiErrors, the token 
 	it('invalidtoken', async () => {
 		const error = await failure(run(get, { token: 'ffffffffffffffffffffffffffffffff' }));
 		expect(error.message).toBe('Moodle: core_user_get_users_by_field: Invalid token - token not found (invalidtoken)');
+		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.description).toMatch(/Manage tokens/);
 		expect(JSON.stringify(error)).not.toContain('ffffffffffffffffffffffffffffffff');
 	});
@@ -366,6 +376,21 @@ describe('Moodle errors (HTTP 200 bodies) become clear NodeApiErrors, the token 
 		const error = await failure(run(get, { site: `${siteUrl}/sso` }));
 		expect(error.message).toBe('Moodle: this URL did not answer like a Moodle web-service endpoint');
 		expect(error.description).toMatch(/Check the Site URL/);
+	});
+
+	it('XML (the format parameter lost on the way) is not parsed as a result either', async () => {
+		sandbox.faults.add({ kind: 'status', status: 200, count: 1, match: { provider: 'moodle' }, body: '<?xml version="1.0" encoding="UTF-8" ?>\n<RESPONSE>\n<MULTIPLE>\n</MULTIPLE>\n</RESPONSE>\n' });
+		const error = await failure(run(get));
+		expect(error.message).toBe('Moodle: this URL did not answer like a Moodle web-service endpoint');
+	});
+
+	it('a plugin error sent with HTTP 422 keeps Moodle\'s own message', async () => {
+		const error = await failure(
+			run({ resource: 'percipio', operation: 'trackProgress', moodleUserId: 3, courseShortname: MOODLE_DEMO.percipioContentId, completionState: 1, options: { extraData: '{"completionstate": 9}' } }),
+		);
+		expect(error.message).toBe('Moodle: Error writing to database (dmlwriteexception)');
+		expect((error as unknown as { httpCode?: string }).httpCode).toBe('422');
+		expect(sandbox.ledger.writes('moodle', 'progress').total).toBe(0);
 	});
 
 	it('an HTML 404 (a path that is not a Moodle site) says the same', async () => {
