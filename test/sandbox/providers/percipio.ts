@@ -159,7 +159,14 @@ interface TrackEvent {
 export class PercipioEmulator implements SandboxProvider {
 	readonly name = 'percipio';
 	readonly hosts = ['oauth', 'api'] as const;
-	readonly demo = { client_id: PERCIPIO_DEMO.clientId, client_secret: PERCIPIO_DEMO.clientSecret, scope: PERCIPIO_DEMO.scope, orgId: PERCIPIO_DEMO.orgId, partnerName: PERCIPIO_SANDBOX.partnerName };
+	readonly demo = {
+		client_id: PERCIPIO_DEMO.clientId,
+		client_secret: PERCIPIO_DEMO.clientSecret,
+		scope: PERCIPIO_DEMO.scope,
+		orgId: PERCIPIO_DEMO.orgId,
+		partnerName: PERCIPIO_SANDBOX.partnerName,
+		serviceAccountToken: PERCIPIO_SANDBOX.serviceAccountToken,
+	};
 
 	private ctx!: ProviderContext;
 	private clients = new Map<string, PercipioClient>();
