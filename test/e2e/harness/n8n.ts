@@ -10,7 +10,8 @@
 //   await n8n.callWebhook('path', { method: 'POST', body }); await n8n.stop();
 //   n8n.logs(); await n8n.dispose();
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -72,6 +73,11 @@ export function ensureN8nInstalled(): Promise<N8nInstall> {
 export interface PackedPackage {
 	/** Path of the .tgz made by `npm pack`. */
 	tarball: string;
+	/**
+	 * The tarball unpacked under the repo's node_modules/.cache, so its files can be required in
+	 * tests (`n8n-workflow` then resolves from the repo) without racing a rebuild of dist/.
+	 */
+	dir: string;
 	name: string;
 	version: string;
 	/** package.json `n8n.nodes` / `n8n.credentials` of the packed package (dist paths). */
@@ -93,31 +99,83 @@ function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 let packPromise: Promise<PackedPackage> | undefined;
 
+const isAlive = (pid: number): boolean => {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (e) {
+		return (e as NodeJS.ErrnoException).code === 'EPERM';
+	}
+};
+
+/**
+ * A cross-process lock (a folder holding the owner's pid): several test processes share this
+ * working tree, and a build empties dist/ while another process may be packing it.
+ */
+async function withRepoLock<T>(name: string, fn: () => T | Promise<T>, timeoutMs = 15 * 60_000): Promise<T> {
+	const lock = join(tmpdir(), `lp-${name}-${createHash('sha256').update(repoRoot).digest('hex').slice(0, 12)}.lock`);
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		try {
+			mkdirSync(lock);
+			writeFileSync(join(lock, 'pid'), String(process.pid));
+			break;
+		} catch (e) {
+			if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+			const pid = Number(existsSync(join(lock, 'pid')) ? readFileSync(join(lock, 'pid'), 'utf8') : 0);
+			const ageMs = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+			if ((pid && !isAlive(pid)) || (!pid && ageMs > 30_000)) {
+				rmSync(lock, { recursive: true, force: true });
+				continue;
+			}
+			if (Date.now() > deadline) throw new Error(`${lock} is held by process ${pid} for too long`);
+			await sleep(500);
+		}
+	}
+	try {
+		return await fn();
+	} finally {
+		rmSync(lock, { recursive: true, force: true });
+	}
+}
+
 /**
  * Builds the package (`node scripts/build.mjs`) and packs it with `npm pack` into a temp folder.
  * The result is memoised for the process. Skip the build with `{ buildFresh: true }` or
- * LP_E2E_BUILD_FRESH=1 when dist/ was just built (.ci/run does that).
+ * LP_E2E_BUILD_FRESH=1 when dist/ was just built (.ci/run does that). Build and pack run under a
+ * lock shared by all processes using this working tree.
  */
 export function packPackage(options: { buildFresh?: boolean } = {}): Promise<PackedPackage> {
 	packPromise ??= (async () => {
 		const buildFresh = options.buildFresh ?? process.env.LP_E2E_BUILD_FRESH === '1';
 		const env = cleanEnv({ PATH: `${dirname(process.execPath)}${delimiter}${join(repoRoot, 'node_modules', '.bin')}${delimiter}${process.env.PATH}` });
-		if (!buildFresh) {
-			const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: repoRoot, env, encoding: 'utf8', timeout: 300_000 });
-			if (b.status !== 0) throw new Error(`build failed (exit ${b.status}):\n${b.stdout}\n${b.stderr}`);
-		} else if (!existsSync(join(repoRoot, 'dist'))) {
-			throw new Error('buildFresh was set but dist/ does not exist: run `npm run build` first');
-		}
 		const dest = mkdtempSync(join(tmpdir(), 'lp-pack-'));
-		const p = spawnSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dest], { cwd: repoRoot, env, encoding: 'utf8', timeout: 120_000 });
-		if (p.status !== 0) throw new Error(`npm pack failed (exit ${p.status}):\n${p.stderr}`);
-		const [info] = JSON.parse(p.stdout) as Array<{ filename: string; name: string; version: string }>;
+		const info = await withRepoLock('build-pack', () => {
+			if (!buildFresh) {
+				const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: repoRoot, env, encoding: 'utf8', timeout: 300_000 });
+				if (b.status !== 0) throw new Error(`build failed (exit ${b.status}):\n${b.stdout}\n${b.stderr}`);
+			} else if (!existsSync(join(repoRoot, 'dist'))) {
+				throw new Error('buildFresh was set but dist/ does not exist: run `npm run build` first');
+			}
+			const p = spawnSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dest], { cwd: repoRoot, env, encoding: 'utf8', timeout: 120_000 });
+			if (p.status !== 0) throw new Error(`npm pack failed (exit ${p.status}):\n${p.stderr}`);
+			return (JSON.parse(p.stdout) as Array<{ filename: string; name: string; version: string }>)[0];
+		});
 		const tarball = join(dest, info.filename);
-		// Read the n8n field from the packed package.json, not the working tree.
-		const pj = spawnSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' });
-		if (pj.status !== 0) throw new Error(`cannot read package.json from ${tarball}: ${pj.stderr}`);
-		const packed = JSON.parse(pj.stdout) as typeof packageJson;
-		return { tarball, name: info.name, version: info.version, nodes: packed.n8n?.nodes ?? [], credentials: packed.n8n?.credentials ?? [] };
+		// Unpacked copy for tests; leftovers of finished processes are removed.
+		const unpackRoot = join(repoRoot, 'node_modules', '.cache', 'lp-e2e-pack');
+		mkdirSync(unpackRoot, { recursive: true });
+		for (const d of readdirSync(unpackRoot)) {
+			const pid = Number(d.split('-')[0]);
+			if (pid && pid !== process.pid && !isAlive(pid)) rmSync(join(unpackRoot, d), { recursive: true, force: true });
+		}
+		const dir = join(unpackRoot, `${process.pid}-${Date.now()}`);
+		mkdirSync(dir, { recursive: true });
+		const t = spawnSync('tar', ['-xzf', tarball, '-C', dir, '--strip-components=1'], { encoding: 'utf8' });
+		if (t.status !== 0) throw new Error(`cannot unpack ${tarball}: ${t.stderr}`);
+		// The n8n field of the packed package.json, not the working tree's.
+		const packed = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as typeof packageJson;
+		return { tarball, dir, name: info.name, version: info.version, nodes: packed.n8n?.nodes ?? [], credentials: packed.n8n?.credentials ?? [] };
 	})();
 	packPromise.catch(() => (packPromise = undefined));
 	return packPromise;
@@ -227,7 +285,9 @@ export function freePort(): Promise<number> {
 	});
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+function sleep(ms: number): Promise<void> {
+	return new Promise((r) => setTimeout(r, ms));
+}
 
 /**
  * Finds the run JSON in n8n's output. `execute --rawOutput` prints it with JSON.stringify(…, null, 2)
