@@ -74,9 +74,31 @@ describe('User', () => {
 	it('get: many items with concurrency keep their order and pairing', async () => {
 		const names = ['ada.lovelace', 'alan.turing', 'grace.hopper', 'katherine.johnson', 'tim.bernerslee', 'margaret.hamilton'];
 		const items = [...names, ...names, ...names].map((v) => ({ v }));
-		const { output } = await run({}, { items, parameters: (i: number) => ({ requestOptions: { ...FAST, concurrency: 5 }, resource: 'user', operation: 'get', field: 'username', value: items[i].v }) } as never);
-		expect(output.map((o) => o.json.username)).toEqual(items.map((i) => i.v));
-		expect(output.map((o) => (o.pairedItem as { item: number }).item)).toEqual(items.map((_, i) => i));
+		const params = (batchSize: number) => (i: number) => ({ requestOptions: { ...FAST, concurrency: 5 }, resource: 'user', operation: 'get', field: 'username', value: items[i].v, options: { batchSize } });
+		for (const [batchSize, requests] of [[50, 1], [4, 5], [1, 18]]) {
+			const result = await run({}, { items, parameters: params(batchSize) } as never);
+			expect(result.output.map((o) => o.json.username)).toEqual(items.map((i) => i.v));
+			expect(result.output.map((o) => (o.pairedItem as { item: number }).item)).toEqual(items.map((_, i) => i));
+			expect({ batchSize, requests: result.requests.length }).toEqual({ batchSize, requests });
+		}
+	});
+
+	it('get in batches: each field its own request, values matched without case, each item only its own users', async () => {
+		const items = [
+			{ field: 'email', v: 'ALAN.TURING@academy.example' },
+			{ field: 'username', v: 'ada.lovelace, grace.hopper' },
+			{ field: 'email', v: 'nobody@academy.example' },
+			{ field: 'id', v: '08' },
+		];
+		const { output, requests } = await run({}, { items, parameters: (i: number) => ({ requestOptions: FAST, resource: 'user', operation: 'get', field: items[i].field, value: items[i].v }) } as never);
+		expect(output.map((o) => [(o.pairedItem as { item: number }).item, o.json.username])).toEqual([
+			[0, 'alan.turing'],
+			[1, 'ada.lovelace'],
+			[1, 'grace.hopper'],
+			[3, 'margaret.hamilton'],
+		]);
+		expect(bodies(requests).map((b) => b.get('field'))).toEqual(['email', 'username', 'id']);
+		expect(bodies(requests)[0].getAll('values[1]')).toEqual(['nobody@academy.example']);
 	});
 
 	it('get: several comma-separated values, one item per user; unknown values give no item', async () => {

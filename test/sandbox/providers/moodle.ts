@@ -515,7 +515,8 @@ export class MoodleEmulator implements SandboxProvider {
 		const values = asList(args.values).map(String);
 		if (args.values === undefined) throw invalidParameter('Missing required key in single structure: values');
 		if (field === 'id' && values.some((v) => int(v) === undefined)) throw invalidParameter('values => Invalid parameter value detected');
-		const wanted = new Set(values.map((v) => (field === 'email' || field === 'username' ? v.toLowerCase() : v)));
+		// Moodle cleans the values with the field's PARAM type: ids as integers, usernames and emails lowercased.
+		const wanted = new Set(values.map((v) => (field === 'id' ? String(int(v)) : field === 'email' || field === 'username' ? v.toLowerCase() : v)));
 		return [...this.users.values()]
 			.filter((u) => {
 				const value = field === 'id' ? String(u.id) : field === 'email' ? u.email.toLowerCase() : String(u[field as keyof User]);

@@ -1,8 +1,8 @@
 import { updateDisplayOptions } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { runForEachItem } from '../../../shared/itemRunner';
+import { runForEachItem, runInBatches } from '../../../shared/itemRunner';
 import { validateInput } from '../../../shared/validation';
 import { apiError } from '../../../shared/errors';
 import type { OperationContext } from '../common';
@@ -41,11 +41,19 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			{
+				displayName: 'Batch Size',
+				name: 'batchSize',
+				type: 'number',
+				default: 50,
+				typeOptions: { minValue: 1, maxValue: 500 },
+				description: 'How many items are looked up in one request. 1 sends one request per item.',
+			},
+			{
 				displayName: 'Error If Not Found',
 				name: 'errorIfNotFound',
 				type: 'boolean',
 				default: false,
-				description: 'Whether a value that matches no user is an error. Otherwise the item simply produces no output.',
+				description: 'Whether a value that matches no user is an error (items are then looked up one by one). Otherwise the item simply produces no output.',
 			},
 		],
 	},
@@ -65,31 +73,72 @@ const schema = z
 		});
 	});
 
+/** The value of `field` on a user as Moodle matches it (usernames and emails without case). */
+function keyOf(field: string, value: unknown): string {
+	const text = String(value ?? '').trim();
+	if (field === 'id') return String(Number(text));
+	return field === 'email' || field === 'username' ? text.toLowerCase() : text;
+}
+
 export async function execute(this: IExecuteFunctions, { client, concurrency }: OperationContext): Promise<INodeExecutionData[]> {
-	return await runForEachItem(
+	const read = (i: number) => {
+		const raw = this.getNodeParameter('value', i, '') as string | number;
+		const input = validateInput(
+			this.getNode(),
+			schema,
+			{ field: this.getNodeParameter('field', i), value: String(raw ?? '').split(',').map((v) => v.trim()).filter(Boolean) },
+			{ itemIndex: i },
+		);
+		// IDs as Moodle reads them ("08" → 8), so they also match the users that come back.
+		return input.field === 'id' ? { ...input, value: input.value.map((v) => keyOf('id', v)) } : input;
+	};
+	const options = optionsOf(this, 0);
+	const batchSize = Math.max(1, Number(options.batchSize ?? 50));
+
+	if (options.errorIfNotFound === true || batchSize === 1) {
+		return await runForEachItem(
+			this,
+			async (i) => {
+				const input = read(i);
+				const users = asArray(await client.call(FUNCTION, { field: input.field, values: input.value }, { itemIndex: i }));
+				if (!users.length && optionsOf(this, i).errorIfNotFound === true) {
+					throw apiError({
+						node: this.getNode(),
+						provider: 'Moodle',
+						redactor: client.redactor,
+						itemIndex: i,
+						message: `no user with ${input.field} "${input.value.join(', ')}"`,
+						description: 'Check the value, or turn off "Error If Not Found" to let such items pass without output.',
+					});
+				}
+				return users;
+			},
+			{ concurrency },
+		);
+	}
+
+	// Many lookups per request: the values of up to `batchSize` items go out together (one request
+	// per field), and each item gets back the users matching its own values.
+	return await runInBatches(
 		this,
-		async (i) => {
-			const raw = this.getNodeParameter('value', i, '') as string | number;
-			const input = validateInput(
-				this.getNode(),
-				schema,
-				{ field: this.getNodeParameter('field', i), value: String(raw ?? '').split(',').map((v) => v.trim()).filter(Boolean) },
-				{ itemIndex: i },
-			);
-			const options = optionsOf(this, i);
-			const users = asArray(await client.call(FUNCTION, { field: input.field, values: input.value }, { itemIndex: i }));
-			if (!users.length && options.errorIfNotFound === true) {
-				throw apiError({
-					node: this.getNode(),
-					provider: 'Moodle',
-					redactor: client.redactor,
-					itemIndex: i,
-					message: `no user with ${input.field} "${input.value.join(', ')}"`,
-					description: 'Check the value, or turn off "Error If Not Found" to let such items pass without output.',
-				});
+		read,
+		async (batch) => {
+			const found = new Map<string, IDataObject[]>();
+			for (const field of new Set(batch.map((b) => b.payload.field))) {
+				const values = [...new Set(batch.filter((b) => b.payload.field === field).flatMap((b) => b.payload.value))];
+				const users = asArray(await client.call(FUNCTION, { field, values }, { itemIndex: batch[0].itemIndex }));
+				for (const user of users) {
+					const key = `${field}\u0000${keyOf(field, user[field])}`;
+					found.set(key, [...(found.get(key) ?? []), user]);
+				}
 			}
-			return users;
+			return batch.map(({ payload }) => {
+				const seen = new Set<unknown>();
+				return payload.value
+					.flatMap((v) => found.get(`${payload.field}\u0000${keyOf(payload.field, v)}`) ?? [])
+					.filter((u) => !seen.has(u.id) && !!seen.add(u.id));
+			});
 		},
-		{ concurrency },
+		{ batchSize, concurrency },
 	);
 }
