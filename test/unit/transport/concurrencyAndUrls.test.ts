@@ -29,7 +29,7 @@ describe('mapConcurrent', () => {
 				return n;
 			},
 			{ stopOnError: true },
-		).catch((e) => e);
+		).catch((e: any) => e);
 		expect(error.message).toBe('fail 2');
 		expect(started.length).toBeLessThan(8);
 	});

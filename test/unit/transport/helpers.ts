@@ -94,3 +94,13 @@ export function bearerClient(baseUrl: string, overrides: Partial<ApiClientOption
 	});
 	return { client, tokens, requests };
 }
+
+/** The error a promise rejects with; fails the test if it resolves instead. */
+export async function failure(promise: Promise<unknown>): Promise<any> {
+	try {
+		await promise;
+	} catch (error) {
+		return error;
+	}
+	throw new Error('expected the promise to reject');
+}

@@ -39,7 +39,7 @@ describe('runForEachItem', () => {
 		const error = await runForEachItem(ctxWith(3), async (i) => {
 			if (i === 2) buildPath('/users/{userId}', { userId: '..' });
 			return {};
-		}).catch((e) => e);
+		}).catch((e: any) => e);
 		expect(error.message).toBe('Item 2: "userId" must not be "." or ".."');
 		expect(error.context.itemIndex).toBe(2);
 	});
@@ -68,7 +68,7 @@ describe('runInBatches', () => {
 			},
 			async (batch) => (sent.push(batch.map((b) => b.payload)), batch.map(() => ({}))),
 			{ batchSize: 2 },
-		).catch((e) => e);
+		).catch((e: any) => e);
 		expect(error.message).toContain('bad field');
 		expect(sent).toEqual([]);
 	});

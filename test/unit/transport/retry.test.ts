@@ -1,5 +1,5 @@
 import { backoffDelay, parseRetryAfter } from '../../../nodes/shared/retryPolicy';
-import { bearerClient, fakeClock, json, scriptedServer } from './helpers';
+import { bearerClient, fakeClock, json, scriptedServer, failure } from './helpers';
 
 describe('parseRetryAfter', () => {
 	const now = Date.parse('2026-11-23T12:00:00Z');
@@ -77,7 +77,7 @@ describe('ApiClient retries', () => {
 			async (url, server) => {
 				const clock = fakeClock();
 				const { client } = bearerClient(url, { clock, random: () => 0.5, retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000 } });
-				const error = await client.json({ method: 'GET', url: `${url}/list`, itemIndex: 2 }).catch((e) => e);
+				const error = await failure(client.json({ method: 'GET', url: `${url}/list`, itemIndex: 2 }));
 				expect(calls(server, '/list')).toBe(4);
 				expect(clock.sleeps).toEqual([50, 100, 200]);
 				expect(error.httpCode).toBe('502');
@@ -105,7 +105,7 @@ describe('ApiClient retries', () => {
 			(_req, res) => json(res, 503, { message: 'unavailable' }),
 			async (url, server) => {
 				const { client } = bearerClient(url, { clock: fakeClock() });
-				const error = await client.json({ method: 'POST', url: `${url}/w`, body: {} }).catch((e) => e);
+				const error = await failure(client.json({ method: 'POST', url: `${url}/w`, body: {} }));
 				expect(calls(server, '/w')).toBe(1);
 				expect(error.description).toContain('no idempotency key');
 			},
@@ -160,7 +160,7 @@ describe('ApiClient retries', () => {
 				const { client } = bearerClient(url, { clock: fakeClock() });
 				await expect(client.json({ method: 'GET', url: `${url}/r` })).resolves.toEqual({ ok: true });
 				expect(calls(server, '/r')).toBe(2);
-				const error = await client.json({ method: 'POST', url: `${url}/w`, body: {} }).catch((e) => e);
+				const error = await failure(client.json({ method: 'POST', url: `${url}/w`, body: {} }));
 				expect(calls(server, '/w')).toBe(1);
 				expect(error.message).toContain('the connection to 127.0.0.1');
 				expect(error.description).toContain('ECONNRESET');
@@ -171,7 +171,7 @@ describe('ApiClient retries', () => {
 	it('resends even a plain write when the connection was refused (never sent)', async () => {
 		const clock = fakeClock();
 		const { client } = bearerClient('http://127.0.0.1:1', { clock, retry: { maxAttempts: 3 }, auth: { kind: 'static', apply: () => undefined } });
-		const error = await client.json({ method: 'POST', url: 'http://127.0.0.1:1/w', body: {} }).catch((e) => e);
+		const error = await failure(client.json({ method: 'POST', url: 'http://127.0.0.1:1/w', body: {} }));
 		expect(clock.sleeps).toHaveLength(2);
 		expect(error.description).toContain('ECONNREFUSED');
 	});

@@ -1,5 +1,5 @@
 import { TokenManager, tokenCacheKey, tokenFromExpiresIn } from '../../../nodes/shared/tokenManager';
-import { bearerClient, json, scriptedServer, SECRET } from './helpers';
+import { bearerClient, json, scriptedServer, SECRET, failure } from './helpers';
 
 describe('tokenCacheKey', () => {
 	it('changes with every field that shapes a token and never contains the secret', () => {
@@ -103,7 +103,7 @@ describe('ApiClient token handling against a real server', () => {
 			expect(issued).toBe(2);
 			expect(server.requests.filter((r) => r.url === '/write').map((r) => r.headers.authorization)).toEqual(['Bearer tok-1', 'Bearer tok-2']);
 			valid = 'never';
-			const error = await client.json({ method: 'GET', url: `${server.url}/read`, itemIndex: 3 }).catch((e) => e);
+			const error = await failure(client.json({ method: 'GET', url: `${server.url}/read`, itemIndex: 3 }));
 			expect(error.message).toContain('Test testLmsApi');
 			expect(error.message).toContain('refused twice');
 			expect(error.httpCode).toBe('401');
@@ -118,7 +118,7 @@ describe('ApiClient token handling against a real server', () => {
 		const server = await scriptedServer((_req, res) => json(res, 401, { message: `invalid_client ${SECRET}` }));
 		try {
 			const { client } = bearerClient(server.url);
-			const error = await client.json({ method: 'GET', url: `${server.url}/x` }).catch((e) => e);
+			const error = await failure(client.json({ method: 'GET', url: `${server.url}/x` }));
 			expect(error.message).toContain('could not get an access token');
 			expect(JSON.stringify({ m: error.message, d: error.description, c: error.context })).not.toContain(SECRET);
 			expect(server.requests).toHaveLength(1);
