@@ -1,7 +1,8 @@
 // Degreed in a real n8n (pinned in test/e2e/n8n-pin) with the packed package installed as a
 // community package, against the in-process sandbox on a random port:
 // - a workflow of the node runs (`n8n execute`): user lookup → completion → xAPI statement → content
-//   upsert (409 → update), and the sandbox received exactly that, once;
+//   upsert (409 → update), and the sandbox received exactly that, once; n8n's HTTP Request node works
+//   with the credential (preAuthentication + function-style authenticate);
 // - the credential's Test button (POST /rest/credentials/test) passes, n8n persists the token, and a
 //   scope the key lacks fails with "the API key lacks scope …".
 import { readFileSync } from 'node:fs';
@@ -15,6 +16,8 @@ import { DEGREED_DEMO, DegreedEmulator } from '../sandbox/providers/degreed';
 const xapiValidate: (s: unknown) => unknown[] = require('@learninglocker/xapi-validation').default;
 
 const SYNC = JSON.parse(readFileSync(join(__dirname, 'workflows', 'degreed-sync.workflow.json'), 'utf8')) as WorkflowJson;
+/** The HTTP Request node's URL points at the sandbox, whose port is only known at run time. */
+const withSandboxUrl = (wf: WorkflowJson): WorkflowJson => JSON.parse(JSON.stringify(wf).split('SANDBOX_DEGREED_API').join(sandbox.urlFor('degreed', 'api'))) as WorkflowJson;
 const CREDENTIAL_ID = 'DegreedE2eCred01';
 /** What the editor sends for a saved secret: n8n fills in the stored value. */
 const BLANK = '__n8n_BLANK_VALUE_e5362baf-c777-4d57-a609-6eaf1f9e87f6';
@@ -39,7 +42,7 @@ beforeAll(async () => {
 	sandbox = await startSandbox({ providers: [emulator], logLevel: 'silent' });
 	n8n = await createN8nInstance({ pack: await packPackage() });
 	await n8n.importCredentials([{ id: CREDENTIAL_ID, name: 'Degreed sandbox', type: 'degreedApi', data: { ...credentialData(), clientSecret: DEGREED_DEMO.clientSecret } }]);
-	await n8n.importWorkflow(SYNC);
+	await n8n.importWorkflow(withSandboxUrl(SYNC));
 });
 
 afterAll(async () => {
@@ -64,7 +67,12 @@ test('the Degreed node runs in n8n: learner → completion → xAPI statement �
 	expect(xapiValidate(emulator.statements.get(String(statement.id))?.statement)).toEqual([]);
 	expect(sandbox.ledger.writes('degreed', 'content')).toMatchObject({ total: 0, duplicates: [] });
 	expect(sandbox.ledger.requests({ provider: 'degreed', host: 'api', method: 'PATCH' }).map((r) => r.path)).toEqual(['/api/v2/content/courses/C1']);
-	expect(sandbox.ledger.tokenRequests('degreed')).toBe(1);
+	// n8n's own HTTP Request node with this credential: preAuthentication (the stored token was empty)
+	// then the function-style authenticate adds the Bearer token.
+	expect(run.output('HTTP Request With Credential')).toEqual([expect.objectContaining({ data: expect.objectContaining({ id: 'U3', type: 'users' }) })]);
+	// One token for the node's whole run, one more minted by n8n's preAuthentication for the HTTP Request node.
+	expect(sandbox.ledger.tokenRequests('degreed')).toBe(2);
+	expect(sandbox.ledger.requestCount('degreed', 'api', 401)).toBe(0);
 	expect(run.cli.output).not.toContain(DEGREED_DEMO.clientSecret);
 });
 
