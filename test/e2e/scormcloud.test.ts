@@ -101,7 +101,9 @@ describe('n8n server', () => {
 
 		const wrong = await n8n.testCredential({ id: CREDENTIAL_ID, name: 'SCORM Cloud sandbox', type: 'scormCloudApi', data: { ...saved, secretKey: 'definitely-wrong-secret' } });
 		expect(wrong.status).toBe('Error');
-		expect(wrong.message).toContain('SCORM Cloud refused the App ID / Secret Key (HTTP 401');
+		// n8n words a 401 from preAuthentication its own way; the sandbox saw the refused token request.
+		expect(wrong.message).toMatch(/SCORM Cloud refused the App ID \/ Secret Key|Authorization failed/);
+		expect(sandbox.ledger.requests({ provider: 'scormcloud', path: /oauth\/authenticate\/application\/token$/ }).at(-1)).toMatchObject({ status: 401 });
 		expect(wrong.message).not.toContain('definitely-wrong-secret');
 	});
 
