@@ -76,6 +76,10 @@ describe('Degreed completions against the sandbox', () => {
 		expect(pages[0].query).toContain('filter%5Bstart_date%5D=2026-05-01');
 		expect(pages.slice(1).every((p) => /next=/.test(p.query))).toBe(true);
 
+		const forUser = await runNode(Degreed, { parameters: { resource: 'completion', operation: 'getAll', returnAll: true, options: { userId: 'U1' }, filters: {}, requestOptions: fastRequests }, credentials: creds });
+		expect(forUser.output.map((o) => o.json.id)).toEqual(['K1', 'K7']);
+		expect(env.sandbox.ledger.requests({ provider: 'degreed', path: '^/api/v2/users/U1/completions$' })).toHaveLength(1);
+
 		const limited = await runNode(Degreed, { parameters: { resource: 'completion', operation: 'getAll', returnAll: false, limit: 4, options: {}, filters: {}, requestOptions: fastRequests }, credentials: creds });
 		expect(limited.output).toHaveLength(4);
 
