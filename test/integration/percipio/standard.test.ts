@@ -188,6 +188,18 @@ describe('Credential modes and failures', () => {
 		expect((requests[0].headers as IDataObject).Authorization).toBe(`Bearer ${PERCIPIO_SANDBOX.serviceAccountToken}`);
 	});
 
+	test('a provider error that echoes the bearer token or the secret shows neither', async () => {
+		const jwt = PERCIPIO_SANDBOX.serviceAccountToken;
+		sandbox.faults.add({ match: { provider: 'percipio', host: 'api' }, kind: 'status', status: 400, body: { message: `Bad request from Bearer ${jwt}`, errors: [{ message: `token ${jwt} secret ${PERCIPIO_DEMO.clientSecret}` }] }, count: 1 });
+		const { output } = await run(sandbox, { resource: 'user', operation: 'get', lookupBy: 'externalUserId', lookupValue: 'emp-1001' }, { credentials: { authMethod: 'serviceAccount', serviceAccountToken: jwt }, continueOnFail: true });
+		const text = JSON.stringify(output);
+		expect(output[0].json.error).toBe('Skillsoft Percipio: Bad request from Bearer [redacted]');
+		expect(output[0].json.httpCode).toBe('400');
+		expect(text).not.toContain(jwt);
+		expect(text).not.toContain(jwt.split('.')[1]);
+		expect(text).not.toContain(PERCIPIO_DEMO.clientSecret);
+	});
+
 	test('a token persisted by n8n for the same fields is reused; one for other fields is not', async () => {
 		const token = sandbox.tokens('percipio').issue({ clientId: PERCIPIO_DEMO.clientId, lifetimeSeconds: 3600 }).accessToken;
 		const { percipioTokenKey } = await import('../../../nodes/Percipio/transport/token');
