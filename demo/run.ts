@@ -255,14 +255,49 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 /* Interactive: n8n's editor with everything imported                                          */
 /* ------------------------------------------------------------------------------------------ */
 
-async function interactive(port: number, sandboxPort: number): Promise<void> {
+export interface Editor {
+	demo: DemoSandbox;
+	n8n: N8nInstance;
+	workflows: DemoWorkflow[];
+	/** http://localhost:<port> */
+	url: string;
+	/** Stops n8n, removes its user folder and closes the sandbox. */
+	close(): Promise<void>;
+}
+
+/**
+ * The interactive set-up (also used by the screenshot script): sandbox, n8n with the package, the
+ * demo credentials and example workflows imported, `before` (e.g. CLI runs) done, then `n8n start`
+ * on localhost:<port> with the owner account created and workflow 3 published.
+ */
+export async function startEditor(options: { port?: number; sandboxPort?: number; progress?: boolean; before?: (e: Omit<Editor, 'url' | 'close'>) => Promise<void> } = {}): Promise<Editor> {
+	quiet = options.progress === false;
+	const port = options.port ?? 5678;
 	const ctx = await setUp({
-		sandboxPort,
+		sandboxPort: options.sandboxPort ?? 8787,
 		n8nPort: port,
-		// localhost in the browser; plain http on localhost needs no secure cookie
-		env: { N8N_HOST: 'localhost', N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_SECURE_COOKIE: 'false', N8N_EDITOR_BASE_URL: `http://localhost:${port}/` },
+		// the browser opens localhost; plain http on localhost needs no secure cookie
+		env: { N8N_HOST: 'localhost', N8N_SECURE_COOKIE: 'false', N8N_EDITOR_BASE_URL: `http://localhost:${port}/` },
 	});
-	const { demo, n8n, workflows } = ctx;
+	const close = async () => {
+		await ctx.n8n.dispose().catch(() => undefined);
+		await ctx.demo.sandbox.close().catch(() => undefined);
+	};
+	try {
+		await options.before?.(ctx);
+		step(`starting n8n on http://localhost:${port}`);
+		await ctx.n8n.start({ timeoutMs: 300_000 });
+		const webhookWf = ctx.workflows.find((w) => w.start === 'webhook');
+		if (webhookWf) await ctx.n8n.activateWorkflow(webhookWf.json.id);
+	} catch (e) {
+		await close();
+		throw e;
+	}
+	return { ...ctx, url: `http://localhost:${port}`, close };
+}
+
+async function interactive(port: number, sandboxPort: number): Promise<void> {
+	let editor: Editor | undefined;
 	let stopping = false;
 	const stop = async (why: string) => {
 		if (stopping) return;
@@ -270,30 +305,30 @@ async function interactive(port: number, sandboxPort: number): Promise<void> {
 		process.stderr.write(`\n[demo] ${why}: stopping n8n and the sandbox…\n`);
 		const force = setTimeout(() => process.exit(1), 30_000);
 		force.unref();
-		await n8n.dispose().catch(() => undefined);
-		await demo.sandbox.close().catch(() => undefined);
+		await editor?.close();
 		process.exit(0);
 	};
 	process.on('SIGINT', () => void stop('Ctrl-C'));
 	process.on('SIGTERM', () => void stop('SIGTERM'));
-	step(`starting n8n on http://localhost:${port}`);
-	await n8n.start({ timeoutMs: 300_000 });
+	editor = await startEditor({ port, sandboxPort });
+	if (stopping) return;
+	const { demo, n8n, workflows } = editor;
 	const webhookWf = workflows.find((w) => w.start === 'webhook');
-	if (webhookWf) await n8n.activateWorkflow(webhookWf.json.id);
 	const s = demo.sandbox;
 	const lines = [
 		'',
 		`n8n ${n8n.install.version} is running with n8n-nodes-learning-platforms installed as a community package.`,
 		'',
-		`  Editor     http://localhost:${port}`,
-		`  Log in     ${OWNER.email}  /  ${OWNER.password}   (owner account created for you)`,
+		`  Editor       ${editor.url}`,
+		`  Log in       ${OWNER.email}  /  ${OWNER.password}   (the owner account was created for you)`,
 		'',
-		'  Workflows  (imported; open one and press "Execute workflow")',
+		'  Workflows    imported; open one and press "Execute workflow" (runs from the editor do not save the',
+		'               since-cursors, by n8n\'s design: scheduled and CLI runs do)',
 		...workflows.map((w) => `    - ${w.json.name}${w.start === 'webhook' ? '   [published]' : ''}`),
 		'  Credentials  Percipio, Degreed, Learn.link, SCORM Cloud and Moodle accounts, pointing at the sandbox',
 		'',
-		`  Sandbox    ${s.url}   (control API ${s.controlUrl}: /stats, /writes, /ledger, /faults)`,
-		...s.mounts().map((m) => `    ${m.provider.padEnd(10)} ${m.host.padEnd(8)} ${m.url}`),
+		`  Sandbox      ${s.url}   (control API ${s.controlUrl}: /stats, /writes, /ledger, /faults)`,
+		...s.mounts().map((m) => `    ${m.provider.padEnd(10)} ${m.host.padEnd(9)} ${m.url}`),
 		...(webhookWf
 			? [
 					'',
