@@ -232,6 +232,21 @@ describe('Registration → Launch History and xAPI Statements', () => {
 	});
 });
 
+describe('Registration → Get xAPI Statements: `more` paging', () => {
+	it('pages through the statements sending only `more` on follow-ups, and stops at the limit', async () => {
+		emulator.seed({ pageSize: 10 });
+		for (let i = 0; i < 25; i++) await emulator.completeRegistration('reg-alan-safety-101', { score: 60 + i });
+		const all = await run(sandbox, { resource: 'registration', operation: 'getXapiStatements', registrationId: 'reg-alan-safety-101', returnAll: true, filters: { since: '2020-01-01T00:00:00Z' } });
+		expect(all.output).toHaveLength(25);
+		expect(new Set(all.output.map((o) => o.json.id)).size).toBe(25);
+		const calls = sandbox.ledger.requests({ provider: 'scormcloud', path: /xAPIStatements$/ });
+		expect(calls.map((c) => c.query.split('=')[0])).toEqual(['since', 'more', 'more']);
+		const some = await run(sandbox, { resource: 'registration', operation: 'getXapiStatements', registrationId: 'reg-alan-safety-101', returnAll: false, limit: 12, filters: {} });
+		expect(some.output).toHaveLength(12);
+		expect(sandbox.ledger.requests({ provider: 'scormcloud', path: /xAPIStatements$/ })).toHaveLength(5);
+	});
+});
+
 describe('errors: 401 and 404 are told apart', () => {
 	it('a wrong secret: "not authorised" with where to find the App ID and key, and the secret never shown', async () => {
 		const error = (await run(sandbox, { resource: 'ping', operation: 'ping' }, { credentials: { secretKey: 'wrong-secret-value-42' } }).catch((e: unknown) => e)) as Error & { description?: string; httpCode?: string };
