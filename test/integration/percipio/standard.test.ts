@@ -42,6 +42,9 @@ describe('User', () => {
 		const byLogin = await run(sandbox, { resource: 'user', operation: 'get', lookupBy: 'loginName', lookupValue: 'grace.hopper' });
 		const byId = await run(sandbox, { resource: 'user', operation: 'get', lookupBy: 'id', lookupValue: byLogin.output[0].json.id as string });
 		expect(byId.output[0].json.externalUserId).toBe('emp-1003');
+		const byEmail = await run(sandbox, { resource: 'user', operation: 'get', lookupBy: 'loginNameOrEmail', lookupValue: 'Katherine.Johnson@example.com' });
+		expect(byEmail.output[0].json.externalUserId).toBe('emp-1004');
+		expect(apiCalls(sandbox).at(-1)).toBe(`GET ${USERS}/login-name-or-email/Katherine.Johnson%40example.com 200`);
 		const sneaky = await run(sandbox, { resource: 'user', operation: 'get', lookupBy: 'loginName', lookupValue: '../../users?max=1' }, { continueOnFail: true });
 		expect(sneaky.output[0].json).toMatchObject({ error: "Skillsoft Percipio: User not found: loginName '../../users?max=1'", httpCode: '404' });
 		expect(apiCalls(sandbox).pop()).toBe(`GET ${USERS}/login-name/..%2F..%2Fusers%3Fmax%3D1 404`);

@@ -7,6 +7,7 @@
 //   GET  /user-management/v1/organizations/{orgId}/users/{id}
 //   GET|PATCH /user-management/v1/organizations/{orgId}/users/external-user-id/{externalUserId}   PATCH = upsert
 //   GET|PATCH /user-management/v1/organizations/{orgId}/users/login-name/{loginName}
+//   GET  /user-management/v1/organizations/{orgId}/users/login-name-or-email/{loginNameOrEmail}
 //   GET  /content-discovery/v2/organizations/{orgId}/catalog-content              offset/max, updatedSince, pagingRequestId,
 //                                                                                 x-total-count, x-paging-request-id, link rel="last"
 //   POST /reporting/v1/organizations/{orgId}/report-requests/learning-activity    → {id, status: PENDING}
@@ -404,6 +405,9 @@ export class PercipioEmulator implements SandboxProvider {
 			app.get<Org & { Params: { key: string } }>(`${um}/users/${segment}/:key`, async (req, reply) => this.guard(req, reply, () => this.userBy(field, req.params.key, reply)));
 			app.patch<Org & { Params: { key: string } }>(`${um}/users/${segment}/:key`, async (req, reply) => this.guard(req, reply, () => this.patchUser(field, req.params.key, req, reply)));
 		}
+		app.get<Org & { Params: { key: string } }>(`${um}/users/login-name-or-email/:key`, async (req, reply) =>
+			this.guard(req, reply, () => this.userBy('loginName', req.params.key, reply, true)),
+		);
 		app.get<Org & { Querystring: Record<string, string> }>('/content-discovery/v2/organizations/:orgId/catalog-content', async (req, reply) =>
 			this.guard(req, reply, () => this.listCatalog(req, reply)),
 		);
@@ -493,8 +497,8 @@ export class PercipioEmulator implements SandboxProvider {
 		return all.slice(page.offset, page.offset + page.max);
 	}
 
-	private userBy(field: 'id' | 'externalUserId' | 'loginName', value: string, reply: FastifyReply) {
-		const user = this.findUser(field, value);
+	private userBy(field: 'id' | 'externalUserId' | 'loginName', value: string, reply: FastifyReply, orEmail = false) {
+		const user = this.findUser(field, value) ?? (orEmail ? [...this.users.values()].find((u) => u.email?.toLowerCase() === value.toLowerCase()) : undefined);
 		if (!user) return fail(reply, 404, `User not found: ${field} '${value}'`);
 		return user;
 	}

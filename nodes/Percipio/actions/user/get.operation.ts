@@ -11,6 +11,7 @@ const PATHS: Record<string, string> = {
 	id: '/user-management/v1/organizations/{orgId}/users/{value}',
 	externalUserId: '/user-management/v1/organizations/{orgId}/users/external-user-id/{value}',
 	loginName: '/user-management/v1/organizations/{orgId}/users/login-name/{value}',
+	loginNameOrEmail: '/user-management/v1/organizations/{orgId}/users/login-name-or-email/{value}',
 };
 
 const properties: INodeProperties[] = [
@@ -21,11 +22,12 @@ const properties: INodeProperties[] = [
 		options: [
 			{ name: 'External User ID', value: 'externalUserId' },
 			{ name: 'Login Name', value: 'loginName' },
+			{ name: 'Login Name or Email', value: 'loginNameOrEmail' },
 			{ name: 'Percipio User ID', value: 'id' },
 		],
 		default: 'externalUserId',
 	},
-	{ displayName: 'Value', name: 'lookupValue', type: 'string', default: '', required: true, description: 'The ID, external user ID or login name of the user' },
+	{ displayName: 'Value', name: 'lookupValue', type: 'string', default: '', required: true, description: 'The ID, external user ID, login name or email of the user' },
 	{ displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options: [organizationOption] },
 ];
 
@@ -38,7 +40,7 @@ export async function execute(this: IExecuteFunctions, client: PercipioClient): 
 			const by = this.getNodeParameter('lookupBy', itemIndex, 'externalUserId') as string;
 			const input = validateInput(
 				this.getNode(),
-				z.object({ lookupBy: z.enum(['id', 'externalUserId', 'loginName']), lookupValue: requiredText('is required') }),
+				z.object({ lookupBy: z.enum(['id', 'externalUserId', 'loginName', 'loginNameOrEmail']), lookupValue: requiredText('is required') }),
 				{ lookupBy: by, lookupValue: this.getNodeParameter('lookupValue', itemIndex, '') },
 				{ itemIndex },
 			);
