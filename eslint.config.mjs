@@ -52,6 +52,11 @@ export default tseslint.config(
 	{
 		files: ['test/**/*.ts', 'demo/**/*.ts', 'bench/**/*.ts'],
 		extends: [js.configs.recommended, tseslint.configs.recommended],
-		rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+		rules: {
+			'@typescript-eslint/no-explicit-any': 'off',
+			'@typescript-eslint/no-non-null-assertion': 'off',
+			// `_name` marks a value left out on purpose (e.g. `const { secret: _omit, ...rest } = body`).
+			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+		},
 	},
 );
