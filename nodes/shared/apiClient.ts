@@ -49,6 +49,16 @@ export interface ApiClientOptions {
 }
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+
+/**
+ * Redirects are followed only for requests without a body. A 307/308 re-sends the body to the new
+ * address, and a body may carry credentials n8n cannot strip (Moodle's `wstoken`, a client secret in
+ * a token request); `sendCredentialsOnCrossOriginRedirect: false` only removes headers.
+ */
+const followsNoRedirect = (spec: Pick<RequestSpec, 'body'>) => spec.body !== undefined;
+
+/** Token requests carry the secret (header or body): never followed to another address. */
+const noRedirects = (options: IHttpRequestOptions): IHttpRequestOptions => ({ ...options, disableFollowRedirect: true, sendCredentialsOnCrossOriginRedirect: false });
 const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 /** A failure of the token endpoint, carrying what the retry policy needs. */
@@ -144,7 +154,6 @@ export class ApiClient {
 		let retries = 0;
 		let waited = 0;
 		let authRenewed = false;
-		let recovered = false;
 
 		const giveUpOrWait = async (delayMs: number): Promise<boolean> => {
 			if (retries + 1 >= this.retry.maxAttempts || waited + delayMs > this.retry.maxTotalWaitMs) return false;
@@ -155,11 +164,14 @@ export class ApiClient {
 			return true;
 		};
 
-		/** For a write that may have landed: ask the provider before sending it again. */
+		/**
+		 * For a write that may have landed: ask the provider before sending it again — after every
+		 * ambiguous failure, not only the first (a resend can fail ambiguously too; the attempts stay
+		 * bounded by `maxAttempts`).
+		 */
 		const landed = async (): Promise<HttpResponse | undefined | false> => {
 			if (idempotent) return undefined;
-			if (!spec.recover || recovered) return false;
-			recovered = true;
+			if (!spec.recover) return false;
 			return await spec.recover();
 		};
 
@@ -226,6 +238,7 @@ export class ApiClient {
 			}
 
 			if ((status >= 200 && status < 300) || spec.acceptStatuses?.includes(status)) return response as HttpResponse<T>;
+			if (status >= 300 && status < 400 && followsNoRedirect(spec)) throw this.redirectError(response, url, spec.itemIndex);
 			throw this.statusError(response, spec.itemIndex);
 		}
 	}
@@ -242,7 +255,7 @@ export class ApiClient {
 			async () => {
 				this.stats.tokenRequests++;
 				try {
-					return await auth.fetchToken(this.ctx.helpers.httpRequest);
+					return await auth.fetchToken(async (options) => await this.ctx.helpers.httpRequest(noRedirects(options)));
 				} catch (error) {
 					// TokenRequestError is internal: request() turns it into a NodeApiError (tokenError).
 					// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
@@ -296,6 +309,7 @@ export class ApiClient {
 			sendCredentialsOnCrossOriginRedirect: false,
 			arrayFormat: 'repeat',
 		};
+		if (followsNoRedirect(spec)) options.disableFollowRedirect = true;
 		if (spec.body !== undefined) {
 			if (spec.form) {
 				headers['Content-Type'] = 'application/x-www-form-urlencoded';
@@ -331,6 +345,25 @@ export class ApiClient {
 			message: parsed.message,
 			description: [parsed.description, note].filter(Boolean).join(' ') || undefined,
 			code: parsed.code,
+		});
+	}
+
+	private redirectError(response: HttpResponse, url: URL, itemIndex?: number) {
+		const location = response.headers.location;
+		let target = 'another address';
+		try {
+			const to = new URL(String(Array.isArray(location) ? location[0] : location), url);
+			target = `${to.protocol}//${to.host}${to.pathname}`;
+		} catch {
+			// no usable Location: keep the generic words
+		}
+		return apiError({
+			node: this.ctx.getNode(),
+			provider: this.provider.name,
+			redactor: this.redactor,
+			itemIndex,
+			message: `the request was redirected (HTTP ${response.statusCode}) to ${target}`,
+			description: 'A request that carries data or credentials is not sent on to another address. Check the base URL in the credential (https, host, path).',
 		});
 	}
 
