@@ -1,5 +1,6 @@
-// Three projects, fastest first: unit (pure logic, local servers), integration (nodes against the
-// in-process sandbox), e2e (a real n8n). `npm test` runs the first two, `npm run test:e2e` the third.
+// Four projects, fastest first: unit (pure logic, local servers), integration (nodes against the
+// in-process sandbox), reliability (fault soak, bad input, secrets, webhooks, transport hardening
+// against the sandbox), e2e (a real n8n). `npm test` runs the first three, `npm run test:e2e` the last.
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] };
 const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
 const timeout = (ms) => [`<rootDir>/test/support/timeout-${ms}.js`];
@@ -9,6 +10,7 @@ module.exports = {
 	projects: [
 		{ ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'], setupFilesAfterEnv: timeout(30000) },
 		{ ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'], setupFilesAfterEnv: timeout(120000) },
+		{ ...common, displayName: 'reliability', testMatch: ['<rootDir>/test/reliability/**/*.test.ts'], setupFilesAfterEnv: timeout(600000) },
 		{ ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], setupFilesAfterEnv: timeout(900000) },
 	],
 };
