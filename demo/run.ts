@@ -297,7 +297,7 @@ export async function startEditor(options: { port?: number; sandboxPort?: number
 }
 
 async function interactive(port: number, sandboxPort: number): Promise<void> {
-	let editor: Editor | undefined;
+	const running: { editor?: Editor } = {};
 	let stopping = false;
 	const stop = async (why: string) => {
 		if (stopping) return;
@@ -305,12 +305,13 @@ async function interactive(port: number, sandboxPort: number): Promise<void> {
 		process.stderr.write(`\n[demo] ${why}: stopping n8n and the sandbox…\n`);
 		const force = setTimeout(() => process.exit(1), 30_000);
 		force.unref();
-		await editor?.close();
+		await running.editor?.close();
 		process.exit(0);
 	};
 	process.on('SIGINT', () => void stop('Ctrl-C'));
 	process.on('SIGTERM', () => void stop('SIGTERM'));
-	editor = await startEditor({ port, sandboxPort });
+	const editor = await startEditor({ port, sandboxPort });
+	running.editor = editor;
 	if (stopping) return;
 	const { demo, n8n, workflows } = editor;
 	const webhookWf = workflows.find((w) => w.start === 'webhook');
@@ -363,7 +364,8 @@ async function main(): Promise<void> {
 	if (values.interactive) return await interactive(Number(values.port ?? 5678), Number(values['sandbox-port'] ?? 8787));
 	const result = await runDemo({ faults: !values['no-faults'], sandboxPort: values['sandbox-port'] ? Number(values['sandbox-port']) : undefined });
 	await result.sandbox.close();
-	const { sandbox: _sandbox, ...summary } = result;
+	const { sandbox, ...summary } = result;
+	void sandbox; // closed above; the JSON gets the numbers only
 	process.stdout.write(`${formatSummary(summary)}\n`);
 	if (values.json) writeFileSync(values.json, `${JSON.stringify(summary, null, 2)}\n`);
 	process.exitCode = result.ok ? 0 : 1;

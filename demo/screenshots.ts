@@ -76,19 +76,39 @@ async function main(): Promise<void> {
 		await page.screenshot({ path: join(out, 'node-degreed-xapi.png') });
 		await dismissPopups(page);
 
+		const failures: string[] = [];
+		const attempt = async (name: string, fn: () => Promise<void>) => {
+			try {
+				await fn();
+			} catch (e) {
+				failures.push(`${name}: ${(e as Error).message.split('\n')[0]}`);
+				await page.screenshot({ path: join(out, `failed-${name}.png`) }).catch(() => undefined);
+			}
+		};
 		log('credential form: Degreed');
-		await page.goto(`${editor.url}/home/credentials/lpDemoDegreed`, { waitUntil: 'networkidle' });
-		await sleep(2000);
-		await page.screenshot({ path: join(out, 'credential-degreed.png') });
-		await dismissPopups(page);
+		await attempt('credential-degreed', async () => {
+			await page.goto(`${editor.url}/home/credentials`, { waitUntil: 'networkidle' });
+			await page.getByText('Degreed account').first().waitFor({ timeout: 60_000 });
+			await dismissPopups(page);
+			await page.getByText('Degreed account').first().click();
+			await page.getByText('Client Secret').first().waitFor({ timeout: 60_000 });
+			await sleep(1500);
+			await page.screenshot({ path: join(out, 'credential-degreed.png') });
+			await dismissPopups(page);
+		});
 
 		const list = await editor.n8n.rest<{ results: Array<{ id: string; status: string }> }>('GET', `/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: 'lpExample01Scorm2Dg' }))}&limit=10`);
 		const execId = list.results.find((e) => e.status === 'success')?.id;
 		if (!execId) throw new Error(`no finished execution of workflow 1: ${JSON.stringify(list.results)}`);
 		log(`finished execution ${execId} of workflow 1`);
-		await page.goto(`${editor.url}/workflow/lpExample01Scorm2Dg/executions/${execId}`, { waitUntil: 'networkidle' });
-		await sleep(3000);
-		await page.screenshot({ path: join(out, 'execution-finished.png') });
+		await attempt('execution-finished', async () => {
+			await page.goto(`${editor.url}/workflow/lpExample01Scorm2Dg/executions/${execId}`, { waitUntil: 'networkidle' });
+			await page.getByText(/Succeeded/).first().waitFor({ timeout: 60_000 });
+			await page.locator('.vue-flow__node').first().waitFor({ timeout: 60_000 });
+			await sleep(2500);
+			await page.screenshot({ path: join(out, 'execution-finished.png') });
+		});
+		if (failures.length) throw new Error(`some screenshots failed (see ${out}/failed-*.png): ${failures.join('; ')}`);
 		log(`saved to ${out}`);
 	} finally {
 		await browser.close();
