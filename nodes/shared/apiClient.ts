@@ -57,6 +57,16 @@ const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
  */
 const followsNoRedirect = (spec: Pick<RequestSpec, 'body'>) => spec.body !== undefined;
 
+/**
+ * A web page where the API's JSON was expected: a wrong base URL (the web site, a sign-on portal, a
+ * proxy's login page). Never handed on as data: such pages can print session tokens or form values.
+ */
+function isWebPage(response: HttpResponse, spec: Pick<RequestSpec, 'responseType'>): boolean {
+	if ((spec.responseType ?? 'json') !== 'json' || typeof response.body !== 'string') return false;
+	const type = String(response.headers['content-type'] ?? '');
+	return /html/i.test(type) || /^\s*<(!doctype html|html)\b/i.test(response.body);
+}
+
 /** Token requests carry the secret (header or body): never followed to another address. */
 const noRedirects = (options: IHttpRequestOptions): IHttpRequestOptions => ({ ...options, disableFollowRedirect: true, sendCredentialsOnCrossOriginRedirect: false });
 const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
@@ -237,6 +247,7 @@ export class ApiClient {
 				throw this.statusError(response, spec.itemIndex, resend ? undefined : 'Not sent again: the provider may have processed it and the request carries no idempotency key.');
 			}
 
+			if (status >= 200 && status < 300 && isWebPage(response, spec)) throw this.webPageError(response, spec.itemIndex);
 			if ((status >= 200 && status < 300) || spec.acceptStatuses?.includes(status)) return response as HttpResponse<T>;
 			if (status >= 300 && status < 400 && followsNoRedirect(spec)) throw this.redirectError(response, url, spec.itemIndex);
 			throw this.statusError(response, spec.itemIndex);
@@ -345,6 +356,22 @@ export class ApiClient {
 			message: parsed.message,
 			description: [parsed.description, note].filter(Boolean).join(' ') || undefined,
 			code: parsed.code,
+		});
+	}
+
+	private webPageError(response: HttpResponse, itemIndex?: number) {
+		// The provider's parser may recognise the page (Moodle says what a Moodle URL looks like);
+		// its words are used unless they are the page itself.
+		const parsed = this.provider.parseError(response);
+		const own = parsed.message && !/[<>]/.test(parsed.message) ? parsed.message : undefined;
+		return apiError({
+			node: this.ctx.getNode(),
+			provider: this.provider.name,
+			redactor: this.redactor,
+			itemIndex,
+			response: { ...response, body: '[web page omitted]' },
+			message: own ?? `the URL answered a web page (HTTP ${response.statusCode}, HTML) instead of the API`,
+			description: (own ? parsed.description : undefined) ?? 'Check the base URL in the credential: it points to a web site, a sign-on page or a proxy, not to the API.',
 		});
 	}
 

@@ -144,13 +144,24 @@ export interface CanaryHit {
 	excerpt: string;
 }
 
+/** The canaries each provider's credential holds (a node can only be asked to hide its own). */
+export const CANARIES_OF: Record<CanaryProvider, Array<keyof typeof CANARY>> = {
+	percipio: ['clientSecret', 'token'],
+	degreed: ['clientSecret', 'token'],
+	learnlink: ['apiSecret', 'webhookSecret', 'token'],
+	scormcloud: ['secretKey', 'token'],
+	moodle: ['moodleToken'],
+};
+
 /**
- * Looks for every canary (and `extra` secrets, e.g. the access tokens the sandbox issued during the
+ * Looks for every canary (or `only` those) and `extra` secrets, e.g. the access tokens the sandbox issued during the
  * run) in `texts`, each labelled by where it came from. Returns the hits (empty = clean).
  */
-export function findCanaries(texts: Array<{ where: string; text: string }>, extra: string[] = []): CanaryHit[] {
+export function findCanaries(texts: Array<{ where: string; text: string }>, extra: string[] = [], only?: Array<keyof typeof CANARY>): CanaryHit[] {
 	const secrets: Array<[string, string]> = [
-		...Object.entries(CANARY).flatMap(([name, value]) => forms(value).map((f): [string, string] => [name, f])),
+		...Object.entries(CANARY)
+			.filter(([name]) => !only || only.includes(name as keyof typeof CANARY))
+			.flatMap(([name, value]) => forms(value).map((f): [string, string] => [name, f])),
 		...extra.filter((s) => s && s.length >= 8).flatMap((s, i) => forms(s).map((f): [string, string] => [`issued token #${i + 1}`, f])),
 	];
 	const hits: CanaryHit[] = [];
