@@ -294,7 +294,7 @@ export async function soakProvider(setup: ProviderSetup, options: SoakOptions): 
 		const writeAttempts = apiRequests.filter((r) => r.method === setup.writeMatch.method && setup.writeMatch.path.test(r.path)).length;
 		const fired = (prefix: string) => sandbox.faults.list().filter((f) => f.id.startsWith(prefix)).reduce((n, f) => n + f.fired, 0);
 		const errorItems = output.filter((o) => o.json.error !== undefined);
-		for (const o of errorItems.slice(0, 5)) errors.push(`item ${(o.pairedItem as { item: number }).item}: ${String(o.json.error)} ${String(o.json.description ?? '')}`);
+		for (const o of errorItems) errors.push(`item ${(o.pairedItem as { item: number }).item}: ${String(o.json.error)} ${String(o.json.description ?? '')}`);
 		let lost = options.records - writes.unique;
 		if (setup.expectedKeys) {
 			const stored = new Set(writes.keys);
