@@ -12,6 +12,7 @@
 // 503 and expires every token between the passes, to show the retries; this turns that off),
 // --json FILE (also write the summary as JSON).
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import { createN8nInstance, ensureN8nInstalled, OWNER, packPackage, type ExecutionResult, type N8nInstance } from '../test/e2e/harness/n8n';
 import type { Sandbox } from '../test/sandbox/server';
@@ -54,8 +55,18 @@ export interface DemoResult extends DemoSummary {
 /* Set-up shared by the demo and the interactive start                                         */
 /* ------------------------------------------------------------------------------------------ */
 
+/** Rejects with EADDRINUSE when `port` is taken (before minutes of set-up, not after). */
+function assertPortFree(port: number): Promise<void> {
+	return new Promise((resolve, reject) => {
+		const srv = createServer();
+		srv.once('error', reject);
+		srv.listen(port, '127.0.0.1', () => srv.close(() => resolve()));
+	});
+}
+
 async function setUp(opts: { sandboxPort?: number; n8nPort?: number; env?: Record<string, string> }): Promise<{ demo: DemoSandbox; n8n: N8nInstance; workflows: DemoWorkflow[] }> {
 	const workflows = loadExampleWorkflows();
+	if (opts.n8nPort) await assertPortFree(opts.n8nPort);
 	step('starting the provider sandbox (Percipio, Degreed, Learn.link, SCORM Cloud, Moodle) with the demo data');
 	const demo = await startDemoSandbox({ port: opts.sandboxPort });
 	step(`sandbox on ${demo.sandbox.url}`);
@@ -373,7 +384,9 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
 	main().catch((e: unknown) => {
-		process.stderr.write(`[demo ${elapsed()}] FAILED: ${(e as Error).stack ?? String(e)}\n`);
+		const err = e as Error & { code?: string };
+		if (err.code === 'EADDRINUSE') process.stderr.write(`[demo ${elapsed()}] FAILED: a port is in use (${err.message}); choose others with --port / --sandbox-port\n`);
+		else process.stderr.write(`[demo ${elapsed()}] FAILED: ${err.stack ?? String(e)}\n`);
 		process.exit(1);
 	});
 }
