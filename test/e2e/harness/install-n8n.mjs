@@ -19,7 +19,7 @@
 //   3. Verify (below), write the marker, then rename the folder into place. A rename is atomic,
 //      so an interrupted install leaves at most a `.n8n-…partial-<pid>` folder, never a half cache;
 //      leftovers of dead processes are removed by the next install.
-// Every use re-verifies the cache (≈1 s): the marker matches the lockfile, `n8n --version` under
+// Every use re-verifies the cache (under a second): the marker matches the lockfile, `n8n --version` under
 // Node 24 prints the pinned version, and sqlite3 (with an in-memory query) and isolated-vm load.
 // A cache that fails is installed again.
 //
@@ -161,6 +161,8 @@ const alive = (pid) => {
 };
 
 /** A lock folder beside the cache entry, so two test runs never install the same n8n at once. */
+let heldLock = null;
+
 async function withLock(info, fn) {
 	const lock = `${info.dir}.lock`;
 	fs.mkdirSync(cacheRoot, { recursive: true });
@@ -169,6 +171,7 @@ async function withLock(info, fn) {
 		try {
 			fs.mkdirSync(lock);
 			fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
+			heldLock = lock;
 			break;
 		} catch (e) {
 			if (e.code !== 'EEXIST') throw e;
@@ -192,6 +195,7 @@ async function withLock(info, fn) {
 		return await fn();
 	} finally {
 		fs.rmSync(lock, { recursive: true, force: true });
+		heldLock = null;
 	}
 }
 
@@ -231,7 +235,9 @@ async function install(info) {
 	const cleanup = () => fs.rmSync(staging, { recursive: true, force: true });
 	const onSignal = (sig) => {
 		currentChild?.kill('SIGKILL');
+		say(`${sig}: removing the unfinished install`);
 		cleanup();
+		if (heldLock) fs.rmSync(heldLock, { recursive: true, force: true });
 		process.kill(process.pid, sig);
 	};
 	process.once('SIGINT', onSignal);
@@ -240,7 +246,7 @@ async function install(info) {
 		for (const f of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(pinDir, f), path.join(staging, f));
 		const logFile = path.join(staging, 'install.log');
 		say(`installing n8n ${info.version} into ${info.dir}`);
-		say('this happens once per lockfile and takes minutes (about 5–7 for npm ci and 2 for sqlite3; ~2.9 GB)');
+		say('this happens once per lockfile and takes minutes (about 5–9 for npm ci and 2 for sqlite3; ~2.9 GB)');
 		await run('npm', ['ci', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=warn'], {
 			cwd: staging,
 			env: childEnv(),

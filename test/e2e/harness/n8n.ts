@@ -696,7 +696,7 @@ export class N8nInstance {
  * - N8N_RUNNERS_BROKER_PORT: set per process (free port), see processEnv().
  * - NO_COLOR=1: plain log lines to search.
  * - NODE_COMPILE_CACHE: Node's on-disk compile cache beside the install; each n8n process requires
- *   thousands of modules, and the cache saves roughly a second per process.
+ *   thousands of modules, and the cache saves roughly 0.5–1 s per process.
  * - N8N_COMMUNITY_PACKAGES_ENABLED=true: the default, stated because the package is loaded that way.
  */
 export async function createN8nInstance(options: CreateN8nOptions = {}): Promise<N8nInstance> {
