@@ -6,7 +6,7 @@ import { returnAllOrLimit } from '../../../shared/descriptions';
 import { joinUrl } from '../../../shared/urls';
 import { validateInput } from '../../../shared/validation';
 import type { OperationExecute } from '../common';
-import { activityTimestamp, compact, listAll, listLimits, listOf } from '../common';
+import { activityTimestamp, compact, isValidDate, listAll, listLimits, listOf } from '../common';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'From', name: 'timestampFrom', type: 'dateTime', default: '', required: true, description: 'Start of the time range (sent as YYYY-MM-DD hh:mm:ss, UTC)' },
@@ -29,7 +29,10 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['activity'], operation: ['getAll'] } }, properties);
 
-const stamp = z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, 'Must be a date and time');
+const stamp = z
+	.string()
+	.regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, 'Must be a date and time')
+	.refine(isValidDate, 'Must be a real date and time');
 const schema = z
 	.object({
 		timestampFrom: stamp,

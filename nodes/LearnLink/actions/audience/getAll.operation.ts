@@ -6,7 +6,7 @@ import { returnAllOrLimit } from '../../../shared/descriptions';
 import { joinUrl } from '../../../shared/urls';
 import { validateInput } from '../../../shared/validation';
 import type { OperationExecute } from '../common';
-import { compact, listAll, listLimits } from '../common';
+import { compact, isValidDate, listAll, listLimits } from '../common';
 
 const properties: INodeProperties[] = [
 	...returnAllOrLimit({}),
@@ -35,7 +35,7 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['audience'], operation: ['getAll'] } }, properties);
 
-const schema = z.object({ updatedSince: z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'Must be a date (ISO 8601)'), apiControlled: z.enum(['any', 'true', 'false']) }).partial();
+const schema = z.object({ updatedSince: z.string().refine(isValidDate, 'Must be a date (ISO 8601)'), apiControlled: z.enum(['any', 'true', 'false']) }).partial();
 
 /** GET /rest/v1/audiences, page/perPage to the end. */
 export const execute: OperationExecute = async function (itemIndex, api) {

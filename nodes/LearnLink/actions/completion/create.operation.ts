@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { joinUrl } from '../../../shared/urls';
 import { validateInput } from '../../../shared/validation';
 import type { OperationExecute } from '../common';
+import { isValidDate } from '../common';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'User ID', name: 'userId', type: 'string', default: '', required: true, description: "Thrive's ID of the learner" },
@@ -21,7 +22,7 @@ const schema = z.object({
 		.string()
 		.trim()
 		.min(1, 'Must not be empty')
-		.refine((v) => !Number.isNaN(Date.parse(v)), 'Must be a date and time (ISO 8601)'),
+		.refine(isValidDate, 'Must be a date and time (ISO 8601)'),
 });
 
 const ALREADY_EXISTS = /already\s+exist/i;

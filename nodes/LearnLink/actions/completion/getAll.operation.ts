@@ -6,7 +6,7 @@ import { returnAllOrLimit } from '../../../shared/descriptions';
 import { joinUrl } from '../../../shared/urls';
 import { validateInput } from '../../../shared/validation';
 import type { OperationExecute } from '../common';
-import { compact, listAll, listLimits } from '../common';
+import { compact, isValidDate, listAll, listLimits } from '../common';
 
 const properties: INodeProperties[] = [
 	...returnAllOrLimit({}),
@@ -28,7 +28,7 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['completion'], operation: ['getAll'] } }, properties);
 
-const dateText = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'Must be a date (ISO 8601)');
+const dateText = z.string().refine(isValidDate, 'Must be a date (ISO 8601)');
 const schema = z
 	.object({ completedDateRangeStart: dateText, completedDateRangeEnd: dateText, contentId: z.string(), userId: z.string(), isRPL: z.boolean() })
 	.partial()

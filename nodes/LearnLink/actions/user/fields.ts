@@ -1,7 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { compact, jsonObject } from '../common';
+import { compact, isValidDate, jsonObject } from '../common';
 
 /** Optional user fields Thrive's v2 user endpoints take. */
 export const userFieldOptions: INodeProperties[] = [
@@ -43,7 +43,7 @@ export const userFieldOptions: INodeProperties[] = [
 const dateText = z
 	.string()
 	.trim()
-	.refine((v) => !Number.isNaN(Date.parse(v)), 'Must be a date (ISO 8601, e.g. 2026-01-31)');
+	.refine(isValidDate, 'Must be a date (ISO 8601, e.g. 2026-01-31)');
 
 export const userFieldsSchema = z
 	.object({

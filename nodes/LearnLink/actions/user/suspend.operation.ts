@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { buildPath, joinUrl } from '../../../shared/urls';
 import { validateInput } from '../../../shared/validation';
 import type { OperationExecute } from '../common';
+import { isValidDate } from '../common';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'Reference', name: 'ref', type: 'string', default: '', required: true, description: "The user's reference (your organisation's identifier)" },
@@ -15,7 +16,7 @@ export const description = updateDisplayOptions({ show: { resource: ['user'], op
 
 const schema = z.object({
 	ref: z.string().trim().min(1, 'Must not be empty'),
-	endDate: z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'Must be a date (ISO 8601, e.g. 2026-01-31)'),
+	endDate: z.string().refine(isValidDate, 'Must be a date (ISO 8601, e.g. 2026-01-31)'),
 });
 
 /** PATCH /rest/v2/users/ref/{ref}/suspend `{endDate}` (idempotent: suspending twice is the same). */

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { joinUrl } from '../../../shared/urls';
 import { validateInput } from '../../../shared/validation';
 import type { OperationExecute } from '../common';
-import { compact } from '../common';
+import { compact, isValidDate } from '../common';
 
 export const DEFAULT_EVENTS_PATH = '/webhooks';
 export const LIFECYCLE_EVENTS = ['user_joined', 'user_updated', 'user_suspended', 'user_deleted'] as const;
@@ -71,7 +71,7 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['userEvent'], operation: ['send'] } }, properties);
 
-const dateText = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'Must be a date (ISO 8601)');
+const dateText = z.string().refine(isValidDate, 'Must be a date (ISO 8601)');
 const schema = z.object({
 	eventType: z.enum(LIFECYCLE_EVENTS),
 	user: z
