@@ -11,11 +11,16 @@ export interface OperationContext {
 
 export type OperationExecute = (this: IExecuteFunctions, op: OperationContext) => Promise<INodeExecutionData[]>;
 
-/** A Moodle record id: a positive whole number (a numeric string from an expression is fine). */
+/**
+ * A Moodle record id: a positive whole number (a numeric string from an expression is fine).
+ * Moodle ids are BIGINT; above Number.MAX_SAFE_INTEGER a JavaScript number no longer holds the
+ * exact id (1e30 would be sent as another number), so larger values are refused.
+ */
 export const moodleId = z.coerce
 	.number({ invalid_type_error: 'must be a number' })
 	.int('must be a whole number (a Moodle ID)')
-	.positive('must be a positive Moodle ID');
+	.positive('must be a positive Moodle ID')
+	.max(Number.MAX_SAFE_INTEGER, `must be a Moodle ID of at most ${Number.MAX_SAFE_INTEGER}`);
 
 /**
  * The "Web Service Function" override for functions whose name or parameters come from general
