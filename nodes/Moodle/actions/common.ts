@@ -1,5 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
+
+import { inputError } from '../../shared/errors';
 
 import type { MoodleClient } from '../transport/client';
 
@@ -36,20 +38,55 @@ export function wsfunctionOption(defaultName: string): INodeProperties {
 	};
 }
 
-/** A date/time parameter (ISO text, as n8n's date picker gives it) in Unix seconds, Moodle's unit. */
-export function unixSeconds(value: unknown): number | undefined {
-	if (value === undefined || value === null || value === '') return undefined;
-	if (typeof value === 'number') return value > 1e11 ? Math.floor(value / 1000) : Math.floor(value);
-	const ms = Date.parse(String(value));
-	return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
+/** Where a date parameter sits, for the error that names it. */
+export interface DateField {
+	node: INode;
+	itemIndex: number;
+	/** the field's name as the user sees it */
+	field: string;
 }
 
-/** The same in epoch milliseconds (the Percipio plugin's unit). */
-export function epochMillis(value: unknown): number | null {
-	if (value === undefined || value === null || value === '') return null;
-	if (typeof value === 'number') return value < 1e11 ? value * 1000 : value;
-	const ms = Date.parse(String(value));
-	return Number.isNaN(ms) ? null : ms;
+/**
+ * A date/time value (ISO text, as n8n's date picker gives it, or a number of seconds/milliseconds)
+ * in epoch milliseconds; `undefined` when empty ("not set"). Anything else — text that is not a
+ * date, an impossible calendar date such as 2026-02-30 (Date.parse would roll it over to
+ * 2026-03-02), a negative or non-finite number — is an error naming the item and the field.
+ */
+export function parseDateMs(value: unknown, at: DateField): number | undefined {
+	if (value === undefined || value === null || value === '') return undefined;
+	const fail = () =>
+		inputError(at.node, `Invalid "${at.field}" must be a date and time (ISO 8601, e.g. 2026-06-01T10:00:00Z)`, {
+			itemIndex: at.itemIndex,
+			description: `Got ${JSON.stringify(String(value)).slice(0, 80)}. Leave the field empty for "not set". Nothing was sent for this item.`,
+		});
+	if (typeof value === 'number') {
+		if (!Number.isFinite(value) || value < 0) throw fail();
+		return value < 1e11 ? Math.floor(value * 1000) : Math.floor(value);
+	}
+	const text = typeof value === 'string' ? value.trim() : value instanceof Date ? value.toISOString() : '';
+	const ms = Date.parse(text);
+	if (!text || Number.isNaN(ms)) throw fail();
+	const ymd = /^(\d{4})-(\d{2})-(\d{2})(?!\d)/.exec(text);
+	if (ymd) {
+		const [year, month, day] = [Number(ymd[1]), Number(ymd[2]), Number(ymd[3])];
+		const date = new Date(Date.UTC(year, month - 1, day));
+		if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) throw fail();
+	}
+	return ms;
+}
+
+/** A date/time parameter in Unix seconds, Moodle's unit (`undefined` when empty; invalid → error). */
+export function unixSeconds(value: unknown, at: DateField): number | undefined {
+	const ms = parseDateMs(value, at);
+	return ms === undefined ? undefined : Math.floor(ms / 1000);
+}
+
+/**
+ * The same in epoch milliseconds (the Percipio plugin's unit): `null` when empty, which the plugin
+ * records as "now" (documented on the fields); an invalid date is an error, never "now".
+ */
+export function epochMillis(value: unknown, at: DateField): number | null {
+	return parseDateMs(value, at) ?? null;
 }
 
 /** Moodle lists come back as arrays; anything else means no records. */

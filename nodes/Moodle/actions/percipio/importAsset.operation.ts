@@ -84,6 +84,7 @@ export async function execute(this: IExecuteFunctions, { client, concurrency }: 
 				},
 				{ itemIndex: i },
 			);
+			const startdate = epochMillis(extra.startdate, { node: this.getNode(), itemIndex: i, field: 'startdate' });
 			const data: IDataObject = {
 				fullname: fields.fullname,
 				shortname: fields.shortname,
@@ -91,7 +92,7 @@ export async function execute(this: IExecuteFunctions, { client, concurrency }: 
 				summaryformat: 1,
 				xapiActivityId: fields.xapiActivityId,
 				format: 'singleactivity',
-				startdate: epochMillis(extra.startdate) ?? Date.now(),
+				startdate: startdate ?? Date.now(),
 				lang: (extra.lang as string) || 'en',
 				visible: extra.visible === false ? 0 : 1,
 				courseformatoptions: [formatOption('activitytype', 'percipio')],

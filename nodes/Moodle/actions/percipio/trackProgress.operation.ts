@@ -54,9 +54,9 @@ const properties: INodeProperties[] = [
 			{ displayName: 'Last Score', name: 'lastscore', type: 'number', default: 0, typeOptions: { numberPrecision: 2 } },
 			{ displayName: 'Passing Score', name: 'passingscore', type: 'number', default: 0, typeOptions: { numberPrecision: 2 } },
 			{ displayName: 'Percent Complete', name: 'percentcomplete', type: 'number', default: 100, typeOptions: { minValue: 0, maxValue: 100 } },
-			{ displayName: 'Time Completed', name: 'timecompleted', type: 'dateTime', default: '' },
+			{ displayName: 'Time Completed', name: 'timecompleted', type: 'dateTime', default: '', description: 'Empty: the plugin records the current time. A value that is not a date fails the item.' },
 			{ displayName: 'Time Created', name: 'timecreated', type: 'dateTime', default: '', description: 'When the learner started' },
-			{ displayName: 'Time Modified', name: 'timemodified', type: 'dateTime', default: '' },
+			{ displayName: 'Time Modified', name: 'timemodified', type: 'dateTime', default: '', description: 'Empty: the plugin records the current time. A value that is not a date fails the item.' },
 			{ displayName: 'Time Revisited', name: 'timerevisited', type: 'dateTime', default: '', description: 'When the learner last came back' },
 			{ displayName: 'Total Duration', name: 'totalduration', type: 'string', default: '', placeholder: 'PT1H30M', description: 'Time spent, as an ISO 8601 duration' },
 		],
@@ -106,6 +106,7 @@ export async function execute(this: IExecuteFunctions, { client, concurrency }: 
 				},
 				{ itemIndex: i },
 			);
+			const times = Object.fromEntries(TIMES.map((t) => [t, epochMillis(extra[t], { node: this.getNode(), itemIndex: i, field: t })]));
 			// Every key the plugin reads is present (it reads them without checking); times in epoch ms,
 			// null = "now" on the Moodle side.
 			const data: IDataObject = {
@@ -118,7 +119,7 @@ export async function execute(this: IExecuteFunctions, { client, concurrency }: 
 				lastscore: fields.lastscore ?? null,
 				percentcomplete: fields.percentcomplete ?? null,
 				totalduration: fields.totalduration ?? '',
-				...Object.fromEntries(TIMES.map((t) => [t, epochMillis(extra[t])])),
+				...times,
 				...parseExtraData(this, options, i),
 			};
 			// The plugin upserts the learner's attempt, completion and grade: sending it twice is harmless.
