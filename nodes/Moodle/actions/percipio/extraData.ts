@@ -15,7 +15,19 @@ export const extraDataOption: INodeProperties = {
 export function parseExtraData(ctx: IExecuteFunctions, options: IDataObject, itemIndex: number): IDataObject {
 	const raw = options.extraData;
 	if (raw === undefined || raw === '' || raw === null) return {};
-	const value = typeof raw === 'string' ? jsonParse<unknown>(raw, { fallbackValue: undefined }) : raw;
+	let value: unknown = raw;
+	if (typeof raw === 'string') {
+		// jsonParse with `fallbackValue: undefined` still throws (undefined means "no fallback"), so the
+		// raw SyntaxError would reach the user without item or field: parse here and say which field.
+		try {
+			value = jsonParse<unknown>(raw);
+		} catch (error) {
+			throw inputError(ctx.getNode(), `"Extra Data (JSON)" is not valid JSON: ${(error as Error).message}`, {
+				itemIndex,
+				description: 'For example {"visible": 1}. Nothing was sent for this item.',
+			});
+		}
+	}
 	if (!value || typeof value !== 'object' || Array.isArray(value)) {
 		throw inputError(ctx.getNode(), '"Extra Data (JSON)" must be a JSON object', { itemIndex, description: 'For example {"visible": 1}. Nothing was sent for this item.' });
 	}

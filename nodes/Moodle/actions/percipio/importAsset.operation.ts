@@ -2,6 +2,7 @@ import { jsonParse, updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
+import { inputError } from '../../../shared/errors';
 import { runForEachItem } from '../../../shared/itemRunner';
 import { validateInput } from '../../../shared/validation';
 import type { OperationContext } from '../common';
@@ -71,6 +72,13 @@ export async function execute(this: IExecuteFunctions, { client, concurrency }: 
 			const extra = this.getNodeParameter('additionalFields', i, {}) as IDataObject;
 			const options = optionsOf(this, i);
 			const meta = extra.additionalMetadata;
+			const parseMetadata = (text: string): IDataObject => {
+				try {
+					return jsonParse<IDataObject>(text.trim() || '{}');
+				} catch (error) {
+					throw inputError(this.getNode(), `"Additional Metadata (JSON)" is not valid JSON: ${(error as Error).message}`, { itemIndex: i, description: 'Nothing was sent for this item.' });
+				}
+			};
 			const fields = validateInput(
 				this.getNode(),
 				schema,
@@ -80,7 +88,7 @@ export async function execute(this: IExecuteFunctions, { client, concurrency }: 
 					xapiActivityId: this.getNodeParameter('xapiActivityId', i),
 					link: this.getNodeParameter('link', i),
 					imageurl: extra.imageurl ?? '',
-					additionalMetadata: typeof meta === 'string' ? jsonParse<IDataObject>(meta || '{}', { fallbackValue: 'invalid' as unknown as IDataObject }) : (meta as IDataObject | undefined),
+					additionalMetadata: typeof meta === 'string' ? parseMetadata(meta) : (meta as IDataObject | undefined),
 				},
 				{ itemIndex: i },
 			);

@@ -66,7 +66,17 @@ export async function execute(this: IExecuteFunctions, { client, concurrency }: 
 		this,
 		async (i) => {
 			const raw = this.getNodeParameter('parameters', i, '{}') as unknown;
-			const parameters = typeof raw === 'string' ? jsonParse<unknown>(raw.trim() || '{}', { fallbackValue: 'not JSON' }) : raw;
+			let parameters: unknown = raw;
+			if (typeof raw === 'string') {
+				try {
+					parameters = jsonParse<unknown>(raw.trim() || '{}');
+				} catch (error) {
+					throw inputError(this.getNode(), `"Parameters (JSON)" is not valid JSON: ${(error as Error).message}`, {
+						itemIndex: i,
+						description: 'For example {"courseid": 2}. Nothing was sent for this item.',
+					});
+				}
+			}
 			const input = validateInput(this.getNode(), schema, { functionName: this.getNodeParameter('functionName', i), parameters }, { itemIndex: i });
 			for (const reserved of ['wstoken', 'wsfunction', 'moodlewsrestformat']) {
 				if (reserved in input.parameters) throw inputError(this.getNode(), `"Parameters (JSON)" must not contain "${reserved}"`, { itemIndex: i, description: 'The node sets it. Nothing was sent for this item.' });
