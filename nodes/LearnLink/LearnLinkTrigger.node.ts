@@ -36,6 +36,9 @@ const eventProperties: INodeProperties[] = Object.entries(SUBSCRIPTIONS)
 		displayOptions: { show: { subscriptionType: [value] } },
 	}));
 
+/** Replay protection is on by default: a dispatchedAt more than 5 minutes from now is refused. */
+export const DEFAULT_REPLAY_WINDOW_SECONDS = 300;
+
 /** Statuses and messages of refused deliveries. No workflow starts for any of them. */
 function refuse(ctx: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
 	const res = ctx.getResponseObject();
@@ -119,10 +122,10 @@ export class LearnLinkTrigger implements INodeType {
 						displayName: 'Replay Window (Seconds)',
 						name: 'replayWindowSeconds',
 						type: 'number',
-						default: 0,
+						default: DEFAULT_REPLAY_WINDOW_SECONDS,
 						typeOptions: { minValue: 0 },
 						description:
-							'0 = off. Otherwise events whose dispatchedAt is further than this from now are refused (401), and an event already received within the window is acknowledged without starting the workflow again.',
+							'Replay protection. Events whose dispatchedAt is missing or further than this from now are refused (HTTP 401), and an event (same ID, or same content when it has none) already accepted within the window is refused (401) without starting the workflow again. 0 = off: not recommended, since a captured, correctly signed event could then be replayed to start the workflow again.',
 					},
 				],
 			},
@@ -186,18 +189,21 @@ export class LearnLinkTrigger implements INodeType {
 		if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return refuse(this, 400, 'The event body is not a JSON object');
 		const event = parsed as IDataObject;
 
-		const windowSeconds = Math.max(0, Number(options.replayWindowSeconds ?? 0));
+		// Replay protection (on unless the window is set to 0): the signature proves who sent the
+		// bytes, not when, so a captured delivery would verify forever without this.
+		const configured = Number(options.replayWindowSeconds ?? DEFAULT_REPLAY_WINDOW_SECONDS);
+		const windowSeconds = Number.isFinite(configured) ? Math.max(0, configured) : DEFAULT_REPLAY_WINDOW_SECONDS;
 		if (windowSeconds > 0) {
 			const now = Date.now();
 			const dispatched = Date.parse(String(event.dispatchedAt ?? ''));
 			if (Number.isNaN(dispatched)) return refuse(this, 401, 'The event has no valid dispatchedAt, so its age cannot be checked');
-			if (Math.abs(now - dispatched) > windowSeconds * 1000) return refuse(this, 401, `The event was dispatched more than ${windowSeconds} seconds ago`);
+			if (Math.abs(now - dispatched) > windowSeconds * 1000) return refuse(this, 401, `The event's dispatchedAt is more than ${windowSeconds} seconds away from now (replay window)`);
 			const staticData = this.getWorkflowStaticData('node');
-			const seen = (staticData.seenEvents ?? {}) as ReplayCache;
+			const seen = (staticData.seenEvents && typeof staticData.seenEvents === 'object' ? staticData.seenEvents : {}) as ReplayCache;
 			staticData.seenEvents = seen;
+			// Remembered until its dispatchedAt leaves the window: after that the age check refuses it.
 			if (!rememberEvent(seen, eventIdentity(event), now, dispatched + windowSeconds * 1000)) {
-				this.getResponseObject().status(200).json({ message: 'Duplicate event ignored' });
-				return { noWebhookResponse: true };
+				return refuse(this, 401, 'Replayed event refused: this event was already received within the replay window');
 			}
 		}
 

@@ -71,25 +71,28 @@ describe('Learn.link (Thrive) trigger: signed events only', () => {
 		expect(findCanaries([{ where: 'response', text: JSON.stringify(r.sent) }])).toEqual([]);
 	});
 
-	it('a replayed event (same signed bytes) starts no second execution; a stale one is 401', async () => {
+	it('a replayed event (same signed bytes) → 401, no second execution; a stale one → 401', async () => {
 		const staticData: IDataObject = {};
 		const d = signed(event('evt-replay'));
 		expect((await deliver(trigger, params, d, staticData)).executes).toBe(true);
 		const replay = await deliver(trigger, params, d, staticData);
-		expect(replay.executes).toBe(false);
-		// The trigger acknowledges a replay inside the window with 200 (so Thrive stops retrying).
-		expect(replay.status).toBe(200);
+		expect([replay.status, replay.executes]).toEqual([401, false]);
 		const stale = await deliver(trigger, params, signed(event('evt-old', new Date(Date.now() - 3_600_000).toISOString())), staticData);
-		expect(stale.status).toBe(401);
-		expect(stale.executes).toBe(false);
+		expect([stale.status, stale.executes]).toEqual([401, false]);
 	});
 
-	it('without a replay window (the default) a replay DOES start a second execution — documented in the README', async () => {
+	it('replay protection is on by default (no window configured): a replay → 401, no second execution; only window 0 turns it off (documented as not recommended)', async () => {
 		const staticData: IDataObject = {};
 		const d = signed(event('evt-replay-default'));
-		const noWindow = { ...params, options: { maxBodyKb: 64 } };
-		expect((await deliver(trigger, noWindow, d, staticData)).executes).toBe(true);
-		expect((await deliver(trigger, noWindow, d, staticData)).executes).toBe(true);
+		const defaults = { ...params, options: { maxBodyKb: 64 } };
+		expect((await deliver(trigger, defaults, d, staticData)).executes).toBe(true);
+		const replay = await deliver(trigger, defaults, d, staticData);
+		expect([replay.status, replay.executes]).toEqual([401, false]);
+		const stale = await deliver(trigger, defaults, signed(event('evt-old-default', new Date(Date.now() - 600_000).toISOString())), staticData);
+		expect([stale.status, stale.executes]).toEqual([401, false]);
+		const off = { ...params, options: { maxBodyKb: 64, replayWindowSeconds: 0 } };
+		const o = signed(event('evt-replay-off'));
+		expect((await deliver(trigger, off, o, {})).executes).toBe(true);
 	});
 
 	it('an oversize body is refused with 413 before any signature work, by declared and by actual length', async () => {

@@ -6,9 +6,11 @@ import { LearnLinkTrigger } from '../../../nodes/LearnLink/LearnLinkTrigger.node
 import { MAX_REMEMBERED_EVENTS, eventIdentity, rememberEvent, signThriveBody, verifyThriveSignature } from '../../../nodes/LearnLink/trigger/signature';
 
 const SECRET = 'whsec-0123456789abcdef';
-const event = { eventType: 'content.completed', tenantId: 'eu-west-2_AbcdEfghI', createdAt: '2026-11-23T10:00:00.000Z', dispatchedAt: '2026-11-23T10:00:01.000Z', user: { id: 'u1', reference: 'emp-1', email: 'a@example.com' }, content: { id: 'c1', title: 'Intro', type: 'video', urls: [] } };
+// Dispatched now: replay protection (on by default) refuses events dispatched outside its window.
+const dispatchedAt = new Date().toISOString();
+const event = { eventType: 'content.completed', tenantId: 'eu-west-2_AbcdEfghI', createdAt: '2026-11-23T10:00:00.000Z', dispatchedAt, user: { id: 'u1', reference: 'emp-1', email: 'a@example.com' }, content: { id: 'c1', title: 'Intro', type: 'video', urls: [] } };
 // Bytes as Thrive might send them: spacing and key order that a re-serialisation would not keep.
-const rawText = `{"eventType": "content.completed",  "tenantId":"eu-west-2_AbcdEfghI","createdAt":"2026-11-23T10:00:00.000Z","dispatchedAt":"2026-11-23T10:00:01.000Z","user":{"id":"u1","reference":"emp-1","email":"a@example.com"},"content":{"id":"c1","title":"Intro","type":"video","urls":[]}}`;
+const rawText = `{"eventType": "content.completed",  "tenantId":"eu-west-2_AbcdEfghI","createdAt":"2026-11-23T10:00:00.000Z","dispatchedAt":"${dispatchedAt}","user":{"id":"u1","reference":"emp-1","email":"a@example.com"},"content":{"id":"c1","title":"Intro","type":"video","urls":[]}}`;
 const raw = Buffer.from(rawText);
 const goodHeader = `sha256=${createHmac('sha256', SECRET).update(raw).digest('hex')}`;
 
@@ -132,18 +134,49 @@ describe('LearnLinkTrigger.webhook', () => {
 		expect(response).toEqual({ status: 200, body: { message: 'Event content.completed ignored' } });
 	});
 
-	it('with a replay window: a stale event is 401, a replay within the window starts nothing', async () => {
-		const fresh = Buffer.from(JSON.stringify({ ...event, dispatchedAt: new Date().toISOString() }));
+	it('replay protection is on by default (300 s): a replay within the window is 401 and starts nothing; a stale or undated event is 401', async () => {
 		const staticData: IDataObject = {};
-		const opts = { parameters: { options: { replayWindowSeconds: 300 } }, staticData };
-		const first = webhookContext({ body: fresh, headers: { 'x-hmac-signature': signThriveBody(fresh, SECRET) }, ...opts });
+		const sign = (b: Buffer) => ({ 'x-hmac-signature': signThriveBody(b, SECRET) });
+		const first = webhookContext({ body: raw, headers: { 'x-hmac-signature': goodHeader }, staticData });
 		expect((await trigger.webhook.call(first.ctx)).workflowData).toHaveLength(1);
-		const replay = webhookContext({ body: fresh, headers: { 'x-hmac-signature': signThriveBody(fresh, SECRET) }, ...opts });
-		expect((await trigger.webhook.call(replay.ctx)).workflowData).toBeUndefined();
-		expect(replay.response).toEqual({ status: 200, body: { message: 'Duplicate event ignored' } });
-		const stale = webhookContext({ body: raw, headers: { 'x-hmac-signature': goodHeader }, ...opts });
+		const replay = webhookContext({ body: raw, headers: { 'x-hmac-signature': goodHeader }, staticData });
+		expect(await trigger.webhook.call(replay.ctx)).toEqual({ noWebhookResponse: true });
+		expect(replay.response).toEqual({ status: 401, body: { message: 'Replayed event refused: this event was already received within the replay window' } });
+		// The same event re-sent with a new dispatchedAt (a fresh signature) is still the same event.
+		const resent = Buffer.from(JSON.stringify({ ...event, dispatchedAt: new Date(Date.now() + 1000).toISOString() }));
+		const again = webhookContext({ body: resent, headers: sign(resent), staticData });
+		expect((await trigger.webhook.call(again.ctx)).workflowData).toBeUndefined();
+		expect(again.response.status).toBe(401);
+		const staleBody = Buffer.from(JSON.stringify({ ...event, eventType: 'content.passed', dispatchedAt: new Date(Date.now() - 301_000).toISOString() }));
+		const stale = webhookContext({ body: staleBody, headers: sign(staleBody), staticData });
 		expect((await trigger.webhook.call(stale.ctx)).workflowData).toBeUndefined();
 		expect(stale.response.status).toBe(401);
+		const { dispatchedAt: _d, ...undatedEvent } = { ...event, eventType: 'content.passed' };
+		void _d;
+		const undated = Buffer.from(JSON.stringify(undatedEvent));
+		const noDate = webhookContext({ body: undated, headers: sign(undated), staticData });
+		expect((await trigger.webhook.call(noDate.ctx)).workflowData).toBeUndefined();
+		expect(noDate.response.status).toBe(401);
+		// Another event inside the window still runs; the cache holds only accepted events.
+		const other = Buffer.from(JSON.stringify({ ...event, id: 'evt-2', dispatchedAt: new Date().toISOString() }));
+		expect((await trigger.webhook.call(webhookContext({ body: other, headers: sign(other), staticData }).ctx)).workflowData).toHaveLength(1);
+		expect(Object.keys(staticData.seenEvents as IDataObject)).toHaveLength(2);
+	});
+
+	it('the replay window is configurable; 0 turns the protection off (not recommended: a replay runs again)', async () => {
+		const staticData: IDataObject = {};
+		const off = { parameters: { options: { replayWindowSeconds: 0 } }, staticData };
+		expect((await trigger.webhook.call(webhookContext({ body: raw, headers: { 'x-hmac-signature': goodHeader }, ...off }).ctx)).workflowData).toHaveLength(1);
+		expect((await trigger.webhook.call(webhookContext({ body: raw, headers: { 'x-hmac-signature': goodHeader }, ...off }).ctx)).workflowData).toHaveLength(1);
+		const old = Buffer.from(JSON.stringify({ ...event, dispatchedAt: new Date(Date.now() - 3_000_000).toISOString() }));
+		const wide = { parameters: { options: { replayWindowSeconds: 3600 } }, staticData: {} };
+		expect((await trigger.webhook.call(webhookContext({ body: old, headers: { 'x-hmac-signature': signThriveBody(old, SECRET) }, ...wide }).ctx)).workflowData).toHaveLength(1);
+	});
+
+	it('the node offers the window with 300 s as its default', () => {
+		const options = trigger.description.properties.find((p) => p.name === 'options');
+		const window = (options?.options as Array<{ name: string; default: unknown }>).find((o) => o.name === 'replayWindowSeconds');
+		expect(window?.default).toBe(300);
 	});
 
 	it('webhook lifecycle only stores the URL and never calls Thrive', async () => {
