@@ -21,6 +21,42 @@ export function parseBasic(header: unknown): { user: string; password: string } 
 	return colon === -1 ? undefined : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
+/** Replay protection is on by default: an identical postback within 5 minutes is refused. */
+export const DEFAULT_REPLAY_WINDOW_SECONDS = 300;
+/** At most this many postback digests are remembered (the workflow's static data stays small). */
+export const MAX_REMEMBERED_POSTBACKS = 1000;
+
+/** digest → until when (ms since the epoch) it counts as a replay */
+export interface PostbackReplayCache {
+	[digest: string]: number;
+}
+
+/**
+ * Digest of a postback's content (the registration JSON or the legacy XML), never of the form's
+ * user name and password, so no credential ends up in the static data, even hashed.
+ */
+export function postbackDigest(parsed: ParsedPostback): string {
+	const content = parsed.format === 'xml' ? `xml\n${parsed.xml ?? ''}` : `json\n${JSON.stringify(parsed.data ?? {})}`;
+	return createHash('sha256').update(content, 'utf8').digest('hex');
+}
+
+/**
+ * Records `digest` as accepted until `expiresAt`; false when it was accepted before and has not
+ * expired (a replay). Expired entries are dropped; at most MAX_REMEMBERED_POSTBACKS are kept (the
+ * ones expiring first go).
+ */
+export function rememberPostback(cache: PostbackReplayCache, digest: string, now: number, expiresAt: number): boolean {
+	for (const [key, until] of Object.entries(cache)) if (until <= now) delete cache[key];
+	if (cache[digest] !== undefined && cache[digest] > now) return false;
+	cache[digest] = expiresAt;
+	const keys = Object.keys(cache);
+	if (keys.length > MAX_REMEMBERED_POSTBACKS) {
+		keys.sort((a, b) => cache[a] - cache[b]);
+		for (const key of keys.slice(0, keys.length - MAX_REMEMBERED_POSTBACKS)) delete cache[key];
+	}
+	return true;
+}
+
 export interface ParsedPostback {
 	/** json: a v2 JSON body (httpbasic); form-json: form field `data` holding JSON (form); xml: legacy XML */
 	format: 'json' | 'form-json' | 'xml';
@@ -147,6 +183,15 @@ export class ScormCloudTrigger implements INodeType {
 						typeOptions: { minValue: 1 },
 						description: 'Larger postbacks are refused with HTTP 413 (a "full" results format can be large)',
 					},
+					{
+						displayName: 'Replay Window (Seconds)',
+						name: 'replayWindowSeconds',
+						type: 'number',
+						default: DEFAULT_REPLAY_WINDOW_SECONDS,
+						typeOptions: { minValue: 0 },
+						description:
+							'Replay protection. A postback identical to one accepted within this many seconds is refused (HTTP 401) without starting the workflow: Basic credentials alone cannot tell a captured postback from a new one. 0 = off: not recommended.',
+					},
 				],
 			},
 		],
@@ -167,7 +212,9 @@ export class ScormCloudTrigger implements INodeType {
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
-				delete this.getWorkflowStaticData('node').webhookUrl;
+				const data = this.getWorkflowStaticData('node');
+				delete data.webhookUrl;
+				delete data.seenPostbacks;
 				return true;
 			},
 		},
@@ -215,6 +262,21 @@ export class ScormCloudTrigger implements INodeType {
 			const passwordOk = safeEqual(given?.password ?? '', expectedPassword);
 			if (!given || !userOk || !passwordOk) return reject(401, 'Authorization required', { 'WWW-Authenticate': 'Basic realm="scormcloud-postback"' });
 			authType = basic ? 'httpbasic' : 'form';
+		}
+
+		// Replay protection (on unless the window is 0), checked only once the credentials are right,
+		// so unauthenticated requests cannot fill the cache. SCORM Cloud re-posts only a postback that
+		// did not get a 2xx, so an accepted one is not legitimately sent again with the same content.
+		const configured = Number(options.replayWindowSeconds ?? DEFAULT_REPLAY_WINDOW_SECONDS);
+		const windowSeconds = Number.isFinite(configured) ? Math.max(0, configured) : DEFAULT_REPLAY_WINDOW_SECONDS;
+		if (windowSeconds > 0) {
+			const now = Date.now();
+			const staticData = this.getWorkflowStaticData('node');
+			const seen = (staticData.seenPostbacks && typeof staticData.seenPostbacks === 'object' ? staticData.seenPostbacks : {}) as PostbackReplayCache;
+			staticData.seenPostbacks = seen;
+			if (!rememberPostback(seen, postbackDigest(parsed), now, now + windowSeconds * 1000)) {
+				return reject(401, 'Replayed postback refused: an identical postback was accepted within the replay window');
+			}
 		}
 
 		const receivedAt = new Date().toISOString();

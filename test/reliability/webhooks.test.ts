@@ -143,10 +143,16 @@ describe('SCORM Cloud postback trigger: Basic credentials', () => {
 		expect(findCanaries([{ where: 'response', text: JSON.stringify(r.sent) }])).toEqual([]);
 	});
 
-	it('a replayed postback with valid credentials IS accepted again: Basic credentials cannot tell a replay (documented in the README)', async () => {
+	it('a replayed postback with valid credentials → 401, no second execution (replay protection on by default)', async () => {
+		const staticData: IDataObject = {};
 		const d = post(basic('postback-user', CANARY.postbackPassword));
-		expect((await deliver(trigger, params, d)).executes).toBe(true);
-		expect((await deliver(trigger, params, d)).executes).toBe(true);
+		expect((await deliver(trigger, params, d, staticData)).executes).toBe(true);
+		const replay = await deliver(trigger, params, d, staticData);
+		expect([replay.status, replay.executes]).toEqual([401, false]);
+		expect(findCanaries([{ where: 'response', text: JSON.stringify(replay.sent) }, { where: 'static data', text: JSON.stringify(staticData) }])).toEqual([]);
+		// Only a window of 0 turns the protection off (documented as not recommended).
+		const off = { ...params, options: { maxBodyKb: 64, replayWindowSeconds: 0 } };
+		expect((await deliver(trigger, off, d, {})).executes).toBe(true);
 	});
 
 	it('an oversize postback is refused with 413 (declared and actual length), even with valid credentials', async () => {

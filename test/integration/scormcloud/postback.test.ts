@@ -19,6 +19,8 @@ const TRIGGER = { authentication: 'basic', userName: 'pb-user', password: 'pb-pa
 /** An HTTP endpoint that hands each request to the trigger's webhook(), as n8n would. */
 async function triggerEndpoint(parameters: IDataObject) {
 	const results: IWebhookResponseData[] = [];
+	// The workflow's static data, kept across deliveries as n8n does (replay protection lives there).
+	const staticData: IDataObject = {};
 	const server = createServer((req, res) => {
 		const chunks: Buffer[] = [];
 		req.on('data', (c: Buffer) => chunks.push(c));
@@ -39,6 +41,7 @@ async function triggerEndpoint(parameters: IDataObject) {
 				getRequestObject: () => ({ headers: req.headers, rawBody: Buffer.concat(chunks) }),
 				getResponseObject: () => response,
 				getBodyData: () => ({}),
+				getWorkflowStaticData: () => staticData,
 				getNodeParameter: (name: string, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
 			} as unknown as IWebhookFunctions;
 			const result = await new ScormCloudTrigger().webhook.call(ctx);

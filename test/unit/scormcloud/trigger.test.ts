@@ -1,6 +1,6 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
-import { ScormCloudTrigger, parsePostback, safeEqual } from '../../../nodes/ScormCloud/ScormCloudTrigger.node';
+import { MAX_REMEMBERED_POSTBACKS, ScormCloudTrigger, parsePostback, postbackDigest, rememberPostback, safeEqual } from '../../../nodes/ScormCloud/ScormCloudTrigger.node';
 
 const registration = { id: 'reg-1', registrationCompletion: 'COMPLETED', registrationSuccess: 'PASSED', score: { scaled: 92 }, course: { id: 'c1' }, learner: { id: 'l1' } };
 
@@ -10,7 +10,7 @@ interface Call {
 	headers: Record<string, string>;
 }
 
-function webhookContext(options: { parameters: IDataObject; headers: Record<string, string>; raw: string }) {
+function webhookContext(options: { parameters: IDataObject; headers: Record<string, string>; raw: string; staticData?: IDataObject }) {
 	const call: Call = { headers: {} };
 	const res = {
 		status(code: number) {
@@ -25,11 +25,13 @@ function webhookContext(options: { parameters: IDataObject; headers: Record<stri
 			call.headers[name.toLowerCase()] = value;
 		},
 	};
+	const staticData = options.staticData ?? {};
 	const req = { headers: { 'content-length': String(Buffer.byteLength(options.raw)), ...options.headers }, rawBody: Buffer.from(options.raw) };
 	const ctx = {
 		getRequestObject: () => req,
 		getResponseObject: () => res,
 		getBodyData: () => ({}),
+		getWorkflowStaticData: () => staticData,
 		getNodeParameter: (name: string, fallback?: unknown) => (name in options.parameters ? options.parameters[name] : fallback),
 	} as unknown as IWebhookFunctions;
 	return { ctx, call };
@@ -38,8 +40,8 @@ function webhookContext(options: { parameters: IDataObject; headers: Record<stri
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 const params = { authentication: 'basic', userName: 'pb-user', password: 'pb-pass-123', options: {} };
 
-async function run(parameters: IDataObject, headers: Record<string, string>, raw: string) {
-	const { ctx, call } = webhookContext({ parameters, headers, raw });
+async function run(parameters: IDataObject, headers: Record<string, string>, raw: string, staticData: IDataObject = {}) {
+	const { ctx, call } = webhookContext({ parameters, headers, raw, staticData });
 	const result = await new ScormCloudTrigger().webhook.call(ctx);
 	return { result, call };
 }
@@ -135,6 +137,60 @@ describe('SCORM Cloud Trigger webhook', () => {
 	});
 });
 
+describe('SCORM Cloud Trigger replay protection', () => {
+	const auth = { 'content-type': 'application/json', authorization: basic('pb-user', 'pb-pass-123') };
+
+	it('is on by default (300 s): an identical postback with valid credentials is refused with 401 and starts nothing', async () => {
+		const staticData: IDataObject = {};
+		const first = await run(params, auth, JSON.stringify(registration), staticData);
+		expect(first.result.workflowData).toHaveLength(1);
+		const replay = await run(params, auth, JSON.stringify(registration), staticData);
+		expect(replay.call.status).toBe(401);
+		expect(replay.call.body).toEqual({ message: 'Replayed postback refused: an identical postback was accepted within the replay window' });
+		expect(replay.result).toEqual({ noWebhookResponse: true });
+		// The same content through form authentication is the same postback.
+		const form = new URLSearchParams({ data: JSON.stringify(registration), userName: 'pb-user', password: 'pb-pass-123' }).toString();
+		const viaForm = await run(params, { 'content-type': 'application/x-www-form-urlencoded' }, form, staticData);
+		expect([viaForm.call.status, viaForm.result.workflowData]).toEqual([401, undefined]);
+		// New progress of the same registration is a new postback.
+		const progressed = await run(params, auth, JSON.stringify({ ...registration, score: { scaled: 95 } }), staticData);
+		expect(progressed.result.workflowData).toHaveLength(1);
+		// Only digests are stored, never the body or the form credentials.
+		const stored = JSON.stringify(staticData);
+		expect(stored).not.toContain('pb-pass-123');
+		expect(stored).not.toContain('reg-1');
+		expect(Object.keys(staticData.seenPostbacks as IDataObject)).toHaveLength(2);
+	});
+
+	it('remembers nothing for refused (unauthenticated) postbacks', async () => {
+		const staticData: IDataObject = {};
+		const wrong = await run(params, { 'content-type': 'application/json', authorization: basic('pb-user', 'wrong') }, JSON.stringify(registration), staticData);
+		expect(wrong.call.status).toBe(401);
+		expect(staticData.seenPostbacks).toBeUndefined();
+		expect((await run(params, auth, JSON.stringify(registration), staticData)).result.workflowData).toHaveLength(1);
+	});
+
+	it('the window is configurable; 0 turns it off (a replay then runs again)', async () => {
+		const staticData: IDataObject = {};
+		const off = { ...params, options: { replayWindowSeconds: 0 } };
+		expect((await run(off, auth, JSON.stringify(registration), staticData)).result.workflowData).toHaveLength(1);
+		expect((await run(off, auth, JSON.stringify(registration), staticData)).result.workflowData).toHaveLength(1);
+		const options = new ScormCloudTrigger().description.properties.find((p) => p.name === 'options');
+		expect((options?.options as Array<{ name: string; default: unknown }>).find((o) => o.name === 'replayWindowSeconds')?.default).toBe(300);
+	});
+
+	it('forgets a digest after the window and keeps the cache bounded', () => {
+		const cache = {};
+		const digest = postbackDigest({ format: 'json', data: registration });
+		expect(postbackDigest({ format: 'form-json', data: registration, formUser: 'u', formPassword: 'p' })).toBe(digest);
+		expect(rememberPostback(cache, digest, 1000, 2000)).toBe(true);
+		expect(rememberPostback(cache, digest, 1999, 3000)).toBe(false);
+		expect(rememberPostback(cache, digest, 2000, 3000)).toBe(true);
+		for (let i = 0; i < MAX_REMEMBERED_POSTBACKS + 25; i++) rememberPostback(cache, `d${i}`, 2000, 10_000 + i);
+		expect(Object.keys(cache)).toHaveLength(MAX_REMEMBERED_POSTBACKS);
+	});
+});
+
 describe('SCORM Cloud Trigger webhook lifecycle', () => {
 	it('registers nothing at SCORM Cloud (no such API): it remembers the URL it listens on', async () => {
 		const staticData: IDataObject = {};
@@ -147,7 +203,9 @@ describe('SCORM Cloud Trigger webhook lifecycle', () => {
 		expect(await methods.checkExists.call(hook)).toBe(true);
 		url = 'https://n8n.example.com/webhook-test/abc/postback';
 		expect(await methods.checkExists.call(hook)).toBe(false);
+		staticData.seenPostbacks = { abc: 1 };
 		expect(await methods.delete.call(hook)).toBe(true);
 		expect(staticData.webhookUrl).toBeUndefined();
+		expect(staticData.seenPostbacks).toBeUndefined();
 	});
 });
