@@ -1,4 +1,4 @@
-import { activityTimestamp, listOf, resultsOf, totalPagesOf } from '../../../nodes/LearnLink/actions/common';
+import { activityTimestamp, isValidDate, listOf, resultsOf, totalPagesOf } from '../../../nodes/LearnLink/actions/common';
 import { memberResults } from '../../../nodes/LearnLink/actions/audience/members';
 import { lifecycleEventId } from '../../../nodes/LearnLink/actions/userEvent/send.operation';
 import { parseLearnLinkError } from '../../../nodes/LearnLink/transport/profile';
@@ -68,6 +68,19 @@ describe('list helpers', () => {
 		expect(activityTimestamp('')).toBeUndefined();
 		expect(listOf('a, b\nc,,')).toEqual(['a', 'b', 'c']);
 		expect(listOf(['x', ' y '])).toEqual(['x', 'y']);
+	});
+});
+
+describe('strict dates (the calendar date must exist)', () => {
+	it('accepts real dates and date-times', () => {
+		for (const v of ['2026-06-01', '2026-06-01T10:00:00Z', '2024-02-29T23:59:59.999+02:00', '2026-12-31 23:59:59', ' 2026-01-31 ']) expect(isValidDate(v)).toBe(true);
+	});
+	it('refuses impossible dates that Date.parse would roll over, and non-dates', () => {
+		for (const v of ['2026-02-30T10:00:00Z', '2026-02-29', '2026-04-31', '2026-02-30 10:00:00', '2026-13-01', '2026-06-01T24:30:00Z', 'yesterday-ish', '', '   ']) expect(isValidDate(v)).toBe(false);
+	});
+	it('an impossible activity filter date stays as given, so validation refuses it', () => {
+		expect(activityTimestamp('2026-02-30 10:00:00')).toBe('2026-02-30 10:00:00');
+		expect(activityTimestamp('2026-02-30T10:00:00Z')).toBe('2026-02-30T10:00:00Z');
 	});
 });
 
