@@ -356,6 +356,19 @@ describe('Call any web-service function', () => {
 		expect((await failure(run({ resource: 'webService', operation: 'call', functionName: 'f', parameters: '[1]' }))).message).toMatch(/"parameters" must be a JSON object/);
 		expect(serverRequests()).toHaveLength(0);
 	});
+
+	it('invalid JSON, an impossible date or an oversized ID is an error naming item and field, before sending', async () => {
+		const notJson = await failure(run({ resource: 'webService', operation: 'call', functionName: 'core_webservice_get_site_info', parameters: '{"courseid": }' }));
+		expect(notJson.message).toMatch(/^Item 0: "Parameters \(JSON\)" is not valid JSON: /);
+		const enrol = { resource: 'enrolment', operation: 'enrol', courseId: 4, userId: 7, roleId: 5 };
+		expect((await failure(run({ ...enrol, additionalFields: { timestart: 'noon-ish' } }))).message).toMatch(/^Item 0: Invalid "timestart" must be a date/);
+		expect((await failure(run({ ...enrol, additionalFields: { timeend: '2026-02-30T00:00:00Z' } }))).message).toMatch(/^Item 0: Invalid "timeend" must be a date/);
+		expect((await failure(run({ ...enrol, userId: Number.MAX_SAFE_INTEGER + 2, additionalFields: {} }))).message).toMatch(/^Item 0: Invalid "userid" must be a Moodle ID of at most/);
+		const asset = { resource: 'percipio', operation: 'importAsset', fullname: 'X', shortname: 'x-1', xapiActivityId: 'https://x.example/1', link: 'https://x.example/1', options: {} };
+		expect((await failure(run({ ...asset, additionalFields: { startdate: 'soon' } }))).message).toMatch(/^Item 0: Invalid "startdate" must be a date/);
+		expect((await failure(run({ ...asset, additionalFields: { additionalMetadata: '{oops' } }))).message).toMatch(/^Item 0: "Additional Metadata \(JSON\)" is not valid JSON: /);
+		expect(serverRequests()).toHaveLength(0);
+	});
 });
 
 describe('Moodle errors (HTTP 200 bodies) become clear NodeApiErrors, the token redacted', () => {
