@@ -13,16 +13,6 @@ import type { SoakFigures } from './soakHarness';
 const RECORDS = Number(process.env.SOAK_RECORDS ?? 2000);
 let figures: SoakFigures[] = [];
 
-/**
- * Known bug, reported: Degreed completions carry no idempotency key, so after an ambiguous failure
- * the node looks the completion up (findCompletion in nodes/Degreed/actions/completion/
- * create.operation.ts) before resending. That look-up pages with a cursor; when a fault hits a page
- * the resent page gets 410 "cursor expired" and the item fails: either its completion was stored
- * (a false failure) or it was not (not written, but reported as an error item — never silent).
- * Seen at about 0.05 % of records (6 of 10,000 in `npm run soak`).
- */
-const DEGREED_LOOKUP_BUG = /^item \d+: Degreed: Gone The paging cursor has expired/;
-
 beforeAll(async () => {
 	figures = await soakAll({ records: RECORDS, latencyMs: 2000, latencyShare: 0.003, concurrency: 32 });
 	process.stdout.write(`\nFault soak, ${RECORDS} records per provider, all five at once in ${totalWallSeconds.toFixed(1)} s:\n${figuresTable(figures)}\n`);
@@ -52,19 +42,10 @@ describe.each(SOAK_PROVIDERS.map((p) => [p.name, p] as const))('fault soak: %s',
 	it('every record written exactly once: none lost, no duplicates, no error items', () => {
 		expect(result.duplicates).toBe(0);
 		expect(result.outputItems).toBe(RECORDS);
-		if (name === 'degreed') {
-			// Known bug (see above): the only failures are the look-up's 410, and a record that was not
-			// written is always one of those error items (nothing lost silently, nothing doubled).
-			expect(result.errors.filter((e) => !DEGREED_LOOKUP_BUG.test(e))).toEqual([]);
-			expect(result.errorItems).toBeLessThanOrEqual(RECORDS * 0.005);
-			expect(result.lost).toBeLessThanOrEqual(result.errorItems);
-			expect(result.written + result.lost).toBe(RECORDS);
-		} else {
-			expect(result.errors).toEqual([]);
-			expect(result.errorItems).toBe(0);
-			expect(result.lost).toBe(0);
-			expect(result.written).toBe(RECORDS);
-		}
+		expect(result.errors).toEqual([]);
+		expect(result.errorItems).toBe(0);
+		expect(result.lost).toBe(0);
+		expect(result.written).toBe(RECORDS);
 	});
 
 	it('no canary secret or issued token in any output item, error or log line', () => {

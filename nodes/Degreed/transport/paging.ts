@@ -48,12 +48,13 @@ export interface ListOptions {
 }
 
 /**
- * Lists with Degreed's cursor paging through the shared `paginate`/`collect`: pages are requested
+ * Pages of records with Degreed's cursor paging through the shared `paginate`: pages are requested
  * back to back (only the shared rate limiter paces them), so our own pacing never lets a cursor
- * idle for 2 minutes; if one expires anyway (a paused execution, a long 429 wait), the list
- * restarts from the first page and records already returned are skipped.
+ * idle for 2 minutes; if one expires anyway (a paused execution, a long 429 wait, a fault on a
+ * follow-up page that makes the resent page answer 410), the walk restarts from the first page
+ * and records already yielded are skipped. Requests stop as soon as the consumer stops iterating.
  */
-export async function listRecords(api: ApiClient, first: RequestSpec, options: ListOptions): Promise<IDataObject[]> {
+export async function* recordPages(api: ApiClient, first: RequestSpec, options: Omit<ListOptions, 'returnAll' | 'limit'>): AsyncGenerator<IDataObject[]> {
 	const key = options.key ?? ((r: IDataObject) => (r.id === undefined ? undefined : String(r.id)));
 	const seen = new Set<string>();
 	const strategy = nextLinkPaging<IDataObject>({
@@ -107,7 +108,12 @@ export async function listRecords(api: ApiClient, first: RequestSpec, options: L
 		});
 	}
 
-	return await collect(pages(), { returnAll: options.returnAll, limit: options.limit });
+	yield* pages();
+}
+
+/** A list (up to `limit`, or all) with {@link recordPages}: cursor restarts included. */
+export async function listRecords(api: ApiClient, first: RequestSpec, options: ListOptions): Promise<IDataObject[]> {
+	return await collect(recordPages(api, first, options), { returnAll: options.returnAll, limit: options.limit });
 }
 
 /** The `limit` query value for a list: the largest page the user's limit needs, at most 1000. */

@@ -1,13 +1,13 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { runForEachItem } from '../../../shared/itemRunner';
 import { validateInput } from '../../../shared/validation';
-import type { HttpResponse } from '../../../shared/types';
+import type { HttpResponse, RequestSpec } from '../../../shared/types';
 import type { DegreedClient } from '../../transport/client';
 import { nextLink, singleItem, toAttributes } from '../../transport/jsonapi';
-import { absoluteLink, MAX_PAGE_SIZE } from '../../transport/paging';
+import { MAX_PAGE_SIZE, recordPages } from '../../transport/paging';
 import { additionalAttributesOption, apiUrl, dateOnly, isoDateTime, jsonAttributes } from '../common';
 import { COMPLETION_CONTENT_TYPES, CONTENT_ID_TYPES, USER_IDENTIFIER_TYPES } from './fields';
 
@@ -101,33 +101,41 @@ const schema = z.object({
 
 const norm = (v: unknown) => String(v ?? '').trim().toLowerCase();
 
+/** The look-up reads at most this many completions of the day (10 pages of 1,000). */
+const LOOKUP_MAX_RECORDS = 10 * MAX_PAGE_SIZE;
+
 /**
  * Did a completion with these user, content and completion time land? Degreed has no idempotency
  * key for completions, so after an ambiguous failure (a 5xx or a connection dropped after sending)
  * the node looks before it sends again. Completions of that day are read (filter by date,
  * unconfirmed parameter names) and matched on the completion time and on the user and content
- * identifiers appearing among the record's attributes.
+ * identifiers appearing among the record's attributes. The pages are walked with the lists' cursor
+ * paging (`recordPages`): when a follow-up page answers that its cursor expired (a fault on that
+ * page makes the resent page answer 410), the look-up restarts from the first page instead of
+ * failing the item, and stops at the first match.
  */
-export async function findCompletion(client: DegreedClient, attrs: IDataObject, itemIndex: number): Promise<HttpResponse | undefined> {
+export async function findCompletion(client: DegreedClient, node: INode, attrs: IDataObject, itemIndex: number): Promise<HttpResponse | undefined> {
 	const completedAt = Date.parse(String(attrs['completed-at']));
 	const day = dateOnly(attrs['completed-at']);
 	const next = day ? new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10) : undefined;
 	const user = norm(attrs['user-id']);
 	const content = norm(attrs['content-id']);
-	let url: string | undefined = apiUrl(client, '/api/v2/completions');
-	let qs: IDataObject | undefined = { limit: MAX_PAGE_SIZE, 'filter[start_date]': day, 'filter[end_date]': next };
-	for (let page = 0; url && page < 10; page++) {
-		const body = await client.api.json<unknown>({ method: 'GET', url, qs, itemIndex });
-		const records = (body as { data?: Array<{ id?: string; attributes?: IDataObject; relationships?: IDataObject }> })?.data ?? [];
-		for (const record of records) {
+	const first: RequestSpec = {
+		method: 'GET',
+		url: apiUrl(client, '/api/v2/completions'),
+		qs: { limit: MAX_PAGE_SIZE, 'filter[start_date]': day, 'filter[end_date]': next },
+	};
+	const records = (body: unknown) => ((body as { data?: IDataObject[] })?.data ?? []).filter((r): r is IDataObject => !!r && typeof r === 'object');
+	let read = 0;
+	for await (const page of recordPages(client.api, first, { items: records, next: nextLink, apiBaseUrl: client.hosts.apiBaseUrl, itemIndex, node })) {
+		for (const record of page as Array<{ id?: string; attributes?: IDataObject; relationships?: IDataObject }>) {
 			const a = record.attributes ?? {};
 			if (Date.parse(String(a['completed-at'])) !== completedAt) continue;
 			const values = new Set([...Object.values(a), ...Object.values(record.relationships ?? {}).map((r) => (r as { data?: { id?: string } })?.data?.id)].map(norm));
 			if (values.has(user) && values.has(content)) return { statusCode: 200, headers: {}, body: { data: record } };
 		}
-		const link = nextLink(body);
-		url = link ? absoluteLink(link, client.hosts.apiBaseUrl) : undefined;
-		qs = undefined;
+		read += page.length;
+		if (read >= LOOKUP_MAX_RECORDS) break;
 	}
 	return undefined;
 }
@@ -170,7 +178,7 @@ export async function execute(this: IExecuteFunctions, client: DegreedClient): P
 				itemIndex: i,
 				// No idempotency key exists for completions: never resent blindly; looked up first.
 				idempotent: false,
-				recover: additional.duplicateCheck === false ? undefined : async () => await findCompletion(client, attributes, i),
+				recover: additional.duplicateCheck === false ? undefined : async () => await findCompletion(client, this.getNode(), attributes, i),
 			});
 			return singleItem(body);
 		},
