@@ -10,6 +10,7 @@ import { DEGREED_DEMO } from '../sandbox/providers/degreed';
 import { PERCIPIO_SANDBOX } from '../sandbox/providers/percipio';
 import { PERCIPIO_DEMO } from '../sandbox/fixtures';
 import type { Sandbox } from '../sandbox/server';
+import type { SandboxProvider } from '../sandbox/types';
 
 /** Defined once. Long and unmistakable, so a hit is never a coincidence. */
 export const CANARY = {
@@ -39,7 +40,7 @@ export const CANARY_IDS = {
 
 /** Makes the provider's emulator accept the canary credentials (call again after `sandbox.reset()`). */
 export function seedCanaries(sandbox: Sandbox, provider: CanaryProvider): void {
-	const emulator = sandbox.provider<{ seed(data: unknown): void }>(provider);
+	const emulator = sandbox.provider<SandboxProvider & { seed(data: unknown): void }>(provider);
 	switch (provider) {
 		case 'percipio':
 			emulator.seed({ clients: [{ clientId: CANARY_IDS.percipio.clientId, clientSecret: CANARY.clientSecret, scopes: [PERCIPIO_DEMO.scope] }] });
