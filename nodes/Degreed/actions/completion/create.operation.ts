@@ -89,12 +89,24 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['completion'], operation: ['create'] } }, properties);
 
+/**
+ * One of an options list (the value may come from an expression): anything else is an error naming
+ * the allowed values. Another value Degreed may accept goes through Additional Attributes (JSON),
+ * which overrides any attribute (documented in the README).
+ */
+const oneOf = (options: Array<{ value: string }>) => {
+	const values = options.map((o) => o.value) as [string, ...string[]];
+	return z.enum(values, {
+		errorMap: () => ({ message: `must be one of ${values.join(', ')} (another value can be sent through Additional Attributes (JSON))` }),
+	});
+};
+
 const schema = z.object({
 	userId: z.string().trim().min(1, 'must not be empty'),
-	userIdentifierType: z.string().min(1),
+	userIdentifierType: oneOf(USER_IDENTIFIER_TYPES),
 	contentId: z.string().trim().min(1, 'must not be empty'),
 	contentIdType: z.string().min(1),
-	contentType: z.string().min(1),
+	contentType: oneOf(COMPLETION_CONTENT_TYPES),
 	completedAt: z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be a date and time, e.g. 2026-05-01T10:00:00Z'),
 	percentile: z.number().min(0).max(100).optional(),
 });
