@@ -147,7 +147,12 @@ describe('Track', () => {
 		await watcher;
 		expect(expired).toBe(1);
 		expect(output.map((o) => [o.json.user, o.pairedItem])).toEqual(events.map((e, i) => [e.user, { item: i }]));
-		expect(sandbox.ledger.requests({ provider: 'percipio', host: 'api' }).map((r) => r.status)).toEqual([200, 429, 200, 401, 200, 200]);
+		// Which request meets the expired token depends on when the watcher runs (request 4 on a quiet
+		// machine, 5 under load): what must hold is one 429 and one 401, each absorbed by one resend.
+		const statuses = sandbox.ledger.requests({ provider: 'percipio', host: 'api' }).map((r) => r.status);
+		expect(statuses.slice(0, 3)).toEqual([200, 429, 200]);
+		expect([...statuses].sort()).toEqual([200, 200, 200, 200, 401, 429]);
+		expect(statuses[statuses.indexOf(401) + 1]).toBe(200);
 		const writes = sandbox.ledger.writes('percipio', 'track');
 		expect(writes).toMatchObject({ total: 4, unique: 4, duplicates: [] });
 		expect(sandbox.ledger.tokenRequests('percipio')).toBe(2);
