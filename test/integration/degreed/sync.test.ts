@@ -20,7 +20,7 @@ describe('Degreed: a 1,000-completion sync under the rate limit', () => {
 		// Degreed's 70/min scaled up on both sides so the run takes seconds: the emulator enforces
 		// 6,000 requests per 60 s window per client, the node paces at the same 6,000/min.
 		const perMinute = 6000;
-		env.emulator.configure({ requestsPerMinute: perMinute, windowMs: 60_000, tokenLifetimeSeconds: 4 });
+		env.emulator.configure({ requestsPerMinute: perMinute, windowMs: 60_000, tokenLifetimeSeconds: 10 });
 		const count = 1000;
 		const items: IDataObject[] = Array.from({ length: count }, (_, n) => ({ n }));
 		const started = Date.now();
@@ -52,7 +52,7 @@ describe('Degreed: a 1,000-completion sync under the rate limit', () => {
 		process.stdout.write(
 			`Degreed 1,000-completion sync: ${output.length} items in ${seconds.toFixed(1)} s (${rate}/min against a limit of ${perMinute}/min), ` +
 				`${failures.length} failed, ${status429} answered 429 (${env.emulator.rateLimited} by the limit), ${posts.length} POSTs, ` +
-				`${writes.unique} unique completions, ${writes.duplicates.length} duplicates, ${tokens} token requests (4 s tokens), ${status401} 401s\n`,
+				`${writes.unique} unique completions, ${writes.duplicates.length} duplicates, ${tokens} token requests (10 s tokens), ${status401} 401s\n`,
 		);
 		expect(output).toHaveLength(count);
 		expect(failures).toHaveLength(0);
@@ -61,7 +61,7 @@ describe('Degreed: a 1,000-completion sync under the rate limit', () => {
 		// Pacing, not retries, kept the run under the limit: at most a handful of 429s, every one retried.
 		expect(status429).toBeLessThanOrEqual(5);
 		expect(posts.length).toBe(count + status429);
-		// 4-second tokens over a multi-second run: refreshed ahead of expiry, never refused.
+		// 10-second tokens (refreshed at 5 s) over a run of 10 s or more: refreshed ahead of expiry, never refused.
 		expect(tokens).toBeGreaterThanOrEqual(2);
 		expect(status401).toBe(0);
 		expect(rate).toBeLessThanOrEqual(perMinute * 1.05);
