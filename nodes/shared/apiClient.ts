@@ -83,6 +83,23 @@ export class TokenRequestError extends Error {
 	}
 }
 
+/**
+ * A 3xx answer from a token endpoint. Token requests are never redirected (the secret must not
+ * follow a redirect), so every provider's token function reports it this way, naming the host.
+ */
+export function tokenRedirectError(status: number, headers: Record<string, unknown> | undefined, requestUrl: string): TokenRequestError {
+	const raw = headers?.location;
+	const location = String((Array.isArray(raw) ? raw[0] : raw) ?? '');
+	let target = 'another location';
+	if (location && URL.canParse(location, requestUrl)) target = new URL(location, requestUrl).host;
+	return new TokenRequestError(
+		`the token endpoint redirected to ${target}: check the token URL`,
+		status,
+		undefined,
+		`The token request was not sent on (HTTP ${status}). Enter the token endpoint's final URL in the credential.`,
+	);
+}
+
 class ResponseTooLargeError extends Error {}
 
 async function readStream(stream: AsyncIterable<Buffer>, limit: number): Promise<Buffer> {

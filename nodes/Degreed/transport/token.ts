@@ -1,4 +1,4 @@
-import { TokenRequestError } from '../../shared/apiClient';
+import { tokenRedirectError, TokenRequestError } from '../../shared/apiClient';
 import { Redactor } from '../../shared/redact';
 import { parseRetryAfter } from '../../shared/retryPolicy';
 import { tokenFromExpiresIn } from '../../shared/tokenManager';
@@ -78,23 +78,6 @@ function checkUrl(url: string, allowInsecureHttp?: boolean): void {
 }
 
 /**
- * A 3xx answer from the token endpoint: the request is never redirected (the secret must not follow
- * a redirect), so it becomes a clear error naming the host the endpoint pointed to.
- */
-function redirectError(status: number, headers: Record<string, unknown> | undefined, requestUrl: string): TokenRequestError {
-	const raw = headers?.location;
-	const location = String((Array.isArray(raw) ? raw[0] : raw) ?? '');
-	let target = 'another location';
-	if (location && URL.canParse(location, requestUrl)) target = new URL(location, requestUrl).host;
-	return new TokenRequestError(
-		`the token endpoint redirected to ${target}: check the token URL`,
-		status,
-		undefined,
-		`The token request was not sent on (HTTP ${status}). Enter the token endpoint's final URL in the credential.`,
-	);
-}
-
-/**
  * Degreed's client-credentials token request, as its authentication guide documents it:
  * `POST {oauthBase}/oauth/token`, form-encoded `grant_type=client_credentials`, `client_id`,
  * `client_secret`, `scope` (comma-delimited). Honours `expires_in` (Degreed's default is 300 s).
@@ -138,7 +121,7 @@ export async function fetchDegreedToken(fields: DegreedTokenFields, http: HttpRe
 	})) as { statusCode: number; headers?: Record<string, string | string[] | undefined>; body: unknown };
 
 	const status = Number(response.statusCode);
-	if (status >= 300 && status < 400) throw redirectError(status, response.headers, url);
+	if (status >= 300 && status < 400) throw tokenRedirectError(status, response.headers, url);
 	const body = parseBody(response.body);
 	// A provider may echo what it was sent: never let the secret into a message.
 	const rawSaid = tokenErrorText(body);

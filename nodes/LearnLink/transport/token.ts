@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { TokenRequestError } from '../../shared/apiClient';
+import { tokenRedirectError, TokenRequestError } from '../../shared/apiClient';
 import { parseRetryAfter } from '../../shared/retryPolicy';
 import { tokenFromExpiresIn } from '../../shared/tokenManager';
 import type { AccessToken, HttpRequestFn } from '../../shared/types';
@@ -57,23 +57,6 @@ const HINTS: Record<number, string> = {
 };
 
 /**
- * A 3xx answer from the token endpoint: the request is never redirected (the secret must not follow
- * a redirect), so it becomes a clear error naming the host the endpoint pointed to.
- */
-function redirectError(status: number, headers: Record<string, unknown> | undefined, requestUrl: string): TokenRequestError {
-	const raw = headers?.location;
-	const location = String((Array.isArray(raw) ? raw[0] : raw) ?? '');
-	let target = 'another location';
-	if (location && URL.canParse(location, requestUrl)) target = new URL(location, requestUrl).host;
-	return new TokenRequestError(
-		`the token endpoint redirected to ${target}: check the token URL`,
-		status,
-		undefined,
-		`The token request was not sent on (HTTP ${status}). Enter the token endpoint's final URL in the credential.`,
-	);
-}
-
-/**
  * Requests a client-credentials token from one Learn.link host. Pure: all it needs is the
  * request description and an HTTP function (n8n's `helpers.httpRequest`).
  */
@@ -116,7 +99,7 @@ export async function fetchLearnLinkToken(request: LearnLinkTokenRequest, http: 
 	})) as { statusCode: number; headers?: Record<string, unknown>; body: unknown };
 
 	const status = response.statusCode;
-	if (status >= 300 && status < 400) throw redirectError(status, response.headers, request.url);
+	if (status >= 300 && status < 400) throw tokenRedirectError(status, response.headers, request.url);
 	let data = response.body;
 	if (typeof data === 'string') {
 		try {

@@ -1,4 +1,4 @@
-import { TokenRequestError } from '../../shared/apiClient';
+import { tokenRedirectError, TokenRequestError } from '../../shared/apiClient';
 import { tokenCacheKey, tokenFromExpiresIn } from '../../shared/tokenManager';
 import type { AccessToken, HttpRequestFn } from '../../shared/types';
 import { isLoopbackHost } from '../../shared/urls';
@@ -66,23 +66,6 @@ function retryAfterMs(headers: Record<string, unknown> | undefined): number | un
 }
 
 /**
- * A 3xx answer from the token endpoint: the request is never redirected (the secret must not follow
- * a redirect), so it becomes a clear error naming the host the endpoint pointed to.
- */
-function redirectError(status: number, headers: Record<string, unknown> | undefined, requestUrl: string): TokenRequestError {
-	const raw = headers?.location;
-	const location = String((Array.isArray(raw) ? raw[0] : raw) ?? '');
-	let target = 'another location';
-	if (location && URL.canParse(location, requestUrl)) target = new URL(location, requestUrl).host;
-	return new TokenRequestError(
-		`the token endpoint redirected to ${target}: check the token URL`,
-		status,
-		undefined,
-		`The token request was not sent on (HTTP ${status}). Enter the token endpoint's final URL in the credential.`,
-	);
-}
-
-/**
  * Skillsoft Percipio OAuth2 client-credentials grant, exactly as documented: POST to the token
  * endpoint with `Content-Type: application/json`, `Accept: application/json` and the JSON body
  * `{client_id, client_secret, grant_type: "client_credentials", scope}`. (n8n's built-in OAuth2
@@ -111,7 +94,7 @@ export async function fetchPercipioToken(fields: PercipioTokenFields, http: Http
 	})) as { statusCode: number; headers?: Record<string, unknown>; body: unknown };
 
 	const status = response.statusCode;
-	if (status >= 300 && status < 400) throw redirectError(status, response.headers, url.toString());
+	if (status >= 300 && status < 400) throw tokenRedirectError(status, response.headers, url.toString());
 	const body = parseBody(response.body);
 	if (status < 200 || status >= 300) {
 		const said = tokenErrorText(body);

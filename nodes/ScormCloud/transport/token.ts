@@ -1,4 +1,4 @@
-import { TokenRequestError } from '../../shared/apiClient';
+import { tokenRedirectError, TokenRequestError } from '../../shared/apiClient';
 import { networkErrorCode } from '../../shared/errors';
 import { isRetryableNetworkCode } from '../../shared/retryPolicy';
 import type { AccessToken, HttpRequestFn } from '../../shared/types';
@@ -46,23 +46,6 @@ function retryAfterMs(headers: Record<string, unknown> | undefined): number | un
 	const raw = headers?.['retry-after'];
 	const value = Number(Array.isArray(raw) ? raw[0] : raw);
 	return Number.isFinite(value) && value >= 0 ? value * 1000 : undefined;
-}
-
-/**
- * A 3xx answer from the token endpoint: the request is never redirected (the secret must not follow
- * a redirect), so it becomes a clear error naming the host the endpoint pointed to.
- */
-function redirectError(status: number, headers: Record<string, unknown> | undefined, requestUrl: string): TokenRequestError {
-	const raw = headers?.location;
-	const location = String((Array.isArray(raw) ? raw[0] : raw) ?? '');
-	let target = 'another location';
-	if (location && URL.canParse(location, requestUrl)) target = new URL(location, requestUrl).host;
-	return new TokenRequestError(
-		`the token endpoint redirected to ${target}: check the token URL`,
-		status,
-		undefined,
-		`The token request was not sent on (HTTP ${status}). Enter the token endpoint's final URL in the credential.`,
-	);
 }
 
 async function send(http: HttpRequestFn, url: string, appId: string, secretKey: string, scope: string, expiration: number) {
@@ -118,7 +101,7 @@ export async function fetchScormCloudToken(fields: ScormCloudTokenFields, http: 
 		);
 	}
 
-	if (response.statusCode >= 300 && response.statusCode < 400) throw redirectError(response.statusCode, response.headers, url);
+	if (response.statusCode >= 300 && response.statusCode < 400) throw tokenRedirectError(response.statusCode, response.headers, url);
 	const body = parseBody(response.body);
 	if (response.statusCode >= 200 && response.statusCode < 300) {
 		const accessToken = typeof body?.access_token === 'string' ? body.access_token : '';
