@@ -132,12 +132,57 @@ export function createExecuteContext(options: ContextOptions): TestContext {
 	return { ctx, requests, logs };
 }
 
+const SECRET_FIELD = /secret|password|token|api_?key/i;
+const NOT_A_SECRET = /(url|format|path|method|type|lifetime|expiration|expires|issued|scope)s?$/i;
+
+/** Every secret a test's credentials carry (client secrets, tokens, API keys), as they may appear. */
+function credentialSecrets(credentials: ContextOptions['credentials']): Array<{ field: string; value: string }> {
+	const out: Array<{ field: string; value: string }> = [];
+	for (const [type, data] of Object.entries(credentials ?? {})) {
+		for (const [key, value] of Object.entries(data ?? {})) {
+			if (typeof value !== 'string' || value.length < 8 || !SECRET_FIELD.test(key) || NOT_A_SECRET.test(key)) continue;
+			out.push({ field: `${type}.${key}`, value });
+			if (encodeURIComponent(value) !== value) out.push({ field: `${type}.${key} (URL-encoded)`, value: encodeURIComponent(value) });
+		}
+	}
+	return out;
+}
+
+/**
+ * Every node run of the test suite is a secret check: no credential secret may appear in an output
+ * item, an error (message, description, context) or a log line. A leak fails the test that ran it.
+ */
+function assertNoSecretLeak(secrets: Array<{ field: string; value: string }>, where: string, value: unknown): void {
+	if (!secrets.length) return;
+	let text: string;
+	try {
+		text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
+	} catch {
+		text = String(value);
+	}
+	const hit = secrets.find((s) => text.includes(s.value));
+	if (hit) throw new Error(`Secret leak: the credential field ${hit.field} appears in ${where}`);
+}
+
 /** Runs a node's `execute` in a test context and returns its first output. */
 export async function runNode(NodeClass: new () => INodeType, options: ContextOptions): Promise<TestContext & { output: INodeExecutionData[] }> {
 	const test = createExecuteContext(options);
 	const node = new NodeClass();
 	if (!node.execute) throw new Error('Node has no execute method');
-	const result = (await node.execute.call(test.ctx)) as INodeExecutionData[][];
+	const secrets = credentialSecrets(options.credentials);
+	let result: INodeExecutionData[][];
+	try {
+		result = (await node.execute.call(test.ctx)) as INodeExecutionData[][];
+	} catch (error) {
+		const e = error as Error & { description?: unknown; context?: unknown };
+		assertNoSecretLeak(secrets, 'the error message', e.message);
+		assertNoSecretLeak(secrets, 'the error description', e.description);
+		assertNoSecretLeak(secrets, 'the error context', e.context);
+		assertNoSecretLeak(secrets, 'the log', test.logs);
+		throw error;
+	}
+	assertNoSecretLeak(secrets, 'the node output', result[0]);
+	assertNoSecretLeak(secrets, 'the log', test.logs);
 	return { ...test, output: result[0] };
 }
 
