@@ -111,3 +111,25 @@ export function tokenFromExpiresIn(accessToken: string, expiresInSeconds: unknow
 	const life = Number.isFinite(seconds) && seconds > 0 ? seconds : defaultSeconds;
 	return { accessToken, issuedAt: now, expiresAt: now + life * 1000 };
 }
+
+/** Epoch ms from what a credential stores: a number, digits, or an ISO date; 0 when unreadable. */
+function epochMs(value: unknown): number {
+	if (typeof value === 'number') return Number.isFinite(value) ? value : 0;
+	const text = String(value ?? '').trim();
+	if (/^\d+$/.test(text)) return Number(text);
+	const t = Date.parse(text);
+	return Number.isNaN(t) ? 0 : t;
+}
+
+/**
+ * The token a credential's `preAuthentication` persisted (its hidden `accessToken`, `issuedAt`,
+ * `expiresAt` fields), as a seed for the token manager; undefined when there is none. An unknown
+ * issue time leaves refresh to the 60 s-before-expiry rule.
+ */
+export function persistedToken(accessToken: unknown, issuedAt: unknown, expiresAt: unknown): AccessToken | undefined {
+	if (typeof accessToken !== 'string' || !accessToken) return undefined;
+	const expires = epochMs(expiresAt);
+	if (expires <= 0) return undefined;
+	const issued = epochMs(issuedAt);
+	return { accessToken, issuedAt: issued > 0 && issued < expires ? issued : 0, expiresAt: expires };
+}

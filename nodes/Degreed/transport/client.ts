@@ -4,8 +4,7 @@ import { ApiClient } from '../../shared/apiClient';
 import { readRequestSettings } from '../../shared/descriptions';
 import type { RequestSettings } from '../../shared/descriptions';
 import { Redactor } from '../../shared/redact';
-import { tokenCacheKey } from '../../shared/tokenManager';
-import type { AccessToken } from '../../shared/types';
+import { persistedToken, tokenCacheKey } from '../../shared/tokenManager';
 import { inputError } from '../../shared/errors';
 import { degreedHosts } from './hosts';
 import type { DegreedHosts } from './hosts';
@@ -21,22 +20,6 @@ export interface DegreedClient {
 	hosts: DegreedHosts;
 	settings: RequestSettings;
 	scopes: string;
-}
-
-const toMs = (value: unknown): number => {
-	if (typeof value === 'number') return value;
-	const text = String(value ?? '');
-	if (/^\d+$/.test(text)) return Number(text);
-	const t = Date.parse(text);
-	return Number.isNaN(t) ? 0 : t;
-};
-
-/** The token persisted on the credential by `preAuthentication`, if any. */
-export function persistedToken(credentials: ICredentialDataDecryptedObject): AccessToken | undefined {
-	const accessToken = typeof credentials.accessToken === 'string' ? credentials.accessToken : '';
-	const expiresAt = toMs(credentials.expiresAt);
-	if (!accessToken || !expiresAt) return undefined;
-	return { accessToken, issuedAt: toMs(credentials.issuedAt) || expiresAt - 300_000, expiresAt };
 }
 
 /** The token function's fields from a stored credential. */
@@ -82,7 +65,7 @@ export async function createDegreedClient(ctx: IExecuteFunctions): Promise<Degre
 				redactor.add(token.accessToken);
 				return token;
 			},
-			seed: persistedToken(credentials),
+			seed: persistedToken(credentials.accessToken, credentials.issuedAt, credentials.expiresAt),
 		},
 		credentials,
 		clientKey: tokenCacheKey({ provider: 'degreed', tokenBaseUrl: fields.tokenBaseUrl, clientId: fields.clientId }),

@@ -4,8 +4,8 @@ import { ApiClient } from '../../shared/apiClient';
 import type { RequestSettings } from '../../shared/descriptions';
 import { inputError } from '../../shared/errors';
 import { Redactor } from '../../shared/redact';
-import { tokenCacheKey } from '../../shared/tokenManager';
-import type { AccessToken, AuthStrategy, TransportContext } from '../../shared/types';
+import { persistedToken, tokenCacheKey } from '../../shared/tokenManager';
+import type { AuthStrategy, TransportContext } from '../../shared/types';
 import { LearnLinkConfigError, asFields, clientIdOf, hostUrl, restV1Base, restV2Base } from './hosts';
 import type { LearnLinkCredentialFields, LearnLinkHost } from './hosts';
 import { learnLinkProfile } from './profile';
@@ -27,14 +27,6 @@ export interface LearnLinkApi {
 	fields: LearnLinkCredentialFields;
 }
 
-function persisted(token: unknown, issuedAt: unknown, expiresAt: unknown): AccessToken | undefined {
-	if (typeof token !== 'string' || !token) return undefined;
-	const issued = Number(issuedAt);
-	const expires = Number(expiresAt);
-	if (!Number.isFinite(issued) || !Number.isFinite(expires) || expires <= issued) return undefined;
-	return { accessToken: token, issuedAt: issued, expiresAt: expires };
-}
-
 /** The credential's secrets, for redaction everywhere. */
 export function redactorFor(fields: LearnLinkCredentialFields): Redactor {
 	const redactor = new Redactor([fields.apiSecret, fields.webhookSecret, fields.accessToken, fields.usersAccessToken]);
@@ -53,7 +45,7 @@ export function authFor(fields: LearnLinkCredentialFields, host: LearnLinkHost):
 		return { kind: 'static', apply: (request) => void (request.auth = { username, password }) };
 	}
 	const request = tokenRequestFor(fields, host);
-	const seed = host === 'public' ? persisted(fields.accessToken, fields.issuedAt, fields.expiresAt) : persisted(fields.usersAccessToken, fields.usersIssuedAt, fields.usersExpiresAt);
+	const seed = host === 'public' ? persistedToken(fields.accessToken, fields.issuedAt, fields.expiresAt) : persistedToken(fields.usersAccessToken, fields.usersIssuedAt, fields.usersExpiresAt);
 	return {
 		kind: 'bearer',
 		// One token per host: the token URL (host + tenant) is part of the key.

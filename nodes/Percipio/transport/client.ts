@@ -6,7 +6,7 @@ import { readRequestSettings } from '../../shared/descriptions';
 import type { RequestSettings } from '../../shared/descriptions';
 import { inputError } from '../../shared/errors';
 import { Redactor } from '../../shared/redact';
-import { tokenCacheKey } from '../../shared/tokenManager';
+import { persistedToken, tokenCacheKey } from '../../shared/tokenManager';
 import type { AccessToken, AuthStrategy } from '../../shared/types';
 import { buildPath, joinUrl } from '../../shared/urls';
 import { CREDENTIAL_TYPE, PercipioConfigError, readPercipioConfig } from './config';
@@ -22,14 +22,9 @@ export interface PercipioClient {
 	url(template: string, values?: Record<string, unknown>): string;
 }
 
-function persistedToken(data: Record<string, unknown>, key: string): AccessToken | undefined {
-	const accessToken = typeof data.accessToken === 'string' ? data.accessToken : '';
-	const issuedAt = Number(data.issuedAt);
-	const expiresAt = Number(data.expiresAt);
-	// Only a token issued for exactly these fields (client, secret, scope, token URL) is reused.
-	if (!accessToken || data.issuedFor !== key || !Number.isFinite(issuedAt) || !Number.isFinite(expiresAt)) return undefined;
-	return { accessToken, issuedAt, expiresAt };
-}
+/** Only a token issued for exactly these fields (client, secret, scope, token URL) is reused. */
+const persistedFor = (data: Record<string, unknown>, key: string): AccessToken | undefined =>
+	data.issuedFor === key ? persistedToken(data.accessToken, data.issuedAt, data.expiresAt) : undefined;
 
 /** The one Percipio API client of an execution: credential checked, auth, retries, pacing, redaction. */
 export async function percipioClient(ctx: IExecuteFunctions): Promise<PercipioClient> {
@@ -51,7 +46,7 @@ export async function percipioClient(ctx: IExecuteFunctions): Promise<PercipioCl
 		auth = {
 			kind: 'bearer',
 			cacheKey,
-			seed: persistedToken(data, cacheKey),
+			seed: persistedFor(data, cacheKey),
 			fetchToken: async (http) => {
 				const token = await fetchPercipioToken(fields, http);
 				redactor.add(token.accessToken);

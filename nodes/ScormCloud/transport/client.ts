@@ -4,7 +4,7 @@ import { ApiClient } from '../../shared/apiClient';
 import type { RequestSettings } from '../../shared/descriptions';
 import { apiError } from '../../shared/errors';
 import { Redactor } from '../../shared/redact';
-import { tokenCacheKey } from '../../shared/tokenManager';
+import { persistedToken, tokenCacheKey } from '../../shared/tokenManager';
 import type { AccessToken, AuthStrategy, HttpResponse, TransportContext } from '../../shared/types';
 import { buildPath, joinUrl } from '../../shared/urls';
 import { DEFAULT_TOKEN_EXPIRATION, normaliseBaseUrl } from './hosts';
@@ -27,10 +27,6 @@ export interface ScormCloudCredential {
 
 export function readCredential(data: ICredentialDataDecryptedObject): ScormCloudCredential {
 	const expiration = Number(data.expirationSeconds ?? DEFAULT_TOKEN_EXPIRATION);
-	const persisted =
-		typeof data.accessToken === 'string' && data.accessToken && Number(data.expiresAt) > 0
-			? { accessToken: data.accessToken, issuedAt: Number(data.issuedAt) || 0, expiresAt: Number(data.expiresAt) }
-			: undefined;
 	return {
 		baseUrl: normaliseBaseUrl(data.baseUrl),
 		appId: String(data.appId ?? '').trim(),
@@ -39,7 +35,7 @@ export function readCredential(data: ICredentialDataDecryptedObject): ScormCloud
 		scope: scopeString(data.scopes, data.extraScopes),
 		expiration: Number.isFinite(expiration) && expiration > 0 ? expiration : DEFAULT_TOKEN_EXPIRATION,
 		allowInsecureHttp: data.allowInsecureHttp === true,
-		persisted,
+		persisted: persistedToken(data.accessToken, data.issuedAt, data.expiresAt),
 	};
 }
 
