@@ -16,15 +16,26 @@ const header = (headers: Headers, name: string): string | undefined => {
 	return Array.isArray(value) ? value[0] : value;
 };
 
-/** Reset time from `X-Rate-Limit-Reset`: an ISO date (Degreed), epoch seconds, or seconds from now. */
-function parseReset(value: string | undefined, now: number): number | undefined {
+/**
+ * Reset time from `X-Rate-Limit-Reset`: an ISO date (Degreed), epoch seconds, or seconds from now.
+ * An absolute time is the server's clock: when the response's `Date` header shows that clock more
+ * than 2 s away from ours, the reset is moved by the difference, so a worker whose clock drifts does
+ * not pace against the wrong moment. (`Date` has whole seconds, so smaller skews are left alone.)
+ */
+function parseReset(value: string | undefined, now: number, serverDate: string | undefined): number | undefined {
 	if (!value) return undefined;
+	let at: number;
 	if (/^\d+(\.\d+)?$/.test(value)) {
 		const n = Number(value);
-		return n > 1e9 ? n * 1000 : now + n * 1000;
+		if (n <= 1e9) return now + n * 1000;
+		at = n * 1000;
+	} else {
+		at = Date.parse(value);
+		if (Number.isNaN(at)) return undefined;
 	}
-	const t = Date.parse(value);
-	return Number.isNaN(t) ? undefined : t;
+	const serverNow = serverDate ? Date.parse(serverDate) : Number.NaN;
+	const skew = Number.isNaN(serverNow) ? 0 : serverNow - now;
+	return Math.abs(skew) > 2000 ? at - skew : at;
 }
 
 /**
@@ -83,6 +94,15 @@ export class RateLimiter {
 			this.waits++;
 			await this.clock.sleep(Math.ceil(wait));
 		}
+		// A 429 or a spent budget reported while this request slept (by another request of this
+		// process, possibly about requests of other workers) holds it as well: going now would only
+		// earn another 429.
+		let sleptUntil = 0;
+		while (this.blockedUntil > this.clock.now() && this.blockedUntil !== sleptUntil) {
+			sleptUntil = this.blockedUntil;
+			this.waits++;
+			await this.clock.sleep(Math.ceil(sleptUntil - this.clock.now()));
+		}
 	}
 
 	/** Learns from a response: a 429's Retry-After stops everyone; low remaining budget slows down. */
@@ -93,7 +113,7 @@ export class RateLimiter {
 			this.blockedUntil = Math.max(this.blockedUntil, until);
 		}
 		const remaining = Number(header(headers, 'x-rate-limit-remaining') ?? header(headers, 'x-ratelimit-remaining'));
-		const resetAt = parseReset(header(headers, 'x-rate-limit-reset') ?? header(headers, 'x-ratelimit-reset'), now);
+		const resetAt = parseReset(header(headers, 'x-rate-limit-reset') ?? header(headers, 'x-ratelimit-reset'), now, header(headers, 'date'));
 		if (!Number.isFinite(remaining) || resetAt === undefined || resetAt <= now) return;
 		if (remaining <= 0) {
 			this.blockedUntil = Math.max(this.blockedUntil, resetAt);
