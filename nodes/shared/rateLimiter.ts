@@ -42,7 +42,11 @@ function parseReset(value: string | undefined, now: number, serverDate: string |
  * Client-side pacing for one API client on one host: a token bucket at the provider's published
  * rate, tightened by what the server says. The server's `X-Rate-Limit-Remaining`/`-Reset` describe
  * the whole API client, whichever process sent the requests, so spreading the remaining budget
- * over the time left keeps several n8n workers together under the limit without a shared store.
+ * over the time left keeps several n8n workers together under the limit without a shared store:
+ * k workers each sending at remaining/timeLeft spend the budget k times as fast as one, so the
+ * remaining budget shrinks like (timeLeft/window)^k and runs out only as the window resets. What
+ * is already in flight near the end of a window can still earn a 429; its Retry-After then stops
+ * every request of that worker until the reset (test/unit/transport/rateLimiterWorkers.test.ts).
  */
 export class RateLimiter {
 	private tokens: number;
