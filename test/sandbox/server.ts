@@ -14,6 +14,8 @@ import qs from 'qs';
 import { parse as parseSimpleQuery } from 'node:querystring';
 import { Agent, request as undiciRequest } from 'undici';
 import { Clock } from './clock';
+import { startLatencyProxy } from './latency-proxy';
+import type { LatencyProxy } from './latency-proxy';
 import { registerControlApi } from './control';
 import { FaultInjector } from './faults';
 import type { FaultDecision, FaultState } from './faults';
@@ -22,6 +24,8 @@ import type { LedgerMode, RequestCounter } from './ledger';
 import { allProviders } from './providers';
 import { RateLimiter } from './rate-limit';
 import { createRandom, deriveSeed } from './rng';
+import { createSandboxTls } from './tls';
+import type { SandboxTlsFiles } from './tls';
 import { ProviderTokens } from './tokens';
 import type { ProviderContext, SandboxLogger, SandboxProvider, SandboxRequestInfo, SeededRandom, TokenIssuer, WebhookResult } from './types';
 
@@ -41,6 +45,19 @@ export interface SandboxOptions {
 	/** request entries kept in mode 'all' (default 200 000) */
 	maxLedgerEntries?: number;
 	https?: { key: string | Buffer; cert: string | Buffer };
+	/**
+	 * Serve HTTPS with a certificate made at start, signed by a throwaway CA (`sandbox.tls.caPath` for
+	 * NODE_EXTRA_CA_CERTS, `sandbox.tls.ca` for undici's `connect: { ca }`). `altNames`: extra DNS names
+	 * or IPs for the certificate (localhost, 127.0.0.1 and ::1 are always in). Ignored when `https` is given.
+	 */
+	tls?: boolean | { altNames?: string[] };
+	/**
+	 * Round-trip time in ms added by a TCP proxy in front of the server: 1 RTT per TCP connect, RTT/2
+	 * per chunk each way (so TLS handshakes and every request pay too). `sandbox.url` / `urlFor` then
+	 * point at the proxy; `sandbox.directUrl` skips it. Any value, 0 included, starts the proxy, so that
+	 * `sandbox.setLatency(ms)` can change it later. `port` is then the proxy's port.
+	 */
+	latencyMs?: number;
 	/** max JSON / form / other body size in bytes (default 16 MiB; multipart has its own limit) */
 	bodyLimit?: number;
 	/** the sandbox's own messages and emulators' ctx.log (default 'warn'; env SANDBOX_LOG overrides) */
@@ -62,9 +79,19 @@ export interface TokenRegistry {
 }
 
 export interface Sandbox {
-	/** 'http://127.0.0.1:PORT' (no trailing slash) */
+	/** 'http://127.0.0.1:PORT' (no trailing slash); https with `tls`; the latency proxy's address with `latencyMs` */
 	readonly url: string;
 	readonly port: number;
+	/** the server itself, without the latency proxy (same as `url` when there is none): for control calls */
+	readonly directUrl: string;
+	/** the CA and certificate files with `tls: true` (removed on close) */
+	readonly tls?: SandboxTlsFiles;
+	/** RTT added by the latency proxy; undefined without one */
+	readonly latencyMs: number | undefined;
+	/** Changes the proxy's RTT from now on (throws when the sandbox was started without `latencyMs`). */
+	setLatency(ms: number): void;
+	/** TCP connections the latency proxy accepted (0 without one): shows whether clients reuse connections */
+	readonly connections: number;
 	readonly seed: number;
 	/** base URL of a provider host: urlFor('percipio', 'oauth') → 'http://127.0.0.1:PORT/percipio/oauth' */
 	urlFor(provider: string, host: string): string;
@@ -170,7 +197,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const unmounted = ledger.requestCounter('', '');
 
 	let baseUrl = '';
-	const scheme = options.https ? 'https' : 'http';
+	let directUrl = '';
+	let proxy: LatencyProxy | undefined;
+	if (options.latencyMs !== undefined && !(options.latencyMs >= 0)) throw new Error(`latencyMs must be >= 0 (got ${options.latencyMs})`);
+	const tlsFiles = !options.https && options.tls ? createSandboxTls(options.tls === true ? [] : (options.tls.altNames ?? [])) : undefined;
+	const httpsOptions = options.https ?? (tlsFiles ? { key: tlsFiles.key, cert: tlsFiles.cert } : undefined);
+	const scheme = httpsOptions ? 'https' : 'http';
 
 	// ---- provider contexts ----
 	const randoms = new Map<string, { current: SeededRandom }>();
@@ -225,7 +257,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		bodyLimit: options.bodyLimit ?? 16 * 1024 * 1024,
 		forceCloseConnections: true,
 		routerOptions: { querystringParser: parseQuery },
-		...(options.https ? { https: { key: options.https.key, cert: options.https.cert } } : {}),
+		...(httpsOptions ? { https: { key: httpsOptions.key, cert: httpsOptions.cert } } : {}),
 	}) as unknown as FastifyInstance;
 
 	app.decorateRequest('sandbox', null as unknown as SandboxRequestInfo);
@@ -424,6 +456,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		get port() {
 			return Number(new URL(baseUrl).port);
 		},
+		get directUrl() {
+			return directUrl;
+		},
+		tls: tlsFiles,
+		get latencyMs() {
+			return proxy?.latencyMs;
+		},
+		setLatency(ms: number) {
+			if (!proxy) throw new Error('This sandbox has no latency proxy: start it with latencyMs (0 is fine) to change latency later');
+			proxy.setLatency(ms);
+		},
+		get connections() {
+			return proxy?.connections ?? 0;
+		},
 		seed,
 		urlFor(provider, host) {
 			const p = byName.get(provider);
@@ -463,21 +509,38 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		async close() {
 			if (closed) return;
 			closed = true;
+			await proxy?.close();
 			await app.close();
 			for (const p of providers) await p.close?.();
 			await webhookAgent.close();
+			tlsFiles?.dispose();
 		},
 	};
 
 	await registerControlApi(app, sandbox, log);
 
-	const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+	// With a latency proxy, the server takes a random port and the proxy the one asked for.
+	const withProxy = options.latencyMs !== undefined;
+	const listenHost = options.host ?? '127.0.0.1';
+	const address = await app.listen({ port: withProxy ? 0 : (options.port ?? 0), host: listenHost });
 	const addr = app.server.address();
 	const port = typeof addr === 'object' && addr ? addr.port : Number(new URL(address).port);
-	let host = options.host ?? '127.0.0.1';
+	let host = listenHost;
 	if (host === '0.0.0.0') host = '127.0.0.1';
 	if (host === '::') host = '::1';
-	baseUrl = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+	const origin = (p: number) => `${scheme}://${host.includes(':') ? `[${host}]` : host}:${p}`;
+	directUrl = origin(port);
+	baseUrl = directUrl;
+	if (withProxy) {
+		try {
+			proxy = await startLatencyProxy({ targetHost: host, targetPort: port, latencyMs: options.latencyMs as number, host: listenHost, port: options.port ?? 0 });
+		} catch (e) {
+			await app.close();
+			tlsFiles?.dispose();
+			throw e;
+		}
+		baseUrl = origin(proxy.port);
+	}
 	log.debug(`listening on ${baseUrl}`);
 	return sandbox;
 }
