@@ -16,6 +16,12 @@
 // `more`, HEAD, get, delete, reset progress, launch link with expiry 10–300, launch history, xAPI
 // statements), courses (list, get, delete) and import jobs (fetch from URL and multipart upload,
 // RUNNING → COMPLETE | ERROR), postbacks (httpbasic: JSON body + Basic header; form: data/userName/password).
+//
+// Large data sets (benchmarks): `configure({ registrations: 100_000 })` (or seed `{ syntheticRegistrations }`)
+// adds that many registrations `syn-0000000`… that are never stored: each is generated from its index
+// when a page (or a lookup by id) needs it, so 100,000 cost no memory and the first page no sort. They
+// take part in every filter, order and `more` page like stored ones (merged in order), and a synthetic
+// registration touched by id (get, progress, delete…) becomes a stored one from then on.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { basicAuth, mediaType } from '../http-helpers';
 import type { ProviderContext, SandboxProvider } from '../types';
@@ -114,12 +120,29 @@ interface MoreCursor {
 	appId: string;
 }
 
+/** A registrations listing: stored ids (filtered, sorted) merged with the synthetic range. Immutable. */
+interface RegistrationCursor {
+	kind: 'registrations';
+	appId: string;
+	q: Record<string, unknown>;
+	stored: string[];
+	storedPos: number;
+	/** next synthetic index to look at (ascending: counts up from 0; descending: down from count - 1) */
+	synPos: number;
+}
+
+/** Synthetic registrations: created one second apart from this instant (before the demo data). */
+const SYNTHETIC_START = Date.UTC(2025, 11, 1, 0, 0, 0);
+const SYNTHETIC_ID = /^syn-(\d{7})$/;
+
 export interface ScormCloudSeed {
 	apps?: ScormCloudApp[];
 	courses?: Array<Partial<ScormCourse> & { id: string }>;
 	registrations?: Array<{ id: string; courseId: string; learner: ScormRegistration['learner']; completed?: boolean; score?: number; createdDate?: string; tags?: string[] }>;
 	/** generates this many extra registrations `gen-<n>` on the first demo course (paging tests) */
 	generateRegistrations?: number;
+	/** this many synthetic registrations `syn-<7 digits>`, generated per page, never stored (benchmarks); 0 removes them */
+	syntheticRegistrations?: number;
 	/** records per list page (default 100) */
 	pageSize?: number;
 	/** status polls an import job answers RUNNING before it finishes (default 2) */
@@ -171,6 +194,8 @@ export class ScormCloudEmulator implements SandboxProvider {
 	private cursors = new Map<string, MoreCursor>();
 	pageSize = 100;
 	importPolls = 2;
+	/** synthetic registrations: how many, on which courses (round robin), and the indices now stored or deleted */
+	private synthetic = { count: 0, courses: [] as string[], taken: new Set<number>() };
 	/** postbacks sent, newest last (status 0 = not delivered) */
 	readonly postbacks: Array<{ registrationId: string; url: string; status: number; error?: string; contentType: string }> = [];
 	private seq = 0;
@@ -195,7 +220,106 @@ export class ScormCloudEmulator implements SandboxProvider {
 		this.pageSize = this.options.pageSize ?? 100;
 		this.importPolls = this.options.importPolls ?? 2;
 		this.seq = 0;
+		this.synthetic = { count: 0, courses: [], taken: new Set() };
 		if (this.options.demoData !== false) this.seedDemo();
+	}
+
+	/**
+	 * Benchmark sizes at run time. `registrations`: how many synthetic registrations exist (0 = none),
+	 * spread over the first three courses there are now (a course 'course-synthetic' is added when there
+	 * are none); `pageSize`: records per list page.
+	 */
+	configure(settings: { registrations?: number; pageSize?: number }): void {
+		if (settings.pageSize !== undefined) {
+			if (!(Number.isInteger(settings.pageSize) && settings.pageSize > 0)) throw new Error('pageSize must be a positive integer');
+			this.pageSize = settings.pageSize;
+		}
+		if (settings.registrations !== undefined) {
+			const n = settings.registrations;
+			if (!(Number.isInteger(n) && n >= 0 && n < 10_000_000)) throw new Error('registrations must be an integer from 0 to 9,999,999');
+			let courses = [...this.courses.keys()].slice(0, 3);
+			if (n > 0 && courses.length === 0) courses = [this.addCourse({ id: 'course-synthetic', title: 'Synthetic Course', courseLearningStandard: 'SCORM20043RDEDITION', tags: [] }, SYNTHETIC_START).id];
+			this.synthetic = { count: n, courses, taken: new Set() };
+		}
+	}
+
+	/** Synthetic registrations that exist (configured, not stored or deleted since, course still there). */
+	get syntheticRegistrations(): number {
+		return this.synthetic.count;
+	}
+
+	/** The synthetic registration number `i`, built from the index alone (same index, same record). */
+	private syntheticRegistration(i: number): ScormRegistration {
+		const courseId = this.synthetic.courses[i % this.synthetic.courses.length];
+		const l = DEMO_LEARNERS[i % DEMO_LEARNERS.length];
+		const created = SYNTHETIC_START + i * 1000;
+		const completed = i % 3 === 0;
+		const score = completed ? 55 + ((i * 37) % 46) : undefined;
+		const reg: ScormRegistration = {
+			id: `syn-${String(i).padStart(7, '0')}`,
+			instance: 0,
+			xapiRegistrationId: `5e000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`,
+			courseId,
+			courseVersion: this.courses.get(courseId)?.version ?? 0,
+			learner: { id: `${l.id}-${i}`, firstName: l.firstName, lastName: l.lastName, email: l.email.replace('@', `+${i}@`) },
+			tags: i % 10 === 0 ? ['synthetic', 'sample'] : ['synthetic'],
+			learnerTags: [],
+			courseTags: [],
+			registrationCompletion: completed ? 'COMPLETED' : i % 3 === 1 ? 'INCOMPLETE' : 'UNKNOWN',
+			registrationCompletionAmount: completed ? 1 : i % 3 === 1 ? 0.5 : 0,
+			registrationSuccess: completed ? ((score as number) >= 80 ? 'PASSED' : 'FAILED') : 'UNKNOWN',
+			totalSecondsTracked: completed ? 600 + (i % 1200) : i % 3 === 1 ? 300 : 0,
+			createdDate: iso(created),
+			// progress half a second after creation keeps `updated` in index order too (paging merges by it)
+			updated: iso(completed || i % 3 === 1 ? created + 500 : created),
+			launches: [],
+			statements: [],
+		};
+		if (score !== undefined) reg.score = score;
+		if (completed || i % 3 === 1) {
+			reg.firstAccessDate = iso(created + 100);
+			reg.lastAccessDate = iso(created + 500);
+		}
+		if (completed) reg.completedDate = iso(created + 500);
+		return reg;
+	}
+
+	/** The index of a synthetic registration that currently exists under `id`, else -1. */
+	private syntheticIndex(id: string): number {
+		const m = SYNTHETIC_ID.exec(id);
+		if (!m) return -1;
+		const i = Number(m[1]);
+		return this.syntheticLive(i) ? i : -1;
+	}
+
+	private syntheticLive(i: number): boolean {
+		const s = this.synthetic;
+		return i < s.count && !s.taken.has(i) && this.courses.has(s.courses[i % s.courses.length]);
+	}
+
+	/** A registration by id; a synthetic one becomes stored (so changes to it stick). */
+	findRegistration(id: string): ScormRegistration | undefined {
+		const reg = this.registrations.get(id);
+		if (reg) return reg;
+		const i = this.syntheticIndex(id);
+		if (i < 0) return undefined;
+		const made = this.syntheticRegistration(i);
+		this.synthetic.taken.add(i);
+		this.registrations.set(made.id, made);
+		return made;
+	}
+
+	private hasRegistration(id: string): boolean {
+		return this.registrations.has(id) || this.syntheticIndex(id) >= 0;
+	}
+
+	private deleteRegistration(id: string): boolean {
+		const i = this.syntheticIndex(id);
+		if (i >= 0) {
+			this.synthetic.taken.add(i);
+			return true;
+		}
+		return this.registrations.delete(id);
 	}
 
 	private now(): number {
@@ -236,6 +360,7 @@ export class ScormCloudEmulator implements SandboxProvider {
 			if (r.tags) reg.tags = [...r.tags];
 			if (r.completed) this.progress(reg, { score: r.score, completion: 'COMPLETED', success: 'PASSED' });
 		}
+		if (d.syntheticRegistrations !== undefined) this.configure({ registrations: d.syntheticRegistrations });
 		if (d.generateRegistrations) {
 			const course = this.courses.values().next().value as ScormCourse;
 			const start = Date.UTC(2026, 1, 1);
@@ -380,14 +505,23 @@ export class ScormCloudEmulator implements SandboxProvider {
 
 	courseView(c: ScormCourse, opts: { includeRegistrationCount?: boolean; includeCourseMetadata?: boolean } = {}): Record<string, unknown> {
 		const view: Record<string, unknown> = { ...c, tags: [...c.tags] };
-		if (opts.includeRegistrationCount) view.registrationCount = [...this.registrations.values()].filter((r) => r.courseId === c.id).length;
+		if (opts.includeRegistrationCount) view.registrationCount = [...this.registrations.values()].filter((r) => r.courseId === c.id).length + this.syntheticCountFor(c.id);
 		if (opts.includeCourseMetadata) view.metadata = { title: c.title, description: `${c.title} (sandbox course)`, duration: 'PT30M', typicalTime: 'PT30M', keywords: c.tags };
 		return view;
 	}
 
+	private syntheticCountFor(courseId: string): number {
+		const s = this.synthetic;
+		const k = s.courses.indexOf(courseId);
+		if (k < 0 || s.count <= k) return 0;
+		let n = Math.floor((s.count - 1 - k) / s.courses.length) + 1;
+		for (const i of s.taken) if (i % s.courses.length === k) n--;
+		return n;
+	}
+
 	/** Updates progress as a learner's session would, then sends the postback (when configured). */
 	async completeRegistration(id: string, p: { score?: number; completion?: string; success?: string; totalSecondsTracked?: number } = {}) {
-		const reg = this.registrations.get(id);
+		const reg = this.findRegistration(id);
 		if (!reg) return undefined;
 		this.progress(reg, p);
 		this.ctx.ledger.recordUpdate(this.name, 'registration-progress', id, { score: p.score });
@@ -493,7 +627,7 @@ export class ScormCloudEmulator implements SandboxProvider {
 			if (typeof b.courseId !== 'string' || !b.courseId) return this.bad(reply, 400, 'courseId is required');
 			if (typeof b.registrationId !== 'string' || !b.registrationId) return this.bad(reply, 400, 'registrationId is required');
 			if (!learner || typeof learner.id !== 'string' || !learner.id) return this.bad(reply, 400, 'learner.id is required');
-			if (this.registrations.has(b.registrationId)) return this.bad(reply, 400, `A registration with id '${b.registrationId}' already exists`);
+			if (this.hasRegistration(b.registrationId)) return this.bad(reply, 400, `A registration with id '${b.registrationId}' already exists`);
 			const course = this.courses.get(b.courseId);
 			if (!course) return this.bad(reply, 404, `Course '${b.courseId}' was not found`);
 			const pb = b.postBack as PostBack | undefined;
@@ -515,34 +649,31 @@ export class ScormCloudEmulator implements SandboxProvider {
 		app.get<{ Querystring: Record<string, unknown> }>(`${API}/registrations`, async (req, reply) => {
 			const caller = this.authorize(req, reply, read('registration'));
 			if (!caller) return reply;
-			return this.list(req, reply, caller, 'registrations', () => this.filterRegistrations(req.query), (id, q) => {
-				const reg = this.registrations.get(id);
-				return reg ? this.registrationView(reg, { includeChildResults: bool(q.includeChildResults), includeRuntime: bool(q.includeRuntime), includeInteractionsAndObjectives: bool(q.includeInteractionsAndObjectives) }) : undefined;
-			});
+			return this.listRegistrations(req, reply, caller);
 		});
 
 		app.head<{ Params: { id: string } }>(`${API}/registrations/:id`, async (req, reply) => {
 			if (!this.authorize(req, reply, read('registration'))) return reply;
-			return reply.code(this.registrations.has(req.params.id) ? 200 : 404).send();
+			return reply.code(this.hasRegistration(req.params.id) ? 200 : 404).send();
 		});
 
 		app.get<{ Params: { id: string }; Querystring: Record<string, unknown> }>(`${API}/registrations/:id`, async (req, reply) => {
 			if (!this.authorize(req, reply, read('registration'))) return reply;
-			const reg = this.registrations.get(req.params.id);
+			const reg = this.findRegistration(req.params.id);
 			if (!reg) return this.bad(reply, 404, `Registration '${req.params.id}' was not found`);
 			return this.registrationView(reg, { includeChildResults: bool(req.query.includeChildResults), includeRuntime: bool(req.query.includeRuntime), includeInteractionsAndObjectives: bool(req.query.includeInteractionsAndObjectives) });
 		});
 
 		app.delete<{ Params: { id: string } }>(`${API}/registrations/:id`, async (req, reply) => {
 			if (!this.authorize(req, reply, del('registration'))) return reply;
-			if (!this.registrations.delete(req.params.id)) return this.bad(reply, 404, `Registration '${req.params.id}' was not found`);
+			if (!this.deleteRegistration(req.params.id)) return this.bad(reply, 404, `Registration '${req.params.id}' was not found`);
 			this.ctx.ledger.recordWrite(this.name, 'registration-delete', req.params.id);
 			return reply.code(204).send();
 		});
 
 		app.delete<{ Params: { id: string } }>(`${API}/registrations/:id/progress`, async (req, reply) => {
 			if (!this.authorize(req, reply, del('registration'))) return reply;
-			const reg = this.registrations.get(req.params.id);
+			const reg = this.findRegistration(req.params.id);
 			if (!reg) return this.bad(reply, 404, `Registration '${req.params.id}' was not found`);
 			Object.assign(reg, { registrationCompletion: 'UNKNOWN', registrationCompletionAmount: 0, registrationSuccess: 'UNKNOWN', totalSecondsTracked: 0, updated: iso(this.now()) });
 			delete reg.score;
@@ -556,7 +687,7 @@ export class ScormCloudEmulator implements SandboxProvider {
 		app.post<{ Params: { id: string } }>(`${API}/registrations/:id/launchLink`, async (req, reply) => {
 			if (!this.authorize(req, reply, read('registration'))) return reply;
 			const b = (req.body ?? {}) as Record<string, unknown>;
-			const reg = this.registrations.get(req.params.id);
+			const reg = this.findRegistration(req.params.id);
 			if (!reg) return this.bad(reply, 404, `Registration '${req.params.id}' was not found`);
 			const expiry = b.expiry === undefined ? 120 : Number(b.expiry);
 			if (!Number.isInteger(expiry) || (expiry !== 0 && (expiry < 10 || expiry > 300))) return this.bad(reply, 400, `expiry must be between 10 and 300 seconds (got ${String(b.expiry)})`);
@@ -568,7 +699,7 @@ export class ScormCloudEmulator implements SandboxProvider {
 
 		app.get<{ Params: { id: string }; Querystring: Record<string, unknown> }>(`${API}/registrations/:id/launchHistory`, async (req, reply) => {
 			if (!this.authorize(req, reply, read('registration'))) return reply;
-			const reg = this.registrations.get(req.params.id);
+			const reg = this.findRegistration(req.params.id);
 			if (!reg) return this.bad(reply, 404, `Registration '${req.params.id}' was not found`);
 			const withLog = bool(req.query.includeHistoryLog);
 			return { launchHistory: reg.launches.map((l) => (withLog ? { ...l } : { ...l, historyLog: undefined })) };
@@ -577,7 +708,7 @@ export class ScormCloudEmulator implements SandboxProvider {
 		app.get<{ Params: { id: string }; Querystring: Record<string, unknown> }>(`${API}/registrations/:id/xAPIStatements`, async (req, reply) => {
 			const caller = this.authorize(req, reply, read('registration'));
 			if (!caller) return reply;
-			const reg = this.registrations.get(req.params.id);
+			const reg = this.findRegistration(req.params.id);
 			if (!reg && !one(req.query.more)) return this.bad(reply, 404, `Registration '${req.params.id}' was not found`);
 			const statements = reg?.statements ?? [];
 			return this.list(req, reply, caller, 'statements', () => {
@@ -729,7 +860,8 @@ export class ScormCloudEmulator implements SandboxProvider {
 		return (id: string) => (!since || pick(id) >= new Date(since).toISOString()) && (!until || pick(id) <= new Date(until).toISOString());
 	}
 
-	private filterRegistrations(q: Record<string, unknown>): string[] {
+	/** The filters and order of a registrations listing, as a predicate and a comparator. */
+	private registrationQuery(q: Record<string, unknown>) {
 		for (const d of ['since', 'until']) if (one(q[d]) && Number.isNaN(Date.parse(one(q[d]) as string))) throw Object.assign(new Error(`${d} must be an ISO 8601 date-time`), { statusCode: 400 });
 		const courseId = one(q.courseId);
 		const learnerId = one(q.learnerId);
@@ -737,16 +869,100 @@ export class ScormCloudEmulator implements SandboxProvider {
 		const filter = one(q.filter)?.toLowerCase();
 		const filterBy = (one(q.filterBy) ?? 'registration_id').toLowerCase();
 		const order = (one(q.orderBy) ?? 'created_desc').toLowerCase();
-		const inDates = this.dateFilter(q, (id) => (this.registrations.get(id) as ScormRegistration).createdDate, (id) => (this.registrations.get(id) as ScormRegistration).updated);
+		const since = one(q.since) ? new Date(one(q.since) as string).toISOString() : undefined;
+		const until = one(q.until) ? new Date(one(q.until) as string).toISOString() : undefined;
+		const dateKey = (one(q.datetimeFilter) ?? 'created').toLowerCase() === 'updated' ? 'updated' : 'createdDate';
 		const field = (r: ScormRegistration): string =>
 			({ registration_id: r.id, course_id: r.courseId, learner_id: r.learner.id, learner_first_name: r.learner.firstName ?? '', learner_last_name: r.learner.lastName ?? '', learner_email: r.learner.email ?? '' })[filterBy] ?? r.id;
-		const list = [...this.registrations.values()].filter(
-			(r) => (!courseId || r.courseId === courseId) && (!learnerId || r.learner.id === learnerId) && (!tags.length || tags.some((t) => r.tags.includes(t))) && (!filter || field(r).toLowerCase().includes(filter)) && inDates(r.id),
-		);
+		const matches = (r: ScormRegistration) =>
+			(!courseId || r.courseId === courseId) &&
+			(!learnerId || r.learner.id === learnerId) &&
+			(!tags.length || tags.some((t) => r.tags.includes(t))) &&
+			(!filter || field(r).toLowerCase().includes(filter)) &&
+			(!since || r[dateKey] >= since) &&
+			(!until || r[dateKey] <= until);
 		const key = order.startsWith('updated') ? 'updated' : 'createdDate';
-		list.sort((a, b) => (a[key] < b[key] ? -1 : a[key] > b[key] ? 1 : a.id < b.id ? -1 : 1));
-		if (order.endsWith('desc')) list.reverse();
-		return list.map((r) => r.id);
+		const descending = order.endsWith('desc');
+		const ascending = (a: ScormRegistration, b: ScormRegistration) => (a[key] < b[key] ? -1 : a[key] > b[key] ? 1 : a.id < b.id ? -1 : 1);
+		return { matches, descending, compare: (a: ScormRegistration, b: ScormRegistration) => (descending ? ascending(b, a) : ascending(a, b)) };
+	}
+
+	/** Stored registrations matching `q`, in its order (synthetic ones are merged in by listRegistrations). */
+	private filterRegistrations(q: Record<string, unknown>): string[] {
+		const { matches, compare } = this.registrationQuery(q);
+		return [...this.registrations.values()].filter(matches).sort(compare).map((r) => r.id);
+	}
+
+	/**
+	 * GET /registrations: stored registrations (filtered and sorted on the first page) merged, page by
+	 * page, with synthetic ones generated from their index: a page costs pageSize records, whatever the total.
+	 */
+	private listRegistrations(req: FastifyRequest<{ Querystring: Record<string, unknown> }>, reply: FastifyReply, caller: Caller) {
+		const more = one(req.query.more);
+		let cursor: RegistrationCursor;
+		if (more !== undefined) {
+			const others = Object.keys(req.query).filter((k) => k !== 'more');
+			if (others.length) return this.bad(reply, 400, `When 'more' is given no other parameters may be sent (got: ${others.join(', ')})`);
+			const found = this.cursors.get(more) as unknown as RegistrationCursor | undefined;
+			if (!found || found.kind !== 'registrations' || found.appId !== caller.appId) return this.bad(reply, 400, `The 'more' token is not valid`);
+			cursor = found;
+		} else {
+			const q = { ...req.query };
+			const { descending } = this.registrationQuery(q); // validates the filters before anything is counted
+			cursor = { kind: 'registrations', appId: caller.appId, q, stored: this.filterRegistrations(q), storedPos: 0, synPos: descending ? this.synthetic.count - 1 : 0 };
+			if (bool(q.includeTotalCount)) reply.header('x-total-count', String(cursor.stored.length + this.countSynthetic(q)));
+		}
+		const { matches, descending, compare } = this.registrationQuery(cursor.q);
+		const step = descending ? -1 : 1;
+		const nextSynthetic = (from: number): { i: number; reg?: ScormRegistration } => {
+			for (let i = from; i >= 0 && i < this.synthetic.count; i += step) {
+				if (!this.syntheticLive(i)) continue;
+				const reg = this.syntheticRegistration(i);
+				if (matches(reg)) return { i, reg };
+			}
+			return { i: -1 };
+		};
+		const q = cursor.q;
+		const viewOptions = { includeChildResults: bool(q.includeChildResults), includeRuntime: bool(q.includeRuntime), includeInteractionsAndObjectives: bool(q.includeInteractionsAndObjectives) };
+		const records: Array<Record<string, unknown>> = [];
+		let { storedPos, synPos } = cursor;
+		let syn = nextSynthetic(synPos);
+		let stored: ScormRegistration | undefined;
+		const nextStored = () => {
+			while (storedPos < cursor.stored.length) {
+				const r = this.registrations.get(cursor.stored[storedPos]);
+				if (r) return r;
+				storedPos++; // deleted since the first page
+			}
+			return undefined;
+		};
+		stored = nextStored();
+		while (records.length < this.pageSize && (stored || syn.reg)) {
+			if (stored && (!syn.reg || compare(stored, syn.reg) <= 0)) {
+				records.push(this.registrationView(stored, viewOptions));
+				storedPos++;
+				stored = nextStored();
+			} else {
+				records.push(this.registrationView(syn.reg as ScormRegistration, viewOptions));
+				synPos = syn.i + step;
+				syn = nextSynthetic(synPos);
+			}
+		}
+		if (syn.reg) synPos = syn.i; // resume at the next match, not at a scan of the non-matching ones again
+		let nextToken: string | undefined;
+		if (stored || syn.reg) {
+			nextToken = this.ctx.rng.hex(24);
+			this.cursors.set(nextToken, { ...cursor, storedPos, synPos } as unknown as MoreCursor);
+		}
+		if (more !== undefined) this.cursors.delete(more);
+		return { registrations: records, ...(nextToken ? { more: nextToken } : {}) };
+	}
+
+	private countSynthetic(q: Record<string, unknown>): number {
+		const { matches } = this.registrationQuery(q);
+		let n = 0;
+		for (let i = 0; i < this.synthetic.count; i++) if (this.syntheticLive(i) && matches(this.syntheticRegistration(i))) n++;
+		return n;
 	}
 
 	private filterCourses(q: Record<string, unknown>): string[] {
