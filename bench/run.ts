@@ -1,0 +1,531 @@
+// `npm run bench` — the benchmark of issue #11 (a benchmark, not a test). See bench/README.md.
+//
+// One run = one n8n install and user folder (the pinned n8n of test/e2e, regular mode), the sandbox
+// emulators in this process, and every approach of every scenario executed back to back with
+// `n8n execute` (one fresh n8n process per execution, so each has its own peak RSS and its own
+// in-process token cache), so the ratios between approaches hold on a noisy machine.
+//
+//   npm run bench                       full run (1k, 10k; paging also 100k)
+//   npm run bench -- --quick            1k only (a few minutes)
+//   npm run bench -- --scenario=write,page --n=1000
+//
+// Each workflow: Manual Trigger → [Code: N items] → Bench Mark (start) → the node(s) under test →
+// Bench Mark (report). The report node (bench/nodes) reads each node's `executionTime` from the run
+// data, the wall time since "start", the n8n process's VmHWM (peak RSS), and trims every node's
+// output before n8n prints the run JSON.
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const Table = require('cli-table3') as new (o: { head: string[]; style?: object; colAligns?: string[] }) => { push(...rows: unknown[][]): void; toString(): string };
+
+import { createN8nInstance, packPackage, type N8nInstance, type WorkflowJson } from '../test/e2e/harness/n8n';
+import { startSandbox, type Sandbox } from '../test/sandbox/server';
+import { DEGREED_DEMO, DegreedEmulator } from '../test/sandbox/providers/degreed';
+import { SCORMCLOUD_DEMO, ScormCloudEmulator } from '../test/sandbox/providers/scormcloud';
+
+const repoRoot = resolve(__dirname, '..');
+const PKG = 'n8n-nodes-learning-platforms';
+const BENCH_PKG = 'n8n-nodes-lp-bench';
+const CONCURRENCY = 10;
+const STATEMENT_BATCH = 50;
+/** Scenario 4: the sandbox's Degreed limit (per 60 s fixed window). 10k records then take > 300 s (scenario 5's long run). */
+const RATE_LIMIT_PER_MINUTE = 1800;
+const TOKEN_LIFETIME_S = 300;
+/** Our token manager refreshes at 80 % of the lifetime (nodes/shared/tokenManager.ts). */
+const REFRESH_POINT_S = TOKEN_LIFETIME_S * 0.8;
+const NO_LIMIT_RPM = 1_000_000_000;
+
+type Approach = 'ours' | 'httpRequest' | 'helper' | 'raw';
+type Scenario = 'write' | 'https' | 'page' | 'ratelimit';
+type Kind = 'completion' | 'statement' | 'registration';
+
+interface RunSpec {
+	id: string;
+	scenario: Scenario;
+	kind: Kind;
+	n: number;
+	approach: Approach;
+	workflow: WorkflowJson;
+	/** nodes whose executionTime is the approach's time */
+	timed: string[];
+}
+
+interface RunResult {
+	scenario: Scenario;
+	kind: Kind;
+	n: number;
+	approach: Approach;
+	ok: boolean;
+	error?: string;
+	records: number;
+	written: number;
+	failures: number;
+	execMs: number;
+	wallMs: number;
+	cliMs: number;
+	recordsPerSec: number;
+	statementsPerSec?: number;
+	apiRequests: number;
+	tokenRequests: number;
+	http429: number;
+	retries: number;
+	peakRssMb: number;
+	startRssMb: number;
+	connections?: number;
+	allowedRatePerSec?: number;
+	shareOfAllowed?: number;
+	expectedTokens?: number;
+	ratioToHelper?: number;
+	ratioToRaw?: number;
+	ratioToHttpRequest?: number;
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* arguments                                                                                        */
+/* ------------------------------------------------------------------------------------------------ */
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+const flagValue = (name: string) => flag(name)?.split('=')[1];
+const quick = !!flag('quick');
+const ALL_SCENARIOS: Scenario[] = ['write', 'https', 'page', 'ratelimit'];
+const SCENARIO_ALIASES: Record<string, Scenario> = { '1': 'write', '2': 'https', '3': 'page', '4': 'ratelimit', '5': 'ratelimit', tokens: 'ratelimit' };
+const scenarios: Scenario[] = flagValue('scenario')
+	? [...new Set(flagValue('scenario')!.split(',').map((s) => SCENARIO_ALIASES[s] ?? (s as Scenario)))]
+	: ALL_SCENARIOS;
+for (const s of scenarios) if (!ALL_SCENARIOS.includes(s)) throw new Error(`unknown scenario ${s} (one of ${ALL_SCENARIOS.join(', ')}, or 1-5)`);
+const nsFor = (scenario: Scenario): number[] => {
+	if (flagValue('n')) return flagValue('n')!.split(',').map((v) => Number(v.replace(/k$/i, '000')));
+	if (quick) return [1000];
+	return scenario === 'page' ? [1000, 10_000, 100_000] : [1000, 10_000];
+};
+const approachFilter = flagValue('approach')?.split(',') as Approach[] | undefined;
+const kindFilter = flagValue('kind')?.split(',') as Kind[] | undefined;
+
+/* ------------------------------------------------------------------------------------------------ */
+/* workflow building                                                                                */
+/* ------------------------------------------------------------------------------------------------ */
+
+let nodeSeq = 0;
+let workflowSeq = 0;
+/** n8n execute needs a 16-character id of letters and digits. */
+const nextWorkflowId = () => `benchRun${String(++workflowSeq).padStart(8, '0')}`;
+const node = (name: string, type: string, parameters: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+	id: `00000000-0000-4000-8000-${String(++nodeSeq).padStart(12, '0')}`,
+	name,
+	type,
+	typeVersion: 1,
+	position: [nodeSeq * 220, 0],
+	parameters,
+	...extra,
+});
+
+function chain(id: string, name: string, nodes: Array<Record<string, unknown>>): WorkflowJson {
+	const connections: Record<string, unknown> = {};
+	for (let i = 0; i < nodes.length - 1; i++) connections[nodes[i].name as string] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
+	return { id, name, active: false, nodes, connections, settings: { executionOrder: 'v1', saveDataSuccessExecution: 'none', saveManualExecutions: false }, pinData: {} };
+}
+
+/** The Code node's JS: N items with a learner, a content, a distinct completion time and a ready xAPI statement. */
+function generatorCode(n: number): string {
+	return `const n = ${n};
+const out = new Array(n);
+const base = Date.UTC(2026, 0, 1);
+for (let i = 0; i < n; i++) {
+  const completedAt = new Date(base + i * 1000).toISOString().replace('.000Z', 'Z');
+  const activityId = 'https://learn.acme.example/courses/privacy-101';
+  out[i] = { json: {
+    i, email: 'li.wei@acme.example', contentId: 'course-privacy-101', completedAt, activityId,
+    statement: {
+      id: '00000000-0000-4000-8000-' + String(i).padStart(12, '0'),
+      actor: { objectType: 'Agent', mbox: 'mailto:li.wei@acme.example' },
+      verb: { id: 'http://adlnet.gov/expapi/verbs/completed', display: { 'en-US': 'completed' } },
+      object: { objectType: 'Activity', id: activityId, definition: { name: { 'en-US': 'Data Privacy Essentials' } } },
+      result: { completion: true },
+      timestamp: completedAt,
+    },
+  } };
+}
+return out;`;
+}
+
+const START = () => node('Start', 'n8n-nodes-base.manualTrigger', {});
+const GENERATE = (n: number) => node('Generate', 'n8n-nodes-base.code', { jsCode: generatorCode(n) }, { typeVersion: 2 });
+const MARK = () => node('Mark', `${BENCH_PKG}.benchMark`, { action: 'start' });
+const REPORT = () => node('Report', `${BENCH_PKG}.benchMark`, { action: 'report', trim: true });
+
+interface Endpoints {
+	degreedOauth: string;
+	degreedApi: string;
+	scormBase: string;
+	degreedCredId: string;
+}
+
+const COMPLETION_JSON_BODY =
+	"={{ JSON.stringify({ data: { attributes: { 'user-id': $json.email, 'user-identifier-type': 'Email', 'content-id': $json.contentId, 'content-id-type': 'externalId', 'content-type': 'Course', 'completed-at': $json.completedAt } } }) }}";
+
+/** n8n's built-in OAuth2 credential (client credentials) for one HTTP Request run: a fresh one per run, so every run starts without a stored token. */
+function oauth2Credential(id: string, ep: Endpoints, scope: string) {
+	return {
+		id,
+		name: `OAuth2 ${id}`,
+		type: 'oAuth2Api',
+		data: {
+			grantType: 'clientCredentials',
+			accessTokenUrl: `${ep.degreedOauth}/oauth/token`,
+			clientId: DEGREED_DEMO.clientId,
+			clientSecret: DEGREED_DEMO.clientSecret,
+			scope,
+			authentication: 'body',
+			authUrl: '',
+			authQueryParameters: '',
+		},
+	};
+}
+
+interface Built {
+	specs: RunSpec[];
+	credentials: Array<{ id: string; name: string; type: string; data: Record<string, unknown> }>;
+}
+
+function writeRuns(scenario: Scenario, ep: Endpoints, n: number, kinds: Kind[], approaches: Approach[], opts: { rpm?: number } = {}): Built {
+	const specs: RunSpec[] = [];
+	const credentials: Built['credentials'] = [];
+	for (const kind of kinds) {
+		for (const approach of approaches) {
+			const id = nextWorkflowId();
+			let test: Array<Record<string, unknown>>;
+			const scope = kind === 'completion' ? 'completions:write' : 'xapi:write';
+			if (approach === 'ours') {
+				const requestOptions = { concurrency: CONCURRENCY, requestsPerMinute: opts.rpm ?? NO_LIMIT_RPM };
+				const params =
+					kind === 'completion'
+						? { resource: 'completion', operation: 'create', userId: '={{ $json.email }}', userIdentifierType: 'Email', contentId: '={{ $json.contentId }}', contentIdType: 'externalId', contentType: 'Course', completedAt: '={{ $json.completedAt }}', additionalFields: {}, requestOptions }
+						: { resource: 'xapiStatement', operation: 'send', mode: 'fields', actorType: 'email', learnerEmail: '={{ $json.email }}', verb: 'completed', activityId: '={{ $json.activityId }}', activityName: 'Data Privacy Essentials', timestamp: '={{ $json.completedAt }}', result: { completion: true }, additionalFields: {}, options: { batchSize: STATEMENT_BATCH }, requestOptions };
+				test = [node('Under Test', `${PKG}.degreed`, params, { credentials: { degreedApi: { id: ep.degreedCredId, name: ep.degreedCredId } } })];
+			} else if (approach === 'httpRequest') {
+				const credId = `benchOAuth${id.slice(-6)}`;
+				credentials.push(oauth2Credential(credId, ep, scope));
+				const options: Record<string, unknown> = {};
+				if (opts.rpm) options.batching = { batch: { batchSize: Math.max(1, Math.floor(opts.rpm / 60)), batchInterval: 1000 } };
+				test = [
+					node(
+						'Under Test',
+						'n8n-nodes-base.httpRequest',
+						{
+							method: 'POST',
+							url: kind === 'completion' ? `${ep.degreedApi}/api/v2/completions` : `${ep.degreedApi}/xAPI/statements`,
+							authentication: 'genericCredentialType',
+							genericAuthType: 'oAuth2Api',
+							sendHeaders: kind === 'statement',
+							headerParameters: kind === 'statement' ? { parameters: [{ name: 'X-Experience-API-Version', value: '1.0.3' }] } : undefined,
+							sendBody: true,
+							specifyBody: 'json',
+							jsonBody: kind === 'completion' ? COMPLETION_JSON_BODY : '={{ JSON.stringify($json.statement) }}',
+							options,
+						},
+						// Rate-limited: a 429 fails its item, not the run, so failures can be counted.
+						{ typeVersion: 4.2, credentials: { oAuth2Api: { id: credId, name: `OAuth2 ${credId}` } }, ...(opts.rpm ? { onError: 'continueRegularOutput' } : {}) },
+					),
+				];
+			} else {
+				test = [
+					node('Under Test', `${BENCH_PKG}.benchSend`, {
+						transport: approach === 'helper' ? 'helper' : 'undici',
+						kind,
+						apiBaseUrl: ep.degreedApi,
+						tokenUrl: `${ep.degreedOauth}/oauth/token`,
+						clientId: DEGREED_DEMO.clientId,
+						secretEnv: 'LP_BENCH_DEGREED_SECRET',
+						scope,
+						concurrency: CONCURRENCY,
+						batchSize: STATEMENT_BATCH,
+					}),
+				];
+			}
+			const workflow = chain(id, `bench ${scenario} ${kind} ${approach} ${n}`, [START(), GENERATE(n), MARK(), ...test, REPORT()]);
+			specs.push({ id, scenario, kind, n, approach, workflow, timed: ['Under Test'] });
+		}
+	}
+	return { specs, credentials };
+}
+
+function pageRuns(ep: Endpoints, n: number, approaches: Approach[], scormCredId: string, basicCredId: string): Built {
+	const specs: RunSpec[] = [];
+	for (const approach of approaches) {
+		const id = nextWorkflowId();
+		let test: Array<Record<string, unknown>>;
+		let timed = ['Under Test'];
+		if (approach === 'ours') {
+			test = [node('Under Test', `${PKG}.scormCloud`, { resource: 'registration', operation: 'getMany', returnAll: true, filters: {}, requestOptions: { concurrency: CONCURRENCY } }, { credentials: { scormCloudApi: { id: scormCredId, name: scormCredId } } })];
+		} else if (approach === 'httpRequest') {
+			test = [
+				node(
+					'Under Test',
+					'n8n-nodes-base.httpRequest',
+					{
+						method: 'GET',
+						url: `${ep.scormBase}/registrations`,
+						authentication: 'genericCredentialType',
+						genericAuthType: 'httpBasicAuth',
+						options: {
+							pagination: {
+								pagination: {
+									paginationMode: 'updateAParameterInEachRequest',
+									parameters: { parameters: [{ type: 'qs', name: 'more', value: '={{ $response.body.more }}' }] },
+									paginationCompleteWhen: 'other',
+									completeExpression: '={{ !$response.body.more }}',
+									limitPagesFetched: false,
+									requestInterval: 0,
+								},
+							},
+						},
+					},
+					{ typeVersion: 4.2, credentials: { httpBasicAuth: { id: basicCredId, name: basicCredId } } },
+				),
+				// The pages hold the records: one item per registration, as the other approaches output.
+				node('Split Out', 'n8n-nodes-base.splitOut', { fieldToSplitOut: 'registrations', include: 'noOtherFields', options: {} }),
+			];
+			timed = ['Under Test', 'Split Out'];
+		} else {
+			test = [node('Under Test', `${BENCH_PKG}.benchPage`, { transport: approach === 'helper' ? 'helper' : 'undici', baseUrl: ep.scormBase, appId: SCORMCLOUD_DEMO.appId, secretEnv: 'LP_BENCH_SCORM_SECRET' })];
+		}
+		specs.push({ id, scenario: 'page', kind: 'registration', n, approach, workflow: chain(id, `bench page ${approach} ${n}`, [START(), MARK(), ...test, REPORT()]), timed });
+	}
+	return { specs, credentials: [] };
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* running                                                                                          */
+/* ------------------------------------------------------------------------------------------------ */
+
+interface Report {
+	wallMs: number;
+	rssStartKb: number;
+	hwmKb: number;
+	nodes: Record<string, Array<{ executionTime: number; items: number[]; errorItems: number; error?: string }>>;
+}
+
+const log = (s: string) => process.stderr.write(`${s}\n`);
+const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
+
+async function main(): Promise<void> {
+	const started = Date.now();
+	log(`[bench] scenarios: ${scenarios.join(', ')}${quick ? ' (quick)' : ''}`);
+	// Plain HTTP on loopback: scenarios write, page, ratelimit. HTTPS + 30 ms RTT: scenario https.
+	const degreed = new DegreedEmulator({ requestsPerMinute: 0, tokenLifetimeSeconds: TOKEN_LIFETIME_S });
+	const scorm = new ScormCloudEmulator({});
+	const sandbox = await startSandbox({ providers: [degreed, scorm], ledger: 'off', logLevel: 'silent' });
+	let tlsSandbox: Sandbox | undefined;
+	let tlsDegreed: DegreedEmulator | undefined;
+	if (scenarios.includes('https')) {
+		tlsDegreed = new DegreedEmulator({ requestsPerMinute: 0, tokenLifetimeSeconds: TOKEN_LIFETIME_S });
+		tlsSandbox = await startSandbox({ providers: [tlsDegreed], ledger: 'off', logLevel: 'silent', tls: true, latencyMs: 30 } as Parameters<typeof startSandbox>[0]);
+	}
+	const caPath = (tlsSandbox as unknown as { tls?: { caPath: string } } | undefined)?.tls?.caPath;
+
+	log('[bench] packing the package and preparing n8n …');
+	const pack = await packPackage();
+	const n8n = await createN8nInstance({
+		pack,
+		env: {
+			LP_BENCH_DEGREED_SECRET: DEGREED_DEMO.clientSecret,
+			LP_BENCH_SCORM_SECRET: SCORMCLOUD_DEMO.secretKey,
+			NODE_EXTRA_CA_CERTS: caPath,
+		},
+	});
+	try {
+		installBenchPackage(n8n);
+		const http: Endpoints = { degreedOauth: sandbox.urlFor('degreed', 'oauth'), degreedApi: sandbox.urlFor('degreed', 'api'), scormBase: `${sandbox.urlFor('scormcloud', 'cloud')}/api/v2`, degreedCredId: 'benchDegreedHttp' };
+		const tls: Endpoints | undefined = tlsSandbox && { degreedOauth: tlsSandbox.urlFor('degreed', 'oauth'), degreedApi: tlsSandbox.urlFor('degreed', 'api'), scormBase: '', degreedCredId: 'benchDegreedTls0' };
+		const degreedCred = (ep: Endpoints) => ({
+			id: ep.degreedCredId,
+			name: ep.degreedCredId,
+			type: 'degreedApi',
+			data: { environment: 'custom', tokenBaseUrl: ep.degreedOauth, apiBaseUrl: ep.degreedApi, clientId: DEGREED_DEMO.clientId, clientSecret: DEGREED_DEMO.clientSecret, scopes: ['completions:write', 'completions:read', 'xapi:write'], extraScopes: '', clientAuthentication: 'body', allowInsecureHttp: true },
+		});
+		const credentials: Built['credentials'] = [
+			degreedCred(http),
+			{ id: 'benchScormBasic0', name: 'benchScormBasic0', type: 'scormCloudApi', data: { appId: SCORMCLOUD_DEMO.appId, secretKey: SCORMCLOUD_DEMO.secretKey, baseUrl: http.scormBase, authMethod: 'basic', allowInsecureHttp: true } },
+			{ id: 'benchHttpBasic00', name: 'benchHttpBasic00', type: 'httpBasicAuth', data: { user: SCORMCLOUD_DEMO.appId, password: SCORMCLOUD_DEMO.secretKey } },
+		];
+		if (tls) credentials.push(degreedCred(tls));
+
+		const writeApproaches = (approachFilter ?? ['ours', 'httpRequest', 'helper', 'raw']) as Approach[];
+		const writeKinds = (kindFilter ?? ['completion', 'statement']).filter((k) => k !== 'registration') as Kind[];
+		const specs: RunSpec[] = [];
+		const add = (b: Built) => {
+			specs.push(...b.specs);
+			credentials.push(...b.credentials);
+		};
+		for (const scenario of scenarios) {
+			for (const n of nsFor(scenario)) {
+				if (scenario === 'write') add(writeRuns('write', http, n, writeKinds, writeApproaches));
+				if (scenario === 'https' && tls) add(writeRuns('https', tls, n, writeKinds, writeApproaches));
+				if (scenario === 'page') add(pageRuns(http, n, writeApproaches, 'benchScormBasic0', 'benchHttpBasic00'));
+				if (scenario === 'ratelimit') add(writeRuns('ratelimit', http, n, ['completion'], writeApproaches.filter((a) => a === 'ours' || a === 'httpRequest'), { rpm: RATE_LIMIT_PER_MINUTE }));
+			}
+		}
+		log(`[bench] importing ${credentials.length} credentials and ${specs.length} workflows …`);
+		await n8n.importCredentials(credentials);
+		await n8n.importWorkflow(specs.map((s) => s.workflow));
+
+		const results: RunResult[] = [];
+		let seededPageN = -1;
+		for (const spec of specs) {
+			const emulator = spec.scenario === 'https' ? tlsDegreed! : degreed;
+			const box = spec.scenario === 'https' ? tlsSandbox! : sandbox;
+			if (spec.scenario === 'page') {
+				if (seededPageN !== spec.n) {
+					box.reset();
+					// The demo registrations plus generated ones: exactly N in all.
+					const demo = scorm.registrations.size;
+					scorm.seed({ generateRegistrations: spec.n - demo });
+					seededPageN = spec.n;
+				}
+			} else {
+				box.reset();
+				emulator.configure({ requestsPerMinute: spec.scenario === 'ratelimit' ? RATE_LIMIT_PER_MINUTE : 0, windowMs: 60_000, tokenLifetimeSeconds: TOKEN_LIFETIME_S });
+			}
+			const before = { api: box.ledger.requestCount(spec.kind === 'registration' ? 'scormcloud' : 'degreed', spec.kind === 'registration' ? 'cloud' : 'api'), conns: (box as unknown as { connections?: number }).connections ?? 0 };
+			const tokensBefore = box.ledger.tokenRequests(spec.kind === 'registration' ? 'scormcloud' : 'degreed');
+			const r429Before = box.ledger.requestCount('degreed', 'api', 429);
+			log(`[bench] ${spec.scenario} ${spec.kind} ${spec.approach} n=${spec.n} …`);
+			const result = await runOne(n8n, spec);
+			const provider = spec.kind === 'registration' ? 'scormcloud' : 'degreed';
+			result.apiRequests = box.ledger.requestCount(provider, spec.kind === 'registration' ? 'cloud' : 'api') - before.api;
+			result.tokenRequests = box.ledger.tokenRequests(provider) - tokensBefore;
+			result.http429 = box.ledger.requestCount('degreed', 'api', 429) - r429Before;
+			result.connections = ((box as unknown as { connections?: number }).connections ?? 0) - before.conns || undefined;
+			if (spec.kind === 'registration') {
+				result.written = 0;
+				result.failures = spec.n - result.records;
+				// One GET per page of 100 is the minimum.
+				result.retries = Math.max(0, result.apiRequests - Math.ceil(spec.n / scorm.pageSize));
+			} else {
+				result.written = box.ledger.writes('degreed', spec.kind).total;
+				result.failures = spec.n - result.written;
+				const minimal = spec.kind === 'statement' && spec.approach !== 'httpRequest' ? Math.ceil(spec.n / STATEMENT_BATCH) : spec.n;
+				// Requests beyond one per record (or batch): re-sends after a 429 or another failure.
+				result.retries = Math.max(0, result.apiRequests - minimal);
+			}
+			if (spec.kind === 'statement') result.statementsPerSec = result.recordsPerSec;
+			if (spec.scenario === 'ratelimit') {
+				result.allowedRatePerSec = RATE_LIMIT_PER_MINUTE / 60;
+				result.shareOfAllowed = round((result.written / (result.execMs / 1000)) / result.allowedRatePerSec, 3);
+				result.expectedTokens = Math.ceil(result.execMs / 1000 / REFRESH_POINT_S);
+			}
+			results.push(result);
+			log(`        ${result.ok ? 'ok' : `FAILED: ${result.error}`} · ${round(result.execMs / 1000, 2)} s · ${round(result.recordsPerSec, 0)} rec/s · tokens ${result.tokenRequests} · 429s ${result.http429} · written ${result.written}/${spec.n} · peak RSS ${result.peakRssMb} MB`);
+		}
+		addRatios(results);
+		const totalMs = Date.now() - started;
+		printTable(results);
+		const out = {
+			startedAt: new Date(started).toISOString(),
+			totalSeconds: round(totalMs / 1000, 0),
+			quick,
+			n8nVersion: n8n.install.version,
+			node: process.versions.node,
+			machine: { cpus: cpus().length, loadAvg: loadavg() },
+			settings: { concurrency: CONCURRENCY, statementBatch: STATEMENT_BATCH, rateLimitPerMinute: RATE_LIMIT_PER_MINUTE, tokenLifetimeSeconds: TOKEN_LIFETIME_S, httpsLatencyMs: 30, ourRequestsPerMinuteWithoutLimit: NO_LIMIT_RPM },
+			results,
+			growth: growth(results),
+		};
+		mkdirSync(join(__dirname, 'results'), { recursive: true });
+		const stamp = new Date(started).toISOString().replace(/[:.]/g, '-');
+		writeFileSync(join(__dirname, 'results', `${stamp}.json`), JSON.stringify(out, null, 2));
+		writeFileSync(join(__dirname, 'results', 'latest.json'), JSON.stringify(out, null, 2));
+		log(`[bench] done in ${round(totalMs / 1000, 0)} s; bench/results/${stamp}.json and latest.json`);
+	} finally {
+		await n8n.dispose();
+		await sandbox.close();
+		await tlsSandbox?.close();
+	}
+}
+
+/** The bench nodes beside the package in n8n's community-package folder, with undici for the "raw" approach. */
+function installBenchPackage(n8n: N8nInstance): void {
+	const nodesDir = join(n8n.userFolder, '.n8n', 'nodes');
+	cpSync(join(__dirname, 'nodes'), join(nodesDir, 'node_modules', BENCH_PKG), { recursive: true });
+	cpSync(join(repoRoot, 'node_modules', 'undici'), join(nodesDir, 'node_modules', 'undici'), { recursive: true });
+	const pj = JSON.parse(readFileSync(join(nodesDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+	pj.dependencies[BENCH_PKG] = '0.0.1';
+	writeFileSync(join(nodesDir, 'package.json'), JSON.stringify(pj, null, 2));
+}
+
+async function runOne(n8n: N8nInstance, spec: RunSpec): Promise<RunResult> {
+	const base: RunResult = { scenario: spec.scenario, kind: spec.kind, n: spec.n, approach: spec.approach, ok: false, records: 0, written: 0, failures: 0, execMs: 0, wallMs: 0, cliMs: 0, recordsPerSec: 0, apiRequests: 0, tokenRequests: 0, http429: 0, retries: 0, peakRssMb: 0, startRssMb: 0 };
+	try {
+		const run = await n8n.execute(spec.id, { timeoutMs: 60 * 60_000 });
+		base.cliMs = run.cli.durationMs;
+		const errors = run.nodeErrors();
+		const report = run.ok ? (run.output('Report')[0] as unknown as Report | undefined) : undefined;
+		if (!report) {
+			base.error = (errors[0]?.error.message ?? run.error?.message ?? 'no report').slice(0, 300);
+			return base;
+		}
+		const timedRuns = spec.timed.map((name) => report.nodes[name]?.[0]);
+		base.execMs = timedRuns.reduce((t, r) => t + (r?.executionTime ?? 0), 0);
+		const last = timedRuns[timedRuns.length - 1];
+		base.records = last?.items[0] ?? 0;
+		base.wallMs = round(report.wallMs, 0);
+		base.peakRssMb = round(report.hwmKb / 1024, 0);
+		base.startRssMb = round(report.rssStartKb / 1024, 0);
+		base.recordsPerSec = base.execMs ? round((spec.n / base.execMs) * 1000, 1) : 0;
+		base.ok = true;
+		const errorItems = timedRuns.reduce((t, r) => t + (r?.errorItems ?? 0), 0);
+		if (errorItems) base.error = `${errorItems} error items`;
+		return base;
+	} catch (e) {
+		base.error = (e as Error).message.slice(0, 300);
+		return base;
+	}
+}
+
+function addRatios(results: RunResult[]): void {
+	for (const r of results) {
+		const peer = (a: Approach) => results.find((x) => x.scenario === r.scenario && x.kind === r.kind && x.n === r.n && x.approach === a && x.ok);
+		const ratio = (a: Approach) => {
+			const p = peer(a);
+			return p && p.recordsPerSec && r.ok ? round(r.recordsPerSec / p.recordsPerSec, 2) : undefined;
+		};
+		r.ratioToHelper = ratio('helper');
+		r.ratioToRaw = ratio('raw');
+		r.ratioToHttpRequest = ratio('httpRequest');
+	}
+}
+
+function growth(results: RunResult[]) {
+	const groups = new Map<string, RunResult[]>();
+	for (const r of results) {
+		const k = `${r.scenario}/${r.kind}/${r.approach}`;
+		groups.set(k, [...(groups.get(k) ?? []), r]);
+	}
+	return [...groups.entries()].map(([key, rs]) => {
+		const sorted = rs.filter((r) => r.ok).sort((a, b) => a.n - b.n);
+		return {
+			key,
+			points: sorted.map((r) => ({ n: r.n, execMs: r.execMs, msPerRecord: round(r.execMs / r.n, 3), peakRssMb: r.peakRssMb, rssGrowthMb: round(r.peakRssMb - r.startRssMb, 0) })),
+		};
+	});
+}
+
+function printTable(results: RunResult[]): void {
+	const t = new Table({
+		head: ['scenario', 'kind', 'N', 'approach', 'ok', 'exec s', 'wall s', 'rec/s', '÷helper', '÷raw', '÷HTTP node', 'tokens', '429s', 'retries', 'failed', 'peak RSS MB', 'note'],
+		style: { head: [], border: [] },
+	});
+	for (const r of results) {
+		const note = [r.shareOfAllowed !== undefined ? `${round(r.shareOfAllowed * 100, 1)}% of allowed; tokens expected ${r.expectedTokens}` : '', r.connections ? `${r.connections} conns` : '', (r.error ?? '').split('\n')[0].slice(0, 60)].filter(Boolean).join('; ');
+		t.push([r.scenario, r.kind, r.n, r.approach, r.ok ? 'yes' : 'NO', round(r.execMs / 1000, 2), round(r.wallMs / 1000, 2), round(r.recordsPerSec, 0), r.ratioToHelper ?? '', r.ratioToRaw ?? '', r.ratioToHttpRequest ?? '', r.tokenRequests, r.http429, r.retries, r.failures, r.peakRssMb, note]);
+	}
+	process.stdout.write(`${t.toString()}\n`);
+}
+
+main().catch((e) => {
+	log(`[bench] failed: ${(e as Error).stack ?? e}`);
+	process.exitCode = 1;
+});
