@@ -105,6 +105,8 @@ export async function registerControlApi(app: FastifyInstance, sandbox: Sandbox,
 				if (!knownProvider(reply, provider)) return reply;
 				return { webhooks: sandbox.ledger.webhooks(provider) };
 			});
+			// cheap snapshot for benchmarks: diff two of them (diffCounters in ledger.ts)
+			c.get('/counters', async () => sandbox.counters());
 			c.get('/stats', async () => {
 				const tokens: Record<string, { issued: number; active: number; requests: number }> = {};
 				for (const name of Object.keys(sandbox.providers)) {

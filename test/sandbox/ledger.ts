@@ -88,6 +88,24 @@ interface KindWrites {
 	keys: Map<string, KeyRecord>;
 }
 
+/**
+ * Every counter at one instant, cheap to take (no key lists, no request entries): a benchmark takes one
+ * before and one after a run and subtracts them with `diffCounters`. Kept in ledger mode 'off' too.
+ */
+export interface LedgerCounters {
+	/** requests answered (control API excluded) */
+	requests: number;
+	/** per provider: requests, by host and by status; `rateLimited` = answered 429 (the emulator's limit or an injected 429) */
+	byProvider: Record<string, { requests: number; rateLimited: number; byHost: Record<string, number>; byStatus: Record<string, number> }>;
+	/** requests to token endpoints, failed ones included, per provider */
+	tokenRequests: Record<string, number>;
+	/** faults injected, by kind */
+	faults: Record<string, number>;
+	/** per provider and kind ('degreed/completion'): records created, and re-sends/updates of existing keys */
+	writes: Record<string, { created: number; updates: number }>;
+	webhooks: number;
+}
+
 export interface LedgerOptions {
 	mode?: LedgerMode;
 	/** request entries kept in mode 'all'; the oldest are dropped beyond it (default 200 000) */
@@ -292,6 +310,31 @@ export class Ledger {
 
 	// ---- everything ----
 
+	/** A snapshot of every counter (O(number of counters)); see `diffCounters`. */
+	snapshot(): LedgerCounters {
+		const byProvider: LedgerCounters['byProvider'] = {};
+		let requests = 0;
+		for (const c of this.counters.values()) {
+			if (c.total === 0) continue;
+			requests += c.total;
+			const p = (byProvider[c.provider || '(unmounted)'] ??= { requests: 0, rateLimited: 0, byHost: {}, byStatus: {} });
+			p.requests += c.total;
+			p.rateLimited += c.byStatus[429] ?? 0;
+			p.byHost[c.host || '-'] = c.total;
+			for (const [status, n] of Object.entries(c.byStatus)) p.byStatus[status] = (p.byStatus[status] ?? 0) + n;
+		}
+		const writes: LedgerCounters['writes'] = {};
+		for (const k of this.writeMap.values()) writes[`${k.provider}/${k.kind}`] = { created: k.total, updates: k.updates };
+		return {
+			requests,
+			byProvider,
+			tokenRequests: Object.fromEntries(this.tokenRequestCounts),
+			faults: Object.fromEntries(this.faultCounts),
+			writes,
+			webhooks: this.webhookEntries.length,
+		};
+	}
+
 	/** A JSON-ready summary of every counter (for /_control/stats). */
 	stats() {
 		const byProvider: Record<string, Record<string, { total: number; byStatus: Record<number, number> }>> = {};
@@ -337,4 +380,27 @@ export class Ledger {
 		if (!k) this.writeMap.set(id, (k = { provider, kind, total: 0, updates: 0, keys: new Map() }));
 		return k;
 	}
+}
+
+/**
+ * `after - before`, counter by counter, for any snapshot made of nested objects of numbers (LedgerCounters,
+ * SandboxCounters). Counters absent from `before` count from 0; zero differences are dropped, so the result
+ * lists only what the run changed. A `reset()` between the two snapshots gives negative numbers: don't.
+ */
+export function diffCounters<T>(before: T, after: T): T {
+	const diff = (a: unknown, b: unknown): unknown => {
+		if (typeof b === 'number') return b - (typeof a === 'number' ? a : 0);
+		if (b && typeof b === 'object') {
+			const out: Record<string, unknown> = {};
+			const prev = (a && typeof a === 'object' ? a : {}) as Record<string, unknown>;
+			for (const [k, v] of Object.entries(b as Record<string, unknown>)) {
+				const d = diff(prev[k], v);
+				if (d === 0 || (d && typeof d === 'object' && Object.keys(d).length === 0)) continue;
+				out[k] = d;
+			}
+			return out;
+		}
+		return b;
+	};
+	return diff(before, after) as T;
 }

@@ -20,7 +20,7 @@ import { registerControlApi } from './control';
 import { FaultInjector } from './faults';
 import type { FaultDecision, FaultState } from './faults';
 import { Ledger } from './ledger';
-import type { LedgerMode, RequestCounter } from './ledger';
+import type { LedgerCounters, LedgerMode, RequestCounter } from './ledger';
 import { allProviders } from './providers';
 import { RateLimiter } from './rate-limit';
 import { createRandom, deriveSeed } from './rng';
@@ -69,6 +69,12 @@ export interface SandboxOptions {
 /** Multipart limits for providers that set `multipart` (see SandboxProvider in README). */
 export const MULTIPART_LIMITS = { fileSize: 256 * 1024 * 1024, files: 10, fields: 200, parts: 210 };
 
+/** `sandbox.counters()`: the ledger's counters plus tokens issued per provider and client. */
+export interface SandboxCounters extends LedgerCounters {
+	/** successful token requests: provider → client id → tokens issued */
+	tokensIssued: Record<string, Record<string, number>>;
+}
+
 /** `sandbox.tokens(provider)` is that provider's issuer; `sandbox.tokens.revokeAll()` etc. act on one or all providers. */
 export interface TokenRegistry {
 	(provider: string): TokenIssuer;
@@ -110,6 +116,11 @@ export interface Sandbox {
 	/** every (provider, host) with its base URL */
 	mounts(): Array<{ provider: string; host: string; url: string }>;
 	readonly app: FastifyInstance;
+	/**
+	 * Every counter now (requests by provider/host/status, 429s, token requests, tokens issued per client,
+	 * writes by provider/kind, faults): cheap, no key lists. Diff two with `diffCounters(before, after)`.
+	 */
+	counters(): SandboxCounters;
 	/** Clears faults, ledger, tokens, rate-limit windows and the clock, re-seeds random streams, resets every provider. */
 	reset(): void;
 	close(): Promise<void>;
@@ -497,6 +508,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		},
 		mounts: () => mounts.map((m) => ({ provider: m.provider.name, host: m.host, url: `${baseUrl}${m.prefix}` })),
 		app,
+		counters() {
+			const tokensIssued: SandboxCounters['tokensIssued'] = {};
+			for (const [name, t] of tokenIssuers) if (t.issued > 0) tokensIssued[name] = t.issuedByClient();
+			return { ...ledger.snapshot(), tokensIssued };
+		},
 		reset() {
 			faults.reset();
 			ledger.clear();

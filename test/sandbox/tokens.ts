@@ -18,6 +18,7 @@ export function bearerToken(value: string | string[] | undefined | null): string
 export class ProviderTokens implements TokenIssuer {
 	private readonly grants = new Map<string, TokenGrant>();
 	private issuedCount = 0;
+	private readonly issuedPerClient = new Map<string, number>();
 
 	constructor(
 		private readonly provider: string,
@@ -39,6 +40,7 @@ export class ProviderTokens implements TokenIssuer {
 		};
 		this.grants.set(token, grant);
 		this.issuedCount++;
+		this.issuedPerClient.set(options.clientId, (this.issuedPerClient.get(options.clientId) ?? 0) + 1);
 		return { accessToken: token, expiresIn: options.lifetimeSeconds, grant };
 	}
 
@@ -86,6 +88,11 @@ export class ProviderTokens implements TokenIssuer {
 		return this.issuedCount;
 	}
 
+	/** Tokens issued since start/reset, per client id. */
+	issuedByClient(): Record<string, number> {
+		return Object.fromEntries(this.issuedPerClient);
+	}
+
 	get active(): number {
 		const now = this.now();
 		let n = 0;
@@ -96,5 +103,6 @@ export class ProviderTokens implements TokenIssuer {
 	clear(): void {
 		this.grants.clear();
 		this.issuedCount = 0;
+		this.issuedPerClient.clear();
 	}
 }

@@ -98,6 +98,8 @@ export interface TokenIssuer {
 	expireAll(): number;
 	/** Tokens issued since start/reset. */
 	readonly issued: number;
+	/** Tokens issued since start/reset, per client id (a successful token request each). */
+	issuedByClient(): Record<string, number>;
 	/** Tokens neither expired nor revoked. */
 	readonly active: number;
 	clear(): void;

@@ -171,10 +171,18 @@ export class DegreedEmulator implements SandboxProvider {
 		this.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? DEGREED_DEMO.tokenLifetimeSeconds;
 	}
 
-	/** Changes the rate limit, cursor lifetime or token lifetime at run time (tests). */
-	configure(settings: { requestsPerMinute?: number; windowMs?: number; cursorTtlMs?: number; tokenLifetimeSeconds?: number }): void {
-		if (settings.requestsPerMinute !== undefined) this.requestsPerMinute = settings.requestsPerMinute;
-		if (settings.windowMs !== undefined) this.windowMs = settings.windowMs;
+	/**
+	 * Changes the rate limit, cursor lifetime or token lifetime at run time (tests, benchmarks). The limit
+	 * as `requestsPerMinute` / `windowMs` or nested as `rateLimit: { requestsPerMinute, windowMs }` (as in
+	 * seed data); `requestsPerMinute` is per window, per API client; 0 turns the limit off.
+	 */
+	configure(settings: { requestsPerMinute?: number; windowMs?: number; rateLimit?: { requestsPerMinute?: number; windowMs?: number }; cursorTtlMs?: number; tokenLifetimeSeconds?: number }): void {
+		const requestsPerMinute = settings.rateLimit?.requestsPerMinute ?? settings.requestsPerMinute;
+		const windowMs = settings.rateLimit?.windowMs ?? settings.windowMs;
+		if (requestsPerMinute !== undefined && !(Number.isInteger(requestsPerMinute) && requestsPerMinute >= 0)) throw new Error('requestsPerMinute must be an integer >= 0');
+		if (windowMs !== undefined && !(windowMs > 0)) throw new Error('windowMs must be > 0');
+		if (requestsPerMinute !== undefined) this.requestsPerMinute = requestsPerMinute;
+		if (windowMs !== undefined) this.windowMs = windowMs;
 		if (settings.cursorTtlMs !== undefined) this.cursorTtlMs = settings.cursorTtlMs;
 		if (settings.tokenLifetimeSeconds !== undefined) {
 			this.tokenLifetimeSeconds = settings.tokenLifetimeSeconds;
