@@ -37,7 +37,7 @@ const TOKEN_LIFETIME_S = 300;
 const REFRESH_POINT_S = TOKEN_LIFETIME_S * 0.8;
 const NO_LIMIT_RPM = 1_000_000_000;
 
-type Approach = 'ours' | 'httpRequest' | 'helper' | 'raw';
+type Approach = 'ours' | 'httpRequest' | 'helper' | 'helperExpr' | 'raw';
 type Scenario = 'write' | 'https' | 'page' | 'ratelimit';
 type Kind = 'completion' | 'statement' | 'registration';
 
@@ -78,6 +78,8 @@ interface RunResult {
 	shareOfAllowed?: number;
 	expectedTokens?: number;
 	ratioToHelper?: number;
+	/** to the helper ceiling that reads the same per-item expressions (isolates the transport) */
+	ratioToHelperExpr?: number;
 	ratioToRaw?: number;
 	ratioToHttpRequest?: number;
 }
@@ -90,7 +92,8 @@ const args = process.argv.slice(2);
 const flag = (name: string) => args.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
 const flagValue = (name: string) => flag(name)?.split('=')[1];
 const quick = !!flag('quick');
-const ALL_SCENARIOS: Scenario[] = ['write', 'https', 'page', 'ratelimit'];
+// Order of the run: the loopback write, paging, the rate-limited (and long token) run, then HTTPS with latency.
+const ALL_SCENARIOS: Scenario[] = ['write', 'page', 'ratelimit', 'https'];
 const SCENARIO_ALIASES: Record<string, Scenario> = { '1': 'write', '2': 'https', '3': 'page', '4': 'ratelimit', '5': 'ratelimit', tokens: 'ratelimit' };
 const scenarios: Scenario[] = flagValue('scenario')
 	? [...new Set(flagValue('scenario')!.split(',').map((s) => SCENARIO_ALIASES[s] ?? (s as Scenario)))]
@@ -103,6 +106,8 @@ const nsFor = (scenario: Scenario): number[] => {
 };
 const approachFilter = flagValue('approach')?.split(',') as Approach[] | undefined;
 const kindFilter = flagValue('kind')?.split(',') as Kind[] | undefined;
+/** --profile: every n8n process writes a V8 CPU profile into bench/results/profiles/ (open in Chrome DevTools). */
+const profileDir = flag('profile') ? join(__dirname, 'results', 'profiles') : undefined;
 
 /* ------------------------------------------------------------------------------------------------ */
 /* workflow building                                                                                */
@@ -233,8 +238,13 @@ function writeRuns(scenario: Scenario, ep: Endpoints, n: number, kinds: Kind[], 
 			} else {
 				test = [
 					node('Under Test', `${BENCH_PKG}.benchSend`, {
-						transport: approach === 'helper' ? 'helper' : 'undici',
+						transport: approach === 'raw' ? 'undici' : 'helper',
 						kind,
+						fieldsFromParameters: approach === 'helperExpr',
+						email: '={{ $json.email }}',
+						contentId: '={{ $json.contentId }}',
+						completedAt: '={{ $json.completedAt }}',
+						activityId: '={{ $json.activityId }}',
 						apiBaseUrl: ep.degreedApi,
 						tokenUrl: `${ep.degreedOauth}/oauth/token`,
 						clientId: DEGREED_DEMO.clientId,
@@ -313,6 +323,8 @@ const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
 
 async function main(): Promise<void> {
 	const started = Date.now();
+	const stamp = new Date(started).toISOString().replace(/[:.]/g, '-');
+	const results: RunResult[] = [];
 	log(`[bench] scenarios: ${scenarios.join(', ')}${quick ? ' (quick)' : ''}`);
 	// Plain HTTP on loopback: scenarios write, page, ratelimit. HTTPS + 30 ms RTT: scenario https.
 	const degreed = new DegreedEmulator({ requestsPerMinute: 0, tokenLifetimeSeconds: TOKEN_LIFETIME_S });
@@ -334,6 +346,7 @@ async function main(): Promise<void> {
 			LP_BENCH_DEGREED_SECRET: DEGREED_DEMO.clientSecret,
 			LP_BENCH_SCORM_SECRET: SCORMCLOUD_DEMO.secretKey,
 			NODE_EXTRA_CA_CERTS: caPath,
+			NODE_OPTIONS: profileDir ? `--cpu-prof --cpu-prof-dir=${profileDir}` : undefined,
 		},
 	});
 	try {
@@ -353,7 +366,7 @@ async function main(): Promise<void> {
 		];
 		if (tls) credentials.push(degreedCred(tls));
 
-		const writeApproaches = (approachFilter ?? ['ours', 'httpRequest', 'helper', 'raw']) as Approach[];
+		const writeApproaches = (approachFilter ?? ['ours', 'httpRequest', 'helper', 'helperExpr', 'raw']) as Approach[];
 		const writeKinds = (kindFilter ?? ['completion', 'statement']).filter((k) => k !== 'registration') as Kind[];
 		const specs: RunSpec[] = [];
 		const add = (b: Built) => {
@@ -364,7 +377,7 @@ async function main(): Promise<void> {
 			for (const n of nsFor(scenario)) {
 				if (scenario === 'write') add(writeRuns('write', http, n, writeKinds, writeApproaches));
 				if (scenario === 'https' && tls) add(writeRuns('https', tls, n, writeKinds, writeApproaches));
-				if (scenario === 'page') add(pageRuns(http, n, writeApproaches, 'benchScormBasic0', 'benchHttpBasic00'));
+				if (scenario === 'page') add(pageRuns(http, n, writeApproaches.filter((a) => a !== 'helperExpr'), 'benchScormBasic0', 'benchHttpBasic00'));
 				if (scenario === 'ratelimit') add(writeRuns('ratelimit', http, n, ['completion'], writeApproaches.filter((a) => a === 'ours' || a === 'httpRequest'), { rpm: RATE_LIMIT_PER_MINUTE }));
 			}
 		}
@@ -372,7 +385,6 @@ async function main(): Promise<void> {
 		await n8n.importCredentials(credentials);
 		await n8n.importWorkflow(specs.map((s) => s.workflow));
 
-		const results: RunResult[] = [];
 		let seededPageN = -1;
 		for (const spec of specs) {
 			const emulator = spec.scenario === 'https' ? tlsDegreed! : degreed;
@@ -380,9 +392,8 @@ async function main(): Promise<void> {
 			if (spec.scenario === 'page') {
 				if (seededPageN !== spec.n) {
 					box.reset();
-					// The demo registrations plus generated ones: exactly N in all.
-					const demo = scorm.registrations.size;
-					scorm.seed({ generateRegistrations: spec.n - demo });
+					// The demo registrations plus synthetic ones (generated per page, never stored): exactly N in all.
+					scorm.configure({ registrations: spec.n - scorm.registrations.size });
 					seededPageN = spec.n;
 				}
 			} else {
@@ -418,14 +429,27 @@ async function main(): Promise<void> {
 				result.expectedTokens = Math.ceil(result.execMs / 1000 / REFRESH_POINT_S);
 			}
 			results.push(result);
+			writeOut(false);
 			log(`        ${result.ok ? 'ok' : `FAILED: ${result.error}`} · ${round(result.execMs / 1000, 2)} s · ${round(result.recordsPerSec, 0)} rec/s · tokens ${result.tokenRequests} · 429s ${result.http429} · written ${result.written}/${spec.n} · peak RSS ${result.peakRssMb} MB`);
 		}
+		writeOut(true);
+		printTable(results);
+		log(`[bench] done in ${round((Date.now() - started) / 1000, 0)} s; bench/results/${stamp}.json and latest.json`);
+	} finally {
+		await n8n.dispose();
+		await sandbox.close();
+		await tlsSandbox?.close();
+	}
+
+	/** Written after every run (complete: false), so an interrupted run keeps what it measured. */
+	function writeOut(complete: boolean): void {
 		addRatios(results);
 		const totalMs = Date.now() - started;
-		printTable(results);
 		const out = {
 			startedAt: new Date(started).toISOString(),
+			complete,
 			totalSeconds: round(totalMs / 1000, 0),
+			command: `npm run bench -- ${args.join(' ')}`.trim(),
 			quick,
 			n8nVersion: n8n.install.version,
 			node: process.versions.node,
@@ -435,14 +459,8 @@ async function main(): Promise<void> {
 			growth: growth(results),
 		};
 		mkdirSync(join(__dirname, 'results'), { recursive: true });
-		const stamp = new Date(started).toISOString().replace(/[:.]/g, '-');
 		writeFileSync(join(__dirname, 'results', `${stamp}.json`), JSON.stringify(out, null, 2));
 		writeFileSync(join(__dirname, 'results', 'latest.json'), JSON.stringify(out, null, 2));
-		log(`[bench] done in ${round(totalMs / 1000, 0)} s; bench/results/${stamp}.json and latest.json`);
-	} finally {
-		await n8n.dispose();
-		await sandbox.close();
-		await tlsSandbox?.close();
 	}
 }
 
@@ -493,6 +511,7 @@ function addRatios(results: RunResult[]): void {
 			return p && p.recordsPerSec && r.ok ? round(r.recordsPerSec / p.recordsPerSec, 2) : undefined;
 		};
 		r.ratioToHelper = ratio('helper');
+		r.ratioToHelperExpr = ratio('helperExpr');
 		r.ratioToRaw = ratio('raw');
 		r.ratioToHttpRequest = ratio('httpRequest');
 	}
@@ -515,12 +534,12 @@ function growth(results: RunResult[]) {
 
 function printTable(results: RunResult[]): void {
 	const t = new Table({
-		head: ['scenario', 'kind', 'N', 'approach', 'ok', 'exec s', 'wall s', 'rec/s', '÷helper', '÷raw', '÷HTTP node', 'tokens', '429s', 'retries', 'failed', 'peak RSS MB', 'note'],
+		head: ['scenario', 'kind', 'N', 'approach', 'ok', 'exec s', 'wall s', 'rec/s', '÷helper', '÷helper+expr', '÷raw', '÷HTTP node', 'tokens', '429s', 'retries', 'failed', 'peak RSS MB', 'note'],
 		style: { head: [], border: [] },
 	});
 	for (const r of results) {
 		const note = [r.shareOfAllowed !== undefined ? `${round(r.shareOfAllowed * 100, 1)}% of allowed; tokens expected ${r.expectedTokens}` : '', r.connections ? `${r.connections} conns` : '', (r.error ?? '').split('\n')[0].slice(0, 60)].filter(Boolean).join('; ');
-		t.push([r.scenario, r.kind, r.n, r.approach, r.ok ? 'yes' : 'NO', round(r.execMs / 1000, 2), round(r.wallMs / 1000, 2), round(r.recordsPerSec, 0), r.ratioToHelper ?? '', r.ratioToRaw ?? '', r.ratioToHttpRequest ?? '', r.tokenRequests, r.http429, r.retries, r.failures, r.peakRssMb, note]);
+		t.push([r.scenario, r.kind, r.n, r.approach, r.ok ? 'yes' : 'NO', round(r.execMs / 1000, 2), round(r.wallMs / 1000, 2), round(r.recordsPerSec, 0), r.ratioToHelper ?? '', r.ratioToHelperExpr ?? '', r.ratioToRaw ?? '', r.ratioToHttpRequest ?? '', r.tokenRequests, r.http429, r.retries, r.failures, r.peakRssMb, note]);
 	}
 	process.stdout.write(`${t.toString()}\n`);
 }

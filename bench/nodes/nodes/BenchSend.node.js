@@ -47,6 +47,14 @@ class BenchSend {
 				{ displayName: 'Scope', name: 'scope', type: 'string', default: 'completions:write' },
 				{ displayName: 'Concurrency', name: 'concurrency', type: 'number', default: 10 },
 				{ displayName: 'Batch Size', name: 'batchSize', type: 'number', default: 50 },
+				// "helper + expressions": the record's fields come from per-item expressions read with
+				// getNodeParameter, as in the package's node and the HTTP Request node, so the ratio to
+				// this variant isolates the transport from n8n's expression evaluation.
+				{ displayName: 'Fields From Parameters', name: 'fieldsFromParameters', type: 'boolean', default: false },
+				{ displayName: 'Email', name: 'email', type: 'string', default: '' },
+				{ displayName: 'Content ID', name: 'contentId', type: 'string', default: '' },
+				{ displayName: 'Completed At', name: 'completedAt', type: 'string', default: '' },
+				{ displayName: 'Activity ID', name: 'activityId', type: 'string', default: '' },
 			],
 		};
 	}
@@ -58,6 +66,17 @@ class BenchSend {
 		const kind = p('kind');
 		const concurrency = Number(p('concurrency'));
 		const apiBaseUrl = String(p('apiBaseUrl')).replace(/\/$/, '');
+		const fromParameters = !!p('fieldsFromParameters');
+		const fields = (i) =>
+			fromParameters
+				? { email: this.getNodeParameter('email', i), contentId: this.getNodeParameter('contentId', i), completedAt: this.getNodeParameter('completedAt', i), activityId: this.getNodeParameter('activityId', i) }
+				: items[i].json;
+		const statementOf = (i) => {
+			if (!fromParameters) return items[i].json.statement;
+			const f = fields(i);
+			const s = items[i].json.statement;
+			return { ...s, actor: { objectType: 'Agent', mbox: `mailto:${f.email}` }, object: { ...s.object, id: f.activityId }, timestamp: f.completedAt };
+		};
 		let agent;
 		let send;
 		if (transport === 'undici') {
@@ -84,7 +103,7 @@ class BenchSend {
 				const url = `${apiBaseUrl}/api/v2/completions`;
 				const headers = { authorization: auth, 'content-type': 'application/json', accept: 'application/json' };
 				const out = await pool(items.length, concurrency, async (i) => {
-					const res = await send('POST', url, headers, completionBody(items[i].json));
+					const res = await send('POST', url, headers, completionBody(fields(i)));
 					return { json: res.data, pairedItem: { item: i } };
 				});
 				return [out];
@@ -95,7 +114,8 @@ class BenchSend {
 			const batches = Math.ceil(items.length / size);
 			const out = new Array(items.length);
 			await pool(batches, concurrency, async (b) => {
-				const slice = items.slice(b * size, (b + 1) * size).map((it) => it.json.statement);
+				const slice = [];
+				for (let i = b * size; i < Math.min(items.length, (b + 1) * size); i++) slice.push(statementOf(i));
 				await send('POST', url, headers, slice.length === 1 ? slice[0] : slice);
 				slice.forEach((s, k) => (out[b * size + k] = { json: s, pairedItem: { item: b * size + k } }));
 			});
