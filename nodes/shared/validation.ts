@@ -17,7 +17,7 @@ export function validateInput<S extends z.ZodTypeAny>(
 	node: INode,
 	schema: S,
 	value: unknown,
-	options: { itemIndex?: number; label?: string } = {},
+	options: { itemIndex?: number; label?: string; description?: string } = {},
 ): z.infer<S> {
 	const result = schema.safeParse(value);
 	if (result.success) return result.data;
@@ -29,6 +29,6 @@ export function validateInput<S extends z.ZodTypeAny>(
 	const [first, ...rest] = issues;
 	throw inputError(node, `Invalid ${first}${more}`, {
 		itemIndex: options.itemIndex,
-		description: rest.length ? `Also: ${rest.join('; ')}` : 'Fix this field and run the node again. Nothing was sent for this item.',
+		description: rest.length ? `Also: ${rest.join('; ')}` : (options.description ?? 'Fix this field and run the node again. Nothing was sent for this item.'),
 	});
 }

@@ -170,3 +170,36 @@ describe('Degreed completions against the sandbox', () => {
 		expect(text).not.toMatch(/Bearer [A-Za-z0-9]/);
 	});
 });
+
+describe('Degreed completions from auto-mapped items', () => {
+	const autoMap = (extra: IDataObject = {}) => ({ resource: 'completion', operation: 'create', inputMode: 'autoMap', additionalFields: {}, requestOptions: fastRequests, ...extra });
+
+	it("sends each item's own fields (camelCase or kebab-case, numbers for ids), with the documented defaults", async () => {
+		const items = [
+			{ userId: 'jane.doe@acme.example', contentId: 'course-privacy-101', completedAt: '2026-06-03T09:00:00Z', percentile: 88, unrelated: 'ignored' },
+			{ 'user-id': 'jane.doe@acme.example', 'content-id': 'course-privacy-101', 'completed-at': '2026-06-03T10:00:00', 'content-type': 'Course' },
+		];
+		const { output, requests } = await runNode(Degreed, { parameters: autoMap(), items, credentials: env.credentials() });
+		const posts = requests.filter((r) => r.method === 'POST' && String(r.url).endsWith('/api/v2/completions'));
+		expect(posts.map((p) => p.body)).toEqual([
+			{ data: { attributes: { 'user-id': 'jane.doe@acme.example', 'user-identifier-type': 'Email', 'content-id': 'course-privacy-101', 'content-id-type': 'externalId', 'content-type': 'Course', 'completed-at': '2026-06-03T09:00:00Z', percentile: 88 } } },
+			{ data: { attributes: { 'user-id': 'jane.doe@acme.example', 'user-identifier-type': 'Email', 'content-id': 'course-privacy-101', 'content-id-type': 'externalId', 'content-type': 'Course', 'completed-at': '2026-06-03T10:00:00Z' } } },
+		]);
+		expect(output.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(env.sandbox.ledger.writes('degreed', 'completion')).toMatchObject({ total: 2, unique: 2, duplicates: [] });
+	});
+
+	it('an item missing a field is refused by name, nothing is sent for it; Continue On Fail keeps the others', async () => {
+		const items = [
+			{ userId: 'jane.doe@acme.example', contentId: 'course-privacy-101', completedAt: '2026-06-04T09:00:00Z' },
+			{ userId: 'jane.doe@acme.example', completedAt: '2026-06-04T10:00:00Z' },
+			{ userId: 'jane.doe@acme.example', contentId: 'course-privacy-101', completedAt: 'soon', contentType: 'Webinar' },
+		];
+		const { output } = await runNode(Degreed, { parameters: autoMap(), items, credentials: env.credentials(), continueOnFail: true });
+		expect(output[0].json.userId).toBe('U1');
+		expect(String(output[1].json.error)).toMatch(/^Item 1: Invalid "contentId"/);
+		expect(String(output[2].json.error)).toMatch(/^Item 2: Invalid "contentType" must be one of/);
+		expect(JSON.stringify(output[2].json)).toContain('completedAt');
+		expect(env.sandbox.ledger.writes('degreed', 'completion')).toMatchObject({ total: 1, unique: 1 });
+	});
+});

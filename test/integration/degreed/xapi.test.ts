@@ -152,3 +152,22 @@ describe('Degreed xAPI statements against the sandbox', () => {
 		expect(gets[1].query).toMatch(/next=/);
 	});
 });
+
+describe('Degreed xAPI statements from items that are statements', () => {
+	it('sends each item as its statement, batched, with deterministic ids; an invalid item is refused by name', async () => {
+		const statement = (n: number) => ({ actor: { mbox: `mailto:learner${n}@acme.example` }, verb: { id: 'http://adlnet.gov/expapi/verbs/completed' }, object: { id: `https://learn.acme.example/courses/${n}` }, timestamp: '2026-06-05T10:00:00' });
+		const items = [statement(1), statement(2), { actor: { mbox: 'mailto:x@acme.example' }, verb: { id: 'not an iri' }, object: { id: 'https://x.example/1' } }, statement(3)];
+		const params = { resource: 'xapiStatement', operation: 'send', mode: 'item', additionalFields: {}, options: { batchSize: 10 }, requestOptions: fastRequests };
+		const { output } = await runNode(Degreed, { parameters: params, items, credentials: env.credentials(), continueOnFail: true });
+		expect(String(output[2].json.error)).toMatch(/^Item 2: Invalid "verb/);
+		expect(output.filter((o) => o.json.error === undefined).map((o) => o.json.id)).toHaveLength(3);
+		expect(output[0].json).toMatchObject({ actor: { mbox: 'mailto:learner1@acme.example' }, timestamp: '2026-06-05T10:00:00Z' });
+		// The three valid statements went out in one request.
+		expect(statementPosts()).toHaveLength(1);
+		expect(env.sandbox.ledger.writes('degreed', 'statement')).toMatchObject({ total: 3, unique: 3, duplicates: [] });
+
+		// Sent again: the same ids, so nothing new is stored.
+		await runNode(Degreed, { parameters: params, items: [statement(1)], credentials: env.credentials() });
+		expect(env.sandbox.ledger.writes('degreed', 'statement')).toMatchObject({ unique: 3, duplicates: [] });
+	});
+});

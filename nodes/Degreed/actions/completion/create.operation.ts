@@ -6,12 +6,33 @@ import { runForEachItem } from '../../../shared/itemRunner';
 import { validateInput } from '../../../shared/validation';
 import type { HttpResponse, RequestSpec } from '../../../shared/types';
 import type { DegreedClient } from '../../transport/client';
-import { nextLink, singleItem, toAttributes } from '../../transport/jsonapi';
+import { kebab, nextLink, singleItem, toAttributes } from '../../transport/jsonapi';
 import { MAX_PAGE_SIZE, recordPages } from '../../transport/paging';
 import { additionalAttributesOption, apiUrl, dateOnly, isoDateTime, jsonAttributes } from '../common';
 import { COMPLETION_CONTENT_TYPES, CONTENT_ID_TYPES, USER_IDENTIFIER_TYPES } from './fields';
 
+const fieldsInput = { inputMode: ['fields'] };
+
+/** The completion fields an auto-mapped item may carry, by their camelCase names. */
+const AUTO_MAP_FIELDS = ['userId', 'userIdentifierType', 'contentId', 'contentIdType', 'contentType', 'completedAt', 'percentile'] as const;
+
 const properties: INodeProperties[] = [
+	{
+		displayName: 'Input',
+		name: 'inputMode',
+		type: 'options',
+		options: [
+			{ name: 'Fields Below', value: 'fields', description: 'Set each field, with expressions for values from the input items' },
+			{
+				name: "Map Each Item's Fields Automatically",
+				value: 'autoMap',
+				description:
+					'Each input item already holds userId, contentId and completedAt (optional: userIdentifierType, contentIdType, contentType, percentile; camelCase or kebab-case). Fastest for large syncs: no expression is evaluated per item.',
+			},
+		],
+		default: 'fields',
+		description: 'Where the completion fields come from. Applies to all items.',
+	},
 	{
 		displayName: 'User',
 		name: 'userId',
@@ -20,6 +41,7 @@ const properties: INodeProperties[] = [
 		required: true,
 		placeholder: 'jane@acme.com',
 		description: 'The learner who completed the content, identified as set below',
+		displayOptions: { show: fieldsInput },
 	},
 	{
 		displayName: 'User Identifier Type',
@@ -27,6 +49,7 @@ const properties: INodeProperties[] = [
 		type: 'options',
 		options: USER_IDENTIFIER_TYPES,
 		default: 'Email',
+		displayOptions: { show: fieldsInput },
 	},
 	{
 		displayName: 'Content ID',
@@ -36,6 +59,7 @@ const properties: INodeProperties[] = [
 		required: true,
 		placeholder: 'course-v1:acme+101',
 		description: 'The content that was completed, identified as set below',
+		displayOptions: { show: fieldsInput },
 	},
 	{
 		displayName: 'Content ID Type',
@@ -43,6 +67,7 @@ const properties: INodeProperties[] = [
 		type: 'options',
 		options: CONTENT_ID_TYPES,
 		default: 'externalId',
+		displayOptions: { show: fieldsInput },
 	},
 	{
 		displayName: 'Content Type',
@@ -50,6 +75,7 @@ const properties: INodeProperties[] = [
 		type: 'options',
 		options: COMPLETION_CONTENT_TYPES,
 		default: 'Course',
+		displayOptions: { show: fieldsInput },
 	},
 	{
 		displayName: 'Completed At',
@@ -58,6 +84,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		required: true,
 		description: 'When the learner completed it. A value without a time zone is taken as UTC.',
+		displayOptions: { show: fieldsInput },
 	},
 	{
 		displayName: 'Additional Fields',
@@ -152,25 +179,44 @@ export async function findCompletion(client: DegreedClient, node: INode, attrs: 
 	return undefined;
 }
 
+/** One item's completion fields: from the parameters (expressions), or straight from the item's JSON. */
+function completionFields(ctx: IExecuteFunctions, i: number, autoMap: boolean, additional: IDataObject): IDataObject {
+	const percentileOf = (v: unknown) => (v === undefined || v === null || v === '' ? undefined : v);
+	if (autoMap) {
+		const json = ctx.getInputData()[i]?.json ?? {};
+		const fields: IDataObject = {};
+		for (const name of AUTO_MAP_FIELDS) fields[name] = json[name] ?? json[kebab(name)];
+		// Employee numbers and content ids often arrive as numbers from HR exports.
+		for (const name of ['userId', 'contentId'] as const) if (typeof fields[name] === 'number') fields[name] = String(fields[name]);
+		fields.userIdentifierType ??= 'Email';
+		fields.contentIdType ??= 'externalId';
+		fields.contentType ??= 'Course';
+		fields.completedAt = fields.completedAt instanceof Date ? fields.completedAt.toISOString() : String(fields.completedAt ?? '');
+		fields.percentile = percentileOf(fields.percentile ?? additional.percentile);
+		return fields;
+	}
+	return {
+		userId: ctx.getNodeParameter('userId', i),
+		userIdentifierType: ctx.getNodeParameter('userIdentifierType', i, 'Email'),
+		contentId: ctx.getNodeParameter('contentId', i),
+		contentIdType: ctx.getNodeParameter('contentIdType', i, 'externalId'),
+		contentType: ctx.getNodeParameter('contentType', i, 'Course'),
+		completedAt: String(ctx.getNodeParameter('completedAt', i, '') ?? ''),
+		percentile: percentileOf(additional.percentile),
+	};
+}
+
 export async function execute(this: IExecuteFunctions, client: DegreedClient): Promise<INodeExecutionData[]> {
+	const autoMap = this.getNodeParameter('inputMode', 0, 'fields') === 'autoMap';
 	return await runForEachItem(
 		this,
 		async (i) => {
 			const additional = this.getNodeParameter('additionalFields', i, {}) as IDataObject;
-			const input = validateInput(
-				this.getNode(),
-				schema,
-				{
-					userId: this.getNodeParameter('userId', i),
-					userIdentifierType: this.getNodeParameter('userIdentifierType', i, 'Email'),
-					contentId: this.getNodeParameter('contentId', i),
-					contentIdType: this.getNodeParameter('contentIdType', i, 'externalId'),
-					contentType: this.getNodeParameter('contentType', i, 'Course'),
-					completedAt: String(this.getNodeParameter('completedAt', i, '') ?? ''),
-					percentile: additional.percentile === undefined || additional.percentile === '' ? undefined : additional.percentile,
-				},
-				{ itemIndex: i },
-			);
+			const input = validateInput(this.getNode(), schema, completionFields(this, i, autoMap, additional), {
+				itemIndex: i,
+				label: 'completion',
+				description: autoMap ? "Fix this field of the input item (auto-mapped input) and run the node again. Nothing was sent for this item." : undefined,
+			});
 			const attributes: IDataObject = {
 				...toAttributes({
 					userId: input.userId,
@@ -197,4 +243,3 @@ export async function execute(this: IExecuteFunctions, client: DegreedClient): P
 		{ concurrency: client.settings.concurrency },
 	);
 }
-

@@ -19,6 +19,11 @@ const properties: INodeProperties[] = [
 		options: [
 			{ name: 'Simple Fields', value: 'fields', description: 'Learner, verb, activity and result' },
 			{ name: 'Raw JSON', value: 'json', description: 'A full xAPI statement, or a list of statements, per item' },
+			{
+				name: 'Each Item Is a Statement',
+				value: 'item',
+				description: "The input item's JSON is one full xAPI statement (e.g. from a Code node or another LRS). Fastest for large syncs: no expression is evaluated per item.",
+			},
 		],
 		default: 'fields',
 	},
@@ -212,7 +217,9 @@ export function prepareStatements(ctx: IExecuteFunctions, i: number): IDataObjec
 	const additional = ctx.getNodeParameter('additionalFields', i, {}) as IDataObject;
 	const key = blank(additional.idempotencyKey) ? undefined : String(additional.idempotencyKey);
 	let statements: IDataObject[];
-	if (mode === 'json') {
+	if (mode === 'item') {
+		statements = [(ctx.getInputData()[i]?.json ?? {}) as IDataObject];
+	} else if (mode === 'json') {
 		statements = parseStatements(ctx, ctx.getNodeParameter('statementJson', i), i);
 	} else {
 		const result = ctx.getNodeParameter('result', i, {}) as IDataObject;
