@@ -31,7 +31,6 @@
 // Ledger kinds (provider 'degreed'): 'content' (key external-id; PATCH and 409 re-creates are updates),
 // 'completion' (key "<user id>|<content id>|<completed-at ISO>"; a second create of the same key is
 // recorded as a write again, i.e. a duplicate), 'statement' (key statement id; a same-content re-send is an update).
-import { createHash } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { basicAuth, isJson, mediaType } from '../http-helpers';
@@ -108,7 +107,17 @@ export interface DegreedSeed {
 	tokenLifetimeSeconds?: number;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+// Degreed's timestamps have no milliseconds. Called several times per write: no regex, and the last
+// answer is kept (records written in the same millisecond share their 'added-at').
+let lastIsoMs = NaN;
+let lastIso = '';
+const iso = (ms: number) => {
+	if (ms === lastIsoMs) return lastIso;
+	const s = new Date(ms).toISOString();
+	lastIsoMs = ms;
+	lastIso = s.length === 24 ? `${s.slice(0, 19)}Z` : s.replace(/\.\d{3}Z$/, 'Z');
+	return lastIso;
+};
 const lower = (v: unknown) => String(v ?? '').trim().toLowerCase();
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -122,6 +131,40 @@ function canonical(value: unknown): string {
 			.join(',')}}`;
 	}
 	return JSON.stringify(value);
+}
+
+/**
+ * Finds records by a field's lowercased value without scanning them all: value → id, per field. Every hit
+ * is checked against the record itself and a miss rebuilds the field's index from the records, so an
+ * index gone stale (records added, changed or deleted anywhere) never answers wrongly; the first record
+ * in insertion order wins, as with a scan. Writes at benchmark sizes stay O(1) instead of O(records).
+ */
+class LookupIndex<T extends Rec> {
+	private readonly fields = new Map<string, Map<string, string>>();
+
+	constructor(
+		private readonly records: Map<string, T>,
+		private readonly valueOf: (record: T, field: string) => string,
+	) {}
+
+	find(field: string, value: string): T | undefined {
+		return this.hit(field, value) ?? (this.rebuild(field), this.hit(field, value));
+	}
+
+	private hit(field: string, value: string): T | undefined {
+		const id = this.fields.get(field)?.get(value);
+		const rec = id === undefined ? undefined : this.records.get(id);
+		return rec && this.valueOf(rec, field) === value ? rec : undefined;
+	}
+
+	private rebuild(field: string): void {
+		const index = new Map<string, string>();
+		for (const r of this.records.values()) {
+			const v = this.valueOf(r, field);
+			if (!index.has(v)) index.set(v, r.id);
+		}
+		this.fields.set(field, index);
+	}
 }
 
 class HttpError extends Error {
@@ -147,6 +190,8 @@ export class DegreedEmulator implements SandboxProvider {
 	readonly completions = new Map<string, Rec>();
 	readonly statements = new Map<string, { statement: Attrs; stored: number; canonical: string }>();
 	private cursors = new Map<string, Cursor>();
+	private readonly userIndex = new LookupIndex(this.users, (u, field) => (field === 'id' ? lower(u.id) : lower(u.attributes[field])));
+	private readonly contentIndex = new LookupIndex(this.content, (c, field) => (field === 'id' ? lower(c.id) : lower(c.attributes[field])));
 	private requestsPerMinute: number;
 	private windowMs: number;
 	private cursorTtlMs: number;
@@ -610,8 +655,7 @@ export class DegreedEmulator implements SandboxProvider {
 
 	private newId(prefix: string): string {
 		this.seq++;
-		const hash = createHash('sha1').update(`${prefix}${this.seq}`).digest('base64url').slice(0, 6);
-		return `${prefix}${hash}${this.seq}`;
+		return `${prefix}${idHash(`${prefix}${this.seq}`)}${this.seq}`;
 	}
 
 	private mustFind<T>(map: Map<string, T>, id: string, what: string): T {
@@ -641,6 +685,10 @@ export class DegreedEmulator implements SandboxProvider {
 	}
 
 	private assertUniqueContent(attrs: Attrs, selfId: string | undefined): void {
+		// Fast path: no record at all has either value. Otherwise (a conflict, or the record itself) the
+		// scan below decides, exactly as before, which conflict is reported.
+		const free = (field: string) => attrs[field] === undefined || this.contentIndex.find(field, lower(attrs[field])) === undefined;
+		if (free('external-id') && free('url')) return;
 		for (const c of this.content.values()) {
 			if (c.id === selfId) continue;
 			if (attrs['external-id'] !== undefined && lower(c.attributes['external-id']) === lower(attrs['external-id'])) {
@@ -656,7 +704,8 @@ export class DegreedEmulator implements SandboxProvider {
 		const t = lower(type ?? 'email');
 		const field = t === 'email' ? 'email' : t === 'employeeid' ? 'employee-id' : t === 'username' ? 'user-name' : t === 'id' ? 'id' : undefined;
 		if (!field) throw new HttpError(400, 'bad-request', `Invalid user identifier type: ${String(type)}`, 'data.attributes.user-identifier-type');
-		for (const u of this.users.values()) if ((field === 'id' ? lower(u.id) : lower(u.attributes[field])) === v && v) return u;
+		const u = v ? this.userIndex.find(field, v) : undefined;
+		if (u) return u;
 		throw new HttpError(400, 'bad-request', `Invalid user identifier: ${String(value)}`, 'data.attributes.user-id');
 	}
 
@@ -665,7 +714,8 @@ export class DegreedEmulator implements SandboxProvider {
 		const t = lower(type ?? 'externalid');
 		const field = t === 'externalid' ? 'external-id' : t === 'id' ? 'id' : t === 'url' ? 'url' : undefined;
 		if (!field) throw new HttpError(400, 'bad-request', `Invalid content identifier type: ${String(type)}`, 'data.attributes.content-id-type');
-		for (const c of this.content.values()) if ((field === 'id' ? lower(c.id) : lower(c.attributes[field])) === v && v) return c;
+		const c = v ? this.contentIndex.find(field, v) : undefined;
+		if (c) return c;
 		throw new HttpError(400, 'bad-request', `Invalid content identifier: ${String(value)}`, 'data.attributes.content-id');
 	}
 
@@ -743,6 +793,22 @@ export class DegreedEmulator implements SandboxProvider {
 			this.statements.set(id, { statement: { ...statement, stored: new Date(stored).toISOString(), version: '1.0.0' }, stored, canonical: canonical(statement) });
 		}
 	}
+}
+
+const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** Six base64url characters mixed from `s` (FNV-1a + a final avalanche): ids look random, cost nothing, stay deterministic. */
+function idHash(s: string): string {
+	let h = 0x811c9dc5;
+	for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+	h ^= h >>> 15;
+	h = Math.imul(h, 0x2c1b3c6d);
+	h ^= h >>> 12;
+	h = Math.imul(h, 0x297a2d39);
+	h ^= h >>> 15;
+	let out = '';
+	for (let i = 0; i < 5; i++, h >>>= 6) out += B64URL[h & 63];
+	return out + B64URL[(h ^ s.length) & 63];
 }
 
 function codeFor(status: number): string {
