@@ -2,6 +2,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { requestOptionsProperty } from '../shared/descriptions';
+import { withFixedParametersOnce } from '../shared/parameters';
 import * as completion from './actions/completion/Completion.resource';
 import * as content from './actions/content/Content.resource';
 import { router } from './actions/router';
@@ -45,6 +46,6 @@ export class Degreed implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await router.call(withFixedParametersOnce(this));
 	}
 }

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { requestOptionsProperty } from '../shared/descriptions';
+import { withFixedParametersOnce } from '../shared/parameters';
 import * as activity from './actions/activity/Activity.resource';
 import * as audience from './actions/audience/Audience.resource';
 import * as completion from './actions/completion/Completion.resource';
@@ -51,6 +52,6 @@ export class LearnLink implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await router.call(withFixedParametersOnce(this));
 	}
 }

@@ -2,6 +2,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { requestOptionsProperty } from '../shared/descriptions';
+import { withFixedParametersOnce } from '../shared/parameters';
 import { descriptions, router } from './actions/router';
 
 export class Moodle implements INodeType {
@@ -47,6 +48,6 @@ export class Moodle implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await router.call(withFixedParametersOnce(this));
 	}
 }

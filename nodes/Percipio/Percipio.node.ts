@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { requestOptionsProperty } from '../shared/descriptions';
+import { withFixedParametersOnce } from '../shared/parameters';
 import * as catalogContent from './actions/catalogContent/CatalogContent.resource';
 import * as contentImport from './actions/contentImport/ContentImport.resource';
 import * as report from './actions/report/Report.resource';
@@ -51,6 +52,6 @@ export class Percipio implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await router.call(withFixedParametersOnce(this));
 	}
 }

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { requestOptionsProperty } from '../shared/descriptions';
+import { withFixedParametersOnce } from '../shared/parameters';
 import * as course from './actions/course/Course.resource';
 import * as ping from './actions/ping/ping.operation';
 import * as registration from './actions/registration/Registration.resource';
@@ -42,6 +43,6 @@ export class ScormCloud implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await router.call(withFixedParametersOnce(this));
 	}
 }

@@ -57,6 +57,23 @@ function getPath(source: IDataObject, path: string): unknown {
 	return path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as IDataObject)[key] : undefined), source);
 }
 
+/**
+ * The node's parameters as they would stand in the workflow: a parameter whose value differs
+ * between items (a test's function of the item index) is an expression there, so it is marked as
+ * one (`={{ … }}`); the context's getNodeParameter still answers each item's own value.
+ */
+function asWorkflowParameters(paramsFor: (i: number) => IDataObject, itemCount: number): IDataObject {
+	const first = paramsFor(0);
+	const parameters: IDataObject = { ...first };
+	for (let i = 1; i < itemCount; i++) {
+		const other = paramsFor(i);
+		for (const key of new Set([...Object.keys(first), ...Object.keys(other)])) {
+			if (JSON.stringify(first[key]) !== JSON.stringify(other[key])) parameters[key] = '={{ a value per item }}';
+		}
+	}
+	return parameters;
+}
+
 export function createExecuteContext(options: ContextOptions): TestContext {
 	const requests: IHttpRequestOptions[] = [];
 	const logs: LogEntry[] = [];
@@ -71,7 +88,7 @@ export function createExecuteContext(options: ContextOptions): TestContext {
 		type: options.nodeType ?? 'n8n-nodes-learning-platforms.test',
 		typeVersion: 1,
 		position: [0, 0],
-		parameters: paramsFor(0) as INode['parameters'],
+		parameters: asWorkflowParameters(paramsFor, items.length) as INode['parameters'],
 		credentials: Object.fromEntries(credentialEntries.map((type) => [type, { id: `cred-${type}`, name: `Test ${type}` }])),
 	};
 	const http = n8nHttpRequest();
