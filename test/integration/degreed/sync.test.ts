@@ -68,8 +68,10 @@ describe('Degreed: a 1,000-completion sync under the rate limit', () => {
 	});
 
 	it('a limit lower than the pace is absorbed: every 429 waits Retry-After and is resent, none fails', async () => {
-		// The server allows 10 requests per 1-second window; the node is told 1,200/min (20/s).
-		env.emulator.configure({ requestsPerMinute: 10, windowMs: 1000 });
+		// The server allows 3 requests per 1-second window; the node is told 1,200/min (20/s). Its
+		// first 4 requests leave together, before any X-Rate-Limit-* header has been seen, so the
+		// fourth earns a 429; after that the headers pace the node.
+		env.emulator.configure({ requestsPerMinute: 3, windowMs: 1000 });
 		const items = Array.from({ length: 25 }, (_, n) => ({ n }));
 		const { output } = await runNode(Degreed, {
 			parameters: (i) => ({
@@ -89,6 +91,8 @@ describe('Degreed: a 1,000-completion sync under the rate limit', () => {
 		});
 		expect(output.filter((o) => o.json.error)).toHaveLength(0);
 		expect(env.emulator.rateLimited).toBeGreaterThan(0);
+		// Paced from the server's remaining budget, the node does not keep running into the limit.
+		expect(env.emulator.rateLimited).toBeLessThan(10);
 		expect(env.sandbox.ledger.writes('degreed', 'completion')).toMatchObject({ total: 25, unique: 25, duplicates: [] });
 		// The 429 answer is Degreed's documented one.
 		const limited = env.sandbox.ledger.requests({ provider: 'degreed', method: 'POST' }).filter((r) => r.status === 429);
