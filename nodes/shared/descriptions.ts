@@ -64,8 +64,9 @@ export const requestOptionsProperty: INodeProperties = {
 			name: 'requestsPerMinute',
 			type: 'number',
 			default: 0,
-			typeOptions: { minValue: 0 },
-			description: "Client-side rate limit for this credential. 0 uses the provider's published limit (or none).",
+			typeOptions: { minValue: -1 },
+			description:
+				"Client-side rate limit for this credential. 0 uses the provider's published limit (or none); -1 turns client-side pacing off (the provider's 429 and rate-limit headers are still followed).",
 		},
 		{
 			displayName: 'Timeout (Seconds)',
@@ -95,7 +96,7 @@ export function readRequestSettings(ctx: IExecuteFunctions, providerDefault?: Ra
 			maxAttempts: Math.max(1, Number(o.maxAttempts ?? DEFAULT_RETRY.maxAttempts)),
 			maxTotalWaitMs: Math.max(0, Number(o.maxRetryWaitSeconds ?? DEFAULT_RETRY.maxTotalWaitMs / 1000)) * 1000,
 		},
-		rateLimit: rpm > 0 ? { requestsPerMinute: rpm, burst: providerDefault?.burst } : providerDefault,
+		rateLimit: rpm > 0 ? { requestsPerMinute: rpm, burst: providerDefault?.burst } : rpm < 0 ? {} : providerDefault,
 		timeoutMs: Math.max(1, Number(o.timeoutSeconds ?? 60)) * 1000,
 	};
 }
