@@ -139,3 +139,8 @@ export function rateLimiterFor(key: string, options: RateLimitOptions, clock?: C
 	} else limiter.configure(options);
 	return limiter;
 }
+
+/** Forgets what this process learned about every API client's limits (tests start from scratch). */
+export function forgetRateLimiters(): void {
+	limiters.clear();
+}

@@ -1,5 +1,6 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
+import { forgetRateLimiters } from '../../../nodes/shared/rateLimiter';
 import { sharedTokenManager } from '../../../nodes/shared/tokenManager';
 import { DEGREED_DEMO, DegreedEmulator } from '../../sandbox/providers/degreed';
 import type { DegreedEmulatorOptions } from '../../sandbox/providers/degreed';
@@ -36,10 +37,11 @@ export async function startDegreed(options: DegreedEmulatorOptions = { requestsP
 	return { sandbox, emulator, credentials };
 }
 
-/** Between tests: a fresh sandbox state and no token cached from a previous test. */
+/** Between tests: a fresh sandbox state, no token cached and no rate limit learned from a previous test. */
 export function resetDegreed(env: DegreedSandbox): void {
 	env.sandbox.reset();
 	sharedTokenManager.clear();
+	forgetRateLimiters();
 }
 
 /** Request Options that keep the node's pacing out of the way (tests about pacing set their own). */
