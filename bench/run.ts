@@ -13,6 +13,7 @@
 // Bench Mark (report). The report node (bench/nodes) reads each node's `executionTime` from the run
 // data, the wall time since "start", the n8n process's VmHWM (peak RSS), and trims every node's
 // output before n8n prints the run JSON.
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -108,6 +109,8 @@ const approachFilter = flagValue('approach')?.split(',') as Approach[] | undefin
 const kindFilter = flagValue('kind')?.split(',') as Kind[] | undefined;
 /** --profile: every n8n process writes a V8 CPU profile into bench/results/profiles/ (open in Chrome DevTools). */
 const profileDir = flag('profile') ? join(__dirname, 'results', 'profiles') : undefined;
+/** --engine=legacy|vm: n8n's expression engine (N8N_EXPRESSION_ENGINE; 2.41 defaults to vm, an isolated-vm isolate). */
+const expressionEngine = flagValue('engine');
 
 /* ------------------------------------------------------------------------------------------------ */
 /* workflow building                                                                                */
@@ -324,6 +327,9 @@ const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
 async function main(): Promise<void> {
 	const started = Date.now();
 	const stamp = new Date(started).toISOString().replace(/[:.]/g, '-');
+	const git = (...a: string[]) => spawnSync('git', a, { cwd: repoRoot, encoding: 'utf8' }).stdout.trim();
+	const gitHead = git('rev-parse', 'HEAD');
+	const gitDirtyPaths = git('status', '--porcelain', '--', 'nodes', 'credentials').split('\n').filter(Boolean);
 	const results: RunResult[] = [];
 	log(`[bench] scenarios: ${scenarios.join(', ')}${quick ? ' (quick)' : ''}`);
 	// Plain HTTP on loopback: scenarios write, page, ratelimit. HTTPS + 30 ms RTT: scenario https.
@@ -346,6 +352,7 @@ async function main(): Promise<void> {
 			LP_BENCH_DEGREED_SECRET: DEGREED_DEMO.clientSecret,
 			LP_BENCH_SCORM_SECRET: SCORMCLOUD_DEMO.secretKey,
 			NODE_EXTRA_CA_CERTS: caPath,
+			N8N_EXPRESSION_ENGINE: expressionEngine,
 			NODE_OPTIONS: profileDir ? `--cpu-prof --cpu-prof-dir=${profileDir}` : undefined,
 		},
 	});
@@ -452,9 +459,12 @@ async function main(): Promise<void> {
 			command: `npm run bench -- ${args.join(' ')}`.trim(),
 			quick,
 			n8nVersion: n8n.install.version,
+			// The package is built from the working tree at the start: HEAD plus whatever was uncommitted then.
+			gitHead,
+			gitDirtyPaths,
 			node: process.versions.node,
 			machine: { cpus: cpus().length, loadAvg: loadavg() },
-			settings: { concurrency: CONCURRENCY, statementBatch: STATEMENT_BATCH, rateLimitPerMinute: RATE_LIMIT_PER_MINUTE, tokenLifetimeSeconds: TOKEN_LIFETIME_S, httpsLatencyMs: 30, ourRequestsPerMinuteWithoutLimit: NO_LIMIT_RPM },
+			settings: { expressionEngine: expressionEngine ?? 'default (vm)', concurrency: CONCURRENCY, statementBatch: STATEMENT_BATCH, rateLimitPerMinute: RATE_LIMIT_PER_MINUTE, tokenLifetimeSeconds: TOKEN_LIFETIME_S, httpsLatencyMs: 30, ourRequestsPerMinuteWithoutLimit: NO_LIMIT_RPM },
 			results,
 			growth: growth(results),
 		};

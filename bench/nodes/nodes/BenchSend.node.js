@@ -69,7 +69,10 @@ class BenchSend {
 		const fromParameters = !!p('fieldsFromParameters');
 		const fields = (i) =>
 			fromParameters
-				? { email: this.getNodeParameter('email', i), contentId: this.getNodeParameter('contentId', i), completedAt: this.getNodeParameter('completedAt', i), activityId: this.getNodeParameter('activityId', i) }
+				? // The same three expressions the package's node evaluates for this kind, no more.
+					kind === 'completion'
+					? { email: this.getNodeParameter('email', i), contentId: this.getNodeParameter('contentId', i), completedAt: this.getNodeParameter('completedAt', i) }
+					: { email: this.getNodeParameter('email', i), activityId: this.getNodeParameter('activityId', i), completedAt: this.getNodeParameter('completedAt', i) }
 				: items[i].json;
 		const statementOf = (i) => {
 			if (!fromParameters) return items[i].json.statement;
