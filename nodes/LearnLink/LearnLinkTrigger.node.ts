@@ -9,8 +9,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import type { ReplayCache } from './trigger/signature';
-import { SIGNATURE_HEADER, eventIdentity, rememberEvent, verifyThriveSignature } from './trigger/signature';
+import { firstDelivery } from '../shared/replayMemory';
+import { SIGNATURE_HEADER, eventIdentity, verifyThriveSignature } from './trigger/signature';
 
 /** Thrive's webhook subscription types and their events (docs: Webhooks → subscription types). */
 export const SUBSCRIPTIONS: Record<string, { name: string; events: string[] }> = {
@@ -198,11 +198,8 @@ export class LearnLinkTrigger implements INodeType {
 			const dispatched = Date.parse(String(event.dispatchedAt ?? ''));
 			if (Number.isNaN(dispatched)) return refuse(this, 401, 'The event has no valid dispatchedAt, so its age cannot be checked');
 			if (Math.abs(now - dispatched) > windowSeconds * 1000) return refuse(this, 401, `The event's dispatchedAt is more than ${windowSeconds} seconds away from now (replay window)`);
-			const staticData = this.getWorkflowStaticData('node');
-			const seen = (staticData.seenEvents && typeof staticData.seenEvents === 'object' ? staticData.seenEvents : {}) as ReplayCache;
-			staticData.seenEvents = seen;
 			// Remembered until its dispatchedAt leaves the window: after that the age check refuses it.
-			if (!rememberEvent(seen, eventIdentity(event), now, dispatched + windowSeconds * 1000)) {
+			if (!firstDelivery(this, 'seenEvents', eventIdentity(event), now, dispatched + windowSeconds * 1000)) {
 				return refuse(this, 401, 'Replayed event refused: this event was already received within the replay window');
 			}
 		}

@@ -3,6 +3,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IDataObject, IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { firstDelivery } from '../shared/replayMemory';
+
 /** Constant-time comparison of two strings (hashed first, so lengths do not leak either). */
 export function safeEqual(a: string, b: string): boolean {
 	const ha = createHash('sha256').update(a, 'utf8').digest();
@@ -23,13 +25,6 @@ export function parseBasic(header: unknown): { user: string; password: string } 
 
 /** Replay protection is on by default: an identical postback within 5 minutes is refused. */
 export const DEFAULT_REPLAY_WINDOW_SECONDS = 300;
-/** At most this many postback digests are remembered (the workflow's static data stays small). */
-export const MAX_REMEMBERED_POSTBACKS = 1000;
-
-/** digest → until when (ms since the epoch) it counts as a replay */
-export interface PostbackReplayCache {
-	[digest: string]: number;
-}
 
 /**
  * Digest of a postback's content (the registration JSON or the legacy XML), never of the form's
@@ -38,23 +33,6 @@ export interface PostbackReplayCache {
 export function postbackDigest(parsed: ParsedPostback): string {
 	const content = parsed.format === 'xml' ? `xml\n${parsed.xml ?? ''}` : `json\n${JSON.stringify(parsed.data ?? {})}`;
 	return createHash('sha256').update(content, 'utf8').digest('hex');
-}
-
-/**
- * Records `digest` as accepted until `expiresAt`; false when it was accepted before and has not
- * expired (a replay). Expired entries are dropped; at most MAX_REMEMBERED_POSTBACKS are kept (the
- * ones expiring first go).
- */
-export function rememberPostback(cache: PostbackReplayCache, digest: string, now: number, expiresAt: number): boolean {
-	for (const [key, until] of Object.entries(cache)) if (until <= now) delete cache[key];
-	if (cache[digest] !== undefined && cache[digest] > now) return false;
-	cache[digest] = expiresAt;
-	const keys = Object.keys(cache);
-	if (keys.length > MAX_REMEMBERED_POSTBACKS) {
-		keys.sort((a, b) => cache[a] - cache[b]);
-		for (const key of keys.slice(0, keys.length - MAX_REMEMBERED_POSTBACKS)) delete cache[key];
-	}
-	return true;
 }
 
 export interface ParsedPostback {
@@ -271,10 +249,7 @@ export class ScormCloudTrigger implements INodeType {
 		const windowSeconds = Number.isFinite(configured) ? Math.max(0, configured) : DEFAULT_REPLAY_WINDOW_SECONDS;
 		if (windowSeconds > 0) {
 			const now = Date.now();
-			const staticData = this.getWorkflowStaticData('node');
-			const seen = (staticData.seenPostbacks && typeof staticData.seenPostbacks === 'object' ? staticData.seenPostbacks : {}) as PostbackReplayCache;
-			staticData.seenPostbacks = seen;
-			if (!rememberPostback(seen, postbackDigest(parsed), now, now + windowSeconds * 1000)) {
+			if (!firstDelivery(this, 'seenPostbacks', postbackDigest(parsed), now, now + windowSeconds * 1000)) {
 				return reject(401, 'Replayed postback refused: an identical postback was accepted within the replay window');
 			}
 		}

@@ -12,6 +12,7 @@ import { LearnLinkTrigger } from '../../nodes/LearnLink/LearnLinkTrigger.node';
 import { signThriveBody, verifyThriveSignature } from '../../nodes/LearnLink/trigger/signature';
 import { ScormCloudTrigger, safeEqual } from '../../nodes/ScormCloud/ScormCloudTrigger.node';
 import { CANARY, findCanaries } from '../support/canaries';
+import { workflowOf } from '../support/webhookWorkflow';
 
 interface Delivery {
 	body: Buffer;
@@ -30,6 +31,7 @@ async function deliver(trigger: { webhook?: unknown }, params: IDataObject, d: D
 		getNodeParameter: (name: string, fallback?: unknown) => (name in params ? params[name] : fallback),
 		getCredentials: async () => ({ webhookSecret: CANARY.webhookSecret }),
 		getWorkflowStaticData: () => staticData,
+		getWorkflow: () => workflowOf(staticData),
 		getNode: () => ({ name: 'Trigger', type: 'trigger', typeVersion: 1, parameters: {} }),
 		helpers: { returnJsonArray: (v: IDataObject | IDataObject[]) => (Array.isArray(v) ? v : [v]).map((json) => ({ json })) },
 	} as unknown as IWebhookFunctions;

@@ -20,6 +20,7 @@ import type {
 } from 'n8n-workflow';
 
 import type { HttpRequestFn } from '../../nodes/shared/types';
+import { workflowOf } from './webhookWorkflow';
 
 let httpRequestFn: HttpRequestFn | undefined;
 
@@ -114,6 +115,7 @@ export function createExecuteContext(options: ContextOptions): TestContext {
 		continueOnFail: () => options.continueOnFail ?? false,
 		getExecutionCancelSignal: () => undefined,
 		getWorkflowStaticData: () => staticData,
+		getWorkflow: () => workflowOf(staticData),
 		getMode: () => 'manual',
 		logger: {
 			debug: (message: string, meta?: object) => logs.push({ level: 'debug', message, meta }),

@@ -37,26 +37,3 @@ export function eventIdentity(event: Record<string, unknown>): string {
 	void _dispatchedAt;
 	return `sha256:${createHash('sha256').update(JSON.stringify(rest)).digest('hex')}`;
 }
-
-export interface ReplayCache {
-	/** identity → expiry (ms since the epoch) */
-	[identity: string]: number;
-}
-
-export const MAX_REMEMBERED_EVENTS = 1000;
-
-/**
- * Records `identity` as seen until `expiresAt`; returns false when it was already seen and has not
- * expired (a replay). Expired entries are dropped; the cache keeps at most MAX_REMEMBERED_EVENTS.
- */
-export function rememberEvent(cache: ReplayCache, identity: string, now: number, expiresAt: number): boolean {
-	for (const [key, until] of Object.entries(cache)) if (until <= now) delete cache[key];
-	if (cache[identity] !== undefined && cache[identity] > now) return false;
-	cache[identity] = expiresAt;
-	const keys = Object.keys(cache);
-	if (keys.length > MAX_REMEMBERED_EVENTS) {
-		keys.sort((a, b) => cache[a] - cache[b]);
-		for (const key of keys.slice(0, keys.length - MAX_REMEMBERED_EVENTS)) delete cache[key];
-	}
-	return true;
-}

@@ -9,6 +9,7 @@ import { ScormCloudTrigger } from '../../../nodes/ScormCloud/ScormCloudTrigger.n
 import type { ScormCloudEmulator } from '../../sandbox/providers/scormcloud';
 import type { Sandbox } from '../../sandbox/server';
 import { resetAll, run, startScormSandbox } from './helpers';
+import { workflowOf } from '../../support/webhookWorkflow';
 
 let sandbox: Sandbox;
 let emulator: ScormCloudEmulator;
@@ -42,6 +43,8 @@ async function triggerEndpoint(parameters: IDataObject) {
 				getResponseObject: () => response,
 				getBodyData: () => ({}),
 				getWorkflowStaticData: () => staticData,
+				getWorkflow: () => workflowOf(staticData),
+				getNode: () => ({ name: 'Trigger', type: 'trigger', typeVersion: 1, parameters: {} }),
 				getNodeParameter: (name: string, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
 			} as unknown as IWebhookFunctions;
 			const result = await new ScormCloudTrigger().webhook.call(ctx);

@@ -3,7 +3,9 @@ import { createHmac } from 'node:crypto';
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import { LearnLinkTrigger } from '../../../nodes/LearnLink/LearnLinkTrigger.node';
-import { MAX_REMEMBERED_EVENTS, eventIdentity, rememberEvent, signThriveBody, verifyThriveSignature } from '../../../nodes/LearnLink/trigger/signature';
+import { eventIdentity, signThriveBody, verifyThriveSignature } from '../../../nodes/LearnLink/trigger/signature';
+import { MAX_REMEMBERED_DELIVERIES, rememberDelivery } from '../../../nodes/shared/replayMemory';
+import { workflowOf } from '../../support/webhookWorkflow';
 
 const SECRET = 'whsec-0123456789abcdef';
 // Dispatched now: replay protection (on by default) refuses events dispatched outside its window.
@@ -55,11 +57,11 @@ describe('replay cache', () => {
 
 	it('remembers until expiry and stays bounded', () => {
 		const cache = {};
-		expect(rememberEvent(cache, 'a', 1000, 2000)).toBe(true);
-		expect(rememberEvent(cache, 'a', 1500, 2500)).toBe(false);
-		expect(rememberEvent(cache, 'a', 2001, 3000)).toBe(true);
-		for (let i = 0; i < MAX_REMEMBERED_EVENTS + 50; i++) rememberEvent(cache, `k${i}`, 2001, 10_000 + i);
-		expect(Object.keys(cache)).toHaveLength(MAX_REMEMBERED_EVENTS);
+		expect(rememberDelivery(cache, 'a', 1000, 2000)).toBe(true);
+		expect(rememberDelivery(cache, 'a', 1500, 2500)).toBe(false);
+		expect(rememberDelivery(cache, 'a', 2001, 3000)).toBe(true);
+		for (let i = 0; i < MAX_REMEMBERED_DELIVERIES + 50; i++) rememberDelivery(cache, `k${i}`, 2001, 10_000 + i);
+		expect(Object.keys(cache)).toHaveLength(MAX_REMEMBERED_DELIVERIES);
 	});
 });
 
@@ -83,6 +85,8 @@ function webhookContext(options: { body: Buffer | undefined; headers?: Record<st
 		getNodeParameter: (name: string, fallback?: unknown) => (parameters[name] === undefined ? fallback : parameters[name]),
 		getCredentials: async () => options.credentials ?? {},
 		getWorkflowStaticData: () => staticData,
+		getWorkflow: () => workflowOf(staticData),
+		getNode: () => ({ name: 'Trigger', type: 'trigger', typeVersion: 1, parameters: {} }),
 		helpers: { returnJsonArray: (data: IDataObject) => [{ json: data }] },
 	} as unknown as IWebhookFunctions;
 	return { ctx, response, staticData };
@@ -184,6 +188,7 @@ describe('LearnLinkTrigger.webhook', () => {
 		const calls: unknown[] = [];
 		const hook = {
 			getWorkflowStaticData: () => data,
+			getWorkflow: () => workflowOf(data),
 			getNodeWebhookUrl: () => 'https://n8n.example/webhook/abc/webhook',
 			getNodeParameter: () => 'completion_subscription',
 			helpers: { httpRequest: (r: unknown) => calls.push(r), httpRequestWithAuthentication: (r: unknown) => calls.push(r) },

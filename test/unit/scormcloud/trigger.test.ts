@@ -1,6 +1,8 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
-import { MAX_REMEMBERED_POSTBACKS, ScormCloudTrigger, parsePostback, postbackDigest, rememberPostback, safeEqual } from '../../../nodes/ScormCloud/ScormCloudTrigger.node';
+import { ScormCloudTrigger, parsePostback, postbackDigest, safeEqual } from '../../../nodes/ScormCloud/ScormCloudTrigger.node';
+import { MAX_REMEMBERED_DELIVERIES, rememberDelivery } from '../../../nodes/shared/replayMemory';
+import { workflowOf } from '../../support/webhookWorkflow';
 
 const registration = { id: 'reg-1', registrationCompletion: 'COMPLETED', registrationSuccess: 'PASSED', score: { scaled: 92 }, course: { id: 'c1' }, learner: { id: 'l1' } };
 
@@ -32,6 +34,8 @@ function webhookContext(options: { parameters: IDataObject; headers: Record<stri
 		getResponseObject: () => res,
 		getBodyData: () => ({}),
 		getWorkflowStaticData: () => staticData,
+		getWorkflow: () => workflowOf(staticData),
+		getNode: () => ({ name: 'Trigger', type: 'trigger', typeVersion: 1, parameters: {} }),
 		getNodeParameter: (name: string, fallback?: unknown) => (name in options.parameters ? options.parameters[name] : fallback),
 	} as unknown as IWebhookFunctions;
 	return { ctx, call };
@@ -183,11 +187,11 @@ describe('SCORM Cloud Trigger replay protection', () => {
 		const cache = {};
 		const digest = postbackDigest({ format: 'json', data: registration });
 		expect(postbackDigest({ format: 'form-json', data: registration, formUser: 'u', formPassword: 'p' })).toBe(digest);
-		expect(rememberPostback(cache, digest, 1000, 2000)).toBe(true);
-		expect(rememberPostback(cache, digest, 1999, 3000)).toBe(false);
-		expect(rememberPostback(cache, digest, 2000, 3000)).toBe(true);
-		for (let i = 0; i < MAX_REMEMBERED_POSTBACKS + 25; i++) rememberPostback(cache, `d${i}`, 2000, 10_000 + i);
-		expect(Object.keys(cache)).toHaveLength(MAX_REMEMBERED_POSTBACKS);
+		expect(rememberDelivery(cache, digest, 1000, 2000)).toBe(true);
+		expect(rememberDelivery(cache, digest, 1999, 3000)).toBe(false);
+		expect(rememberDelivery(cache, digest, 2000, 3000)).toBe(true);
+		for (let i = 0; i < MAX_REMEMBERED_DELIVERIES + 25; i++) rememberDelivery(cache, `d${i}`, 2000, 10_000 + i);
+		expect(Object.keys(cache)).toHaveLength(MAX_REMEMBERED_DELIVERIES);
 	});
 });
 
