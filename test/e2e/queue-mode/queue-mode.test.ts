@@ -1,0 +1,465 @@
+// The package in n8n queue mode (issue #10): PostgreSQL + Redis from Debian's packages, the pinned
+// n8n as one main + workers, the package installed as a community package in every process, the
+// provider sandbox in this jest process. See README.md in this folder.
+//
+// 1. Degreed completions sync, webhook-triggered (main enqueues, workers execute), 3 executions of
+//    300 records in parallel under Degreed's per-window rate limit, with tokens that expire during
+//    the run and a persisted credential token the sandbox does not know: first with ONE worker
+//    (the single-process baseline), then with TWO. Each run: the 900 records written exactly once,
+//    0 failed executions; with two workers both ran executions. Figures are printed as one
+//    `QUEUE-MODE-FIGURES {json}` line and written to last-run.json beside this file.
+// 2. Triggers (Learn.link, SCORM Cloud) in queue mode: N distinct deliveries at once start exactly
+//    N executions, each event in exactly one; re-posting delivered events gets 401 and starts nothing.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { nodeType, packPackage, type WorkflowJson } from '../harness/n8n';
+import { startSandbox, type Sandbox } from '../../sandbox/server';
+import { DEGREED_DEMO, DegreedEmulator } from '../../sandbox/providers/degreed';
+import { LearnLinkEmulator, learnlinkProvider } from '../../sandbox/providers/learnlink';
+import { SCORMCLOUD_DEMO, scormCloudProvider, type ScormCloudEmulator } from '../../sandbox/providers/scormcloud';
+import { createQueueCluster, type ExecutionRow, type QueueCluster, type QueueWorker } from './cluster';
+
+/* ------------------------------------------------------------------------------------------------ */
+/* Parameters                                                                                        */
+/* ------------------------------------------------------------------------------------------------ */
+
+/** Degreed's limit, scaled down in time so the run is short: PER_WINDOW requests per WINDOW_MS. */
+const PER_WINDOW = 150;
+const WINDOW_MS = 10_000;
+/** What a user who knows their limit sets as "Requests Per Minute": the same limit per minute. */
+const NODE_REQUESTS_PER_MINUTE = (PER_WINDOW * 60_000) / WINDOW_MS;
+/** Short-lived tokens: several expire during each run (the node refreshes at half life for tokens this short). */
+const TOKEN_LIFETIME_SECONDS = 15;
+const EXECUTIONS = 3;
+const RECORDS_PER_EXECUTION = 300;
+const TOTAL = EXECUTIONS * RECORDS_PER_EXECUTION;
+const WORKER_CONCURRENCY = 2;
+const TRIGGER_EVENTS = 40;
+
+const CREDENTIAL_ID = 'QueueDegreedCred';
+const SYNC_ID = 'QueueDegreedSync';
+const SYNC_PATH = 'queue-degreed-sync';
+/** Demo learners (by email) and courses (by external id) of the Degreed emulator. */
+const USERS = ['jane.doe@acme.example', 'omar.haddad@acme.example', 'li.wei@acme.example', 'ana.souza@acme.example', 'kofi.mensah@acme.example', 'sara.lind@acme.example'];
+const COURSES = ['course-privacy-101', 'course-remote-lead', 'course-onboarding'];
+
+const readWorkflow = (name: string) => JSON.parse(readFileSync(join(__dirname, '..', 'workflows', name), 'utf8')) as WorkflowJson;
+const LEARNLINK_TRIGGER = readWorkflow('learnlink-trigger.workflow.json');
+const SCORM_TRIGGER = readWorkflow('scormcloud-postback.workflow.json');
+const LEARNLINK_PATH = 'learnlink-e2e-completions/webhook';
+const SCORM_PATH = 'scormcloud-e2e-postbacks/postback';
+
+/**
+ * Webhook (responds at once; main enqueues) → Code (RECORDS_PER_EXECUTION completions whose
+ * completion times differ per execution `run`) → Degreed "Completion → Create".
+ */
+function syncWorkflow(): WorkflowJson {
+	const jsCode = `
+const { run, count } = $input.first().json.body;
+const users = ${JSON.stringify(USERS)};
+const courses = ${JSON.stringify(COURSES)};
+const base = Date.UTC(2026, 9, 1) + Number(run) * 86400000;
+return Array.from({ length: Number(count) }, (_, i) => ({
+  json: { run, email: users[i % users.length], course: courses[i % courses.length], completedAt: new Date(base + i * 60000).toISOString() },
+}));`;
+	return {
+		id: SYNC_ID,
+		name: 'Queue mode: completions sync to Degreed',
+		active: false,
+		nodes: [
+			{
+				id: 'a1f0c7de-0000-4000-8000-000000000001',
+				name: 'Sync Request',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: 'b2e1d8ef-0000-4000-8000-000000000001',
+				parameters: { httpMethod: 'POST', path: SYNC_PATH, responseMode: 'onReceived', options: {} },
+			},
+			{
+				id: 'a1f0c7de-0000-4000-8000-000000000002',
+				name: 'Completions',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [220, 0],
+				parameters: { mode: 'runOnceForAllItems', jsCode },
+			},
+			{
+				id: 'a1f0c7de-0000-4000-8000-000000000003',
+				name: 'Record Completion',
+				type: nodeType('degreed'),
+				typeVersion: 1,
+				position: [440, 0],
+				parameters: {
+					resource: 'completion',
+					operation: 'create',
+					userId: '={{ $json.email }}',
+					userIdentifierType: 'Email',
+					contentId: '={{ $json.course }}',
+					contentIdType: 'externalId',
+					contentType: 'Course',
+					completedAt: '={{ $json.completedAt }}',
+					additionalFields: { percentile: 90 },
+					requestOptions: { requestsPerMinute: NODE_REQUESTS_PER_MINUTE },
+				},
+				credentials: { degreedApi: { id: CREDENTIAL_ID, name: 'Degreed (queue mode)' } },
+			},
+		],
+		connections: {
+			'Sync Request': { main: [[{ node: 'Completions', type: 'main', index: 0 }]] },
+			Completions: { main: [[{ node: 'Record Completion', type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+	};
+}
+
+/** The ledger keys (`<user id>|<content id>|<completed-at>`) the runs must write, each once. */
+function expectedKeys(runs: number[]): string[] {
+	const userId = (email: string) => [...emulator.users.values()].find((u) => u.attributes.email === email)!.id;
+	const contentId = (externalId: string) => [...emulator.content.values()].find((c) => c.attributes['external-id'] === externalId)!.id;
+	const keys: string[] = [];
+	for (const run of runs) {
+		const base = Date.UTC(2026, 9, 1) + run * 86_400_000;
+		for (let i = 0; i < RECORDS_PER_EXECUTION; i++) {
+			keys.push(`${userId(USERS[i % USERS.length])}|${contentId(COURSES[i % COURSES.length])}|${new Date(base + i * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z')}`);
+		}
+	}
+	return keys.sort();
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* Set-up                                                                                            */
+/* ------------------------------------------------------------------------------------------------ */
+
+let sandbox: Sandbox;
+let emulator: DegreedEmulator;
+let learnlink: LearnLinkEmulator;
+let scorm: ScormCloudEmulator;
+let cluster: QueueCluster;
+let workerA: QueueWorker;
+let workerB: QueueWorker;
+/** Worker B starts while the baseline's last execution runs on A (its start-up overlaps the baseline). */
+let workerBStarting: Promise<QueueWorker> | undefined;
+const figures: Record<string, unknown> = {};
+const fileStarted = Date.now();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+beforeAll(async () => {
+	const started = Date.now();
+	// The limit and token lifetime are the emulator's options, so sandbox.reset() between runs keeps them.
+	emulator = new DegreedEmulator({ requestsPerMinute: PER_WINDOW, windowMs: WINDOW_MS, tokenLifetimeSeconds: TOKEN_LIFETIME_SECONDS });
+	sandbox = await startSandbox({ providers: [emulator, learnlinkProvider(), scormCloudProvider()], logLevel: 'silent' });
+	learnlink = sandbox.provider<LearnLinkEmulator>('learnlink');
+	scorm = sandbox.provider<ScormCloudEmulator>('scormcloud');
+	let t = Date.now();
+	const pack = await packPackage();
+	const packMs = Date.now() - t;
+
+	cluster = await createQueueCluster({ pack });
+	// The credential's persisted token is one the sandbox never issued (as after a revocation):
+	// every worker starts with it and must replace it, whichever refreshes first.
+	const now = Date.now();
+	t = Date.now();
+	await cluster.main.importCredentials([
+		{
+			id: CREDENTIAL_ID,
+			name: 'Degreed (queue mode)',
+			type: 'degreedApi',
+			data: {
+				environment: 'custom',
+				tokenBaseUrl: sandbox.urlFor('degreed', 'oauth'),
+				apiBaseUrl: sandbox.urlFor('degreed', 'api'),
+				clientId: DEGREED_DEMO.clientId,
+				clientSecret: DEGREED_DEMO.clientSecret,
+				scopes: [...DEGREED_DEMO.scopes],
+				extraScopes: '',
+				clientAuthentication: 'body',
+				accessToken: 'sbx.degreed.revoked-before-the-queue-mode-run',
+				issuedAt: new Date(now - 10_000).toISOString(),
+				expiresAt: new Date(now + 3_600_000).toISOString(),
+			},
+		},
+	]);
+	// The first n8n command on the empty database also runs n8n's migrations.
+	const migrateAndImportCredentialsMs = Date.now() - t;
+	t = Date.now();
+	await cluster.main.importWorkflow([syncWorkflow(), LEARNLINK_TRIGGER, SCORM_TRIGGER]);
+	const importWorkflowsMs = Date.now() - t;
+
+	// Main first (it seeds the instance identity), then the first worker. The second worker joins
+	// after the single-worker baseline.
+	await cluster.startMain();
+	workerA = await cluster.startWorker('A', { concurrency: WORKER_CONCURRENCY });
+	t = Date.now();
+	await cluster.main.activateWorkflow(SYNC_ID);
+	const activateMs = Date.now() - t;
+	figures.setup = {
+		...cluster.timings,
+		packMs,
+		migrateAndImportCredentialsMs,
+		importWorkflowsMs,
+		activateMs,
+		totalMs: Date.now() - started,
+		postgres: cluster.services.postgres.version,
+		redis: cluster.services.redis.version,
+	};
+});
+
+afterAll(async () => {
+	// The figures gathered so far, also when a test failed.
+	if (Object.keys(figures).length) report();
+	try {
+		await cluster?.dispose();
+	} finally {
+		await sandbox?.close();
+	}
+});
+
+/* ------------------------------------------------------------------------------------------------ */
+/* Degreed sync                                                                                      */
+/* ------------------------------------------------------------------------------------------------ */
+
+interface SyncFigures {
+	workers: number;
+	wallMs: number;
+	executions: Array<{ id: string; status: string; worker: string | undefined; ms: number }>;
+	writes: number;
+	apiRequests: number;
+	status429: number;
+	status401: number;
+	tokenRequests: number;
+	allowed: { perWindow: number; windowMs: number; nodeRequestsPerMinute: number };
+	/** fixed windows as the server counted them (reconstructed from the ledger), and the most accepted in one */
+	serverWindows: number;
+	peakAcceptedPerServerWindow: number;
+	/** most requests accepted / offered (429s included) in any sliding window of windowMs */
+	peakAcceptedPerSlidingWindow: number;
+	peakOfferedPerSlidingWindow: number;
+	acceptedPerSecond: number;
+	allowedPerSecond: number;
+}
+
+/**
+ * Error texts of failed executions, for the failure message: n8n stores run data in `flatted` form
+ * (a JSON array whose strings are entries of their own), so the messages are strings of that array.
+ */
+function errorTexts(rows: ExecutionRow[]): string[] {
+	const data = cluster.executionData(rows.map((e) => e.id));
+	return rows.flatMap((e) => {
+		let entries: unknown[] = [];
+		try {
+			entries = JSON.parse(data.get(e.id) ?? '[]') as unknown[];
+		} catch {
+			/* not flatted */
+		}
+		const texts = entries.filter((v): v is string => typeof v === 'string' && /error|fail|refus|invalid|denied|timeout/i.test(v) && v.length < 2000).map((v) => v.split('\n')[0]);
+		return [`execution ${e.id}: ${[...new Set(texts)].slice(0, 8).join(' | ')}`];
+	});
+}
+
+/** Max number of timestamps inside any window of `ms`. */
+function peakInWindow(times: number[], ms: number): number {
+	const sorted = [...times].sort((a, b) => a - b);
+	let best = 0;
+	for (let i = 0, j = 0; i < sorted.length; i++) {
+		while (sorted[i] - sorted[j] >= ms) j++;
+		best = Math.max(best, i - j + 1);
+	}
+	return best;
+}
+
+/**
+ * Fires the 3 webhook calls at once, waits for the 3 executions, and checks the ledger.
+ * `whenAllStarted` runs once every execution of this run is on a worker (none left in the queue).
+ */
+async function runSync(runs: number[], workers: QueueWorker[], whenAllStarted?: () => void): Promise<SyncFigures> {
+	sandbox.reset();
+	const before = new Set(cluster.executions([SYNC_ID]).map((e) => e.id));
+	const started = Date.now();
+	const responses = await Promise.all(
+		runs.map((run) => cluster.main.callWebhook(SYNC_PATH, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ run, count: RECORDS_PER_EXECUTION }) })),
+	);
+	expect(responses.map((r) => r.status)).toEqual(runs.map(() => 200));
+	if (whenAllStarted) {
+		const startedBefore = workers.reduce((n, w) => n + w.executionIds().length, 0);
+		const watch = setInterval(() => {
+			if (workers.reduce((n, w) => n + w.executionIds().length, 0) - startedBefore >= runs.length) {
+				clearInterval(watch);
+				whenAllStarted();
+			}
+		}, 250);
+		watch.unref();
+	}
+	const all = await cluster.waitForExecutions([SYNC_ID], before.size + runs.length, 360_000, { settleMs: 1000 });
+	const wallMs = Date.now() - started;
+	const rows = all.filter((e) => !before.has(e.id));
+
+	// 0 failed executions, exactly one execution per webhook call (a failure shows n8n's error texts).
+	expect({ statuses: rows.map((e) => e.status), errors: errorTexts(rows.filter((e) => e.status !== 'success')) }).toEqual({ statuses: runs.map(() => 'success'), errors: [] });
+
+	// Every record written exactly once: no duplicate, none missing.
+	const writes = sandbox.ledger.writes('degreed', 'completion');
+	expect(writes.duplicates).toEqual([]);
+	expect(writes.total).toBe(TOTAL);
+	expect([...writes.keys].sort()).toEqual(expectedKeys(runs));
+
+	// Which worker ran each execution (each worker's own log), and each ran on exactly one.
+	const ran = (id: string) => workers.filter((w) => w.executionIds().includes(id)).map((w) => w.name);
+	for (const e of rows) expect({ execution: e.id, ranOn: ran(e.id) }).toEqual({ execution: e.id, ranOn: [expect.any(String)] });
+
+	const api = sandbox.ledger.requests({ provider: 'degreed', host: 'api' });
+	const accepted = api.filter((r) => r.status !== 429 && r.status !== 401);
+	// The server's fixed windows: one starts with the first counted request after the previous ended.
+	const counted = api.filter((r) => r.status !== 401).sort((a, b) => a.at - b.at);
+	let windows = 0;
+	let windowStart = -Infinity;
+	let inWindow = 0;
+	let peakPerServerWindow = 0;
+	for (const r of counted) {
+		if (r.at >= windowStart + WINDOW_MS) {
+			windows++;
+			windowStart = r.at;
+			inWindow = 0;
+		}
+		if (r.status !== 429) peakPerServerWindow = Math.max(peakPerServerWindow, ++inWindow);
+	}
+	const span = accepted.length ? accepted[accepted.length - 1].at - accepted[0].at : 0;
+	return {
+		workers: workers.length,
+		wallMs,
+		executions: rows.map((e) => ({ id: e.id, status: e.status, worker: ran(e.id)[0], ms: Date.parse(String(e.stoppedAt)) - Date.parse(String(e.startedAt)) })),
+		writes: writes.total,
+		apiRequests: api.length,
+		status429: sandbox.ledger.requestCount('degreed', 'api', 429),
+		status401: sandbox.ledger.requestCount('degreed', 'api', 401),
+		tokenRequests: sandbox.ledger.tokenRequests('degreed'),
+		allowed: { perWindow: PER_WINDOW, windowMs: WINDOW_MS, nodeRequestsPerMinute: NODE_REQUESTS_PER_MINUTE },
+		serverWindows: windows,
+		peakAcceptedPerServerWindow: peakPerServerWindow,
+		peakAcceptedPerSlidingWindow: peakInWindow(
+			accepted.map((r) => r.at),
+			WINDOW_MS,
+		),
+		peakOfferedPerSlidingWindow: peakInWindow(
+			counted.map((r) => r.at),
+			WINDOW_MS,
+		),
+		acceptedPerSecond: Math.round((accepted.length / Math.max(1, span / 1000)) * 100) / 100,
+		allowedPerSecond: PER_WINDOW / (WINDOW_MS / 1000),
+	};
+}
+
+describe('Degreed completions sync in queue mode (3 × 300 records, rate-limited, short-lived tokens)', () => {
+	test('one worker (the single-process baseline): 900 written exactly once, 0 failed executions', async () => {
+		const f = await runSync([0, 1, 2], [workerA], () => {
+			workerBStarting = cluster.startWorker('B', { concurrency: WORKER_CONCURRENCY });
+			workerBStarting.catch(() => undefined); // awaited (and reported) by the next test
+		});
+		figures.oneWorker = f;
+		expect(f.executions.every((e) => e.worker === 'A')).toBe(true);
+		// The limit spans several windows (at least 3 resets) and the tokens expired during the run.
+		expect(f.serverWindows).toBeGreaterThanOrEqual(4);
+		expect(f.tokenRequests).toBeGreaterThanOrEqual(2);
+	});
+
+	test('two workers: 900 written exactly once, 0 failed executions, both workers ran executions', async () => {
+		workerB = await (workerBStarting ?? cluster.startWorker('B', { concurrency: WORKER_CONCURRENCY }));
+		figures.setup = { ...(figures.setup as object), workerBReadyMs: workerB.readyMs };
+		const f = await runSync([0, 1, 2], [workerA, workerB]);
+		figures.twoWorkers = f;
+		const one = figures.oneWorker as SyncFigures | undefined;
+		if (one) figures.wallTimeTwoWorkersVsOne = Math.round((f.wallMs / one.wallMs) * 100) / 100;
+		const byWorker = { A: f.executions.filter((e) => e.worker === 'A').length, B: f.executions.filter((e) => e.worker === 'B').length };
+		figures.twoWorkersExecutionsPerWorker = byWorker;
+		expect(byWorker.A).toBeGreaterThan(0);
+		expect(byWorker.B).toBeGreaterThan(0);
+		expect(f.serverWindows).toBeGreaterThanOrEqual(4);
+		// Both workers started from the persisted token the sandbox does not know (worker A's cached
+		// token was also forgotten by the sandbox's reset): each replaced it.
+		expect(f.tokenRequests).toBeGreaterThanOrEqual(2);
+		expect(f.status401).toBeGreaterThanOrEqual(1);
+	});
+});
+
+/* ------------------------------------------------------------------------------------------------ */
+/* Triggers                                                                                          */
+/* ------------------------------------------------------------------------------------------------ */
+
+describe('triggers in queue mode', () => {
+	test(`Learn.link and SCORM Cloud: ${TRIGGER_EVENTS} concurrent deliveries each start exactly one execution; replays get 401`, async () => {
+		const started = Date.now();
+		await cluster.main.activateWorkflow(LEARNLINK_TRIGGER.id);
+		await cluster.main.activateWorkflow(SCORM_TRIGGER.id);
+		const triggerIds = [LEARNLINK_TRIGGER.id, SCORM_TRIGGER.id];
+		const before = new Set(cluster.executions(triggerIds).map((e) => e.id));
+
+		// Learn.link: signed content.completed events, each with its own id.
+		const llUrl = cluster.main.webhookUrl(LEARNLINK_PATH);
+		const events = Array.from({ length: TRIGGER_EVENTS }, (_, i) => learnlink.completionEvent({ id: `qm-event-${String(i).padStart(3, '0')}` }));
+		// SCORM Cloud: a registration per learner, its postback to the trigger (HTTP Basic).
+		const course = [...scorm.courses.keys()][0];
+		const regIds = Array.from({ length: TRIGGER_EVENTS }, (_, i) => `qm-reg-${String(i).padStart(3, '0')}`);
+		scorm.seed({ registrations: regIds.map((id, i) => ({ id, courseId: course, learner: { id: `qm-learner-${i}`, firstName: 'Queue', lastName: `Learner ${i}` } })) });
+		for (const id of regIds) {
+			scorm.registrations.get(id)!.postBack = { url: cluster.main.webhookUrl(SCORM_PATH), authType: 'httpbasic', userName: 'e2e-postback', password: 'e2e-postback-pass-1', resultsFormat: 'course' };
+		}
+
+		// All deliveries of a provider at once (one provider after the other, so a loaded machine does
+		// not push a delivery past the sandbox's 10 s webhook timeout). A failed delivery shows its error.
+		const llResults = await Promise.all(events.map((event) => learnlink.sendEvent({ url: llUrl, event, signature: 'valid' })));
+		expect(llResults.map((r) => `${r.status}${r.error ? ` ${r.error}` : ''}`)).toEqual(events.map(() => '200'));
+		const scResults = await Promise.all(regIds.map((id) => scorm.completeRegistration(id, { score: 90 })));
+		expect(scResults.map((r) => `${r?.postback?.status}${r?.postback?.error ? ` ${r.postback.error}` : ''}`)).toEqual(regIds.map(() => '200'));
+
+		const rows = (await cluster.waitForExecutions(triggerIds, before.size + 2 * TRIGGER_EVENTS, 180_000, { settleMs: 2000 })).filter((e) => !before.has(e.id));
+		const ll = rows.filter((e) => e.workflowId === LEARNLINK_TRIGGER.id);
+		const sc = rows.filter((e) => e.workflowId === SCORM_TRIGGER.id);
+		expect({ learnlink: ll.length, scorm: sc.length }).toEqual({ learnlink: TRIGGER_EVENTS, scorm: TRIGGER_EVENTS });
+		expect(rows.filter((e) => e.status !== 'success')).toEqual([]);
+
+		// Each event / registration in exactly one execution (n8n stores run data as `flatted` text:
+		// the ids are in it as sent).
+		const data = cluster.executionData(rows.map((e) => e.id));
+		const holders = (rowsOf: ExecutionRow[], needle: string) => rowsOf.filter((e) => (data.get(e.id) ?? '').includes(`"${needle}"`)).length;
+		expect(events.map((e) => [e.id, holders(ll, String(e.id))])).toEqual(events.map((e) => [e.id, 1]));
+		expect(regIds.map((id) => [id, holders(sc, id)])).toEqual(regIds.map((id) => [id, 1]));
+
+		// Workers ran them (never the main), each execution on one worker.
+		const ranOn = (id: string) => [workerA, workerB].filter((w) => w.executionIds().includes(id)).length;
+		expect(rows.filter((e) => ranOn(e.id) !== 1).map((e) => e.id)).toEqual([]);
+		const perWorker = { A: rows.filter((e) => workerA.executionIds().includes(e.id)).length, B: rows.filter((e) => workerB.executionIds().includes(e.id)).length };
+		figures.triggers = { events: TRIGGER_EVENTS, executions: { learnlink: ll.length, scorm: sc.length }, perWorker, ms: Date.now() - started };
+
+		// Replays of every delivered event: the same signed bytes (Learn.link: the same event, so the
+		// same body and signature; SCORM Cloud: the same postback body and credentials) are refused.
+		const llReplays = await Promise.all(events.map((event) => learnlink.sendEvent({ url: llUrl, event, signature: 'valid' })));
+		const scReplays = await Promise.all(
+			regIds.map((id) =>
+				fetch(cluster.main.webhookUrl(SCORM_PATH), {
+					method: 'POST',
+					headers: { 'content-type': 'application/json; charset=UTF-8', authorization: `Basic ${Buffer.from('e2e-postback:e2e-postback-pass-1').toString('base64')}` },
+					body: JSON.stringify(scorm.registrationView(scorm.registrations.get(id)!)),
+				}).then((r) => r.status),
+			),
+		);
+		await sleep(3000);
+		const after = cluster.executions(triggerIds).filter((e) => !before.has(e.id));
+		figures.triggerReplays = { learnlinkRefused: llReplays.filter((r) => r.status === 401).length, scormRefused: scReplays.filter((s) => s === 401).length, of: TRIGGER_EVENTS, newExecutions: after.length - rows.length };
+		expect({ learnlinkReplays: llReplays.filter((r) => r.status !== 401).length, scormReplays: scReplays.filter((s) => s !== 401).length, newExecutions: after.length - rows.length }).toEqual({
+			learnlinkReplays: 0,
+			scormReplays: 0,
+			newExecutions: 0,
+		});
+		expect(`${cluster.main.logs()}${workerA.logs()}${workerB.logs()}`).not.toContain(DEGREED_DEMO.clientSecret);
+		expect(`${cluster.main.logs()}${workerA.logs()}${workerB.logs()}`).not.toContain(SCORMCLOUD_DEMO.secretKey);
+	});
+});
+
+/** One JSON line on stdout and last-run.json beside this file (not committed). */
+function report(): void {
+	const line = JSON.stringify({ at: new Date().toISOString(), ...figures, fileElapsedMs: Date.now() - fileStarted });
+	process.stdout.write(`QUEUE-MODE-FIGURES ${line}\n`);
+	writeFileSync(join(__dirname, 'last-run.json'), `${JSON.stringify(JSON.parse(line), null, 2)}\n`);
+}
