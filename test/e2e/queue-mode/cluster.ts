@@ -16,6 +16,12 @@ import { createN8nInstance, freePort, type N8nInstance, type PackedPackage } fro
 import { startServices, type Services } from './services';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits for `promise` at most `ms`; the timer is cleared either way (no open handle left for jest). */
+async function within(promise: Promise<unknown>, ms: number): Promise<void> {
+	let timer: NodeJS.Timeout | undefined;
+	await Promise.race([promise, new Promise((r) => (timer = setTimeout(r, ms)))]);
+	clearTimeout(timer);
+}
 
 export interface ExecutionRow {
 	id: string;
@@ -98,7 +104,7 @@ export class QueueWorker {
 			} catch {
 				/* gone */
 			}
-			await Promise.race([this.exit, sleep(graceMs)]);
+			await within(this.exit, graceMs);
 		}
 		try {
 			if (this.child.pid) process.kill(-this.child.pid, 'SIGKILL');

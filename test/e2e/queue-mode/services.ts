@@ -216,7 +216,9 @@ export async function startServices(): Promise<Services> {
 				if (redis && redis.exitCode === null && redis.signalCode === null) {
 					const exited = new Promise((r) => redis!.once('exit', r));
 					redis.kill('SIGTERM');
-					await Promise.race([exited, sleep(5000)]);
+					let timer: NodeJS.Timeout | undefined;
+					await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 5000)))]);
+					clearTimeout(timer);
 					if (redis.exitCode === null && redis.signalCode === null) redis.kill('SIGKILL');
 				}
 				rmSync(root, { recursive: true, force: true });
