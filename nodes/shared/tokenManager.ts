@@ -13,6 +13,9 @@ export function tokenCacheKey(fields: Record<string, unknown>): string {
 	return createHash('sha256').update(JSON.stringify(stable)).digest('hex');
 }
 
+/** Refused tokens are remembered by digest: the cache of refusals holds no usable secret. */
+const tokenDigest = (token: string): string => createHash('sha256').update(token).digest('base64url');
+
 export interface TokenManagerOptions {
 	/** Share of the lifetime after which a token is refreshed (default 0.8). */
 	refreshRatio?: number;
@@ -36,6 +39,8 @@ interface Entry {
 export class TokenManager {
 	private readonly entries = new Map<string, Entry>();
 	private readonly inflight = new Map<string, Promise<AccessToken>>();
+	/** per key: digests of tokens the provider refused → until when to remember them */
+	private readonly refused = new Map<string, Map<string, number>>();
 	private readonly refreshRatio: number;
 	private readonly minRemainingMs: number;
 	private readonly now: () => number;
@@ -66,7 +71,9 @@ export class TokenManager {
 		const now = this.now();
 		const entry = this.entries.get(key);
 		if (entry && now < entry.refreshAt) return entry.token;
-		if (!entry && seed?.accessToken && now < this.refreshAt(seed)) {
+		// A persisted token the provider already refused is not used again, though the credential
+		// still holds it (n8n never sees our refresh, so every execution brings the old one back).
+		if (!entry && seed?.accessToken && now < this.refreshAt(seed) && !this.wasRefused(key, seed.accessToken, now)) {
 			this.store(key, seed);
 			return seed;
 		}
@@ -76,11 +83,26 @@ export class TokenManager {
 	/** Forgets `token` for `key` (after the provider refused it). A newer token is kept. */
 	invalidate(key: string, token?: string): void {
 		const entry = this.entries.get(key);
+		const now = this.now();
+		if (token !== undefined) {
+			let refused = this.refused.get(key);
+			if (!refused) this.refused.set(key, (refused = new Map()));
+			for (const [digest, until] of refused) if (until <= now) refused.delete(digest);
+			const expiresAt = entry?.token.accessToken === token ? entry.token.expiresAt : 0;
+			// Remembered for a day, or longer if the token would have lived longer.
+			refused.set(tokenDigest(token), Math.max(expiresAt, now + 86_400_000));
+		}
 		if (entry && (token === undefined || entry.token.accessToken === token)) this.entries.delete(key);
 	}
 
 	clear(): void {
 		this.entries.clear();
+		this.refused.clear();
+	}
+
+	private wasRefused(key: string, token: string, now: number): boolean {
+		const until = this.refused.get(key)?.get(tokenDigest(token));
+		return until !== undefined && until > now;
 	}
 
 	private store(key: string, token: AccessToken): void {

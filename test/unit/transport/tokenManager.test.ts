@@ -49,6 +49,22 @@ describe('TokenManager', () => {
 		expect(fetch).toHaveBeenCalledTimes(1);
 	});
 
+	it('never seeds again with a persisted token the provider refused (every execution brings it back)', async () => {
+		const tm = new TokenManager();
+		let n = 0;
+		const fetch = jest.fn(async () => tokenFromExpiresIn(`fresh${++n}`, 3600));
+		const persisted = { accessToken: 'revoked-but-persisted', issuedAt: Date.now(), expiresAt: Date.now() + 3_600_000 };
+		expect((await tm.get('k', fetch, persisted)).accessToken).toBe('revoked-but-persisted');
+		tm.invalidate('k', 'revoked-but-persisted');
+		// The retry after the 401, and the next execution (same seed from the credential), get a new token.
+		expect((await tm.get('k', fetch, persisted)).accessToken).toBe('fresh1');
+		tm.invalidate('k', 'fresh1');
+		expect((await tm.get('k', fetch, persisted)).accessToken).toBe('fresh2');
+		expect(fetch).toHaveBeenCalledTimes(2);
+		// Another credential's key may still use its own persisted token.
+		expect((await tm.get('other', fetch, { ...persisted, accessToken: 'fine' })).accessToken).toBe('fine');
+	});
+
 	it('invalidates only the token that was refused, not a newer one', async () => {
 		const tm = new TokenManager();
 		let n = 0;
