@@ -658,7 +658,12 @@ export class N8nInstance {
 		this.server = undefined;
 		this.cookie = undefined;
 		if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-		const killed = await Promise.race([this.serverExit!.then(() => false), sleep(graceMs).then(() => true)]);
+		// The grace timer is cleared once n8n has exited: left running, it kept jest waiting up to 20 s
+		// after the last test ("did not exit one second after the test run").
+		let graceTimer: NodeJS.Timeout | undefined;
+		const grace = new Promise<boolean>((resolve) => (graceTimer = setTimeout(() => resolve(true), graceMs)));
+		const killed = await Promise.race([this.serverExit!.then(() => false), grace]);
+		clearTimeout(graceTimer);
 		try {
 			if (child.pid) process.kill(-child.pid, 'SIGKILL');
 		} catch {
