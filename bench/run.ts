@@ -38,7 +38,7 @@ const TOKEN_LIFETIME_S = 300;
 const REFRESH_POINT_S = TOKEN_LIFETIME_S * 0.8;
 const NO_LIMIT_RPM = 1_000_000_000;
 
-type Approach = 'ours' | 'httpRequest' | 'helper' | 'helperExpr' | 'raw';
+type Approach = 'ours' | 'oursAutoMap' | 'httpRequest' | 'helper' | 'helperExpr' | 'raw';
 type Scenario = 'write' | 'https' | 'page' | 'ratelimit';
 type Kind = 'completion' | 'statement' | 'registration';
 
@@ -215,6 +215,22 @@ function writeRuns(scenario: Scenario, ep: Endpoints, n: number, kinds: Kind[], 
 						? { resource: 'completion', operation: 'create', userId: '={{ $json.email }}', userIdentifierType: 'Email', contentId: '={{ $json.contentId }}', contentIdType: 'externalId', contentType: 'Course', completedAt: '={{ $json.completedAt }}', additionalFields: {}, requestOptions }
 						: { resource: 'xapiStatement', operation: 'send', mode: 'fields', actorType: 'email', learnerEmail: '={{ $json.email }}', verb: 'completed', activityId: '={{ $json.activityId }}', activityName: 'Data Privacy Essentials', timestamp: '={{ $json.completedAt }}', result: { completion: true }, additionalFields: {}, options: { batchSize: STATEMENT_BATCH }, requestOptions };
 				test = [node('Under Test', `${PKG}.degreed`, params, { credentials: { degreedApi: { id: ep.degreedCredId, name: ep.degreedCredId } } })];
+			} else if (approach === 'oursAutoMap') {
+				// The package's auto-mapped input: a Code node shapes each record once (its time is
+				// counted), then the node reads the item's own fields and evaluates no expression.
+				const requestOptions = { concurrency: CONCURRENCY, requestsPerMinute: opts.rpm ?? NO_LIMIT_RPM };
+				const shape =
+					kind === 'completion'
+						? 'return $input.all().map((i) => ({ json: { userId: i.json.email, contentId: i.json.contentId, completedAt: i.json.completedAt } }));'
+						: 'return $input.all().map((i) => ({ json: i.json.statement }));';
+				const params =
+					kind === 'completion'
+						? { resource: 'completion', operation: 'create', inputMode: 'autoMap', additionalFields: {}, requestOptions }
+						: { resource: 'xapiStatement', operation: 'send', mode: 'item', additionalFields: {}, options: { batchSize: STATEMENT_BATCH }, requestOptions };
+				test = [
+					node('Shape', 'n8n-nodes-base.code', { jsCode: shape }, { typeVersion: 2 }),
+					node('Under Test', `${PKG}.degreed`, params, { credentials: { degreedApi: { id: ep.degreedCredId, name: ep.degreedCredId } } }),
+				];
 			} else if (approach === 'httpRequest') {
 				const credId = `benchOAuth${id.slice(-6)}`;
 				credentials.push(oauth2Credential(credId, ep, scope));
@@ -261,7 +277,7 @@ function writeRuns(scenario: Scenario, ep: Endpoints, n: number, kinds: Kind[], 
 				];
 			}
 			const workflow = chain(id, `bench ${scenario} ${kind} ${approach} ${n}`, [START(), GENERATE(n), MARK(), ...test, REPORT()]);
-			specs.push({ id, scenario, kind, n, approach, workflow, timed: ['Under Test'] });
+			specs.push({ id, scenario, kind, n, approach, workflow, timed: approach === 'oursAutoMap' ? ['Shape', 'Under Test'] : ['Under Test'] });
 		}
 	}
 	return { specs, credentials };
@@ -375,7 +391,7 @@ async function main(): Promise<void> {
 		];
 		if (tls) credentials.push(degreedCred(tls));
 
-		const writeApproaches = (approachFilter ?? ['ours', 'httpRequest', 'helper', 'helperExpr', 'raw']) as Approach[];
+		const writeApproaches = (approachFilter ?? ['ours', 'oursAutoMap', 'httpRequest', 'helper', 'helperExpr', 'raw']) as Approach[];
 		const writeKinds = (kindFilter ?? ['completion', 'statement']).filter((k) => k !== 'registration') as Kind[];
 		const specs: RunSpec[] = [];
 		const add = (b: Built) => {
@@ -386,7 +402,7 @@ async function main(): Promise<void> {
 			for (const n of nsFor(scenario)) {
 				if (scenario === 'write') add(writeRuns('write', http, n, writeKinds, writeApproaches));
 				if (scenario === 'https' && tls) add(writeRuns('https', tls, n, writeKinds, writeApproaches));
-				if (scenario === 'page') add(pageRuns(http, n, writeApproaches.filter((a) => a !== 'helperExpr'), 'benchScormBasic0', 'benchHttpBasic00'));
+				if (scenario === 'page') add(pageRuns(http, n, writeApproaches.filter((a) => a !== 'helperExpr' && a !== 'oursAutoMap'), 'benchScormBasic0', 'benchHttpBasic00'));
 				if (scenario === 'ratelimit') add(writeRuns('ratelimit', http, n, ['completion'], writeApproaches.filter((a) => a === 'ours' || a === 'httpRequest'), { rpm: RATE_LIMIT_PER_MINUTE }));
 			}
 		}
