@@ -11,7 +11,7 @@
 //   Degreed      the cast as users (its own demo users stay)                     → workflows 1, 2, 5
 //   Moodle       its demo site (course 3 is the Percipio course)                 → workflow 2
 import { LEARNLINK_DEMO, learnlinkProvider, type LearnLinkEmulator } from '../test/sandbox/providers/learnlink';
-import { DEGREED_DEMO, degreedProvider } from '../test/sandbox/providers/degreed';
+import { degreedProvider, degreedSandboxCredential } from '../test/sandbox/providers/degreed';
 import { MOODLE_DEMO, moodleProvider } from '../test/sandbox/providers/moodle';
 import { PERCIPIO_SANDBOX, percipioProvider } from '../test/sandbox/providers/percipio';
 import { SCORMCLOUD_DEMO, scormCloudProvider } from '../test/sandbox/providers/scormcloud';
@@ -193,14 +193,7 @@ export function credentialsFor(sandbox: Sandbox): CredentialImport[] {
 			...CREDENTIAL_REFS.degreedApi,
 			type: 'degreedApi',
 			data: {
-				environment: 'custom',
-				tokenBaseUrl: sandbox.urlFor('degreed', 'oauth'),
-				apiBaseUrl: sandbox.urlFor('degreed', 'api'),
-				clientId: DEGREED_DEMO.clientId,
-				clientSecret: DEGREED_DEMO.clientSecret,
-				scopes: [...DEGREED_DEMO.scopes],
-				extraScopes: '',
-				clientAuthentication: 'body',
+				...degreedSandboxCredential(sandbox),
 			},
 		},
 		{

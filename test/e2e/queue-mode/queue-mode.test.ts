@@ -15,7 +15,7 @@ import { join } from 'node:path';
 
 import { nodeType, packPackage, type WorkflowJson } from '../harness/n8n';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
-import { DEGREED_DEMO, DegreedEmulator } from '../../sandbox/providers/degreed';
+import { DEGREED_DEMO, DegreedEmulator, degreedSandboxCredential } from '../../sandbox/providers/degreed';
 import { LearnLinkEmulator, learnlinkProvider } from '../../sandbox/providers/learnlink';
 import { SCORMCLOUD_DEMO, scormCloudProvider, type ScormCloudEmulator } from '../../sandbox/providers/scormcloud';
 import { createQueueCluster, type ExecutionRow, type QueueCluster, type QueueWorker } from './cluster';
@@ -168,14 +168,7 @@ beforeAll(async () => {
 			name: 'Degreed (queue mode)',
 			type: 'degreedApi',
 			data: {
-				environment: 'custom',
-				tokenBaseUrl: sandbox.urlFor('degreed', 'oauth'),
-				apiBaseUrl: sandbox.urlFor('degreed', 'api'),
-				clientId: DEGREED_DEMO.clientId,
-				clientSecret: DEGREED_DEMO.clientSecret,
-				scopes: [...DEGREED_DEMO.scopes],
-				extraScopes: '',
-				clientAuthentication: 'body',
+				...degreedSandboxCredential(sandbox),
 				accessToken: 'sbx.degreed.revoked-before-the-queue-mode-run',
 				issuedAt: new Date(now - 10_000).toISOString(),
 				expiresAt: new Date(now + 3_600_000).toISOString(),

@@ -2,7 +2,7 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { forgetRateLimiters } from '../../../nodes/shared/rateLimiter';
 import { sharedTokenManager } from '../../../nodes/shared/tokenManager';
-import { DEGREED_DEMO, DegreedEmulator } from '../../sandbox/providers/degreed';
+import { DegreedEmulator, degreedSandboxCredential } from '../../sandbox/providers/degreed';
 import type { DegreedEmulatorOptions } from '../../sandbox/providers/degreed';
 import { startSandbox } from '../../sandbox/server';
 import type { Sandbox } from '../../sandbox/server';
@@ -19,14 +19,7 @@ export async function startDegreed(options: DegreedEmulatorOptions = { requestsP
 	const sandbox = await startSandbox({ providers: [emulator], seed: 4 });
 	const credentials = (overrides: IDataObject = {}) => ({
 		degreedApi: {
-			environment: 'custom',
-			tokenBaseUrl: sandbox.urlFor('degreed', 'oauth'),
-			apiBaseUrl: sandbox.urlFor('degreed', 'api'),
-			clientId: DEGREED_DEMO.clientId,
-			clientSecret: DEGREED_DEMO.clientSecret,
-			scopes: [...DEGREED_DEMO.scopes],
-			extraScopes: '',
-			clientAuthentication: 'body',
+			...degreedSandboxCredential(sandbox),
 			allowInsecureHttp: false,
 			accessToken: '',
 			issuedAt: '',

@@ -61,6 +61,23 @@ export const DEGREED_DOCUMENTED_SCOPES = new Set(
 export const DEGREED_CONTENT_KINDS = ['articles', 'books', 'videos', 'courses', 'podcasts', 'assessments', 'events'] as const;
 const KIND_LABEL: Record<string, string> = { articles: 'Article', books: 'Book', videos: 'Video', courses: 'Course', podcasts: 'Podcast', assessments: 'Assessment', events: 'Event' };
 
+/**
+ * The package's Degreed credential (`degreedApi`) pointed at this emulator with the demo key and
+ * every scope: what tests, the demo and the benchmarks store. Callers add what they vary.
+ */
+export function degreedSandboxCredential(sandbox: { urlFor(provider: string, host: string): string }) {
+	return {
+		environment: 'custom',
+		tokenBaseUrl: sandbox.urlFor('degreed', 'oauth'),
+		apiBaseUrl: sandbox.urlFor('degreed', 'api'),
+		clientId: DEGREED_DEMO.clientId,
+		clientSecret: DEGREED_DEMO.clientSecret,
+		scopes: [...DEGREED_DEMO.scopes],
+		extraScopes: '',
+		clientAuthentication: 'body',
+	};
+}
+
 type Attrs = Record<string, unknown>;
 interface Rec {
 	id: string;
