@@ -20,6 +20,8 @@ export interface WorkflowRun {
 	/** Requests answered 401/429/5xx or reset (each one retried by the nodes' transport). */
 	retries: number;
 	requests: number;
+	/** Webhook deliveries the trigger refused as replays of events it had already accepted (401, no execution). */
+	replaysRefused?: number;
 	/** Failed executions (n8n run status) and webhooks not accepted. */
 	failures: number;
 	errors: string[];
@@ -60,7 +62,8 @@ export function passTable(p: PassResult): string {
 		style: { head: [], border: [] },
 	});
 	for (const r of p.runs) {
-		table.push([`${r.workflow}\n(${r.start === 'cli' ? 'n8n execute' : `webhook, ${r.executions} executions`})`, `${r.read} ${r.source}`, perProvider(r.written), perProvider(r.updated), r.tokenRequests, r.retries, r.failures, secs(r.wallMs)]);
+		const via = r.start === 'cli' ? 'n8n execute' : `webhook, ${r.executions} executions${r.replaysRefused ? `, ${r.replaysRefused} replays refused` : ''}`;
+		table.push([`${r.workflow}\n(${via})`, `${r.read} ${r.source}`, perProvider(r.written), perProvider(r.updated), r.tokenRequests, r.retries, r.failures, secs(r.wallMs)]);
 	}
 	const written = sum(p.runs, (r) => total(r.written));
 	const updated = sum(p.runs, (r) => total(r.updated));
