@@ -9,7 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { firstDelivery } from '../shared/replayMemory';
+import { firstDelivery, replayWindowOption, replayWindowSeconds } from '../shared/replayMemory';
 import { SIGNATURE_HEADER, eventIdentity, verifyThriveSignature } from './trigger/signature';
 
 /** Thrive's webhook subscription types and their events (docs: Webhooks → subscription types). */
@@ -35,9 +35,6 @@ const eventProperties: INodeProperties[] = Object.entries(SUBSCRIPTIONS)
 		options: s.events.map((e) => ({ name: e, value: e })),
 		displayOptions: { show: { subscriptionType: [value] } },
 	}));
-
-/** Replay protection is on by default: a dispatchedAt more than 5 minutes from now is refused. */
-export const DEFAULT_REPLAY_WINDOW_SECONDS = 300;
 
 /** Statuses and messages of refused deliveries. No workflow starts for any of them. */
 function refuse(ctx: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
@@ -118,15 +115,9 @@ export class LearnLinkTrigger implements INodeType {
 						typeOptions: { minValue: 1 },
 						description: 'Larger deliveries are refused with HTTP 413 before the signature is computed',
 					},
-					{
-						displayName: 'Replay Window (Seconds)',
-						name: 'replayWindowSeconds',
-						type: 'number',
-						default: DEFAULT_REPLAY_WINDOW_SECONDS,
-						typeOptions: { minValue: 0 },
-						description:
-							'Replay protection. Events whose dispatchedAt is missing or further than this from now are refused (HTTP 401), and an event (same ID, or same content when it has none) already accepted within the window is refused (401) without starting the workflow again. 0 = off: not recommended, since a captured, correctly signed event could then be replayed to start the workflow again.',
-					},
+					replayWindowOption(
+						'Replay protection. Events whose dispatchedAt is missing or further than this from now are refused (HTTP 401), and an event (same ID, or same content when it has none) already accepted within the window is refused (401) without starting the workflow again. 0 = off: not recommended, since a captured, correctly signed event could then be replayed to start the workflow again.',
+					),
 				],
 			},
 		],
@@ -191,8 +182,7 @@ export class LearnLinkTrigger implements INodeType {
 
 		// Replay protection (on unless the window is set to 0): the signature proves who sent the
 		// bytes, not when, so a captured delivery would verify forever without this.
-		const configured = Number(options.replayWindowSeconds ?? DEFAULT_REPLAY_WINDOW_SECONDS);
-		const windowSeconds = Number.isFinite(configured) ? Math.max(0, configured) : DEFAULT_REPLAY_WINDOW_SECONDS;
+		const windowSeconds = replayWindowSeconds(options);
 		if (windowSeconds > 0) {
 			const now = Date.now();
 			const dispatched = Date.parse(String(event.dispatchedAt ?? ''));

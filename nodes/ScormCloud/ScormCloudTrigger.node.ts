@@ -3,7 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IDataObject, IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { firstDelivery } from '../shared/replayMemory';
+import { firstDelivery, replayWindowOption, replayWindowSeconds } from '../shared/replayMemory';
 
 /** Constant-time comparison of two strings (hashed first, so lengths do not leak either). */
 export function safeEqual(a: string, b: string): boolean {
@@ -22,9 +22,6 @@ export function parseBasic(header: unknown): { user: string; password: string } 
 	const colon = decoded.indexOf(':');
 	return colon === -1 ? undefined : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
-
-/** Replay protection is on by default: an identical postback within 5 minutes is refused. */
-export const DEFAULT_REPLAY_WINDOW_SECONDS = 300;
 
 /**
  * Digest of a postback's content (the registration JSON or the legacy XML), never of the form's
@@ -161,15 +158,9 @@ export class ScormCloudTrigger implements INodeType {
 						typeOptions: { minValue: 1 },
 						description: 'Larger postbacks are refused with HTTP 413 (a "full" results format can be large)',
 					},
-					{
-						displayName: 'Replay Window (Seconds)',
-						name: 'replayWindowSeconds',
-						type: 'number',
-						default: DEFAULT_REPLAY_WINDOW_SECONDS,
-						typeOptions: { minValue: 0 },
-						description:
-							'Replay protection. A postback identical to one accepted within this many seconds is refused (HTTP 401) without starting the workflow: Basic credentials alone cannot tell a captured postback from a new one. 0 = off: not recommended.',
-					},
+					replayWindowOption(
+						'Replay protection. A postback identical to one accepted within this many seconds is refused (HTTP 401) without starting the workflow: Basic credentials alone cannot tell a captured postback from a new one. 0 = off: not recommended.',
+					),
 				],
 			},
 		],
@@ -245,8 +236,7 @@ export class ScormCloudTrigger implements INodeType {
 		// Replay protection (on unless the window is 0), checked only once the credentials are right,
 		// so unauthenticated requests cannot fill the cache. SCORM Cloud re-posts only a postback that
 		// did not get a 2xx, so an accepted one is not legitimately sent again with the same content.
-		const configured = Number(options.replayWindowSeconds ?? DEFAULT_REPLAY_WINDOW_SECONDS);
-		const windowSeconds = Number.isFinite(configured) ? Math.max(0, configured) : DEFAULT_REPLAY_WINDOW_SECONDS;
+		const windowSeconds = replayWindowSeconds(options);
 		if (windowSeconds > 0) {
 			const now = Date.now();
 			if (!firstDelivery(this, 'seenPostbacks', postbackDigest(parsed), now, now + windowSeconds * 1000)) {

@@ -1,8 +1,29 @@
-import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject, INodeProperties, IWebhookFunctions } from 'n8n-workflow';
 
 /** identity of a delivery → until when (ms since the epoch) it counts as a replay */
 export interface ReplayCache {
 	[identity: string]: number;
+}
+
+/** Replay protection is on by default: 5 minutes. */
+export const DEFAULT_REPLAY_WINDOW_SECONDS = 300;
+
+/** A trigger's "Replay Window (Seconds)" option; `description` says what counts as a replay there. */
+export function replayWindowOption(description: string): INodeProperties {
+	return {
+		displayName: 'Replay Window (Seconds)',
+		name: 'replayWindowSeconds',
+		type: 'number',
+		default: DEFAULT_REPLAY_WINDOW_SECONDS,
+		typeOptions: { minValue: 0 },
+		description,
+	};
+}
+
+/** The configured replay window in seconds (0 = off); the default when the value is not a number. */
+export function replayWindowSeconds(options: IDataObject): number {
+	const configured = Number(options.replayWindowSeconds ?? DEFAULT_REPLAY_WINDOW_SECONDS);
+	return Number.isFinite(configured) ? Math.max(0, configured) : DEFAULT_REPLAY_WINDOW_SECONDS;
 }
 
 /** At most this many deliveries are remembered per trigger (the workflow's static data stays small). */
