@@ -13,32 +13,22 @@ import { LearnLink } from '../../nodes/LearnLink/LearnLink.node';
 import { Moodle } from '../../nodes/Moodle/Moodle.node';
 import { Percipio } from '../../nodes/Percipio/Percipio.node';
 import { ScormCloud } from '../../nodes/ScormCloud/ScormCloud.node';
-import { sharedTokenManager } from '../../nodes/shared/tokenManager';
-import { DegreedEmulator } from '../sandbox/providers/degreed';
 import { LearnLinkEmulator } from '../sandbox/providers/learnlink';
-import { MOODLE_DEMO, MoodleEmulator } from '../sandbox/providers/moodle';
-import { percipioProvider } from '../sandbox/providers/percipio';
-import { ScormCloudEmulator } from '../sandbox/providers/scormcloud';
-import { startSandbox } from '../sandbox/server';
+import { MOODLE_DEMO } from '../sandbox/providers/moodle';
 import type { Sandbox } from '../sandbox/server';
-import { canaryCredentials, findCanaries, scanTexts, seedCanaries } from '../support/canaries';
+import { CANARY_PROVIDERS, canaryCredentials, findCanaries, resetCanarySandbox, scanTexts, startCanarySandbox } from '../support/canaries';
 import type { CanaryProvider } from '../support/canaries';
 import { runNode } from '../support/n8nContext';
 
 let sandbox: Sandbox;
-const PROVIDERS: CanaryProvider[] = ['percipio', 'degreed', 'learnlink', 'scormcloud', 'moodle'];
+const PROVIDERS = CANARY_PROVIDERS;
 
 beforeAll(async () => {
-	sandbox = await startSandbox({
-		providers: [percipioProvider({ demoData: true }), new DegreedEmulator({ requestsPerMinute: 0 }), new LearnLinkEmulator(), new ScormCloudEmulator(), new MoodleEmulator()],
-		logLevel: 'silent',
-	});
+	sandbox = await startCanarySandbox();
 });
 afterAll(async () => await sandbox.close());
 beforeEach(() => {
-	sandbox.reset();
-	sharedTokenManager.clear();
-	for (const p of PROVIDERS) seedCanaries(sandbox, p);
+	resetCanarySandbox(sandbox);
 });
 
 const NODES: Record<CanaryProvider, { node: new () => INodeType; credential: string; kind: string }> = {

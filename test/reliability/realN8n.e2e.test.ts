@@ -9,18 +9,15 @@
  * Runs in the e2e project (`npm run test:e2e`), not in `npm test`.
  */
 import { createN8nInstance, nodeType, packPackage, type N8nInstance, type WorkflowJson } from '../e2e/harness/n8n';
-import { DegreedEmulator } from '../sandbox/providers/degreed';
 import { LearnLinkEmulator } from '../sandbox/providers/learnlink';
-import { MOODLE_DEMO, MoodleEmulator } from '../sandbox/providers/moodle';
-import { percipioProvider } from '../sandbox/providers/percipio';
-import { ScormCloudEmulator } from '../sandbox/providers/scormcloud';
-import { startSandbox, type Sandbox } from '../sandbox/server';
-import { CANARY, canaryCredentials, findCanaries, seedCanaries, type CanaryProvider } from '../support/canaries';
+import { MOODLE_DEMO } from '../sandbox/providers/moodle';
+import { type Sandbox } from '../sandbox/server';
+import { CANARY, CANARY_PROVIDERS, canaryCredentials, findCanaries, startCanarySandbox, type CanaryProvider } from '../support/canaries';
 import { signThriveBody } from '../../nodes/LearnLink/trigger/signature';
 
 let sandbox: Sandbox;
 let n8n: N8nInstance;
-const PROVIDERS: CanaryProvider[] = ['percipio', 'degreed', 'learnlink', 'scormcloud', 'moodle'];
+const PROVIDERS = CANARY_PROVIDERS;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const SETUP: Record<CanaryProvider, { node: string; credential: string; host: string; path: string; write: Record<string, unknown>; read: Record<string, unknown> }> = {
@@ -114,11 +111,7 @@ const TRIGGERS: WorkflowJson[] = [
 ];
 
 beforeAll(async () => {
-	sandbox = await startSandbox({
-		providers: [percipioProvider({ demoData: true }), new DegreedEmulator({ requestsPerMinute: 0 }), new LearnLinkEmulator(), new ScormCloudEmulator(), new MoodleEmulator()],
-		logLevel: 'silent',
-	});
-	for (const p of PROVIDERS) seedCanaries(sandbox, p);
+	sandbox = await startCanarySandbox();
 	SETUP.learnlink.write.userId = [...sandbox.provider<LearnLinkEmulator>('learnlink').users.values()][0].id;
 	n8n = await createN8nInstance({ pack: await packPackage() });
 	await n8n.importCredentials(PROVIDERS.map((p) => ({ id: credentialId(p), name: `Canary ${p}`, type: SETUP[p].credential, data: canaryCredentials(sandbox, p) as Record<string, unknown> })));

@@ -15,15 +15,8 @@ import { LearnLink } from '../../nodes/LearnLink/LearnLink.node';
 import { Moodle } from '../../nodes/Moodle/Moodle.node';
 import { Percipio } from '../../nodes/Percipio/Percipio.node';
 import { ScormCloud } from '../../nodes/ScormCloud/ScormCloud.node';
-import { sharedTokenManager } from '../../nodes/shared/tokenManager';
-import { DegreedEmulator } from '../sandbox/providers/degreed';
-import { LearnLinkEmulator } from '../sandbox/providers/learnlink';
-import { MoodleEmulator } from '../sandbox/providers/moodle';
-import { percipioProvider } from '../sandbox/providers/percipio';
-import { ScormCloudEmulator } from '../sandbox/providers/scormcloud';
-import { startSandbox } from '../sandbox/server';
 import type { Sandbox } from '../sandbox/server';
-import { canaryCredentials, findCanaries, scanTexts, seedCanaries } from '../support/canaries';
+import { CANARY_PROVIDERS, canaryCredentials, findCanaries, resetCanarySandbox, scanTexts, startCanarySandbox } from '../support/canaries';
 import type { CanaryProvider } from '../support/canaries';
 import { runNode } from '../support/n8nContext';
 
@@ -31,13 +24,10 @@ let sandbox: Sandbox;
 let other: Server;
 let otherPort = 0;
 const landed: Array<{ method?: string; url?: string; headers: IncomingHttpHeaders; body: string }> = [];
-const PROVIDERS: CanaryProvider[] = ['percipio', 'degreed', 'learnlink', 'scormcloud', 'moodle'];
+const PROVIDERS = CANARY_PROVIDERS;
 
 beforeAll(async () => {
-	sandbox = await startSandbox({
-		providers: [percipioProvider({ demoData: true }), new DegreedEmulator({ requestsPerMinute: 0 }), new LearnLinkEmulator(), new ScormCloudEmulator(), new MoodleEmulator()],
-		logLevel: 'silent',
-	});
+	sandbox = await startCanarySandbox();
 	// Another origin (same address, another port): what a redirect target receives.
 	other = createServer((req, res) => {
 		let body = '';
@@ -55,10 +45,8 @@ afterAll(async () => {
 	await new Promise((resolve) => other.close(resolve));
 });
 beforeEach(() => {
-	sandbox.reset();
-	sharedTokenManager.clear();
+	resetCanarySandbox(sandbox);
 	landed.length = 0;
-	for (const p of PROVIDERS) seedCanaries(sandbox, p);
 });
 
 const NODES: Record<CanaryProvider, { node: new () => INodeType; credential: string; host: string }> = {

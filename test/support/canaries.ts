@@ -6,9 +6,14 @@
  */
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
-import { DEGREED_DEMO } from '../sandbox/providers/degreed';
-import { PERCIPIO_SANDBOX } from '../sandbox/providers/percipio';
+import { sharedTokenManager } from '../../nodes/shared/tokenManager';
+import { DEGREED_DEMO, DegreedEmulator } from '../sandbox/providers/degreed';
+import { LearnLinkEmulator } from '../sandbox/providers/learnlink';
+import { MoodleEmulator } from '../sandbox/providers/moodle';
+import { ScormCloudEmulator } from '../sandbox/providers/scormcloud';
+import { PERCIPIO_SANDBOX, percipioProvider } from '../sandbox/providers/percipio';
 import { PERCIPIO_DEMO } from '../sandbox/fixtures';
+import { startSandbox } from '../sandbox/server';
 import type { Sandbox } from '../sandbox/server';
 import type { SandboxProvider } from '../sandbox/types';
 
@@ -30,6 +35,8 @@ export const CANARY = {
 } as const;
 
 export type CanaryProvider = 'percipio' | 'degreed' | 'learnlink' | 'scormcloud' | 'moodle';
+
+export const CANARY_PROVIDERS: CanaryProvider[] = ['percipio', 'degreed', 'learnlink', 'scormcloud', 'moodle'];
 
 export const CANARY_IDS = {
 	percipio: { clientId: 'canary-percipio-client' },
@@ -188,4 +195,21 @@ export function scanTexts(label: string, value: unknown): Array<{ where: string;
 		return [{ where: `${label}: error`, text: full }];
 	}
 	return [{ where: label, text: typeof value === 'string' ? value : JSON.stringify(value) ?? '' }];
+}
+
+/** One sandbox with every provider's emulator (Degreed without its rate limit), canaries seeded. */
+export async function startCanarySandbox(): Promise<Sandbox> {
+	const sandbox = await startSandbox({
+		providers: [percipioProvider({ demoData: true }), new DegreedEmulator({ requestsPerMinute: 0 }), new LearnLinkEmulator(), new ScormCloudEmulator(), new MoodleEmulator()],
+		logLevel: 'silent',
+	});
+	for (const p of CANARY_PROVIDERS) seedCanaries(sandbox, p);
+	return sandbox;
+}
+
+/** Between tests: fresh sandbox state with the canaries seeded again, and no token cached. */
+export function resetCanarySandbox(sandbox: Sandbox): void {
+	sandbox.reset();
+	sharedTokenManager.clear();
+	for (const p of CANARY_PROVIDERS) seedCanaries(sandbox, p);
 }
