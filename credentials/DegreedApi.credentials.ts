@@ -30,7 +30,7 @@ export class DegreedApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../nodes/Degreed/degreed.svg', dark: 'file:../nodes/Degreed/degreed.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-learning-platforms/n8n-nodes-learning-platforms#degreed';
+	documentationUrl = 'https://github.com/n8n-nodes-learning-platforms/n8n-nodes-learning-platforms/blob/main/docs/degreed.md';
 
 	properties: INodeProperties[] = [
 		{

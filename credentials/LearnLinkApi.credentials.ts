@@ -32,7 +32,7 @@ export class LearnLinkApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../nodes/LearnLink/learnlink.svg', dark: 'file:../nodes/LearnLink/learnlink.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-learning-platforms/n8n-nodes-learning-platforms#learnlink-thrive';
+	documentationUrl = 'https://github.com/n8n-nodes-learning-platforms/n8n-nodes-learning-platforms/blob/main/docs/learnlink.md';
 
 	properties: INodeProperties[] = [
 		{

@@ -21,7 +21,7 @@ export class MoodleApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../nodes/Moodle/moodle.svg', dark: 'file:../nodes/Moodle/moodle.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-learning-platforms/n8n-nodes-learning-platforms#moodle-with-the-percipio-plugin';
+	documentationUrl = 'https://github.com/n8n-nodes-learning-platforms/n8n-nodes-learning-platforms/blob/main/docs/moodle.md';
 
 	properties: INodeProperties[] = [
 		{

@@ -29,7 +29,7 @@ export class PercipioApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../nodes/Percipio/percipio.svg', dark: 'file:../nodes/Percipio/percipio.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-learning-platforms/n8n-nodes-learning-platforms#skillsoft-percipio';
+	documentationUrl = 'https://github.com/n8n-nodes-learning-platforms/n8n-nodes-learning-platforms/blob/main/docs/percipio.md';
 
 	properties: INodeProperties[] = [
 		{

@@ -22,7 +22,7 @@ export class ScormCloudApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../nodes/ScormCloud/scormcloud.svg', dark: 'file:../nodes/ScormCloud/scormcloud.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-learning-platforms/n8n-nodes-learning-platforms#scorm-cloud';
+	documentationUrl = 'https://github.com/n8n-nodes-learning-platforms/n8n-nodes-learning-platforms/blob/main/docs/scormcloud.md';
 
 	properties: INodeProperties[] = [
 		{
