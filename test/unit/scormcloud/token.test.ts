@@ -143,7 +143,7 @@ describe('ScormCloudApi credential', () => {
 		expect(byName.allowInsecureHttp.default).toBe(false);
 		expect(byName.baseUrl.default).toBe('https://cloud.scorm.com/api/v2');
 		expect(credential.name).toBe('scormCloudApi');
-		expect(credential.documentationUrl).toMatch(/#scorm-cloud$/);
+		expect(credential.documentationUrl).toMatch(/docs\/scormcloud\.md$/);
 		expect(credential.test.request.url).toBe('/ping');
 	});
 
