@@ -3,10 +3,6 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { ApiClient } from '../../shared/apiClient';
 import { collect, pageNumberPaging, paginate } from '../../shared/pagination';
 import type { RequestSpec } from '../../shared/types';
-import type { LearnLinkApi } from '../transport/client';
-
-/** What every operation's `execute` receives besides the item index. */
-export type OperationExecute = (this: IExecuteFunctions, itemIndex: number, api: LearnLinkApi) => Promise<IDataObject | IDataObject[]>;
 
 /** Thrive's largest page (perPage 1–1000). */
 export const MAX_PER_PAGE = 1000;
