@@ -1,17 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { inputError } from '../../shared/errors';
-
-import type { MoodleClient } from '../transport/client';
-
-/** What every operation's `execute` receives from the router. */
-export interface OperationContext {
-	client: MoodleClient;
-	concurrency: number;
-}
-
-export type OperationExecute = (this: IExecuteFunctions, op: OperationContext) => Promise<INodeExecutionData[]>;
 
 /**
  * A Moodle record id: a positive whole number (a numeric string from an expression is fine).
