@@ -41,8 +41,15 @@ export interface Operation<C, P = undefined> {
 	batch?(this: IExecuteFunctions, client: C): Batch<any> | undefined;
 }
 
+/** An operation whose items always go to the API many per request. */
+export interface BatchOperation<C> {
+	description: INodeProperties[];
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any
+	batch(this: IExecuteFunctions, client: C): Batch<any>;
+}
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyOperation<C> = Operation<C, any>;
+export type AnyOperation<C> = Operation<C, any> | BatchOperation<C>;
 
 /** A resource's operations by their parameter value. */
 export type Operations<C> = Record<string, AnyOperation<C>>;
@@ -131,6 +138,7 @@ export async function runOperation<C extends ProviderClient>(ctx: IExecuteFuncti
 	const concurrency = client.settings.concurrency;
 	const batch = op.batch?.call(ctx, client);
 	if (batch) return await runInBatches(ctx, (i) => batch.prepare(i), (entries) => batch.send(entries), { batchSize: batch.size, concurrency });
+	if (!('execute' in op)) throw new NodeOperationError(ctx.getNode(), 'This operation sends items only in batches');
 	const prepared = prepareAll(ctx, client, op);
 	return await runForEachItem(ctx, async (itemIndex) => await op.execute.call(ctx, client, itemIndex, prepared(itemIndex)), { concurrency });
 }
