@@ -71,6 +71,8 @@ export function resourceDescription<O extends Operations<never>>(
 	operations: O,
 	labels: { [K in keyof O]: OperationLabel },
 	defaultOperation: keyof O & string,
+	/** fields several operations of the resource share, shown after the Operation parameter */
+	sharedFields: INodeProperties[] = [],
 ): INodeProperties[] {
 	return [
 		{
@@ -87,6 +89,7 @@ export function resourceDescription<O extends Operations<never>>(
 			})),
 			default: defaultOperation,
 		},
+		...sharedFields,
 		...Object.values(operations).flatMap((op) => op.description),
 	];
 }
