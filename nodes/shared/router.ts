@@ -137,7 +137,7 @@ function prepareAll<C, P>(ctx: IExecuteFunctions, client: C, op: Operation<C, P>
 }
 
 /** Runs one operation over the input items with the node's concurrency. */
-export async function runOperation<C extends ProviderClient>(ctx: IExecuteFunctions, op: AnyOperation<C>, client: C): Promise<INodeExecutionData[]> {
+async function runOperation<C extends ProviderClient>(ctx: IExecuteFunctions, op: AnyOperation<C>, client: C): Promise<INodeExecutionData[]> {
 	const concurrency = client.settings.concurrency;
 	const batch = op.batch?.call(ctx, client);
 	if (batch) return await runInBatches(ctx, (i) => batch.prepare(i), (entries) => batch.send(entries), { batchSize: batch.size, concurrency });

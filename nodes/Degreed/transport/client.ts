@@ -13,7 +13,7 @@ import { scopeString } from './scopes';
 import { fetchDegreedToken } from './token';
 import type { DegreedTokenFields } from './token';
 
-export const DEGREED_CREDENTIAL = 'degreedApi';
+const DEGREED_CREDENTIAL = 'degreedApi';
 
 export interface DegreedClient extends ProviderClient {
 	hosts: DegreedHosts;

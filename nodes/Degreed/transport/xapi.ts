@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { IRI_PATTERN, uuidV5 } from '../../shared/xapi';
 
 /** Namespace of this package's statement ids (UUID v5). Never change it: ids must stay stable across versions. */
-export const STATEMENT_ID_NAMESPACE = '6f1d3c2a-8b4e-5f7a-9c0d-2e4b6a8c0d1e';
+const STATEMENT_ID_NAMESPACE = '6f1d3c2a-8b4e-5f7a-9c0d-2e4b6a8c0d1e';
 
 /** JSON with keys sorted at every level, so equal statements give equal text whatever the key order. */
 export function canonicalJson(value: unknown): string {
@@ -152,10 +152,10 @@ export type XapiStatement = z.infer<typeof statementSchema>;
 // ---- building from simple fields ---------------------------------------------------------------
 
 /** Common ADL verbs offered in the node (a custom IRI is always possible). */
-export const ADL_VERBS = ['completed', 'passed', 'failed', 'attempted', 'experienced', 'attended', 'launched', 'initialized', 'progressed', 'scored', 'answered', 'registered', 'terminated'] as const;
+const ADL_VERBS = ['completed', 'passed', 'failed', 'attempted', 'experienced', 'attended', 'launched', 'initialized', 'progressed', 'scored', 'answered', 'registered', 'terminated'] as const;
 
 export const verbIri = (verb: string) => ((ADL_VERBS as readonly string[]).includes(verb) ? `http://adlnet.gov/expapi/verbs/${verb}` : verb);
-export const verbName = (iri: string) => iri.replace(/\/+$/, '').split(/[/#]/).pop() ?? iri;
+const verbName = (iri: string) => iri.replace(/\/+$/, '').split(/[/#]/).pop() ?? iri;
 
 export interface SimpleStatementFields {
 	actorType: 'email' | 'account';

@@ -30,7 +30,7 @@ export interface LearnLinkClient extends ProviderClient {
 }
 
 /** The credential's secrets, for redaction everywhere. */
-export function redactorFor(fields: LearnLinkCredentialFields): Redactor {
+function redactorFor(fields: LearnLinkCredentialFields): Redactor {
 	const redactor = new Redactor([fields.apiSecret, fields.webhookSecret, fields.accessToken, fields.usersAccessToken]);
 	if (fields.apiSecret) {
 		const user = String(fields.clientId ?? '').trim() || String(fields.tenantId ?? '').trim();
@@ -40,7 +40,7 @@ export function redactorFor(fields: LearnLinkCredentialFields): Redactor {
 }
 
 /** How requests to `host` authenticate: a cached bearer token for that host, or Basic on every call. */
-export function authFor(fields: LearnLinkCredentialFields, host: LearnLinkHost): AuthStrategy {
+function authFor(fields: LearnLinkCredentialFields, host: LearnLinkHost): AuthStrategy {
 	if (fields.authentication === 'basic') {
 		const username = clientIdOf(fields);
 		const password = String(fields.apiSecret ?? '');

@@ -42,7 +42,7 @@ export interface DateField {
  * date, an impossible calendar date such as 2026-02-30 (Date.parse would roll it over to
  * 2026-03-02), a negative or non-finite number — is an error naming the item and the field.
  */
-export function parseDateMs(value: unknown, at: DateField): number | undefined {
+function parseDateMs(value: unknown, at: DateField): number | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
 	const fail = () =>
 		inputError(at.node, `Invalid "${at.field}" must be a date and time (ISO 8601, e.g. 2026-06-01T10:00:00Z)`, {

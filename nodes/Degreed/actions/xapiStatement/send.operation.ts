@@ -212,7 +212,7 @@ function parseStatements(ctx: IExecuteFunctions, value: unknown, itemIndex: numb
 }
 
 /** The item's statements, validated (xAPI 1.0.3 rules) and given their deterministic IDs. */
-export function prepareStatements(ctx: IExecuteFunctions, i: number): IDataObject[] {
+function prepareStatements(ctx: IExecuteFunctions, i: number): IDataObject[] {
 	const mode = ctx.getNodeParameter('mode', i, 'fields') as string;
 	const additional = ctx.getNodeParameter('additionalFields', i, {}) as IDataObject;
 	const key = blank(additional.idempotencyKey) ? undefined : String(additional.idempotencyKey);

@@ -8,7 +8,7 @@ import type { LearnLinkClient } from '../../transport/client';
 import { listOf } from '../common';
 
 /** Entities per request: Thrive's documented range for add/replace is 1–100. */
-export const MAX_MEMBERS_PER_REQUEST = 100;
+const MAX_MEMBERS_PER_REQUEST = 100;
 
 export function memberProperties(operation: string, verb: string): INodeProperties[] {
 	return [

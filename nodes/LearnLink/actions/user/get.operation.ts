@@ -6,7 +6,7 @@ import { buildPath, joinUrl } from '../../../shared/urls';
 import { validateInput } from '../../../shared/validation';
 import type { LearnLinkClient } from '../../transport/client';
 
-export const DEFAULT_BY_ID_PATH = '/users/{userId}';
+const DEFAULT_BY_ID_PATH = '/users/{userId}';
 export const DEFAULT_BY_REF_PATH = '/users/ref/{ref}';
 
 const properties: INodeProperties[] = [

@@ -9,8 +9,8 @@ import { validateInput } from '../../../shared/validation';
 import type { LearnLinkClient } from '../../transport/client';
 import { compact, isValidDate } from '../common';
 
-export const DEFAULT_EVENTS_PATH = '/webhooks';
-export const LIFECYCLE_EVENTS = ['user_joined', 'user_updated', 'user_suspended', 'user_deleted'] as const;
+const DEFAULT_EVENTS_PATH = '/webhooks';
+const LIFECYCLE_EVENTS = ['user_joined', 'user_updated', 'user_suspended', 'user_deleted'] as const;
 
 const properties: INodeProperties[] = [
 	{

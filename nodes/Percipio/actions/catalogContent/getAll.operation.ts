@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
@@ -8,7 +8,7 @@ import { validateInput } from '../../../shared/validation';
 import type { PercipioClient } from '../../transport/client';
 import { compact, isoDate, optionalText, options, organizationId, organizationOption } from '../common';
 
-export const CATALOG_PATH = '/content-discovery/v2/organizations/{orgId}/catalog-content';
+const CATALOG_PATH = '/content-discovery/v2/organizations/{orgId}/catalog-content';
 
 const properties: INodeProperties[] = [
 	...returnAllOrLimit({}),

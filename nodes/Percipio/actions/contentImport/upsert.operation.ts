@@ -8,7 +8,7 @@ import { validateInput } from '../../../shared/validation';
 import type { PercipioClient } from '../../transport/client';
 import { compact, extraJson, optionalText, options, organizationId, organizationOption, partnerName, partnerOption, pathOption, pathTemplate, requiredText } from '../common';
 
-export const DEFAULT_CONTENT_PATH = '/content-aggregation/v1/partners/{partnerName}/organizations/{orgId}/content';
+const DEFAULT_CONTENT_PATH = '/content-aggregation/v1/partners/{partnerName}/organizations/{orgId}/content';
 
 const properties: INodeProperties[] = [
 	{
@@ -121,7 +121,7 @@ function tagsOf(value: unknown): unknown {
 }
 
 /** Builds and validates one item's content record; throws a per-item error naming the field. */
-export function prepareContent(ctx: IExecuteFunctions, itemIndex: number): ContentItem {
+function prepareContent(ctx: IExecuteFunctions, itemIndex: number): ContentItem {
 	const extra = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const node = ctx.getNode();
 	const extraFields = validateInput(node, z.object({ extraFields: extraJson }), { extraFields: extra.extraFields }, { itemIndex }).extraFields ?? {};

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, sleep, updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
@@ -6,8 +6,8 @@ import { validateInput } from '../../../shared/validation';
 import type { PercipioClient } from '../../transport/client';
 import { compact, isoDate, optionalText, options, organizationId, organizationOption } from '../common';
 
-export const REPORT_REQUEST_PATH = '/reporting/v1/organizations/{orgId}/report-requests/learning-activity';
-export const REPORT_POLL_PATH = '/reporting/v1/organizations/{orgId}/report-requests/{id}';
+const REPORT_REQUEST_PATH = '/reporting/v1/organizations/{orgId}/report-requests/learning-activity';
+const REPORT_POLL_PATH = '/reporting/v1/organizations/{orgId}/report-requests/{id}';
 
 const TIME_FRAMES = ['DAY', 'WEEK', 'THIRTY_DAYS', 'CALENDAR_MONTH'] as const;
 const STATUSES = ['ACHIEVED', 'ACTIVE', 'COMPLETED', 'LISTENED', 'READ', 'STARTED', 'WATCHED', 'ABANDONED'] as const;

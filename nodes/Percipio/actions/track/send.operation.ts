@@ -8,8 +8,8 @@ import { validateInput } from '../../../shared/validation';
 import type { PercipioClient } from '../../transport/client';
 import { compact, isoDate, optionalNumber, optionalText, options, organizationId, organizationOption, partnerName, partnerOption, pathOption, pathTemplate, requiredText } from '../common';
 
-export const DEFAULT_TRACK_PATH = '/content-aggregation/v1/partners/{partnerName}/track';
-export const DEFAULT_TRACK_ORG_PATH = '/content-aggregation/v1/partners/{partnerName}/organizations/{orgId}/track';
+const DEFAULT_TRACK_PATH = '/content-aggregation/v1/partners/{partnerName}/track';
+const DEFAULT_TRACK_ORG_PATH = '/content-aggregation/v1/partners/{partnerName}/organizations/{orgId}/track';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'Content ID', name: 'contentId', type: 'string', default: '', required: true, placeholder: 'ext-course-001', description: 'The content_id the item was imported with' },
@@ -71,7 +71,7 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['track'], operation: ['send'] } }, properties);
 
-export const trackSchema = z.object({
+const trackSchema = z.object({
 	content_id: requiredText('is required: the content_id the item was imported with'),
 	user: requiredText('is required: the learner'),
 	status: requiredText('is required: started, in-progress or completed').pipe(z.string().regex(/^[A-Za-z][A-Za-z_ -]{0,39}$/, 'must be a status word such as started, in-progress or completed')),
@@ -94,7 +94,7 @@ export function trackKey(event: Pick<TrackEvent, 'content_id' | 'user' | 'status
 		.digest('hex');
 }
 
-export function prepareTrack(ctx: IExecuteFunctions, itemIndex: number): TrackEvent {
+function prepareTrack(ctx: IExecuteFunctions, itemIndex: number): TrackEvent {
 	const extra = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const raw = compact({
 		content_id: ctx.getNodeParameter('contentId', itemIndex, ''),

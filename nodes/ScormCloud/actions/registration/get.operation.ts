@@ -15,7 +15,7 @@ export const registrationIdProperty: INodeProperties = {
 	description: 'The ID the registration was created with',
 };
 
-export const detailOptions: INodeProperties = {
+const detailOptions: INodeProperties = {
 	displayName: 'Options',
 	name: 'options',
 	type: 'collection',
