@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n
 import { z } from 'zod';
 
 import { inputError } from '../../shared/errors';
+import { isValidDate } from '../../shared/validation';
 
 /**
  * A Moodle record id: a positive whole number (a numeric string from an expression is fine).
@@ -54,15 +55,8 @@ function parseDateMs(value: unknown, at: DateField): number | undefined {
 		return value < 1e11 ? Math.floor(value * 1000) : Math.floor(value);
 	}
 	const text = typeof value === 'string' ? value.trim() : value instanceof Date ? value.toISOString() : '';
-	const ms = Date.parse(text);
-	if (!text || Number.isNaN(ms)) throw fail();
-	const ymd = /^(\d{4})-(\d{2})-(\d{2})(?!\d)/.exec(text);
-	if (ymd) {
-		const [year, month, day] = [Number(ymd[1]), Number(ymd[2]), Number(ymd[3])];
-		const date = new Date(Date.UTC(year, month - 1, day));
-		if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) throw fail();
-	}
-	return ms;
+	if (!isValidDate(text)) throw fail();
+	return Date.parse(text);
 }
 
 /** A date/time parameter in Unix seconds, Moodle's unit (`undefined` when empty; invalid → error). */

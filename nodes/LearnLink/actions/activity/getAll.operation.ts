@@ -4,9 +4,9 @@ import { z } from 'zod';
 
 import { returnAllOrLimit } from '../../../shared/descriptions';
 import { joinUrl } from '../../../shared/urls';
-import { validateInput } from '../../../shared/validation';
+import { isValidDate, validateInput } from '../../../shared/validation';
 import type { LearnLinkClient } from '../../transport/client';
-import { activityTimestamp, compact, isValidDate, listAll, listLimits, listOf } from '../common';
+import { activityTimestamp, compact, listAll, listLimits, listOf } from '../common';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'From', name: 'timestampFrom', type: 'dateTime', default: '', required: true, description: 'Start of the time range (sent as YYYY-MM-DD hh:mm:ss, UTC)' },

@@ -3,9 +3,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { joinUrl } from '../../../shared/urls';
-import { validateInput } from '../../../shared/validation';
+import { isValidDate, validateInput } from '../../../shared/validation';
 import type { LearnLinkClient } from '../../transport/client';
-import { isValidDate } from '../common';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'User ID', name: 'userId', type: 'string', default: '', required: true, description: "Thrive's ID of the learner" },

@@ -4,9 +4,9 @@ import { z } from 'zod';
 
 import { returnAllOrLimit } from '../../../shared/descriptions';
 import { joinUrl } from '../../../shared/urls';
-import { validateInput } from '../../../shared/validation';
+import { isValidDate, validateInput } from '../../../shared/validation';
 import type { LearnLinkClient } from '../../transport/client';
-import { compact, isValidDate, listAll, listLimits } from '../common';
+import { compact, listAll, listLimits } from '../common';
 
 const properties: INodeProperties[] = [
 	...returnAllOrLimit({}),

@@ -3,9 +3,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { buildPath, joinUrl } from '../../../shared/urls';
-import { validateInput } from '../../../shared/validation';
+import { isValidDate, validateInput } from '../../../shared/validation';
 import type { LearnLinkClient } from '../../transport/client';
-import { isValidDate } from '../common';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'Reference', name: 'ref', type: 'string', default: '', required: true, description: "The user's reference (your organisation's identifier)" },

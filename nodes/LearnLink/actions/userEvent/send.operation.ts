@@ -5,9 +5,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { joinUrl } from '../../../shared/urls';
-import { validateInput } from '../../../shared/validation';
+import { isValidDate, validateInput } from '../../../shared/validation';
 import type { LearnLinkClient } from '../../transport/client';
-import { compact, isValidDate } from '../common';
+import { compact } from '../common';
 
 const DEFAULT_EVENTS_PATH = '/webhooks';
 const LIFECYCLE_EVENTS = ['user_joined', 'user_updated', 'user_suspended', 'user_deleted'] as const;
