@@ -290,7 +290,7 @@ function pageRuns(ep: Endpoints, n: number, approaches: Approach[], scormCredId:
 		let test: Array<Record<string, unknown>>;
 		let timed = ['Under Test'];
 		if (approach === 'ours') {
-			test = [node('Under Test', `${PKG}.scormCloud`, { resource: 'registration', operation: 'getMany', returnAll: true, filters: {}, requestOptions: { concurrency: CONCURRENCY } }, { credentials: { scormCloudApi: { id: scormCredId, name: scormCredId } } })];
+			test = [node('Under Test', `${PKG}.scormCloud`, { resource: 'registration', operation: 'getAll', returnAll: true, filters: {}, requestOptions: { concurrency: CONCURRENCY } }, { credentials: { scormCloudApi: { id: scormCredId, name: scormCredId } } })];
 		} else if (approach === 'httpRequest') {
 			test = [
 				node(

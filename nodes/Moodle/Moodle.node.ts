@@ -3,7 +3,14 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 
 import { requestOptionsProperty } from '../shared/descriptions';
 import { withFixedParametersOnce } from '../shared/parameters';
-import { descriptions, router } from './actions/router';
+import * as completion from './actions/completion/Completion.resource';
+import * as course from './actions/course/Course.resource';
+import * as enrolment from './actions/enrolment/Enrolment.resource';
+import * as grade from './actions/grade/Grade.resource';
+import * as percipio from './actions/percipio/Percipio.resource';
+import { router } from './actions/router';
+import * as user from './actions/user/User.resource';
+import * as webService from './actions/webService/WebService.resource';
 
 export class Moodle implements INodeType {
 	description: INodeTypeDescription = {
@@ -36,13 +43,13 @@ export class Moodle implements INodeType {
 				],
 				default: 'user',
 			},
-			...descriptions.completion.description,
-			...descriptions.course.description,
-			...descriptions.enrolment.description,
-			...descriptions.grade.description,
-			...descriptions.percipio.description,
-			...descriptions.user.description,
-			...descriptions.webService.description,
+			...completion.description,
+			...course.description,
+			...enrolment.description,
+			...grade.description,
+			...percipio.description,
+			...user.description,
+			...webService.description,
 			requestOptionsProperty,
 		],
 	};

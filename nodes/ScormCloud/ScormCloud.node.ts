@@ -4,7 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { requestOptionsProperty } from '../shared/descriptions';
 import { withFixedParametersOnce } from '../shared/parameters';
 import * as course from './actions/course/Course.resource';
-import * as ping from './actions/ping/ping.operation';
+import * as ping from './actions/ping/Ping.resource';
 import * as registration from './actions/registration/Registration.resource';
 import { router } from './actions/router';
 

@@ -62,6 +62,3 @@ export class Redactor {
 		return out as T;
 	}
 }
-
-/** Pattern-only redaction, for places that know no specific secret. */
-export const redactText = (value: string): string => new Redactor().text(value);

@@ -13,7 +13,7 @@ import { LearnLinkEmulator } from '../sandbox/providers/learnlink';
 import { MOODLE_DEMO } from '../sandbox/providers/moodle';
 import { type Sandbox } from '../sandbox/server';
 import { CANARY, CANARY_PROVIDERS, canaryCredentials, findCanaries, startCanarySandbox, type CanaryProvider } from '../support/canaries';
-import { signThriveBody } from '../../nodes/LearnLink/trigger/signature';
+import { signThriveBody } from '../support/testOnlyHelpers';
 
 let sandbox: Sandbox;
 let n8n: N8nInstance;

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { LearnLinkTrigger } from '../../nodes/LearnLink/LearnLinkTrigger.node';
-import { signThriveBody, verifyThriveSignature } from '../../nodes/LearnLink/trigger/signature';
+import { verifyThriveSignature } from '../../nodes/LearnLink/trigger/signature';
+import { signThriveBody } from '../support/testOnlyHelpers';
 import { ScormCloudTrigger, safeEqual } from '../../nodes/ScormCloud/ScormCloudTrigger.node';
 import { CANARY, findCanaries } from '../support/canaries';
 import { workflowOf } from '../support/webhookWorkflow';

@@ -1,8 +1,8 @@
 import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { ApiClient } from '../../shared/apiClient';
-import { readRequestSettings } from '../../shared/descriptions';
 import type { RequestSettings } from '../../shared/descriptions';
+import type { ProviderClient } from '../../shared/router';
 import { Redactor } from '../../shared/redact';
 import { persistedToken, tokenCacheKey } from '../../shared/tokenManager';
 import { inputError } from '../../shared/errors';
@@ -13,12 +13,10 @@ import { scopeString } from './scopes';
 import { fetchDegreedToken } from './token';
 import type { DegreedTokenFields } from './token';
 
-export const DEGREED_CREDENTIAL = 'degreedApi';
+const DEGREED_CREDENTIAL = 'degreedApi';
 
-export interface DegreedClient {
-	api: ApiClient;
+export interface DegreedClient extends ProviderClient {
 	hosts: DegreedHosts;
-	settings: RequestSettings;
 	scopes: string;
 }
 
@@ -36,7 +34,7 @@ export function tokenFields(credentials: ICredentialDataDecryptedObject): Degree
 }
 
 /** The shared transport configured for Degreed, with the node's Request Options. */
-export async function createDegreedClient(ctx: IExecuteFunctions): Promise<DegreedClient> {
+export async function createDegreedClient(ctx: IExecuteFunctions, settings: RequestSettings): Promise<DegreedClient> {
 	const credentials = await ctx.getCredentials<ICredentialDataDecryptedObject>(DEGREED_CREDENTIAL);
 	let hosts: DegreedHosts;
 	try {
@@ -46,7 +44,6 @@ export async function createDegreedClient(ctx: IExecuteFunctions): Promise<Degre
 	}
 	const fields = tokenFields(credentials);
 	const scopes = scopeString(fields.scopes, fields.extraScopes);
-	const settings = readRequestSettings(ctx, degreedProfile.rateLimit);
 	const redactor = new Redactor([fields.clientSecret, credentials.accessToken]);
 	const api = new ApiClient(ctx, {
 		provider: degreedProfile,

@@ -28,7 +28,7 @@ function isCursorExpiry(response: HttpResponse): boolean {
 }
 
 /** A relative `links.next`/`more` is resolved against the API base URL (which may carry a path). */
-export function absoluteLink(link: string, apiBaseUrl: string): string {
+function absoluteLink(link: string, apiBaseUrl: string): string {
 	if (/^https?:\/\//i.test(link)) return link;
 	return joinUrl(apiBaseUrl, link);
 }

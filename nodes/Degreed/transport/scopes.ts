@@ -57,14 +57,6 @@ export const DEGREED_SCOPES = [
 	'job_roles:write',
 ] as const;
 
-/** What the node's operations need, for the credential's Test request and hints. */
-export const SCOPE_HINTS: Record<string, string> = {
-	user: 'users:read',
-	content: 'content:read / content:write',
-	completion: 'completions:read / completions:write',
-	xapiStatement: 'xapi:read / xapi:write (or xapi:all)',
-};
-
 /**
  * The scope list Degreed expects: comma-delimited (Degreed's rule), no spaces, no duplicates, in
  * the order given. Accepts the multi-select's array plus free text split on commas and spaces.

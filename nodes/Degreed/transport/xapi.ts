@@ -1,20 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 import { z } from 'zod';
 
-/** Namespace of this package's statement ids (UUID v5). Never change it: ids must stay stable across versions. */
-export const STATEMENT_ID_NAMESPACE = '6f1d3c2a-8b4e-5f7a-9c0d-2e4b6a8c0d1e';
+import { IRI_PATTERN, uuidV5 } from '../../shared/xapi';
 
-/** A name-based (RFC 4122 version 5, SHA-1) UUID: the same name always gives the same id. */
-export function uuidV5(name: string, namespace = STATEMENT_ID_NAMESPACE): string {
-	const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
-	const hash = createHash('sha1').update(ns).update(name, 'utf8').digest();
-	const bytes = Buffer.from(hash.subarray(0, 16));
-	bytes[6] = (bytes[6] & 0x0f) | 0x50;
-	bytes[8] = (bytes[8] & 0x3f) | 0x80;
-	const hex = bytes.toString('hex');
-	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
+/** Namespace of this package's statement ids (UUID v5). Never change it: ids must stay stable across versions. */
+const STATEMENT_ID_NAMESPACE = '6f1d3c2a-8b4e-5f7a-9c0d-2e4b6a8c0d1e';
 
 /** JSON with keys sorted at every level, so equal statements give equal text whatever the key order. */
 export function canonicalJson(value: unknown): string {
@@ -35,20 +25,20 @@ export function canonicalJson(value: unknown): string {
  * so a retry or a re-run cannot store the statement twice.
  */
 export function statementIdFor(statement: IDataObject, idempotencyKey?: string): string {
-	if (idempotencyKey) return uuidV5(`key:${idempotencyKey}`);
+	if (idempotencyKey) return uuidV5(`key:${idempotencyKey}`, STATEMENT_ID_NAMESPACE);
 	const content: IDataObject = { ...statement };
 	delete content.id;
-	return uuidV5(`statement:${canonicalJson(content)}`);
+	return uuidV5(`statement:${canonicalJson(content)}`, STATEMENT_ID_NAMESPACE);
 }
 
 // ---- validation (xAPI 1.0.3 statement rules, the subset an LRS enforces) -------------------------
 
-const IRI = z.string().regex(/^[a-z][a-z0-9+.-]*:\S+$/i, 'must be an absolute IRI such as https://example.com/activities/1');
+const IRI = z.string().regex(IRI_PATTERN, 'must be an absolute IRI such as https://example.com/activities/1');
 const UUID = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i, 'must be a UUID');
 const MAILTO = z.string().regex(/^mailto:[A-Z0-9.`'_%+-]+@[A-Z0-9.-]+\.[A-Z]{1,63}$/i, 'must be "mailto:" followed by an email address');
 const LANGUAGE = /^[a-zA-Z]{2,8}(-[a-zA-Z0-9]{1,8})*$/;
 const LANGUAGE_MAP = z.record(z.string().regex(LANGUAGE, 'must be a language tag such as en-US'), z.string()).refine((m) => Object.keys(m).every((k) => LANGUAGE.test(k)), 'keys must be language tags such as en-US');
-const EXTENSIONS = z.record(z.unknown()).refine((m) => Object.keys(m).every((k) => /^[a-z][a-z0-9+.-]*:\S+$/i.test(k)), 'extension keys must be IRIs');
+const EXTENSIONS = z.record(z.unknown()).refine((m) => Object.keys(m).every((k) => IRI_PATTERN.test(k)), 'extension keys must be IRIs');
 const TIMESTAMP = z
 	.string()
 	.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)$/, 'must be an ISO 8601 date-time with a time zone, e.g. 2026-05-01T10:00:00Z')
@@ -162,10 +152,10 @@ export type XapiStatement = z.infer<typeof statementSchema>;
 // ---- building from simple fields ---------------------------------------------------------------
 
 /** Common ADL verbs offered in the node (a custom IRI is always possible). */
-export const ADL_VERBS = ['completed', 'passed', 'failed', 'attempted', 'experienced', 'attended', 'launched', 'initialized', 'progressed', 'scored', 'answered', 'registered', 'terminated'] as const;
+const ADL_VERBS = ['completed', 'passed', 'failed', 'attempted', 'experienced', 'attended', 'launched', 'initialized', 'progressed', 'scored', 'answered', 'registered', 'terminated'] as const;
 
 export const verbIri = (verb: string) => ((ADL_VERBS as readonly string[]).includes(verb) ? `http://adlnet.gov/expapi/verbs/${verb}` : verb);
-export const verbName = (iri: string) => iri.replace(/\/+$/, '').split(/[/#]/).pop() ?? iri;
+const verbName = (iri: string) => iri.replace(/\/+$/, '').split(/[/#]/).pop() ?? iri;
 
 export interface SimpleStatementFields {
 	actorType: 'email' | 'account';

@@ -3,13 +3,10 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { ApiClient } from '../../shared/apiClient';
 import { collect, pageNumberPaging, paginate } from '../../shared/pagination';
 import type { RequestSpec } from '../../shared/types';
-import type { LearnLinkApi } from '../transport/client';
-
-/** What every operation's `execute` receives besides the item index. */
-export type OperationExecute = (this: IExecuteFunctions, itemIndex: number, api: LearnLinkApi) => Promise<IDataObject | IDataObject[]>;
+import { isValidDate } from '../../shared/validation';
 
 /** Thrive's largest page (perPage 1–1000). */
-export const MAX_PER_PAGE = 1000;
+const MAX_PER_PAGE = 1000;
 
 /** Records of a list response: `{results: [...]}` (documented) or a bare array (some endpoints). */
 export function resultsOf(body: unknown): IDataObject[] {
@@ -78,26 +75,6 @@ export function jsonObject(value: unknown): unknown {
 		}
 	}
 	return value;
-}
-
-/**
- * Whether a text is a real date (and time): `Date.parse` accepts it and, when it starts with a
- * calendar date `YYYY-MM-DD`, that date exists (round-trips). `Date.parse` alone rolls 2026-02-30
- * over to 2026-03-02, so the wrong date would be sent.
- */
-export function isValidDate(value: string): boolean {
-	const text = value.trim();
-	if (!text || Number.isNaN(Date.parse(text))) return false;
-	const ymd = /^([+-]?\d{4,6})-(\d{2})-(\d{2})(?![\d])/.exec(text);
-	if (ymd) {
-		const [year, month, day] = [Number(ymd[1]), Number(ymd[2]), Number(ymd[3])];
-		const date = new Date(Date.UTC(2000, month - 1, day));
-		date.setUTCFullYear(year);
-		if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return false;
-	}
-	const hms = /[T ](\d{2}):(\d{2})(?::(\d{2}))?/.exec(text);
-	if (hms && (Number(hms[1]) > 23 || Number(hms[2]) > 59 || Number(hms[3] ?? 0) > 59)) return false;
-	return true;
 }
 
 /** `YYYY-MM-DD hh:mm:ss` (UTC), the form Thrive's activity filters take, from any date input. */

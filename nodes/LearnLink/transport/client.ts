@@ -2,6 +2,7 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { ApiClient } from '../../shared/apiClient';
 import type { RequestSettings } from '../../shared/descriptions';
+import type { ProviderClient } from '../../shared/router';
 import { inputError } from '../../shared/errors';
 import { Redactor } from '../../shared/redact';
 import { persistedToken, tokenCacheKey } from '../../shared/tokenManager';
@@ -13,22 +14,23 @@ import { fetchLearnLinkToken, tokenRequestFor } from './token';
 
 export const CREDENTIAL_TYPE = 'learnLinkApi';
 
-/** Both Learn.link API clients of one credential, with the base URLs the operations build on. */
-export interface LearnLinkApi {
-	public: ApiClient;
-	users: ApiClient;
+/**
+ * The Learn.link client of a node run. Thrive has two hosts: `api` talks to the public API host,
+ * `usersApi` to the users/webhooks host; each has its own token.
+ */
+export interface LearnLinkClient extends ProviderClient {
+	usersApi: ApiClient;
 	/** `{public host}/rest/v1` (overridable prefix) */
 	v1: string;
 	/** `{public host}/rest/v2` (overridable prefix) */
 	v2: string;
 	/** `{users host}` */
 	usersBase: string;
-	redactor: Redactor;
 	fields: LearnLinkCredentialFields;
 }
 
 /** The credential's secrets, for redaction everywhere. */
-export function redactorFor(fields: LearnLinkCredentialFields): Redactor {
+function redactorFor(fields: LearnLinkCredentialFields): Redactor {
 	const redactor = new Redactor([fields.apiSecret, fields.webhookSecret, fields.accessToken, fields.usersAccessToken]);
 	if (fields.apiSecret) {
 		const user = String(fields.clientId ?? '').trim() || String(fields.tenantId ?? '').trim();
@@ -38,7 +40,7 @@ export function redactorFor(fields: LearnLinkCredentialFields): Redactor {
 }
 
 /** How requests to `host` authenticate: a cached bearer token for that host, or Basic on every call. */
-export function authFor(fields: LearnLinkCredentialFields, host: LearnLinkHost): AuthStrategy {
+function authFor(fields: LearnLinkCredentialFields, host: LearnLinkHost): AuthStrategy {
 	if (fields.authentication === 'basic') {
 		const username = clientIdOf(fields);
 		const password = String(fields.apiSecret ?? '');
@@ -56,7 +58,7 @@ export function authFor(fields: LearnLinkCredentialFields, host: LearnLinkHost):
 }
 
 /** Builds the public-API and users-API clients from the node's `learnLinkApi` credential. */
-export async function learnLinkApi(ctx: TransportContext, settings?: Partial<RequestSettings>): Promise<LearnLinkApi> {
+export async function createLearnLinkClient(ctx: TransportContext, settings: RequestSettings): Promise<LearnLinkClient> {
 	const credentials = await ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
 	const fields = asFields(credentials);
 	const redactor = redactorFor(fields);
@@ -68,18 +70,18 @@ export async function learnLinkApi(ctx: TransportContext, settings?: Partial<Req
 				credentials,
 				clientKey: tokenCacheKey({ provider: 'learnLink', tenant: fields.tenantId, clientId: fields.clientId, environment: fields.environment }),
 				redactor,
-				retry: settings?.retry,
-				rateLimit: settings?.rateLimit,
-				timeoutMs: settings?.timeoutMs,
+				retry: settings.retry,
+				rateLimit: settings.rateLimit,
+				timeoutMs: settings.timeoutMs,
 				allowInsecureHttp: fields.allowInsecureHttp === true,
 			});
 		return {
-			public: make('public'),
-			users: make('users'),
+			api: make('public'),
+			usersApi: make('users'),
+			settings,
 			v1: restV1Base(fields),
 			v2: restV2Base(fields),
 			usersBase: hostUrl(fields, 'users'),
-			redactor,
 			fields,
 		};
 	} catch (error) {

@@ -4,11 +4,6 @@ export type SignatureCheck = { ok: true } | { ok: false; reason: 'missing' | 'ma
 
 export const SIGNATURE_HEADER = 'x-hmac-signature';
 
-/** `sha256=<hex>` for `rawBody`: HMAC-SHA256 with the subscription's secret, as Thrive signs. */
-export function signThriveBody(rawBody: Buffer | string, secret: string): string {
-	return `sha256=${createHmac('sha256', secret).update(rawBody).digest('hex')}`;
-}
-
 /**
  * Verifies Thrive's `x-hmac-signature: sha256=<hex>` over the raw request body, exactly as received
  * (never a re-serialised copy: a different key order or spacing would change the bytes).

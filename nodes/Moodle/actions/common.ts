@@ -1,17 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { inputError } from '../../shared/errors';
-
-import type { MoodleClient } from '../transport/client';
-
-/** What every operation's `execute` receives from the router. */
-export interface OperationContext {
-	client: MoodleClient;
-	concurrency: number;
-}
-
-export type OperationExecute = (this: IExecuteFunctions, op: OperationContext) => Promise<INodeExecutionData[]>;
+import { isValidDate } from '../../shared/validation';
 
 /**
  * A Moodle record id: a positive whole number (a numeric string from an expression is fine).
@@ -52,7 +43,7 @@ export interface DateField {
  * date, an impossible calendar date such as 2026-02-30 (Date.parse would roll it over to
  * 2026-03-02), a negative or non-finite number — is an error naming the item and the field.
  */
-export function parseDateMs(value: unknown, at: DateField): number | undefined {
+function parseDateMs(value: unknown, at: DateField): number | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
 	const fail = () =>
 		inputError(at.node, `Invalid "${at.field}" must be a date and time (ISO 8601, e.g. 2026-06-01T10:00:00Z)`, {
@@ -64,15 +55,8 @@ export function parseDateMs(value: unknown, at: DateField): number | undefined {
 		return value < 1e11 ? Math.floor(value * 1000) : Math.floor(value);
 	}
 	const text = typeof value === 'string' ? value.trim() : value instanceof Date ? value.toISOString() : '';
-	const ms = Date.parse(text);
-	if (!text || Number.isNaN(ms)) throw fail();
-	const ymd = /^(\d{4})-(\d{2})-(\d{2})(?!\d)/.exec(text);
-	if (ymd) {
-		const [year, month, day] = [Number(ymd[1]), Number(ymd[2]), Number(ymd[3])];
-		const date = new Date(Date.UTC(year, month - 1, day));
-		if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) throw fail();
-	}
-	return ms;
+	if (!isValidDate(text)) throw fail();
+	return Date.parse(text);
 }
 
 /** A date/time parameter in Unix seconds, Moodle's unit (`undefined` when empty; invalid → error). */

@@ -1,10 +1,11 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { ApiClient } from '../../shared/apiClient';
-import { readRequestSettings } from '../../shared/descriptions';
+import type { RequestSettings } from '../../shared/descriptions';
 import { apiError } from '../../shared/errors';
 import { paginate } from '../../shared/pagination';
 import type { Page } from '../../shared/pagination';
+import type { ProviderClient } from '../../shared/router';
 import { Redactor } from '../../shared/redact';
 import { tokenCacheKey } from '../../shared/tokenManager';
 import type { HttpResponse, RequestSpec, TransportContext } from '../../shared/types';
@@ -41,9 +42,10 @@ const FORMAT = { moodlewsrestformat: 'json' } as const;
  * body (the token stays out of URLs and proxy logs), arguments in Moodle's bracket form. Moodle's
  * HTTP-200 error bodies and non-JSON answers become NodeApiErrors with a hint; the token is redacted.
  */
-export class MoodleClient {
+export class MoodleClient implements ProviderClient {
 	constructor(
 		readonly api: ApiClient,
+		readonly settings: RequestSettings,
 		readonly endpoint: string,
 		private readonly getNode: TransportContext['getNode'],
 	) {}
@@ -150,10 +152,9 @@ export class MoodleClient {
 }
 
 /** Builds the client for the node's credential, with the node's "Request Options". */
-export async function createMoodleClient(ctx: IExecuteFunctions): Promise<{ client: MoodleClient; concurrency: number }> {
+export async function createMoodleClient(ctx: IExecuteFunctions, settings: RequestSettings): Promise<MoodleClient> {
 	const raw = await ctx.getCredentials('moodleApi');
 	const credentials = raw as unknown as MoodleCredentials;
-	const settings = readRequestSettings(ctx, moodleProfile.rateLimit);
 	const token = String(credentials.token ?? '').trim();
 	const redactor = new Redactor([token]);
 	const api = new ApiClient(ctx, {
@@ -167,7 +168,7 @@ export async function createMoodleClient(ctx: IExecuteFunctions): Promise<{ clie
 		allowInsecureHttp: credentials.allowInsecureHttp === true,
 		auth: { kind: 'static', apply: (request) => applyToken(request, token) },
 	});
-	return { client: new MoodleClient(api, restEndpoint(credentials.siteUrl), () => ctx.getNode()), concurrency: settings.concurrency };
+	return new MoodleClient(api, settings, restEndpoint(credentials.siteUrl), () => ctx.getNode());
 }
 
 /** Puts `wstoken` first in a form body (the node's way), or in the query when there is no form body. */

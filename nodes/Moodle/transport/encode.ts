@@ -53,11 +53,6 @@ export function encodeMoodleParams(params: Record<string, unknown>): FormPairs {
 	return out;
 }
 
-/** The same pairs as a form body string (`application/x-www-form-urlencoded`). */
-export function toFormBody(pairs: FormPairs): string {
-	return new URLSearchParams(pairs).toString();
-}
-
 /** The same pairs as an object (what the shared transport's `form: true` body accepts). */
 export function toFormObject(pairs: FormPairs): Record<string, string> {
 	const out: Record<string, string> = {};

@@ -1,5 +1,5 @@
 /** Where Moodle's REST web-service server lives on a site. [C] moodle/moodle webservice/rest/server.php */
-export const REST_ENDPOINT_PATH = '/webservice/rest/server.php';
+const REST_ENDPOINT_PATH = '/webservice/rest/server.php';
 
 /**
  * The REST endpoint of a site. Users paste all sorts of addresses: the site root, a page of the

@@ -2,7 +2,6 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { z } from 'zod';
 
 import { inputError } from '../../shared/errors';
-import { errorForItem } from '../../shared/itemRunner';
 import type { PercipioClient } from '../transport/client';
 import { isUuid } from '../transport/config';
 
@@ -106,29 +105,3 @@ export const extraJson = z.preprocess(
 	},
 	z.record(z.unknown(), { invalid_type_error: 'must be a JSON object' }).optional(),
 );
-
-/**
- * Validates every input item before any request goes out. Without "Continue On Fail" the first bad
- * item stops the node with nothing sent (not even the good items before it); with it, each bad item
- * becomes an error item and the good ones are sent. Returns a getter for the item's prepared value.
- */
-export function prepareAll<P>(ctx: IExecuteFunctions, prepare: (itemIndex: number) => P): (itemIndex: number) => P {
-	const results = ctx.getInputData().map((_item, itemIndex) => {
-		try {
-			return { ok: true as const, value: prepare(itemIndex) };
-		} catch (error) {
-			return { ok: false as const, error };
-		}
-	});
-	if (!ctx.continueOnFail()) {
-		const index = results.findIndex((r) => !r.ok);
-		const failed = results[index];
-		// Already a NodeOperationError naming the item and field (validateInput/inputError), or a path error.
-		if (failed && !failed.ok) throw errorForItem(ctx, failed.error, index);
-	}
-	return (itemIndex) => {
-		const r = results[itemIndex];
-		if (!r.ok) throw r.error;
-		return r.value;
-	};
-}

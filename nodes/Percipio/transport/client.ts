@@ -2,8 +2,8 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { ApiClient } from '../../shared/apiClient';
-import { readRequestSettings } from '../../shared/descriptions';
 import type { RequestSettings } from '../../shared/descriptions';
+import type { ProviderClient } from '../../shared/router';
 import { inputError } from '../../shared/errors';
 import { Redactor } from '../../shared/redact';
 import { persistedToken, tokenCacheKey } from '../../shared/tokenManager';
@@ -14,10 +14,8 @@ import type { PercipioConfig } from './config';
 import { percipioProfile } from './profile';
 import { fetchPercipioToken, percipioTokenKey } from './token';
 
-export interface PercipioClient {
-	api: ApiClient;
+export interface PercipioClient extends ProviderClient {
 	config: PercipioConfig;
-	settings: RequestSettings;
 	/** Absolute URL of an API path template; `{placeholders}` are filled with encoded segments. */
 	url(template: string, values?: Record<string, unknown>): string;
 }
@@ -27,7 +25,7 @@ const persistedFor = (data: Record<string, unknown>, key: string): AccessToken |
 	data.issuedFor === key ? persistedToken(data.accessToken, data.issuedAt, data.expiresAt) : undefined;
 
 /** The one Percipio API client of an execution: credential checked, auth, retries, pacing, redaction. */
-export async function percipioClient(ctx: IExecuteFunctions): Promise<PercipioClient> {
+export async function createPercipioClient(ctx: IExecuteFunctions, settings: RequestSettings): Promise<PercipioClient> {
 	const data = await ctx.getCredentials(CREDENTIAL_TYPE);
 	let config: PercipioConfig;
 	try {
@@ -62,7 +60,6 @@ export async function percipioClient(ctx: IExecuteFunctions): Promise<PercipioCl
 			},
 		};
 	}
-	const settings = readRequestSettings(ctx, percipioProfile.rateLimit);
 	const api = new ApiClient(ctx, {
 		provider: percipioProfile,
 		auth,

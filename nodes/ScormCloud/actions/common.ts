@@ -1,14 +1,5 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 import { z } from 'zod';
-
-import type { ItemResult } from '../../shared/itemRunner';
-import type { ScormCloudApi } from '../transport/client';
-
-/** One operation: its own fields and what it does for one item. */
-export interface Operation {
-	description: INodeProperties[];
-	execute(this: IExecuteFunctions, api: ScormCloudApi, itemIndex: number): Promise<ItemResult>;
-}
 
 /** A required ID that also goes into a URL path (buildPath encodes it; here it must not be blank). */
 export const idSchema = (what: string) => z.string({ required_error: `${what} is required`, invalid_type_error: `${what} must be text` }).trim().min(1, `${what} must not be empty`).max(255, `${what} must be at most 255 characters`);

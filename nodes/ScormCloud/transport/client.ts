@@ -2,6 +2,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, INode, NodeApiError }
 
 import { ApiClient } from '../../shared/apiClient';
 import type { RequestSettings } from '../../shared/descriptions';
+import type { ProviderClient } from '../../shared/router';
 import { apiError } from '../../shared/errors';
 import { Redactor } from '../../shared/redact';
 import { persistedToken, tokenCacheKey } from '../../shared/tokenManager';
@@ -58,44 +59,39 @@ export function authStrategy(credential: ScormCloudCredential): AuthStrategy {
 	};
 }
 
-/** One SCORM Cloud API session for a node run: the shared transport plus URL building. */
-export class ScormCloudApi {
-	constructor(
-		readonly client: ApiClient,
-		readonly baseUrl: string,
-	) {}
-
+/** The SCORM Cloud client of a node run: the shared transport, the API base URL and URL building. */
+export interface ScormCloudClient extends ProviderClient {
+	baseUrl: string;
 	/** Absolute URL of a v2 route; `{name}` placeholders are filled with encoded path segments. */
-	url(template: string, values: Record<string, unknown> = {}): string {
-		return joinUrl(this.baseUrl, buildPath(template, values));
-	}
+	url(template: string, values?: Record<string, unknown>): string;
 }
 
-export async function createScormCloudApi(ctx: TransportContext, settings?: Partial<RequestSettings>, itemIndex?: number): Promise<ScormCloudApi> {
-	const data = await ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE, itemIndex);
+export async function createScormCloudClient(ctx: TransportContext, settings: RequestSettings): Promise<ScormCloudClient> {
+	const data = await ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
 	const credential = readCredential(data);
 	const redactor = new Redactor([credential.secretKey, credential.persisted?.accessToken]).addBasic(credential.appId, credential.secretKey);
-	const client = new ApiClient(ctx, {
+	const api = new ApiClient(ctx, {
 		provider: scormCloudProfile,
 		auth: authStrategy(credential),
 		credentials: data,
 		clientKey: tokenCacheKey({ provider: 'scormcloud', baseUrl: credential.baseUrl, appId: credential.appId }),
 		redactor,
-		retry: settings?.retry,
-		rateLimit: settings?.rateLimit,
-		timeoutMs: settings?.timeoutMs,
+		retry: settings.retry,
+		rateLimit: settings.rateLimit,
+		timeoutMs: settings.timeoutMs,
 		allowInsecureHttp: credential.allowInsecureHttp,
 	});
-	return new ScormCloudApi(client, credential.baseUrl);
+	const baseUrl = credential.baseUrl;
+	return { api, settings, baseUrl, url: (template, values = {}) => joinUrl(baseUrl, buildPath(template, values)) };
 }
 
 /** A NodeApiError for a response the caller accepted (acceptStatuses) but cannot use. */
-export function responseError(api: ScormCloudApi, node: INode, response: HttpResponse, itemIndex?: number, extra?: { message?: string; description?: string }): NodeApiError {
+export function responseError(client: ScormCloudClient, node: INode, response: HttpResponse, itemIndex?: number, extra?: { message?: string; description?: string }): NodeApiError {
 	const parsed = parseScormCloudError(response);
 	return apiError({
 		node,
 		provider: scormCloudProfile.name,
-		redactor: api.client.redactor,
+		redactor: client.api.redactor,
 		response,
 		itemIndex,
 		message: extra?.message ?? parsed.message,
@@ -104,6 +100,6 @@ export function responseError(api: ScormCloudApi, node: INode, response: HttpRes
 }
 
 /** A failure that is not an HTTP error (a failed import job, a timeout), redacted like the rest. */
-export function scormCloudError(api: ScormCloudApi, node: INode, message: string, itemIndex?: number, description?: string): NodeApiError {
-	return apiError({ node, provider: scormCloudProfile.name, redactor: api.client.redactor, itemIndex, message, description });
+export function scormCloudError(client: ScormCloudClient, node: INode, message: string, itemIndex?: number, description?: string): NodeApiError {
+	return apiError({ node, provider: scormCloudProfile.name, redactor: client.api.redactor, itemIndex, message, description });
 }

@@ -210,9 +210,9 @@ describe('Course', () => {
 	});
 
 	it('get many: every course but the site front page, and a limit', async () => {
-		const all = await run({ resource: 'course', operation: 'getMany', returnAll: true });
+		const all = await run({ resource: 'course', operation: 'getAll', returnAll: true });
 		expect(json(all.output).map((c) => c.id)).toEqual([2, 3, 4]);
-		const some = await run({ resource: 'course', operation: 'getMany', returnAll: false, limit: 1, options: { ids: '4,2', includeSite: true } });
+		const some = await run({ resource: 'course', operation: 'getAll', returnAll: false, limit: 1, options: { ids: '4,2', includeSite: true } });
 		expect(json(some.output).map((c) => c.id)).toEqual([4]);
 		expect(bodies(some.requests)[0].get('options[ids][0]')).toBe('4');
 	});

@@ -37,7 +37,7 @@ const fastPolling = { pollIntervalSeconds: 0.1, maxWaitSeconds: 10 };
 
 describe('Course → Get Many, Get, Delete', () => {
 	it('lists the courses, one item each, with registration counts', async () => {
-		const { output } = await run(sandbox, { resource: 'course', operation: 'getMany', returnAll: true, filters: { includeRegistrationCount: true, orderBy: 'title_asc' } });
+		const { output } = await run(sandbox, { resource: 'course', operation: 'getAll', returnAll: true, filters: { includeRegistrationCount: true, orderBy: 'title_asc' } });
 		expect(output.map((o) => o.json.title)).toEqual(['Data Privacy in Practice', 'Leading Hybrid Teams', 'Workplace Safety Essentials']);
 		expect(output.find((o) => o.json.id === 'course-safety-101')?.json.registrationCount).toBe(3);
 		expect(apiCalls(sandbox)).toEqual(['GET /api/v2/courses?orderBy=title_asc&includeRegistrationCount=true 200']);
@@ -45,9 +45,9 @@ describe('Course → Get Many, Get, Delete', () => {
 
 	it('pages courses with `more` as well', async () => {
 		emulator.seed({ pageSize: 2 });
-		const { output } = await run(sandbox, { resource: 'course', operation: 'getMany', returnAll: true, filters: { tags: 'compliance' } });
+		const { output } = await run(sandbox, { resource: 'course', operation: 'getAll', returnAll: true, filters: { tags: 'compliance' } });
 		expect(output.map((o) => o.json.id).sort()).toEqual(['course-privacy-201', 'course-safety-101']);
-		const { output: all } = await run(sandbox, { resource: 'course', operation: 'getMany', returnAll: true, filters: {} });
+		const { output: all } = await run(sandbox, { resource: 'course', operation: 'getAll', returnAll: true, filters: {} });
 		expect(all).toHaveLength(3);
 		const calls = apiCalls(sandbox, /^\/api\/v2\/courses$/).slice(-2);
 		expect(calls[1]).toMatch(/^GET \/api\/v2\/courses\?more=[0-9a-f]+ 200$/);

@@ -148,7 +148,7 @@ describe('Registration → Get, Check Exists, Delete, Reset Progress', () => {
 describe('Registration → Get Many: `more` paging', () => {
 	it('pages through 1,000 registrations; follow-up calls send only `more`', async () => {
 		emulator.seed({ generateRegistrations: 1000 });
-		const { output } = await run(sandbox, { resource: 'registration', operation: 'getMany', returnAll: true, filters: { filter: 'gen-', filterBy: 'registration_id', orderBy: 'created_asc' } });
+		const { output } = await run(sandbox, { resource: 'registration', operation: 'getAll', returnAll: true, filters: { filter: 'gen-', filterBy: 'registration_id', orderBy: 'created_asc' } });
 		expect(output).toHaveLength(1000);
 		expect(new Set(output.map((o) => o.json.id)).size).toBe(1000);
 		expect(output[0].json.id).toBe('gen-00000');
@@ -162,7 +162,7 @@ describe('Registration → Get Many: `more` paging', () => {
 
 	it('a limit stops the paging early', async () => {
 		emulator.seed({ generateRegistrations: 250 });
-		const { output } = await run(sandbox, { resource: 'registration', operation: 'getMany', returnAll: false, limit: 150, filters: { courseId: 'course-safety-101', since: '2026-02-01T00:00:00Z' } });
+		const { output } = await run(sandbox, { resource: 'registration', operation: 'getAll', returnAll: false, limit: 150, filters: { courseId: 'course-safety-101', since: '2026-02-01T00:00:00Z' } });
 		expect(output).toHaveLength(150);
 		const calls = apiCalls(sandbox);
 		expect(calls).toHaveLength(2);
@@ -170,10 +170,10 @@ describe('Registration → Get Many: `more` paging', () => {
 	});
 
 	it('filters by learner and by tags (sent comma-separated, as the official client does)', async () => {
-		const byLearner = await run(sandbox, { resource: 'registration', operation: 'getMany', returnAll: true, filters: { learnerId: 'learner-grace' } });
+		const byLearner = await run(sandbox, { resource: 'registration', operation: 'getAll', returnAll: true, filters: { learnerId: 'learner-grace' } });
 		expect(byLearner.output.map((o) => o.json.id).sort()).toEqual(['reg-grace-leadership-301', 'reg-grace-safety-101']);
 		emulator.seed({ registrations: [{ id: 'tagged-1', courseId: 'course-privacy-201', learner: { id: 'l-t' }, tags: ['q3'] }] });
-		const byTag = await run(sandbox, { resource: 'registration', operation: 'getMany', returnAll: true, filters: { tags: 'q3,q4' } });
+		const byTag = await run(sandbox, { resource: 'registration', operation: 'getAll', returnAll: true, filters: { tags: 'q3,q4' } });
 		expect(byTag.output.map((o) => o.json.id)).toEqual(['tagged-1']);
 		expect(apiCalls(sandbox).at(-1)).toBe('GET /api/v2/registrations?tags=q3%2Cq4 200');
 	});
@@ -279,7 +279,7 @@ describe('OAuth credential', () => {
 	});
 
 	it('a token without the needed scope gives a 403 that names the scope to add', async () => {
-		const error = (await run(sandbox, { resource: 'course', operation: 'getMany', returnAll: true, filters: {} }, { credentials: oauth(['read:ping']) }).catch((e: unknown) => e)) as Error & { description?: string };
+		const error = (await run(sandbox, { resource: 'course', operation: 'getAll', returnAll: true, filters: {} }, { credentials: oauth(['read:ping']) }).catch((e: unknown) => e)) as Error & { description?: string };
 		expect(error.message).toContain('forbidden (HTTP 403)');
 		expect(error.description).toContain('add the scope');
 	});

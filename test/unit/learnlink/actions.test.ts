@@ -1,4 +1,5 @@
-import { activityTimestamp, isValidDate, listOf, resultsOf, totalPagesOf } from '../../../nodes/LearnLink/actions/common';
+import { activityTimestamp, listOf, resultsOf, totalPagesOf } from '../../../nodes/LearnLink/actions/common';
+import { isValidDate } from '../../../nodes/shared/validation';
 import { memberResults } from '../../../nodes/LearnLink/actions/audience/members';
 import { lifecycleEventId } from '../../../nodes/LearnLink/actions/userEvent/send.operation';
 import { parseLearnLinkError } from '../../../nodes/LearnLink/transport/profile';

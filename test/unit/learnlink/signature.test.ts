@@ -3,7 +3,8 @@ import { createHmac } from 'node:crypto';
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import { LearnLinkTrigger } from '../../../nodes/LearnLink/LearnLinkTrigger.node';
-import { eventIdentity, signThriveBody, verifyThriveSignature } from '../../../nodes/LearnLink/trigger/signature';
+import { eventIdentity, verifyThriveSignature } from '../../../nodes/LearnLink/trigger/signature';
+import { signThriveBody } from '../../support/testOnlyHelpers';
 import { MAX_REMEMBERED_DELIVERIES, rememberDelivery } from '../../../nodes/shared/replayMemory';
 import { workflowOf } from '../../support/webhookWorkflow';
 

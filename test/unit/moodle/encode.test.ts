@@ -1,4 +1,5 @@
-import { BracketEncodingError, encodeMoodleParams, toFormBody, toFormObject } from '../../../nodes/Moodle/transport/encode';
+import { BracketEncodingError, encodeMoodleParams, toFormObject } from '../../../nodes/Moodle/transport/encode';
+import { toFormBody } from '../../support/testOnlyHelpers';
 
 describe('Moodle bracket encoder', () => {
 	it('encodes scalars as they are, booleans as 1/0', () => {

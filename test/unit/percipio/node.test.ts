@@ -3,23 +3,12 @@ import type { INodeProperties } from 'n8n-workflow';
 import { Percipio } from '../../../nodes/Percipio/Percipio.node';
 import { contentSchema } from '../../../nodes/Percipio/actions/contentImport/upsert.operation';
 import { reportBody } from '../../../nodes/Percipio/actions/report/learningActivity.operation';
-import { VERBS, uuidV5 } from '../../../nodes/Percipio/actions/statement/send.operation';
+import { VERBS } from '../../../nodes/Percipio/actions/statement/send.operation';
 import { trackKey } from '../../../nodes/Percipio/actions/track/send.operation';
 import { parsePercipioError } from '../../../nodes/Percipio/transport/profile';
 import { percipioTrackKey } from '../../sandbox/providers/percipio';
 
 describe('statement ids', () => {
-	test('uuidV5 is RFC 4122 name-based SHA-1 (known vector: DNS namespace, "python.org")', () => {
-		expect(uuidV5('python.org', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe('886313e1-3b8a-5372-9b90-0c9aee199e5d');
-	});
-
-	test('the same name gives the same id; any change gives another', () => {
-		const a = uuidV5('["learner_1","http://adlnet.gov/expapi/verbs/completed","https://x/1","2026-11-21T11:00:00.000Z",null]');
-		expect(uuidV5('["learner_1","http://adlnet.gov/expapi/verbs/completed","https://x/1","2026-11-21T11:00:00.000Z",null]')).toBe(a);
-		expect(uuidV5('["learner_1","http://adlnet.gov/expapi/verbs/completed","https://x/1","2026-11-21T11:00:01.000Z",null]')).not.toBe(a);
-		expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-	});
-
 	test("Percipio's vocabulary maps to ADL verb IRIs and Percipio's own arrived verb", () => {
 		expect(VERBS.completed).toBe('http://adlnet.gov/expapi/verbs/completed');
 		expect(VERBS.arrived).toBe('https://xapi.percipio.com/xapi/verbs/arrived');

@@ -1,5 +1,6 @@
 import { mapConcurrent } from '../../../nodes/shared/concurrency';
-import { Redactor, REDACTED, redactText } from '../../../nodes/shared/redact';
+import { Redactor, REDACTED } from '../../../nodes/shared/redact';
+import { redactText } from '../../support/testOnlyHelpers';
 import { PathSegmentError, apiPath, buildPath, joinUrl } from '../../../nodes/shared/urls';
 
 describe('mapConcurrent', () => {

@@ -1,32 +1,23 @@
-import type { INodeProperties } from 'n8n-workflow';
-
+import { resourceDescription } from '../../../shared/router';
+import type { Operations } from '../../../shared/router';
+import type { DegreedClient } from '../../transport/client';
 import * as create from './create.operation';
 import * as del from './delete.operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 import * as update from './update.operation';
 
-export { create, del as delete, get, getAll, update };
+export const operations = { create, delete: del, get, getAll, update } satisfies Operations<DegreedClient>;
 
-export const description: INodeProperties[] = [
+export const description = resourceDescription(
+	'completion',
+	operations,
 	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['completion'] } },
-		options: [
-			{ name: 'Create', value: 'create', description: 'Record that a learner completed content', action: 'Create a completion' },
-			{ name: 'Delete', value: 'delete', description: 'Delete a completion', action: 'Delete a completion' },
-			{ name: 'Get', value: 'get', description: 'Get a completion by its Degreed ID', action: 'Get a completion' },
-			{ name: 'Get Many', value: 'getAll', description: 'List completions', action: 'Get many completions' },
-			{ name: 'Update', value: 'update', description: 'Change a completion', action: 'Update a completion' },
-		],
-		default: 'create',
+		create: { name: 'Create', description: 'Record that a learner completed content', action: 'Create a completion' },
+		delete: { name: 'Delete', description: 'Delete a completion', action: 'Delete a completion' },
+		get: { name: 'Get', description: 'Get a completion by its Degreed ID', action: 'Get a completion' },
+		getAll: { name: 'Get Many', description: 'List completions', action: 'Get many completions' },
+		update: { name: 'Update', description: 'Change a completion', action: 'Update a completion' },
 	},
-	...create.description,
-	...del.description,
-	...get.description,
-	...getAll.description,
-	...update.description,
-];
+	'create',
+);

@@ -1,8 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { runForEachItem } from '../../../shared/itemRunner';
 import { validateInput } from '../../../shared/validation';
 import type { HttpResponse, RequestSpec } from '../../../shared/types';
 import type { DegreedClient } from '../../transport/client';
@@ -206,40 +205,34 @@ function completionFields(ctx: IExecuteFunctions, i: number, autoMap: boolean, a
 	};
 }
 
-export async function execute(this: IExecuteFunctions, client: DegreedClient): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, client: DegreedClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
 	const autoMap = this.getNodeParameter('inputMode', 0, 'fields') === 'autoMap';
-	return await runForEachItem(
-		this,
-		async (i) => {
-			const additional = this.getNodeParameter('additionalFields', i, {}) as IDataObject;
-			const input = validateInput(this.getNode(), schema, completionFields(this, i, autoMap, additional), {
-				itemIndex: i,
-				label: 'completion',
-				description: autoMap ? "Fix this field of the input item (auto-mapped input) and run the node again. Nothing was sent for this item." : undefined,
-			});
-			const attributes: IDataObject = {
-				...toAttributes({
-					userId: input.userId,
-					userIdentifierType: input.userIdentifierType,
-					contentId: input.contentId,
-					contentIdType: input.contentIdType,
-					contentType: input.contentType,
-					completedAt: isoDateTime(input.completedAt),
-					percentile: input.percentile,
-				}),
-				...toAttributes(jsonAttributes(this, additional.additionalAttributes, i)),
-			};
-			const body = await client.api.json<unknown>({
-				method: 'POST',
-				url: apiUrl(client, '/api/v2/completions'),
-				body: { data: { attributes } },
-				itemIndex: i,
-				// No idempotency key exists for completions: never resent blindly; looked up first.
-				idempotent: false,
-				recover: additional.duplicateCheck === false ? undefined : async () => await findCompletion(client, this.getNode(), attributes, i),
-			});
-			return singleItem(body);
-		},
-		{ concurrency: client.settings.concurrency },
-	);
+	const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const input = validateInput(this.getNode(), schema, completionFields(this, itemIndex, autoMap, additional), {
+		itemIndex,
+		label: 'completion',
+		description: autoMap ? "Fix this field of the input item (auto-mapped input) and run the node again. Nothing was sent for this item." : undefined,
+	});
+	const attributes: IDataObject = {
+		...toAttributes({
+			userId: input.userId,
+			userIdentifierType: input.userIdentifierType,
+			contentId: input.contentId,
+			contentIdType: input.contentIdType,
+			contentType: input.contentType,
+			completedAt: isoDateTime(input.completedAt),
+			percentile: input.percentile,
+		}),
+		...toAttributes(jsonAttributes(this, additional.additionalAttributes, itemIndex)),
+	};
+	const body = await client.api.json<unknown>({
+		method: 'POST',
+		url: apiUrl(client, '/api/v2/completions'),
+		body: { data: { attributes } },
+		itemIndex,
+		// No idempotency key exists for completions: never resent blindly; looked up first.
+		idempotent: false,
+		recover: additional.duplicateCheck === false ? undefined : async () => await findCompletion(client, this.getNode(), attributes, itemIndex),
+	});
+	return singleItem(body);
 }

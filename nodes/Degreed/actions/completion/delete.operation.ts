@@ -1,7 +1,6 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { runForEachItem } from '../../../shared/itemRunner';
 import type { DegreedClient } from '../../transport/client';
 import { apiUrl } from '../common';
 import { deleteRecord } from '../delete';
@@ -9,13 +8,7 @@ import { completionIdField } from './fields';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['completion'], operation: ['delete'] } }, [completionIdField(['delete'])]);
 
-export async function execute(this: IExecuteFunctions, client: DegreedClient): Promise<INodeExecutionData[]> {
-	return await runForEachItem(
-		this,
-		async (i) => {
-			const id = String(this.getNodeParameter('completionId', i));
-			return await deleteRecord(client, apiUrl(client, '/api/v2/completions/{id}', { id }), id, i);
-		},
-		{ concurrency: client.settings.concurrency },
-	);
+export async function execute(this: IExecuteFunctions, client: DegreedClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
+	const id = String(this.getNodeParameter('completionId', itemIndex));
+	return await deleteRecord(client, apiUrl(client, '/api/v2/completions/{id}', { id }), id, itemIndex);
 }

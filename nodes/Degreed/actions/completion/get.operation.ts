@@ -1,7 +1,6 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { runForEachItem } from '../../../shared/itemRunner';
 import type { DegreedClient } from '../../transport/client';
 import { singleItem } from '../../transport/jsonapi';
 import { apiUrl } from '../common';
@@ -9,13 +8,7 @@ import { completionIdField } from './fields';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['completion'], operation: ['get'] } }, [completionIdField(['get'])]);
 
-export async function execute(this: IExecuteFunctions, client: DegreedClient): Promise<INodeExecutionData[]> {
-	return await runForEachItem(
-		this,
-		async (i) => {
-			const url = apiUrl(client, '/api/v2/completions/{id}', { id: this.getNodeParameter('completionId', i) });
-			return singleItem(await client.api.json({ method: 'GET', url, itemIndex: i }));
-		},
-		{ concurrency: client.settings.concurrency },
-	);
+export async function execute(this: IExecuteFunctions, client: DegreedClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
+	const url = apiUrl(client, '/api/v2/completions/{id}', { id: this.getNodeParameter('completionId', itemIndex) });
+	return singleItem(await client.api.json({ method: 'GET', url, itemIndex }));
 }

@@ -1,9 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { inputError } from '../../../shared/errors';
-import { runForEachItem } from '../../../shared/itemRunner';
 import { validateInput } from '../../../shared/validation';
 import type { DegreedClient } from '../../transport/client';
 import { singleItem, toAttributes } from '../../transport/jsonapi';
@@ -33,23 +32,17 @@ const schema = z.object({
 	percentile: z.number().min(0).max(100).optional(),
 });
 
-export async function execute(this: IExecuteFunctions, client: DegreedClient): Promise<INodeExecutionData[]> {
-	return await runForEachItem(
-		this,
-		async (i) => {
-			const id = this.getNodeParameter('completionId', i);
-			const fields = this.getNodeParameter('updateFields', i, {}) as IDataObject;
-			const input = validateInput(this.getNode(), schema, { completedAt: fields.completedAt || undefined, percentile: fields.percentile === '' ? undefined : fields.percentile }, { itemIndex: i });
-			const attributes = {
-				...toAttributes({ completedAt: isoDateTime(input.completedAt), percentile: input.percentile }),
-				...toAttributes(jsonAttributes(this, fields.additionalAttributes, i)),
-			};
-			if (!Object.keys(attributes).length) throw inputError(this.getNode(), 'Nothing to update: add at least one field under "Update Fields"', { itemIndex: i });
-			const url = apiUrl(client, '/api/v2/completions/{id}', { id });
-			// A PATCH that sets fixed values may be sent again safely.
-			const body = await client.api.json({ method: 'PATCH', url, body: { data: { type: 'completions', id: String(id), attributes } }, idempotent: true, itemIndex: i });
-			return singleItem(body);
-		},
-		{ concurrency: client.settings.concurrency },
-	);
+export async function execute(this: IExecuteFunctions, client: DegreedClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
+	const id = this.getNodeParameter('completionId', itemIndex);
+	const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
+	const input = validateInput(this.getNode(), schema, { completedAt: fields.completedAt || undefined, percentile: fields.percentile === '' ? undefined : fields.percentile }, { itemIndex });
+	const attributes = {
+		...toAttributes({ completedAt: isoDateTime(input.completedAt), percentile: input.percentile }),
+		...toAttributes(jsonAttributes(this, fields.additionalAttributes, itemIndex)),
+	};
+	if (!Object.keys(attributes).length) throw inputError(this.getNode(), 'Nothing to update: add at least one field under "Update Fields"', { itemIndex });
+	const url = apiUrl(client, '/api/v2/completions/{id}', { id });
+	// A PATCH that sets fixed values may be sent again safely.
+	const body = await client.api.json({ method: 'PATCH', url, body: { data: { type: 'completions', id: String(id), attributes } }, idempotent: true, itemIndex });
+	return singleItem(body);
 }

@@ -1,5 +1,6 @@
-import type { INodeProperties } from 'n8n-workflow';
-
+import { resourceDescription } from '../../../shared/router';
+import type { Operations } from '../../../shared/router';
+import type { DegreedClient } from '../../transport/client';
 import * as create from './create.operation';
 import * as del from './delete.operation';
 import { contentKindField, contentKindOrAnyField } from './fields';
@@ -7,29 +8,18 @@ import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 import * as update from './update.operation';
 
-export { create, del as delete, get, getAll, update };
+export const operations = { create, delete: del, get, getAll, update } satisfies Operations<DegreedClient>;
 
-export const description: INodeProperties[] = [
+export const description = resourceDescription(
+	'content',
+	operations,
 	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['content'] } },
-		options: [
-			{ name: 'Create', value: 'create', description: 'Add content (article, book, course, podcast, video) to the catalog', action: 'Create content' },
-			{ name: 'Delete', value: 'delete', description: 'Delete content by Degreed ID or external ID', action: 'Delete content' },
-			{ name: 'Get', value: 'get', description: 'Get content by Degreed ID or external ID', action: 'Get content' },
-			{ name: 'Get Many', value: 'getAll', description: 'List content', action: 'Get many content items' },
-			{ name: 'Update', value: 'update', description: 'Change content by Degreed ID or external ID', action: 'Update content' },
-		],
-		default: 'create',
+		create: { name: 'Create', description: 'Add content (article, book, course, podcast, video) to the catalog', action: 'Create content' },
+		delete: { name: 'Delete', description: 'Delete content by Degreed ID or external ID', action: 'Delete content' },
+		get: { name: 'Get', description: 'Get content by Degreed ID or external ID', action: 'Get content' },
+		getAll: { name: 'Get Many', description: 'List content', action: 'Get many content items' },
+		update: { name: 'Update', description: 'Change content by Degreed ID or external ID', action: 'Update content' },
 	},
-	contentKindField,
-	contentKindOrAnyField,
-	...create.description,
-	...del.description,
-	...get.description,
-	...getAll.description,
-	...update.description,
-];
+	'create',
+	[contentKindField, contentKindOrAnyField],
+);

@@ -1,9 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { apiError } from '../../../shared/errors';
-import { runForEachItem } from '../../../shared/itemRunner';
 import { validateInput } from '../../../shared/validation';
 import type { DegreedClient } from '../../transport/client';
 import { omit, singleItem, toAttributes } from '../../transport/jsonapi';
@@ -68,61 +67,55 @@ export function contentAttributes(fields: IDataObject): IDataObject {
 	return toAttributes(out);
 }
 
-export async function execute(this: IExecuteFunctions, client: DegreedClient): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, client: DegreedClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
 	const kind = this.getNodeParameter('contentType', 0) as string;
-	return await runForEachItem(
-		this,
-		async (i) => {
-			const additional = blankToUndefined(this.getNodeParameter('additionalFields', i, {}) as IDataObject);
-			const fields = blankToUndefined({
-				...additional,
-				title: this.getNodeParameter('title', i),
-				externalId: String(this.getNodeParameter('externalId', i) ?? '').trim(),
-				url: this.getNodeParameter('url', i, ''),
-			});
-			validateInput(this.getNode(), createSchema, fields, { itemIndex: i });
-			const externalId = String(fields.externalId);
-			const ifExists = this.getNodeParameter('ifExists', i, 'error') as string;
-			const attributes = { ...contentAttributes(fields), ...toAttributes(jsonAttributes(this, additional.additionalAttributes, i)) };
-			const url = apiUrl(client, '/api/v2/content/{kind}', { kind });
+	const additional = blankToUndefined(this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject);
+	const fields = blankToUndefined({
+		...additional,
+		title: this.getNodeParameter('title', itemIndex),
+		externalId: String(this.getNodeParameter('externalId', itemIndex) ?? '').trim(),
+		url: this.getNodeParameter('url', itemIndex, ''),
+	});
+	validateInput(this.getNode(), createSchema, fields, { itemIndex });
+	const externalId = String(fields.externalId);
+	const ifExists = this.getNodeParameter('ifExists', itemIndex, 'error') as string;
+	const attributes = { ...contentAttributes(fields), ...toAttributes(jsonAttributes(this, additional.additionalAttributes, itemIndex)) };
+	const url = apiUrl(client, '/api/v2/content/{kind}', { kind });
 
-			const response = await client.api.request({
-				method: 'POST',
-				url,
-				body: { data: { type: jsonApiType(kind), attributes } },
-				acceptStatuses: [409],
-				itemIndex: i,
-				idempotent: false,
-				// The external ID is the key: after an ambiguous failure, a record with it means the create landed.
-				recover: async () => {
-					const found = await findContentResource(client, kind, externalId, i);
-					return found ? { statusCode: 200, headers: {}, body: { data: found } } : undefined;
-				},
-			});
-			if (response.statusCode !== 409) return singleItem(response.body);
-
-			// 409: the external ID (or the URL) is already used.
-			const existing = ifExists === 'error' ? undefined : await findContentByExternalId(client, kind, externalId, i);
-			if (ifExists === 'error' || !existing?.id) {
-				const said = client.api.provider.parseError(response).message;
-				throw apiError({
-					node: this.getNode(),
-					provider: 'Degreed',
-					redactor: client.api.redactor,
-					response,
-					itemIndex: i,
-					message: existing === undefined && ifExists !== 'error'
-						? `content conflicts with existing content, but none has the external ID "${externalId}" (the URL may be used by other content)${said ? `: ${said}` : ''}`
-						: `content with the external ID "${externalId}" already exists${said ? ` (${said})` : ''}`,
-					description: 'Set "If Content Exists" to "Update It" or "Return It" to treat existing content as a success.',
-				});
-			}
-			if (ifExists === 'returnExisting') return existing;
-			const patchUrl = apiUrl(client, '/api/v2/content/{kind}/{id}', { kind, id: existing.id });
-			const changes = omit(attributes, 'external-id');
-			const body = await client.api.json({ method: 'PATCH', url: patchUrl, body: { data: { type: jsonApiType(kind), id: String(existing.id), attributes: changes } }, idempotent: true, itemIndex: i });
-			return singleItem(body);
+	const response = await client.api.request({
+		method: 'POST',
+		url,
+		body: { data: { type: jsonApiType(kind), attributes } },
+		acceptStatuses: [409],
+		itemIndex,
+		idempotent: false,
+		// The external ID is the key: after an ambiguous failure, a record with it means the create landed.
+		recover: async () => {
+			const found = await findContentResource(client, kind, externalId, itemIndex);
+			return found ? { statusCode: 200, headers: {}, body: { data: found } } : undefined;
 		},
-		{ concurrency: client.settings.concurrency },
-	);
+	});
+	if (response.statusCode !== 409) return singleItem(response.body);
+
+	// 409: the external ID (or the URL) is already used.
+	const existing = ifExists === 'error' ? undefined : await findContentByExternalId(client, kind, externalId, itemIndex);
+	if (ifExists === 'error' || !existing?.id) {
+		const said = client.api.provider.parseError(response).message;
+		throw apiError({
+			node: this.getNode(),
+			provider: 'Degreed',
+			redactor: client.api.redactor,
+			response,
+			itemIndex,
+			message: existing === undefined && ifExists !== 'error'
+				? `content conflicts with existing content, but none has the external ID "${externalId}" (the URL may be used by other content)${said ? `: ${said}` : ''}`
+				: `content with the external ID "${externalId}" already exists${said ? ` (${said})` : ''}`,
+			description: 'Set "If Content Exists" to "Update It" or "Return It" to treat existing content as a success.',
+		});
+	}
+	if (ifExists === 'returnExisting') return existing;
+	const patchUrl = apiUrl(client, '/api/v2/content/{kind}/{id}', { kind, id: existing.id });
+	const changes = omit(attributes, 'external-id');
+	const body = await client.api.json({ method: 'PATCH', url: patchUrl, body: { data: { type: jsonApiType(kind), id: String(existing.id), attributes: changes } }, idempotent: true, itemIndex });
+	return singleItem(body);
 }

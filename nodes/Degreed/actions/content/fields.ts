@@ -7,7 +7,7 @@ import type { JsonApiResource } from '../../transport/jsonapi';
 import { apiUrl } from '../common';
 
 /** Content kinds the node manages; the path segment and JSON:API type follow Degreed's `/api/v2/content/courses` pattern. */
-export const CONTENT_KINDS = [
+const CONTENT_KINDS = [
 	{ name: 'Article', value: 'articles' },
 	{ name: 'Book', value: 'books' },
 	{ name: 'Course', value: 'courses' },

@@ -1,8 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { returnAllOrLimit } from '../../../shared/descriptions';
-import { runForEachItem } from '../../../shared/itemRunner';
 import type { DegreedClient } from '../../transport/client';
 import { listItems, nextLink } from '../../transport/jsonapi';
 import { listRecords, pageSize } from '../../transport/paging';
@@ -29,19 +28,17 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['content'], operation: ['getAll'] } }, properties);
 
-export async function execute(this: IExecuteFunctions, client: DegreedClient): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, client: DegreedClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
 	const kind = this.getNodeParameter('contentType', 0, 'any') as string;
-	return await runForEachItem(this, async (i) => {
-		const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
-		const limit = this.getNodeParameter('limit', i, 50) as number;
-		const options = this.getNodeParameter('options', i, {}) as IDataObject;
-		const qs: IDataObject = { limit: pageSize(returnAll, limit, Number(options.pageSize) || undefined) };
-		if (dateOnly(options.modifiedAfter)) qs['filter[modified_after]'] = dateOnly(options.modifiedAfter);
-		if (dateOnly(options.modifiedBefore)) qs['filter[modified_before]'] = dateOnly(options.modifiedBefore);
-		if (options.includeRestricted === true) qs['filter[include_restricted]'] = true;
-		if (options.externalId) qs['filter[external_id]'] = options.externalId;
-		Object.assign(qs, filterQuery(this.getNodeParameter('filters', i, {})));
-		const url = kind === 'any' ? apiUrl(client, '/api/v2/content') : apiUrl(client, '/api/v2/content/{kind}', { kind });
-		return await listRecords(client.api, { method: 'GET', url, qs }, { returnAll, limit, items: listItems, next: nextLink, apiBaseUrl: client.hosts.apiBaseUrl, itemIndex: i, node: this.getNode() });
-	});
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = this.getNodeParameter('limit', itemIndex, 50) as number;
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const qs: IDataObject = { limit: pageSize(returnAll, limit, Number(options.pageSize) || undefined) };
+	if (dateOnly(options.modifiedAfter)) qs['filter[modified_after]'] = dateOnly(options.modifiedAfter);
+	if (dateOnly(options.modifiedBefore)) qs['filter[modified_before]'] = dateOnly(options.modifiedBefore);
+	if (options.includeRestricted === true) qs['filter[include_restricted]'] = true;
+	if (options.externalId) qs['filter[external_id]'] = options.externalId;
+	Object.assign(qs, filterQuery(this.getNodeParameter('filters', itemIndex, {})));
+	const url = kind === 'any' ? apiUrl(client, '/api/v2/content') : apiUrl(client, '/api/v2/content/{kind}', { kind });
+	return await listRecords(client.api, { method: 'GET', url, qs }, { returnAll, limit, items: listItems, next: nextLink, apiBaseUrl: client.hosts.apiBaseUrl, itemIndex, node: this.getNode() });
 }

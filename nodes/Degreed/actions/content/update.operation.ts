@@ -1,8 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { inputError } from '../../../shared/errors';
-import { runForEachItem } from '../../../shared/itemRunner';
 import { validateInput } from '../../../shared/validation';
 import type { DegreedClient } from '../../transport/client';
 import { singleItem, toAttributes } from '../../transport/jsonapi';
@@ -24,20 +23,14 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['content'], operation: ['update'] } }, properties);
 
-export async function execute(this: IExecuteFunctions, client: DegreedClient): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, client: DegreedClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
 	const kind = this.getNodeParameter('contentType', 0) as string;
-	return await runForEachItem(
-		this,
-		async (i) => {
-			const fields = Object.fromEntries(Object.entries(this.getNodeParameter('updateFields', i, {}) as IDataObject).map(([k, v]) => [k, v === '' ? undefined : v])) as IDataObject;
-			validateInput(this.getNode(), contentFieldsSchema, fields, { itemIndex: i });
-			const attributes = { ...contentAttributes(fields), ...toAttributes(jsonAttributes(this, fields.additionalAttributes, i)) };
-			if (!Object.keys(attributes).length) throw inputError(this.getNode(), 'Nothing to update: add at least one field under "Update Fields"', { itemIndex: i });
-			const id = await resolveContentId(client, this.getNode(), kind, this.getNodeParameter('identifyBy', i, 'id') as string, String(this.getNodeParameter('contentId', i) ?? '').trim(), i);
-			const url = apiUrl(client, '/api/v2/content/{kind}/{id}', { kind, id });
-			const body = await client.api.json({ method: 'PATCH', url, body: { data: { type: jsonApiType(kind), id, attributes } }, idempotent: true, itemIndex: i });
-			return singleItem(body);
-		},
-		{ concurrency: client.settings.concurrency },
-	);
+	const fields = Object.fromEntries(Object.entries(this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject).map(([k, v]) => [k, v === '' ? undefined : v])) as IDataObject;
+	validateInput(this.getNode(), contentFieldsSchema, fields, { itemIndex });
+	const attributes = { ...contentAttributes(fields), ...toAttributes(jsonAttributes(this, fields.additionalAttributes, itemIndex)) };
+	if (!Object.keys(attributes).length) throw inputError(this.getNode(), 'Nothing to update: add at least one field under "Update Fields"', { itemIndex });
+	const id = await resolveContentId(client, this.getNode(), kind, this.getNodeParameter('identifyBy', itemIndex, 'id') as string, String(this.getNodeParameter('contentId', itemIndex) ?? '').trim(), itemIndex);
+	const url = apiUrl(client, '/api/v2/content/{kind}/{id}', { kind, id });
+	const body = await client.api.json({ method: 'PATCH', url, body: { data: { type: jsonApiType(kind), id, attributes } }, idempotent: true, itemIndex });
+	return singleItem(body);
 }

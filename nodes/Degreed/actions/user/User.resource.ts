@@ -1,23 +1,17 @@
-import type { INodeProperties } from 'n8n-workflow';
-
+import { resourceDescription } from '../../../shared/router';
+import type { Operations } from '../../../shared/router';
+import type { DegreedClient } from '../../transport/client';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 
-export { get, getAll };
+export const operations = { get, getAll } satisfies Operations<DegreedClient>;
 
-export const description: INodeProperties[] = [
+export const description = resourceDescription(
+	'user',
+	operations,
 	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['user'] } },
-		options: [
-			{ name: 'Get', value: 'get', description: 'Get a user by Degreed ID', action: 'Get a user' },
-			{ name: 'Get Many', value: 'getAll', description: 'List users, optionally filtered', action: 'Get many users' },
-		],
-		default: 'getAll',
+		get: { name: 'Get', description: 'Get a user by Degreed ID', action: 'Get a user' },
+		getAll: { name: 'Get Many', description: 'List users, optionally filtered', action: 'Get many users' },
 	},
-	...get.description,
-	...getAll.description,
-];
+	'getAll',
+);

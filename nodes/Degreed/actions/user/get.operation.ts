@@ -1,7 +1,6 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { runForEachItem } from '../../../shared/itemRunner';
 import type { DegreedClient } from '../../transport/client';
 import { singleItem } from '../../transport/jsonapi';
 import { apiUrl } from '../common';
@@ -19,10 +18,6 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['get'] } }, properties);
 
-export async function execute(this: IExecuteFunctions, client: DegreedClient): Promise<INodeExecutionData[]> {
-	return await runForEachItem(
-		this,
-		async (i) => singleItem(await client.api.json({ method: 'GET', url: apiUrl(client, '/api/v2/users/{id}', { id: this.getNodeParameter('userId', i) }), itemIndex: i })),
-		{ concurrency: client.settings.concurrency },
-	);
+export async function execute(this: IExecuteFunctions, client: DegreedClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
+	return singleItem(await client.api.json({ method: 'GET', url: apiUrl(client, '/api/v2/users/{id}', { id: this.getNodeParameter('userId', itemIndex) }), itemIndex }));
 }

@@ -1,8 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { returnAllOrLimit } from '../../../shared/descriptions';
-import { runForEachItem } from '../../../shared/itemRunner';
 import type { DegreedClient } from '../../transport/client';
 import { listItems, nextLink } from '../../transport/jsonapi';
 import { listRecords, pageSize } from '../../transport/paging';
@@ -16,12 +15,10 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['getAll'] } }, properties);
 
-export async function execute(this: IExecuteFunctions, client: DegreedClient): Promise<INodeExecutionData[]> {
-	return await runForEachItem(this, async (i) => {
-		const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
-		const limit = this.getNodeParameter('limit', i, 50) as number;
-		const options = this.getNodeParameter('options', i, {}) as IDataObject;
-		const qs: IDataObject = { limit: pageSize(returnAll, limit, Number(options.pageSize) || undefined), ...filterQuery(this.getNodeParameter('filters', i, {})) };
-		return await listRecords(client.api, { method: 'GET', url: apiUrl(client, '/api/v2/users'), qs }, { returnAll, limit, items: listItems, next: nextLink, apiBaseUrl: client.hosts.apiBaseUrl, itemIndex: i, node: this.getNode() });
-	});
+export async function execute(this: IExecuteFunctions, client: DegreedClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = this.getNodeParameter('limit', itemIndex, 50) as number;
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const qs: IDataObject = { limit: pageSize(returnAll, limit, Number(options.pageSize) || undefined), ...filterQuery(this.getNodeParameter('filters', itemIndex, {})) };
+	return await listRecords(client.api, { method: 'GET', url: apiUrl(client, '/api/v2/users'), qs }, { returnAll, limit, items: listItems, next: nextLink, apiBaseUrl: client.hosts.apiBaseUrl, itemIndex, node: this.getNode() });
 }

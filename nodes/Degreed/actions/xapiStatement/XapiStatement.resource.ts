@@ -1,23 +1,17 @@
-import type { INodeProperties } from 'n8n-workflow';
-
+import { resourceDescription } from '../../../shared/router';
+import type { Operations } from '../../../shared/router';
+import type { DegreedClient } from '../../transport/client';
 import * as getAll from './getAll.operation';
 import * as send from './send.operation';
 
-export { getAll, send };
+export const operations = { send, getAll } satisfies Operations<DegreedClient>;
 
-export const description: INodeProperties[] = [
+export const description = resourceDescription(
+	'xapiStatement',
+	operations,
 	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['xapiStatement'] } },
-		options: [
-			{ name: 'Send', value: 'send', description: 'Send statements (one per item, or a list per item), batched', action: 'Send statements' },
-			{ name: 'Get Many', value: 'getAll', description: 'List statements (since, until, verb)', action: 'Get many statements' },
-		],
-		default: 'send',
+		send: { name: 'Send', description: 'Send statements (one per item, or a list per item), batched', action: 'Send statements' },
+		getAll: { name: 'Get Many', description: 'List statements (since, until, verb)', action: 'Get many statements' },
 	},
-	...send.description,
-	...getAll.description,
-];
+	'send',
+);

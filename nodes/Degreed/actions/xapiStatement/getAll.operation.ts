@@ -1,8 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { returnAllOrLimit } from '../../../shared/descriptions';
-import { runForEachItem } from '../../../shared/itemRunner';
 import type { DegreedClient } from '../../transport/client';
 import { listRecords, pageSize } from '../../transport/paging';
 import { verbIri } from '../../transport/xapi';
@@ -45,21 +44,19 @@ const moreOf = (body: unknown) => {
 	return typeof more === 'string' && more.trim() ? more : undefined;
 };
 
-export async function execute(this: IExecuteFunctions, client: DegreedClient): Promise<INodeExecutionData[]> {
-	return await runForEachItem(this, async (i) => {
-		const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
-		const limit = this.getNodeParameter('limit', i, 50) as number;
-		const options = this.getNodeParameter('options', i, {}) as IDataObject;
-		const qs: IDataObject = { limit: pageSize(returnAll, limit, Number(options.pageSize) || 100) };
-		if (isoDateTime(options.since)) qs.since = isoDateTime(options.since);
-		if (isoDateTime(options.until)) qs.until = isoDateTime(options.until);
-		if (options.verb) qs.verb = verbIri(String(options.verb).trim());
-		if (options.ascending === true) qs.ascending = true;
-		const url = statementsUrl(this.getNode(), client, options.statementsPath);
-		return await listRecords(
-			client.api,
-			{ method: 'GET', url, qs, headers: xapiHeaders },
-			{ returnAll, limit, items: statementsOf, next: moreOf, apiBaseUrl: client.hosts.apiBaseUrl, itemIndex: i, node: this.getNode() },
-		);
-	});
+export async function execute(this: IExecuteFunctions, client: DegreedClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = this.getNodeParameter('limit', itemIndex, 50) as number;
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const qs: IDataObject = { limit: pageSize(returnAll, limit, Number(options.pageSize) || 100) };
+	if (isoDateTime(options.since)) qs.since = isoDateTime(options.since);
+	if (isoDateTime(options.until)) qs.until = isoDateTime(options.until);
+	if (options.verb) qs.verb = verbIri(String(options.verb).trim());
+	if (options.ascending === true) qs.ascending = true;
+	const url = statementsUrl(this.getNode(), client, options.statementsPath);
+	return await listRecords(
+		client.api,
+		{ method: 'GET', url, qs, headers: xapiHeaders },
+		{ returnAll, limit, items: statementsOf, next: moreOf, apiBaseUrl: client.hosts.apiBaseUrl, itemIndex, node: this.getNode() },
+	);
 }

@@ -1,8 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { inputError } from '../../../shared/errors';
-import { runInBatches } from '../../../shared/itemRunner';
+import type { Batch } from '../../../shared/router';
 import { validateInput } from '../../../shared/validation';
 import type { DegreedClient } from '../../transport/client';
 import { buildStatement, normalizeTimestamp, statementIdFor, statementSchema } from '../../transport/xapi';
@@ -212,7 +212,7 @@ function parseStatements(ctx: IExecuteFunctions, value: unknown, itemIndex: numb
 }
 
 /** The item's statements, validated (xAPI 1.0.3 rules) and given their deterministic IDs. */
-export function prepareStatements(ctx: IExecuteFunctions, i: number): IDataObject[] {
+function prepareStatements(ctx: IExecuteFunctions, i: number): IDataObject[] {
 	const mode = ctx.getNodeParameter('mode', i, 'fields') as string;
 	const additional = ctx.getNodeParameter('additionalFields', i, {}) as IDataObject;
 	const key = blank(additional.idempotencyKey) ? undefined : String(additional.idempotencyKey);
@@ -258,14 +258,15 @@ export function prepareStatements(ctx: IExecuteFunctions, i: number): IDataObjec
 	});
 }
 
-export async function execute(this: IExecuteFunctions, client: DegreedClient): Promise<INodeExecutionData[]> {
+/** Statements go to the LRS many per request (an xAPI statements POST takes a list). */
+export function batch(this: IExecuteFunctions, client: DegreedClient): Batch<IDataObject[]> {
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const url = statementsUrl(this.getNode(), client, options.statementsPath);
-	return await runInBatches(
-		this,
-		(i) => prepareStatements(this, i),
-		async (batch) => {
-			const statements = batch.flatMap((entry) => entry.payload);
+	return {
+		size: Math.max(1, Number(options.batchSize ?? 50)),
+		prepare: (i) => prepareStatements(this, i),
+		send: async (entries) => {
+			const statements = entries.flatMap((entry) => entry.payload);
 			await client.api.request({
 				method: 'POST',
 				url,
@@ -273,10 +274,9 @@ export async function execute(this: IExecuteFunctions, client: DegreedClient): P
 				headers: xapiHeaders,
 				// Every statement carries its own deterministic ID: a resend cannot store it twice.
 				idempotent: true,
-				itemIndex: batch[0].itemIndex,
+				itemIndex: entries[0].itemIndex,
 			});
-			return batch.map((entry) => entry.payload);
+			return entries.map((entry) => entry.payload);
 		},
-		{ batchSize: Math.max(1, Number(options.batchSize ?? 50)), concurrency: client.settings.concurrency },
-	);
+	};
 }

@@ -2,11 +2,12 @@ import type { INode } from 'n8n-workflow';
 
 import { inputError } from '../../../shared/errors';
 import { joinUrl } from '../../../shared/urls';
+import { XAPI_VERSION } from '../../../shared/xapi';
 import type { DegreedClient } from '../../transport/client';
 
 export const DEFAULT_STATEMENTS_PATH = '/xAPI/statements';
 
-export const xapiHeaders = { 'X-Experience-API-Version': '1.0.3' };
+export const xapiHeaders = { 'X-Experience-API-Version': XAPI_VERSION };
 
 /** The statements resource on the API host (outside /api/v2); the path is an option because POST is not documented. */
 export function statementsUrl(node: INode, client: DegreedClient, path: unknown): string {

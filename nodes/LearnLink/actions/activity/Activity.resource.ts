@@ -1,18 +1,15 @@
-import type { INodeProperties } from 'n8n-workflow';
-
+import { resourceDescription } from '../../../shared/router';
+import type { Operations } from '../../../shared/router';
+import type { LearnLinkClient } from '../../transport/client';
 import * as getAll from './getAll.operation';
 
-export { getAll };
+export const operations = { getAll } satisfies Operations<LearnLinkClient>;
 
-export const description: INodeProperties[] = [
+export const description = resourceDescription(
+	'activity',
+	operations,
 	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['activity'] } },
-		options: [{ name: 'Get Many', value: 'getAll', description: 'List learning activity in a time range', action: 'Get many activities' }],
-		default: 'getAll',
+		getAll: { name: 'Get Many', description: 'List learning activity in a time range', action: 'Get many activities' },
 	},
-	...getAll.description,
-];
+	'getAll',
+);

@@ -1,12 +1,12 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { returnAllOrLimit } from '../../../shared/descriptions';
 import { joinUrl } from '../../../shared/urls';
-import { validateInput } from '../../../shared/validation';
-import type { OperationExecute } from '../common';
-import { activityTimestamp, compact, isValidDate, listAll, listLimits, listOf } from '../common';
+import { isValidDate, validateInput } from '../../../shared/validation';
+import type { LearnLinkClient } from '../../transport/client';
+import { activityTimestamp, compact, listAll, listLimits, listOf } from '../common';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'From', name: 'timestampFrom', type: 'dateTime', default: '', required: true, description: 'Start of the time range (sent as YYYY-MM-DD hh:mm:ss, UTC)' },
@@ -45,7 +45,7 @@ const schema = z
 	.refine((v) => v.timestampFrom <= v.timestampTo, { message: 'Must not be after "To"', path: ['timestampFrom'] });
 
 /** GET /rest/v1/activities?timestampFrom=…&timestampTo=…, page/perPage to the end. */
-export const execute: OperationExecute = async function (itemIndex, api) {
+export async function execute(this: IExecuteFunctions, client: LearnLinkClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
 	const raw = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const input = validateInput(
 		this.getNode(),
@@ -65,5 +65,5 @@ export const execute: OperationExecute = async function (itemIndex, api) {
 	if (input.omitActions) qs.omitActions = input.omitActions.join(',');
 	if (input.contentIds) qs.contentIds = input.contentIds.join(',');
 	if (input.contentType) qs.contentType = input.contentType;
-	return await listAll(api.public, { method: 'GET', url: joinUrl(api.v1, '/activities'), qs, itemIndex }, listLimits(this, itemIndex));
-};
+	return await listAll(client.api, { method: 'GET', url: joinUrl(client.v1, '/activities'), qs, itemIndex }, listLimits(this, itemIndex));
+}

@@ -1,26 +1,19 @@
-import type { INodeProperties } from 'n8n-workflow';
-
+import { resourceDescription } from '../../../shared/router';
+import type { Operations } from '../../../shared/router';
+import type { LearnLinkClient } from '../../transport/client';
 import * as addMembers from './addMembers.operation';
 import * as getAll from './getAll.operation';
 import * as replaceMembers from './replaceMembers.operation';
 
-export { addMembers, getAll, replaceMembers };
+export const operations = { getAll, addMembers, replaceMembers } satisfies Operations<LearnLinkClient>;
 
-export const description: INodeProperties[] = [
+export const description = resourceDescription(
+	'audience',
+	operations,
 	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['audience'] } },
-		options: [
-			{ name: 'Add Members', value: 'addMembers', description: 'Add users to an audience; one result item per user', action: 'Add members to an audience' },
-			{ name: 'Get Many', value: 'getAll', description: 'List audiences', action: 'Get many audiences' },
-			{ name: 'Replace Members', value: 'replaceMembers', description: "Replace an audience's whole member list; one result item per user", action: 'Replace the members of an audience' },
-		],
-		default: 'getAll',
+		addMembers: { name: 'Add Members', description: 'Add users to an audience; one result item per user', action: 'Add members to an audience' },
+		getAll: { name: 'Get Many', description: 'List audiences', action: 'Get many audiences' },
+		replaceMembers: { name: 'Replace Members', description: "Replace an audience's whole member list; one result item per user", action: 'Replace the members of an audience' },
 	},
-	...getAll.description,
-	...addMembers.description,
-	...replaceMembers.description,
-];
+	'getAll',
+);

@@ -1,14 +1,14 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
 import type { HttpResponse } from '../../../shared/types';
 import { buildPath, joinUrl } from '../../../shared/urls';
 import { validateInput } from '../../../shared/validation';
-import type { OperationExecute } from '../common';
+import type { LearnLinkClient } from '../../transport/client';
 import { listOf } from '../common';
 
 /** Entities per request: Thrive's documented range for add/replace is 1–100. */
-export const MAX_MEMBERS_PER_REQUEST = 100;
+const MAX_MEMBERS_PER_REQUEST = 100;
 
 export function memberProperties(operation: string, verb: string): INodeProperties[] {
 	return [
@@ -81,22 +81,22 @@ const schemaFor = (max: number | undefined) =>
 	});
 
 /** Add (POST, batches of 100) or replace (PATCH, one request) the members of an audience. */
-export function membersExecute(operation: 'add' | 'replace'): OperationExecute {
+export function membersExecute(operation: 'add' | 'replace'): (this: IExecuteFunctions, client: LearnLinkClient, itemIndex: number) => Promise<IDataObject[]> {
 	const method = operation === 'add' ? 'POST' : 'PATCH';
-	return async function (itemIndex, api) {
+	return async function (this: IExecuteFunctions, client: LearnLinkClient, itemIndex: number) {
 		const input = validateInput(
 			this.getNode(),
 			schemaFor(operation === 'replace' ? MAX_MEMBERS_PER_REQUEST : undefined),
 			{ audienceId: String(this.getNodeParameter('audienceId', itemIndex, '') ?? ''), users: [...new Set(listOf(this.getNodeParameter('users', itemIndex, '')))] },
 			{ itemIndex },
 		);
-		const url = joinUrl(api.v1, buildPath('/audiences/{id}/members', { id: input.audienceId }));
+		const url = joinUrl(client.v1, buildPath('/audiences/{id}/members', { id: input.audienceId }));
 		const batches: string[][] = [];
 		for (let i = 0; i < input.users.length; i += MAX_MEMBERS_PER_REQUEST) batches.push(input.users.slice(i, i + MAX_MEMBERS_PER_REQUEST));
 		const out: IDataObject[] = [];
 		for (const batch of batches) {
 			// Adding a member twice, or replacing with the same list, leaves the same audience: safe to resend.
-			const response = await api.public.request({ method, url, body: batch, idempotent: true, itemIndex });
+			const response = await client.api.request({ method, url, body: batch, idempotent: true, itemIndex });
 			out.push(...memberResults(input.audienceId, operation, batch, response));
 		}
 		return out;

@@ -1,23 +1,17 @@
-import type { INodeProperties } from 'n8n-workflow';
-
+import { resourceDescription } from '../../../shared/router';
+import type { Operations } from '../../../shared/router';
+import type { LearnLinkClient } from '../../transport/client';
 import * as create from './create.operation';
 import * as getAll from './getAll.operation';
 
-export { create, getAll };
+export const operations = { getAll, create } satisfies Operations<LearnLinkClient>;
 
-export const description: INodeProperties[] = [
+export const description = resourceDescription(
+	'completion',
+	operations,
 	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['completion'] } },
-		options: [
-			{ name: 'Create', value: 'create', description: 'Record that a learner completed content ("already exists" counts as success)', action: 'Create a completion' },
-			{ name: 'Get Many', value: 'getAll', description: 'List completions by user, content and date range', action: 'Get many completions' },
-		],
-		default: 'getAll',
+		create: { name: 'Create', description: 'Record that a learner completed content ("already exists" counts as success)', action: 'Create a completion' },
+		getAll: { name: 'Get Many', description: 'List completions by user, content and date range', action: 'Get many completions' },
 	},
-	...getAll.description,
-	...create.description,
-];
+	'getAll',
+);

@@ -1,11 +1,10 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { joinUrl } from '../../../shared/urls';
-import { validateInput } from '../../../shared/validation';
-import type { OperationExecute } from '../common';
-import { isValidDate } from '../common';
+import { isValidDate, validateInput } from '../../../shared/validation';
+import type { LearnLinkClient } from '../../transport/client';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'User ID', name: 'userId', type: 'string', default: '', required: true, description: "Thrive's ID of the learner" },
@@ -37,7 +36,7 @@ function messageOf(body: unknown): string {
  * POST /rest/v1/learning/completions `{userId, contentId, completedAt}`. Idempotent by
  * (userId, contentId, completedAt): "already exists" (a 409, or a 2xx saying so) is a success.
  */
-export const execute: OperationExecute = async function (itemIndex, api) {
+export async function execute(this: IExecuteFunctions, client: LearnLinkClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
 	const input = validateInput(
 		this.getNode(),
 		schema,
@@ -49,9 +48,9 @@ export const execute: OperationExecute = async function (itemIndex, api) {
 		{ itemIndex },
 	);
 	const body = { userId: input.userId, contentId: input.contentId, completedAt: new Date(input.completedAt).toISOString() };
-	const response = await api.public.request<IDataObject>({
+	const response = await client.api.request<IDataObject>({
 		method: 'POST',
-		url: joinUrl(api.v1, '/learning/completions'),
+		url: joinUrl(client.v1, '/learning/completions'),
 		body,
 		// The natural key (user, content, time) makes a resend harmless: the provider answers "already exists".
 		idempotent: true,
@@ -66,4 +65,4 @@ export const execute: OperationExecute = async function (itemIndex, api) {
 		...(reply.statementId !== undefined ? { statementId: reply.statementId } : {}),
 		...(messageOf(response.body) ? { message: messageOf(response.body) } : {}),
 	};
-};
+}

@@ -1,12 +1,12 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { returnAllOrLimit } from '../../../shared/descriptions';
 import { joinUrl } from '../../../shared/urls';
-import { validateInput } from '../../../shared/validation';
-import type { OperationExecute } from '../common';
-import { compact, isValidDate, listAll, listLimits } from '../common';
+import { isValidDate, validateInput } from '../../../shared/validation';
+import type { LearnLinkClient } from '../../transport/client';
+import { compact, listAll, listLimits } from '../common';
 
 const properties: INodeProperties[] = [
 	...returnAllOrLimit({}),
@@ -38,10 +38,10 @@ const schema = z
 	});
 
 /** GET /rest/v1/learning/completions with the filters, page/perPage to the end. */
-export const execute: OperationExecute = async function (itemIndex, api) {
+export async function execute(this: IExecuteFunctions, client: LearnLinkClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
 	const raw = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const filters = validateInput(this.getNode(), schema, compact({ ...raw, isRPL: raw.isRPL === true ? true : undefined }), { itemIndex, label: 'Filters' });
 	const qs: IDataObject = {};
 	for (const [k, v] of Object.entries(filters)) if (v !== undefined) qs[k] = k.startsWith('completedDateRange') ? new Date(v as string).toISOString() : v;
-	return await listAll(api.public, { method: 'GET', url: joinUrl(api.v1, '/learning/completions'), qs, itemIndex }, listLimits(this, itemIndex));
-};
+	return await listAll(client.api, { method: 'GET', url: joinUrl(client.v1, '/learning/completions'), qs, itemIndex }, listLimits(this, itemIndex));
+}

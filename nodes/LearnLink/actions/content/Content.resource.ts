@@ -1,23 +1,17 @@
-import type { INodeProperties } from 'n8n-workflow';
-
+import { resourceDescription } from '../../../shared/router';
+import type { Operations } from '../../../shared/router';
+import type { LearnLinkClient } from '../../transport/client';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 
-export { get, getAll };
+export const operations = { getAll, get } satisfies Operations<LearnLinkClient>;
 
-export const description: INodeProperties[] = [
+export const description = resourceDescription(
+	'content',
+	operations,
 	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['content'] } },
-		options: [
-			{ name: 'Get', value: 'get', description: 'Get one content item by ID', action: 'Get a content item' },
-			{ name: 'Get Many', value: 'getAll', description: 'List content, optionally only what changed since a time', action: 'Get many content items' },
-		],
-		default: 'getAll',
+		get: { name: 'Get', description: 'Get one content item by ID', action: 'Get a content item' },
+		getAll: { name: 'Get Many', description: 'List content, optionally only what changed since a time', action: 'Get many content items' },
 	},
-	...getAll.description,
-	...get.description,
-];
+	'getAll',
+);

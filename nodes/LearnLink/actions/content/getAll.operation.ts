@@ -1,12 +1,12 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { returnAllOrLimit } from '../../../shared/descriptions';
 import { joinUrl } from '../../../shared/urls';
-import { validateInput } from '../../../shared/validation';
-import type { OperationExecute } from '../common';
-import { compact, isValidDate, listAll, listLimits } from '../common';
+import { isValidDate, validateInput } from '../../../shared/validation';
+import type { LearnLinkClient } from '../../transport/client';
+import { compact, listAll, listLimits } from '../common';
 
 const properties: INodeProperties[] = [
 	...returnAllOrLimit({}),
@@ -25,8 +25,8 @@ export const description = updateDisplayOptions({ show: { resource: ['content'],
 const schema = z.object({ updatedSince: z.string().refine(isValidDate, 'Must be a date (ISO 8601)') }).partial();
 
 /** GET /rest/v1/contents?updatedSince=…, page/perPage to the end. */
-export const execute: OperationExecute = async function (itemIndex, api) {
+export async function execute(this: IExecuteFunctions, client: LearnLinkClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
 	const filters = validateInput(this.getNode(), schema, compact(this.getNodeParameter('filters', itemIndex, {}) as IDataObject), { itemIndex, label: 'Filters' });
 	const qs: IDataObject = filters.updatedSince ? { updatedSince: new Date(filters.updatedSince).toISOString() } : {};
-	return await listAll(api.public, { method: 'GET', url: joinUrl(api.v1, '/contents'), qs, itemIndex }, listLimits(this, itemIndex));
-};
+	return await listAll(client.api, { method: 'GET', url: joinUrl(client.v1, '/contents'), qs, itemIndex }, listLimits(this, itemIndex));
+}

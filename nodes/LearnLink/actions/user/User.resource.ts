@@ -1,32 +1,23 @@
-import type { INodeProperties } from 'n8n-workflow';
-
+import { resourceDescription } from '../../../shared/router';
+import type { Operations } from '../../../shared/router';
+import type { LearnLinkClient } from '../../transport/client';
 import * as create from './create.operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 import * as suspend from './suspend.operation';
 import * as update from './update.operation';
 
-export { create, get, getAll, suspend, update };
+export const operations = { getAll, get, create, update, suspend } satisfies Operations<LearnLinkClient>;
 
-export const description: INodeProperties[] = [
+export const description = resourceDescription(
+	'user',
+	operations,
 	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['user'] } },
-		options: [
-			{ name: 'Create', value: 'create', description: 'Create a user (REST v2)', action: 'Create a user' },
-			{ name: 'Get', value: 'get', description: 'Get a user by Thrive ID or by reference', action: 'Get a user' },
-			{ name: 'Get Many', value: 'getAll', description: 'List users, page by page to the end', action: 'Get many users' },
-			{ name: 'Suspend', value: 'suspend', description: 'Suspend a user by reference', action: 'Suspend a user' },
-			{ name: 'Update', value: 'update', description: 'Update a user by reference (only the given fields)', action: 'Update a user' },
-		],
-		default: 'getAll',
+		create: { name: 'Create', description: 'Create a user (REST v2)', action: 'Create a user' },
+		get: { name: 'Get', description: 'Get a user by Thrive ID or by reference', action: 'Get a user' },
+		getAll: { name: 'Get Many', description: 'List users, page by page to the end', action: 'Get many users' },
+		suspend: { name: 'Suspend', description: 'Suspend a user by reference', action: 'Suspend a user' },
+		update: { name: 'Update', description: 'Update a user by reference (only the given fields)', action: 'Update a user' },
 	},
-	...getAll.description,
-	...get.description,
-	...create.description,
-	...update.description,
-	...suspend.description,
-];
+	'getAll',
+);

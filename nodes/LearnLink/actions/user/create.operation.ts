@@ -1,10 +1,10 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { buildPath, joinUrl } from '../../../shared/urls';
 import { validateInput } from '../../../shared/validation';
-import type { OperationExecute } from '../common';
+import type { LearnLinkClient } from '../../transport/client';
 import { DEFAULT_BY_REF_PATH } from './get.operation';
 import { userBody, userFieldOptions, userFieldsSchema } from './fields';
 
@@ -52,7 +52,7 @@ const schema = userFieldsSchema
 	});
 
 /** POST /rest/v2/users. A retry after an ambiguous failure first looks the ref up, so it never creates twice. */
-export const execute: OperationExecute = async function (itemIndex, api) {
+export async function execute(this: IExecuteFunctions, client: LearnLinkClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
 	const extra = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const body = validateInput(
@@ -67,15 +67,15 @@ export const execute: OperationExecute = async function (itemIndex, api) {
 		}),
 		{ itemIndex },
 	);
-	const lookup = joinUrl(api.v1, buildPath(DEFAULT_BY_REF_PATH, { ref: body.ref }));
-	const response = await api.public.request<IDataObject>({
+	const lookup = joinUrl(client.v1, buildPath(DEFAULT_BY_REF_PATH, { ref: body.ref }));
+	const response = await client.api.request<IDataObject>({
 		method: 'POST',
-		url: joinUrl(api.v2, '/users'),
+		url: joinUrl(client.v2, '/users'),
 		body,
 		itemIndex,
 		acceptStatuses: [409],
 		recover: async () => {
-			const found = await api.public.request({ method: 'GET', url: lookup, itemIndex, acceptStatuses: [404] });
+			const found = await client.api.request({ method: 'GET', url: lookup, itemIndex, acceptStatuses: [404] });
 			return found.statusCode === 404 ? undefined : found;
 		},
 	});
@@ -91,4 +91,4 @@ export const execute: OperationExecute = async function (itemIndex, api) {
 	const record = response.body && typeof response.body === 'object' ? response.body : {};
 	// `result` says what this item did; the user record keeps its own `status` (active, suspended…).
 	return { ...record, ref: (record as IDataObject).ref ?? body.ref, result: 'created' };
-};
+}

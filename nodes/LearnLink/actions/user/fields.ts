@@ -1,7 +1,8 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { compact, isValidDate, jsonObject } from '../common';
+import { isValidDate } from '../../../shared/validation';
+import { compact, jsonObject } from '../common';
 
 /** Optional user fields Thrive's v2 user endpoints take. */
 export const userFieldOptions: INodeProperties[] = [

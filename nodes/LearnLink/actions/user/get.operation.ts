@@ -1,12 +1,12 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { buildPath, joinUrl } from '../../../shared/urls';
 import { validateInput } from '../../../shared/validation';
-import type { OperationExecute } from '../common';
+import type { LearnLinkClient } from '../../transport/client';
 
-export const DEFAULT_BY_ID_PATH = '/users/{userId}';
+const DEFAULT_BY_ID_PATH = '/users/{userId}';
 export const DEFAULT_BY_REF_PATH = '/users/ref/{ref}';
 
 const properties: INodeProperties[] = [
@@ -63,7 +63,7 @@ const schema = z
 	.object({ by: z.enum(['id', 'ref']), value: z.string().trim().min(1, 'Must not be empty'), path: z.string().trim().startsWith('/', 'Must start with /') })
 	.refine((v) => v.path.includes(v.by === 'id' ? '{userId}' : '{ref}'), { path: ['path'], message: 'Must contain the {userId} or {ref} placeholder' });
 
-export const execute: OperationExecute = async function (itemIndex, api) {
+export async function execute(this: IExecuteFunctions, client: LearnLinkClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
 	const by = this.getNodeParameter('by', itemIndex) as 'id' | 'ref';
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const input = validateInput(
@@ -73,8 +73,8 @@ export const execute: OperationExecute = async function (itemIndex, api) {
 		{ itemIndex },
 	);
 	const path = buildPath(input.path, by === 'id' ? { userId: input.value } : { ref: input.value });
-	const body = await api.public.json<IDataObject>({ method: 'GET', url: joinUrl(api.v1, path), itemIndex });
+	const body = await client.api.json<IDataObject>({ method: 'GET', url: joinUrl(client.v1, path), itemIndex });
 	// Some Thrive responses wrap the record: unwrap so users get plain fields.
 	const record = body && typeof body === 'object' && !Array.isArray(body) && body.data && typeof body.data === 'object' && !Array.isArray(body.data) ? (body.data as IDataObject) : body;
 	return record ?? {};
-};
+}

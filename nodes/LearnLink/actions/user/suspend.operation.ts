@@ -1,11 +1,10 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { buildPath, joinUrl } from '../../../shared/urls';
-import { validateInput } from '../../../shared/validation';
-import type { OperationExecute } from '../common';
-import { isValidDate } from '../common';
+import { isValidDate, validateInput } from '../../../shared/validation';
+import type { LearnLinkClient } from '../../transport/client';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'Reference', name: 'ref', type: 'string', default: '', required: true, description: "The user's reference (your organisation's identifier)" },
@@ -20,15 +19,15 @@ const schema = z.object({
 });
 
 /** PATCH /rest/v2/users/ref/{ref}/suspend `{endDate}` (idempotent: suspending twice is the same). */
-export const execute: OperationExecute = async function (itemIndex, api) {
+export async function execute(this: IExecuteFunctions, client: LearnLinkClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
 	const given = String(this.getNodeParameter('endDate', itemIndex, '') ?? '').trim();
 	const input = validateInput(this.getNode(), schema, { ref: this.getNodeParameter('ref', itemIndex, '') as string, endDate: given || new Date().toISOString().slice(0, 10) }, { itemIndex });
-	const body = await api.public.json<IDataObject>({
+	const body = await client.api.json<IDataObject>({
 		method: 'PATCH',
-		url: joinUrl(api.v2, buildPath('/users/ref/{ref}/suspend', { ref: input.ref })),
+		url: joinUrl(client.v2, buildPath('/users/ref/{ref}/suspend', { ref: input.ref })),
 		body: { endDate: input.endDate },
 		idempotent: true,
 		itemIndex,
 	});
 	return { ref: input.ref, endDate: input.endDate, ...(body && typeof body === 'object' ? body : {}), result: 'suspended' };
-};
+}

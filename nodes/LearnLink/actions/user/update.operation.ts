@@ -1,10 +1,10 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { buildPath, joinUrl } from '../../../shared/urls';
 import { validateInput } from '../../../shared/validation';
-import type { OperationExecute } from '../common';
+import type { LearnLinkClient } from '../../transport/client';
 import { userBody, userFieldOptions, userFieldsSchema } from './fields';
 
 const properties: INodeProperties[] = [
@@ -28,19 +28,19 @@ const schema = z.object({
 });
 
 /** PATCH /rest/v2/users/ref/{ref}: sending the same fields twice leaves the same user, so it is retried safely. */
-export const execute: OperationExecute = async function (itemIndex, api) {
+export async function execute(this: IExecuteFunctions, client: LearnLinkClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
 	const input = validateInput(
 		this.getNode(),
 		schema,
 		{ ref: this.getNodeParameter('ref', itemIndex, '') as string, fields: userBody(this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject) },
 		{ itemIndex, label: 'Update Fields' },
 	);
-	const body = await api.public.json<IDataObject>({
+	const body = await client.api.json<IDataObject>({
 		method: 'PATCH',
-		url: joinUrl(api.v2, buildPath('/users/ref/{ref}', { ref: input.ref })),
+		url: joinUrl(client.v2, buildPath('/users/ref/{ref}', { ref: input.ref })),
 		body: input.fields,
 		idempotent: true,
 		itemIndex,
 	});
 	return { ref: input.ref, ...(body && typeof body === 'object' ? body : {}), result: 'updated' };
-};
+}

@@ -1,25 +1,15 @@
-import type { INodeProperties } from 'n8n-workflow';
-
+import { resourceDescription } from '../../../shared/router';
+import type { Operations } from '../../../shared/router';
+import type { LearnLinkClient } from '../../transport/client';
 import * as send from './send.operation';
 
-export { send };
+export const operations = { send } satisfies Operations<LearnLinkClient>;
 
-export const description: INodeProperties[] = [
+export const description = resourceDescription(
+	'userEvent',
+	operations,
 	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['userEvent'] } },
-		options: [
-			{
-				name: 'Send',
-				value: 'send',
-				description: 'Send user_joined, user_updated, user_suspended or user_deleted to the users API (one unique event ID per item)',
-				action: 'Send a user lifecycle event',
-			},
-		],
-		default: 'send',
+		send: { name: 'Send', description: 'Send user_joined, user_updated, user_suspended or user_deleted to the users API (one unique event ID per item)', action: 'Send a user lifecycle event' },
 	},
-	...send.description,
-];
+	'send',
+);

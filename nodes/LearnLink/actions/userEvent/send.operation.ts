@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
 
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { joinUrl } from '../../../shared/urls';
-import { validateInput } from '../../../shared/validation';
-import type { OperationExecute } from '../common';
-import { compact, isValidDate } from '../common';
+import { isValidDate, validateInput } from '../../../shared/validation';
+import type { LearnLinkClient } from '../../transport/client';
+import { compact } from '../common';
 
-export const DEFAULT_EVENTS_PATH = '/webhooks';
-export const LIFECYCLE_EVENTS = ['user_joined', 'user_updated', 'user_suspended', 'user_deleted'] as const;
+const DEFAULT_EVENTS_PATH = '/webhooks';
+const LIFECYCLE_EVENTS = ['user_joined', 'user_updated', 'user_suspended', 'user_deleted'] as const;
 
 const properties: INodeProperties[] = [
 	{
@@ -104,7 +104,7 @@ export function lifecycleEventId(eventType: string, user: IDataObject, timestamp
 }
 
 /** POST {users API}/webhooks with `{id, timestamp, eventType, content: {user}}`. */
-export const execute: OperationExecute = async function (itemIndex, api) {
+export async function execute(this: IExecuteFunctions, client: LearnLinkClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
 	const extra = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const input = validateInput(
@@ -128,9 +128,9 @@ export const execute: OperationExecute = async function (itemIndex, api) {
 	const user = compact(input.user as IDataObject);
 	const id = input.eventId || lifecycleEventId(input.eventType, user, input.timestamp);
 	const event = { id, timestamp: input.timestamp ? new Date(input.timestamp).toISOString() : new Date().toISOString(), eventType: input.eventType, content: { user } };
-	const response = await api.users.request<unknown>({
+	const response = await client.usersApi.request<unknown>({
 		method: 'POST',
-		url: joinUrl(api.usersBase, input.path),
+		url: joinUrl(client.usersBase, input.path),
 		body: event,
 		// The event id is the idempotency key: a resend carries the same id.
 		idempotent: true,
@@ -138,4 +138,4 @@ export const execute: OperationExecute = async function (itemIndex, api) {
 	});
 	// Thrive's answer is kept as is under `response` (an acknowledgement of an event it already had included).
 	return { status: 'sent', id, eventType: input.eventType, timestamp: event.timestamp, ref: user.ref as string, httpStatus: response.statusCode, response: (response.body ?? null) as IDataObject };
-};
+}

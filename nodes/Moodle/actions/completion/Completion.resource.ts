@@ -1,33 +1,17 @@
-import type { INodeProperties } from 'n8n-workflow';
-
+import { resourceDescription } from '../../../shared/router';
+import type { Operations } from '../../../shared/router';
+import type { MoodleClient } from '../../transport/client';
 import * as getActivitiesStatus from './getActivitiesStatus.operation';
 import * as getCourseStatus from './getCourseStatus.operation';
 
-export { getActivitiesStatus, getCourseStatus };
+export const operations = { getCourseStatus, getActivitiesStatus } satisfies Operations<MoodleClient>;
 
-export const description: INodeProperties[] = [
+export const description = resourceDescription(
+	'completion',
+	operations,
 	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['completion'] } },
-		options: [
-			{
-				name: 'Get Activities Status',
-				value: 'getActivitiesStatus',
-				description: "A user's completion state of every activity in a course",
-				action: 'Get activities completion status',
-			},
-			{
-				name: 'Get Course Status',
-				value: 'getCourseStatus',
-				description: "Whether a user has completed a course, with the criteria",
-				action: 'Get course completion status',
-			},
-		],
-		default: 'getCourseStatus',
+		getActivitiesStatus: { name: 'Get Activities Status', description: "A user's completion state of every activity in a course", action: 'Get activities completion status' },
+		getCourseStatus: { name: 'Get Course Status', description: "Whether a user has completed a course, with the criteria", action: 'Get course completion status' },
 	},
-	...getCourseStatus.description,
-	...getActivitiesStatus.description,
-];
+	'getCourseStatus',
+);

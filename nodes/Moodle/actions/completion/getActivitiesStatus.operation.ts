@@ -1,10 +1,9 @@
 import { updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { runForEachItem } from '../../../shared/itemRunner';
 import { validateInput } from '../../../shared/validation';
-import type { OperationContext } from '../common';
+import type { MoodleClient } from '../../transport/client';
 import { asArray, functionName, moodleId, optionsOf, wsfunctionOption } from '../common';
 
 const FUNCTION = 'core_completion_get_activities_completion_status';
@@ -29,18 +28,12 @@ export const description = updateDisplayOptions({ show: { resource: ['completion
 
 const schema = z.object({ courseid: moodleId, userid: moodleId });
 
-export async function execute(this: IExecuteFunctions, { client, concurrency }: OperationContext): Promise<INodeExecutionData[]> {
-	return await runForEachItem(
-		this,
-		async (i) => {
-			const input = validateInput(this.getNode(), schema, { courseid: this.getNodeParameter('courseId', i), userid: this.getNodeParameter('userId', i) }, { itemIndex: i });
-			const options = optionsOf(this, i);
-			const result = await client.call<IDataObject>(functionName(options, FUNCTION), input, { itemIndex: i });
-			let statuses = asArray(result?.statuses);
-			if (options.onlyCompleted === true) statuses = statuses.filter((s) => Number(s.state) > 0);
-			// One item per activity, each carrying the course and user it belongs to.
-			return statuses.map((s) => ({ ...input, ...s }));
-		},
-		{ concurrency },
-	);
+export async function execute(this: IExecuteFunctions, client: MoodleClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
+	const input = validateInput(this.getNode(), schema, { courseid: this.getNodeParameter('courseId', itemIndex), userid: this.getNodeParameter('userId', itemIndex) }, { itemIndex: itemIndex });
+	const options = optionsOf(this, itemIndex);
+	const result = await client.call<IDataObject>(functionName(options, FUNCTION), input, { itemIndex: itemIndex });
+	let statuses = asArray(result?.statuses);
+	if (options.onlyCompleted === true) statuses = statuses.filter((s) => Number(s.state) > 0);
+	// One item per activity, each carrying the course and user it belongs to.
+	return statuses.map((s) => ({ ...input, ...s }));
 }

@@ -1,23 +1,17 @@
-import type { INodeProperties } from 'n8n-workflow';
-
+import { resourceDescription } from '../../../shared/router';
+import type { Operations } from '../../../shared/router';
+import type { MoodleClient } from '../../transport/client';
 import * as get from './get.operation';
-import * as getMany from './getMany.operation';
+import * as getAll from './getAll.operation';
 
-export { get, getMany };
+export const operations = { get, getAll } satisfies Operations<MoodleClient>;
 
-export const description: INodeProperties[] = [
+export const description = resourceDescription(
+	'course',
+	operations,
 	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['course'] } },
-		options: [
-			{ name: 'Get', value: 'get', description: 'Find courses by ID, short name, ID number or category', action: 'Get courses by field' },
-			{ name: 'Get Many', value: 'getMany', description: 'List the courses of the site', action: 'Get many courses' },
-		],
-		default: 'get',
+		get: { name: 'Get', description: 'Find courses by ID, short name, ID number or category', action: 'Get courses by field' },
+		getAll: { name: 'Get Many', description: 'List the courses of the site', action: 'Get many courses' },
 	},
-	...get.description,
-	...getMany.description,
-];
+	'get',
+);

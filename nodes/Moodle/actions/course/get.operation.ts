@@ -1,10 +1,9 @@
 import { updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { runForEachItem } from '../../../shared/itemRunner';
 import { validateInput } from '../../../shared/validation';
-import type { OperationContext } from '../common';
+import type { MoodleClient } from '../../transport/client';
 import { asArray, functionName, moodleId, optionsOf, wsfunctionOption } from '../common';
 
 const FUNCTION = 'core_course_get_courses_by_field';
@@ -36,15 +35,9 @@ const schema = z
 		for (const n of numbers) if (!moodleId.safeParse(n).success) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['value'], message: `"${n}" is not a Moodle ID (a positive whole number)` });
 	});
 
-export async function execute(this: IExecuteFunctions, { client, concurrency }: OperationContext): Promise<INodeExecutionData[]> {
-	return await runForEachItem(
-		this,
-		async (i) => {
-			const input = validateInput(this.getNode(), schema, { field: this.getNodeParameter('field', i), value: String(this.getNodeParameter('value', i, '')) }, { itemIndex: i });
-			const value = input.field === 'ids' ? input.value.split(',').map((v) => v.trim()).join(',') : input.value;
-			const result = await client.call<IDataObject>(functionName(optionsOf(this, i), FUNCTION), { field: input.field, value }, { itemIndex: i });
-			return asArray(result?.courses);
-		},
-		{ concurrency },
-	);
+export async function execute(this: IExecuteFunctions, client: MoodleClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
+	const input = validateInput(this.getNode(), schema, { field: this.getNodeParameter('field', itemIndex), value: String(this.getNodeParameter('value', itemIndex, '')) }, { itemIndex: itemIndex });
+	const value = input.field === 'ids' ? input.value.split(',').map((v) => v.trim()).join(',') : input.value;
+	const result = await client.call<IDataObject>(functionName(optionsOf(this, itemIndex), FUNCTION), { field: input.field, value }, { itemIndex: itemIndex });
+	return asArray(result?.courses);
 }

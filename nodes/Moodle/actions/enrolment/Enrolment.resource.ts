@@ -1,18 +1,15 @@
-import type { INodeProperties } from 'n8n-workflow';
-
+import { resourceDescription } from '../../../shared/router';
+import type { Operations } from '../../../shared/router';
+import type { MoodleClient } from '../../transport/client';
 import * as enrol from './enrol.operation';
 
-export { enrol };
+export const operations = { enrol } satisfies Operations<MoodleClient>;
 
-export const description: INodeProperties[] = [
+export const description = resourceDescription(
+	'enrolment',
+	operations,
 	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['enrolment'] } },
-		options: [{ name: 'Enrol User', value: 'enrol', description: 'Enrol a user in a course with manual enrolment', action: 'Enrol a user in a course' }],
-		default: 'enrol',
+		enrol: { name: 'Enrol User', description: 'Enrol a user in a course with manual enrolment', action: 'Enrol a user in a course' },
 	},
-	...enrol.description,
-];
+	'enrol',
+);

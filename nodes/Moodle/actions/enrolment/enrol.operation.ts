@@ -1,10 +1,10 @@
 import { updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { runInBatches } from '../../../shared/itemRunner';
+import type { Batch } from '../../../shared/router';
 import { validateInput } from '../../../shared/validation';
-import type { OperationContext } from '../common';
+import type { MoodleClient } from '../../transport/client';
 import { functionName, moodleId, optionsOf, unixSeconds, wsfunctionOption } from '../common';
 
 const FUNCTION = 'enrol_manual_enrol_users';
@@ -63,33 +63,36 @@ const schema = z.object({
 	suspend: z.boolean().optional(),
 });
 
-export async function execute(this: IExecuteFunctions, { client, concurrency }: OperationContext): Promise<INodeExecutionData[]> {
+/** Enrolments go to Moodle in batches: one call enrols many users. */
+export function batch(this: IExecuteFunctions, client: MoodleClient): Batch<IDataObject> {
 	const options = optionsOf(this, 0);
 	const wsfunction = functionName(options, FUNCTION);
-	return await runInBatches(
-		this,
-		(i) => {
-			const extra = this.getNodeParameter('additionalFields', i, {}) as IDataObject;
-			const enrolment = validateInput(
-				this.getNode(),
-				schema.refine((e) => !e.timestart || !e.timeend || e.timeend > e.timestart, { message: 'must be after "Enrolment Starts"', path: ['timeend'] }),
-				{
-					courseid: this.getNodeParameter('courseId', i),
-					userid: this.getNodeParameter('userId', i),
-					roleid: this.getNodeParameter('roleId', i, 5),
-					timestart: unixSeconds(extra.timestart, { node: this.getNode(), itemIndex: i, field: 'timestart' }),
-					timeend: unixSeconds(extra.timeend, { node: this.getNode(), itemIndex: i, field: 'timeend' }),
-					suspend: extra.suspend === undefined ? undefined : extra.suspend === true,
-				},
-				{ itemIndex: i },
-			);
-			return enrolment;
-		},
-		async (batch) => {
+	return {
+		size: Math.max(1, Math.floor(Number(options.batchSize ?? 50))),
+		prepare: (i) => prepare.call(this, i),
+		send: async (entries) => {
 			// Enrolling an enrolled user again just updates the enrolment: safe to resend.
-			await client.call(wsfunction, { enrolments: batch.map((b) => b.payload) }, { itemIndex: batch[0].itemIndex, idempotent: true });
-			return batch.map(({ payload }) => ({ ...payload, enrolled: true }));
+			await client.call(wsfunction, { enrolments: entries.map((b) => b.payload) }, { itemIndex: entries[0].itemIndex, idempotent: true });
+			return entries.map(({ payload }) => ({ ...payload, enrolled: true }));
 		},
-		{ batchSize: Number(options.batchSize ?? 50), concurrency },
+	};
+}
+
+/** One item's enrolment, checked. */
+function prepare(this: IExecuteFunctions, i: number): IDataObject {
+	const extra = this.getNodeParameter('additionalFields', i, {}) as IDataObject;
+	return validateInput(
+		this.getNode(),
+		schema.refine((e) => !e.timestart || !e.timeend || e.timeend > e.timestart, { message: 'must be after "Enrolment Starts"', path: ['timeend'] }),
+		{
+			courseid: this.getNodeParameter('courseId', i),
+			userid: this.getNodeParameter('userId', i),
+			roleid: this.getNodeParameter('roleId', i, 5),
+			timestart: unixSeconds(extra.timestart, { node: this.getNode(), itemIndex: i, field: 'timestart' }),
+			timeend: unixSeconds(extra.timeend, { node: this.getNode(), itemIndex: i, field: 'timeend' }),
+			suspend: extra.suspend === undefined ? undefined : extra.suspend === true,
+		},
+		{ itemIndex: i },
 	);
 }
+

@@ -1,18 +1,15 @@
-import type { INodeProperties } from 'n8n-workflow';
-
+import { resourceDescription } from '../../../shared/router';
+import type { Operations } from '../../../shared/router';
+import type { MoodleClient } from '../../transport/client';
 import * as getItems from './getItems.operation';
 
-export { getItems };
+export const operations = { getItems } satisfies Operations<MoodleClient>;
 
-export const description: INodeProperties[] = [
+export const description = resourceDescription(
+	'grade',
+	operations,
 	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['grade'] } },
-		options: [{ name: 'Get Grade Items', value: 'getItems', description: "A user's grade items in a course (user grade report)", action: 'Get grade items of a user' }],
-		default: 'getItems',
+		getItems: { name: 'Get Grade Items', description: "A user's grade items in a course (user grade report)", action: 'Get grade items of a user' },
 	},
-	...getItems.description,
-];
+	'getItems',
+);

@@ -1,10 +1,9 @@
 import { updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { runForEachItem } from '../../../shared/itemRunner';
 import { validateInput } from '../../../shared/validation';
-import type { OperationContext } from '../common';
+import type { MoodleClient } from '../../transport/client';
 import { asArray, moodleId } from '../common';
 
 const FUNCTION = 'gradereport_user_get_grade_items';
@@ -38,24 +37,18 @@ export const description = updateDisplayOptions({ show: { resource: ['grade'], o
 
 const schema = z.object({ courseid: moodleId, userid: z.coerce.number().int().nonnegative(), groupid: z.coerce.number().int().nonnegative() });
 
-export async function execute(this: IExecuteFunctions, { client, concurrency }: OperationContext): Promise<INodeExecutionData[]> {
-	return await runForEachItem(
-		this,
-		async (i) => {
-			const options = this.getNodeParameter('options', i, {}) as IDataObject;
-			const input = validateInput(
-				this.getNode(),
-				schema,
-				{ courseid: this.getNodeParameter('courseId', i), userid: this.getNodeParameter('userId', i, 0), groupid: options.groupid ?? 0 },
-				{ itemIndex: i },
-			);
-			const result = await client.call<IDataObject>(FUNCTION, input, { itemIndex: i });
-			const users = asArray(result?.usergrades);
-			if (options.output === 'users') return users;
-			return users.flatMap((u) =>
-				asArray(u.gradeitems).map((g) => ({ courseid: u.courseid ?? input.courseid, userid: u.userid, userfullname: u.userfullname, ...g })),
-			);
-		},
-		{ concurrency },
+export async function execute(this: IExecuteFunctions, client: MoodleClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const input = validateInput(
+		this.getNode(),
+		schema,
+		{ courseid: this.getNodeParameter('courseId', itemIndex), userid: this.getNodeParameter('userId', itemIndex, 0), groupid: options.groupid ?? 0 },
+		{ itemIndex: itemIndex },
+	);
+	const result = await client.call<IDataObject>(FUNCTION, input, { itemIndex: itemIndex });
+	const users = asArray(result?.usergrades);
+	if (options.output === 'users') return users;
+	return users.flatMap((u) =>
+		asArray(u.gradeitems).map((g) => ({ courseid: u.courseid ?? input.courseid, userid: u.userid, userfullname: u.userfullname, ...g })),
 	);
 }

@@ -1,33 +1,17 @@
-import type { INodeProperties } from 'n8n-workflow';
-
+import { resourceDescription } from '../../../shared/router';
+import type { Operations } from '../../../shared/router';
+import type { MoodleClient } from '../../transport/client';
 import * as importAsset from './importAsset.operation';
 import * as trackProgress from './trackProgress.operation';
 
-export { importAsset, trackProgress };
+export const operations = { trackProgress, importAsset } satisfies Operations<MoodleClient>;
 
-export const description: INodeProperties[] = [
+export const description = resourceDescription(
+	'percipio',
+	operations,
 	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['percipio'] } },
-		options: [
-			{
-				name: 'Import Asset',
-				value: 'importAsset',
-				description: 'Create or update the Moodle course of a Percipio content item (percipio_asset_import)',
-				action: 'Import a content item as a course',
-			},
-			{
-				name: 'Track Progress',
-				value: 'trackProgress',
-				description: "Record a learner's Percipio progress, completion and grade in Moodle (percipio_progress_tracking)",
-				action: 'Track learner progress',
-			},
-		],
-		default: 'trackProgress',
+		importAsset: { name: 'Import Asset', description: 'Create or update the Moodle course of a Percipio content item (percipio_asset_import)', action: 'Import a content item as a course' },
+		trackProgress: { name: 'Track Progress', description: "Record a learner's Percipio progress, completion and grade in Moodle (percipio_progress_tracking)", action: 'Track learner progress' },
 	},
-	...trackProgress.description,
-	...importAsset.description,
-];
+	'trackProgress',
+);

@@ -1,11 +1,10 @@
 import { jsonParse, updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { inputError } from '../../../shared/errors';
-import { runForEachItem } from '../../../shared/itemRunner';
 import { validateInput } from '../../../shared/validation';
-import type { OperationContext } from '../common';
+import type { MoodleClient } from '../../transport/client';
 import { epochMillis, functionName, optionsOf, wsfunctionOption } from '../common';
 import { extraDataOption, parseExtraData } from './extraData';
 
@@ -65,57 +64,51 @@ const schema = z.object({
 	additionalMetadata: z.record(z.unknown()).optional(),
 });
 
-export async function execute(this: IExecuteFunctions, { client, concurrency }: OperationContext): Promise<INodeExecutionData[]> {
-	return await runForEachItem(
-		this,
-		async (i) => {
-			const extra = this.getNodeParameter('additionalFields', i, {}) as IDataObject;
-			const options = optionsOf(this, i);
-			const meta = extra.additionalMetadata;
-			const parseMetadata = (text: string): IDataObject => {
-				try {
-					return jsonParse<IDataObject>(text.trim() || '{}');
-				} catch (error) {
-					throw inputError(this.getNode(), `"Additional Metadata (JSON)" is not valid JSON: ${(error as Error).message}`, { itemIndex: i, description: 'Nothing was sent for this item.' });
-				}
-			};
-			const fields = validateInput(
-				this.getNode(),
-				schema,
-				{
-					fullname: this.getNodeParameter('fullname', i),
-					shortname: this.getNodeParameter('shortname', i),
-					xapiActivityId: this.getNodeParameter('xapiActivityId', i),
-					link: this.getNodeParameter('link', i),
-					imageurl: extra.imageurl ?? '',
-					additionalMetadata: typeof meta === 'string' ? parseMetadata(meta) : (meta as IDataObject | undefined),
-				},
-				{ itemIndex: i },
-			);
-			const startdate = epochMillis(extra.startdate, { node: this.getNode(), itemIndex: i, field: 'startdate' });
-			const data: IDataObject = {
-				fullname: fields.fullname,
-				shortname: fields.shortname,
-				summary: (extra.summary as string) ?? '',
-				summaryformat: 1,
-				xapiActivityId: fields.xapiActivityId,
-				format: 'singleactivity',
-				startdate: startdate ?? Date.now(),
-				lang: (extra.lang as string) || 'en',
-				visible: extra.visible === false ? 0 : 1,
-				courseformatoptions: [formatOption('activitytype', 'percipio')],
-				category: (extra.category as string) ?? '',
-				percipiotype: (extra.percipiotype as string) || 'COURSE',
-				displaylabel: (extra.displaylabel as string) ?? '',
-				link: fields.link,
-				imageurl: fields.imageurl ?? '',
-				additionalMetadata: fields.additionalMetadata ?? { values: [], settings: {} },
-				...parseExtraData(this, options, i),
-			};
-			// An upsert keyed by the short name (the Percipio content ID): safe to send again.
-			const result = await client.call<IDataObject>(functionName(options, FUNCTION), { data: JSON.stringify(data) }, { itemIndex: i, idempotent: true });
-			return { ...(result ?? {}), shortname: fields.shortname };
+export async function execute(this: IExecuteFunctions, client: MoodleClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
+	const extra = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const options = optionsOf(this, itemIndex);
+	const meta = extra.additionalMetadata;
+	const parseMetadata = (text: string): IDataObject => {
+		try {
+			return jsonParse<IDataObject>(text.trim() || '{}');
+		} catch (error) {
+			throw inputError(this.getNode(), `"Additional Metadata (JSON)" is not valid JSON: ${(error as Error).message}`, { itemIndex: itemIndex, description: 'Nothing was sent for this item.' });
+		}
+	};
+	const fields = validateInput(
+		this.getNode(),
+		schema,
+		{
+			fullname: this.getNodeParameter('fullname', itemIndex),
+			shortname: this.getNodeParameter('shortname', itemIndex),
+			xapiActivityId: this.getNodeParameter('xapiActivityId', itemIndex),
+			link: this.getNodeParameter('link', itemIndex),
+			imageurl: extra.imageurl ?? '',
+			additionalMetadata: typeof meta === 'string' ? parseMetadata(meta) : (meta as IDataObject | undefined),
 		},
-		{ concurrency },
+		{ itemIndex: itemIndex },
 	);
+	const startdate = epochMillis(extra.startdate, { node: this.getNode(), itemIndex: itemIndex, field: 'startdate' });
+	const data: IDataObject = {
+		fullname: fields.fullname,
+		shortname: fields.shortname,
+		summary: (extra.summary as string) ?? '',
+		summaryformat: 1,
+		xapiActivityId: fields.xapiActivityId,
+		format: 'singleactivity',
+		startdate: startdate ?? Date.now(),
+		lang: (extra.lang as string) || 'en',
+		visible: extra.visible === false ? 0 : 1,
+		courseformatoptions: [formatOption('activitytype', 'percipio')],
+		category: (extra.category as string) ?? '',
+		percipiotype: (extra.percipiotype as string) || 'COURSE',
+		displaylabel: (extra.displaylabel as string) ?? '',
+		link: fields.link,
+		imageurl: fields.imageurl ?? '',
+		additionalMetadata: fields.additionalMetadata ?? { values: [], settings: {} },
+		...parseExtraData(this, options, itemIndex),
+	};
+	// An upsert keyed by the short name (the Percipio content ID): safe to send again.
+	const result = await client.call<IDataObject>(functionName(options, FUNCTION), { data: JSON.stringify(data) }, { itemIndex: itemIndex, idempotent: true });
+	return { ...(result ?? {}), shortname: fields.shortname };
 }

@@ -1,10 +1,9 @@
 import { updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { runForEachItem } from '../../../shared/itemRunner';
 import { validateInput } from '../../../shared/validation';
-import type { OperationContext } from '../common';
+import type { MoodleClient } from '../../transport/client';
 import { epochMillis, functionName, moodleId, optionsOf, wsfunctionOption } from '../common';
 import { extraDataOption, parseExtraData } from './extraData';
 
@@ -84,48 +83,42 @@ const schema = z.object({
 
 const TIMES = ['timecreated', 'timerevisited', 'timecompleted', 'timemodified'] as const;
 
-export async function execute(this: IExecuteFunctions, { client, concurrency }: OperationContext): Promise<INodeExecutionData[]> {
-	return await runForEachItem(
-		this,
-		async (i) => {
-			const extra = this.getNodeParameter('additionalFields', i, {}) as IDataObject;
-			const options = optionsOf(this, i);
-			const fields = validateInput(
-				this.getNode(),
-				schema,
-				{
-					username: this.getNodeParameter('moodleUserId', i),
-					courseshortname: this.getNodeParameter('courseShortname', i),
-					completionstate: this.getNodeParameter('completionState', i, 1),
-					completionmessage: extra.completionmessage || undefined,
-					finalgrade: extra.finalgrade,
-					passingscore: extra.passingscore,
-					lastscore: extra.lastscore,
-					percentcomplete: extra.percentcomplete,
-					totalduration: extra.totalduration || undefined,
-				},
-				{ itemIndex: i },
-			);
-			const times = Object.fromEntries(TIMES.map((t) => [t, epochMillis(extra[t], { node: this.getNode(), itemIndex: i, field: t })]));
-			// Every key the plugin reads is present (it reads them without checking); times in epoch ms,
-			// null = "now" on the Moodle side.
-			const data: IDataObject = {
-				username: String(fields.username),
-				courseshortname: fields.courseshortname,
-				completionstate: fields.completionstate,
-				completionmessage: fields.completionmessage ?? '',
-				finalgrade: fields.finalgrade ?? null,
-				passingscore: fields.passingscore ?? null,
-				lastscore: fields.lastscore ?? null,
-				percentcomplete: fields.percentcomplete ?? null,
-				totalduration: fields.totalduration ?? '',
-				...times,
-				...parseExtraData(this, options, i),
-			};
-			// The plugin upserts the learner's attempt, completion and grade: sending it twice is harmless.
-			const result = await client.call<IDataObject>(functionName(options, FUNCTION), { data: JSON.stringify(data) }, { itemIndex: i, idempotent: true });
-			return { moodleUserId: fields.username, courseshortname: fields.courseshortname, completionstate: fields.completionstate, ...(result ?? {}) };
+export async function execute(this: IExecuteFunctions, client: MoodleClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
+	const extra = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const options = optionsOf(this, itemIndex);
+	const fields = validateInput(
+		this.getNode(),
+		schema,
+		{
+			username: this.getNodeParameter('moodleUserId', itemIndex),
+			courseshortname: this.getNodeParameter('courseShortname', itemIndex),
+			completionstate: this.getNodeParameter('completionState', itemIndex, 1),
+			completionmessage: extra.completionmessage || undefined,
+			finalgrade: extra.finalgrade,
+			passingscore: extra.passingscore,
+			lastscore: extra.lastscore,
+			percentcomplete: extra.percentcomplete,
+			totalduration: extra.totalduration || undefined,
 		},
-		{ concurrency },
+		{ itemIndex: itemIndex },
 	);
+	const times = Object.fromEntries(TIMES.map((t) => [t, epochMillis(extra[t], { node: this.getNode(), itemIndex: itemIndex, field: t })]));
+	// Every key the plugin reads is present (it reads them without checking); times in epoch ms,
+	// null = "now" on the Moodle side.
+	const data: IDataObject = {
+		username: String(fields.username),
+		courseshortname: fields.courseshortname,
+		completionstate: fields.completionstate,
+		completionmessage: fields.completionmessage ?? '',
+		finalgrade: fields.finalgrade ?? null,
+		passingscore: fields.passingscore ?? null,
+		lastscore: fields.lastscore ?? null,
+		percentcomplete: fields.percentcomplete ?? null,
+		totalduration: fields.totalduration ?? '',
+		...times,
+		...parseExtraData(this, options, itemIndex),
+	};
+	// The plugin upserts the learner's attempt, completion and grade: sending it twice is harmless.
+	const result = await client.call<IDataObject>(functionName(options, FUNCTION), { data: JSON.stringify(data) }, { itemIndex: itemIndex, idempotent: true });
+	return { moodleUserId: fields.username, courseshortname: fields.courseshortname, completionstate: fields.completionstate, ...(result ?? {}) };
 }

@@ -1,31 +1,19 @@
-import type { INodeProperties } from 'n8n-workflow';
-
+import { resourceDescription } from '../../../shared/router';
+import type { Operations } from '../../../shared/router';
+import type { MoodleClient } from '../../transport/client';
 import * as create from './create.operation';
 import * as get from './get.operation';
 import * as getEnrolled from './getEnrolled.operation';
 
-export { create, get, getEnrolled };
+export const operations = { create, get, getEnrolled } satisfies Operations<MoodleClient>;
 
-export const description: INodeProperties[] = [
+export const description = resourceDescription(
+	'user',
+	operations,
 	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['user'] } },
-		options: [
-			{ name: 'Create', value: 'create', description: 'Create a user (core_user_create_users)', action: 'Create a user' },
-			{ name: 'Get', value: 'get', description: 'Find users by ID, ID number, username or email', action: 'Get users by field' },
-			{
-				name: 'Get Enrolled in Course',
-				value: 'getEnrolled',
-				description: 'List the users enrolled in a course, page by page',
-				action: 'Get users enrolled in a course',
-			},
-		],
-		default: 'get',
+		create: { name: 'Create', description: 'Create a user (core_user_create_users)', action: 'Create a user' },
+		get: { name: 'Get', description: 'Find users by ID, ID number, username or email', action: 'Get users by field' },
+		getEnrolled: { name: 'Get Enrolled in Course', description: 'List the users enrolled in a course, page by page', action: 'Get users enrolled in a course' },
 	},
-	...create.description,
-	...get.description,
-	...getEnrolled.description,
-];
+	'get',
+);

@@ -1,11 +1,10 @@
 import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { apiError } from '../../../shared/errors';
-import { runForEachItem } from '../../../shared/itemRunner';
 import { validateInput } from '../../../shared/validation';
-import type { OperationContext } from '../common';
+import type { MoodleClient } from '../../transport/client';
 import { asArray, functionName, optionsOf, wsfunctionOption } from '../common';
 
 const FUNCTION = 'core_user_create_users';
@@ -120,82 +119,76 @@ const schema = z.object({
 	password: z.string().optional(),
 });
 
-async function findByUsername(client: OperationContext['client'], username: string, itemIndex: number): Promise<IDataObject | undefined> {
+async function findByUsername(client: MoodleClient, username: string, itemIndex: number): Promise<IDataObject | undefined> {
 	const users = asArray(await client.call(LOOKUP, { field: 'username', values: [username] }, { itemIndex }));
 	return users.find((u) => String(u.username).toLowerCase() === username.toLowerCase());
 }
 
-export async function execute(this: IExecuteFunctions, { client, concurrency }: OperationContext): Promise<INodeExecutionData[]> {
-	return await runForEachItem(
-		this,
-		async (i) => {
-			const input = validateInput(
-				this.getNode(),
-				schema.refine((v) => v.passwordMode !== 'set' || !!v.password, { message: 'must be set when Password is "Set One"', path: ['password'] }),
-				{
-					username: this.getNodeParameter('username', i),
-					firstname: this.getNodeParameter('firstname', i),
-					lastname: this.getNodeParameter('lastname', i),
-					email: this.getNodeParameter('email', i),
-					passwordMode: this.getNodeParameter('passwordMode', i, 'createPassword'),
-					password: this.getNodeParameter('password', i, '') || undefined,
-				},
-				{ itemIndex: i },
-			);
-			const extra = { ...(this.getNodeParameter('additionalFields', i, {}) as IDataObject) };
-			const customFields = ((extra.customFields as IDataObject)?.field as IDataObject[] | undefined)?.filter((f) => f.type);
-			delete extra.customFields;
-			for (const [k, v] of Object.entries(extra)) if (v === '' || v === undefined) delete extra[k];
-			const options = optionsOf(this, i);
-			const user: IDataObject = {
-				username: input.username,
-				firstname: input.firstname,
-				lastname: input.lastname,
-				email: input.email,
-				...(input.passwordMode === 'createPassword' ? { createpassword: true } : {}),
-				...(input.passwordMode === 'set' ? { password: input.password } : {}),
-				...extra,
-				...(customFields?.length ? { customfields: customFields.map((f) => ({ type: f.type, value: f.value ?? '' })) } : {}),
-			};
-
-			const attempt = await client
-				.call(
-					functionName(options, FUNCTION),
-					{ users: [user] },
-					{
-						itemIndex: i,
-						// Not idempotent: after an ambiguous failure, look the username up before any resend.
-						recover: async () => {
-							const existing = await findByUsername(client, input.username, i);
-							return existing ? [{ id: existing.id, username: existing.username }] : undefined;
-						},
-					},
-				)
-				.then(
-					(result) => ({ created: asArray(result)[0] as IDataObject | undefined, failure: undefined }),
-					(failure: unknown) => ({ created: undefined, failure }),
-				);
-			const { created, failure } = attempt;
-			if (failure !== undefined) {
-				// Moodle answers a taken username with a bare "invalidparameter" (details only in debug mode).
-				const taken = failure instanceof NodeApiError && failure.message.includes('(invalidparameter)');
-				const existing = taken ? await findByUsername(client, input.username, i) : undefined;
-				if (!existing) throw failure as Error;
-				if (options.ifExists === 'error') {
-					throw apiError({
-						node: this.getNode(),
-						provider: 'Moodle',
-						redactor: client.redactor,
-						itemIndex: i,
-						code: 'invalidparameter',
-						message: `the username "${input.username}" already exists (Moodle user ${String(existing.id)})`,
-						description: 'Use another username, or set "If the Username Exists" to "Return the Existing User".',
-					});
-				}
-				return { ...existing, created: false };
-			}
-			return { id: created?.id, username: created?.username ?? input.username, firstname: input.firstname, lastname: input.lastname, email: input.email, created: true };
+export async function execute(this: IExecuteFunctions, client: MoodleClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
+	const input = validateInput(
+		this.getNode(),
+		schema.refine((v) => v.passwordMode !== 'set' || !!v.password, { message: 'must be set when Password is "Set One"', path: ['password'] }),
+		{
+			username: this.getNodeParameter('username', itemIndex),
+			firstname: this.getNodeParameter('firstname', itemIndex),
+			lastname: this.getNodeParameter('lastname', itemIndex),
+			email: this.getNodeParameter('email', itemIndex),
+			passwordMode: this.getNodeParameter('passwordMode', itemIndex, 'createPassword'),
+			password: this.getNodeParameter('password', itemIndex, '') || undefined,
 		},
-		{ concurrency },
+		{ itemIndex: itemIndex },
 	);
+	const extra = { ...(this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject) };
+	const customFields = ((extra.customFields as IDataObject)?.field as IDataObject[] | undefined)?.filter((f) => f.type);
+	delete extra.customFields;
+	for (const [k, v] of Object.entries(extra)) if (v === '' || v === undefined) delete extra[k];
+	const options = optionsOf(this, itemIndex);
+	const user: IDataObject = {
+		username: input.username,
+		firstname: input.firstname,
+		lastname: input.lastname,
+		email: input.email,
+		...(input.passwordMode === 'createPassword' ? { createpassword: true } : {}),
+		...(input.passwordMode === 'set' ? { password: input.password } : {}),
+		...extra,
+		...(customFields?.length ? { customfields: customFields.map((f) => ({ type: f.type, value: f.value ?? '' })) } : {}),
+	};
+
+	const attempt = await client
+		.call(
+			functionName(options, FUNCTION),
+			{ users: [user] },
+			{
+				itemIndex: itemIndex,
+				// Not idempotent: after an ambiguous failure, look the username up before any resend.
+				recover: async () => {
+					const existing = await findByUsername(client, input.username, itemIndex);
+					return existing ? [{ id: existing.id, username: existing.username }] : undefined;
+				},
+			},
+		)
+		.then(
+			(result) => ({ created: asArray(result)[0] as IDataObject | undefined, failure: undefined }),
+			(failure: unknown) => ({ created: undefined, failure }),
+		);
+	const { created, failure } = attempt;
+	if (failure !== undefined) {
+		// Moodle answers a taken username with a bare "invalidparameter" (details only in debug mode).
+		const taken = failure instanceof NodeApiError && failure.message.includes('(invalidparameter)');
+		const existing = taken ? await findByUsername(client, input.username, itemIndex) : undefined;
+		if (!existing) throw failure as Error;
+		if (options.ifExists === 'error') {
+			throw apiError({
+				node: this.getNode(),
+				provider: 'Moodle',
+				redactor: client.redactor,
+				itemIndex: itemIndex,
+				code: 'invalidparameter',
+				message: `the username "${input.username}" already exists (Moodle user ${String(existing.id)})`,
+				description: 'Use another username, or set "If the Username Exists" to "Return the Existing User".',
+			});
+		}
+		return { ...existing, created: false };
+	}
+	return { id: created?.id, username: created?.username ?? input.username, firstname: input.firstname, lastname: input.lastname, email: input.email, created: true };
 }

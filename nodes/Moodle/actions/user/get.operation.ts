@@ -1,11 +1,11 @@
 import { updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { runForEachItem, runInBatches } from '../../../shared/itemRunner';
+import type { Batch } from '../../../shared/router';
 import { validateInput } from '../../../shared/validation';
 import { apiError } from '../../../shared/errors';
-import type { OperationContext } from '../common';
+import type { MoodleClient } from '../../transport/client';
 import { asArray, moodleId, optionsOf } from '../common';
 
 const FUNCTION = 'core_user_get_users_by_field';
@@ -80,65 +80,62 @@ function keyOf(field: string, value: unknown): string {
 	return field === 'email' || field === 'username' ? text.toLowerCase() : text;
 }
 
-export async function execute(this: IExecuteFunctions, { client, concurrency }: OperationContext): Promise<INodeExecutionData[]> {
-	const read = (i: number) => {
-		const raw = this.getNodeParameter('value', i, '') as string | number;
-		const input = validateInput(
-			this.getNode(),
-			schema,
-			{ field: this.getNodeParameter('field', i), value: String(raw ?? '').split(',').map((v) => v.trim()).filter(Boolean) },
-			{ itemIndex: i },
-		);
-		// IDs as Moodle reads them ("08" → 8), so they also match the users that come back.
-		return input.field === 'id' ? { ...input, value: input.value.map((v) => keyOf('id', v)) } : input;
-	};
+function read(this: IExecuteFunctions, i: number) {
+	const raw = this.getNodeParameter('value', i, '') as string | number;
+	const input = validateInput(
+		this.getNode(),
+		schema,
+		{ field: this.getNodeParameter('field', i), value: String(raw ?? '').split(',').map((v) => v.trim()).filter(Boolean) },
+		{ itemIndex: i },
+	);
+	// IDs as Moodle reads them ("08" → 8), so they also match the users that come back.
+	return input.field === 'id' ? { ...input, value: input.value.map((v) => keyOf('id', v)) } : input;
+}
+
+export async function execute(this: IExecuteFunctions, client: MoodleClient, itemIndex: number): Promise<IDataObject[]> {
+	const input = read.call(this, itemIndex);
+	const users = asArray(await client.call(FUNCTION, { field: input.field, values: input.value }, { itemIndex }));
+	if (!users.length && optionsOf(this, itemIndex).errorIfNotFound === true) {
+		throw apiError({
+			node: this.getNode(),
+			provider: 'Moodle',
+			redactor: client.redactor,
+			itemIndex,
+			message: `no user with ${input.field} "${input.value.join(', ')}"`,
+			description: 'Check the value, or turn off "Error If Not Found" to let such items pass without output.',
+		});
+	}
+	return users;
+}
+
+/**
+ * Many lookups per request: the values of up to `batchSize` items go out together (one request
+ * per field), and each item gets back the users matching its own values. One by one when an item
+ * must fail on its own ("Error If Not Found") or the batch size is 1.
+ */
+export function batch(this: IExecuteFunctions, client: MoodleClient): Batch<ReturnType<typeof read>> | undefined {
 	const options = optionsOf(this, 0);
 	const batchSize = Math.max(1, Number(options.batchSize ?? 50));
-
-	if (options.errorIfNotFound === true || batchSize === 1) {
-		return await runForEachItem(
-			this,
-			async (i) => {
-				const input = read(i);
-				const users = asArray(await client.call(FUNCTION, { field: input.field, values: input.value }, { itemIndex: i }));
-				if (!users.length && optionsOf(this, i).errorIfNotFound === true) {
-					throw apiError({
-						node: this.getNode(),
-						provider: 'Moodle',
-						redactor: client.redactor,
-						itemIndex: i,
-						message: `no user with ${input.field} "${input.value.join(', ')}"`,
-						description: 'Check the value, or turn off "Error If Not Found" to let such items pass without output.',
-					});
-				}
-				return users;
-			},
-			{ concurrency },
-		);
-	}
-
-	// Many lookups per request: the values of up to `batchSize` items go out together (one request
-	// per field), and each item gets back the users matching its own values.
-	return await runInBatches(
-		this,
-		read,
-		async (batch) => {
+	if (options.errorIfNotFound === true || batchSize === 1) return undefined;
+	return {
+		size: batchSize,
+		prepare: (i) => read.call(this, i),
+		send: async (entries) => {
 			const found = new Map<string, IDataObject[]>();
-			for (const field of new Set(batch.map((b) => b.payload.field))) {
-				const values = [...new Set(batch.filter((b) => b.payload.field === field).flatMap((b) => b.payload.value))];
-				const users = asArray(await client.call(FUNCTION, { field, values }, { itemIndex: batch[0].itemIndex }));
+			for (const field of new Set(entries.map((b) => b.payload.field))) {
+				const values = [...new Set(entries.filter((b) => b.payload.field === field).flatMap((b) => b.payload.value))];
+				const users = asArray(await client.call(FUNCTION, { field, values }, { itemIndex: entries[0].itemIndex }));
 				for (const user of users) {
 					const key = `${field}\u0000${keyOf(field, user[field])}`;
 					found.set(key, [...(found.get(key) ?? []), user]);
 				}
 			}
-			return batch.map(({ payload }) => {
+			return entries.map(({ payload }) => {
 				const seen = new Set<unknown>();
 				return payload.value
 					.flatMap((v) => found.get(`${payload.field}\u0000${keyOf(payload.field, v)}`) ?? [])
 					.filter((u) => !seen.has(u.id) && !!seen.add(u.id));
 			});
 		},
-		{ batchSize, concurrency },
-	);
+	};
 }

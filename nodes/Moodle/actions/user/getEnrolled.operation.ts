@@ -1,12 +1,11 @@
 import { updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { returnAllOrLimit } from '../../../shared/descriptions';
-import { runForEachItem } from '../../../shared/itemRunner';
 import { collect } from '../../../shared/pagination';
 import { validateInput } from '../../../shared/validation';
-import type { OperationContext } from '../common';
+import type { MoodleClient } from '../../transport/client';
 import { moodleId, optionsOf } from '../common';
 
 const FUNCTION = 'core_enrol_get_enrolled_users';
@@ -71,29 +70,23 @@ export const description = updateDisplayOptions({ show }, properties);
 
 const schema = z.object({ courseId: moodleId, pageSize: z.coerce.number().int().min(1).max(5000) });
 
-export async function execute(this: IExecuteFunctions, { client, concurrency }: OperationContext): Promise<INodeExecutionData[]> {
-	return await runForEachItem(
-		this,
-		async (i) => {
-			const options = optionsOf(this, i);
-			const input = validateInput(this.getNode(), schema, { courseId: this.getNodeParameter('courseId', i), pageSize: options.pageSize ?? 100 }, { itemIndex: i });
-			const filters: IDataObject[] = [];
-			if (options.onlyactive === true) filters.push({ name: 'onlyactive', value: 1 });
-			if (Number(options.groupid) > 0) filters.push({ name: 'groupid', value: Number(options.groupid) });
-			for (const name of ['withcapability', 'userfields', 'sortby', 'sortdirection']) {
-				const value = typeof options[name] === 'string' ? (options[name] as string).trim() : '';
-				if (value) filters.push({ name, value: name === 'userfields' ? value.replace(/\s+/g, '') : value });
-			}
-			const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
-			const limit = this.getNodeParameter('limit', i, 50) as number;
-			// Never ask for more than needed on a limited run.
-			const pageSize = returnAll ? input.pageSize : Math.min(input.pageSize, Math.max(1, limit));
-			const users = await collect(
-				client.pages<IDataObject>(FUNCTION, { courseid: input.courseId, options: filters }, { pageSize, itemIndex: i }),
-				{ returnAll, limit },
-			);
-			return users.map((u) => ({ ...u, courseid: input.courseId }));
-		},
-		{ concurrency },
+export async function execute(this: IExecuteFunctions, client: MoodleClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
+	const options = optionsOf(this, itemIndex);
+	const input = validateInput(this.getNode(), schema, { courseId: this.getNodeParameter('courseId', itemIndex), pageSize: options.pageSize ?? 100 }, { itemIndex: itemIndex });
+	const filters: IDataObject[] = [];
+	if (options.onlyactive === true) filters.push({ name: 'onlyactive', value: 1 });
+	if (Number(options.groupid) > 0) filters.push({ name: 'groupid', value: Number(options.groupid) });
+	for (const name of ['withcapability', 'userfields', 'sortby', 'sortdirection']) {
+		const value = typeof options[name] === 'string' ? (options[name] as string).trim() : '';
+		if (value) filters.push({ name, value: name === 'userfields' ? value.replace(/\s+/g, '') : value });
+	}
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = this.getNodeParameter('limit', itemIndex, 50) as number;
+	// Never ask for more than needed on a limited run.
+	const pageSize = returnAll ? input.pageSize : Math.min(input.pageSize, Math.max(1, limit));
+	const users = await collect(
+		client.pages<IDataObject>(FUNCTION, { courseid: input.courseId, options: filters }, { pageSize, itemIndex: itemIndex }),
+		{ returnAll, limit },
 	);
+	return users.map((u) => ({ ...u, courseid: input.courseId }));
 }

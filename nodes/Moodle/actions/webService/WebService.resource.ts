@@ -1,18 +1,15 @@
-import type { INodeProperties } from 'n8n-workflow';
-
+import { resourceDescription } from '../../../shared/router';
+import type { Operations } from '../../../shared/router';
+import type { MoodleClient } from '../../transport/client';
 import * as call from './call.operation';
 
-export { call };
+export const operations = { call } satisfies Operations<MoodleClient>;
 
-export const description: INodeProperties[] = [
+export const description = resourceDescription(
+	'webService',
+	operations,
 	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['webService'] } },
-		options: [{ name: 'Call Function', value: 'call', description: 'Call any web-service function with parameters given as JSON', action: 'Call a web service function' }],
-		default: 'call',
+		call: { name: 'Call Function', description: 'Call any web-service function with parameters given as JSON', action: 'Call a web service function' },
 	},
-	...call.description,
-];
+	'call',
+);

@@ -1,12 +1,11 @@
 import { jsonParse, updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { runForEachItem } from '../../../shared/itemRunner';
 import { validateInput } from '../../../shared/validation';
 import { BracketEncodingError, encodeMoodleParams } from '../../transport/encode';
 import { inputError } from '../../../shared/errors';
-import type { OperationContext } from '../common';
+import type { MoodleClient } from '../../transport/client';
 import { optionsOf } from '../common';
 
 const properties: INodeProperties[] = [
@@ -61,38 +60,32 @@ const schema = z.object({
 	parameters: z.record(z.unknown(), { invalid_type_error: 'must be a JSON object of named arguments' }),
 });
 
-export async function execute(this: IExecuteFunctions, { client, concurrency }: OperationContext): Promise<INodeExecutionData[]> {
-	return await runForEachItem(
-		this,
-		async (i) => {
-			const raw = this.getNodeParameter('parameters', i, '{}') as unknown;
-			let parameters: unknown = raw;
-			if (typeof raw === 'string') {
-				try {
-					parameters = jsonParse<unknown>(raw.trim() || '{}');
-				} catch (error) {
-					throw inputError(this.getNode(), `"Parameters (JSON)" is not valid JSON: ${(error as Error).message}`, {
-						itemIndex: i,
-						description: 'For example {"courseid": 2}. Nothing was sent for this item.',
-					});
-				}
-			}
-			const input = validateInput(this.getNode(), schema, { functionName: this.getNodeParameter('functionName', i), parameters }, { itemIndex: i });
-			for (const reserved of ['wstoken', 'wsfunction', 'moodlewsrestformat']) {
-				if (reserved in input.parameters) throw inputError(this.getNode(), `"Parameters (JSON)" must not contain "${reserved}"`, { itemIndex: i, description: 'The node sets it. Nothing was sent for this item.' });
-			}
-			try {
-				encodeMoodleParams(input.parameters);
-			} catch (error) {
-				const reason = error instanceof BracketEncodingError ? error.message : String(error);
-				throw inputError(this.getNode(), `"Parameters (JSON)": ${reason}`, { itemIndex: i, description: 'Nothing was sent for this item.' });
-			}
-			const options = optionsOf(this, i);
-			const result = await client.call<unknown>(input.functionName, input.parameters, { itemIndex: i, idempotent: options.idempotent === true });
-			if (Array.isArray(result) && options.split !== false) return result.map((r) => (r && typeof r === 'object' && !Array.isArray(r) ? (r as IDataObject) : { value: r as IDataObject[keyof IDataObject] }));
-			if (result && typeof result === 'object' && !Array.isArray(result)) return result as IDataObject;
-			return { result: result as IDataObject[keyof IDataObject] ?? null };
-		},
-		{ concurrency },
-	);
+export async function execute(this: IExecuteFunctions, client: MoodleClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
+	const raw = this.getNodeParameter('parameters', itemIndex, '{}') as unknown;
+	let parameters: unknown = raw;
+	if (typeof raw === 'string') {
+		try {
+			parameters = jsonParse<unknown>(raw.trim() || '{}');
+		} catch (error) {
+			throw inputError(this.getNode(), `"Parameters (JSON)" is not valid JSON: ${(error as Error).message}`, {
+				itemIndex: itemIndex,
+				description: 'For example {"courseid": 2}. Nothing was sent for this item.',
+			});
+		}
+	}
+	const input = validateInput(this.getNode(), schema, { functionName: this.getNodeParameter('functionName', itemIndex), parameters }, { itemIndex: itemIndex });
+	for (const reserved of ['wstoken', 'wsfunction', 'moodlewsrestformat']) {
+		if (reserved in input.parameters) throw inputError(this.getNode(), `"Parameters (JSON)" must not contain "${reserved}"`, { itemIndex: itemIndex, description: 'The node sets it. Nothing was sent for this item.' });
+	}
+	try {
+		encodeMoodleParams(input.parameters);
+	} catch (error) {
+		const reason = error instanceof BracketEncodingError ? error.message : String(error);
+		throw inputError(this.getNode(), `"Parameters (JSON)": ${reason}`, { itemIndex: itemIndex, description: 'Nothing was sent for this item.' });
+	}
+	const options = optionsOf(this, itemIndex);
+	const result = await client.call<unknown>(input.functionName, input.parameters, { itemIndex: itemIndex, idempotent: options.idempotent === true });
+	if (Array.isArray(result) && options.split !== false) return result.map((r) => (r && typeof r === 'object' && !Array.isArray(r) ? (r as IDataObject) : { value: r as IDataObject[keyof IDataObject] }));
+	if (result && typeof result === 'object' && !Array.isArray(result)) return result as IDataObject;
+	return { result: result as IDataObject[keyof IDataObject] ?? null };
 }

@@ -1,18 +1,15 @@
-import type { INodeProperties } from 'n8n-workflow';
-
+import { resourceDescription } from '../../../shared/router';
+import type { Operations } from '../../../shared/router';
+import type { PercipioClient } from '../../transport/client';
 import * as getAll from './getAll.operation';
 
-export { getAll };
+export const operations = { getAll } satisfies Operations<PercipioClient>;
 
-export const description: INodeProperties[] = [
+export const description = resourceDescription(
+	'catalogContent',
+	operations,
 	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['catalogContent'] } },
-		options: [{ name: 'Get Many', value: 'getAll', description: "List your organization's catalog content", action: 'Get many catalog content items' }],
-		default: 'getAll',
+		getAll: { name: 'Get Many', description: "List your organization's catalog content", action: 'Get many catalog content items' },
 	},
-	...getAll.description,
-];
+	'getAll',
+);

@@ -1,15 +1,14 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { returnAllOrLimit } from '../../../shared/descriptions';
-import { runForEachItem } from '../../../shared/itemRunner';
 import { collect, offsetPaging, paginate } from '../../../shared/pagination';
 import { validateInput } from '../../../shared/validation';
 import type { PercipioClient } from '../../transport/client';
 import { compact, isoDate, optionalText, options, organizationId, organizationOption } from '../common';
 
-export const CATALOG_PATH = '/content-discovery/v2/organizations/{orgId}/catalog-content';
+const CATALOG_PATH = '/content-discovery/v2/organizations/{orgId}/catalog-content';
 
 const properties: INodeProperties[] = [
 	...returnAllOrLimit({}),
@@ -36,38 +35,32 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['catalogContent'], operation: ['getAll'] } }, properties);
 
-export async function execute(this: IExecuteFunctions, client: PercipioClient): Promise<INodeExecutionData[]> {
-	return await runForEachItem(
-		this,
-		async (itemIndex) => {
-			const opts = options(this, itemIndex);
-			const input = validateInput(
-				this.getNode(),
-				z.object({
-					pageSize: z.number().int().min(1, 'must be from 1 to 1000').max(1000, 'must be from 1 to 1000'),
-					updatedSince: isoDate('a date-time').optional(),
-					transformName: optionalText,
-					limit: z.number().int().min(1, 'must be at least 1'),
-				}),
-				compact({ pageSize: Number(opts.pageSize ?? 1000), updatedSince: opts.updatedSince || undefined, transformName: opts.transformName, limit: Number(this.getNodeParameter('limit', itemIndex, 50)) }),
-				{ itemIndex },
-			);
-			const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-			// The first page opens a snapshot (x-paging-request-id); every later page asks for that same
-			// snapshot (pagingRequestId), so items changed during the walk are neither skipped nor repeated.
-			const strategy = offsetPaging<IDataObject>({
-				pageSize: returnAll ? input.pageSize : Math.min(input.pageSize, input.limit),
-				snapshotHeader: 'x-paging-request-id',
-				snapshotParam: 'pagingRequestId',
-			});
-			const first = strategy.first({
-				method: 'GET',
-				url: client.url(CATALOG_PATH, { orgId: organizationId(this, client, itemIndex) }),
-				qs: compact({ updatedSince: input.updatedSince, transformName: input.transformName }),
-				itemIndex,
-			});
-			return await collect(paginate((r) => client.api.request(r), first, strategy.read), { returnAll, limit: input.limit });
-		},
-		{ concurrency: client.settings.concurrency },
+export async function execute(this: IExecuteFunctions, client: PercipioClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
+	const opts = options(this, itemIndex);
+	const input = validateInput(
+		this.getNode(),
+		z.object({
+			pageSize: z.number().int().min(1, 'must be from 1 to 1000').max(1000, 'must be from 1 to 1000'),
+			updatedSince: isoDate('a date-time').optional(),
+			transformName: optionalText,
+			limit: z.number().int().min(1, 'must be at least 1'),
+		}),
+		compact({ pageSize: Number(opts.pageSize ?? 1000), updatedSince: opts.updatedSince || undefined, transformName: opts.transformName, limit: Number(this.getNodeParameter('limit', itemIndex, 50)) }),
+		{ itemIndex },
 	);
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	// The first page opens a snapshot (x-paging-request-id); every later page asks for that same
+	// snapshot (pagingRequestId), so items changed during the walk are neither skipped nor repeated.
+	const strategy = offsetPaging<IDataObject>({
+		pageSize: returnAll ? input.pageSize : Math.min(input.pageSize, input.limit),
+		snapshotHeader: 'x-paging-request-id',
+		snapshotParam: 'pagingRequestId',
+	});
+	const first = strategy.first({
+		method: 'GET',
+		url: client.url(CATALOG_PATH, { orgId: organizationId(this, client, itemIndex) }),
+		qs: compact({ updatedSince: input.updatedSince, transformName: input.transformName }),
+		itemIndex,
+	});
+	return await collect(paginate((r) => client.api.request(r), first, strategy.read), { returnAll, limit: input.limit });
 }

@@ -1,25 +1,15 @@
-import type { INodeProperties } from 'n8n-workflow';
-
+import { resourceDescription } from '../../../shared/router';
+import type { Operations } from '../../../shared/router';
+import type { PercipioClient } from '../../transport/client';
 import * as upsert from './upsert.operation';
 
-export { upsert };
+export const operations = { upsert } satisfies Operations<PercipioClient>;
 
-export const description: INodeProperties[] = [
+export const description = resourceDescription(
+	'contentImport',
+	operations,
 	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['contentImport'] } },
-		options: [
-			{
-				name: 'Create or Update',
-				value: 'upsert',
-				description: 'Create a new record, or update the current one if it already exists (upsert)',
-				action: 'Import or update content',
-			},
-		],
-		default: 'upsert',
+		upsert: { name: 'Create or Update', description: 'Create a new record, or update the current one if it already exists (upsert)', action: 'Import or update content' },
 	},
-	...upsert.description,
-];
+	'upsert',
+);

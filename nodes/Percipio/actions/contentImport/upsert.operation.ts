@@ -1,14 +1,14 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { inputError } from '../../../shared/errors';
-import { runForEachItem, runInBatches } from '../../../shared/itemRunner';
+import type { Batch } from '../../../shared/router';
 import { validateInput } from '../../../shared/validation';
 import type { PercipioClient } from '../../transport/client';
-import { compact, extraJson, optionalText, options, organizationId, organizationOption, partnerName, partnerOption, pathOption, pathTemplate, prepareAll, requiredText } from '../common';
+import { compact, extraJson, optionalText, options, organizationId, organizationOption, partnerName, partnerOption, pathOption, pathTemplate, requiredText } from '../common';
 
-export const DEFAULT_CONTENT_PATH = '/content-aggregation/v1/partners/{partnerName}/organizations/{orgId}/content';
+const DEFAULT_CONTENT_PATH = '/content-aggregation/v1/partners/{partnerName}/organizations/{orgId}/content';
 
 const properties: INodeProperties[] = [
 	{
@@ -121,7 +121,7 @@ function tagsOf(value: unknown): unknown {
 }
 
 /** Builds and validates one item's content record; throws a per-item error naming the field. */
-export function prepareContent(ctx: IExecuteFunctions, itemIndex: number): ContentItem {
+function prepareContent(ctx: IExecuteFunctions, itemIndex: number): ContentItem {
 	const extra = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const node = ctx.getNode();
 	const extraFields = validateInput(node, z.object({ extraFields: extraJson }), { extraFields: extra.extraFields }, { itemIndex }).extraFields ?? {};
@@ -148,53 +148,51 @@ function resultFor(record: ContentItem, response: unknown): IDataObject {
 	return { content_id: record.content_id, title: record.title, ...body } as IDataObject;
 }
 
-export async function execute(this: IExecuteFunctions, client: PercipioClient): Promise<INodeExecutionData[]> {
-	const mode = (options(this, 0).sendMode as string) ?? 'perItem';
-	const urlFor = (itemIndex: number) =>
-		client.url(pathTemplate(this, itemIndex, 'contentPath', DEFAULT_CONTENT_PATH, ['partnerName', 'orgId']), {
-			partnerName: partnerName(this, client, itemIndex),
-			orgId: organizationId(this, client, itemIndex),
-		});
+function urlFor(ctx: IExecuteFunctions, client: PercipioClient, itemIndex: number): string {
+	return client.url(pathTemplate(ctx, itemIndex, 'contentPath', DEFAULT_CONTENT_PATH, ['partnerName', 'orgId']), {
+		partnerName: partnerName(ctx, client, itemIndex),
+		orgId: organizationId(ctx, client, itemIndex),
+	});
+}
 
-	if (mode === 'batch') {
-		const batchSize = Math.max(1, Math.min(1000, Number(options(this, 0).batchSize ?? 50)));
-		let batchUrl: string | undefined;
-		return await runInBatches(
-			this,
-			(itemIndex) => {
-				const prepared = { record: prepareContent(this, itemIndex), url: urlFor(itemIndex) };
-				// One route per run in batch mode: an item for another organization or partner would be
-				// sent to the wrong one inside someone else's batch.
-				batchUrl ??= prepared.url;
-				if (prepared.url !== batchUrl) {
-					throw inputError(this.getNode(), 'In batch mode every item must use the same organization, partner and path', {
-						itemIndex,
-						description: 'Run one node per organization or partner, or use "Send Mode: One Request per Item". Nothing was sent for this item.',
-					});
-				}
-				return prepared;
-			},
-			async (batch) => {
-				const body = batch.map((b) => b.payload.record);
-				const response = await client.api.json({ method: 'POST', url: batch[0].payload.url, body, idempotent: true, itemIndex: batch[0].itemIndex });
-				const results = Array.isArray(response) && response.length === batch.length ? response : [];
-				return batch.map((b, i) => clean(resultFor(b.payload.record, results[i] ?? response)));
-			},
-			{ batchSize, concurrency: client.settings.concurrency },
-		);
-	}
+/** Every item is checked before the first request: one bad item stops the node with nothing sent. */
+export function prepare(this: IExecuteFunctions, client: PercipioClient, itemIndex: number) {
+	return { record: prepareContent(this, itemIndex), url: urlFor(this, client, itemIndex) };
+}
 
-	const prepared = prepareAll(this, (itemIndex) => ({ record: prepareContent(this, itemIndex), url: urlFor(itemIndex) }));
-	return await runForEachItem(
-		this,
-		async (itemIndex) => {
-			const { record, url } = prepared(itemIndex);
-			// content_id is the idempotency key: re-posting it updates, so a retry can never duplicate.
-			const response = await client.api.json({ method: 'POST', url, body: record, idempotent: true, itemIndex });
-			return clean(resultFor(record, response));
+export async function execute(this: IExecuteFunctions, client: PercipioClient, itemIndex: number, { record, url }: ReturnType<typeof prepare>): Promise<IDataObject> {
+	// content_id is the idempotency key: re-posting it updates, so a retry can never duplicate.
+	const response = await client.api.json({ method: 'POST', url, body: record, idempotent: true, itemIndex });
+	return clean(resultFor(record, response));
+}
+
+/** "Send Mode: Batch": several items per request as a JSON array. */
+export function batch(this: IExecuteFunctions, client: PercipioClient): Batch<ReturnType<typeof prepare>> | undefined {
+	const opts = options(this, 0);
+	if (((opts.sendMode as string) ?? 'perItem') !== 'batch') return undefined;
+	let batchUrl: string | undefined;
+	return {
+		size: Math.max(1, Math.min(1000, Number(opts.batchSize ?? 50))),
+		prepare: (itemIndex) => {
+			const prepared = prepare.call(this, client, itemIndex);
+			// One route per run in batch mode: an item for another organization or partner would be
+			// sent to the wrong one inside someone else's batch.
+			batchUrl ??= prepared.url;
+			if (prepared.url !== batchUrl) {
+				throw inputError(this.getNode(), 'In batch mode every item must use the same organization, partner and path', {
+					itemIndex,
+					description: 'Run one node per organization or partner, or use "Send Mode: One Request per Item". Nothing was sent for this item.',
+				});
+			}
+			return prepared;
 		},
-		{ concurrency: client.settings.concurrency },
-	);
+		send: async (entries) => {
+			const body = entries.map((b) => b.payload.record);
+			const response = await client.api.json({ method: 'POST', url: entries[0].payload.url, body, idempotent: true, itemIndex: entries[0].itemIndex });
+			const results = Array.isArray(response) && response.length === entries.length ? response : [];
+			return entries.map((b, i) => clean(resultFor(b.payload.record, results[i] ?? response)));
+		},
+	};
 }
 
 function clean(value: IDataObject): IDataObject {

@@ -1,25 +1,15 @@
-import type { INodeProperties } from 'n8n-workflow';
-
+import { resourceDescription } from '../../../shared/router';
+import type { Operations } from '../../../shared/router';
+import type { PercipioClient } from '../../transport/client';
 import * as learningActivity from './learningActivity.operation';
 
-export { learningActivity };
+export const operations = { learningActivity } satisfies Operations<PercipioClient>;
 
-export const description: INodeProperties[] = [
+export const description = resourceDescription(
+	'report',
+	operations,
 	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['report'] } },
-		options: [
-			{
-				name: 'Learning Activity',
-				value: 'learningActivity',
-				description: 'Request the learning activity report, wait until it is ready and return its rows',
-				action: 'Get the learning activity report',
-			},
-		],
-		default: 'learningActivity',
+		learningActivity: { name: 'Learning Activity', description: 'Request the learning activity report, wait until it is ready and return its rows', action: 'Get the learning activity report' },
 	},
-	...learningActivity.description,
-];
+	'learningActivity',
+);

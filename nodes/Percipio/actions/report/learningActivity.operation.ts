@@ -1,14 +1,13 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, sleep, updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { runForEachItem } from '../../../shared/itemRunner';
 import { validateInput } from '../../../shared/validation';
 import type { PercipioClient } from '../../transport/client';
 import { compact, isoDate, optionalText, options, organizationId, organizationOption } from '../common';
 
-export const REPORT_REQUEST_PATH = '/reporting/v1/organizations/{orgId}/report-requests/learning-activity';
-export const REPORT_POLL_PATH = '/reporting/v1/organizations/{orgId}/report-requests/{id}';
+const REPORT_REQUEST_PATH = '/reporting/v1/organizations/{orgId}/report-requests/learning-activity';
+const REPORT_POLL_PATH = '/reporting/v1/organizations/{orgId}/report-requests/{id}';
 
 const TIME_FRAMES = ['DAY', 'WEEK', 'THIRTY_DAYS', 'CALENDAR_MONTH'] as const;
 const STATUSES = ['ACHIEVED', 'ACTIVE', 'COMPLETED', 'LISTENED', 'READ', 'STARTED', 'WATCHED', 'ABANDONED'] as const;
@@ -122,66 +121,60 @@ export function reportBody(input: z.infer<typeof inputSchema>): IDataObject {
 	}) as IDataObject;
 }
 
-export async function execute(this: IExecuteFunctions, client: PercipioClient): Promise<INodeExecutionData[]> {
-	return await runForEachItem(
-		this,
-		async (itemIndex) => {
-			const opts = options(this, itemIndex);
-			const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-			const period = this.getNodeParameter('period', itemIndex, 'timeFrame') as string;
-			const input = validateInput(
-				this.getNode(),
-				inputSchema,
-				compact({
-					period,
-					timeFrame: period === 'timeFrame' ? this.getNodeParameter('timeFrame', itemIndex, 'DAY') : undefined,
-					start: period === 'range' ? this.getNodeParameter('start', itemIndex, '') || undefined : undefined,
-					end: period === 'range' ? this.getNodeParameter('end', itemIndex, '') || undefined : undefined,
-					...filters,
-					pollIntervalSeconds: Number(opts.pollIntervalSeconds ?? 10),
-					maxWaitMinutes: Number(opts.maxWaitMinutes ?? 30),
-					reportRequestId: opts.reportRequestId,
-				}),
-				{ itemIndex },
-			);
-			const orgId = organizationId(this, client, itemIndex);
-			let id = input.reportRequestId;
-			if (!id) {
-				// A duplicated report request only costs Percipio some work (nothing is written), so it may be resent.
-				const created = (await client.api.json({ method: 'POST', url: client.url(REPORT_REQUEST_PATH, { orgId }), body: reportBody(input), idempotent: true, itemIndex })) as IDataObject;
-				id = typeof created?.id === 'string' ? created.id : undefined;
-				if (!id) {
-					throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: Skillsoft Percipio accepted the report request but returned no report request ID`, { itemIndex });
-				}
-			}
-			const pollUrl = client.url(REPORT_POLL_PATH, { orgId, id });
-			const intervalMs = Math.round(input.pollIntervalSeconds * 1000);
-			const deadline = Date.now() + input.maxWaitMinutes * 60_000;
-			let lastStatus = 'PENDING';
-			for (let polls = 1; ; polls++) {
-				await sleep(intervalMs);
-				if (this.getExecutionCancelSignal?.()?.aborted) throw new NodeOperationError(this.getNode(), 'The execution was cancelled while waiting for the report', { itemIndex });
-				// Same URL, two shapes: {id, status} while running, the rows (an array) once ready. Never
-				// from a cache: a cached IN_PROGRESS would keep the node waiting until its deadline.
-				const body = await client.api.json({ method: 'GET', url: pollUrl, headers: { 'Cache-Control': 'no-cache', Pragma: 'no-cache' }, itemIndex });
-				if (Array.isArray(body)) return body as IDataObject[];
-				const status = body && typeof body === 'object' ? String((body as IDataObject).status ?? '') : '';
-				if (!RUNNING.has(status)) {
-					const said = body && typeof body === 'object' ? String((body as IDataObject).message ?? (body as IDataObject).error ?? '') : String(body ?? '');
-					throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: the learning activity report ${id} ended with status ${status || 'unknown'}${said ? `: ${said}` : ''}`, {
-						itemIndex,
-						description: 'Percipio could not produce the report. Check the filters (period, status, content type) and try again.',
-					});
-				}
-				lastStatus = status;
-				if (Date.now() + intervalMs > deadline) {
-					throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: the learning activity report ${id} was not ready after ${input.maxWaitMinutes} min (${polls} checks, last status ${lastStatus})`, {
-						itemIndex,
-						description: `Raise "Max Wait", or run again later with "Existing Report Request ID" set to ${id} to collect this report without requesting a new one.`,
-					});
-				}
-			}
-		},
-		{ concurrency: client.settings.concurrency },
+export async function execute(this: IExecuteFunctions, client: PercipioClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
+	const opts = options(this, itemIndex);
+	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const period = this.getNodeParameter('period', itemIndex, 'timeFrame') as string;
+	const input = validateInput(
+		this.getNode(),
+		inputSchema,
+		compact({
+			period,
+			timeFrame: period === 'timeFrame' ? this.getNodeParameter('timeFrame', itemIndex, 'DAY') : undefined,
+			start: period === 'range' ? this.getNodeParameter('start', itemIndex, '') || undefined : undefined,
+			end: period === 'range' ? this.getNodeParameter('end', itemIndex, '') || undefined : undefined,
+			...filters,
+			pollIntervalSeconds: Number(opts.pollIntervalSeconds ?? 10),
+			maxWaitMinutes: Number(opts.maxWaitMinutes ?? 30),
+			reportRequestId: opts.reportRequestId,
+		}),
+		{ itemIndex },
 	);
+	const orgId = organizationId(this, client, itemIndex);
+	let id = input.reportRequestId;
+	if (!id) {
+		// A duplicated report request only costs Percipio some work (nothing is written), so it may be resent.
+		const created = (await client.api.json({ method: 'POST', url: client.url(REPORT_REQUEST_PATH, { orgId }), body: reportBody(input), idempotent: true, itemIndex })) as IDataObject;
+		id = typeof created?.id === 'string' ? created.id : undefined;
+		if (!id) {
+			throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: Skillsoft Percipio accepted the report request but returned no report request ID`, { itemIndex });
+		}
+	}
+	const pollUrl = client.url(REPORT_POLL_PATH, { orgId, id });
+	const intervalMs = Math.round(input.pollIntervalSeconds * 1000);
+	const deadline = Date.now() + input.maxWaitMinutes * 60_000;
+	let lastStatus = 'PENDING';
+	for (let polls = 1; ; polls++) {
+		await sleep(intervalMs);
+		if (this.getExecutionCancelSignal?.()?.aborted) throw new NodeOperationError(this.getNode(), 'The execution was cancelled while waiting for the report', { itemIndex });
+		// Same URL, two shapes: {id, status} while running, the rows (an array) once ready. Never
+		// from a cache: a cached IN_PROGRESS would keep the node waiting until its deadline.
+		const body = await client.api.json({ method: 'GET', url: pollUrl, headers: { 'Cache-Control': 'no-cache', Pragma: 'no-cache' }, itemIndex });
+		if (Array.isArray(body)) return body as IDataObject[];
+		const status = body && typeof body === 'object' ? String((body as IDataObject).status ?? '') : '';
+		if (!RUNNING.has(status)) {
+			const said = body && typeof body === 'object' ? String((body as IDataObject).message ?? (body as IDataObject).error ?? '') : String(body ?? '');
+			throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: the learning activity report ${id} ended with status ${status || 'unknown'}${said ? `: ${said}` : ''}`, {
+				itemIndex,
+				description: 'Percipio could not produce the report. Check the filters (period, status, content type) and try again.',
+			});
+		}
+		lastStatus = status;
+		if (Date.now() + intervalMs > deadline) {
+			throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: the learning activity report ${id} was not ready after ${input.maxWaitMinutes} min (${polls} checks, last status ${lastStatus})`, {
+				itemIndex,
+				description: `Raise "Max Wait", or run again later with "Existing Report Request ID" set to ${id} to collect this report without requesting a new one.`,
+			});
+		}
+	}
 }

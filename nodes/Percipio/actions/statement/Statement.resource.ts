@@ -1,25 +1,15 @@
-import type { INodeProperties } from 'n8n-workflow';
-
+import { resourceDescription } from '../../../shared/router';
+import type { Operations } from '../../../shared/router';
+import type { PercipioClient } from '../../transport/client';
 import * as send from './send.operation';
 
-export { send };
+export const operations = { send } satisfies Operations<PercipioClient>;
 
-export const description: INodeProperties[] = [
+export const description = resourceDescription(
+	'statement',
+	operations,
 	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['statement'] } },
-		options: [
-			{
-				name: 'Send',
-				value: 'send',
-				description: "Send an xAPI statement to Percipio's LRS (Statements API)",
-				action: 'Send an x api statement',
-			},
-		],
-		default: 'send',
+		send: { name: 'Send', description: "Send an xAPI statement to Percipio's LRS (Statements API)", action: 'Send an x api statement' },
 	},
-	...send.description,
-];
+	'send',
+);

@@ -1,14 +1,12 @@
-import { createHash } from 'node:crypto';
-
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { inputError } from '../../../shared/errors';
-import { runForEachItem } from '../../../shared/itemRunner';
 import { validateInput } from '../../../shared/validation';
+import { XAPI_VERSION, isIri, uuidV5 } from '../../../shared/xapi';
 import type { PercipioClient } from '../../transport/client';
-import { compact, isoDate, optionalNumber, optionalText, options, partnerName, partnerOption, pathOption, pathTemplate, prepareAll, requiredText } from '../common';
+import { compact, isoDate, optionalNumber, optionalText, options, partnerName, partnerOption, pathOption, pathTemplate, requiredText } from '../common';
 
 /** Unconfirmed: Skillsoft documents the Statements API but not its path (README → Unconfirmed). */
 export const DEFAULT_STATEMENTS_PATH = '/content-aggregation/v1/partners/{partnerName}/statements';
@@ -99,7 +97,7 @@ const properties: INodeProperties[] = [
 		options: [
 			partnerOption,
 			pathOption('statementsPath', 'Statements Path', DEFAULT_STATEMENTS_PATH, ' Skillsoft has not published this path: confirm it with your onboarding contact.'),
-			{ displayName: 'xAPI Version', name: 'xapiVersion', type: 'string', default: '1.0.3', description: 'Sent as the X-Experience-API-Version header' },
+			{ displayName: 'xAPI Version', name: 'xapiVersion', type: 'string', default: XAPI_VERSION, description: 'Sent as the X-Experience-API-Version header' },
 		],
 	},
 ];
@@ -108,23 +106,10 @@ export const description = updateDisplayOptions({ show: { resource: ['statement'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const iri = (what: string) =>
-	requiredText(`is required (${what})`).pipe(z.string().refine((v) => /^[a-z][a-z0-9+.-]*:\S+$/i.test(v), `must be an IRI such as https://example.com/… (${what})`));
+	requiredText(`is required (${what})`).pipe(z.string().refine(isIri, `must be an IRI such as https://example.com/… (${what})`));
 
-/** Namespace of this package's statement ids (a fixed random UUID). */
+/** Namespace of this package's Percipio statement ids (a fixed random UUID). Never change it: ids must stay stable. */
 const STATEMENT_NAMESPACE = 'b6b3f7f2-3c1e-4b55-9a0e-6f5f0d7c2a91';
-
-/**
- * A name-based (version 5, SHA-1) UUID as RFC 4122 §4.3 defines it: the same name always gives the
- * same id, so a statement re-sent after any failure is recognised by the LRS instead of duplicated.
- */
-export function uuidV5(name: string, namespace: string = STATEMENT_NAMESPACE): string {
-	const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
-	const hash = createHash('sha1').update(Buffer.concat([ns, Buffer.from(name, 'utf8')])).digest();
-	hash[6] = (hash[6] & 0x0f) | 0x50;
-	hash[8] = (hash[8] & 0x3f) | 0x80;
-	const h = hash.subarray(0, 16).toString('hex');
-	return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-}
 
 const statementInput = z.object({
 	actorType: z.enum(['account', 'mbox']),
@@ -137,7 +122,7 @@ const statementInput = z.object({
 	verbDisplay: optionalText,
 	activityId: iri('the activity'),
 	activityName: optionalText,
-	activityType: optionalText.pipe(z.string().refine((v) => /^[a-z][a-z0-9+.-]*:\S+$/i.test(v), 'must be an IRI').optional()),
+	activityType: optionalText.pipe(z.string().refine(isIri, 'must be an IRI').optional()),
 	timestamp: isoDate('when it happened'),
 	completion: z.boolean().optional(),
 	success: z.boolean().optional(),
@@ -204,7 +189,7 @@ export function buildStatement(ctx: IExecuteFunctions, itemIndex: number): IData
 	});
 	const identity = JSON.stringify([actor.account ?? actor.mbox, verbId, input.activityId, timestamp, input.registration ?? null]);
 	return compact({
-		id: input.statementId?.toLowerCase() ?? uuidV5(identity),
+		id: input.statementId?.toLowerCase() ?? uuidV5(identity, STATEMENT_NAMESPACE),
 		actor,
 		verb: { id: verbId, display: { 'en-US': input.verbDisplay ?? (input.verb === 'custom' ? verbId.split('/').pop() : input.verb) } },
 		object: compact({ objectType: 'Activity', id: input.activityId, definition: Object.keys(definition).length ? definition : undefined }),
@@ -214,35 +199,32 @@ export function buildStatement(ctx: IExecuteFunctions, itemIndex: number): IData
 	}) as IDataObject;
 }
 
-export async function execute(this: IExecuteFunctions, client: PercipioClient): Promise<INodeExecutionData[]> {
-	const prepared = prepareAll(this, (itemIndex) => ({
+/** Every item is checked before the first request: one bad item stops the node with nothing sent. */
+export function prepare(this: IExecuteFunctions, client: PercipioClient, itemIndex: number) {
+	return {
 		statement: buildStatement(this, itemIndex),
 		opts: options(this, itemIndex),
 		url: client.url(pathTemplate(this, itemIndex, 'statementsPath', DEFAULT_STATEMENTS_PATH, ['partnerName', 'orgId']), {
 			partnerName: partnerName(this, client, itemIndex),
 			orgId: client.config.organizationId,
 		}),
-	}));
-	return await runForEachItem(
-		this,
-		async (itemIndex) => {
-			const { statement, opts, url } = prepared(itemIndex);
-			// The id is derived from the statement itself: a resend is recognised by the LRS (same id,
-			// same content = stored once), so ambiguous failures may be retried.
-			const response = await client.api.request({
-				method: 'POST',
-				url,
-				body: statement,
-				headers: { 'X-Experience-API-Version': String(opts.xapiVersion || '1.0.3') },
-				idempotent: true,
-				acceptStatuses: [409],
-				itemIndex,
-			});
-			if (response.statusCode === 409) {
-				return { statementId: statement.id, stored: false, conflict: true, message: 'A statement with this id is already stored with different content; it was not changed.', statement };
-			}
-			return { statementId: statement.id, stored: true, statement };
-		},
-		{ concurrency: client.settings.concurrency },
-	);
+	};
+}
+
+export async function execute(this: IExecuteFunctions, client: PercipioClient, itemIndex: number, { statement, opts, url }: ReturnType<typeof prepare>): Promise<IDataObject> {
+	// The id is derived from the statement itself: a resend is recognised by the LRS (same id,
+	// same content = stored once), so ambiguous failures may be retried.
+	const response = await client.api.request({
+		method: 'POST',
+		url,
+		body: statement,
+		headers: { 'X-Experience-API-Version': String(opts.xapiVersion || XAPI_VERSION) },
+		idempotent: true,
+		acceptStatuses: [409],
+		itemIndex,
+	});
+	if (response.statusCode === 409) {
+		return { statementId: statement.id, stored: false, conflict: true, message: 'A statement with this id is already stored with different content; it was not changed.', statement };
+	}
+	return { statementId: statement.id, stored: true, statement };
 }

@@ -1,25 +1,15 @@
-import type { INodeProperties } from 'n8n-workflow';
-
+import { resourceDescription } from '../../../shared/router';
+import type { Operations } from '../../../shared/router';
+import type { PercipioClient } from '../../transport/client';
 import * as send from './send.operation';
 
-export { send };
+export const operations = { send } satisfies Operations<PercipioClient>;
 
-export const description: INodeProperties[] = [
+export const description = resourceDescription(
+	'track',
+	operations,
 	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['track'] } },
-		options: [
-			{
-				name: 'Send Progress',
-				value: 'send',
-				description: "Send a learner's progress on a content item (started, in progress, completed)",
-				action: 'Send learner progress',
-			},
-		],
-		default: 'send',
+		send: { name: 'Send Progress', description: "Send a learner's progress on a content item (started, in progress, completed)", action: 'Send learner progress' },
 	},
-	...send.description,
-];
+	'send',
+);

@@ -1,16 +1,15 @@
 import { createHash } from 'node:crypto';
 
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { runForEachItem } from '../../../shared/itemRunner';
 import { validateInput } from '../../../shared/validation';
 import type { PercipioClient } from '../../transport/client';
-import { compact, isoDate, optionalNumber, optionalText, options, organizationId, organizationOption, partnerName, partnerOption, pathOption, pathTemplate, prepareAll, requiredText } from '../common';
+import { compact, isoDate, optionalNumber, optionalText, options, organizationId, organizationOption, partnerName, partnerOption, pathOption, pathTemplate, requiredText } from '../common';
 
-export const DEFAULT_TRACK_PATH = '/content-aggregation/v1/partners/{partnerName}/track';
-export const DEFAULT_TRACK_ORG_PATH = '/content-aggregation/v1/partners/{partnerName}/organizations/{orgId}/track';
+const DEFAULT_TRACK_PATH = '/content-aggregation/v1/partners/{partnerName}/track';
+const DEFAULT_TRACK_ORG_PATH = '/content-aggregation/v1/partners/{partnerName}/organizations/{orgId}/track';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'Content ID', name: 'contentId', type: 'string', default: '', required: true, placeholder: 'ext-course-001', description: 'The content_id the item was imported with' },
@@ -72,7 +71,7 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['track'], operation: ['send'] } }, properties);
 
-export const trackSchema = z.object({
+const trackSchema = z.object({
 	content_id: requiredText('is required: the content_id the item was imported with'),
 	user: requiredText('is required: the learner'),
 	status: requiredText('is required: started, in-progress or completed').pipe(z.string().regex(/^[A-Za-z][A-Za-z_ -]{0,39}$/, 'must be a status word such as started, in-progress or completed')),
@@ -95,7 +94,7 @@ export function trackKey(event: Pick<TrackEvent, 'content_id' | 'user' | 'status
 		.digest('hex');
 }
 
-export function prepareTrack(ctx: IExecuteFunctions, itemIndex: number): TrackEvent {
+function prepareTrack(ctx: IExecuteFunctions, itemIndex: number): TrackEvent {
 	const extra = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const raw = compact({
 		content_id: ctx.getNodeParameter('contentId', itemIndex, ''),
@@ -109,25 +108,20 @@ export function prepareTrack(ctx: IExecuteFunctions, itemIndex: number): TrackEv
 	return compact(validateInput(ctx.getNode(), trackSchema, raw, { itemIndex }));
 }
 
-export async function execute(this: IExecuteFunctions, client: PercipioClient): Promise<INodeExecutionData[]> {
-	const prepared = prepareAll(this, (itemIndex) => {
-		const event = prepareTrack(this, itemIndex);
-		const opts = options(this, itemIndex);
-		const withOrg = opts.includeOrganization !== false;
-		const partner = partnerName(this, client, itemIndex);
-		const url = withOrg
-			? client.url(pathTemplate(this, itemIndex, 'trackOrgPath', DEFAULT_TRACK_ORG_PATH, ['partnerName', 'orgId']), { partnerName: partner, orgId: organizationId(this, client, itemIndex) })
-			: client.url(pathTemplate(this, itemIndex, 'trackPath', DEFAULT_TRACK_PATH, ['partnerName', 'orgId']), { partnerName: partner, orgId: client.config.organizationId });
-		return { event, opts, url };
-	});
-	return await runForEachItem(
-		this,
-		async (itemIndex) => {
-			const { event, opts, url } = prepared(itemIndex);
-			const response = await client.api.json({ method: 'POST', url, body: event, idempotent: opts.resendAmbiguous === true, itemIndex });
-			const body = response && typeof response === 'object' && !Array.isArray(response) ? (response as IDataObject) : {};
-			return { ...event, trackKey: trackKey(event), response: body };
-		},
-		{ concurrency: client.settings.concurrency },
-	);
+/** Every item is checked before the first request: one bad item stops the node with nothing sent. */
+export function prepare(this: IExecuteFunctions, client: PercipioClient, itemIndex: number) {
+	const event = prepareTrack(this, itemIndex);
+	const opts = options(this, itemIndex);
+	const withOrg = opts.includeOrganization !== false;
+	const partner = partnerName(this, client, itemIndex);
+	const url = withOrg
+		? client.url(pathTemplate(this, itemIndex, 'trackOrgPath', DEFAULT_TRACK_ORG_PATH, ['partnerName', 'orgId']), { partnerName: partner, orgId: organizationId(this, client, itemIndex) })
+		: client.url(pathTemplate(this, itemIndex, 'trackPath', DEFAULT_TRACK_PATH, ['partnerName', 'orgId']), { partnerName: partner, orgId: client.config.organizationId });
+	return { event, opts, url };
+}
+
+export async function execute(this: IExecuteFunctions, client: PercipioClient, itemIndex: number, { event, opts, url }: ReturnType<typeof prepare>): Promise<IDataObject> {
+	const response = await client.api.json({ method: 'POST', url, body: event, idempotent: opts.resendAmbiguous === true, itemIndex });
+	const body = response && typeof response === 'object' && !Array.isArray(response) ? (response as IDataObject) : {};
+	return { ...event, trackKey: trackKey(event), response: body };
 }

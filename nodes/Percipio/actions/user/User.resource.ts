@@ -1,29 +1,21 @@
-import type { INodeProperties } from 'n8n-workflow';
-
+import { resourceDescription } from '../../../shared/router';
+import type { Operations } from '../../../shared/router';
+import type { PercipioClient } from '../../transport/client';
 import * as create from './create.operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 import * as upsert from './upsert.operation';
 
-export { create, get, getAll, upsert };
+export const operations = { create, upsert, get, getAll } satisfies Operations<PercipioClient>;
 
-export const description: INodeProperties[] = [
+export const description = resourceDescription(
+	'user',
+	operations,
 	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['user'] } },
-		options: [
-			{ name: 'Create', value: 'create', description: 'Create a user', action: 'Create a user' },
-			{ name: 'Create or Update', value: 'upsert', description: 'Create a new record, or update the current one if it already exists (upsert)', action: 'Create or update a user' },
-			{ name: 'Get', value: 'get', description: 'Get a user by ID, external user ID or login name', action: 'Get a user' },
-			{ name: 'Get Many', value: 'getAll', description: 'List users', action: 'Get many users' },
-		],
-		default: 'get',
+		create: { name: 'Create', description: 'Create a user', action: 'Create a user' },
+		upsert: { name: 'Create or Update', description: 'Create a new record, or update the current one if it already exists (upsert)', action: 'Create or update a user' },
+		get: { name: 'Get', description: 'Get a user by ID, external user ID or login name', action: 'Get a user' },
+		getAll: { name: 'Get Many', description: 'List users', action: 'Get many users' },
 	},
-	...create.description,
-	...upsert.description,
-	...get.description,
-	...getAll.description,
-];
+	'get',
+);

@@ -1,11 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { runForEachItem } from '../../../shared/itemRunner';
 import { validateInput } from '../../../shared/validation';
 import type { PercipioClient } from '../../transport/client';
-import { organizationId, organizationOption, prepareAll, requiredText } from '../common';
+import { organizationId, organizationOption, requiredText } from '../common';
 import { USERS_PATH, USER_BY_EXTERNAL_ID_PATH, userBody, userFields } from './fields';
 
 const properties: INodeProperties[] = [
@@ -16,28 +15,23 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['create'] } }, properties);
 
-export async function execute(this: IExecuteFunctions, client: PercipioClient): Promise<INodeExecutionData[]> {
-	const prepared = prepareAll(this, (itemIndex) => {
-		const { externalUserId } = validateInput(this.getNode(), z.object({ externalUserId: requiredText('is required') }), { externalUserId: this.getNodeParameter('externalUserId', itemIndex, '') }, { itemIndex });
-		return { externalUserId, body: userBody(this, itemIndex, externalUserId), orgId: organizationId(this, client, itemIndex) };
-	});
-	return await runForEachItem(
-		this,
-		async (itemIndex) => {
-			const { externalUserId, body, orgId } = prepared(itemIndex);
-			return (await client.api.json({
-				method: 'POST',
-				url: client.url(USERS_PATH, { orgId }),
-				body,
-				itemIndex,
-				// A create is not idempotent. After an ambiguous failure (5xx, dropped connection) look the
-				// user up by external ID: found = the create landed, so it is a success, not a duplicate.
-				recover: async () => {
-					const found = await client.api.request({ method: 'GET', url: client.url(USER_BY_EXTERNAL_ID_PATH, { orgId, externalUserId }), acceptStatuses: [404], itemIndex });
-					return found.statusCode === 404 ? undefined : found;
-				},
-			})) as IDataObject;
+/** Every item is checked before the first request: one bad item stops the node with nothing sent. */
+export function prepare(this: IExecuteFunctions, client: PercipioClient, itemIndex: number) {
+	const { externalUserId } = validateInput(this.getNode(), z.object({ externalUserId: requiredText('is required') }), { externalUserId: this.getNodeParameter('externalUserId', itemIndex, '') }, { itemIndex });
+	return { externalUserId, body: userBody(this, itemIndex, externalUserId), orgId: organizationId(this, client, itemIndex) };
+}
+
+export async function execute(this: IExecuteFunctions, client: PercipioClient, itemIndex: number, { externalUserId, body, orgId }: ReturnType<typeof prepare>): Promise<IDataObject> {
+	return (await client.api.json({
+		method: 'POST',
+		url: client.url(USERS_PATH, { orgId }),
+		body,
+		itemIndex,
+		// A create is not idempotent. After an ambiguous failure (5xx, dropped connection) look the
+		// user up by external ID: found = the create landed, so it is a success, not a duplicate.
+		recover: async () => {
+			const found = await client.api.request({ method: 'GET', url: client.url(USER_BY_EXTERNAL_ID_PATH, { orgId, externalUserId }), acceptStatuses: [404], itemIndex });
+			return found.statusCode === 404 ? undefined : found;
 		},
-		{ concurrency: client.settings.concurrency },
-	);
+	})) as IDataObject;
 }

@@ -1,8 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { runForEachItem } from '../../../shared/itemRunner';
 import { validateInput } from '../../../shared/validation';
 import type { PercipioClient } from '../../transport/client';
 import { organizationId, organizationOption, requiredText } from '../common';
@@ -33,20 +32,14 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['get'] } }, properties);
 
-export async function execute(this: IExecuteFunctions, client: PercipioClient): Promise<INodeExecutionData[]> {
-	return await runForEachItem(
-		this,
-		async (itemIndex) => {
-			const by = this.getNodeParameter('lookupBy', itemIndex, 'externalUserId') as string;
-			const input = validateInput(
-				this.getNode(),
-				z.object({ lookupBy: z.enum(['id', 'externalUserId', 'loginName', 'loginNameOrEmail']), lookupValue: requiredText('is required') }),
-				{ lookupBy: by, lookupValue: this.getNodeParameter('lookupValue', itemIndex, '') },
-				{ itemIndex },
-			);
-			const url = client.url(PATHS[input.lookupBy], { orgId: organizationId(this, client, itemIndex), value: input.lookupValue });
-			return (await client.api.json({ method: 'GET', url, itemIndex })) as IDataObject;
-		},
-		{ concurrency: client.settings.concurrency },
+export async function execute(this: IExecuteFunctions, client: PercipioClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
+	const by = this.getNodeParameter('lookupBy', itemIndex, 'externalUserId') as string;
+	const input = validateInput(
+		this.getNode(),
+		z.object({ lookupBy: z.enum(['id', 'externalUserId', 'loginName', 'loginNameOrEmail']), lookupValue: requiredText('is required') }),
+		{ lookupBy: by, lookupValue: this.getNodeParameter('lookupValue', itemIndex, '') },
+		{ itemIndex },
 	);
+	const url = client.url(PATHS[input.lookupBy], { orgId: organizationId(this, client, itemIndex), value: input.lookupValue });
+	return (await client.api.json({ method: 'GET', url, itemIndex })) as IDataObject;
 }

@@ -1,9 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { returnAllOrLimit } from '../../../shared/descriptions';
-import { runForEachItem } from '../../../shared/itemRunner';
 import { collect, offsetPaging, paginate } from '../../../shared/pagination';
 import { validateInput } from '../../../shared/validation';
 import type { PercipioClient } from '../../transport/client';
@@ -30,32 +29,26 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show }, properties);
 
-export async function execute(this: IExecuteFunctions, client: PercipioClient): Promise<INodeExecutionData[]> {
-	return await runForEachItem(
-		this,
-		async (itemIndex) => {
-			const opts = options(this, itemIndex);
-			const input = validateInput(
-				this.getNode(),
-				z.object({
-					pageSize: z.number().int().min(1, 'must be from 1 to 1000').max(1000, 'must be from 1 to 1000'),
-					updatedSince: isoDate('a date-time').optional(),
-					limit: z.number().int().min(1, 'must be at least 1'),
-				}),
-				compact({ pageSize: Number(opts.pageSize ?? 1000), updatedSince: opts.updatedSince || undefined, limit: Number(this.getNodeParameter('limit', itemIndex, 50)) }),
-				{ itemIndex },
-			);
-			const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-			const pageSize = returnAll ? input.pageSize : Math.min(input.pageSize, input.limit);
-			const strategy = offsetPaging<IDataObject>({ pageSize });
-			const first = strategy.first({
-				method: 'GET',
-				url: client.url(USERS_PATH, { orgId: organizationId(this, client, itemIndex) }),
-				qs: compact({ updatedSince: input.updatedSince }),
-				itemIndex,
-			});
-			return await collect(paginate((r) => client.api.request(r), first, strategy.read), { returnAll, limit: input.limit });
-		},
-		{ concurrency: client.settings.concurrency },
+export async function execute(this: IExecuteFunctions, client: PercipioClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
+	const opts = options(this, itemIndex);
+	const input = validateInput(
+		this.getNode(),
+		z.object({
+			pageSize: z.number().int().min(1, 'must be from 1 to 1000').max(1000, 'must be from 1 to 1000'),
+			updatedSince: isoDate('a date-time').optional(),
+			limit: z.number().int().min(1, 'must be at least 1'),
+		}),
+		compact({ pageSize: Number(opts.pageSize ?? 1000), updatedSince: opts.updatedSince || undefined, limit: Number(this.getNodeParameter('limit', itemIndex, 50)) }),
+		{ itemIndex },
 	);
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const pageSize = returnAll ? input.pageSize : Math.min(input.pageSize, input.limit);
+	const strategy = offsetPaging<IDataObject>({ pageSize });
+	const first = strategy.first({
+		method: 'GET',
+		url: client.url(USERS_PATH, { orgId: organizationId(this, client, itemIndex) }),
+		qs: compact({ updatedSince: input.updatedSince }),
+		itemIndex,
+	});
+	return await collect(paginate((r) => client.api.request(r), first, strategy.read), { returnAll, limit: input.limit });
 }

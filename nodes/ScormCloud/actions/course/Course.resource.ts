@@ -1,31 +1,25 @@
-import type { INodeProperties } from 'n8n-workflow';
-
-import type { Operation } from '../common';
+import { resourceDescription } from '../../../shared/router';
+import type { Operations } from '../../../shared/router';
+import type { ScormCloudClient } from '../../transport/client';
 import * as del from './delete.operation';
 import * as get from './get.operation';
+import * as getAll from './getAll.operation';
 import * as getImportJob from './getImportJob.operation';
-import * as getMany from './getMany.operation';
 import * as importFromBinary from './importFromBinary.operation';
 import * as importFromUrl from './importFromUrl.operation';
 
-export const operations: Record<string, Operation> = { delete: del, get, getImportJob, getMany, importFromBinary, importFromUrl };
+export const operations = { delete: del, get, getImportJob, getAll, importFromBinary, importFromUrl } satisfies Operations<ScormCloudClient>;
 
-export const description: INodeProperties[] = [
+export const description = resourceDescription(
+	'course',
+	operations,
 	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['course'] } },
-		options: [
-			{ name: 'Delete', value: 'delete', description: 'Delete a course with its registrations', action: 'Delete a course' },
-			{ name: 'Get', value: 'get', description: 'Get a course', action: 'Get a course' },
-			{ name: 'Get Import Job', value: 'getImportJob', description: 'Check the status of a course import', action: 'Get the status of an import job' },
-			{ name: 'Get Many', value: 'getMany', description: 'List courses', action: 'Get many courses' },
-			{ name: 'Import From Binary Data', value: 'importFromBinary', description: 'Upload a course package (zip) from a previous node', action: 'Import a course from binary data' },
-			{ name: 'Import From URL', value: 'importFromUrl', description: 'Have SCORM Cloud download and import a course package', action: 'Import a course from a URL' },
-		],
-		default: 'getMany',
+		delete: { name: 'Delete', description: 'Delete a course with its registrations', action: 'Delete a course' },
+		get: { name: 'Get', description: 'Get a course', action: 'Get a course' },
+		getImportJob: { name: 'Get Import Job', description: 'Check the status of a course import', action: 'Get the status of an import job' },
+		getAll: { name: 'Get Many', description: 'List courses', action: 'Get many courses' },
+		importFromBinary: { name: 'Import From Binary Data', description: 'Upload a course package (zip) from a previous node', action: 'Import a course from binary data' },
+		importFromUrl: { name: 'Import From URL', description: 'Have SCORM Cloud download and import a course package', action: 'Import a course from a URL' },
 	},
-	...Object.values(operations).flatMap((op) => op.description),
-];
+	'getAll',
+);

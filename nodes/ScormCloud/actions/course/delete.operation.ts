@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { validateInput } from '../../../shared/validation';
-import type { ScormCloudApi } from '../../transport/client';
+import type { ScormCloudClient } from '../../transport/client';
 import { idSchema } from '../common';
 import { courseIdProperty } from './get.operation';
 
@@ -11,8 +11,8 @@ export const description = updateDisplayOptions({ show: { resource: ['course'], 
 	{ ...courseIdProperty, hint: 'Deleting a course also deletes its registrations, invitations and dispatches' },
 ]);
 
-export async function execute(this: IExecuteFunctions, api: ScormCloudApi, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, client: ScormCloudClient, itemIndex: number): Promise<IDataObject> {
 	const { courseId } = validateInput(this.getNode(), z.object({ courseId: idSchema('Course ID') }), { courseId: this.getNodeParameter('courseId', itemIndex) }, { itemIndex });
-	await api.client.request({ method: 'DELETE', url: api.url('/courses/{courseId}', { courseId }), itemIndex });
+	await client.api.request({ method: 'DELETE', url: client.url('/courses/{courseId}', { courseId }), itemIndex });
 	return { courseId, deleted: true };
 }

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { validateInput } from '../../../shared/validation';
-import type { ScormCloudApi } from '../../transport/client';
+import type { ScormCloudClient } from '../../transport/client';
 import { compact, idSchema } from '../common';
 
 export const courseIdProperty: INodeProperties = { displayName: 'Course ID', name: 'courseId', type: 'string', required: true, default: '', description: 'The ID the course was imported with' };
@@ -18,12 +18,12 @@ export const description = updateDisplayOptions({ show: { resource: ['course'], 
 	{ displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options: courseDetailOptions },
 ]);
 
-export async function execute(this: IExecuteFunctions, api: ScormCloudApi, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, client: ScormCloudClient, itemIndex: number): Promise<IDataObject> {
 	const input = validateInput(
 		this.getNode(),
 		z.object({ courseId: idSchema('Course ID'), options: z.object({ includeCourseMetadata: z.boolean().optional(), includeRegistrationCount: z.boolean().optional() }) }),
 		{ courseId: this.getNodeParameter('courseId', itemIndex), options: this.getNodeParameter('options', itemIndex, {}) },
 		{ itemIndex },
 	);
-	return await api.client.json<IDataObject>({ method: 'GET', url: api.url('/courses/{courseId}', { courseId: input.courseId }), qs: compact({ ...input.options }), itemIndex });
+	return await client.api.json<IDataObject>({ method: 'GET', url: client.url('/courses/{courseId}', { courseId: input.courseId }), qs: compact({ ...input.options }), itemIndex });
 }

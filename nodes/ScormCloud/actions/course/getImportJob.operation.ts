@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { validateInput } from '../../../shared/validation';
-import type { ScormCloudApi } from '../../transport/client';
+import type { ScormCloudClient } from '../../transport/client';
 import { idSchema } from '../common';
 import { flattenJob, getImportJob } from './importJob';
 
@@ -13,7 +13,7 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['course'], operation: ['getImportJob'] } }, properties);
 
-export async function execute(this: IExecuteFunctions, api: ScormCloudApi, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, client: ScormCloudClient, itemIndex: number): Promise<IDataObject> {
 	const { importJobId } = validateInput(this.getNode(), z.object({ importJobId: idSchema('Import Job ID') }), { importJobId: this.getNodeParameter('importJobId', itemIndex) }, { itemIndex });
-	return flattenJob(await getImportJob(api, importJobId, itemIndex));
+	return flattenJob(await getImportJob(client, importJobId, itemIndex));
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 import { inputError } from '../../../shared/errors';
 import { validateInput } from '../../../shared/validation';
-import type { ScormCloudApi } from '../../transport/client';
+import type { ScormCloudClient } from '../../transport/client';
 import { importProperties, importQuery, importSchema, waitForImport } from './importJob';
 
 const properties: INodeProperties[] = [
@@ -23,7 +23,7 @@ export const description = updateDisplayOptions({ show: { resource: ['course'], 
 
 const schema = importSchema.extend({ binaryPropertyName: z.string().trim().min(1, 'must not be empty') });
 
-export async function execute(this: IExecuteFunctions, api: ScormCloudApi, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, client: ScormCloudClient, itemIndex: number): Promise<IDataObject> {
 	const input = validateInput(
 		this.getNode(),
 		schema,
@@ -51,9 +51,9 @@ export async function execute(this: IExecuteFunctions, api: ScormCloudApi, itemI
 	// again after a token refresh or a 429.
 	const form = new FormData();
 	form.append('file', new Blob([new Uint8Array(buffer)], { type: mimeType }), binary.fileName || `${input.courseId}.zip`);
-	const started = await api.client.json<IDataObject>({
+	const started = await client.api.json<IDataObject>({
 		method: 'POST',
-		url: api.url('/courses/importJobs/upload'),
+		url: client.url('/courses/importJobs/upload'),
 		qs: importQuery(input),
 		headers: { uploadedContentType: mimeType },
 		body: form,
@@ -61,5 +61,5 @@ export async function execute(this: IExecuteFunctions, api: ScormCloudApi, itemI
 	});
 	const jobId = String(started?.result ?? '');
 	if (!input.waitForCompletion) return { jobId, status: 'RUNNING', courseId: input.courseId };
-	return await waitForImport.call(this, api, jobId, input, itemIndex);
+	return await waitForImport.call(this, client, jobId, input, itemIndex);
 }

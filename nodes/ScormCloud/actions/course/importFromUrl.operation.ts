@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { validateInput } from '../../../shared/validation';
-import type { ScormCloudApi } from '../../transport/client';
+import type { ScormCloudClient } from '../../transport/client';
 import { importProperties, importQuery, importSchema, waitForImport } from './importJob';
 
 const properties: INodeProperties[] = [
@@ -33,7 +33,7 @@ const schema = importSchema.extend({
 	contentType: z.string().trim().min(1, 'must not be empty'),
 });
 
-export async function execute(this: IExecuteFunctions, api: ScormCloudApi, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, client: ScormCloudClient, itemIndex: number): Promise<IDataObject> {
 	const input = validateInput(
 		this.getNode(),
 		schema,
@@ -46,14 +46,14 @@ export async function execute(this: IExecuteFunctions, api: ScormCloudApi, itemI
 		},
 		{ itemIndex },
 	);
-	const started = await api.client.json<IDataObject>({
+	const started = await client.api.json<IDataObject>({
 		method: 'POST',
-		url: api.url('/courses/importJobs'),
+		url: client.url('/courses/importJobs'),
 		qs: importQuery(input),
 		body: { url: input.url, contentType: input.contentType },
 		itemIndex,
 	});
 	const jobId = String(started?.result ?? '');
 	if (!input.waitForCompletion) return { jobId, status: 'RUNNING', courseId: input.courseId };
-	return await waitForImport.call(this, api, jobId, input, itemIndex);
+	return await waitForImport.call(this, client, jobId, input, itemIndex);
 }

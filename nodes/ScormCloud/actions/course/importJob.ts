@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { sleep } from 'n8n-workflow';
 import { z } from 'zod';
 
-import type { ScormCloudApi } from '../../transport/client';
+import type { ScormCloudClient } from '../../transport/client';
 import { scormCloudError } from '../../transport/client';
 
 /** Fields shared by both imports: where the course goes, and how long to wait for the import job. */
@@ -74,24 +74,24 @@ export function flattenJob(job: IDataObject, courseId?: string): IDataObject {
 	};
 }
 
-export async function getImportJob(api: ScormCloudApi, jobId: string, itemIndex: number): Promise<IDataObject> {
-	return await api.client.json<IDataObject>({ method: 'GET', url: api.url('/courses/importJobs/{importJobId}', { importJobId: jobId }), itemIndex });
+export async function getImportJob(client: ScormCloudClient, jobId: string, itemIndex: number): Promise<IDataObject> {
+	return await client.api.json<IDataObject>({ method: 'GET', url: client.url('/courses/importJobs/{importJobId}', { importJobId: jobId }), itemIndex });
 }
 
 /**
  * Polls the import job until COMPLETE (returned), ERROR (a clear error with SCORM Cloud's message)
  * or the time limit (an error naming the job, which goes on in SCORM Cloud).
  */
-export async function waitForImport(this: IExecuteFunctions, api: ScormCloudApi, jobId: string, input: ImportInput, itemIndex: number): Promise<IDataObject> {
+export async function waitForImport(this: IExecuteFunctions, client: ScormCloudClient, jobId: string, input: ImportInput, itemIndex: number): Promise<IDataObject> {
 	const intervalMs = Math.round((input.importOptions.pollIntervalSeconds ?? 2) * 1000);
 	const maxWaitMs = (input.importOptions.maxWaitSeconds ?? 300) * 1000;
 	const started = Date.now();
 	for (;;) {
-		const job = await getImportJob(api, jobId, itemIndex);
+		const job = await getImportJob(client, jobId, itemIndex);
 		if (job.status === 'COMPLETE') return flattenJob(job, input.courseId);
 		if (job.status === 'ERROR') {
 			throw scormCloudError(
-				api,
+				client,
 				this.getNode(),
 				`the import of course "${input.courseId}" failed: ${String(job.message ?? 'no reason given')}`,
 				itemIndex,
@@ -100,7 +100,7 @@ export async function waitForImport(this: IExecuteFunctions, api: ScormCloudApi,
 		}
 		if (Date.now() - started + intervalMs > maxWaitMs) {
 			throw scormCloudError(
-				api,
+				client,
 				this.getNode(),
 				`the import of course "${input.courseId}" was still ${String(job.status ?? 'running')} after ${Math.round(maxWaitMs / 1000)} seconds`,
 				itemIndex,

@@ -1,17 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { ScormCloudApi } from '../../transport/client';
+import type { ScormCloudClient } from '../../transport/client';
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['ping'] } },
-		options: [{ name: 'Ping', value: 'ping', description: 'Check the connection and the credential', action: 'Ping the API' }],
-		default: 'ping',
-	},
 	{
 		displayName: 'Checks that SCORM Cloud is reachable and accepts the credential. Answers the API\'s message and time.',
 		name: 'pingNotice',
@@ -21,6 +12,6 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, api: ScormCloudApi, itemIndex: number): Promise<IDataObject> {
-	return await api.client.json<IDataObject>({ method: 'GET', url: api.url('/ping'), itemIndex });
+export async function execute(this: IExecuteFunctions, client: ScormCloudClient, itemIndex: number): Promise<IDataObject> {
+	return await client.api.json<IDataObject>({ method: 'GET', url: client.url('/ping'), itemIndex });
 }

@@ -1,37 +1,31 @@
-import type { INodeProperties } from 'n8n-workflow';
-
-import type { Operation } from '../common';
+import { resourceDescription } from '../../../shared/router';
+import type { Operations } from '../../../shared/router';
+import type { ScormCloudClient } from '../../transport/client';
 import * as create from './create.operation';
 import * as del from './delete.operation';
 import * as exists from './exists.operation';
 import * as get from './get.operation';
+import * as getAll from './getAll.operation';
 import * as getLaunchHistory from './getLaunchHistory.operation';
 import * as getLaunchLink from './getLaunchLink.operation';
-import * as getMany from './getMany.operation';
 import * as getXapiStatements from './getXapiStatements.operation';
 import * as resetProgress from './resetProgress.operation';
 
-export const operations: Record<string, Operation> = { create, delete: del, exists, get, getLaunchHistory, getLaunchLink, getMany, getXapiStatements, resetProgress };
+export const operations = { create, delete: del, exists, get, getLaunchHistory, getLaunchLink, getAll, getXapiStatements, resetProgress } satisfies Operations<ScormCloudClient>;
 
-export const description: INodeProperties[] = [
+export const description = resourceDescription(
+	'registration',
+	operations,
 	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['registration'] } },
-		options: [
-			{ name: 'Check Exists', value: 'exists', description: 'Whether a registration ID is in use', action: 'Check whether a registration exists' },
-			{ name: 'Create', value: 'create', description: 'Register a learner for a course (safe to re-run: the registration ID is the key)', action: 'Create a registration' },
-			{ name: 'Delete', value: 'delete', description: 'Delete a registration and its results', action: 'Delete a registration' },
-			{ name: 'Get', value: 'get', description: 'Get a registration\'s progress: completion, success, score, time, dates', action: 'Get a registration' },
-			{ name: 'Get Launch History', value: 'getLaunchHistory', description: 'List each time the learner launched the course', action: 'Get the launch history of a registration' },
-			{ name: 'Get Launch Link', value: 'getLaunchLink', description: 'Make a short-lived link that opens the course for the learner', action: 'Get a launch link for a registration' },
-			{ name: 'Get Many', value: 'getMany', description: 'List registrations, filtered by course, learner, dates or tags', action: 'Get many registrations' },
-			{ name: 'Get xAPI Statements', value: 'getXapiStatements', description: 'List the xAPI statements recorded for a registration', action: 'Get the statements of a registration' },
-			{ name: 'Reset Progress', value: 'resetProgress', description: 'Clear the learner\'s progress, keeping the registration', action: 'Reset the progress of a registration' },
-		],
-		default: 'create',
+		exists: { name: 'Check Exists', description: 'Whether a registration ID is in use', action: 'Check whether a registration exists' },
+		create: { name: 'Create', description: 'Register a learner for a course (safe to re-run: the registration ID is the key)', action: 'Create a registration' },
+		delete: { name: 'Delete', description: 'Delete a registration and its results', action: 'Delete a registration' },
+		get: { name: 'Get', description: 'Get a registration\'s progress: completion, success, score, time, dates', action: 'Get a registration' },
+		getLaunchHistory: { name: 'Get Launch History', description: 'List each time the learner launched the course', action: 'Get the launch history of a registration' },
+		getLaunchLink: { name: 'Get Launch Link', description: 'Make a short-lived link that opens the course for the learner', action: 'Get a launch link for a registration' },
+		getAll: { name: 'Get Many', description: 'List registrations, filtered by course, learner, dates or tags', action: 'Get many registrations' },
+		getXapiStatements: { name: 'Get xAPI Statements', description: 'List the xAPI statements recorded for a registration', action: 'Get the statements of a registration' },
+		resetProgress: { name: 'Reset Progress', description: 'Clear the learner\'s progress, keeping the registration', action: 'Reset the progress of a registration' },
 	},
-	...Object.values(operations).flatMap((op) => op.description),
-];
+	'create',
+);

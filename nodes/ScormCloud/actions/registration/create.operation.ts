@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 import { validateInput } from '../../../shared/validation';
 import type { HttpResponse } from '../../../shared/types';
-import type { ScormCloudApi } from '../../transport/client';
+import type { ScormCloudClient } from '../../transport/client';
 import { responseError } from '../../transport/client';
 import { idSchema, splitList } from '../common';
 
@@ -135,7 +135,7 @@ const schema = z.object({
 	}),
 });
 
-export async function execute(this: IExecuteFunctions, api: ScormCloudApi, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, client: ScormCloudClient, itemIndex: number): Promise<IDataObject> {
 	const input = validateInput(
 		this.getNode(),
 		schema,
@@ -179,13 +179,13 @@ export async function execute(this: IExecuteFunctions, api: ScormCloudApi, itemI
 		};
 	}
 
-	const registrationUrl = api.url('/registrations/{registrationId}', { registrationId: input.registrationId });
+	const registrationUrl = client.url('/registrations/{registrationId}', { registrationId: input.registrationId });
 	const fetchExisting = async (): Promise<HttpResponse<IDataObject>> =>
-		await api.client.request<IDataObject>({ method: 'GET', url: registrationUrl, acceptStatuses: [404], itemIndex });
+		await client.api.request<IDataObject>({ method: 'GET', url: registrationUrl, acceptStatuses: [404], itemIndex });
 
-	const response = await api.client.request<IDataObject>({
+	const response = await client.api.request<IDataObject>({
 		method: 'POST',
-		url: api.url('/registrations'),
+		url: client.url('/registrations'),
 		qs: extra.courseVersion !== undefined ? { courseVersion: extra.courseVersion } : undefined,
 		body,
 		itemIndex,
@@ -204,7 +204,7 @@ export async function execute(this: IExecuteFunctions, api: ScormCloudApi, itemI
 		const course = (registration.course as IDataObject | undefined)?.id;
 		const learner = (registration.learner as IDataObject | undefined)?.id;
 		if ((course !== undefined && course !== input.courseId) || (learner !== undefined && learner !== input.learnerId)) {
-			throw responseError(api, this.getNode(), answer, itemIndex, {
+			throw responseError(client, this.getNode(), answer, itemIndex, {
 				message: `registration ID "${input.registrationId}" is already used for course "${String(course)}" and learner "${String(learner)}"`,
 				description: 'Registration IDs must be unique in the SCORM Cloud application. Build the ID from the learner and the course (e.g. "<learner>-<course>") so that different pairs never collide.',
 			});
@@ -220,11 +220,11 @@ export async function execute(this: IExecuteFunctions, api: ScormCloudApi, itemI
 	}
 
 	const existing = await fetchExisting();
-	if (existing.statusCode !== 200) throw responseError(api, this.getNode(), response, itemIndex);
+	if (existing.statusCode !== 200) throw responseError(client, this.getNode(), response, itemIndex);
 	const registration = existing.body;
 	assertSamePair(registration, response);
 	if (input.ifExists === 'error') {
-		throw responseError(api, this.getNode(), response, itemIndex, {
+		throw responseError(client, this.getNode(), response, itemIndex, {
 			message: `registration "${input.registrationId}" already exists`,
 			description: 'Set "If Registration Exists" to "Return the Existing Registration" to treat this as success.',
 		});

@@ -3,17 +3,17 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { validateInput } from '../../../shared/validation';
-import type { ScormCloudApi } from '../../transport/client';
+import type { ScormCloudClient } from '../../transport/client';
 import { idSchema } from '../common';
 import { registrationIdProperty } from './get.operation';
 
 export const description = updateDisplayOptions({ show: { resource: ['registration'], operation: ['exists'] } }, [registrationIdProperty]);
 
-export async function execute(this: IExecuteFunctions, api: ScormCloudApi, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, client: ScormCloudClient, itemIndex: number): Promise<IDataObject> {
 	const { registrationId } = validateInput(this.getNode(), z.object({ registrationId: idSchema('Registration ID') }), { registrationId: this.getNodeParameter('registrationId', itemIndex) }, { itemIndex });
-	const response = await api.client.request({
+	const response = await client.api.request({
 		method: 'HEAD',
-		url: api.url('/registrations/{registrationId}', { registrationId }),
+		url: client.url('/registrations/{registrationId}', { registrationId }),
 		acceptStatuses: [404],
 		itemIndex,
 	});

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { validateInput } from '../../../shared/validation';
-import type { ScormCloudApi } from '../../transport/client';
+import type { ScormCloudClient } from '../../transport/client';
 import { compact, idSchema } from '../common';
 
 export const registrationIdProperty: INodeProperties = {
@@ -15,7 +15,7 @@ export const registrationIdProperty: INodeProperties = {
 	description: 'The ID the registration was created with',
 };
 
-export const detailOptions: INodeProperties = {
+const detailOptions: INodeProperties = {
 	displayName: 'Options',
 	name: 'options',
 	type: 'collection',
@@ -36,16 +36,16 @@ export const detailSchema = z.object({
 	includeRuntime: z.boolean().optional(),
 });
 
-export async function execute(this: IExecuteFunctions, api: ScormCloudApi, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, client: ScormCloudClient, itemIndex: number): Promise<IDataObject> {
 	const input = validateInput(
 		this.getNode(),
 		z.object({ registrationId: idSchema('Registration ID'), options: detailSchema }),
 		{ registrationId: this.getNodeParameter('registrationId', itemIndex), options: this.getNodeParameter('options', itemIndex, {}) },
 		{ itemIndex },
 	);
-	return await api.client.json<IDataObject>({
+	return await client.api.json<IDataObject>({
 		method: 'GET',
-		url: api.url('/registrations/{registrationId}', { registrationId: input.registrationId }),
+		url: client.url('/registrations/{registrationId}', { registrationId: input.registrationId }),
 		qs: compact({ ...input.options }),
 		itemIndex,
 	});

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { validateInput } from '../../../shared/validation';
-import type { ScormCloudApi } from '../../transport/client';
+import type { ScormCloudClient } from '../../transport/client';
 import { idSchema } from '../common';
 import { registrationIdProperty } from './get.operation';
 
@@ -14,16 +14,16 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['registration'], operation: ['getLaunchHistory'] } }, properties);
 
-export async function execute(this: IExecuteFunctions, api: ScormCloudApi, itemIndex: number): Promise<IDataObject[]> {
+export async function execute(this: IExecuteFunctions, client: ScormCloudClient, itemIndex: number): Promise<IDataObject[]> {
 	const input = validateInput(
 		this.getNode(),
 		z.object({ registrationId: idSchema('Registration ID'), includeHistoryLog: z.boolean() }),
 		{ registrationId: this.getNodeParameter('registrationId', itemIndex), includeHistoryLog: this.getNodeParameter('includeHistoryLog', itemIndex, false) },
 		{ itemIndex },
 	);
-	const body = await api.client.json<IDataObject>({
+	const body = await client.api.json<IDataObject>({
 		method: 'GET',
-		url: api.url('/registrations/{registrationId}/launchHistory', { registrationId: input.registrationId }),
+		url: client.url('/registrations/{registrationId}/launchHistory', { registrationId: input.registrationId }),
 		qs: input.includeHistoryLog ? { includeHistoryLog: true } : undefined,
 		itemIndex,
 	});

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { validateInput } from '../../../shared/validation';
-import type { ScormCloudApi } from '../../transport/client';
+import type { ScormCloudClient } from '../../transport/client';
 import { idSchema } from '../common';
 import { registrationIdProperty } from './get.operation';
 
@@ -58,7 +58,7 @@ const schema = z.object({
 	}),
 });
 
-export async function execute(this: IExecuteFunctions, api: ScormCloudApi, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, client: ScormCloudClient, itemIndex: number): Promise<IDataObject> {
 	const input = validateInput(
 		this.getNode(),
 		schema,
@@ -74,9 +74,9 @@ export async function execute(this: IExecuteFunctions, api: ScormCloudApi, itemI
 	if (input.redirectOnExitUrl) body.redirectOnExitUrl = input.redirectOnExitUrl;
 	for (const [key, value] of Object.entries(input.options)) if (value !== '' && value !== undefined) body[key] = value;
 	const requestedAt = Date.now();
-	const result = await api.client.json<IDataObject>({
+	const result = await client.api.json<IDataObject>({
 		method: 'POST',
-		url: api.url('/registrations/{registrationId}/launchLink', { registrationId: input.registrationId }),
+		url: client.url('/registrations/{registrationId}/launchLink', { registrationId: input.registrationId }),
 		body,
 		// A launch link is a read: asking again only makes another link.
 		idempotent: true,

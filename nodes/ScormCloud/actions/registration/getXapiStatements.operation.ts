@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { returnAllOrLimit } from '../../../shared/descriptions';
 import { collect, moreTokenPaging, paginate } from '../../../shared/pagination';
 import { validateInput } from '../../../shared/validation';
-import type { ScormCloudApi } from '../../transport/client';
+import type { ScormCloudClient } from '../../transport/client';
 import { compact, idSchema, optionalDate } from '../common';
 import { registrationIdProperty } from './get.operation';
 
@@ -29,7 +29,7 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show }, properties);
 
-export async function execute(this: IExecuteFunctions, api: ScormCloudApi, itemIndex: number): Promise<IDataObject[]> {
+export async function execute(this: IExecuteFunctions, client: ScormCloudClient, itemIndex: number): Promise<IDataObject[]> {
 	const input = validateInput(
 		this.getNode(),
 		z.object({
@@ -52,9 +52,9 @@ export async function execute(this: IExecuteFunctions, api: ScormCloudApi, itemI
 	});
 	const first = {
 		method: 'GET' as const,
-		url: api.url('/registrations/{registrationId}/xAPIStatements', { registrationId: input.registrationId }),
+		url: client.url('/registrations/{registrationId}/xAPIStatements', { registrationId: input.registrationId }),
 		qs: compact({ ...input.filters }),
 		itemIndex,
 	};
-	return await collect(paginate(async (request) => await api.client.request(request), first, paging.read), { returnAll: input.returnAll, limit: input.limit });
+	return await collect(paginate(async (request) => await client.api.request(request), first, paging.read), { returnAll: input.returnAll, limit: input.limit });
 }

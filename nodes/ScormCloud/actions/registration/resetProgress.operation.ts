@@ -3,14 +3,14 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { validateInput } from '../../../shared/validation';
-import type { ScormCloudApi } from '../../transport/client';
+import type { ScormCloudClient } from '../../transport/client';
 import { idSchema } from '../common';
 import { registrationIdProperty } from './get.operation';
 
 export const description = updateDisplayOptions({ show: { resource: ['registration'], operation: ['resetProgress'] } }, [registrationIdProperty]);
 
-export async function execute(this: IExecuteFunctions, api: ScormCloudApi, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, client: ScormCloudClient, itemIndex: number): Promise<IDataObject> {
 	const { registrationId } = validateInput(this.getNode(), z.object({ registrationId: idSchema('Registration ID') }), { registrationId: this.getNodeParameter('registrationId', itemIndex) }, { itemIndex });
-	await api.client.request({ method: 'DELETE', url: api.url('/registrations/{registrationId}/progress', { registrationId }), itemIndex });
+	await client.api.request({ method: 'DELETE', url: client.url('/registrations/{registrationId}/progress', { registrationId }), itemIndex });
 	return { registrationId, progressReset: true };
 }

@@ -5,11 +5,11 @@ import { z } from 'zod';
 import { returnAllOrLimit } from '../../../shared/descriptions';
 import { collect, moreTokenPaging, paginate } from '../../../shared/pagination';
 import { validateInput } from '../../../shared/validation';
-import type { ScormCloudApi } from '../../transport/client';
+import type { ScormCloudClient } from '../../transport/client';
 import { compact, optionalDate, splitList } from '../common';
 import { detailSchema } from './get.operation';
 
-const show = { resource: ['registration'], operation: ['getMany'] };
+const show = { resource: ['registration'], operation: ['getAll'] };
 
 const properties: INodeProperties[] = [
 	...returnAllOrLimit(show),
@@ -88,7 +88,7 @@ const schema = z.object({
 	}),
 });
 
-export async function execute(this: IExecuteFunctions, api: ScormCloudApi, itemIndex: number): Promise<IDataObject[]> {
+export async function execute(this: IExecuteFunctions, client: ScormCloudClient, itemIndex: number): Promise<IDataObject[]> {
 	const input = validateInput(
 		this.getNode(),
 		schema,
@@ -107,10 +107,10 @@ export async function execute(this: IExecuteFunctions, api: ScormCloudApi, itemI
 	});
 	const first = {
 		method: 'GET' as const,
-		url: api.url('/registrations'),
+		url: client.url('/registrations'),
 		// follow-up pages send only `more`: SCORM Cloud remembers these filters
 		qs: compact({ ...filters, tags: tagList.length ? tagList.join(',') : undefined }),
 		itemIndex,
 	};
-	return await collect(paginate(async (request) => await api.client.request(request), first, paging.read), { returnAll: input.returnAll, limit: input.limit });
+	return await collect(paginate(async (request) => await client.api.request(request), first, paging.read), { returnAll: input.returnAll, limit: input.limit });
 }

@@ -5,11 +5,11 @@ import { z } from 'zod';
 import { returnAllOrLimit } from '../../../shared/descriptions';
 import { collect, moreTokenPaging, paginate } from '../../../shared/pagination';
 import { validateInput } from '../../../shared/validation';
-import type { ScormCloudApi } from '../../transport/client';
+import type { ScormCloudClient } from '../../transport/client';
 import { compact, optionalDate, splitList } from '../common';
 import { courseDetailOptions } from './get.operation';
 
-const show = { resource: ['course'], operation: ['getMany'] };
+const show = { resource: ['course'], operation: ['getAll'] };
 
 const properties: INodeProperties[] = [
 	...returnAllOrLimit(show),
@@ -81,7 +81,7 @@ const schema = z.object({
 	}),
 });
 
-export async function execute(this: IExecuteFunctions, api: ScormCloudApi, itemIndex: number): Promise<IDataObject[]> {
+export async function execute(this: IExecuteFunctions, client: ScormCloudClient, itemIndex: number): Promise<IDataObject[]> {
 	const input = validateInput(
 		this.getNode(),
 		schema,
@@ -94,6 +94,6 @@ export async function execute(this: IExecuteFunctions, api: ScormCloudApi, itemI
 		items: (body) => ((body as IDataObject)?.courses as IDataObject[]) ?? [],
 		token: (body) => ((body as IDataObject)?.more as string) || undefined,
 	});
-	const first = { method: 'GET' as const, url: api.url('/courses'), qs: compact({ ...filters, tags: tagList.length ? tagList.join(',') : undefined }), itemIndex };
-	return await collect(paginate(async (request) => await api.client.request(request), first, paging.read), { returnAll: input.returnAll, limit: input.limit });
+	const first = { method: 'GET' as const, url: client.url('/courses'), qs: compact({ ...filters, tags: tagList.length ? tagList.join(',') : undefined }), itemIndex };
+	return await collect(paginate(async (request) => await client.api.request(request), first, paging.read), { returnAll: input.returnAll, limit: input.limit });
 }
