@@ -8,6 +8,7 @@ import {
 	locationOf,
 	networkError,
 	networkErrorCode,
+	pagingError,
 	redirectError,
 	statusError,
 	tooLargeError,
@@ -191,7 +192,11 @@ export class ApiClient {
 	 */
 	async request<T = unknown>(spec: RequestSpec): Promise<HttpResponse<T>> {
 		const retry: RetryOptions = { ...this.retry, ...spec.retry };
+		if (spec.paging?.problem) throw pagingError(this.scope, spec.paging.problem.message, spec.paging.problem.description, spec.itemIndex);
 		const origin = this.checkedUrl(spec.url, spec);
+		if (spec.paging && origin.origin !== spec.paging.origin) {
+			throw pagingError(this.scope, `the next-page link points to ${origin.origin}, outside the API origin ${spec.paging.origin}`, 'Links handed back by the provider are followed only on the API origin configured in the credential. Nothing was sent there.', spec.itemIndex);
+		}
 		const signal = this.ctx.getExecutionCancelSignal?.();
 		const state: AttemptState = { attempt: 0, waitedMs: 0, idempotent: spec.idempotent ?? IDEMPOTENT_METHODS.has(spec.method), canRecover: !!spec.recover, canRenewToken: true };
 		let current: RequestSpec = spec;
@@ -337,7 +342,12 @@ export class ApiClient {
 		const expect = expectedBody(spec, response.statusCode);
 		if (expect === 'none') return clean;
 		const problem = invalidJson ? 'is not valid JSON' : bodyProblem(response.body, expect);
-		if (problem) throw unexpectedBodyError(this.scope, { ...response, body: typeof response.body === 'string' ? response.body.slice(0, 200) : response.body }, problem, spec.itemIndex, spec.operation);
+		if (problem) {
+			// The provider may recognise what came back (Moodle knows its XML and login pages).
+			const own = this.provider.parseError(response);
+			if (own.message && !/[<>]/.test(own.message)) throw envelopeError(this.scope, response, own, spec.itemIndex, spec.operation);
+			throw unexpectedBodyError(this.scope, { ...response, body: typeof response.body === 'string' ? response.body.slice(0, 200) : response.body }, problem, spec.itemIndex, spec.operation);
+		}
 		const envelope = (this.provider.errorEnvelope ?? defaultErrorEnvelope)(response);
 		if (envelope) throw envelopeError(this.scope, response, envelope, spec.itemIndex, spec.operation);
 		return clean;

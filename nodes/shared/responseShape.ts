@@ -24,7 +24,7 @@ export function expectedBody(spec: Pick<RequestSpec, 'expect' | 'method' | 'resp
 	return spec.method === 'GET' ? 'json' : 'any';
 }
 
-const kind = (body: unknown) => (body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body === 'string' ? 'a string' : `a ${typeof body}`);
+const kind = (body: unknown) => (body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body === 'object' ? 'an object' : `a ${typeof body}`);
 
 /** Why `body` is not what was expected (words for an error message), or undefined when it is. */
 export function bodyProblem(body: unknown, expect: ExpectedBody): string | undefined {

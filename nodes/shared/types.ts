@@ -136,6 +136,16 @@ export interface RequestSpec {
 	 * request's attempts and "Max Retry Wait"; pass it on to the requests it makes.
 	 */
 	retry?: Partial<RetryOptions>;
+	/**
+	 * Set by `paginate` on follow-up pages: the request must stay on `origin` (the first page's), and
+	 * a `problem` (a loop, a page cap) is thrown as this provider's error, nothing sent.
+	 */
+	paging?: { origin: string; problem?: PagingProblem };
+}
+
+export interface PagingProblem {
+	message: string;
+	description: string;
 }
 
 export interface TransportStats {
