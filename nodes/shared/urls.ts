@@ -136,7 +136,7 @@ export function pathProblem(path: string): string | undefined {
 		text = next;
 	}
 	if (/%[0-9a-f]{2}/i.test(text)) return 'is encoded too many times';
-	if (/[\u0000-\u001f\u007f]/.test(text)) return 'must not contain control characters';
+	if ([...text].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) return 'must not contain control characters';
 	if (text.includes('\\')) return 'must not contain a backslash';
 	if (/[?#]/.test(text)) return 'must not contain a query (?) or a fragment (#)';
 	if (text.startsWith('//') || /^[a-z][a-z0-9+.-]*:/i.test(text.slice(1))) return 'must be a path only, without a scheme or host';
