@@ -231,6 +231,38 @@ describe('bounded waits', () => {
 	});
 });
 
+describe('recover() and the budget', () => {
+	it('time spent asking whether a write landed counts against Max Retry Wait, and recover gets what is left', async () => {
+		await withApi(
+			(_req, res) => json(res, 503, { message: 'unwell' }),
+			async (server) => {
+				const clock = fakeClock();
+				const budgets: unknown[] = [];
+				const { client, logs } = bearerClient(server.url, { clock, random: () => 0.5, retry: { maxAttempts: 5, maxTotalWaitMs: 10_000, baseDelayMs: 1000 } });
+				const error = await failure(
+					client.json({
+						method: 'POST',
+						url: `${server.url}/records`,
+						body: { a: 1 },
+						recover: async (budget) => {
+							budgets.push(budget);
+							clock.advance(6000); // the look-up itself took 6 s (its own retries)
+							return undefined;
+						},
+					}),
+				);
+				// 1st failure: recover (6 s) + backoff 500 ms; 2nd: recover (6 s) → 12.5 s > 10 s: give up.
+				expect(budgets).toEqual([{ maxAttempts: 4, maxTotalWaitMs: 10_000 }, { maxAttempts: 3, maxTotalWaitMs: 3500 }]);
+				expect(clock.sleeps).toEqual([500]);
+				expect(error.message).toMatch(/unwell/);
+				expect(server.requests.filter((r) => r.url === '/records')).toHaveLength(2);
+				expect(logs.some((l) => l.level === 'warn' && /wait-budget/.test(l.message))).toBe(true);
+				expect(logs.filter((l) => /asking whether a write landed/.test(l.message))).toHaveLength(2);
+			},
+		);
+	});
+});
+
 describe('paging', () => {
 	it('never follows a next link to another origin (the token stays home)', async () => {
 		const other = await scriptedServer((_req, res) => json(res, 200, { data: [], links: {} }));
