@@ -405,13 +405,21 @@ export class ApiClient {
 		return async (options) => {
 			const target = String(options.url ?? '');
 			const url = this.checkedUrl(target, {});
-			this.log.debug('token request', { provider: this.provider.name, host: url.host, method: String(options.method ?? 'POST'), reason: fields ? `for ${fields.method} ${fields.host}` : undefined });
 			const allowed = this.allowedDomains();
 			const request = noRedirects(options);
 			if (allowed) request.allowedDomains = allowed;
 			const signal = this.ctx.getExecutionCancelSignal?.();
 			if (signal && !request.abortSignal) request.abortSignal = signal;
-			return await this.ctx.helpers.httpRequest(request);
+			const response: unknown = await this.ctx.helpers.httpRequest(request);
+			const status = (response as { statusCode?: unknown } | undefined)?.statusCode;
+			this.log.debug('token request', {
+				provider: this.provider.name,
+				host: url.host,
+				method: String(options.method ?? 'GET'),
+				status: typeof status === 'number' ? status : undefined,
+				reason: fields ? `for ${fields.method} ${fields.host}` : undefined,
+			});
+			return response;
 		};
 	}
 
