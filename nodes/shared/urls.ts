@@ -142,7 +142,8 @@ export function pathProblem(path: string): string | undefined {
 	if (text.startsWith('//') || /^[a-z][a-z0-9+.-]*:/i.test(text.slice(1))) return 'must be a path only, without a scheme or host';
 	const segments = text.slice(1).split('/');
 	if (segments.some((s, i) => s === '' && i < segments.length - 1)) return 'must not contain an empty segment (//)';
-	if (segments.some((s) => /^\s*\.+\s*$/.test(s))) return 'must not contain . or .. segments';
+	// `..;x` is `..` to servlet containers (path parameters), `.. ` to some trimming proxies.
+	if (segments.some((s) => /^\s*\.+\s*(;.*)?$/.test(s))) return 'must not contain . or .. segments';
 	return undefined;
 }
 

@@ -138,6 +138,7 @@ describe('path overrides', () => {
 		['/a/%2E%2e', /\. or \.\./],
 		['/a/%252e%252e/b', /\. or \.\./],
 		['/a/./b', /\. or \.\./],
+		['/a/..;x/b', /\. or \.\./],
 		['/a\\..\\b', /backslash/],
 		['/a/%5c..%5cb', /encoded/],
 		['/a/%2F../b', /encoded/],
