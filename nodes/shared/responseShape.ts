@@ -37,7 +37,13 @@ export function bodyProblem(body: unknown, expect: ExpectedBody): string | undef
 	return undefined;
 }
 
-const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v : isObject(v) ? String(v.message ?? v.error_description ?? v.title ?? v.detail ?? v.code ?? JSON.stringify(v)) : undefined);
+/** The words of one error entry: a string, or `message`, `title: detail` (JSON:API), `error_description`, `code`. */
+function text(v: unknown): string | undefined {
+	if (typeof v === 'string') return v.trim() || undefined;
+	if (!isObject(v)) return undefined;
+	const titled = [v.title, v.detail].filter((x) => typeof x === 'string' && x.trim()).join(': ');
+	return String(v.message ?? (titled || undefined) ?? v.error_description ?? v.code ?? JSON.stringify(v));
+}
 
 /**
  * The error envelopes a 2xx can carry from APIs of this kind: `{"error": "…" | {…}}` and

@@ -351,7 +351,7 @@ describe('a 200 that is not what the API documents', () => {
 		['JSON null', 'null', /is null where an object or a list is documented/],
 		['a JSON boolean', 'true', /is a boolean where an object or a list is documented/],
 		['an error envelope', '{"error":"invalid_request","error_description":"nope"}', /invalid_request: nope/],
-		['an errors envelope', '{"errors":[{"title":"Forbidden thing"}]}', /Forbidden thing/],
+		['an errors envelope', '{"errors":[{"title":"Forbidden","detail":"thing"}]}', /Forbidden: thing/],
 	])('%s is an error naming provider and operation', async (_name, body, reason) => {
 		await withApi(raw(body), async (server) => {
 			const { client } = bearerClient(server.url);
