@@ -345,12 +345,20 @@ export class ApiClient {
 		if (problem) {
 			// The provider may recognise what came back (Moodle knows its XML and login pages).
 			const own = this.provider.parseError(response);
-			if (own.message && !/[<>]/.test(own.message)) throw envelopeError(this.scope, response, own, spec.itemIndex, spec.operation);
-			throw unexpectedBodyError(this.scope, { ...response, body: typeof response.body === 'string' ? response.body.slice(0, 200) : response.body }, problem, spec.itemIndex, spec.operation);
+			if (own.message && !/[<>]/.test(own.message)) throw envelopeError(this.scope, response, own, spec.itemIndex, this.operationName(spec));
+			throw unexpectedBodyError(this.scope, { ...response, body: typeof response.body === 'string' ? response.body.slice(0, 200) : response.body }, problem, spec.itemIndex, this.operationName(spec));
 		}
 		const envelope = (this.provider.errorEnvelope ?? defaultErrorEnvelope)(response);
-		if (envelope) throw envelopeError(this.scope, response, envelope, spec.itemIndex, spec.operation);
+		if (envelope) throw envelopeError(this.scope, response, envelope, spec.itemIndex, this.operationName(spec));
 		return clean;
+	}
+
+	/** `spec.operation`, else the node's resource and operation as the workflow names them ("user getAll"). */
+	private operationName(spec: RequestSpec): string | undefined {
+		if (spec.operation) return spec.operation;
+		const parameters = this.ctx.getNode().parameters ?? {};
+		const words = [parameters.resource, parameters.operation].filter((w): w is string => typeof w === 'string' && /^[\w.-]{1,60}$/.test(w));
+		return words.length ? words.join(' ') : undefined;
 	}
 
 	private giveUpError(reason: GiveUpReason, outcome: Outcome, error: unknown, response: HttpResponse | undefined, url: URL, state: AttemptState, retry: RetryOptions, itemIndex?: number): Error {

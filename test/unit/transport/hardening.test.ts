@@ -362,6 +362,14 @@ describe('a 200 that is not what the API documents', () => {
 		});
 	});
 
+	it("names the node's resource and operation when the request does not name one", async () => {
+		await withApi(raw('"just text"'), async (server) => {
+			const { client, ctx } = bearerClient(server.url);
+			Object.assign(ctx.getNode().parameters, { resource: 'user', operation: 'getAll' });
+			await expect(client.json({ method: 'GET', url: `${server.url}/x` })).rejects.toThrow(/^TestLMS: user getAll: the response \(HTTP 200\) is a string/);
+		});
+	});
+
 	it('expect: object refuses an array; expect: array refuses an object', async () => {
 		await withApi(raw('[1]'), async (server) => {
 			const { client } = bearerClient(server.url);
