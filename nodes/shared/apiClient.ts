@@ -345,7 +345,8 @@ export class ApiClient {
 		if (problem) {
 			// The provider may recognise what came back (Moodle knows its XML and login pages).
 			const own = this.provider.parseError(response);
-			if (own.message && !/[<>]/.test(own.message)) throw envelopeError(this.scope, response, own, spec.itemIndex, this.operationName(spec));
+			// Its words stand as they are (as for a web page): they already say what went wrong.
+			if (own.message && !/[<>]/.test(own.message)) throw envelopeError(this.scope, response, own, spec.itemIndex, spec.operation);
 			throw unexpectedBodyError(this.scope, { ...response, body: typeof response.body === 'string' ? response.body.slice(0, 200) : response.body }, problem, spec.itemIndex, this.operationName(spec));
 		}
 		const envelope = (this.provider.errorEnvelope ?? defaultErrorEnvelope)(response);
