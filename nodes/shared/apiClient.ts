@@ -1,24 +1,37 @@
 import * as n8nWorkflow from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
-import { apiError, networkErrorCode } from './errors';
+import {
+	apiError,
+	authError,
+	envelopeError,
+	locationOf,
+	networkError,
+	networkErrorCode,
+	pagingError,
+	redirectError,
+	statusError,
+	tooLargeError,
+	unexpectedBodyError,
+	unexpectedError,
+	waitTooLongError,
+	webPageError,
+} from './errors';
+import type { ErrorScope } from './errors';
 import { rateLimiterFor, systemClock } from './rateLimiter';
 import type { Clock, RateLimiter } from './rateLimiter';
 import type { Redactor } from './redact';
-import {
-	DEFAULT_RETRY,
-	RETRYABLE_STATUSES,
-	backoffDelay,
-	isRetryableNetworkCode,
-	parseRetryAfter,
-	provesNotSent,
-	statusProvesNotProcessed,
-} from './retryPolicy';
+import { bodyProblem, defaultErrorEnvelope, expectedBody, isWebPage } from './responseShape';
+import { DEFAULT_RETRY, decide, isRetryableNetworkCode, parseRetryAfter } from './retryPolicy';
+import type { AttemptState, GiveUpReason, Outcome } from './retryPolicy';
 import { sharedTokenManager } from './tokenManager';
 import type { TokenManager } from './tokenManager';
+import { TransportLog } from './transportLog';
+import type { LogFields } from './transportLog';
 import type {
 	AccessToken,
 	AuthStrategy,
+	HttpRequestFn,
 	HttpResponse,
 	ProviderProfile,
 	RateLimitOptions,
@@ -27,7 +40,7 @@ import type {
 	TransportContext,
 	TransportStats,
 } from './types';
-import { assertSecureUrl } from './urls';
+import { assertSecureUrl, domainAllowed, domainError } from './urls';
 
 export interface ApiClientOptions {
 	provider: ProviderProfile;
@@ -49,23 +62,6 @@ export interface ApiClientOptions {
 }
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
-
-/**
- * Redirects are followed only for requests without a body. A 307/308 re-sends the body to the new
- * address, and a body may carry credentials n8n cannot strip (Moodle's `wstoken`, a client secret in
- * a token request); `sendCredentialsOnCrossOriginRedirect: false` only removes headers.
- */
-const followsNoRedirect = (spec: Pick<RequestSpec, 'body'>) => spec.body !== undefined;
-
-/**
- * A web page where the API's JSON was expected: a wrong base URL (the web site, a sign-on portal, a
- * proxy's login page). Never handed on as data: such pages can print session tokens or form values.
- */
-function isWebPage(response: HttpResponse, spec: Pick<RequestSpec, 'responseType'>): boolean {
-	if ((spec.responseType ?? 'json') !== 'json' || typeof response.body !== 'string') return false;
-	const type = String(response.headers['content-type'] ?? '');
-	return /html/i.test(type) || /^\s*<(!doctype html|html)\b/i.test(response.body);
-}
 
 /** Token requests carry the secret (header or body): never followed to another address. */
 const noRedirects = (options: IHttpRequestOptions): IHttpRequestOptions => ({ ...options, disableFollowRedirect: true, sendCredentialsOnCrossOriginRedirect: false });
@@ -100,16 +96,15 @@ export function tokenRedirectError(status: number, headers: Record<string, unkno
 	);
 }
 
-class ResponseTooLargeError extends Error {}
-
-async function readStream(stream: AsyncIterable<Buffer>, limit: number): Promise<Buffer> {
+/** The body read whole, or undefined once it passed `limit` bytes (the stream is then dropped). */
+async function readStream(stream: AsyncIterable<Buffer>, limit: number): Promise<Buffer | undefined> {
 	const chunks: Buffer[] = [];
 	let size = 0;
 	for await (const chunk of stream) {
 		size += chunk.length;
 		if (size > limit) {
 			(stream as unknown as { destroy?: () => void }).destroy?.();
-			throw new ResponseTooLargeError(`response larger than ${limit} bytes`);
+			return undefined;
 		}
 		chunks.push(chunk);
 	}
@@ -120,27 +115,38 @@ function isStream(value: unknown): value is AsyncIterable<Buffer> {
 	return !!value && typeof value === 'object' && typeof (value as AsyncIterable<Buffer>)[Symbol.asyncIterator] === 'function' && !Buffer.isBuffer(value);
 }
 
-function decodeBody(raw: Buffer, contentType: string, responseType: RequestSpec['responseType']): unknown {
-	if (responseType === 'buffer') return raw;
+/** The body as the caller asked for it; `invalidJson` when it claims or looks like JSON but does not parse. */
+function decodeBody(raw: Buffer, contentType: string, responseType: RequestSpec['responseType']): { body: unknown; invalidJson?: boolean } {
+	if (responseType === 'buffer') return { body: raw };
 	const text = raw.toString('utf8');
-	if (responseType === 'text') return text;
-	if (text.length === 0) return undefined;
+	if (responseType === 'text') return { body: text };
+	if (text.trim().length === 0) return { body: undefined };
 	const looksJson = /json/i.test(contentType) || /^\s*[[{"]/.test(text);
-	if (!looksJson) return text;
+	if (!looksJson) return { body: text };
 	try {
-		return JSON.parse(text);
+		return { body: JSON.parse(text) };
 	} catch {
-		return text;
+		return { body: text, invalidJson: true };
 	}
 }
 
+/** A response past the size bound: reported by request(), never read further. */
+const TOO_LARGE = Symbol('response too large');
+
+/** Redirect hops a GET/HEAD may take on its own origin. */
+const MAX_REDIRECTS = 5;
+
+/** What one send produced: a response, or the error the connection failed with. */
+type Sent = { response: HttpResponse & { invalidJson?: boolean }; token?: AccessToken } | { error: unknown; token?: AccessToken };
+
 /**
  * The one authenticated request sender every node of this package uses. It owns, once: the token
- * (cached, single-flight, refreshed ahead of expiry, renewed once on 401), retries (429/502/503/504
- * and dropped connections, Retry-After first, else exponential backoff with full jitter, bounded
- * in attempts and total wait, writes only when safe), client-side rate limiting, TLS policy,
- * response size bound and error normalisation with secrets redacted. Bytes go out through n8n's
- * own `helpers.httpRequest`, so the instance's SSRF policy, proxy and allowed domains apply.
+ * (cached, single-flight, refreshed ahead of expiry, renewed once on 401), retries (as
+ * `retryPolicy.decide` says: 429/502/503/504 and dropped connections, Retry-After first, else
+ * exponential backoff with full jitter, bounded in attempts and total wait, writes only when safe),
+ * client-side rate limiting, TLS, origin and redirect policy, response size bound, the shape of a
+ * success body, and error normalisation with secrets redacted. Bytes go out through n8n's own
+ * `helpers.httpRequest`, so the instance's SSRF policy, proxy and allowed domains apply.
  */
 export class ApiClient {
 	readonly stats: TransportStats = { requests: 0, retries: 0, tokenRequests: 0, rateLimitWaits: 0, status429: 0, authRetries: 0 };
@@ -149,6 +155,7 @@ export class ApiClient {
 	private readonly random: () => number;
 	private readonly tokens: TokenManager;
 	private readonly limiters = new Map<string, RateLimiter | null>();
+	private readonly log: TransportLog;
 
 	constructor(
 		private readonly ctx: TransportContext,
@@ -158,6 +165,7 @@ export class ApiClient {
 		this.clock = options.clock ?? systemClock;
 		this.random = options.random ?? Math.random;
 		this.tokens = options.tokenManager ?? sharedTokenManager;
+		this.log = new TransportLog(ctx, options.redactor);
 	}
 
 	get provider(): ProviderProfile {
@@ -168,114 +176,212 @@ export class ApiClient {
 		return this.options.redactor;
 	}
 
+	private get scope(): ErrorScope {
+		return { node: this.ctx.getNode(), provider: this.provider, redactor: this.redactor };
+	}
+
 	/** Sends `spec`, returning the response body parsed; errors are `NodeApiError`s. */
 	async json<T = unknown>(spec: RequestSpec): Promise<T> {
 		return (await this.request<T>(spec)).body;
 	}
 
+	/**
+	 * Sends `spec` and carries out what the retry policy decides after each attempt. Same-origin
+	 * redirects of GET/HEAD are followed here (n8n is told never to follow one), at most
+	 * {@link MAX_REDIRECTS} hops, each hop checked like the first URL.
+	 */
 	async request<T = unknown>(spec: RequestSpec): Promise<HttpResponse<T>> {
-		const node = this.ctx.getNode();
-		const url = assertSecureUrl(spec.url, node, this.options.allowInsecureHttp);
-		const limiter = this.limiterFor(url.host);
-		const idempotent = spec.idempotent ?? IDEMPOTENT_METHODS.has(spec.method);
-		let retries = 0;
-		let waited = 0;
-		let authRenewed = false;
-
-		const giveUpOrWait = async (delayMs: number): Promise<boolean> => {
-			if (retries + 1 >= this.retry.maxAttempts || waited + delayMs > this.retry.maxTotalWaitMs) return false;
-			retries++;
-			this.stats.retries++;
-			waited += delayMs;
-			if (delayMs > 0) await this.clock.sleep(delayMs);
-			return true;
-		};
-
-		/**
-		 * For a write that may have landed: ask the provider before sending it again — after every
-		 * ambiguous failure, not only the first (a resend can fail ambiguously too; the attempts stay
-		 * bounded by `maxAttempts`).
-		 */
-		const landed = async (): Promise<HttpResponse | undefined | false> => {
-			if (idempotent) return undefined;
-			if (!spec.recover) return false;
-			return await spec.recover();
-		};
+		const retry: RetryOptions = { ...this.retry, ...spec.retry };
+		if (spec.paging?.problem) throw pagingError(this.scope, spec.paging.problem.message, spec.paging.problem.description, spec.itemIndex);
+		const origin = this.checkedUrl(spec.url, spec);
+		if (spec.paging && origin.origin !== spec.paging.origin) {
+			throw pagingError(this.scope, `the next-page link points to ${origin.origin}, outside the API origin ${spec.paging.origin}`, 'Links handed back by the provider are followed only on the API origin configured in the credential. Nothing was sent there.', spec.itemIndex);
+		}
+		const signal = this.ctx.getExecutionCancelSignal?.();
+		const state: AttemptState = { attempt: 0, waitedMs: 0, idempotent: spec.idempotent ?? IDEMPOTENT_METHODS.has(spec.method), canRecover: !!spec.recover, canRenewToken: true };
+		let current: RequestSpec = spec;
+		let url = origin;
+		let hops = 0;
 
 		for (;;) {
-			if (limiter) {
-				const before = limiter.waits;
-				await limiter.acquire();
-				if (limiter.waits > before) this.stats.rateLimitWaits++;
-			}
+			const fields: LogFields = { provider: this.provider.name, host: url.host, method: spec.method };
+			await this.paced(url, retry, state, fields, spec.itemIndex, signal);
+			state.attempt++;
+			state.recovered = false;
+			const sent = await this.attempt(current, fields);
 
-			let token: AccessToken | undefined;
-			let response: HttpResponse;
-			try {
-				token = spec.anonymous ? undefined : await this.currentToken();
-			} catch (error) {
-				if (error instanceof TokenRequestError && this.isRetryableTokenFailure(error)) {
-					const delay = error.retryAfterMs ?? backoffDelay(retries, this.retry, this.random);
-					if (await giveUpOrWait(delay)) continue;
-				}
-				throw this.tokenError(error, spec.itemIndex);
-			}
-
-			try {
-				response = await this.send(spec, token);
-			} catch (error) {
-				if (error instanceof ResponseTooLargeError) {
-					throw apiError({ node, provider: this.provider.name, redactor: this.redactor, itemIndex: spec.itemIndex, message: `the response is too large (${error.message})`, description: 'Narrow the request (filters, a smaller page size).' });
-				}
-				const code = networkErrorCode(error);
-				if (!code || !isRetryableNetworkCode(code)) throw this.unexpectedError(error, spec.itemIndex);
-				if (!provesNotSent(code)) {
-					const check = await landed();
-					if (check) return check as HttpResponse<T>;
-					if (check === false) throw this.networkError(code, url, spec.itemIndex, 'The request may have reached the provider, so it was not sent again (it carries no idempotency key).');
-				}
-				if (await giveUpOrWait(backoffDelay(retries, this.retry, this.random))) continue;
-				throw this.networkError(code, url, spec.itemIndex);
-			}
-
-			const status = response.statusCode;
-			const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.clock.now());
-			if (status === 429) this.stats.status429++;
-			limiter?.observe(status, response.headers, retryAfterMs);
-
-			if (token && (this.provider.isAuthFailure?.(response) ?? status === 401)) {
-				this.tokens.invalidate((this.options.auth as { cacheKey: string }).cacheKey, token.accessToken);
-				if (!authRenewed) {
-					authRenewed = true;
-					this.stats.authRetries++;
+			let outcome: Outcome;
+			let response: (HttpResponse & { invalidJson?: boolean }) | undefined;
+			if ('error' in sent) {
+				if (sent.error instanceof TokenRequestError) outcome = { kind: 'token', status: sent.error.statusCode, retryAfterMs: sent.error.retryAfterMs };
+				else if (sent.error === TOO_LARGE) throw tooLargeError(this.scope, this.maxResponseBytes, spec.itemIndex);
+				else outcome = { kind: 'network', code: networkErrorCode(sent.error) };
+			} else {
+				response = sent.response;
+				const status = response.statusCode;
+				const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.clock.now());
+				if (status === 429) this.stats.status429++;
+				this.limiterFor(url.host)?.observe(status, response.headers, retryAfterMs, retry.maxTotalWaitMs);
+				if ((status >= 200 && status < 300) || spec.acceptStatuses?.includes(status)) return this.checkedBody(response, current) as HttpResponse<T>;
+				if (status >= 300 && status < 400) {
+					const next = this.redirectTarget(response, url, current, hops);
+					hops++;
+					state.attempt--;
+					url = next;
+					current = { ...current, url: next.href, qs: undefined };
 					continue;
 				}
-				throw this.authError(response, spec.itemIndex);
+				const authFailure = !!sent.token && (this.provider.isAuthFailure?.(response) ?? status === 401);
+				if (authFailure) this.tokens.invalidate((this.options.auth as { cacheKey: string }).cacheKey, sent.token!.accessToken);
+				outcome = { kind: 'status', status, retryAfterMs, authFailure };
 			}
 
-			if (RETRYABLE_STATUSES.has(status)) {
-				let resend = statusProvesNotProcessed(status);
-				if (!resend) {
-					const check = await landed();
-					if (check) return check as HttpResponse<T>;
-					resend = check !== false;
+			let decision = decide(outcome, state, retry, this.random);
+			if (decision.action === 'recover') {
+				// Time spent asking counts against the same "Max Retry Wait" as the waits themselves.
+				const started = this.clock.now();
+				this.log.debug('asking whether a write landed', { ...fields, status: response?.statusCode, attempt: state.attempt });
+				const found = await spec.recover!({ maxAttempts: Math.max(1, retry.maxAttempts - state.attempt), maxTotalWaitMs: Math.max(0, retry.maxTotalWaitMs - state.waitedMs) });
+				state.waitedMs += Math.max(0, this.clock.now() - started);
+				if (found) return found as HttpResponse<T>;
+				state.recovered = true;
+				decision = decide(outcome, state, retry, this.random);
+			}
+			if (decision.action === 'give-up') {
+				this.log.warn('request gave up', { ...fields, status: response?.statusCode, attempt: state.attempt, reason: decision.reason });
+				throw this.giveUpError(decision.reason, outcome, 'error' in sent ? sent.error : undefined, response, url, state, retry, spec.itemIndex);
+			}
+			if (decision.action === 'resend') {
+				if (decision.renewToken) {
+					state.canRenewToken = false;
+					this.stats.authRetries++;
+					this.log.debug('access token refused: renewing it and resending once', { ...fields, status: response?.statusCode, attempt: state.attempt });
+					continue;
 				}
-				if (resend && (await giveUpOrWait(retryAfterMs ?? backoffDelay(retries, this.retry, this.random)))) continue;
-				throw this.statusError(response, spec.itemIndex, resend ? undefined : 'Not sent again: the provider may have processed it and the request carries no idempotency key.');
+				this.stats.retries++;
+				state.waitedMs += decision.waitMs;
+				this.log.debug(decision.waitSource === 'retry-after' ? 'retrying after the Retry-After wait' : 'retrying after a backoff wait', {
+					...fields,
+					status: response?.statusCode ?? (outcome.kind === 'token' ? outcome.status : undefined),
+					attempt: state.attempt,
+					waitMs: decision.waitMs,
+					reason: outcome.kind === 'network' ? outcome.code : outcome.kind === 'token' ? 'token endpoint' : undefined,
+				});
+				if (decision.waitMs > 0) await this.clock.sleep(decision.waitMs, signal);
 			}
-
-			if (status >= 200 && status < 300 && isWebPage(response, spec)) throw this.webPageError(response, spec.itemIndex);
-			if ((status >= 200 && status < 300) || spec.acceptStatuses?.includes(status)) return response as HttpResponse<T>;
-			if (status >= 300 && status < 400 && followsNoRedirect(spec)) throw this.redirectError(response, url, spec.itemIndex);
-			throw this.statusError(response, spec.itemIndex);
 		}
 	}
 
-	private isRetryableTokenFailure(error: TokenRequestError): boolean {
-		return error.statusCode === undefined ? true : RETRYABLE_STATUSES.has(error.statusCode);
+	/** Waits for the rate limiter of this host; a wait the server imposed past "Max Retry Wait" fails at once. */
+	private async paced(url: URL, retry: RetryOptions, state: AttemptState, fields: LogFields, itemIndex: number | undefined, signal: AbortSignal | undefined): Promise<void> {
+		const limiter = this.limiterFor(url.host);
+		if (!limiter) return;
+		const before = limiter.waits;
+		const result = await limiter.acquire({ maxWaitMs: Math.max(0, retry.maxTotalWaitMs - state.waitedMs), signal });
+		if (!result.ok) {
+			this.log.warn('request gave up: rate-limit wait too long', { ...fields, attempt: state.attempt, waitMs: result.waitMs });
+			throw waitTooLongError(this.scope, url.host, result.waitMs, retry.maxTotalWaitMs, itemIndex);
+		}
+		if (limiter.waits > before) {
+			this.stats.rateLimitWaits++;
+			this.log.debug('rate-limit pause', { ...fields, attempt: state.attempt + 1, waitMs: result.waitedMs });
+		}
 	}
 
-	private async currentToken(): Promise<AccessToken | undefined> {
+	/** One attempt: token, then send. Failures come back as values for the retry policy to judge. */
+	private async attempt(spec: RequestSpec, fields: LogFields): Promise<Sent> {
+		let token: AccessToken | undefined;
+		try {
+			token = spec.anonymous ? undefined : await this.currentToken(fields);
+		} catch (error) {
+			if (error instanceof TokenRequestError) return { error };
+			return { error: this.tokenError(error, spec.itemIndex) };
+		}
+		try {
+			const response = await this.send(spec, token);
+			return response === TOO_LARGE ? { error: TOO_LARGE, token } : { response, token };
+		} catch (error) {
+			return { error, token };
+		}
+	}
+
+	/** The URL, if it may carry this credential: https (or a lab/loopback host), no metadata address, inside Allowed Domains. */
+	private checkedUrl(raw: string, spec: Pick<RequestSpec, 'anonymous'>): URL {
+		const url = assertSecureUrl(raw, this.ctx.getNode(), this.options.allowInsecureHttp);
+		if (!spec.anonymous) {
+			const allowed = this.allowedDomains();
+			if (allowed && !domainAllowed(url.href, allowed)) throw domainError(this.ctx.getNode(), url, allowed);
+		}
+		return url;
+	}
+
+	/**
+	 * Where a 3xx may lead: only a GET/HEAD, only on the same origin (scheme, host, port) unless the
+	 * request carries no credentials, at most {@link MAX_REDIRECTS} hops. Anything else is an error:
+	 * never a success (a DELETE answered 303 did not delete anything).
+	 */
+	private redirectTarget(response: HttpResponse, url: URL, spec: RequestSpec, hops: number): URL {
+		const scope = this.scope;
+		if (spec.method !== 'GET' && spec.method !== 'HEAD') {
+			throw redirectError(scope, response, url, spec.itemIndex, `A ${spec.method} request is never redirected: it was not sent on.`);
+		}
+		const to = locationOf(response, url);
+		if (!to) throw redirectError(scope, response, url, spec.itemIndex, 'The redirect names no usable address.');
+		if (to.origin !== url.origin && !spec.anonymous) {
+			throw redirectError(scope, response, url, spec.itemIndex, 'A request with credentials is not sent on to another origin.');
+		}
+		if (hops >= MAX_REDIRECTS) throw redirectError(scope, response, url, spec.itemIndex, `More than ${MAX_REDIRECTS} redirects in a row.`);
+		return this.checkedUrl(to.href, spec);
+	}
+
+	/** A 2xx body the caller can use: JSON of the documented shape, not a web page, not an error envelope. */
+	private checkedBody(response: HttpResponse & { invalidJson?: boolean }, spec: RequestSpec): HttpResponse {
+		const { invalidJson, ...clean } = response;
+		if (response.statusCode < 200 || response.statusCode >= 300) return clean;
+		if (isWebPage(response, spec)) throw webPageError(this.scope, response, spec.itemIndex);
+		const expect = expectedBody(spec, response.statusCode);
+		if (expect === 'none') return clean;
+		const problem = invalidJson ? 'is not valid JSON' : bodyProblem(response.body, expect);
+		if (problem) {
+			// The provider may recognise what came back (Moodle knows its XML and login pages).
+			const own = this.provider.parseError(response);
+			// Its words stand as they are (as for a web page): they already say what went wrong.
+			if (own.message && !/[<>]/.test(own.message)) throw envelopeError(this.scope, response, own, spec.itemIndex, spec.operation);
+			throw unexpectedBodyError(this.scope, { ...response, body: typeof response.body === 'string' ? response.body.slice(0, 200) : response.body }, problem, spec.itemIndex, this.operationName(spec));
+		}
+		const envelope = (this.provider.errorEnvelope ?? defaultErrorEnvelope)(response);
+		if (envelope) throw envelopeError(this.scope, response, envelope, spec.itemIndex, this.operationName(spec));
+		return clean;
+	}
+
+	/** `spec.operation`, else the node's resource and operation as the workflow names them ("user getAll"). */
+	private operationName(spec: RequestSpec): string | undefined {
+		if (spec.operation) return spec.operation;
+		const parameters = this.ctx.getNode().parameters ?? {};
+		const words = [parameters.resource, parameters.operation].filter((w): w is string => typeof w === 'string' && /^[\w.-]{1,60}$/.test(w));
+		return words.length ? words.join(' ') : undefined;
+	}
+
+	private giveUpError(reason: GiveUpReason, outcome: Outcome, error: unknown, response: HttpResponse | undefined, url: URL, state: AttemptState, retry: RetryOptions, itemIndex?: number): Error {
+		const scope = this.scope;
+		if (outcome.kind === 'token') return this.tokenError(error, itemIndex);
+		if (outcome.kind === 'network') {
+			if (reason === 'not-retryable' || !outcome.code) return unexpectedError(scope, error, itemIndex);
+			const note =
+				reason === 'may-have-landed'
+					? 'The request may have reached the provider, so it was not sent again (it carries no idempotency key).'
+					: `Gave up after ${state.attempt} attempts${reason === 'wait-budget' ? ` and ${Math.round(state.waitedMs / 1000)} s of waiting ("Max Retry Wait")` : ''}. Check the base URL in the credential and the network between n8n and ${url.host}.`;
+			return networkError(scope, outcome.code, url.host, itemIndex, note);
+		}
+		if (reason === 'auth') return authError(scope, response!, itemIndex);
+		if (reason === 'may-have-landed') return statusError(scope, response!, itemIndex, 'Not sent again: the provider may have processed it and the request carries no idempotency key.');
+		if (reason === 'retry-after-too-long') {
+			return statusError(scope, response!, itemIndex, `The provider asked to wait ${Math.ceil((outcome.retryAfterMs ?? 0) / 1000)} s, more than is left of "Max Retry Wait" (${Math.round(retry.maxTotalWaitMs / 1000)} s).`);
+		}
+		return statusError(scope, response!, itemIndex);
+	}
+
+	private async currentToken(fields?: LogFields): Promise<AccessToken | undefined> {
 		const auth = this.options.auth;
 		if (auth.kind !== 'bearer') return undefined;
 		const token = await this.tokens.get(
@@ -283,7 +389,7 @@ export class ApiClient {
 			async () => {
 				this.stats.tokenRequests++;
 				try {
-					return await auth.fetchToken(async (options) => await this.ctx.helpers.httpRequest(noRedirects(options)));
+					return await auth.fetchToken(this.tokenHttp(fields));
 				} catch (error) {
 					// TokenRequestError is internal: request() turns it into a NodeApiError (tokenError).
 					// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
@@ -300,6 +406,32 @@ export class ApiClient {
 		return token;
 	}
 
+	/**
+	 * The HTTP function handed to token fetchers: never redirected, checked like every other request
+	 * (https, no metadata address, the credential's Allowed Domains, also passed on to n8n), logged.
+	 */
+	tokenHttp(fields?: LogFields): HttpRequestFn {
+		return async (options) => {
+			const target = String(options.url ?? '');
+			const url = this.checkedUrl(target, {});
+			const allowed = this.allowedDomains();
+			const request = noRedirects(options);
+			if (allowed) request.allowedDomains = allowed;
+			const signal = this.ctx.getExecutionCancelSignal?.();
+			if (signal && !request.abortSignal) request.abortSignal = signal;
+			const response: unknown = await this.ctx.helpers.httpRequest(request);
+			const status = (response as { statusCode?: unknown } | undefined)?.statusCode;
+			this.log.debug('token request', {
+				provider: this.provider.name,
+				host: url.host,
+				method: String(options.method ?? 'GET'),
+				status: typeof status === 'number' ? status : undefined,
+				reason: fields ? `for ${fields.method} ${fields.host}` : undefined,
+			});
+			return response;
+		};
+	}
+
 	private limiterFor(host: string): RateLimiter | null {
 		let limiter = this.limiters.get(host);
 		if (limiter !== undefined) return limiter;
@@ -310,19 +442,22 @@ export class ApiClient {
 		return limiter;
 	}
 
-	/** The credential's domain restriction, resolved the way n8n does for a node's own credential. */
-	private allowedDomains(url: string): string | undefined {
+	/**
+	 * The credential's Allowed Domains, as the admin wrote them. n8n widens the list with the host
+	 * passed as `nodeEndpointUrl`; none is passed, because every URL here can come from a credential
+	 * field or a provider's response, and the admin's list must restrict all of them.
+	 */
+	private allowedDomains(): string | undefined {
 		// Present from n8n 2.1; older n8n versions have no domain restriction to honour.
 		const resolve = (n8nWorkflow as Partial<typeof n8nWorkflow>).getCredentialAllowedDomains;
-		return resolve?.({
-			node: this.ctx.getNode(),
-			credentialData: this.options.credentials,
-			credentialOwnedSurface: true,
-			nodeEndpointUrl: url,
-		});
+		return resolve?.({ node: this.ctx.getNode(), credentialData: this.options.credentials, credentialOwnedSurface: true });
 	}
 
-	private async send(spec: RequestSpec, token: AccessToken | undefined): Promise<HttpResponse> {
+	private get maxResponseBytes(): number {
+		return this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+	}
+
+	private async send(spec: RequestSpec, token: AccessToken | undefined): Promise<(HttpResponse & { invalidJson?: boolean }) | typeof TOO_LARGE> {
 		const headers: IDataObject = { ...spec.headers };
 		const options: IHttpRequestOptions = {
 			method: spec.method,
@@ -334,10 +469,12 @@ export class ApiClient {
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			timeout: spec.timeoutMs ?? this.options.timeoutMs ?? 60_000,
+			// Redirects are judged by request() itself: n8n would turn a 303 into a GET, and only
+			// strips headers on another origin (a body, Moodle's wstoken, a query would go along).
+			disableFollowRedirect: true,
 			sendCredentialsOnCrossOriginRedirect: false,
 			arrayFormat: 'repeat',
 		};
-		if (followsNoRedirect(spec)) options.disableFollowRedirect = true;
 		if (spec.body !== undefined) {
 			if (spec.form) {
 				headers['Content-Type'] = 'application/x-www-form-urlencoded';
@@ -345,7 +482,7 @@ export class ApiClient {
 			} else options.body = spec.body as IHttpRequestOptions['body'];
 		}
 		if (!spec.anonymous) {
-			const allowed = this.allowedDomains(spec.url);
+			const allowed = this.allowedDomains();
 			if (allowed) options.allowedDomains = allowed;
 			if (token) headers.Authorization = `Bearer ${token.accessToken}`;
 			else if (this.options.auth.kind === 'static') this.options.auth.apply(options);
@@ -356,73 +493,11 @@ export class ApiClient {
 		this.stats.requests++;
 		const raw = (await this.ctx.helpers.httpRequest(options)) as { statusCode: number; headers: HttpResponse['headers']; body: unknown };
 		const contentType = String(raw.headers?.['content-type'] ?? '');
-		const body = isStream(raw.body)
-			? decodeBody(await readStream(raw.body, this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES), contentType, spec.responseType)
-			: raw.body;
-		return { statusCode: raw.statusCode, headers: raw.headers ?? {}, body };
-	}
-
-	private statusError(response: HttpResponse, itemIndex?: number, note?: string) {
-		const parsed = this.provider.parseError(response);
-		return apiError({
-			node: this.ctx.getNode(),
-			provider: this.provider.name,
-			redactor: this.redactor,
-			response,
-			itemIndex,
-			message: parsed.message,
-			description: [parsed.description, note].filter(Boolean).join(' ') || undefined,
-			code: parsed.code,
-		});
-	}
-
-	private webPageError(response: HttpResponse, itemIndex?: number) {
-		// The provider's parser may recognise the page (Moodle says what a Moodle URL looks like);
-		// its words are used unless they are the page itself.
-		const parsed = this.provider.parseError(response);
-		const own = parsed.message && !/[<>]/.test(parsed.message) ? parsed.message : undefined;
-		return apiError({
-			node: this.ctx.getNode(),
-			provider: this.provider.name,
-			redactor: this.redactor,
-			itemIndex,
-			response: { ...response, body: '[web page omitted]' },
-			message: own ?? `the URL answered a web page (HTTP ${response.statusCode}, HTML) instead of the API`,
-			description: (own ? parsed.description : undefined) ?? 'Check the base URL in the credential: it points to a web site, a sign-on page or a proxy, not to the API.',
-		});
-	}
-
-	private redirectError(response: HttpResponse, url: URL, itemIndex?: number) {
-		const location = response.headers.location;
-		let target = 'another address';
-		try {
-			const to = new URL(String(Array.isArray(location) ? location[0] : location), url);
-			target = `${to.protocol}//${to.host}${to.pathname}`;
-		} catch {
-			// no usable Location: keep the generic words
-		}
-		return apiError({
-			node: this.ctx.getNode(),
-			provider: this.provider.name,
-			redactor: this.redactor,
-			itemIndex,
-			message: `the request was redirected (HTTP ${response.statusCode}) to ${target}`,
-			description: 'A request that carries data or credentials is not sent on to another address. Check the base URL in the credential (https, host, path).',
-		});
-	}
-
-	private authError(response: HttpResponse, itemIndex?: number) {
-		const credential = this.ctx.getNode().credentials?.[this.provider.credentialType]?.name ?? this.provider.credentialType;
-		const parsed = this.provider.parseError(response);
-		return apiError({
-			node: this.ctx.getNode(),
-			provider: this.provider.name,
-			redactor: this.redactor,
-			response,
-			itemIndex,
-			message: `the credential "${credential}" was refused twice (HTTP ${response.statusCode}), once with a brand-new access token`,
-			description: `${parsed.message ? `${this.provider.name} said: ${parsed.message}. ` : ''}Check the client ID, secret, scopes and environment of the credential "${credential}", then press its Test button.`,
-		});
+		if (!isStream(raw.body)) return { statusCode: raw.statusCode, headers: raw.headers ?? {}, body: raw.body };
+		const bytes = await readStream(raw.body, this.maxResponseBytes);
+		if (!bytes) return TOO_LARGE;
+		const decoded = decodeBody(bytes, contentType, spec.responseType);
+		return { statusCode: raw.statusCode, headers: raw.headers ?? {}, body: decoded.body, invalidJson: decoded.invalidJson };
 	}
 
 	private tokenError(error: unknown, itemIndex?: number) {
@@ -436,32 +511,6 @@ export class ApiClient {
 			message: `could not get an access token with the credential "${credential}": ${e.message}`,
 			description: e.description ?? 'Check the credential (client ID, secret, scopes, region or environment) and press its Test button.',
 			response: e.statusCode ? { statusCode: e.statusCode, headers: {}, body: undefined } : undefined,
-		});
-	}
-
-	private networkError(code: string, url: URL, itemIndex?: number, note?: string) {
-		return apiError({
-			node: this.ctx.getNode(),
-			provider: this.provider.name,
-			redactor: this.redactor,
-			itemIndex,
-			code,
-			// The code goes in the description: n8n replaces a message that contains one with a
-			// generic sentence that would lose the provider and host.
-			message: `the connection to ${url.host} failed`,
-			description: `${code}. ${note ?? `Gave up after ${this.retry.maxAttempts} attempts. Check the base URL in the credential and the network between n8n and ${url.host}.`}`,
-		});
-	}
-
-	private unexpectedError(error: unknown, itemIndex?: number) {
-		// n8n's own errors (a blocked domain, an aborted execution) already say what happened.
-		if (error instanceof Error && 'node' in error) return error;
-		return apiError({
-			node: this.ctx.getNode(),
-			provider: this.provider.name,
-			redactor: this.redactor,
-			itemIndex,
-			message: (error as Error)?.message ?? String(error),
 		});
 	}
 }

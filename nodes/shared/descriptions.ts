@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_RETRY } from './retryPolicy';
+import { DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_RETRY_WAIT_SECONDS, DEFAULT_RETRY } from './retryPolicy';
 import type { RateLimitOptions, RetryOptions } from './types';
 
 /** "Return All" + "Limit" for a list operation, shown for the given resource and operation. */
@@ -47,7 +47,7 @@ export const requestOptionsProperty: INodeProperties = {
 			displayName: 'Max Attempts',
 			name: 'maxAttempts',
 			type: 'number',
-			default: 6,
+			default: DEFAULT_MAX_ATTEMPTS,
 			typeOptions: { minValue: 1, maxValue: 20 },
 			description: 'Attempts per request, the first included, on 429, 502, 503, 504 and dropped connections',
 		},
@@ -55,9 +55,10 @@ export const requestOptionsProperty: INodeProperties = {
 			displayName: 'Max Retry Wait (Seconds)',
 			name: 'maxRetryWaitSeconds',
 			type: 'number',
-			default: 300,
+			default: DEFAULT_MAX_RETRY_WAIT_SECONDS,
 			typeOptions: { minValue: 0 },
-			description: 'Longest total time one request may spend waiting between attempts (Retry-After or backoff)',
+			description:
+				'Longest total time one request may spend waiting: between attempts (Retry-After or backoff), for a rate limit the provider announced, and checking whether a failed write landed. A longer wait fails at once.',
 		},
 		{
 			displayName: 'Requests Per Minute',

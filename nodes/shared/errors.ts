@@ -2,7 +2,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
 import type { Redactor } from './redact';
-import type { HttpResponse } from './types';
+import type { HttpResponse, ProviderProfile } from './types';
 
 const STATUS_HINTS: Record<number, string> = {
 	400: 'The provider rejected the request as invalid. Check the fields of this item.',
@@ -87,4 +87,127 @@ export function networkErrorCode(error: unknown): string | undefined {
 		current = e.cause;
 	}
 	return undefined;
+}
+
+/** What every transport error names: the node, the provider, the credential; and what it hides. */
+export interface ErrorScope {
+	node: INode;
+	provider: ProviderProfile;
+	redactor: Redactor;
+}
+
+const credentialName = (scope: ErrorScope) => scope.node.credentials?.[scope.provider.credentialType]?.name ?? scope.provider.credentialType;
+
+const base = (scope: ErrorScope, itemIndex: number | undefined) => ({ node: scope.node, provider: scope.provider.name, redactor: scope.redactor, itemIndex });
+
+/** A non-2xx answer, in the provider's own words. */
+export function statusError(scope: ErrorScope, response: HttpResponse, itemIndex?: number, note?: string): NodeApiError {
+	const parsed = scope.provider.parseError(response);
+	return apiError({
+		...base(scope, itemIndex),
+		response,
+		message: parsed.message,
+		description: [parsed.description, note].filter(Boolean).join(' ') || undefined,
+		code: parsed.code,
+	});
+}
+
+/**
+ * A web page where the API's JSON was expected. The provider's parser may recognise the page
+ * (Moodle says what a Moodle URL looks like); its words are used unless they are the page itself.
+ */
+export function webPageError(scope: ErrorScope, response: HttpResponse, itemIndex?: number): NodeApiError {
+	const parsed = scope.provider.parseError(response);
+	const own = parsed.message && !/[<>]/.test(parsed.message) ? parsed.message : undefined;
+	return apiError({
+		...base(scope, itemIndex),
+		response: { ...response, body: '[web page omitted]' },
+		message: own ?? `the URL answered a web page (HTTP ${response.statusCode}, HTML) instead of the API`,
+		description: (own ? parsed.description : undefined) ?? 'Check the base URL in the credential: it points to a web site, a sign-on page or a proxy, not to the API.',
+	});
+}
+
+/** The absolute target of a redirect, if it names one. */
+export function locationOf(response: HttpResponse, from: URL): URL | undefined {
+	const raw = response.headers.location;
+	const location = Array.isArray(raw) ? raw[0] : raw;
+	if (!location || !URL.canParse(location, from.href)) return undefined;
+	return new URL(location, from);
+}
+
+export function redirectError(scope: ErrorScope, response: HttpResponse, url: URL, itemIndex?: number, why?: string): NodeApiError {
+	const to = locationOf(response, url);
+	const target = to ? `${to.protocol}//${to.host}${to.pathname}` : 'another address';
+	return apiError({
+		...base(scope, itemIndex),
+		message: `the request was redirected (HTTP ${response.statusCode}) to ${target}`,
+		description: `${why ?? 'A request that carries data or credentials is not sent on to another address.'} Nothing was done by this redirect. Check the base URL in the credential (https, host, path).`,
+	});
+}
+
+export function authError(scope: ErrorScope, response: HttpResponse, itemIndex?: number): NodeApiError {
+	const credential = credentialName(scope);
+	const parsed = scope.provider.parseError(response);
+	return apiError({
+		...base(scope, itemIndex),
+		response,
+		message: `the credential "${credential}" was refused twice (HTTP ${response.statusCode}), once with a brand-new access token`,
+		description: `${parsed.message ? `${scope.provider.name} said: ${parsed.message}. ` : ''}Check the client ID, secret, scopes and environment of the credential "${credential}", then press its Test button.`,
+	});
+}
+
+export function networkError(scope: ErrorScope, code: string, host: string, itemIndex: number | undefined, note: string): NodeApiError {
+	return apiError({
+		...base(scope, itemIndex),
+		code,
+		// The code goes in the description: n8n replaces a message that contains one with a
+		// generic sentence that would lose the provider and host.
+		message: `the connection to ${host} failed`,
+		description: `${code}. ${note}`,
+	});
+}
+
+/** Anything else a send can throw. n8n's own errors (a blocked domain, an aborted execution) already say what happened. */
+export function unexpectedError(scope: ErrorScope, error: unknown, itemIndex?: number): Error {
+	if (error instanceof Error && 'node' in error) return error;
+	return apiError({ ...base(scope, itemIndex), message: (error as Error)?.message ?? String(error) });
+}
+
+export function tooLargeError(scope: ErrorScope, limit: number, itemIndex?: number): NodeApiError {
+	return apiError({ ...base(scope, itemIndex), message: `the response is too large (response larger than ${limit} bytes)`, description: 'Narrow the request (filters, a smaller page size).' });
+}
+
+/** A success status whose body is not what the API documents: never handed on as data. */
+export function unexpectedBodyError(scope: ErrorScope, response: HttpResponse, what: string, itemIndex?: number, operation?: string): NodeApiError {
+	return apiError({
+		...base(scope, itemIndex),
+		response,
+		message: `${operation ? `${operation}: ` : ''}the response (HTTP ${response.statusCode}) ${what}`,
+		description: 'The provider answered success but not with what its API documents, so nothing was taken from it. Check the base URL in the credential; if it is right, the provider may be having trouble: try again later.',
+	});
+}
+
+/** A 2xx that carries the provider's error envelope (`{"error": …}`, `{"errors": […]}`, `{"exception": …}`). */
+export function envelopeError(scope: ErrorScope, response: HttpResponse, parsed: { message?: string; description?: string; code?: string }, itemIndex?: number, operation?: string): NodeApiError {
+	return apiError({
+		...base(scope, itemIndex),
+		response,
+		message: `${operation ? `${operation}: ` : ''}${parsed.message ?? `the response (HTTP ${response.statusCode}) carries an error`}`,
+		description: [parsed.description, 'The provider answered success with an error in the body, so nothing was taken from it.'].filter(Boolean).join(' '),
+		code: parsed.code,
+	});
+}
+
+/** A wait the request would have to make, longer than its "Max Retry Wait". */
+export function waitTooLongError(scope: ErrorScope, host: string, waitMs: number, maxMs: number, itemIndex?: number): NodeApiError {
+	return apiError({
+		...base(scope, itemIndex),
+		message: `${host} asked to wait ${Math.ceil(waitMs / 1000)} s before the next request, longer than "Max Retry Wait" (${Math.round(maxMs / 1000)} s)`,
+		description: 'The provider rate-limited this credential (Retry-After or X-Rate-Limit-Remaining: 0). Nothing was sent. Run again later, or raise "Max Retry Wait" in Request Options.',
+	});
+}
+
+/** Paging that left the API's origin or went in circles: stopped, never followed. */
+export function pagingError(scope: ErrorScope, message: string, description: string, itemIndex?: number): NodeApiError {
+	return apiError({ ...base(scope, itemIndex), message, description });
 }

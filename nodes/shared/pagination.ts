@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { HttpResponse, RequestSpec } from './types';
+import type { HttpResponse, PagingProblem, RequestSpec } from './types';
 
 /** One page: its records and, when there is more, the request for the next page. */
 export interface Page<T> {
@@ -10,23 +10,106 @@ export interface Page<T> {
 
 export type Send = (request: RequestSpec) => Promise<HttpResponse>;
 
+export interface PagingOptions {
+	/**
+	 * The server keeps the cursor's position and hands back the same next link on every page
+	 * (Degreed's `?next=<cursor>`): a repeated link is then normal; repeated pages and the page cap
+	 * still stop a walk that goes in circles.
+	 */
+	statefulCursor?: boolean;
+}
+
+/** Pages one list may take before it is stopped as endless (100 000 records at the smallest page size). */
+export const MAX_PAGES = 10_000;
+
+const originOf = (url: string): string | undefined => (URL.canParse(url) ? new URL(url).origin : undefined);
+
+/** The request as the server sees it: a repeated key means a repeated link, cursor or `more` token. */
+function requestKey(request: RequestSpec): string {
+	const qs = request.qs ? Object.keys(request.qs).sort().map((k) => [k, request.qs![k]]) : [];
+	return `${request.method} ${request.url} ${JSON.stringify(qs)} ${JSON.stringify(request.body ?? null)}`;
+}
+
+const fingerprint = (record: unknown): string => {
+	const text = JSON.stringify(record) ?? String(record);
+	return text.length > 2000 ? `${text.length}:${text.slice(0, 2000)}` : text;
+};
+
+/**
+ * Why the next request must not be sent, or undefined. Links a provider hands back are followed on
+ * the first request's origin only (scheme, host, port: the configured API origin), so the token never
+ * goes elsewhere; a link, cursor or token already used, or a page that starts with a record already
+ * seen as a page's first, means the server is going in circles.
+ */
+function nextProblem(next: RequestSpec, origin: string | undefined, seen: Set<string> | undefined): PagingProblem | undefined {
+	const to = originOf(next.url);
+	if (!to || to !== origin) {
+		return {
+			message: `the next-page link points to ${to ?? 'an unusable address'}, outside the API origin ${origin}`,
+			description: 'Links handed back by the provider are followed only on the API origin configured in the credential, so the credential never goes anywhere else. Nothing was sent there.',
+		};
+	}
+	if (seen?.has(requestKey(next))) {
+		return {
+			message: 'the provider handed back a next-page link or cursor that was already used',
+			description: 'Paging stopped: following it would fetch the same pages again without end. Try again later; if it persists, report it to the provider.',
+		};
+	}
+	return undefined;
+}
+
 /**
  * Walks pages lazily: the next page is only fetched when the consumer asks for more, so a limit
- * stops the requests and memory holds one raw page at a time.
+ * stops the requests and memory holds one raw page at a time. Bounded: a link off the API origin,
+ * a repeated link/cursor, a repeated page or more than `maxPages` pages stop the walk with an error
+ * (thrown by the `ApiClient` the request is handed to, naming the provider).
  */
 export async function* paginate<T>(
 	send: Send,
 	first: RequestSpec,
 	readPage: (response: HttpResponse, request: RequestSpec) => Page<T>,
-	maxPages = 1_000_000,
+	maxPages = MAX_PAGES,
+	options: PagingOptions = {},
 ): AsyncGenerator<T[]> {
+	const origin = originOf(first.url);
+	const seen = new Set<string>();
+	const firsts = new Set<string>();
 	let request: RequestSpec | undefined = first;
-	for (let pages = 0; request && pages < maxPages; pages++) {
-		const response = await send(request);
+	for (let pages = 0; request; pages++) {
+		seen.add(requestKey(request));
+		const response = await send(pages === 0 ? request : { ...request, paging: { origin: origin ?? '' } });
 		const page = readPage(response, request);
-		request = page.items.length ? page.next : undefined;
+		let next = page.items.length ? page.next : undefined;
+		if (page.items.length) {
+			const head = fingerprint(page.items[0]);
+			if (pages > 0 && firsts.has(head)) {
+				next = undefined;
+				await refuse(send, request, origin, {
+					message: `page ${pages + 1} starts with a record an earlier page started with`,
+					description: 'Paging stopped: the provider keeps answering the same page (its offset, page number or total is not moving). Try again later; if it persists, report it to the provider.',
+				});
+				return;
+			}
+			firsts.add(head);
+		}
 		yield page.items;
+		if (!next) return;
+		const problem =
+			nextProblem(next, origin, options.statefulCursor ? undefined : seen) ??
+			(pages + 1 >= maxPages
+				? { message: `the list is longer than ${maxPages} pages`, description: 'Paging stopped as endless: narrow the request (filters, a Limit) or raise the page size.' }
+				: undefined);
+		if (problem) {
+			await refuse(send, next, origin, problem);
+			return;
+		}
+		request = next;
 	}
+}
+
+/** Hands the problem to the sender, which throws it as the provider's error without sending anything. */
+async function refuse(send: Send, request: RequestSpec, origin: string | undefined, problem: PagingProblem): Promise<void> {
+	await send({ ...request, paging: { origin: origin ?? '', problem } });
 }
 
 /** Collects records up to `limit` (all when `returnAll`), stopping further requests once reached. */

@@ -1,13 +1,45 @@
 import { sleep } from 'n8n-workflow';
 
+import { DEFAULT_RETRY } from './retryPolicy';
 import type { RateLimitOptions } from './types';
 
 export interface Clock {
 	now(): number;
-	sleep(ms: number): Promise<void>;
+	/** Resolves after `ms`, or rejects as soon as `signal` aborts (the execution was cancelled). */
+	sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-export const systemClock: Clock = { now: () => Date.now(), sleep: async (ms) => await sleep(ms) };
+const abortReason = (signal: AbortSignal): Error => (signal.reason instanceof Error ? signal.reason : new Error('The execution was cancelled'));
+
+/**
+ * n8n-workflow's `sleep`, ended by the execution's cancel signal. n8n-workflow 2.x's `sleep` takes
+ * the signal itself; the race also covers an n8n whose `sleep` does not (then only its timer is left).
+ */
+export async function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+	if (!signal) return await sleep(ms);
+	if (signal.aborted) throw abortReason(signal);
+	let onAbort: (() => void) | undefined;
+	const aborted = new Promise<never>((_resolve, reject) => {
+		onAbort = () => reject(abortReason(signal));
+		signal.addEventListener('abort', onAbort, { once: true });
+	});
+	try {
+		await Promise.race([(sleep as (ms: number, signal?: AbortSignal) => Promise<void>)(ms, signal), aborted]);
+	} finally {
+		signal.removeEventListener('abort', onAbort!);
+	}
+}
+
+export const systemClock: Clock = { now: () => Date.now(), sleep: async (ms, signal) => await abortableSleep(ms, signal) };
+
+export interface AcquireLimits {
+	/** Longest wait the caller accepts for what a response taught (Retry-After, a spent budget). */
+	maxWaitMs?: number;
+	signal?: AbortSignal;
+}
+
+/** Sent (after `waitedMs`), or refused because the server asked for a longer wait than allowed. */
+export type AcquireResult = { ok: true; waitedMs: number } | { ok: false; waitMs: number };
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -79,9 +111,21 @@ export class RateLimiter {
 		this.tokens = Math.min(this.tokens, this.burst);
 	}
 
-	/** Waits until one more request may go out, and reserves it. */
-	async acquire(): Promise<void> {
+	/** The wait the server imposed (a 429, a spent or thin budget) on a request asking now. */
+	private learntWait(now: number): number {
+		const slot = this.serverInterval > 0 && now < this.serverIntervalUntil ? Math.max(now, this.nextSlot) - now : 0;
+		return Math.max(0, this.blockedUntil - now, slot);
+	}
+
+	/**
+	 * Waits until one more request may go out, and reserves it. A wait the server imposed that is
+	 * longer than `maxWaitMs` is not made: the request is refused at once (nothing reserved).
+	 */
+	async acquire(limits: AcquireLimits = {}): Promise<AcquireResult> {
+		const maxWaitMs = limits.maxWaitMs ?? Infinity;
 		const now = this.clock.now();
+		const learnt = this.learntWait(now);
+		if (learnt > maxWaitMs) return { ok: false, waitMs: learnt };
 		let wait = Math.max(0, this.blockedUntil - now);
 		if (this.rate > 0) {
 			this.tokens = Math.min(this.burst, this.tokens + (now - this.last) * this.rate);
@@ -94,9 +138,11 @@ export class RateLimiter {
 			this.nextSlot = slot + this.serverInterval;
 			wait = Math.max(wait, slot - now);
 		}
+		let waitedMs = 0;
 		if (wait > 0) {
 			this.waits++;
-			await this.clock.sleep(Math.ceil(wait));
+			waitedMs += Math.ceil(wait);
+			await this.clock.sleep(Math.ceil(wait), limits.signal);
 		}
 		// A 429 or a spent budget reported while this request slept (by another request of this
 		// process, possibly about requests of other workers) holds it as well: going now would only
@@ -104,26 +150,35 @@ export class RateLimiter {
 		let sleptUntil = 0;
 		while (this.blockedUntil > this.clock.now() && this.blockedUntil !== sleptUntil) {
 			sleptUntil = this.blockedUntil;
+			const more = Math.ceil(sleptUntil - this.clock.now());
+			if (more > maxWaitMs) return { ok: false, waitMs: more };
 			this.waits++;
-			await this.clock.sleep(Math.ceil(sleptUntil - this.clock.now()));
+			waitedMs += more;
+			await this.clock.sleep(more, limits.signal);
 		}
+		return { ok: true, waitedMs };
 	}
 
-	/** Learns from a response: a 429's Retry-After stops everyone; low remaining budget slows down. */
-	observe(statusCode: number, headers: Headers, retryAfterMs?: number): void {
+	/**
+	 * Learns from a response: a 429's Retry-After stops everyone; low remaining budget slows down.
+	 * What one response teaches is held for at most `capMs` (the "Max Retry Wait" of the request that
+	 * saw it): a hostile or broken `Retry-After: 86400` cannot stall this credential for a day.
+	 */
+	observe(statusCode: number, headers: Headers, retryAfterMs?: number, capMs: number = DEFAULT_RETRY.maxTotalWaitMs): void {
 		const now = this.clock.now();
+		const cap = now + Math.max(0, capMs);
 		if (statusCode === 429) {
-			const until = now + (retryAfterMs ?? 1000);
+			const until = Math.min(cap, now + (retryAfterMs ?? 1000));
 			this.blockedUntil = Math.max(this.blockedUntil, until);
 		}
 		const remaining = Number(header(headers, 'x-rate-limit-remaining') ?? header(headers, 'x-ratelimit-remaining'));
 		const resetAt = parseReset(header(headers, 'x-rate-limit-reset') ?? header(headers, 'x-ratelimit-reset'), now, header(headers, 'date'));
 		if (!Number.isFinite(remaining) || resetAt === undefined || resetAt <= now) return;
 		if (remaining <= 0) {
-			this.blockedUntil = Math.max(this.blockedUntil, resetAt);
+			this.blockedUntil = Math.max(this.blockedUntil, Math.min(cap, resetAt));
 			return;
 		}
-		this.serverInterval = (resetAt - now) / remaining;
+		this.serverInterval = Math.min(capMs, (resetAt - now) / remaining);
 		this.serverIntervalUntil = resetAt;
 	}
 }

@@ -64,7 +64,18 @@ export interface ProviderProfile {
 	isAuthFailure?(response: HttpResponse): boolean;
 	/** Client-side rate limit defaults, from the provider's published limits. */
 	rateLimit?: RateLimitOptions;
+	/**
+	 * The provider's error inside a 2xx body (its words), or undefined when the body is data.
+	 * Default: `{"error": …}` or `{"errors": [ … ]}` without `data` (responseShape.defaultErrorEnvelope).
+	 */
+	errorEnvelope?(response: HttpResponse): { message?: string; description?: string; code?: string } | undefined;
 }
+
+/**
+ * What a 2xx body must be: an object, an array, either of them (`json`), any JSON value or nothing
+ * (`any`), or not looked at (`none`). Anything else is an error naming the provider and operation.
+ */
+export type ExpectedBody = 'object' | 'array' | 'json' | 'any' | 'none';
 
 export interface RateLimitOptions {
 	/** Sustained rate. 0 or undefined = unlimited (the provider publishes none). */
@@ -103,7 +114,7 @@ export interface RequestSpec {
 	 * For a non-idempotent write after an ambiguous failure: checks whether the write landed.
 	 * Returns the stored record (the write is then a success) or undefined (safe to resend).
 	 */
-	recover?: () => Promise<HttpResponse | undefined>;
+	recover?: (budget: Partial<RetryOptions>) => Promise<HttpResponse | undefined>;
 	/** Statuses handed back to the caller instead of raising an error (e.g. 404 for "exists?", 409). */
 	acceptStatuses?: number[];
 	/** Item the request works for, carried into errors. */
@@ -113,6 +124,28 @@ export interface RequestSpec {
 	timeoutMs?: number;
 	/** Do not attach credentials (public routes, cross-origin follow-ups). */
 	anonymous?: boolean;
+	/**
+	 * What the 2xx body must be (see {@link ExpectedBody}). Default for JSON: `json` (object or
+	 * array) for GET, `any` for writes; 204/205 and HEAD are never looked at.
+	 */
+	expect?: ExpectedBody;
+	/** The operation, named in errors about the response (e.g. "Get Many Users"). */
+	operation?: string;
+	/**
+	 * This request's share of a larger budget: `recover()` receives what is left of the failed
+	 * request's attempts and "Max Retry Wait"; pass it on to the requests it makes.
+	 */
+	retry?: Partial<RetryOptions>;
+	/**
+	 * Set by `paginate` on follow-up pages: the request must stay on `origin` (the first page's), and
+	 * a `problem` (a loop, a page cap) is thrown as this provider's error, nothing sent.
+	 */
+	paging?: { origin: string; problem?: PagingProblem };
+}
+
+export interface PagingProblem {
+	message: string;
+	description: string;
 }
 
 export interface TransportStats {

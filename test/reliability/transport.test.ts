@@ -89,14 +89,11 @@ describe('cross-origin redirects carry no credentials', () => {
 		const { output, requests } = await run(provider, READ[provider]);
 		expect(sandbox.ledger.requests({ provider, host: NODES[provider].host }).some((r) => r.status === 307)).toBe(true);
 		const redirected = sandbox.ledger.requests({ provider, host: NODES[provider].host }).find((r) => r.status === 307)!;
-		if (redirected.method === 'GET') {
-			// Followed, without the Authorization header.
-			expect(landed.length).toBeGreaterThanOrEqual(1);
-		} else {
-			// A request with a body (Moodle's form with wstoken, a token request) is not followed at all.
-			expect(landed).toEqual([]);
-			expect(String(output[0].json.error)).toMatch(/redirected \(HTTP 307\) to http:\/\/127\.0\.0\.1:\d+\/landing/);
-		}
+		// Adapted (#16 class 1): a GET with credentials is no longer followed to another origin either
+		// (before, it went there without its Authorization header). Nothing lands; the item says why.
+		expect(['GET', 'POST']).toContain(redirected.method);
+		expect(landed).toEqual([]);
+		expect(String(output[0].json.error)).toMatch(/redirected \(HTTP 307\) to http:\/\/127\.0\.0\.1:\d+\/landing/);
 		for (const l of landed) expect(l.headers.authorization).toBeUndefined();
 		const tokens = requests.map((r) => /^Bearer (.+)$/.exec(String((r.headers as IDataObject)?.Authorization ?? ''))?.[1]).filter((t): t is string => !!t);
 		expect(findCanaries([...landedText(), ...scanTexts('output', output)], tokens)).toEqual([]);

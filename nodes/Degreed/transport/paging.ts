@@ -76,7 +76,8 @@ export async function* recordPages(api: ApiClient, first: RequestSpec, options: 
 
 	/** Pages of one pass; false when the pass ended on an expired cursor. */
 	async function* pass(): AsyncGenerator<IDataObject[], boolean> {
-		const walker = paginate(send, first, strategy.read);
+		// Degreed's cursor is the server's: the same `next` link serves every following page.
+		const walker = paginate(send, first, strategy.read, undefined, { statefulCursor: true });
 		for (;;) {
 			const step = await walker.next().catch((error: unknown) => (error instanceof CursorExpired ? undefined : Promise.reject(error)));
 			if (step === undefined) return false;

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { z } from 'zod';
 
 import { inputError } from '../../shared/errors';
+import { pathProblem } from '../../shared/urls';
 import type { PercipioClient } from '../transport/client';
 import { isUuid } from '../transport/config';
 
@@ -67,7 +68,9 @@ export function pathTemplate(ctx: IExecuteFunctions, itemIndex: number, name: st
 	const value = str(options(ctx, itemIndex)[name]) || fallback;
 	const bad = (why: string) => inputError(ctx.getNode(), `Invalid "${name}" path "${value}": ${why}`, { itemIndex, description: `Use a path such as ${fallback}. Nothing was sent.` });
 	if (!value.startsWith('/')) throw bad('it must start with "/"');
-	if (/[?#\s]|\/\.\.?(\/|$)/.test(value)) throw bad('no query, fragment, spaces or "." / ".." segments');
+	if (/\s/.test(value)) throw bad('it must not contain spaces');
+	const problem = pathProblem(value);
+	if (problem) throw bad(`it ${problem}`);
 	for (const [, p] of value.matchAll(PLACEHOLDER)) if (!allowed.includes(p)) throw bad(`unknown placeholder {${p}} (allowed: ${allowed.map((a) => `{${a}}`).join(', ')})`);
 	return value;
 }

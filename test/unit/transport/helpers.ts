@@ -74,7 +74,7 @@ let clientSeq = 0;
 /** An ApiClient against `baseUrl` with a bearer token from `${baseUrl}/token`. */
 export function bearerClient(baseUrl: string, overrides: Partial<ApiClientOptions> = {}) {
 	const tokens = new TokenManager({ now: overrides.clock?.now });
-	const { ctx, requests } = createExecuteContext({ parameters: {}, credentials: { testLmsApi: {} } });
+	const { ctx, requests, logs } = createExecuteContext({ parameters: {}, credentials: { testLmsApi: {} } });
 	const client = new ApiClient(ctx, {
 		provider: testProfile,
 		credentials: {},
@@ -92,7 +92,7 @@ export function bearerClient(baseUrl: string, overrides: Partial<ApiClientOption
 		},
 		...overrides,
 	});
-	return { client, tokens, requests };
+	return { client, tokens, requests, logs, ctx };
 }
 
 /** The error a promise rejects with; fails the test if it resolves instead. */
