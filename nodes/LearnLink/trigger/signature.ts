@@ -15,7 +15,7 @@ export function signThriveBody(rawBody: Buffer | string, secret: string): string
  * The comparison is constant-time over two 32-byte digests.
  */
 export function verifyThriveSignature(rawBody: Buffer, header: string | string[] | undefined, secret: string): SignatureCheck {
-	if (!secret) return { ok: false, reason: 'noSecret' };
+	if (typeof secret !== 'string' || secret.trim() === '') return { ok: false, reason: 'noSecret' };
 	const value = (Array.isArray(header) ? header[0] : header)?.trim();
 	if (!value) return { ok: false, reason: 'missing' };
 	// Documented form `sha256=<hex>`; a bare hex digest is tolerated.
