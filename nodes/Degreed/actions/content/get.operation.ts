@@ -19,7 +19,7 @@ export async function execute(this: IExecuteFunctions, client: DegreedClient): P
 			const value = String(this.getNodeParameter('contentId', i) ?? '').trim();
 			if (identifyBy === 'externalId') {
 				if (!value) throw inputError(this.getNode(), '"Content ID" must not be empty', { itemIndex: i });
-				const found = await findContentByExternalId(client, kind, value, i);
+				const found = await findContentByExternalId(client, kind, value, i, this.getNode());
 				if (!found) throw inputError(this.getNode(), `No Degreed content has the external ID "${value}"`, { itemIndex: i, description: 'Check the external ID and the content type.' });
 				return found;
 			}

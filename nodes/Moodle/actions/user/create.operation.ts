@@ -1,8 +1,9 @@
 import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { apiError } from '../../../shared/errors';
+import { findExactlyOne } from '../../../shared/exactMatch';
 import { runForEachItem } from '../../../shared/itemRunner';
 import { validateInput } from '../../../shared/validation';
 import type { OperationContext } from '../common';
@@ -120,9 +121,10 @@ const schema = z.object({
 	password: z.string().optional(),
 });
 
-async function findByUsername(client: OperationContext['client'], username: string, itemIndex: number): Promise<IDataObject | undefined> {
+async function findByUsername(client: OperationContext['client'], node: INode, username: string, itemIndex: number): Promise<IDataObject | undefined> {
 	const users = asArray(await client.call(LOOKUP, { field: 'username', values: [username] }, { itemIndex }));
-	return users.find((u) => String(u.username).toLowerCase() === username.toLowerCase());
+	// Matched again on the answer: a user without a username, or with another one, is never this one.
+	return findExactlyOne(users, username, { node, itemIndex, what: 'Moodle user', keyName: 'username', keyOf: (u) => u.username, caseInsensitive: true });
 }
 
 export async function execute(this: IExecuteFunctions, { client, concurrency }: OperationContext): Promise<INodeExecutionData[]> {
@@ -166,7 +168,7 @@ export async function execute(this: IExecuteFunctions, { client, concurrency }: 
 						itemIndex: i,
 						// Not idempotent: after an ambiguous failure, look the username up before any resend.
 						recover: async () => {
-							const existing = await findByUsername(client, input.username, i);
+							const existing = await findByUsername(client, this.getNode(), input.username, i);
 							return existing ? [{ id: existing.id, username: existing.username }] : undefined;
 						},
 					},
@@ -179,7 +181,7 @@ export async function execute(this: IExecuteFunctions, { client, concurrency }: 
 			if (failure !== undefined) {
 				// Moodle answers a taken username with a bare "invalidparameter" (details only in debug mode).
 				const taken = failure instanceof NodeApiError && failure.message.includes('(invalidparameter)');
-				const existing = taken ? await findByUsername(client, input.username, i) : undefined;
+				const existing = taken ? await findByUsername(client, this.getNode(), input.username, i) : undefined;
 				if (!existing) throw failure as Error;
 				if (options.ifExists === 'error') {
 					throw apiError({
