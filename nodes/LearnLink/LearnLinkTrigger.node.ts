@@ -10,7 +10,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { firstDelivery, replayWindowOption, replayWindowSeconds } from '../shared/replayMemory';
-import { DEFAULT_MAX_BODY_KB, isBlank, maxBodyBytes, readRawBody, refuse } from '../shared/webhookGuards';
+import { DEFAULT_MAX_BODY_KB, acknowledge, isBlank, maxBodyBytes, readRawBody, refuse } from '../shared/webhookGuards';
 import { SIGNATURE_HEADER, eventIdentity, verifyThriveSignature } from './trigger/signature';
 
 /** Thrive's webhook subscription types and their events (docs: Webhooks → subscription types). */
@@ -188,8 +188,7 @@ export class LearnLinkTrigger implements INodeType {
 
 		const selected = this.getNodeParameter('events', []) as string[];
 		if (Array.isArray(selected) && selected.length > 0 && !selected.includes(String(event.eventType ?? ''))) {
-			this.getResponseObject().status(200).json({ message: `Event ${String(event.eventType ?? '')} ignored` });
-			return { noWebhookResponse: true };
+			return acknowledge(this, `Event ${String(event.eventType ?? '')} ignored`);
 		}
 
 		return { workflowData: [this.helpers.returnJsonArray(event)] };

@@ -4,7 +4,7 @@ import type { IDataObject, IHookFunctions, INodeType, INodeTypeDescription, IWeb
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { firstDelivery, replayWindowOption, replayWindowSeconds } from '../shared/replayMemory';
-import { DEFAULT_MAX_BODY_KB, isBlank, maxBodyBytes, readRawBody, refuse, safeEqual } from '../shared/webhookGuards';
+import { DEFAULT_MAX_BODY_KB, acknowledge, isBlank, maxBodyBytes, readRawBody, refuse, safeEqual } from '../shared/webhookGuards';
 
 export { safeEqual };
 
@@ -175,7 +175,6 @@ export class ScormCloudTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const req = this.getRequestObject();
-		const res = this.getResponseObject();
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const unauthorized = () => refuse(this, 401, 'Authorization required', { 'WWW-Authenticate': 'Basic realm="scormcloud-postback"' });
 
@@ -229,8 +228,7 @@ export class ScormCloudTrigger implements INodeType {
 			const data = parsed.data as IDataObject;
 			const onlyWhen = options.onlyWhen ?? 'always';
 			if ((onlyWhen === 'completed' && data.registrationCompletion !== 'COMPLETED') || (onlyWhen === 'passed' && data.registrationSuccess !== 'PASSED')) {
-				res.status(200).json({ message: 'Ignored by the trigger\'s "Only When" option' });
-				return { noWebhookResponse: true };
+				return acknowledge(this, 'Ignored by the trigger\'s "Only When" option');
 			}
 			json = { ...data, registrationId: data.id, postback: { format: parsed.format, authType, receivedAt } };
 		}

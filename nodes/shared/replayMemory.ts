@@ -65,40 +65,37 @@ interface Store {
 }
 
 /**
- * Sizes of the plain objects in use: counted once when an object is first seen (static data is
- * read from the database whole anyway), then kept up to date, so no delivery counts the keys again.
+ * The insertion order of each plain object in use, kept beside it in a Map: a Map reaches its
+ * oldest entry in O(1), while walking an object's keys (for…in, Object.keys) lists all of them
+ * first. Built once when an object is first seen (static data is read from the database whole
+ * anyway), then every change goes to both.
  */
-const objectSizes = new WeakMap<ReplayCache, number>();
+const mirrors = new WeakMap<ReplayCache, Map<string, number>>();
 
 function storeOf(cache: ReplayCache): Store {
-	let size = objectSizes.get(cache);
-	if (size === undefined) objectSizes.set(cache, (size = Object.keys(cache).length));
-	const setSize = (n: number) => objectSizes.set(cache, (size = n));
-	const dropFirst = (): boolean => {
-		for (const key in cache) {
-			delete cache[key];
-			setSize(size! - 1);
-			return true;
-		}
-		return false;
+	let order = mirrors.get(cache);
+	if (!order) mirrors.set(cache, (order = new Map(Object.entries(cache).map(([key, until]) => [key, Number(until)]))));
+	const entries = order;
+	const drop = (key: string) => {
+		entries.delete(key);
+		delete cache[key];
 	};
 	return {
-		get: (identity) => (Object.prototype.hasOwnProperty.call(cache, identity) ? Number(cache[identity]) : undefined),
+		get: (identity) => entries.get(identity),
 		set: (identity, until) => {
 			// Re-inserted at the end, so the front always holds the oldest entries.
-			if (Object.prototype.hasOwnProperty.call(cache, identity)) delete cache[identity];
-			else setSize(size! + 1);
+			drop(identity);
+			entries.set(identity, until);
 			cache[identity] = until;
 		},
 		prune: (now) => {
-			for (const key in cache) {
-				if (!(Number(cache[key]) <= now)) break;
-				delete cache[key];
-				setSize(size! - 1);
+			for (const [key, until] of entries) {
+				if (until > now) break;
+				drop(key);
 			}
 		},
 		trim: (max) => {
-			while (size! > max && dropFirst());
+			while (entries.size > max) drop(entries.keys().next().value as string);
 		},
 	};
 }

@@ -43,6 +43,12 @@ export function refuse(ctx: IWebhookFunctions, status: number, message: string, 
 	return { noWebhookResponse: true };
 }
 
+/** Acknowledges a delivery that is accepted but starts nothing (filtered out by the trigger's options). */
+export function acknowledge(ctx: IWebhookFunctions, message: string): IWebhookResponseData {
+	ctx.getResponseObject().status(200).json({ message });
+	return { noWebhookResponse: true };
+}
+
 export type RawBody = { ok: true; raw: Buffer } | { ok: false; status: number; message: string };
 
 /**

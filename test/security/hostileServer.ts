@@ -52,18 +52,18 @@ export class HostileServer {
 	) {}
 
 	static async start(upstream?: string): Promise<HostileServer> {
-		let self: HostileServer | undefined;
+		const holder: { self?: HostileServer } = {};
 		const server = createServer((req, res) => {
 			const chunks: Buffer[] = [];
 			req.on('data', (c: Buffer) => chunks.push(c));
 			req.on('end', () => {
-				void self!.handle(req.method ?? 'GET', req.url ?? '/', req.headers, Buffer.concat(chunks), res);
+				void holder.self!.handle(req.method ?? 'GET', req.url ?? '/', req.headers, Buffer.concat(chunks), res);
 			});
 		});
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 		const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-		self = new HostileServer(server, origin, upstream);
-		return self;
+		holder.self = new HostileServer(server, origin, upstream);
+		return holder.self;
 	}
 
 	/** Adds a rule (first added, first tried). */
