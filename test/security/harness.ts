@@ -209,15 +209,22 @@ export async function run(world: World, provider: Provider, parameters: IDataObj
 }
 
 /** Runs a credential's preAuthentication (what its Test button and n8n's token refresh call). */
-export async function preAuthenticate(provider: Provider, data: ICredentialDataDecryptedObject): Promise<{ result?: IDataObject; error?: Error; escaped: string[]; elapsedMs: number }> {
+export async function preAuthenticate(provider: Provider, data: ICredentialDataDecryptedObject, deadlineMs = 8000): Promise<{ result?: IDataObject; error?: Error; escaped: string[]; elapsedMs: number }> {
 	const credential = new NODE[provider].credentialClass();
 	const escaped: string[] = [];
 	const started = Date.now();
+	let timer: NodeJS.Timeout | undefined;
+	const deadline = new Promise<never>((_resolve, reject) => {
+		timer = setTimeout(() => reject(new Error(`test deadline: preAuthentication still running after ${deadlineMs} ms`)), deadlineMs);
+		timer.unref();
+	});
 	try {
-		const result = (await credential.preAuthentication!.call({ helpers: { httpRequest: guardedHttp(escaped) } } as never, data)) as IDataObject;
+		const result = (await Promise.race([credential.preAuthentication!.call({ helpers: { httpRequest: guardedHttp(escaped) } } as never, data), deadline])) as IDataObject;
 		return { result, escaped, elapsedMs: Date.now() - started };
 	} catch (error) {
 		return { error: error as Error, escaped, elapsedMs: Date.now() - started };
+	} finally {
+		clearTimeout(timer);
 	}
 }
 

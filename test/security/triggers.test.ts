@@ -20,6 +20,8 @@ import { CANARY } from '../support/canaries';
 import { workflowOf } from '../support/webhookWorkflow';
 import { leaksIn } from './harness';
 
+type Value = IDataObject[string];
+
 interface Delivery {
 	body: Buffer;
 	headers: Record<string, string>;
@@ -58,7 +60,7 @@ const scormParams = (options: IDataObject = {}) => ({ userName: USER, password: 
 const thriveParams = (options: IDataObject = {}) => ({ secretSource: 'parameter', webhookSecret: CANARY.webhookSecret, options, events: [] });
 
 describe('Learn.link trigger: no signing secret, no delivery', () => {
-	const BLANK: Array<[string, unknown]> = [['empty', ''], ['one space', ' '], ['spaces and tabs', ' \t '], ['a newline', '\n'], ['absent', undefined]];
+	const BLANK: Array<[string, Value]> = [['empty', ''], ['one space', ' '], ['spaces and tabs', ' \t '], ['a newline', '\n'], ['absent', undefined]];
 	const DELIVERIES: Array<[string, (body: Buffer, secret: string) => Delivery]> = [
 		['unsigned', (body) => ({ body, headers: { 'content-type': 'application/json' } })],
 		['signed with the blank secret itself', (body, secret) => signed(body, secret)],
@@ -109,7 +111,7 @@ describe('SCORM Cloud trigger: no user name or password, no delivery', () => {
 });
 
 describe('a body limit that is not a positive number means the default, never "no limit"', () => {
-	const LIMITS: Array<[string, unknown]> = [['text', 'abc'], ['NaN', Number.NaN], ['negative', -5], ['zero', 0], ['Infinity', Number.POSITIVE_INFINITY], ['an empty string', ''], ['null', null], ['an object', {}], ['an overflowing number', '1e999']];
+	const LIMITS: Array<[string, Value]> = [['text', 'abc'], ['NaN', Number.NaN], ['negative', -5], ['zero', 0], ['Infinity', Number.POSITIVE_INFINITY], ['an empty string', ''], ['null', null], ['an object', {}], ['an overflowing number', '1e999']];
 	const oversize = (make: (pad: string) => Buffer) => make('x'.repeat(DEFAULT_MAX_BODY_KB * 1024 + 10));
 	const cases = LIMITS.flatMap(([what, limit]) => [['learnlink', what, limit] as const, ['scormcloud', what, limit] as const]);
 	it.each(cases)('%s trigger, Max Body Size %s: a body over the default is refused with 413', async (trigger, _what, limit) => {
@@ -129,7 +131,7 @@ describe('a body limit that is not a positive number means the default, never "n
 });
 
 describe('a replay window that is not a number means the default, never "off"', () => {
-	const WINDOWS: Array<[string, unknown]> = [['text', 'abc'], ['negative', -1], ['NaN', Number.NaN], ['an object', {}], ['an empty string', '']];
+	const WINDOWS: Array<[string, Value]> = [['text', 'abc'], ['negative', -1], ['NaN', Number.NaN], ['an object', {}], ['an empty string', '']];
 	const cases = WINDOWS.flatMap(([what, w]) => [['learnlink', what, w] as const, ['scormcloud', what, w] as const]);
 	it.each(cases)('%s trigger, Replay Window %s: a replay is refused', async (trigger, _what, w) => {
 		const staticData: IDataObject = {};
