@@ -29,7 +29,7 @@ describe('a list that repeats itself stops with a clear error', () => {
 	it.each(LOOPS.map((l) => [`${l.provider} ${l.what}`, l] as const))('%s', async (_l, loop) => {
 		let n = 0;
 		world.hostile.on({ path: loop.path, answer: (req) => ({ status: 200, ...loop.page(req, n++) }) });
-		const r = await run(world, loop.provider, loop.params, { deadlineMs: 4000 });
+		const r = await run(world, loop.provider, loop.params, { deadlineMs: 3000 });
 		expect(r.timedOut).toBe(false);
 		expect(n).toBeLessThanOrEqual(50);
 		expect(r.error !== undefined || r.output.some((o) => o.json.error !== undefined)).toBe(true);
