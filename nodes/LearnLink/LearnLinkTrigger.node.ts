@@ -10,6 +10,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { firstDelivery, replayWindowOption, replayWindowSeconds } from '../shared/replayMemory';
+import { DEFAULT_MAX_BODY_KB, acknowledge, isBlank, maxBodyBytes, readRawBody, refuse } from '../shared/webhookGuards';
 import { SIGNATURE_HEADER, eventIdentity, verifyThriveSignature } from './trigger/signature';
 
 /** Thrive's webhook subscription types and their events (docs: Webhooks → subscription types). */
@@ -35,13 +36,6 @@ const eventProperties: INodeProperties[] = Object.entries(SUBSCRIPTIONS)
 		options: s.events.map((e) => ({ name: e, value: e })),
 		displayOptions: { show: { subscriptionType: [value] } },
 	}));
-
-/** Statuses and messages of refused deliveries. No workflow starts for any of them. */
-function refuse(ctx: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
-	const res = ctx.getResponseObject();
-	res.status(status).json({ message });
-	return { noWebhookResponse: true };
-}
 
 export class LearnLinkTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -111,9 +105,9 @@ export class LearnLinkTrigger implements INodeType {
 						displayName: 'Max Body Size (KB)',
 						name: 'maxBodyKb',
 						type: 'number',
-						default: 1024,
+						default: DEFAULT_MAX_BODY_KB,
 						typeOptions: { minValue: 1 },
-						description: 'Larger deliveries are refused with HTTP 413 before the signature is computed',
+						description: 'Larger deliveries are refused with HTTP 413 before the signature is computed. A value that is not a positive number means the default (1024).',
 					},
 					replayWindowOption(
 						'Replay protection. Events whose dispatchedAt is missing or further than this from now are refused (HTTP 401), and an event (same ID, or same content when it has none) already accepted within the window is refused (401) without starting the workflow again. 0 = off: not recommended, since a captured, correctly signed event could then be replayed to start the workflow again.',
@@ -149,25 +143,23 @@ export class LearnLinkTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const req = this.getRequestObject();
 		const options = this.getNodeParameter('options', {}) as IDataObject;
-		const maxBytes = Math.max(1, Number(options.maxBodyKb ?? 1024)) * 1024;
+		const body = readRawBody(this, maxBodyBytes(options), 'event');
+		if (!body.ok) return refuse(this, body.status, body.message);
+		const raw = body.raw;
 
-		const declared = Number(req.headers['content-length']);
-		if (Number.isFinite(declared) && declared > maxBytes) return refuse(this, 413, `The event is larger than ${maxBytes} bytes`);
-		const raw = (req as unknown as { rawBody?: unknown }).rawBody;
-		// Only the bytes as received can be verified; a parsed-and-re-serialised body would not match.
-		if (!Buffer.isBuffer(raw)) return refuse(this, 401, 'Signature cannot be verified: the raw request body is not available');
-		if (raw.length > maxBytes) return refuse(this, 413, `The event is larger than ${maxBytes} bytes`);
-
-		let secret = '';
+		let secret: unknown;
 		if ((this.getNodeParameter('secretSource', 'parameter') as string) === 'credential') {
 			const credentials = await this.getCredentials('learnLinkApi');
-			secret = String(credentials.webhookSecret ?? '');
+			secret = credentials.webhookSecret;
 		} else {
-			secret = String(this.getNodeParameter('webhookSecret', '') ?? '');
+			secret = this.getNodeParameter('webhookSecret', '');
 		}
-		const check = verifyThriveSignature(raw, req.headers[SIGNATURE_HEADER] as string | string[] | undefined, secret);
+		// No secret (or only spaces) would make every signature "valid" for anyone who computes an
+		// HMAC with an empty key: every delivery is refused until one is set.
+		if (isBlank(secret)) return refuse(this, 500, 'The trigger has no signing secret configured: every event is refused until one is set');
+		const check = verifyThriveSignature(raw, req.headers[SIGNATURE_HEADER] as string | string[] | undefined, secret as string);
 		if (!check.ok) {
-			if (check.reason === 'noSecret') return refuse(this, 500, 'The trigger has no signing secret configured');
+			if (check.reason === 'noSecret') return refuse(this, 500, 'The trigger has no signing secret configured: every event is refused until one is set');
 			return refuse(this, 401, check.reason === 'missing' ? `Missing ${SIGNATURE_HEADER} header` : `Invalid ${SIGNATURE_HEADER} signature`);
 		}
 
@@ -196,8 +188,7 @@ export class LearnLinkTrigger implements INodeType {
 
 		const selected = this.getNodeParameter('events', []) as string[];
 		if (Array.isArray(selected) && selected.length > 0 && !selected.includes(String(event.eventType ?? ''))) {
-			this.getResponseObject().status(200).json({ message: `Event ${String(event.eventType ?? '')} ignored` });
-			return { noWebhookResponse: true };
+			return acknowledge(this, `Event ${String(event.eventType ?? '')} ignored`);
 		}
 
 		return { workflowData: [this.helpers.returnJsonArray(event)] };

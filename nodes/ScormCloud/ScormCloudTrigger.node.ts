@@ -1,16 +1,12 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 import type { IDataObject, IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { firstDelivery, replayWindowOption, replayWindowSeconds } from '../shared/replayMemory';
+import { DEFAULT_MAX_BODY_KB, acknowledge, isBlank, maxBodyBytes, readRawBody, refuse, safeEqual } from '../shared/webhookGuards';
 
-/** Constant-time comparison of two strings (hashed first, so lengths do not leak either). */
-export function safeEqual(a: string, b: string): boolean {
-	const ha = createHash('sha256').update(a, 'utf8').digest();
-	const hb = createHash('sha256').update(b, 'utf8').digest();
-	return timingSafeEqual(ha, hb) && a.length === b.length;
-}
+export { safeEqual };
 
 /** `Authorization: Basic …` → user and password; undefined when absent or malformed. */
 export function parseBasic(header: unknown): { user: string; password: string } | undefined {
@@ -103,23 +99,12 @@ export class ScormCloudTrigger implements INodeType {
 				default: '',
 			},
 			{
-				displayName: 'Authentication',
-				name: 'authentication',
-				type: 'options',
-				options: [
-					{ name: 'User Name and Password', value: 'basic', description: 'Accept only postbacks that carry this user name and password (HTTP Basic or form fields)' },
-					{ name: 'None', value: 'none', description: 'Accept any postback. Anyone who knows the URL could start the workflow.' },
-				],
-				default: 'basic',
-			},
-			{
 				displayName: 'User Name',
 				name: 'userName',
 				type: 'string',
 				default: '',
 				required: true,
-				displayOptions: { show: { authentication: ['basic'] } },
-				description: 'The postback user name set on the registration',
+				description: 'The postback user name set on the registration. Every postback is refused while it is empty.',
 			},
 			{
 				displayName: 'Password',
@@ -128,8 +113,7 @@ export class ScormCloudTrigger implements INodeType {
 				typeOptions: { password: true },
 				default: '',
 				required: true,
-				displayOptions: { show: { authentication: ['basic'] } },
-				description: 'The postback password set on the registration',
+				description: 'The postback password set on the registration. Every postback is refused while it is empty.',
 			},
 			{
 				displayName: 'Options',
@@ -154,9 +138,9 @@ export class ScormCloudTrigger implements INodeType {
 						displayName: 'Max Body Size (KB)',
 						name: 'maxBodyKb',
 						type: 'number',
-						default: 1024,
+						default: DEFAULT_MAX_BODY_KB,
 						typeOptions: { minValue: 1 },
-						description: 'Larger postbacks are refused with HTTP 413 (a "full" results format can be large)',
+						description: 'Larger postbacks are refused with HTTP 413 (a "full" results format can be large). A value that is not a positive number means the default (1024).',
 					},
 					replayWindowOption(
 						'Replay protection. A postback identical to one accepted within this many seconds is refused (HTTP 401) without starting the workflow: Basic credentials alone cannot tell a captured postback from a new one. 0 = off: not recommended.',
@@ -191,47 +175,37 @@ export class ScormCloudTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const req = this.getRequestObject();
-		const res = this.getResponseObject();
-		const authentication = this.getNodeParameter('authentication', 'basic') as string;
 		const options = this.getNodeParameter('options', {}) as IDataObject;
-		const maxBytes = Math.max(1, Number(options.maxBodyKb ?? 1024)) * 1024;
-		const reject = (status: number, message: string, headers: Record<string, string> = {}): IWebhookResponseData => {
-			for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-			res.status(status).json({ message });
-			return { noWebhookResponse: true };
-		};
+		const unauthorized = () => refuse(this, 401, 'Authorization required', { 'WWW-Authenticate': 'Basic realm="scormcloud-postback"' });
 
-		const declared = Number(req.headers['content-length']);
-		if (Number.isFinite(declared) && declared > maxBytes) return reject(413, `The postback is larger than ${maxBytes} bytes`);
-		const rawBody = (req as unknown as { rawBody?: Buffer }).rawBody;
-		let raw: Buffer;
-		if (Buffer.isBuffer(rawBody)) raw = rawBody;
-		else {
-			const body = this.getBodyData();
-			raw = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body ?? {}), 'utf8');
+		// There is no unauthenticated mode (an "Authentication: None" saved by an older version is
+		// ignored): without both a user name and a password every postback is refused.
+		const expectedUser = this.getNodeParameter('userName', '') as unknown;
+		const expectedPassword = this.getNodeParameter('password', '') as unknown;
+		if (isBlank(expectedUser) || isBlank(expectedPassword)) {
+			return refuse(this, 500, 'The trigger has no postback user name and password configured: every postback is refused until both are set');
 		}
-		if (raw.length > maxBytes) return reject(413, `The postback is larger than ${maxBytes} bytes`);
 
-		const parsed = parsePostback(raw, String(req.headers['content-type'] ?? ''));
+		// SCORM Cloud's credentials are checked on the parsed content, not on the bytes, so n8n's
+		// parsed body may stand in when the raw bytes are absent.
+		const body = readRawBody(this, maxBodyBytes(options), 'postback', true);
+		if (!body.ok) return refuse(this, body.status, body.message);
+
+		const parsed = parsePostback(body.raw, String(req.headers['content-type'] ?? ''));
 		if ('error' in parsed) {
 			// Form authentication travels inside the body, so credentials are checked after parsing;
 			// a bad body is refused without telling an unauthenticated caller anything more.
-			if (authentication === 'basic' && !parseBasic(req.headers.authorization)) return reject(401, 'Authorization required', { 'WWW-Authenticate': 'Basic realm="scormcloud-postback"' });
-			return reject(400, parsed.error);
+			if (!parseBasic(req.headers.authorization)) return unauthorized();
+			return refuse(this, 400, parsed.error);
 		}
 
-		let authType = 'none';
-		if (authentication === 'basic') {
-			const expectedUser = this.getNodeParameter('userName', '') as string;
-			const expectedPassword = this.getNodeParameter('password', '') as string;
-			const basic = parseBasic(req.headers.authorization);
-			const given = basic ?? (parsed.formUser !== undefined || parsed.formPassword !== undefined ? { user: parsed.formUser ?? '', password: parsed.formPassword ?? '' } : undefined);
-			// Both comparisons always run, so the time taken says nothing about which one failed.
-			const userOk = safeEqual(given?.user ?? '', expectedUser);
-			const passwordOk = safeEqual(given?.password ?? '', expectedPassword);
-			if (!given || !userOk || !passwordOk) return reject(401, 'Authorization required', { 'WWW-Authenticate': 'Basic realm="scormcloud-postback"' });
-			authType = basic ? 'httpbasic' : 'form';
-		}
+		const basic = parseBasic(req.headers.authorization);
+		const given = basic ?? (parsed.formUser !== undefined || parsed.formPassword !== undefined ? { user: parsed.formUser ?? '', password: parsed.formPassword ?? '' } : undefined);
+		// Both comparisons always run, so the time taken says nothing about which one failed.
+		const userOk = safeEqual(given?.user ?? '', expectedUser as string);
+		const passwordOk = safeEqual(given?.password ?? '', expectedPassword as string);
+		if (!given || !userOk || !passwordOk) return unauthorized();
+		const authType = basic ? 'httpbasic' : 'form';
 
 		// Replay protection (on unless the window is 0), checked only once the credentials are right,
 		// so unauthenticated requests cannot fill the cache. SCORM Cloud re-posts only a postback that
@@ -240,7 +214,7 @@ export class ScormCloudTrigger implements INodeType {
 		if (windowSeconds > 0) {
 			const now = Date.now();
 			if (!firstDelivery(this, 'seenPostbacks', postbackDigest(parsed), now, now + windowSeconds * 1000)) {
-				return reject(401, 'Replayed postback refused: an identical postback was accepted within the replay window');
+				return refuse(this, 401, 'Replayed postback refused: an identical postback was accepted within the replay window');
 			}
 		}
 
@@ -254,8 +228,7 @@ export class ScormCloudTrigger implements INodeType {
 			const data = parsed.data as IDataObject;
 			const onlyWhen = options.onlyWhen ?? 'always';
 			if ((onlyWhen === 'completed' && data.registrationCompletion !== 'COMPLETED') || (onlyWhen === 'passed' && data.registrationSuccess !== 'PASSED')) {
-				res.status(200).json({ message: 'Ignored by the trigger\'s "Only When" option' });
-				return { noWebhookResponse: true };
+				return acknowledge(this, 'Ignored by the trigger\'s "Only When" option');
 			}
 			json = { ...data, registrationId: data.id, postback: { format: parsed.format, authType, receivedAt } };
 		}

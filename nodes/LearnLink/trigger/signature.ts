@@ -10,7 +10,7 @@ export const SIGNATURE_HEADER = 'x-hmac-signature';
  * The comparison is constant-time over two 32-byte digests.
  */
 export function verifyThriveSignature(rawBody: Buffer, header: string | string[] | undefined, secret: string): SignatureCheck {
-	if (!secret) return { ok: false, reason: 'noSecret' };
+	if (typeof secret !== 'string' || secret.trim() === '') return { ok: false, reason: 'noSecret' };
 	const value = (Array.isArray(header) ? header[0] : header)?.trim();
 	if (!value) return { ok: false, reason: 'missing' };
 	// Documented form `sha256=<hex>`; a bare hex digest is tolerated.

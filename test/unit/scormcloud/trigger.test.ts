@@ -136,8 +136,8 @@ describe('SCORM Cloud Trigger webhook', () => {
 
 	it('keeps legacy XML as text with the registration id', async () => {
 		const xml = '<?xml version="1.0"?><registrationreport format="course" regid="reg-9"><complete>complete</complete></registrationreport>';
-		const { result } = await run({ authentication: 'none', options: {} }, { 'content-type': 'text/xml' }, xml);
-		expect(result.workflowData?.[0][0].json).toMatchObject({ registrationId: 'reg-9', xml, postback: { format: 'xml', authType: 'none' } });
+		const { result } = await run(params, { 'content-type': 'text/xml', authorization: basic('pb-user', 'pb-pass-123') }, xml);
+		expect(result.workflowData?.[0][0].json).toMatchObject({ registrationId: 'reg-9', xml, postback: { format: 'xml', authType: 'httpbasic' } });
 	});
 });
 

@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
+import { keyText } from '../../../shared/exactMatch';
 import { validateInput } from '../../../shared/validation';
 import type { HttpResponse, RequestSpec } from '../../../shared/types';
 import type { DegreedClient } from '../../transport/client';
@@ -166,12 +167,22 @@ export async function findCompletion(client: DegreedClient, node: INode, attrs: 
 	const records = (body: unknown) => ((body as { data?: IDataObject[] })?.data ?? []).filter((r): r is IDataObject => !!r && typeof r === 'object');
 	let read = 0;
 	for await (const page of recordPages(client.api, first, { items: records, next: nextLink, apiBaseUrl: client.hosts.apiBaseUrl, itemIndex, node })) {
-		for (const record of page as Array<{ id?: string; attributes?: IDataObject; relationships?: IDataObject }>) {
+		const matches = (page as Array<{ id?: string; attributes?: IDataObject; relationships?: IDataObject }>).filter((record) => {
+			if (!record || typeof record !== 'object') return false;
 			const a = record.attributes ?? {};
-			if (Date.parse(String(a['completed-at'])) !== completedAt) continue;
-			const values = new Set([...Object.values(a), ...Object.values(record.relationships ?? {}).map((r) => (r as { data?: { id?: string } })?.data?.id)].map(norm));
-			if (values.has(user) && values.has(content)) return { statusCode: 200, headers: {}, body: { data: record } };
+			if (Date.parse(String(a['completed-at'])) !== completedAt) return false;
+			// A record without the identifiers never matches (an absent value is not "equal").
+			const values = new Set([...Object.values(a), ...Object.values(record.relationships ?? {}).map((r) => (r as { data?: { id?: string } })?.data?.id)].filter((v) => keyText(v) !== undefined).map(norm));
+			return !!user && !!content && values.has(user) && values.has(content);
+		});
+		// Two completions for the same user, content and time: which one this write made cannot be told.
+		if (matches.length > 1) {
+			throw new NodeOperationError(node, 'More than one Degreed completion matches this user, content and completion time', {
+				itemIndex,
+				description: 'The look-up after an interrupted request found several records, so it cannot say which one this item created. Check the completions in Degreed.',
+			});
 		}
+		if (matches.length === 1) return { statusCode: 200, headers: {}, body: { data: matches[0] } };
 		read += page.length;
 		if (read >= LOOKUP_MAX_RECORDS) break;
 	}

@@ -91,14 +91,14 @@ export async function execute(this: IExecuteFunctions, client: DegreedClient, it
 		idempotent: false,
 		// The external ID is the key: after an ambiguous failure, a record with it means the create landed.
 		recover: async () => {
-			const found = await findContentResource(client, kind, externalId, itemIndex);
+			const found = await findContentResource(client, kind, externalId, itemIndex, this.getNode());
 			return found ? { statusCode: 200, headers: {}, body: { data: found } } : undefined;
 		},
 	});
 	if (response.statusCode !== 409) return singleItem(response.body);
 
 	// 409: the external ID (or the URL) is already used.
-	const existing = ifExists === 'error' ? undefined : await findContentByExternalId(client, kind, externalId, itemIndex);
+	const existing = ifExists === 'error' ? undefined : await findContentByExternalId(client, kind, externalId, itemIndex, this.getNode());
 	if (ifExists === 'error' || !existing?.id) {
 		const said = client.api.provider.parseError(response).message;
 		throw apiError({

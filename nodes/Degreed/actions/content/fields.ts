@@ -1,6 +1,7 @@
 import type { IDataObject, INode, INodeProperties } from 'n8n-workflow';
 
 import { inputError } from '../../../shared/errors';
+import { findExactlyOne } from '../../../shared/exactMatch';
 import type { DegreedClient } from '../../transport/client';
 import { toItem } from '../../transport/jsonapi';
 import type { JsonApiResource } from '../../transport/jsonapi';
@@ -83,24 +84,31 @@ export const contentAttributeOptions: INodeProperties[] = [
 export const jsonApiType = (kind: string) => `content/${kind}`;
 
 /** The raw JSON:API resource of the content with this external ID (`filter[external_id]`), if any. */
-export async function findContentResource(client: DegreedClient, kind: string, externalId: string, itemIndex: number): Promise<JsonApiResource | undefined> {
+export async function findContentResource(client: DegreedClient, kind: string, externalId: string, itemIndex: number, node: INode): Promise<JsonApiResource | undefined> {
 	const url = kind === 'any' ? apiUrl(client, '/api/v2/content') : apiUrl(client, '/api/v2/content/{kind}', { kind });
 	const body = await client.api.json<{ data?: JsonApiResource[] }>({ method: 'GET', url, qs: { 'filter[external_id]': externalId, limit: 2 }, itemIndex });
-	const wanted = externalId.trim().toLowerCase();
 	const data = Array.isArray(body?.data) ? body.data : [];
-	return data.find((r) => String(r.attributes?.['external-id'] ?? wanted).trim().toLowerCase() === wanted);
+	// The filter is matched again: a record without an external ID, or with another one, is not it.
+	return findExactlyOne(data, externalId, {
+		node,
+		itemIndex,
+		what: 'Degreed content',
+		keyName: 'external ID',
+		keyOf: (r) => r.attributes?.['external-id'],
+		caseInsensitive: true,
+	});
 }
 
 /** Looks content up by its external ID; undefined when there is none. */
-export async function findContentByExternalId(client: DegreedClient, kind: string, externalId: string, itemIndex: number): Promise<IDataObject | undefined> {
-	const found = await findContentResource(client, kind, externalId, itemIndex);
+export async function findContentByExternalId(client: DegreedClient, kind: string, externalId: string, itemIndex: number, node: INode): Promise<IDataObject | undefined> {
+	const found = await findContentResource(client, kind, externalId, itemIndex, node);
 	return found ? toItem(found) : undefined;
 }
 
 /** The Degreed ID of the content an item names (looked up when given as an external ID). */
 export async function resolveContentId(client: DegreedClient, node: INode, kind: string, identifyBy: string, value: string, itemIndex: number): Promise<string> {
 	if (identifyBy !== 'externalId') return value;
-	const found = await findContentByExternalId(client, kind, value, itemIndex);
+	const found = await findContentByExternalId(client, kind, value, itemIndex, node);
 	if (!found?.id) {
 		throw inputError(node, `No Degreed content has the external ID "${value}"`, { itemIndex, description: 'Check the external ID and the content type, or identify the content by its Degreed ID.' });
 	}

@@ -15,7 +15,7 @@ export async function execute(this: IExecuteFunctions, client: DegreedClient, it
 	const value = String(this.getNodeParameter('contentId', itemIndex) ?? '').trim();
 	if (identifyBy === 'externalId') {
 		if (!value) throw inputError(this.getNode(), '"Content ID" must not be empty', { itemIndex });
-		const found = await findContentByExternalId(client, kind, value, itemIndex);
+		const found = await findContentByExternalId(client, kind, value, itemIndex, this.getNode());
 		if (!found) throw inputError(this.getNode(), `No Degreed content has the external ID "${value}"`, { itemIndex, description: 'Check the external ID and the content type.' });
 		return found;
 	}

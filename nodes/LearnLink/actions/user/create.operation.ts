@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
+import { sameKey } from '../../../shared/exactMatch';
 import { buildPath, joinUrl } from '../../../shared/urls';
 import { validateInput } from '../../../shared/validation';
 import type { LearnLinkClient } from '../../transport/client';
@@ -76,7 +77,9 @@ export async function execute(this: IExecuteFunctions, client: LearnLinkClient, 
 		acceptStatuses: [409],
 		recover: async () => {
 			const found = await client.api.request({ method: 'GET', url: lookup, itemIndex, acceptStatuses: [404] });
-			return found.statusCode === 404 ? undefined : found;
+			// Only the user asked for counts: an answer for another (or no) reference is not it.
+			const record = found.body as { ref?: unknown } | undefined;
+			return found.statusCode === 404 || !sameKey(record?.ref, body.ref) ? undefined : found;
 		},
 	});
 	if (response.statusCode === 409) {

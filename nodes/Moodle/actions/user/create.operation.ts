@@ -1,8 +1,9 @@
 import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { apiError } from '../../../shared/errors';
+import { findExactlyOne } from '../../../shared/exactMatch';
 import { validateInput } from '../../../shared/validation';
 import type { MoodleClient } from '../../transport/client';
 import { asArray, functionName, optionsOf, wsfunctionOption } from '../common';
@@ -119,9 +120,10 @@ const schema = z.object({
 	password: z.string().optional(),
 });
 
-async function findByUsername(client: MoodleClient, username: string, itemIndex: number): Promise<IDataObject | undefined> {
+async function findByUsername(client: MoodleClient, node: INode, username: string, itemIndex: number): Promise<IDataObject | undefined> {
 	const users = asArray(await client.call(LOOKUP, { field: 'username', values: [username] }, { itemIndex }));
-	return users.find((u) => String(u.username).toLowerCase() === username.toLowerCase());
+	// Matched again on the answer: a user without a username, or with another one, is never this one.
+	return findExactlyOne(users, username, { node, itemIndex, what: 'Moodle user', keyName: 'username', keyOf: (u) => u.username, caseInsensitive: true });
 }
 
 export async function execute(this: IExecuteFunctions, client: MoodleClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
@@ -162,7 +164,7 @@ export async function execute(this: IExecuteFunctions, client: MoodleClient, ite
 				itemIndex: itemIndex,
 				// Not idempotent: after an ambiguous failure, look the username up before any resend.
 				recover: async () => {
-					const existing = await findByUsername(client, input.username, itemIndex);
+					const existing = await findByUsername(client, this.getNode(), input.username, itemIndex);
 					return existing ? [{ id: existing.id, username: existing.username }] : undefined;
 				},
 			},
@@ -175,7 +177,7 @@ export async function execute(this: IExecuteFunctions, client: MoodleClient, ite
 	if (failure !== undefined) {
 		// Moodle answers a taken username with a bare "invalidparameter" (details only in debug mode).
 		const taken = failure instanceof NodeApiError && failure.message.includes('(invalidparameter)');
-		const existing = taken ? await findByUsername(client, input.username, itemIndex) : undefined;
+		const existing = taken ? await findByUsername(client, this.getNode(), input.username, itemIndex) : undefined;
 		if (!existing) throw failure as Error;
 		if (options.ifExists === 'error') {
 			throw apiError({

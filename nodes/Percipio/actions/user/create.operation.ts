@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
+import { sameKey } from '../../../shared/exactMatch';
 import { validateInput } from '../../../shared/validation';
 import type { PercipioClient } from '../../transport/client';
 import { organizationId, organizationOption, requiredText } from '../common';
@@ -31,7 +32,9 @@ export async function execute(this: IExecuteFunctions, client: PercipioClient, i
 		// user up by external ID: found = the create landed, so it is a success, not a duplicate.
 		recover: async () => {
 			const found = await client.api.request({ method: 'GET', url: client.url(USER_BY_EXTERNAL_ID_PATH, { orgId, externalUserId }), acceptStatuses: [404], itemIndex });
-			return found.statusCode === 404 ? undefined : found;
+			// Only the user asked for counts: an answer for another (or no) external ID is not it.
+			const record = found.body as { externalUserId?: unknown } | undefined;
+			return found.statusCode === 404 || !sameKey(record?.externalUserId, externalUserId) ? undefined : found;
 		},
 	})) as IDataObject;
 }

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
+import { sameKey } from '../../../shared/exactMatch';
 import { validateInput } from '../../../shared/validation';
 import type { HttpResponse } from '../../../shared/types';
 import type { ScormCloudClient } from '../../transport/client';
@@ -193,7 +194,8 @@ export async function execute(this: IExecuteFunctions, client: ScormCloudClient,
 		// connection) the transport asks whether the registration is there before sending again.
 		recover: async () => {
 			const existing = await fetchExisting();
-			return existing.statusCode === 200 ? existing : undefined;
+			// Only the registration asked for counts: an answer for another (or no) ID is not it.
+			return existing.statusCode === 200 && sameKey(existing.body?.id, input.registrationId) ? existing : undefined;
 		},
 		// SCORM Cloud answers a registration ID already in use with a 4xx; decided below.
 		acceptStatuses: [400, 409],
