@@ -14,7 +14,8 @@ import {
 	provesNotSent,
 	statusProvesNotProcessed,
 } from './retryPolicy';
-import { sharedTokenManager } from './tokenManager';
+import { currentToken, tokenError } from './clientCredentials';
+import { isTokenFailure, sharedTokenManager } from './tokenManager';
 import type { TokenManager } from './tokenManager';
 import type {
 	AccessToken,
@@ -67,38 +68,7 @@ function isWebPage(response: HttpResponse, spec: Pick<RequestSpec, 'responseType
 	return /html/i.test(type) || /^\s*<(!doctype html|html)\b/i.test(response.body);
 }
 
-/** Token requests carry the secret (header or body): never followed to another address. */
-const noRedirects = (options: IHttpRequestOptions): IHttpRequestOptions => ({ ...options, disableFollowRedirect: true, sendCredentialsOnCrossOriginRedirect: false });
 const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
-
-/** A failure of the token endpoint, carrying what the retry policy needs. */
-export class TokenRequestError extends Error {
-	constructor(
-		message: string,
-		readonly statusCode?: number,
-		readonly retryAfterMs?: number,
-		readonly description?: string,
-	) {
-		super(message);
-	}
-}
-
-/**
- * A 3xx answer from a token endpoint. Token requests are never redirected (the secret must not
- * follow a redirect), so every provider's token function reports it this way, naming the host.
- */
-export function tokenRedirectError(status: number, headers: Record<string, unknown> | undefined, requestUrl: string): TokenRequestError {
-	const raw = headers?.location;
-	const location = String((Array.isArray(raw) ? raw[0] : raw) ?? '');
-	let target = 'another location';
-	if (location && URL.canParse(location, requestUrl)) target = new URL(location, requestUrl).host;
-	return new TokenRequestError(
-		`the token endpoint redirected to ${target}: check the token URL`,
-		status,
-		undefined,
-		`The token request was not sent on (HTTP ${status}). Enter the token endpoint's final URL in the credential.`,
-	);
-}
 
 class ResponseTooLargeError extends Error {}
 
@@ -209,17 +179,13 @@ export class ApiClient {
 				if (limiter.waits > before) this.stats.rateLimitWaits++;
 			}
 
-			let token: AccessToken | undefined;
 			let response: HttpResponse;
-			try {
-				token = spec.anonymous ? undefined : await this.currentToken();
-			} catch (error) {
-				if (error instanceof TokenRequestError && this.isRetryableTokenFailure(error)) {
-					const delay = error.retryAfterMs ?? backoffDelay(retries, this.retry, this.random);
-					if (await giveUpOrWait(delay)) continue;
-				}
-				throw this.tokenError(error, spec.itemIndex);
+			const got = spec.anonymous ? undefined : await currentToken(this.ctx, this.options.auth, { redactor: this.redactor, tokens: this.tokens, onRequest: () => this.stats.tokenRequests++ });
+			if (isTokenFailure(got)) {
+				if (got.retryable && (await giveUpOrWait(got.retryAfterMs ?? backoffDelay(retries, this.retry, this.random)))) continue;
+				throw tokenError(this.ctx, this.provider, this.redactor, got, spec.itemIndex);
 			}
+			const token: AccessToken | undefined = got;
 
 			try {
 				response = await this.send(spec, token);
@@ -269,35 +235,6 @@ export class ApiClient {
 			if (status >= 300 && status < 400 && followsNoRedirect(spec)) throw this.redirectError(response, url, spec.itemIndex);
 			throw this.statusError(response, spec.itemIndex);
 		}
-	}
-
-	private isRetryableTokenFailure(error: TokenRequestError): boolean {
-		return error.statusCode === undefined ? true : RETRYABLE_STATUSES.has(error.statusCode);
-	}
-
-	private async currentToken(): Promise<AccessToken | undefined> {
-		const auth = this.options.auth;
-		if (auth.kind !== 'bearer') return undefined;
-		const token = await this.tokens.get(
-			auth.cacheKey,
-			async () => {
-				this.stats.tokenRequests++;
-				try {
-					return await auth.fetchToken(async (options) => await this.ctx.helpers.httpRequest(noRedirects(options)));
-				} catch (error) {
-					// TokenRequestError is internal: request() turns it into a NodeApiError (tokenError).
-					// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
-					if (error instanceof TokenRequestError) throw error;
-					const code = networkErrorCode(error);
-					// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
-					throw new TokenRequestError(code ? `could not reach the token endpoint (${code})` : (error as Error).message, code && isRetryableNetworkCode(code) ? undefined : 0);
-				}
-			},
-			auth.seed,
-		);
-		// A provider could echo the token back in an error body: hide it like the other secrets.
-		this.redactor.add(token.accessToken);
-		return token;
 	}
 
 	private limiterFor(host: string): RateLimiter | null {
@@ -422,20 +359,6 @@ export class ApiClient {
 			itemIndex,
 			message: `the credential "${credential}" was refused twice (HTTP ${response.statusCode}), once with a brand-new access token`,
 			description: `${parsed.message ? `${this.provider.name} said: ${parsed.message}. ` : ''}Check the client ID, secret, scopes and environment of the credential "${credential}", then press its Test button.`,
-		});
-	}
-
-	private tokenError(error: unknown, itemIndex?: number) {
-		const credential = this.ctx.getNode().credentials?.[this.provider.credentialType]?.name ?? this.provider.credentialType;
-		const e = error as TokenRequestError;
-		return apiError({
-			node: this.ctx.getNode(),
-			provider: this.provider.name,
-			redactor: this.redactor,
-			itemIndex,
-			message: `could not get an access token with the credential "${credential}": ${e.message}`,
-			description: e.description ?? 'Check the credential (client ID, secret, scopes, region or environment) and press its Test button.',
-			response: e.statusCode ? { statusCode: e.statusCode, headers: {}, body: undefined } : undefined,
 		});
 	}
 
