@@ -326,12 +326,15 @@ async function exchange(grant: ClientCredentialsGrant, http: HttpRequestFn, now:
 	redactor.add(accessToken);
 	const tokenType = body.token_type;
 	if (tokenType === undefined || tokenType === null || tokenType === '') {
-		if (!grant.tokenTypeOptional) return failure({ message: 'the token endpoint issued a token without a token_type, not a Bearer token' });
+		if (!grant.tokenTypeOptional) return failure({ message: 'the token endpoint issued a token without a token_type, so not a Bearer one', description: ONLY_BEARER });
 	} else if (String(tokenType).trim().toLowerCase() !== 'bearer') {
-		return failure({ message: `the token endpoint issued a "${clipText(String(tokenType), 40)}" token, not a Bearer token`, description: 'Only Bearer tokens are sent on to the API.' });
+		return failure({ message: `the token endpoint issued a "${clipText(String(tokenType), 40)}" token, not a Bearer one`, description: ONLY_BEARER });
 	}
 	return { accessToken, issuedAt, expiresAt: expiryOf(grant, body, issuedAt) };
 }
+
+// Worded so that no word follows "Bearer": the redactor takes `Bearer <word>` for a credential.
+const ONLY_BEARER = 'Only tokens of type Bearer are sent on to the API; check the token URL.';
 
 /** The failure as a credential's `preAuthentication` reports it (n8n shows the message on Test). */
 export const credentialFailureMessage = (provider: string, failed: TokenFailure): string =>

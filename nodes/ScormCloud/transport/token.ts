@@ -40,7 +40,7 @@ export function scormCloudGrant(fields: ScormCloudTokenFields): ClientCredential
 	const raw = fields.expiration as unknown;
 	const expiration = raw === undefined || raw === null || raw === '' ? DEFAULT_TOKEN_EXPIRATION : Number(raw);
 	const problem = !scope
-		? { message: 'choose at least one OAuth scope (or use HTTP Basic authentication)' }
+		? { message: 'choose at least one OAuth scope (or switch Authentication to HTTP Basic)' }
 		: !Number.isInteger(expiration) || expiration < 1
 			? { message: `the token expiration must be a whole number of seconds of at least 1 (got ${String(raw)})` }
 			: undefined;
