@@ -269,7 +269,7 @@ async function exchange(grant: ClientCredentialsGrant, http: HttpRequestFn, now:
 
 	const timeoutMs = grant.timeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS;
 	const deadline = AbortSignal.timeout(timeoutMs);
-	const tooSlow = () => failure({ message: `the token endpoint at ${url.host} did not answer within ${Math.round(timeoutMs / 1000)} s`, retryable: true });
+	const tooSlow = () => failure({ message: `the token endpoint at ${url.host} did not answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}`, retryable: true });
 	const issuedAt = now();
 	let response: { statusCode: number; headers?: Record<string, unknown>; body: unknown };
 	try {
