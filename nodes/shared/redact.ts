@@ -18,10 +18,14 @@ const patterns: Array<[RegExp, string]> = [
 	[new RegExp(`('${SECRET_FIELD}'\\s*:\\s*')[^']*(')`, 'gi'), `$1${REDACTED}$2`],
 ];
 
+const BASE64_RUN = /[A-Za-z0-9+/_-]{8,}={0,2}/g;
+
 const SECRET_KEY = new RegExp(`^${SECRET_FIELD}$|^authorization$|^cookie$|^set-cookie$|^x-hmac-signature$`, 'i');
 
 export class Redactor {
 	private readonly secrets = new Set<string>();
+	/** The values as registered, to recognise them inside Base64 whatever surrounds them (another user name). */
+	private readonly raw = new Set<string>();
 
 	constructor(secrets: Iterable<unknown> = []) {
 		for (const s of secrets) this.add(s);
@@ -35,6 +39,7 @@ export class Redactor {
 	 */
 	add(secret: unknown): this {
 		if (typeof secret !== 'string' || secret.length < 4) return this;
+		if (secret.length >= 6) this.raw.add(secret);
 		const json = JSON.stringify(secret).slice(1, -1);
 		for (const form of [
 			secret,
@@ -70,8 +75,18 @@ export class Redactor {
 		// Longest first so a secret containing another is replaced whole.
 		const secrets = [...this.secrets].sort((a, b) => b.length - a.length);
 		for (const s of secrets) out = out.split(s).join(REDACTED);
+		if (this.raw.size) out = out.replace(BASE64_RUN, (run) => (this.hidesSecret(run) ? REDACTED : run));
 		for (const [re, replacement] of patterns) out = out.replace(re, replacement);
 		return out.includes(CUT) ? this.trimPrefixesAtCuts(out, secrets) : out;
+	}
+
+	/** A Base64 (or base64url) run that decodes to text holding a secret, at any alignment. */
+	private hidesSecret(run: string): boolean {
+		for (let skip = 0; skip < 4; skip++) {
+			const decoded = Buffer.from(run.slice(skip), 'base64').toString('utf8');
+			for (const secret of this.raw) if (decoded.includes(secret)) return true;
+		}
+		return false;
 	}
 
 	/** Text cut by `clipText` ends in `…`: the start of a secret right before it is removed too. */
