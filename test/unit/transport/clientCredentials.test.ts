@@ -315,3 +315,23 @@ describe('tokenKey, persisted tokens and bearerAuth', () => {
 		}
 	});
 });
+
+describe('persisted-token reuse across a credential with a token per host (Learn.link)', () => {
+	it("each host's client is seeded only with the token minted for that host's grant", async () => {
+		const { authFor } = await import('../../../nodes/LearnLink/transport/client');
+		const { learnLinkTokenKey, tokenRequestFor } = await import('../../../nodes/LearnLink/transport/token');
+		const fields = { environment: 'production' as const, tenantId: 'eu-west-2_AbcdEfghI', apiSecret: SECRET, authentication: 'oauth2' as const, scopes: ['api/all'] };
+		const pub = { accessToken: 'pub-tok', issuedAt: NOW, expiresAt: NOW + 3_600_000 };
+		const usr = { accessToken: 'usr-tok', issuedAt: NOW, expiresAt: NOW + 3_600_000 };
+		const stored = { ...fields, ...persistedFields(pub, learnLinkTokenKey(tokenRequestFor(fields, 'public'))), ...persistedFields(usr, learnLinkTokenKey(tokenRequestFor(fields, 'users')), 'users') };
+		const seedOf = (data: typeof stored, host: 'public' | 'users') => {
+			const auth = authFor(data as never, host);
+			return auth.kind === 'bearer' ? auth.seed?.accessToken : 'static';
+		};
+		expect(seedOf(stored, 'public')).toBe('pub-tok');
+		expect(seedOf(stored, 'users')).toBe('usr-tok');
+		// The users token persisted under the public key (or after a secret change) is not reused.
+		expect(seedOf({ ...stored, usersIssuedFor: stored.issuedFor }, 'users')).toBeUndefined();
+		expect(seedOf({ ...stored, apiSecret: 'rotated-secret-1' }, 'public')).toBeUndefined();
+	});
+});
