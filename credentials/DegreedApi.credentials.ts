@@ -10,11 +10,12 @@ import type {
 } from 'n8n-workflow';
 import { UserError } from 'n8n-workflow';
 
-import type { TokenRequestError } from '../nodes/shared/apiClient';
+import { credentialFailureMessage, requestToken, tokenKey } from '../nodes/shared/clientCredentials';
+import { isTokenFailure, persistedFields } from '../nodes/shared/tokenManager';
 import { tokenFields } from '../nodes/Degreed/transport/client';
 import { API_BASE_URL_EXPRESSION } from '../nodes/Degreed/transport/hosts';
 import { DEGREED_SCOPES } from '../nodes/Degreed/transport/scopes';
-import { fetchDegreedToken } from '../nodes/Degreed/transport/token';
+import { degreedGrant } from '../nodes/Degreed/transport/token';
 
 /**
  * The cheapest authenticated route the key's scopes allow, for the Test button (n8n resolves this
@@ -151,22 +152,24 @@ export class DegreedApi implements ICredentialType {
 			type: 'hidden',
 			default: '',
 		},
+		{
+			// Key of the fields the token was minted for: a token is never reused after the client,
+			// secret, scopes or host changed.
+			displayName: 'Issued For',
+			name: 'issuedFor',
+			type: 'hidden',
+			default: '',
+		},
 	];
 
 	/** Fetches a token when the stored one is empty, after a 401, and on every Test. */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
-		const token = await fetchDegreedToken(tokenFields(credentials), this.helpers.httpRequest).catch((error: unknown) => error as Error);
-		if (token instanceof Error) {
-			// Without a status code on the error, n8n's Test button shows Degreed's own words (e.g. the
-			// scope the key lacks) instead of a generic "Forbidden - perhaps check your credentials?".
-			const description = (token as TokenRequestError).description;
-			throw new UserError(`Degreed: ${token.message}${description ? `. ${description}` : ''}`);
-		}
-		return {
-			accessToken: token.accessToken,
-			issuedAt: new Date(token.issuedAt).toISOString(),
-			expiresAt: new Date(token.expiresAt).toISOString(),
-		};
+		const grant = degreedGrant(tokenFields(credentials));
+		const token = await requestToken(grant, this.helpers.httpRequest);
+		// A UserError without a status code: n8n's Test button shows Degreed's own words (e.g. the
+		// scope the key lacks) instead of a generic "Forbidden - perhaps check your credentials?".
+		if (isTokenFailure(token)) throw new UserError(credentialFailureMessage('Degreed', token));
+		return persistedFields(token, tokenKey(grant));
 	}
 
 	authenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> => {

@@ -11,9 +11,10 @@ import type {
 import { UserError } from 'n8n-workflow';
 
 import { DEFAULT_REST_V1_PATH, DEFAULT_REST_V2_PATH, ENVIRONMENT_HOSTS, asFields, clientIdOf, hostOfUrl } from '../nodes/LearnLink/transport/hosts';
-import { fetchLearnLinkToken, tokenRequestFor } from '../nodes/LearnLink/transport/token';
-import type { TokenRequestError } from '../nodes/shared/apiClient';
-import type { AccessToken, HttpRequestFn } from '../nodes/shared/types';
+import { learnLinkGrant, tokenRequestFor } from '../nodes/LearnLink/transport/token';
+import { credentialFailureMessage, requestToken, tokenKey } from '../nodes/shared/clientCredentials';
+import { isTokenFailure, persistedFields } from '../nodes/shared/tokenManager';
+import type { HttpRequestFn } from '../nodes/shared/types';
 import { joinUrl } from '../nodes/shared/urls';
 
 const publicHostExpression = `{{ $credentials.environment === 'custom' ? $credentials.publicApiUrl.replace(/\\/+$/, '') : (${JSON.stringify(
@@ -183,9 +184,12 @@ export class LearnLinkApi implements ICredentialType {
 		{ displayName: 'Access Token', name: 'accessToken', type: 'hidden', typeOptions: { expirable: true, password: true }, default: '' },
 		{ displayName: 'Issued At', name: 'issuedAt', type: 'hidden', default: '' },
 		{ displayName: 'Expires At', name: 'expiresAt', type: 'hidden', default: '' },
+		// Key of the fields each token was minted for: never reused after the tenant, secret or scopes changed.
+		{ displayName: 'Issued For', name: 'issuedFor', type: 'hidden', default: '' },
 		{ displayName: 'Users API Access Token', name: 'usersAccessToken', type: 'hidden', typeOptions: { password: true }, default: '' },
 		{ displayName: 'Users API Issued At', name: 'usersIssuedAt', type: 'hidden', default: '' },
 		{ displayName: 'Users API Expires At', name: 'usersExpiresAt', type: 'hidden', default: '' },
+		{ displayName: 'Users API Issued For', name: 'usersIssuedFor', type: 'hidden', default: '' },
 	];
 
 	/**
@@ -194,30 +198,28 @@ export class LearnLinkApi implements ICredentialType {
 	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
 		const fields = asFields(credentials);
-		if (fields.authentication === 'basic') return { accessToken: 'http-basic', issuedAt: '', expiresAt: '', usersAccessToken: '', usersIssuedAt: '', usersExpiresAt: '' };
+		const noUsersToken = { usersAccessToken: '', usersIssuedAt: '', usersExpiresAt: '', usersIssuedFor: '' };
+		if (fields.authentication === 'basic') return { accessToken: 'http-basic', issuedAt: '', expiresAt: '', issuedFor: '', ...noUsersToken };
 		const http = this.helpers.httpRequest as HttpRequestFn;
-		let main: AccessToken;
-		try {
-			main = await fetchLearnLinkToken(tokenRequestFor(fields, 'public'), http);
-		} catch (error) {
-			// Without a status code on the error, n8n's Test button shows Thrive's own words instead of
-			// a generic "Authorization failed"; the hint says what to check.
-			const e = error as TokenRequestError;
-			throw new UserError(`Learn.link (Thrive): ${e.message}${e.description ? `. ${e.description}` : ''}`);
-		}
-		let users: { accessToken: string; issuedAt: number | string; expiresAt: number | string } = { accessToken: '', issuedAt: '', expiresAt: '' };
-		try {
-			users = await fetchLearnLinkToken(tokenRequestFor(fields, 'users'), http);
-		} catch {
-			// No users-API access for this client: lifecycle events will report it when used.
-		}
+		const mint = async (host: 'public' | 'users') => {
+			let grant;
+			try {
+				grant = learnLinkGrant(tokenRequestFor(fields, host));
+			} catch (error) {
+				// A field that cannot work (Tenant ID, custom URL), named before anything is sent.
+				throw new UserError(`Learn.link (Thrive): ${(error as Error).message}`);
+			}
+			return { grant, token: await requestToken(grant, http) };
+		};
+		const main = await mint('public');
+		// Without a status code on the error, n8n's Test button shows Thrive's own words instead of a
+		// generic "Authorization failed"; the hint says what to check.
+		if (isTokenFailure(main.token)) throw new UserError(credentialFailureMessage('Learn.link (Thrive)', main.token));
+		// Best effort: a client without webhook access still works for the public API.
+		const users = await mint('users').catch(() => undefined);
 		return {
-			accessToken: main.accessToken,
-			issuedAt: main.issuedAt,
-			expiresAt: main.expiresAt,
-			usersAccessToken: users.accessToken,
-			usersIssuedAt: users.issuedAt,
-			usersExpiresAt: users.expiresAt,
+			...persistedFields(main.token, tokenKey(main.grant)),
+			...(users && !isTokenFailure(users.token) ? persistedFields(users.token, tokenKey(users.grant), 'users') : noUsersToken),
 		};
 	}
 

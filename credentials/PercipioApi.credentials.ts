@@ -10,11 +10,14 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
+import { UserError } from 'n8n-workflow';
+
 import { Redactor } from '../nodes/shared/redact';
-import { TokenRequestError } from '../nodes/shared/apiClient';
+import { credentialFailureMessage, requestToken, tokenKey } from '../nodes/shared/clientCredentials';
+import { isTokenFailure, persistedFields } from '../nodes/shared/tokenManager';
 import { PERCIPIO_REGIONS } from '../nodes/Percipio/transport/hosts';
 import { readPercipioConfig } from '../nodes/Percipio/transport/config';
-import { fetchPercipioToken, percipioTokenKey } from '../nodes/Percipio/transport/token';
+import { percipioGrant } from '../nodes/Percipio/transport/token';
 
 /** API base URL for the credential test, resolved from the region like the node does. */
 const API_BASE_EXPRESSION = `={{ $credentials.region === 'eu' ? '${PERCIPIO_REGIONS.eu.apiBaseUrl}' : $credentials.region === 'custom' ? $credentials.apiBaseUrl : '${PERCIPIO_REGIONS.us.apiBaseUrl}' }}`;
@@ -187,21 +190,19 @@ export class PercipioApi implements ICredentialType {
 	 * only checked, so the Test button reports a malformed or expired token by name.
 	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
-		const redactor = new Redactor([credentials.clientSecret, credentials.serviceAccountToken, credentials.accessToken]);
+		let config: ReturnType<typeof readPercipioConfig>;
 		try {
-			const config = readPercipioConfig(credentials);
-			if (!config.token) return {};
-			const token = await fetchPercipioToken(config.token, this.helpers.httpRequest);
-			return {
-				accessToken: token.accessToken,
-				issuedAt: String(token.issuedAt),
-				expiresAt: String(token.expiresAt),
-				issuedFor: percipioTokenKey(config.token),
-			};
+			config = readPercipioConfig(credentials);
 		} catch (error) {
-			const detail = error instanceof TokenRequestError && error.description ? ` ${error.description}` : '';
-			throw new Error(redactor.text(`Skillsoft Percipio: ${(error as Error).message}.${detail}`));
+			// The field that cannot work, named before anything is sent; no status, so n8n shows these words.
+			const redactor = new Redactor([credentials.clientSecret, credentials.serviceAccountToken, credentials.accessToken]);
+			throw new UserError(redactor.text(`Skillsoft Percipio: ${(error as Error).message}.`));
 		}
+		if (!config.token) return {};
+		const grant = percipioGrant(config.token);
+		const token = await requestToken(grant, this.helpers.httpRequest);
+		if (isTokenFailure(token)) throw new UserError(credentialFailureMessage('Skillsoft Percipio', token));
+		return persistedFields(token, tokenKey(grant));
 	}
 
 	/** Function style, so the credential also works in n8n's HTTP Request node. */

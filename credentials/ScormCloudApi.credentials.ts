@@ -11,7 +11,11 @@ import type {
 } from 'n8n-workflow';
 
 import { DEFAULT_BASE_URL, DEFAULT_TOKEN_EXPIRATION, SCOPES } from '../nodes/ScormCloud/transport/hosts';
-import { basicHeader, fetchScormCloudToken, scopeString } from '../nodes/ScormCloud/transport/token';
+import { UserError } from 'n8n-workflow';
+
+import { credentialFailureMessage, requestToken, tokenKey } from '../nodes/shared/clientCredentials';
+import { isTokenFailure, persistedFields } from '../nodes/shared/tokenManager';
+import { basicHeader, scopeString, scormCloudGrant } from '../nodes/ScormCloud/transport/token';
 
 const oauthOnly = { show: { authMethod: ['oauth'] } };
 
@@ -102,22 +106,24 @@ export class ScormCloudApi implements ICredentialType {
 		},
 		{ displayName: 'Issued At', name: 'issuedAt', type: 'hidden', default: '' },
 		{ displayName: 'Expires At', name: 'expiresAt', type: 'hidden', default: '' },
+		// Key of the fields the token was minted for: never reused after the key, scopes or lifetime changed.
+		{ displayName: 'Issued For', name: 'issuedFor', type: 'hidden', default: '' },
 	];
 
 	/** With OAuth: fetches a token (GetAppToken). With HTTP Basic there is nothing to fetch. */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
 		if (credentials.authMethod !== 'oauth') return {};
-		const token = await fetchScormCloudToken(
-			{
-				baseUrl: credentials.baseUrl as string,
-				appId: credentials.appId as string,
-				secretKey: credentials.secretKey as string,
-				scope: scopeString(credentials.scopes, credentials.extraScopes),
-				expiration: credentials.expirationSeconds as number,
-			},
-			this.helpers.httpRequest,
-		);
-		return { accessToken: token.accessToken, issuedAt: String(token.issuedAt), expiresAt: String(token.expiresAt) };
+		const grant = scormCloudGrant({
+			baseUrl: credentials.baseUrl as string,
+			appId: credentials.appId as string,
+			secretKey: credentials.secretKey as string,
+			scope: scopeString(credentials.scopes, credentials.extraScopes),
+			expiration: credentials.expirationSeconds as number,
+			allowInsecureHttp: credentials.allowInsecureHttp === true,
+		});
+		const token = await requestToken(grant, this.helpers.httpRequest);
+		if (isTokenFailure(token)) throw new UserError(credentialFailureMessage('SCORM Cloud', token));
+		return persistedFields(token, tokenKey(grant));
 	}
 
 	authenticate: IAuthenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> => {

@@ -24,12 +24,14 @@ import type { Redactor } from './redact';
 import { bodyProblem, defaultErrorEnvelope, expectedBody, isWebPage } from './responseShape';
 import { DEFAULT_RETRY, decide, isRetryableNetworkCode, parseRetryAfter } from './retryPolicy';
 import type { AttemptState, GiveUpReason, Outcome } from './retryPolicy';
-import { sharedTokenManager } from './tokenManager';
+import { currentToken, tokenError } from './clientCredentials';
+import { isTokenFailure, sharedTokenManager } from './tokenManager';
 import type { TokenManager } from './tokenManager';
 import { TransportLog } from './transportLog';
 import type { LogFields } from './transportLog';
 import type {
 	AccessToken,
+	TokenFailure,
 	AuthStrategy,
 	HttpRequestFn,
 	HttpResponse,
@@ -66,35 +68,6 @@ const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 /** Token requests carry the secret (header or body): never followed to another address. */
 const noRedirects = (options: IHttpRequestOptions): IHttpRequestOptions => ({ ...options, disableFollowRedirect: true, sendCredentialsOnCrossOriginRedirect: false });
 const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
-
-/** A failure of the token endpoint, carrying what the retry policy needs. */
-export class TokenRequestError extends Error {
-	constructor(
-		message: string,
-		readonly statusCode?: number,
-		readonly retryAfterMs?: number,
-		readonly description?: string,
-	) {
-		super(message);
-	}
-}
-
-/**
- * A 3xx answer from a token endpoint. Token requests are never redirected (the secret must not
- * follow a redirect), so every provider's token function reports it this way, naming the host.
- */
-export function tokenRedirectError(status: number, headers: Record<string, unknown> | undefined, requestUrl: string): TokenRequestError {
-	const raw = headers?.location;
-	const location = String((Array.isArray(raw) ? raw[0] : raw) ?? '');
-	let target = 'another location';
-	if (location && URL.canParse(location, requestUrl)) target = new URL(location, requestUrl).host;
-	return new TokenRequestError(
-		`the token endpoint redirected to ${target}: check the token URL`,
-		status,
-		undefined,
-		`The token request was not sent on (HTTP ${status}). Enter the token endpoint's final URL in the credential.`,
-	);
-}
 
 /** The body read whole, or undefined once it passed `limit` bytes (the stream is then dropped). */
 async function readStream(stream: AsyncIterable<Buffer>, limit: number): Promise<Buffer | undefined> {
@@ -213,7 +186,7 @@ export class ApiClient {
 			let outcome: Outcome;
 			let response: (HttpResponse & { invalidJson?: boolean }) | undefined;
 			if ('error' in sent) {
-				if (sent.error instanceof TokenRequestError) outcome = { kind: 'token', status: sent.error.statusCode, retryAfterMs: sent.error.retryAfterMs };
+				if (isTokenFailure(sent.error)) outcome = { kind: 'token', status: sent.error.retryable ? sent.error.statusCode : (sent.error.statusCode ?? 0), retryAfterMs: sent.error.retryAfterMs };
 				else if (sent.error === TOO_LARGE) throw tooLargeError(this.scope, this.maxResponseBytes, spec.itemIndex);
 				else outcome = { kind: 'network', code: networkErrorCode(sent.error) };
 			} else {
@@ -290,13 +263,11 @@ export class ApiClient {
 
 	/** One attempt: token, then send. Failures come back as values for the retry policy to judge. */
 	private async attempt(spec: RequestSpec, fields: LogFields): Promise<Sent> {
-		let token: AccessToken | undefined;
-		try {
-			token = spec.anonymous ? undefined : await this.currentToken(fields);
-		} catch (error) {
-			if (error instanceof TokenRequestError) return { error };
-			return { error: this.tokenError(error, spec.itemIndex) };
-		}
+		const got = spec.anonymous
+			? undefined
+			: await currentToken(this.ctx, this.options.auth, { redactor: this.redactor, tokens: this.tokens, http: this.tokenHttp(fields), onRequest: () => this.stats.tokenRequests++ });
+		if (isTokenFailure(got)) return { error: got };
+		const token: AccessToken | undefined = got;
 		try {
 			const response = await this.send(spec, token);
 			return response === TOO_LARGE ? { error: TOO_LARGE, token } : { response, token };
@@ -364,7 +335,7 @@ export class ApiClient {
 
 	private giveUpError(reason: GiveUpReason, outcome: Outcome, error: unknown, response: HttpResponse | undefined, url: URL, state: AttemptState, retry: RetryOptions, itemIndex?: number): Error {
 		const scope = this.scope;
-		if (outcome.kind === 'token') return this.tokenError(error, itemIndex);
+		if (outcome.kind === 'token') return tokenError(this.ctx, this.provider, this.redactor, error as TokenFailure, itemIndex);
 		if (outcome.kind === 'network') {
 			if (reason === 'not-retryable' || !outcome.code) return unexpectedError(scope, error, itemIndex);
 			const note =
@@ -381,31 +352,6 @@ export class ApiClient {
 		return statusError(scope, response!, itemIndex);
 	}
 
-	private async currentToken(fields?: LogFields): Promise<AccessToken | undefined> {
-		const auth = this.options.auth;
-		if (auth.kind !== 'bearer') return undefined;
-		const token = await this.tokens.get(
-			auth.cacheKey,
-			async () => {
-				this.stats.tokenRequests++;
-				try {
-					return await auth.fetchToken(this.tokenHttp(fields));
-				} catch (error) {
-					// TokenRequestError is internal: request() turns it into a NodeApiError (tokenError).
-					// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
-					if (error instanceof TokenRequestError) throw error;
-					const code = networkErrorCode(error);
-					// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
-					throw new TokenRequestError(code ? `could not reach the token endpoint (${code})` : (error as Error).message, code && isRetryableNetworkCode(code) ? undefined : 0);
-				}
-			},
-			auth.seed,
-		);
-		// A provider could echo the token back in an error body: hide it like the other secrets.
-		this.redactor.add(token.accessToken);
-		return token;
-	}
-
 	/**
 	 * The HTTP function handed to token fetchers: never redirected, checked like every other request
 	 * (https, no metadata address, the credential's Allowed Domains, also passed on to n8n), logged.
@@ -418,7 +364,7 @@ export class ApiClient {
 			const request = noRedirects(options);
 			if (allowed) request.allowedDomains = allowed;
 			const signal = this.ctx.getExecutionCancelSignal?.();
-			if (signal && !request.abortSignal) request.abortSignal = signal;
+			if (signal) request.abortSignal = request.abortSignal ? AbortSignal.any([signal, request.abortSignal as AbortSignal]) : signal;
 			const response: unknown = await this.ctx.helpers.httpRequest(request);
 			const status = (response as { statusCode?: unknown } | undefined)?.statusCode;
 			this.log.debug('token request', {
@@ -500,17 +446,4 @@ export class ApiClient {
 		return { statusCode: raw.statusCode, headers: raw.headers ?? {}, body: decoded.body, invalidJson: decoded.invalidJson };
 	}
 
-	private tokenError(error: unknown, itemIndex?: number) {
-		const credential = this.ctx.getNode().credentials?.[this.provider.credentialType]?.name ?? this.provider.credentialType;
-		const e = error as TokenRequestError;
-		return apiError({
-			node: this.ctx.getNode(),
-			provider: this.provider.name,
-			redactor: this.redactor,
-			itemIndex,
-			message: `could not get an access token with the credential "${credential}": ${e.message}`,
-			description: e.description ?? 'Check the credential (client ID, secret, scopes, region or environment) and press its Test button.',
-			response: e.statusCode ? { statusCode: e.statusCode, headers: {}, body: undefined } : undefined,
-		});
-	}
 }

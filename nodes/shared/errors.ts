@@ -1,6 +1,7 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
+import { clipText } from './redact';
 import type { Redactor } from './redact';
 import type { HttpResponse, ProviderProfile } from './types';
 
@@ -16,16 +17,18 @@ const STATUS_HINTS: Record<number, string> = {
 
 const MAX_BODY_IN_ERROR = 4_000;
 
-function truncate(value: unknown): unknown {
-	if (typeof value === 'string') return value.length > MAX_BODY_IN_ERROR ? `${value.slice(0, MAX_BODY_IN_ERROR)}…` : value;
+/** The body for an error: redacted first, then cut (a secret straddling the cut leaves nothing). */
+function truncate(value: unknown, redactor: Redactor): unknown {
+	if (typeof value === 'string') return clipText(value, MAX_BODY_IN_ERROR, redactor);
 	if (Buffer.isBuffer(value)) return `<${value.length} bytes>`;
 	try {
-		const text = JSON.stringify(value);
-		if (text !== undefined && text.length > MAX_BODY_IN_ERROR) return `${text.slice(0, MAX_BODY_IN_ERROR)}…`;
+		const clean = redactor.value(value);
+		const text = JSON.stringify(clean);
+		if (text !== undefined && text.length > MAX_BODY_IN_ERROR) return clipText(text, MAX_BODY_IN_ERROR, redactor);
+		return clean;
 	} catch {
-		return String(value);
+		return clipText(String(value), MAX_BODY_IN_ERROR, redactor);
 	}
-	return value;
 }
 
 export interface ApiErrorInput {
@@ -54,7 +57,7 @@ export function apiError(input: ApiErrorInput): NodeApiError {
 		...(status ? { httpCode: String(status) } : {}),
 		// Not `code`/`errorCode`: NodeApiError would take it for the status and swap our message for a generic one.
 		...(input.code ? { connectionError: input.code } : {}),
-		...(response ? { body: truncate(response.body) as JsonObject } : {}),
+		...(response ? { body: truncate(response.body, redactor) as JsonObject } : {}),
 	});
 	const error = new NodeApiError(node, errorResponse, {
 		message,

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 
-import type { AccessToken } from './types';
+import type { AccessToken, TokenFailure } from './types';
+
+export const isTokenFailure = (value: unknown): value is TokenFailure => (value as TokenFailure | undefined)?.kind === 'tokenFailure';
 
 /**
  * Key of a token in the cache: a hash of every field that shapes it, so a changed secret, scope or
@@ -38,7 +40,7 @@ interface Entry {
  */
 export class TokenManager {
 	private readonly entries = new Map<string, Entry>();
-	private readonly inflight = new Map<string, Promise<AccessToken>>();
+	private readonly inflight = new Map<string, Promise<AccessToken | TokenFailure>>();
 	/** per key: digests of tokens the provider refused → until when to remember them */
 	private readonly refused = new Map<string, Map<string, number>>();
 	private readonly refreshRatio: number;
@@ -67,7 +69,7 @@ export class TokenManager {
 	 * point one caller fetches a new one while everyone else waits for that same fetch.
 	 * `seed` is a token persisted elsewhere (the credential), used when nothing better is cached.
 	 */
-	async get(key: string, fetch: () => Promise<AccessToken>, seed?: AccessToken): Promise<AccessToken> {
+	async get<R extends AccessToken | TokenFailure = AccessToken>(key: string, fetch: () => Promise<R>, seed?: AccessToken): Promise<R | AccessToken> {
 		const now = this.now();
 		const entry = this.entries.get(key);
 		if (entry && now < entry.refreshAt) return entry.token;
@@ -109,14 +111,15 @@ export class TokenManager {
 		this.entries.set(key, { token, refreshAt: this.refreshAt(token) });
 	}
 
-	private refresh(key: string, fetch: () => Promise<AccessToken>): Promise<AccessToken> {
+	private refresh<R extends AccessToken | TokenFailure>(key: string, fetch: () => Promise<R>): Promise<R> {
 		const running = this.inflight.get(key);
-		if (running) return running;
+		if (running) return running as Promise<R>;
 		this.fetches++;
+		// A failure is shared with every waiter of this fetch but never cached: the next call tries again.
 		const promise = fetch()
-			.then((token) => {
-				this.store(key, token);
-				return token;
+			.then((result) => {
+				if (!isTokenFailure(result)) this.store(key, result);
+				return result;
 			})
 			.finally(() => this.inflight.delete(key));
 		this.inflight.set(key, promise);
@@ -134,7 +137,7 @@ export function tokenFromExpiresIn(accessToken: string, expiresInSeconds: unknow
 	return { accessToken, issuedAt: now, expiresAt: now + life * 1000 };
 }
 
-/** Epoch ms from what a credential stores: a number, digits, or an ISO date; 0 when unreadable. */
+/** Epoch ms from what a credential stores: digits (the format written now), a number or an ISO date (older credentials); 0 when unreadable. */
 function epochMs(value: unknown): number {
 	if (typeof value === 'number') return Number.isFinite(value) ? value : 0;
 	const text = String(value ?? '').trim();
@@ -143,15 +146,34 @@ function epochMs(value: unknown): number {
 	return Number.isNaN(t) ? 0 : t;
 }
 
+/** `accessToken`, or `usersAccessToken` for the prefix `users` (a credential holding a token per host). */
+const field = (prefix: string, name: string) => (prefix ? `${prefix}${name[0].toUpperCase()}${name.slice(1)}` : name);
+
 /**
- * The token a credential's `preAuthentication` persisted (its hidden `accessToken`, `issuedAt`,
- * `expiresAt` fields), as a seed for the token manager; undefined when there is none. An unknown
- * issue time leaves refresh to the 60 s-before-expiry rule.
+ * What a credential's `preAuthentication` returns for n8n to persist: the token, its times as epoch
+ * milliseconds in decimal strings, and `issuedFor`, the `tokenKey` of the fields it was minted for.
+ * The four fields must be declared on the credential as hidden properties.
  */
-export function persistedToken(accessToken: unknown, issuedAt: unknown, expiresAt: unknown): AccessToken | undefined {
-	if (typeof accessToken !== 'string' || !accessToken) return undefined;
-	const expires = epochMs(expiresAt);
+export function persistedFields(token: AccessToken, key: string, prefix = ''): Record<string, string> {
+	return {
+		[field(prefix, 'accessToken')]: token.accessToken,
+		[field(prefix, 'issuedAt')]: String(token.issuedAt),
+		[field(prefix, 'expiresAt')]: String(token.expiresAt),
+		[field(prefix, 'issuedFor')]: key,
+	};
+}
+
+/**
+ * The token a credential persisted, as a seed for the token manager, only when it was minted for
+ * exactly today's fields (`issuedFor` equals `key`): n8n keeps the stored token after the client, the
+ * secret or the scopes were edited. Undefined when there is none. An unknown issue time leaves
+ * refresh to the 60 s-before-expiry rule.
+ */
+export function persistedToken(data: Record<string, unknown>, key: string, prefix = ''): AccessToken | undefined {
+	const accessToken = data[field(prefix, 'accessToken')];
+	if (typeof accessToken !== 'string' || !accessToken || data[field(prefix, 'issuedFor')] !== key) return undefined;
+	const expires = epochMs(data[field(prefix, 'expiresAt')]);
 	if (expires <= 0) return undefined;
-	const issued = epochMs(issuedAt);
+	const issued = epochMs(data[field(prefix, 'issuedAt')]);
 	return { accessToken, issuedAt: issued > 0 && issued < expires ? issued : 0, expiresAt: expires };
 }

@@ -28,7 +28,28 @@ export interface AccessToken {
 	expiresAt: number;
 }
 
-export type TokenFunction = (http: HttpRequestFn) => Promise<AccessToken>;
+/**
+ * Why no token could be had, in words fit for the user (secrets already redacted). Token functions
+ * return it instead of throwing: the transport turns it into a NodeApiError with the node, the
+ * credential's `preAuthentication` into the message its Test button shows.
+ */
+export interface TokenFailure {
+	kind: 'tokenFailure';
+	message: string;
+	description?: string;
+	/** The token endpoint's HTTP status, when it answered. */
+	statusCode?: number;
+	/** The connection error code (ECONNREFUSED …), kept out of the message: n8n replaces messages that name one. */
+	code?: string;
+	/** Another attempt may succeed (429/502/503/504, a dropped connection, a timeout). */
+	retryable: boolean;
+	/** From the endpoint's `Retry-After`, in ms. */
+	retryAfterMs?: number;
+}
+
+export type TokenResult = AccessToken | TokenFailure;
+
+export type TokenFunction = (http: HttpRequestFn) => Promise<TokenResult>;
 
 /** How one API host authenticates requests. */
 export type AuthStrategy =

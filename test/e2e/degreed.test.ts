@@ -92,7 +92,8 @@ describe('n8n server', () => {
 		expect(sandbox.ledger.requests({ provider: 'degreed', host: 'api', path: /^\/api\/v2\/users$/ }).at(-1)).toMatchObject({ status: 200, query: 'limit=1' });
 		const stored = (await n8n.exportCredentials()).find((c) => c.id === CREDENTIAL_ID)!;
 		expect(sandbox.context('degreed').tokens.verify(String(stored.data.accessToken)).ok).toBe(true);
-		expect(Date.parse(String(stored.data.expiresAt)) - Date.parse(String(stored.data.issuedAt))).toBe(300_000);
+		expect(Number(stored.data.expiresAt) - Number(stored.data.issuedAt)).toBe(300_000);
+		expect(String(stored.data.issuedFor)).toMatch(/^[0-9a-f]{64}$/);
 
 		const lacking = await n8n.testCredential({ id: CREDENTIAL_ID, name: 'Degreed sandbox', type: 'degreedApi', data: { ...credentialData(), scopes: ['users:read', 'users:write'] } });
 		expect(lacking.status).toBe('Error');

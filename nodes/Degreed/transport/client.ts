@@ -4,13 +4,14 @@ import { ApiClient } from '../../shared/apiClient';
 import type { RequestSettings } from '../../shared/descriptions';
 import type { ProviderClient } from '../../shared/router';
 import { Redactor } from '../../shared/redact';
-import { persistedToken, tokenCacheKey } from '../../shared/tokenManager';
+import { bearerAuth } from '../../shared/clientCredentials';
+import { tokenCacheKey } from '../../shared/tokenManager';
 import { inputError } from '../../shared/errors';
 import { degreedHosts } from './hosts';
 import type { DegreedHosts } from './hosts';
 import { degreedProfile } from './profile';
 import { scopeString } from './scopes';
-import { fetchDegreedToken } from './token';
+import { degreedGrant } from './token';
 import type { DegreedTokenFields } from './token';
 
 const DEGREED_CREDENTIAL = 'degreedApi';
@@ -47,23 +48,7 @@ export async function createDegreedClient(ctx: IExecuteFunctions, settings: Requ
 	const redactor = new Redactor([fields.clientSecret, credentials.accessToken]);
 	const api = new ApiClient(ctx, {
 		provider: degreedProfile,
-		auth: {
-			kind: 'bearer',
-			cacheKey: tokenCacheKey({
-				provider: 'degreed',
-				tokenBaseUrl: fields.tokenBaseUrl,
-				clientId: fields.clientId,
-				clientSecret: fields.clientSecret,
-				scopes,
-				clientAuthentication: fields.clientAuthentication,
-			}),
-			fetchToken: async (http) => {
-				const token = await fetchDegreedToken(fields, http);
-				redactor.add(token.accessToken);
-				return token;
-			},
-			seed: persistedToken(credentials.accessToken, credentials.issuedAt, credentials.expiresAt),
-		},
+		auth: bearerAuth(degreedGrant(fields), { persisted: credentials, redactor }),
 		credentials,
 		clientKey: tokenCacheKey({ provider: 'degreed', tokenBaseUrl: fields.tokenBaseUrl, clientId: fields.clientId }),
 		redactor,

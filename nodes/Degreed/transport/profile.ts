@@ -1,4 +1,5 @@
 import type { HttpResponse, ProviderProfile } from '../../shared/types';
+import { clipText } from '../../shared/redact';
 
 /** Degreed's published limit: 70 requests per minute per API client (a raise to 200 is reported, unconfirmed). */
 export const DEGREED_REQUESTS_PER_MINUTE = 70;
@@ -33,7 +34,7 @@ export function parseDegreedError(response: HttpResponse): { message?: string; d
 	const body = bodyObject(response.body);
 	if (!body) {
 		const text = typeof response.body === 'string' ? response.body.trim() : '';
-		return text ? { message: text.slice(0, 300) } : {};
+		return text ? { message: clipText(text, 300) } : {};
 	}
 	if (Array.isArray(body.errors) && body.errors.length) {
 		const errors = body.errors as JsonApiError[];

@@ -5,12 +5,13 @@ import type { RequestSettings } from '../../shared/descriptions';
 import type { ProviderClient } from '../../shared/router';
 import { inputError } from '../../shared/errors';
 import { Redactor } from '../../shared/redact';
-import { persistedToken, tokenCacheKey } from '../../shared/tokenManager';
+import { bearerAuth } from '../../shared/clientCredentials';
+import { tokenCacheKey } from '../../shared/tokenManager';
 import type { AuthStrategy, TransportContext } from '../../shared/types';
 import { LearnLinkConfigError, asFields, clientIdOf, hostUrl, restV1Base, restV2Base } from './hosts';
 import type { LearnLinkCredentialFields, LearnLinkHost } from './hosts';
 import { learnLinkProfile } from './profile';
-import { fetchLearnLinkToken, tokenRequestFor } from './token';
+import { learnLinkGrant, tokenRequestFor } from './token';
 
 export const CREDENTIAL_TYPE = 'learnLinkApi';
 
@@ -40,21 +41,13 @@ function redactorFor(fields: LearnLinkCredentialFields): Redactor {
 }
 
 /** How requests to `host` authenticate: a cached bearer token for that host, or Basic on every call. */
-function authFor(fields: LearnLinkCredentialFields, host: LearnLinkHost): AuthStrategy {
+export function authFor(fields: LearnLinkCredentialFields, host: LearnLinkHost): AuthStrategy {
 	if (fields.authentication === 'basic') {
 		const username = clientIdOf(fields);
 		const password = String(fields.apiSecret ?? '');
 		return { kind: 'static', apply: (request) => void (request.auth = { username, password }) };
 	}
-	const request = tokenRequestFor(fields, host);
-	const seed = host === 'public' ? persistedToken(fields.accessToken, fields.issuedAt, fields.expiresAt) : persistedToken(fields.usersAccessToken, fields.usersIssuedAt, fields.usersExpiresAt);
-	return {
-		kind: 'bearer',
-		// One token per host: the token URL (host + tenant) is part of the key.
-		cacheKey: tokenCacheKey({ provider: 'learnLink', host, url: request.url, clientId: request.clientId, secret: request.clientSecret, scopes: request.scopes.join(' '), clientAuthentication: request.clientAuthentication, format: request.format }),
-		fetchToken: (http) => fetchLearnLinkToken(request, http),
-		seed,
-	};
+	return bearerAuth(learnLinkGrant(tokenRequestFor(fields, host)), { persisted: fields as unknown as Record<string, unknown>, prefix: host === 'users' ? 'users' : '' });
 }
 
 /** Builds the public-API and users-API clients from the node's `learnLinkApi` credential. */

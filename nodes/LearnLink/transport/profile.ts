@@ -1,11 +1,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { HttpResponse, ProviderProfile } from '../../shared/types';
+import { clipText } from '../../shared/redact';
 
 /** Reads Thrive's documented error body `{status, error, message}` (message may be a list or object). */
 export function parseLearnLinkError(response: HttpResponse): { message?: string; description?: string; code?: string } {
 	const body = response.body;
-	if (typeof body === 'string') return body.trim() ? { message: body.trim().slice(0, 500) } : {};
+	if (typeof body === 'string') return body.trim() ? { message: clipText(body.trim(), 500) } : {};
 	if (!body || typeof body !== 'object') return {};
 	const b = body as IDataObject;
 	let message: string | undefined;

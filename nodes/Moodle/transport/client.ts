@@ -6,7 +6,7 @@ import { apiError } from '../../shared/errors';
 import { paginate } from '../../shared/pagination';
 import type { Page } from '../../shared/pagination';
 import type { ProviderClient } from '../../shared/router';
-import { Redactor } from '../../shared/redact';
+import { Redactor, clipText } from '../../shared/redact';
 import { tokenCacheKey } from '../../shared/tokenManager';
 import type { HttpResponse, RequestSpec, TransportContext } from '../../shared/types';
 import { encodeMoodleParams, toFormObject } from './encode';
@@ -142,7 +142,7 @@ export class MoodleClient implements ProviderClient {
 				node,
 				provider: 'Moodle',
 				redactor: this.redactor,
-				response: { ...response, body: text.slice(0, 300) },
+				response: { ...response, body: clipText(text, 300, this.redactor) },
 				itemIndex,
 				message: NOT_A_MOODLE_ENDPOINT,
 				description: WRONG_URL_HINT,

@@ -6,23 +6,20 @@ import type { RequestSettings } from '../../shared/descriptions';
 import type { ProviderClient } from '../../shared/router';
 import { inputError } from '../../shared/errors';
 import { Redactor } from '../../shared/redact';
-import { persistedToken, tokenCacheKey } from '../../shared/tokenManager';
-import type { AccessToken, AuthStrategy } from '../../shared/types';
+import { bearerAuth } from '../../shared/clientCredentials';
+import { tokenCacheKey } from '../../shared/tokenManager';
+import type { AuthStrategy } from '../../shared/types';
 import { buildPath, joinUrl } from '../../shared/urls';
 import { CREDENTIAL_TYPE, PercipioConfigError, readPercipioConfig } from './config';
 import type { PercipioConfig } from './config';
 import { percipioProfile } from './profile';
-import { fetchPercipioToken, percipioTokenKey } from './token';
+import { percipioGrant, percipioTokenKey } from './token';
 
 export interface PercipioClient extends ProviderClient {
 	config: PercipioConfig;
 	/** Absolute URL of an API path template; `{placeholders}` are filled with encoded segments. */
 	url(template: string, values?: Record<string, unknown>): string;
 }
-
-/** Only a token issued for exactly these fields (client, secret, scope, token URL) is reused. */
-const persistedFor = (data: Record<string, unknown>, key: string): AccessToken | undefined =>
-	data.issuedFor === key ? persistedToken(data.accessToken, data.issuedAt, data.expiresAt) : undefined;
 
 /** The one Percipio API client of an execution: credential checked, auth, retries, pacing, redaction. */
 export async function createPercipioClient(ctx: IExecuteFunctions, settings: RequestSettings): Promise<PercipioClient> {
@@ -39,18 +36,7 @@ export async function createPercipioClient(ctx: IExecuteFunctions, settings: Req
 	const redactor = new Redactor([data.clientSecret, data.serviceAccountToken, data.accessToken, config.serviceAccountToken]);
 	let auth: AuthStrategy;
 	if (config.token) {
-		const fields = config.token;
-		const cacheKey = percipioTokenKey(fields);
-		auth = {
-			kind: 'bearer',
-			cacheKey,
-			seed: persistedFor(data, cacheKey),
-			fetchToken: async (http) => {
-				const token = await fetchPercipioToken(fields, http);
-				redactor.add(token.accessToken);
-				return token;
-			},
-		};
+		auth = bearerAuth(percipioGrant(config.token), { persisted: data, redactor });
 	} else {
 		const bearer = `Bearer ${config.serviceAccountToken}`;
 		auth = {

@@ -1,5 +1,6 @@
 import type { HttpResponse, ProviderProfile } from '../../shared/types';
 import { CREDENTIAL_TYPE } from './config';
+import { clipText } from '../../shared/redact';
 
 const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' ? String(v) : undefined);
 
@@ -12,7 +13,7 @@ export function parsePercipioError(response: HttpResponse): { message?: string; 
 	const body = response.body;
 	if (typeof body === 'string') {
 		const text = body.trim();
-		return { message: text && !/^\s*</.test(text) ? text.slice(0, 500) : undefined };
+		return { message: text && !/^\s*</.test(text) ? clipText(text, 500) : undefined };
 	}
 	if (!body || typeof body !== 'object' || Buffer.isBuffer(body)) return {};
 	const b = body as Record<string, unknown>;

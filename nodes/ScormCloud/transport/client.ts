@@ -5,12 +5,13 @@ import type { RequestSettings } from '../../shared/descriptions';
 import type { ProviderClient } from '../../shared/router';
 import { apiError } from '../../shared/errors';
 import { Redactor } from '../../shared/redact';
+import { bearerAuth } from '../../shared/clientCredentials';
 import { persistedToken, tokenCacheKey } from '../../shared/tokenManager';
 import type { AccessToken, AuthStrategy, HttpResponse, TransportContext } from '../../shared/types';
 import { buildPath, joinUrl } from '../../shared/urls';
 import { DEFAULT_TOKEN_EXPIRATION, normaliseBaseUrl } from './hosts';
 import { parseScormCloudError, scormCloudProfile } from './profile';
-import { basicHeader, fetchScormCloudToken, scopeString } from './token';
+import { basicHeader, scopeString, scormCloudGrant, scormCloudTokenKey } from './token';
 
 export const CREDENTIAL_TYPE = 'scormCloudApi';
 
@@ -28,7 +29,7 @@ export interface ScormCloudCredential {
 
 export function readCredential(data: ICredentialDataDecryptedObject): ScormCloudCredential {
 	const expiration = Number(data.expirationSeconds ?? DEFAULT_TOKEN_EXPIRATION);
-	return {
+	const credential: ScormCloudCredential = {
 		baseUrl: normaliseBaseUrl(data.baseUrl),
 		appId: String(data.appId ?? '').trim(),
 		secretKey: String(data.secretKey ?? ''),
@@ -36,20 +37,16 @@ export function readCredential(data: ICredentialDataDecryptedObject): ScormCloud
 		scope: scopeString(data.scopes, data.extraScopes),
 		expiration: Number.isFinite(expiration) && expiration > 0 ? expiration : DEFAULT_TOKEN_EXPIRATION,
 		allowInsecureHttp: data.allowInsecureHttp === true,
-		persisted: persistedToken(data.accessToken, data.issuedAt, data.expiresAt),
 	};
+	// Only a token minted for exactly these fields is reused.
+	credential.persisted = persistedToken(data, scormCloudTokenKey(tokenFieldsOf(credential)));
+	return credential;
 }
 
+const tokenFieldsOf = (c: ScormCloudCredential) => ({ baseUrl: c.baseUrl, appId: c.appId, secretKey: c.secretKey, scope: c.scope, expiration: c.expiration, allowInsecureHttp: c.allowInsecureHttp });
+
 export function authStrategy(credential: ScormCloudCredential): AuthStrategy {
-	if (credential.authMethod === 'oauth') {
-		const fields = { baseUrl: credential.baseUrl, appId: credential.appId, secretKey: credential.secretKey, scope: credential.scope, expiration: credential.expiration };
-		return {
-			kind: 'bearer',
-			cacheKey: tokenCacheKey({ provider: 'scormcloud', ...fields }),
-			fetchToken: async (http) => await fetchScormCloudToken(fields, http),
-			seed: credential.persisted,
-		};
-	}
+	if (credential.authMethod === 'oauth') return bearerAuth(scormCloudGrant(tokenFieldsOf(credential)), { seed: credential.persisted });
 	const header = basicHeader(credential.appId, credential.secretKey);
 	return {
 		kind: 'static',

@@ -218,7 +218,7 @@ describe('Credential modes and failures', () => {
 	test('a wrong secret is a clear error naming the credential, with no secret anywhere; a bad organization ID sends nothing', async () => {
 		const wrong = 'definitely-wrong-secret-42';
 		const error = (await run(sandbox, { resource: 'user', operation: 'getAll', limit: 1 }, { credentials: { clientSecret: wrong } }).catch((e) => e)) as Error & { description?: string; context?: unknown };
-		expect(error.message).toBe('Skillsoft Percipio: could not get an access token with the credential "Test percipioApi": the token endpoint answered HTTP 401 (invalid_client: Client authentication failed)');
+		expect(error.message).toBe('Skillsoft Percipio: could not get an access token with the credential "Test percipioApi": the token endpoint answered HTTP 401: invalid_client: Client authentication failed');
 		expect(JSON.stringify({ m: error.message, d: error.description, c: error.context })).not.toContain(wrong);
 		expect(apiCalls(sandbox)).toEqual([]);
 

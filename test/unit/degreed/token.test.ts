@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
 import { DegreedApi } from '../../../credentials/DegreedApi.credentials';
-import { TokenRequestError } from '../../../nodes/shared/apiClient';
+import type { TokenFailure } from '../../../nodes/shared/types';
+import { failureOf, tokenOf } from '../../support/tokenResult';
 import { fetchDegreedToken, missingScopes } from '../../../nodes/Degreed/transport/token';
 import type { HttpRequestFn } from '../../../nodes/shared/types';
 import { applyAuthenticate, n8nHttpRequest, runPreAuthentication } from '../../support/n8nContext';
@@ -51,10 +52,10 @@ describe('fetchDegreedToken: the documented request, on the wire (through n8n\'s
 		const server = await tokenServer(() => ({ status: 200, body: { access_token: 'tok-1', token_type: 'bearer', expires_in: 300, refresh_token: 'r' } }));
 		try {
 			const before = Date.now();
-			const token = await fetchDegreedToken(
+			const token = await tokenOf(fetchDegreedToken(
 				{ ...base, tokenBaseUrl: `${server.url}/`, scopes: ['content:read', 'completions:write'], extraScopes: 'xapi:write, users:read content:read' },
 				n8nHttpRequest(),
-			);
+			));
 			expect(server.seen).toHaveLength(1);
 			const req = server.seen[0];
 			expect(req.method).toBe('POST');
@@ -77,7 +78,7 @@ describe('fetchDegreedToken: the documented request, on the wire (through n8n\'s
 	});
 
 	it('sends HTTP Basic instead of body fields when the credential asks for it', async () => {
-		const server = await tokenServer(() => ({ status: 200, body: { access_token: 'tok-b', expires_in: 60 } }));
+		const server = await tokenServer(() => ({ status: 200, body: { access_token: 'tok-b', token_type: 'bearer', expires_in: 60 } }));
 		try {
 			await fetchDegreedToken({ ...base, tokenBaseUrl: server.url, clientAuthentication: 'basic' }, n8nHttpRequest());
 			const req = server.seen[0];
@@ -97,12 +98,12 @@ describe('fetchDegreedToken: the documented request, on the wire (through n8n\'s
 			return { status: 403, body: { error: 'invalid_scope', error_description: `The API key is not permitted scope(s): ${asked.split(',').filter((s) => s.startsWith('users')).join(',')}` } };
 		});
 		try {
-			const error = await fetchDegreedToken({ ...base, tokenBaseUrl: server.url, scopes: ['content:read', 'users:write'] }, n8nHttpRequest()).catch((e: unknown) => e);
-			expect(error).toBeInstanceOf(TokenRequestError);
-			expect((error as TokenRequestError).message).toMatch(/^the API key lacks scope users:write \(Degreed said: .*users:write\)$/);
-			expect((error as TokenRequestError).statusCode).toBe(403);
-			expect((error as TokenRequestError).description).toMatch(/Untick the scopes/);
-			expect((error as TokenRequestError).message).not.toContain('efgh-secret');
+			const error = await failureOf(fetchDegreedToken({ ...base, tokenBaseUrl: server.url, scopes: ['content:read', 'users:write'] }, n8nHttpRequest()));
+			expect(error).toMatchObject({ kind: 'tokenFailure' });
+			expect((error as TokenFailure).message).toMatch(/^the API key lacks scope users:write \(Degreed said: .*users:write\)$/);
+			expect((error as TokenFailure).statusCode).toBe(403);
+			expect((error as TokenFailure).description).toMatch(/Untick the scopes/);
+			expect((error as TokenFailure).message).not.toContain('efgh-secret');
 		} finally {
 			await server.close();
 		}
@@ -111,11 +112,11 @@ describe('fetchDegreedToken: the documented request, on the wire (through n8n\'s
 
 describe('fetchDegreedToken: responses', () => {
 	it('honours expires_in; falls back to Degreed\'s documented 300 s default when it is missing', async () => {
-		const long = scripted(200, JSON.stringify({ access_token: 'legacy', expires_in: 5183999 }));
-		const t1 = await fetchDegreedToken(base, long.http, () => 1_000_000);
+		const long = scripted(200, JSON.stringify({ access_token: 'legacy', token_type: 'bearer', expires_in: 5183999 }));
+		const t1 = await tokenOf(fetchDegreedToken(base, long.http, () => 1_000_000));
 		expect(t1).toEqual({ accessToken: 'legacy', issuedAt: 1_000_000, expiresAt: 1_000_000 + 5_183_999_000 });
-		const none = scripted(200, { access_token: 'short' });
-		const t2 = await fetchDegreedToken(base, none.http, () => 5_000);
+		const none = scripted(200, { access_token: 'short', token_type: 'bearer' });
+		const t2 = await tokenOf(fetchDegreedToken(base, none.http, () => 5_000));
 		expect(t2.expiresAt - t2.issuedAt).toBe(300_000);
 		// The request asked for a raw body (the token function parses it itself) and full response.
 		expect(long.calls[0]).toMatchObject({ method: 'POST', url: 'https://betatest.degreed.com/oauth/token', returnFullResponse: true, ignoreHttpStatusErrors: true });
@@ -123,9 +124,9 @@ describe('fetchDegreedToken: responses', () => {
 
 	it('names the scope when a JSON:API error body mentions it, and lists the requested scopes when it does not', async () => {
 		const jsonApi = scripted(403, { errors: [{ status: 403, code: 'forbidden', title: 'Forbidden', detail: 'Scope xapi:write is not assigned to this client.' }] });
-		await expect(fetchDegreedToken({ ...base, scopes: ['xapi:write', 'xapi:read'] }, jsonApi.http)).rejects.toThrow(/^the API key lacks scope xapi:write \(Degreed said: Forbidden: Scope xapi:write/);
+		expect((await failureOf(fetchDegreedToken({ ...base, scopes: ['xapi:write', 'xapi:read'] }, jsonApi.http))).message).toMatch(/^the API key lacks scope xapi:write \(Degreed said: Forbidden: Scope xapi:write/);
 		const bare = scripted(403, '');
-		await expect(fetchDegreedToken({ ...base, scopes: ['content:read', 'content:write'] }, bare.http)).rejects.toThrow(
+		expect((await failureOf(fetchDegreedToken({ ...base, scopes: ['content:read', 'content:write'] }, bare.http))).message).toMatch(
 			'the API key is not allowed the requested scopes content:read,content:write',
 		);
 	});
@@ -137,20 +138,20 @@ describe('fetchDegreedToken: responses', () => {
 
 	it('explains a refused client (401/400) and a wrong host (404) without echoing the secret', async () => {
 		const refused = scripted(401, { error: 'invalid_client', error_description: 'Client authentication failed for efgh-secret' });
-		const e401 = (await fetchDegreedToken(base, refused.http).catch((e: unknown) => e)) as TokenRequestError;
+		const e401 = await failureOf(fetchDegreedToken(base, refused.http));
 		expect(e401.message).toMatch(/^Degreed refused the client ID or secret \(HTTP 401\)/);
 		expect(e401.statusCode).toBe(401);
 		expect(e401.message).toContain('Client authentication failed for [redacted]');
 		expect(e401.message).not.toContain('efgh-secret');
 		const wrongHost = scripted(404, '<html>Not found</html>');
-		const e404 = (await fetchDegreedToken(base, wrongHost.http).catch((e: unknown) => e)) as TokenRequestError;
+		const e404 = await failureOf(fetchDegreedToken(base, wrongHost.http));
 		expect(e404.message).toBe('no token endpoint at https://betatest.degreed.com/oauth/token (HTTP 404)');
 		expect(e404.description).toMatch(/not the API host/);
 	});
 
 	it('passes Retry-After of a 429/503 to the transport so it can retry', async () => {
 		const limited = scripted(429, { errors: [{ code: 'quota-exceeded', status: 429, title: 'API calls quota exceeded.', detail: 'Maximum 70 requests allowed per 1m.' }] }, { 'retry-after': '7' });
-		const e = (await fetchDegreedToken(base, limited.http).catch((x: unknown) => x)) as TokenRequestError;
+		const e = await failureOf(fetchDegreedToken(base, limited.http));
 		expect(e.statusCode).toBe(429);
 		expect(e.retryAfterMs).toBe(7000);
 		expect(e.message).toContain('Maximum 70 requests allowed per 1m.');
@@ -158,14 +159,14 @@ describe('fetchDegreedToken: responses', () => {
 
 	it('rejects a 200 without an access_token (e.g. the API host typed as OAuth host)', async () => {
 		const odd = scripted(200, { data: [] });
-		await expect(fetchDegreedToken(base, odd.http)).rejects.toThrow('the token endpoint answered without an access_token');
+		expect((await failureOf(fetchDegreedToken(base, odd.http))).message).toMatch('the token endpoint answered without an access_token');
 	});
 
 	it('sends nothing when the secret, the scopes or TLS are missing', async () => {
-		const never = scripted(200, { access_token: 'x' });
-		await expect(fetchDegreedToken({ ...base, clientSecret: '' }, never.http)).rejects.toThrow('the client ID and client secret must both be filled in');
-		await expect(fetchDegreedToken({ ...base, scopes: [] }, never.http)).rejects.toThrow('no scope is selected');
-		await expect(fetchDegreedToken({ ...base, tokenBaseUrl: 'http://degreed.example.com' }, never.http)).rejects.toThrow(/refusing to send the client secret over http:\/\/degreed\.example\.com/);
+		const never = scripted(200, { access_token: 'x', token_type: 'bearer' });
+		expect((await failureOf(fetchDegreedToken({ ...base, clientSecret: '' }, never.http))).message).toMatch('the client ID and client secret must both be filled in');
+		expect((await failureOf(fetchDegreedToken({ ...base, scopes: [] }, never.http))).message).toMatch('no scope is selected');
+		expect((await failureOf(fetchDegreedToken({ ...base, tokenBaseUrl: 'http://degreed.example.com' }, never.http))).message).toMatch(/refusing to send the client secret over http:\/\/degreed\.example\.com/);
 		expect(never.calls).toHaveLength(0);
 		// Allowed: loopback, or a lab host with the option on.
 		await fetchDegreedToken({ ...base, tokenBaseUrl: 'http://127.0.0.1:9' }, never.http);
@@ -181,7 +182,7 @@ describe('DegreedApi credential', () => {
 			const data = { environment: 'custom', tokenBaseUrl: server.url, apiBaseUrl: 'http://127.0.0.1:1', clientId: 'abcd', clientSecret: 'efgh-secret', scopes: ['users:read'], extraScopes: '', clientAuthentication: 'body' };
 			const out = await runPreAuthentication(DegreedApi, data);
 			expect(out.accessToken).toBe('tok-cred');
-			expect(Date.parse(String(out.expiresAt)) - Date.parse(String(out.issuedAt))).toBe(300_000);
+			expect(Number(out.expiresAt) - Number(out.issuedAt)).toBe(300_000);
 			const request = await applyAuthenticate(DegreedApi, { ...data, ...out }, { url: 'http://127.0.0.1:1/api/v2/users', headers: { Accept: 'application/json' } });
 			expect(request.headers).toEqual({ Accept: 'application/json', Authorization: 'Bearer tok-cred' });
 			expect(new URLSearchParams(server.seen[0].body).get('scope')).toBe('users:read');

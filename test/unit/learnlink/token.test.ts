@@ -1,6 +1,6 @@
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
-import { TokenRequestError } from '../../../nodes/shared/apiClient';
+import { failureOf, tokenOf } from '../../support/tokenResult';
 import { LearnLinkConfigError, TENANT_ID_PATTERN, hostOfUrl, hostUrl, restV1Base, restV2Base, scopesFor, tenantIdOf, tokenUrl } from '../../../nodes/LearnLink/transport/hosts';
 import type { LearnLinkCredentialFields } from '../../../nodes/LearnLink/transport/hosts';
 import { fetchLearnLinkToken, tokenRequestFor } from '../../../nodes/LearnLink/transport/token';
@@ -62,7 +62,7 @@ describe('Learn.link hosts', () => {
 describe('fetchLearnLinkToken', () => {
 	it('sends grant_type=client_credentials form-encoded, Basic tenantId:secret, space-delimited scopes', async () => {
 		const { http, calls } = fakeHttp(ok);
-		const token = await fetchLearnLinkToken(tokenRequestFor({ ...base, scopes: ['api/read', 'api/write'] }, 'public'), http, () => 1_000_000);
+		const token = await tokenOf(fetchLearnLinkToken(tokenRequestFor({ ...base, scopes: ['api/read', 'api/write'] }, 'public'), http, () => 1_000_000));
 		expect(calls).toHaveLength(1);
 		const req = calls[0];
 		expect(req.method).toBe('POST');
@@ -88,15 +88,15 @@ describe('fetchLearnLinkToken', () => {
 
 	it('omits scope when none is chosen and defaults to Thrive’s 1-hour life without expires_in', async () => {
 		const { http, calls } = fakeHttp({ statusCode: 200, body: { access_token: 'x', token_type: 'Bearer' } });
-		const token = await fetchLearnLinkToken(tokenRequestFor(base, 'public'), http, () => 0);
+		const token = await tokenOf(fetchLearnLinkToken(tokenRequestFor(base, 'public'), http, () => 0));
 		expect(new URLSearchParams(String(calls[0].body)).has('scope')).toBe(false);
 		expect(token.expiresAt).toBe(3_600_000);
 	});
 
 	it("reports Thrive's {status, error, message} body, with a hint, as a TokenRequestError", async () => {
 		const { http } = fakeHttp({ statusCode: 401, body: { status: 401, error: 'Unauthorized', message: 'Invalid client credentials' } });
-		const error = await fetchLearnLinkToken(tokenRequestFor(base, 'public'), http).catch((e) => e);
-		expect(error).toBeInstanceOf(TokenRequestError);
+		const error = await failureOf(fetchLearnLinkToken(tokenRequestFor(base, 'public'), http));
+		expect(error).toMatchObject({ kind: 'tokenFailure' });
 		expect(error.statusCode).toBe(401);
 		expect(error.message).toBe('the token endpoint answered HTTP 401: Invalid client credentials');
 		expect(error.description).toMatch(/Tenant ID/);
@@ -105,20 +105,20 @@ describe('fetchLearnLinkToken', () => {
 
 	it('carries Retry-After of a 429 so the transport can wait', async () => {
 		const { http } = fakeHttp({ statusCode: 429, body: { status: 429, error: 'Too Many Requests', message: 'slow down' }, headers: { 'retry-after': '2' } });
-		const error = await fetchLearnLinkToken(tokenRequestFor(base, 'public'), http).catch((e) => e);
+		const error = await failureOf(fetchLearnLinkToken(tokenRequestFor(base, 'public'), http));
 		expect(error.statusCode).toBe(429);
 		expect(error.retryAfterMs).toBe(2000);
 	});
 
 	it('rejects a 200 without access_token, and a non-Bearer token', async () => {
-		await expect(fetchLearnLinkToken(tokenRequestFor(base, 'public'), fakeHttp({ statusCode: 200, body: '<html>' }).http)).rejects.toThrow(/without an access_token/);
-		await expect(fetchLearnLinkToken(tokenRequestFor(base, 'public'), fakeHttp({ statusCode: 200, body: { access_token: 'a', token_type: 'mac' } }).http)).rejects.toThrow(/not a Bearer/);
+		expect((await failureOf(fetchLearnLinkToken(tokenRequestFor(base, 'public'), fakeHttp({ statusCode: 200, body: '<html>' }).http))).message).toMatch(/without an access_token/);
+		expect((await failureOf(fetchLearnLinkToken(tokenRequestFor(base, 'public'), fakeHttp({ statusCode: 200, body: { access_token: 'a', token_type: 'mac' } }).http))).message).toMatch(/not a Bearer/);
 	});
 
 	it('never sends the secret over plain http to a non-loopback host unless allowed', async () => {
 		const { http, calls } = fakeHttp(ok);
 		const fields: LearnLinkCredentialFields = { ...base, environment: 'custom', publicApiUrl: 'http://lab.example.test', usersApiUrl: 'http://lab.example.test' };
-		await expect(fetchLearnLinkToken(tokenRequestFor(fields, 'public'), http)).rejects.toThrow(/refusing/);
+		expect((await failureOf(fetchLearnLinkToken(tokenRequestFor(fields, 'public'), http))).message).toMatch(/refusing/);
 		expect(calls).toHaveLength(0);
 		await fetchLearnLinkToken(tokenRequestFor({ ...fields, allowInsecureHttp: true }, 'public'), http);
 		expect(calls).toHaveLength(1);

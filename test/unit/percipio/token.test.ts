@@ -2,7 +2,7 @@ import { PercipioApi } from '../../../credentials/PercipioApi.credentials';
 import { readPercipioConfig, PercipioConfigError } from '../../../nodes/Percipio/transport/config';
 import { PERCIPIO_REGIONS, resolveHosts } from '../../../nodes/Percipio/transport/hosts';
 import { fetchPercipioToken, inspectServiceAccountToken, percipioTokenKey } from '../../../nodes/Percipio/transport/token';
-import { TokenRequestError } from '../../../nodes/shared/apiClient';
+import { failureOf, tokenOf } from '../../support/tokenResult';
 import { applyAuthenticate, n8nHttpRequest, runPreAuthentication } from '../../support/n8nContext';
 import { json, scriptedServer } from '../transport/helpers';
 
@@ -17,11 +17,11 @@ describe('fetchPercipioToken: the documented JSON client-credentials contract', 
 	test('POSTs JSON {client_id, client_secret, grant_type, scope} with JSON Content-Type and Accept, and honours expires_in', async () => {
 		const server = await scriptedServer((_req, res) => json(res, 200, { access_token: 'tok-1', token_type: 'Bearer', expires_in: 1800, scope: 'api' }));
 		try {
-			const token = await fetchPercipioToken(
+			const token = await tokenOf(fetchPercipioToken(
 				{ tokenUrl: `${server.url}/oauth2-provider/token`, clientId: ' client-1 ', clientSecret: SECRET, scope: 'api' },
 				n8nHttpRequest(),
 				() => NOW,
-			);
+			));
 			expect(token).toEqual({ accessToken: 'tok-1', issuedAt: NOW, expiresAt: NOW + 1800 * 1000 });
 			expect(server.requests).toHaveLength(1);
 			const [req] = server.requests;
@@ -41,7 +41,7 @@ describe('fetchPercipioToken: the documented JSON client-credentials contract', 
 		try {
 			const http = n8nHttpRequest();
 			await fetchPercipioToken({ tokenUrl: `${server.url}/oauth2-provider/token`, clientId: 'c', clientSecret: SECRET, scope: 'api content:write' }, http, () => NOW);
-			const token = await fetchPercipioToken({ tokenUrl: `${server.url}/oauth2-provider/token`, clientId: 'c', clientSecret: SECRET, scope: '  ' }, http, () => NOW);
+			const token = await tokenOf(fetchPercipioToken({ tokenUrl: `${server.url}/oauth2-provider/token`, clientId: 'c', clientSecret: SECRET, scope: '  ' }, http, () => NOW));
 			expect(JSON.parse(server.requests[0].body).scope).toBe('api content:write');
 			expect(JSON.parse(server.requests[1].body).scope).toBe('api');
 			expect(token.expiresAt - token.issuedAt).toBe(3600 * 1000);
@@ -53,8 +53,8 @@ describe('fetchPercipioToken: the documented JSON client-credentials contract', 
 	test('a refused client becomes a TokenRequestError with the endpoint\'s own words and a hint, never the secret', async () => {
 		const server = await scriptedServer((_req, res) => json(res, 401, { error: 'invalid_client', error_description: `bad secret ${SECRET}` }));
 		try {
-			const error = (await fetchPercipioToken({ tokenUrl: `${server.url}/oauth2-provider/token`, clientId: 'c', clientSecret: SECRET, scope: 'api' }, n8nHttpRequest()).catch((e) => e)) as TokenRequestError;
-			expect(error).toBeInstanceOf(TokenRequestError);
+			const error = await failureOf(fetchPercipioToken({ tokenUrl: `${server.url}/oauth2-provider/token`, clientId: 'c', clientSecret: SECRET, scope: 'api' }, n8nHttpRequest()));
+			expect(error).toMatchObject({ kind: 'tokenFailure' });
 			expect(error.statusCode).toBe(401);
 			expect(error.message).toContain('HTTP 401');
 			expect(error.message).toContain('invalid_client');
@@ -74,11 +74,11 @@ describe('fetchPercipioToken: the documented JSON client-credentials contract', 
 		});
 		try {
 			const fields = { tokenUrl: `${server.url}/oauth2-provider/token`, clientId: 'c', clientSecret: SECRET, scope: 'api' };
-			const limited = (await fetchPercipioToken(fields, n8nHttpRequest()).catch((e) => e)) as TokenRequestError;
+			const limited = await failureOf(fetchPercipioToken(fields, n8nHttpRequest()));
 			expect(limited.statusCode).toBe(429);
 			expect(limited.retryAfterMs).toBe(7000);
 			expect(limited.message).toContain('slow down');
-			const html = (await fetchPercipioToken(fields, n8nHttpRequest()).catch((e) => e)) as TokenRequestError;
+			const html = await failureOf(fetchPercipioToken(fields, n8nHttpRequest()));
 			expect(html.message).toBe('the token endpoint answered without an access_token');
 			expect(html.description).toMatch(/oauth2-provider\/token/);
 		} finally {
@@ -90,10 +90,10 @@ describe('fetchPercipioToken: the documented JSON client-credentials contract', 
 		const calls: unknown[] = [];
 		const http = async (o: unknown) => {
 			calls.push(o);
-			return { statusCode: 200, headers: {}, body: { access_token: 'x' } };
+			return { statusCode: 200, headers: {}, body: { access_token: 'x', token_type: 'Bearer' } };
 		};
 		const fields = { tokenUrl: 'http://percipio.lab.example/oauth2-provider/token', clientId: 'c', clientSecret: SECRET, scope: 'api' };
-		await expect(fetchPercipioToken(fields, http)).rejects.toThrow(/refusing to send the client secret over http:/);
+		expect((await failureOf(fetchPercipioToken(fields, http))).message).toMatch(/refusing to send the client secret over http:/);
 		expect(calls).toHaveLength(0);
 		await expect(fetchPercipioToken({ ...fields, allowInsecureHttp: true }, http)).resolves.toMatchObject({ accessToken: 'x' });
 		expect(calls).toHaveLength(1);
@@ -176,7 +176,7 @@ describe('PercipioApi credential', () => {
 		try {
 			const data = { authMethod: 'oAuth2ClientCredentials', region: 'custom', apiBaseUrl: server.url, tokenUrl: `${server.url}/oauth2-provider/token`, organizationId: ORG, clientId: 'c', clientSecret: SECRET, scope: 'api' };
 			const error = (await runPreAuthentication(PercipioApi, data).catch((e) => e)) as Error;
-			expect(error.message).toMatch(/^Skillsoft Percipio: the token endpoint answered HTTP 401 \(invalid_client: unknown secret \[redacted\]\)/);
+			expect(error.message).toMatch(/^Skillsoft Percipio: the token endpoint answered HTTP 401: invalid_client: unknown secret \[redacted\]\. Check the client ID/);
 			expect(error.message).not.toContain(SECRET);
 			const bad = (await runPreAuthentication(PercipioApi, { ...data, organizationId: 'nope' }).catch((e) => e)) as Error;
 			expect(bad.message).toMatch(/"Organization ID" must be a UUID/);

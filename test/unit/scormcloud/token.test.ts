@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
 import { ScormCloudApi } from '../../../credentials/ScormCloudApi.credentials';
-import { TokenRequestError } from '../../../nodes/shared/apiClient';
+import type { TokenFailure } from '../../../nodes/shared/types';
+import { failureOf, tokenOf } from '../../support/tokenResult';
 import type { HttpRequestFn } from '../../../nodes/shared/types';
 import { DEFAULT_BASE_URL } from '../../../nodes/ScormCloud/transport/hosts';
 import { parseScormCloudError } from '../../../nodes/ScormCloud/transport/profile';
@@ -51,7 +52,7 @@ describe('fetchScormCloudToken: GetAppToken as documented, on the wire through n
 		const server = await recordingServer(() => ({ status: 200, body: { access_token: 'tok-1', expires_in: 599, token_type: 'Bearer' } }));
 		try {
 			const before = Date.now();
-			const token = await fetchScormCloudToken({ ...fields, baseUrl: `${server.url}/api/v2/`, expiration: 600 }, n8nHttpRequest());
+			const token = await tokenOf(fetchScormCloudToken({ ...fields, baseUrl: `${server.url}/api/v2/`, expiration: 600 }, n8nHttpRequest()));
 			expect(server.seen).toHaveLength(1);
 			const req = server.seen[0];
 			expect(req.method).toBe('POST');
@@ -74,7 +75,7 @@ describe('fetchScormCloudToken: GetAppToken as documented, on the wire through n
 
 	it('asks for the documented default lifetime (300 s) when no expiration is set', async () => {
 		const { http, calls } = scripted(200, JSON.stringify({ access_token: 'tok', expires_in: 299, token_type: 'Bearer' }));
-		const token = await fetchScormCloudToken(fields, http);
+		const token = await tokenOf(fetchScormCloudToken(fields, http));
 		expect(calls[0].url).toBe(`${DEFAULT_BASE_URL}/oauth/authenticate/application/token`);
 		expect(new URLSearchParams(String(calls[0].body)).get('expiration')).toBe('300');
 		expect(token.expiresAt - token.issuedAt).toBe(299_000);
@@ -82,9 +83,9 @@ describe('fetchScormCloudToken: GetAppToken as documented, on the wire through n
 
 	it('turns a 401 into a TokenRequestError that says which values to check, without the secret', async () => {
 		const { http } = scripted(401, { error: 'Authorization Required.' });
-		const error = await fetchScormCloudToken(fields, http).catch((e: unknown) => e);
-		expect(error).toBeInstanceOf(TokenRequestError);
-		const e = error as TokenRequestError;
+		const error = await failureOf(fetchScormCloudToken(fields, http));
+		expect(error).toMatchObject({ kind: 'tokenFailure' });
+		const e = error as TokenFailure;
 		expect(e.statusCode).toBe(401);
 		expect(e.message).toContain('App ID / Secret Key');
 		expect(e.message).toContain('Authorization Required.');
@@ -94,7 +95,7 @@ describe('fetchScormCloudToken: GetAppToken as documented, on the wire through n
 
 	it('passes SCORM Cloud\'s own message on for a 400 (bad scope)', async () => {
 		const { http } = scripted(400, { message: 'Unknown scope(s): read:nothing' });
-		const error = (await fetchScormCloudToken(fields, http).catch((e: unknown) => e)) as TokenRequestError;
+		const error = await failureOf(fetchScormCloudToken(fields, http));
 		expect(error.statusCode).toBe(400);
 		expect(error.message).toContain('Unknown scope(s): read:nothing');
 	});
@@ -102,7 +103,7 @@ describe('fetchScormCloudToken: GetAppToken as documented, on the wire through n
 	it('refuses a missing scope, a bad expiration or a missing secret before sending anything', async () => {
 		for (const bad of [{ ...fields, scope: ' ' }, { ...fields, expiration: 0 }, { ...fields, expiration: 1.5 }, { ...fields, secretKey: '' }]) {
 			const { http, calls } = scripted(200, {});
-			await expect(fetchScormCloudToken(bad, http)).rejects.toBeInstanceOf(TokenRequestError);
+			expect(await fetchScormCloudToken(bad, http)).toMatchObject({ kind: 'tokenFailure' });
 			expect(calls).toHaveLength(0);
 		}
 	});
@@ -110,16 +111,19 @@ describe('fetchScormCloudToken: GetAppToken as documented, on the wire through n
 	it('names the host when it cannot be reached (a closed port), instead of a bare error code', async () => {
 		const server = await recordingServer(() => ({ status: 200, body: {} }));
 		await server.close();
-		const error = (await fetchScormCloudToken({ ...fields, baseUrl: `${server.url}/api/v2` }, n8nHttpRequest()).catch((e: unknown) => e)) as TokenRequestError;
-		expect(error).toBeInstanceOf(TokenRequestError);
-		expect(error.message).toBe(`could not reach ${new URL(server.url).host} (ECONNREFUSED)`);
+		const error = await failureOf(fetchScormCloudToken({ ...fields, baseUrl: `${server.url}/api/v2` }, n8nHttpRequest()));
+		expect(error).toMatchObject({ kind: 'tokenFailure' });
+		// One wording for every provider, without the code (n8n swaps a message naming ECONNREFUSED for a generic one).
+		expect(error.message).toBe(`could not reach ${new URL(server.url).host}: the connection was refused`);
+		expect(error.code).toBe('ECONNREFUSED');
 		// ECONNREFUSED is retryable: no status, so the transport may try again
 		expect(error.statusCode).toBeUndefined();
+		expect(error.retryable).toBe(true);
 	});
 
 	it('rejects a 200 without an access_token', async () => {
 		const { http } = scripted(200, { token_type: 'Bearer' });
-		await expect(fetchScormCloudToken(fields, http)).rejects.toThrow('without an access_token');
+		expect((await failureOf(fetchScormCloudToken(fields, http))).message).toMatch('without an access_token');
 	});
 });
 

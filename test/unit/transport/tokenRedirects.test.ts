@@ -1,19 +1,19 @@
 /**
  * Token functions follow no redirect themselves: the credentials' `preAuthentication` (Test button,
  * n8n's HTTP Request node) calls them with n8n's `httpRequest` directly, outside the transport's
- * `noRedirects`. A token endpoint answering 307 to another server: that server receives nothing
+ * `currentToken`. A token endpoint answering 307 to another server: that server receives nothing
  * (no client secret, no Basic header, no body) and the error names where the endpoint pointed.
  */
-import { TokenRequestError } from '../../../nodes/shared/apiClient';
+import { failureOf } from '../../support/tokenResult';
 import { fetchDegreedToken } from '../../../nodes/Degreed/transport/token';
 import { fetchLearnLinkToken } from '../../../nodes/LearnLink/transport/token';
 import { fetchPercipioToken } from '../../../nodes/Percipio/transport/token';
 import { fetchScormCloudToken } from '../../../nodes/ScormCloud/transport/token';
-import type { AccessToken, HttpRequestFn } from '../../../nodes/shared/types';
+import type { HttpRequestFn, TokenResult } from '../../../nodes/shared/types';
 import { n8nHttpRequest } from '../../support/n8nContext';
 import { json, scriptedServer, SECRET } from './helpers';
 
-const CASES: Array<[string, (tokenServerUrl: string, http: HttpRequestFn) => Promise<AccessToken>]> = [
+const CASES: Array<[string, (tokenServerUrl: string, http: HttpRequestFn) => Promise<TokenResult>]> = [
 	['Percipio', async (url, http) => await fetchPercipioToken({ tokenUrl: `${url}/oauth2-provider/token`, clientId: 'client-1', clientSecret: SECRET, scope: 'api' }, http)],
 	['Degreed', async (url, http) => await fetchDegreedToken({ tokenBaseUrl: url, clientId: 'client-1', clientSecret: SECRET, scopes: ['content:read'] }, http)],
 	['Learn.link', async (url, http) => await fetchLearnLinkToken({ url: `${url}/oauth2/token/tenant-1`, clientId: 'tenant-1', clientSecret: SECRET, scopes: ['api/all'], clientAuthentication: 'both', format: 'form' }, http)],
@@ -28,11 +28,7 @@ describe('token functions follow no redirect', () => {
 			res.end();
 		});
 		try {
-			const error = (await fetchToken(token.url, n8nHttpRequest()).then(
-				() => undefined,
-				(e: unknown) => e,
-			)) as TokenRequestError | undefined;
-			expect(error).toBeInstanceOf(TokenRequestError);
+			const error = await failureOf(fetchToken(token.url, n8nHttpRequest()));
 			expect(error!.message).toBe(`the token endpoint redirected to ${new URL(other.url).host}: check the token URL`);
 			expect(error!.statusCode).toBe(307);
 			expect(`${error!.message} ${error!.description ?? ''}`).not.toContain(SECRET);
@@ -50,7 +46,7 @@ describe('token functions follow no redirect', () => {
 			seen.push(options as unknown as Record<string, unknown>);
 			return { statusCode: 302, headers: {}, body: '' };
 		};
-		await expect(fetchToken('https://token.example.com', http)).rejects.toThrow('the token endpoint redirected to another location: check the token URL');
+		expect((await failureOf(fetchToken('https://token.example.com', http))).message).toBe('the token endpoint redirected to another location: check the token URL');
 		expect(seen).toHaveLength(1);
 		expect(seen[0]).toMatchObject({ disableFollowRedirect: true, sendCredentialsOnCrossOriginRedirect: false });
 	});
