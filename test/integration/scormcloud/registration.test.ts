@@ -145,6 +145,23 @@ describe('Registration → Get, Check Exists, Delete, Reset Progress', () => {
 	});
 });
 
+describe('Registration → Delete after a lost answer', () => {
+	it('a delete whose answer is lost is confirmed by a look-up (404 = it landed), not resent into a "not found" error', async () => {
+		sandbox.faults.add({ kind: 'reset-after', count: 1, match: { provider: 'scormcloud', method: 'DELETE', path: '/registrations/reg-ada-safety-101$' } });
+		const { output } = await run(sandbox, { resource: 'registration', operation: 'delete', registrationId: 'reg-ada-safety-101' });
+		expect(output[0].json).toEqual({ registrationId: 'reg-ada-safety-101', deleted: true });
+		expect(apiCalls(sandbox)).toEqual(['DELETE /api/v2/registrations/reg-ada-safety-101 204', 'GET /api/v2/registrations/reg-ada-safety-101 404']);
+	});
+
+	it('a delete that never reached SCORM Cloud is sent again after the look-up found the registration', async () => {
+		sandbox.faults.add({ kind: 'status', status: 503, retryAfter: 0, count: 1, match: { provider: 'scormcloud', method: 'DELETE', path: '/registrations/reg-ada-safety-101$' } });
+		const { output } = await run(sandbox, { resource: 'registration', operation: 'delete', registrationId: 'reg-ada-safety-101' });
+		expect(output[0].json).toEqual({ registrationId: 'reg-ada-safety-101', deleted: true });
+		expect(emulator.registrations.has('reg-ada-safety-101')).toBe(false);
+		expect(apiCalls(sandbox)).toEqual(['DELETE /api/v2/registrations/reg-ada-safety-101 503', 'GET /api/v2/registrations/reg-ada-safety-101 200', 'DELETE /api/v2/registrations/reg-ada-safety-101 204']);
+	});
+});
+
 describe('Registration → Get Many: `more` paging', () => {
 	it('pages through 1,000 registrations; follow-up calls send only `more`', async () => {
 		emulator.seed({ generateRegistrations: 1000 });
