@@ -172,9 +172,13 @@ export class DegreedApi implements ICredentialType {
 		return persistedFields(token, tokenKey(grant));
 	}
 
+	/**
+	 * One token for both hosts: the API host (/api/v2, /xAPI) and the OAuth host (/oauth/logout takes
+	 * the bearer too). It does not depend on the address, so `url`, `uri` (HTTP Request node) and
+	 * `baseURL` + `url` all work; the caller's options are not modified.
+	 */
 	authenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> => {
-		requestOptions.headers = { ...(requestOptions.headers ?? {}), Authorization: `Bearer ${String(credentials.accessToken ?? '')}` };
-		return requestOptions;
+		return { ...requestOptions, headers: { ...(requestOptions.headers ?? {}), Authorization: `Bearer ${String(credentials.accessToken ?? '')}` } };
 	};
 
 	test: ICredentialTestRequest = {

@@ -15,7 +15,7 @@ import { learnLinkGrant, tokenRequestFor } from '../nodes/LearnLink/transport/to
 import { credentialFailureMessage, requestToken, tokenKey } from '../nodes/shared/clientCredentials';
 import { isTokenFailure, persistedFields } from '../nodes/shared/tokenManager';
 import type { HttpRequestFn } from '../nodes/shared/types';
-import { joinUrl } from '../nodes/shared/urls';
+import { requestTargetUrl } from '../nodes/shared/requestTarget';
 
 const publicHostExpression = `{{ $credentials.environment === 'custom' ? $credentials.publicApiUrl.replace(/\\/+$/, '') : (${JSON.stringify(
 	Object.fromEntries(Object.entries(ENVIRONMENT_HOSTS).map(([env, hosts]) => [env, hosts.public])),
@@ -229,9 +229,8 @@ export class LearnLinkApi implements ICredentialType {
 		if (fields.authentication === 'basic') {
 			return { ...requestOptions, auth: { username: clientIdOf(fields), password: String(fields.apiSecret ?? '') } };
 		}
-		// As axios joins them: an absolute `url` wins, else `baseURL` + `url`.
-		const url = /^https?:\/\//i.test(requestOptions.url) || !requestOptions.baseURL ? requestOptions.url : joinUrl(requestOptions.baseURL, requestOptions.url);
-		const token = hostOfUrl(fields, url) === 'users' && fields.usersAccessToken ? fields.usersAccessToken : fields.accessToken;
+		// The HTTP Request node addresses the request as `uri`, the nodes as `url` (or `baseURL` + `url`).
+		const token = hostOfUrl(fields, requestTargetUrl(requestOptions)) === 'users' && fields.usersAccessToken ? fields.usersAccessToken : fields.accessToken;
 		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${token ?? ''}` } };
 	};
 

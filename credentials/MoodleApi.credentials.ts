@@ -61,11 +61,15 @@ export class MoodleApi implements ICredentialType {
 	 */
 	authenticate: IAuthenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions) => {
 		const qs: IDataObject = { ...(requestOptions.qs ?? {}), wstoken: String(credentials.token ?? '').trim() };
-		const body = requestOptions.body;
-		const formatInBody =
-			(typeof body === 'string' && /(^|&)moodlewsrestformat=/.test(body)) ||
-			(!!body && typeof body === 'object' && 'moodlewsrestformat' in (body as IDataObject));
-		if (qs.moodlewsrestformat === undefined && !formatInBody) qs.moodlewsrestformat = 'json';
+		// The HTTP Request node sends a form body as `form` (urlencoded) or `formData` (multipart),
+		// and a query typed into the URL stays in `uri`: a format named anywhere is the caller's choice.
+		const legacy = requestOptions as IHttpRequestOptions & { form?: unknown; formData?: unknown; uri?: unknown };
+		const names = (value: unknown) =>
+			(typeof value === 'string' && /(^|[&?])moodlewsrestformat=/.test(value)) ||
+			(!!value && typeof value === 'object' && 'moodlewsrestformat' in (value as IDataObject));
+		const address = [requestOptions.url, legacy.uri].map((u) => (typeof u === 'string' ? u.replace(/^[^?]*/, '') : ''));
+		const formatGiven = [requestOptions.body, legacy.form, legacy.formData, ...address].some(names);
+		if (qs.moodlewsrestformat === undefined && !formatGiven) qs.moodlewsrestformat = 'json';
 		return { ...requestOptions, qs };
 	};
 

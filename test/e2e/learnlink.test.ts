@@ -75,6 +75,19 @@ test('the action node runs in n8n: user lookup → completion → lifecycle even
 	expect(run.cli.output).not.toContain(LEARNLINK_DEMO.apiSecret);
 });
 
+test('a second run of the workflow sends the lifecycle event again with a new id: delivered, not dropped as a repeat', async () => {
+	const before = emulator.events.size;
+	const first = [...emulator.events.keys()].at(-1);
+	const run = await n8n.execute(SYNC.id);
+	expect(run.nodeErrors()).toEqual([]);
+	const [event] = run.output('New Starter Event');
+	expect(event).toMatchObject({ status: 'sent', eventType: 'user_joined', ref: 'emp-4001', httpStatus: 202 });
+	expect(String(event.id)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+	expect(event.id).not.toBe(first);
+	expect(emulator.events.size).toBe(before + 1);
+	expect(emulator.duplicateEvents).toEqual([]);
+});
+
 describe('n8n server', () => {
 	beforeAll(async () => {
 		await n8n.start();

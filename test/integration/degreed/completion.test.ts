@@ -171,6 +171,63 @@ describe('Degreed completions against the sandbox', () => {
 	});
 });
 
+describe('Degreed completion create when the completion already exists (409)', () => {
+	const completionCount = () => env.sandbox.ledger.writes('degreed', 'completion').total;
+	const lookups = () => env.sandbox.ledger.requests({ provider: 'degreed', method: 'GET', path: 'completions' }).length;
+
+	it('the emulator answers 409 for the same user, content and completion time, as Degreed documents duplicates', async () => {
+		await runNode(Degreed, { parameters: createParams(), credentials: env.credentials() });
+		const { output } = await runNode(Degreed, { parameters: createParams({ ifExists: 'error' }), credentials: env.credentials(), continueOnFail: true });
+		expect(env.sandbox.ledger.requests({ provider: 'degreed', method: 'POST', path: 'completions' }).map((r) => r.status)).toEqual([201, 409]);
+		expect(String(output[0].json.error)).toContain('already exists');
+		env.emulator.duplicateCompletions = 'create';
+		await runNode(Degreed, { parameters: createParams(), credentials: env.credentials() });
+		expect(env.sandbox.ledger.writes('degreed', 'completion').duplicates).toHaveLength(1);
+	});
+
+	it('by default a re-run of a nightly sync succeeds: "alreadyExists" with the sent fields, no extra request, one record', async () => {
+		const first = await runNode(Degreed, { parameters: createParams(), credentials: env.credentials() });
+		expect(first.output[0].json.status).toBeUndefined();
+		const again = await runNode(Degreed, { parameters: createParams(), credentials: env.credentials() });
+		expect(again.output[0].json).toMatchObject({ status: 'alreadyExists', userId: 'jane.doe@acme.example', contentId: 'course-privacy-101', completedAt: '2026-06-01T10:30:00Z', percentile: 92 });
+		expect(again.output[0].json.error).toBeUndefined();
+		expect(completionCount()).toBe(1);
+		expect(lookups()).toBe(0);
+	});
+
+	it('"Treat as Success" chosen explicitly behaves the same for every item of a batch', async () => {
+		await runNode(Degreed, { parameters: createParams(), credentials: env.credentials() });
+		const { output } = await runNode(Degreed, { parameters: createParams({ ifExists: 'success' }), items: [{}, {}], credentials: env.credentials() });
+		expect(output.map((o) => o.json.status)).toEqual(['alreadyExists', 'alreadyExists']);
+		expect(completionCount()).toBe(1);
+	});
+
+	it('"Return It" looks the existing completion up and returns it', async () => {
+		const first = await runNode(Degreed, { parameters: createParams(), credentials: env.credentials() });
+		const { output } = await runNode(Degreed, { parameters: createParams({ ifExists: 'returnExisting' }), credentials: env.credentials() });
+		expect(output[0].json).toMatchObject({ id: first.output[0].json.id, type: 'completions', userId: 'U1', contentId: 'C1', status: 'alreadyExists' });
+		expect(lookups()).toBe(1);
+		expect(completionCount()).toBe(1);
+	});
+
+	it('"Fail" reports it as an error naming the completion and the choice that accepts it', async () => {
+		await runNode(Degreed, { parameters: createParams(), credentials: env.credentials() });
+		await expect(runNode(Degreed, { parameters: createParams({ ifExists: 'error' }), credentials: env.credentials() })).rejects.toThrow(
+			/completion of "course-privacy-101" by "jane\.doe@acme\.example" at 2026-06-01T10:30:00Z already exists/,
+		);
+		const { output } = await runNode(Degreed, { parameters: createParams({ ifExists: 'error' }), credentials: env.credentials(), continueOnFail: true });
+		expect(String(output[0].json.description)).toContain('If Completion Exists');
+	});
+
+	it('a legitimate repeat (the same course completed again later) is a new completion, never absorbed as a duplicate', async () => {
+		await runNode(Degreed, { parameters: createParams(), credentials: env.credentials() });
+		const { output } = await runNode(Degreed, { parameters: createParams({ completedAt: '2026-09-01T08:00:00Z' }), credentials: env.credentials() });
+		expect(output[0].json.status).toBeUndefined();
+		expect(output[0].json.completedAt).toBe('2026-09-01T08:00:00Z');
+		expect(env.sandbox.ledger.writes('degreed', 'completion')).toMatchObject({ total: 2, unique: 2, duplicates: [] });
+	});
+});
+
 describe('Degreed completions from auto-mapped items', () => {
 	const autoMap = (extra: IDataObject = {}) => ({ resource: 'completion', operation: 'create', inputMode: 'autoMap', additionalFields: {}, requestOptions: fastRequests, ...extra });
 

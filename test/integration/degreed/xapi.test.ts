@@ -67,6 +67,23 @@ describe('Degreed xAPI statements against the sandbox', () => {
 		expect(env.sandbox.ledger.writes('degreed', 'statement')).toMatchObject({ total: 3, unique: 3, updates: 1, duplicates: [] });
 	});
 
+	it('without a timestamp, a later run of the same statement is a new fact (the time of sending), never dropped as a repeat', async () => {
+		const first = await runNode(Degreed, { parameters: simple({ timestamp: '' }), credentials: env.credentials() });
+		await new Promise((resolve) => setTimeout(resolve, 1100));
+		const again = await runNode(Degreed, { parameters: simple({ timestamp: '' }), credentials: env.credentials() });
+		expect(first.output[0].json.timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
+		expect(again.output[0].json.id).not.toBe(first.output[0].json.id);
+		expect(env.sandbox.ledger.writes('degreed', 'statement')).toMatchObject({ total: 2, unique: 2, updates: 0, duplicates: [] });
+	});
+
+	it('without a timestamp, a resend of one send keeps its id and time: stored once', async () => {
+		env.sandbox.faults.add({ kind: 'reset-after', count: 1, match: { provider: 'degreed', method: 'POST', path: '^/xAPI/statements$' } });
+		const { output } = await runNode(Degreed, { parameters: simple({ timestamp: '' }), credentials: env.credentials() });
+		expect(statementPosts()).toHaveLength(2);
+		expect(env.emulator.statements.get(String(output[0].json.id))?.statement).toMatchObject({ timestamp: output[0].json.timestamp });
+		expect(env.sandbox.ledger.writes('degreed', 'statement')).toMatchObject({ total: 1, unique: 1, updates: 1, duplicates: [] });
+	});
+
 	it('a batch lost after it was stored is resent safely (the ids make it idempotent)', async () => {
 		env.sandbox.faults.add({ kind: 'reset-after', count: 1, match: { provider: 'degreed', method: 'POST', path: '^/xAPI/statements$' } });
 		const items = Array.from({ length: 3 }, (_, n) => ({ n }));

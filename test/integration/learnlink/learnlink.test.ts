@@ -1,5 +1,4 @@
 import { LearnLinkApi } from '../../../credentials/LearnLinkApi.credentials';
-import { lifecycleEventId } from '../../../nodes/LearnLink/actions/userEvent/send.operation';
 import type { Sandbox } from '../../sandbox/server';
 import type { LearnLinkEmulator } from '../../sandbox/providers/learnlink';
 import { runPreAuthentication } from '../../support/n8nContext';
@@ -141,8 +140,9 @@ describe('user lifecycle events', () => {
 
 	it('posts the documented envelope to the users host with its own token', async () => {
 		const { output } = await run(sandbox, item);
-		const expectedId = lifecycleEventId('user_joined', { ref: 'emp-3001', email: 'new.starter@example.com', firstName: 'New', lastName: 'Starter', timeZone: 'Europe/London', languageCode: 'en-gb' });
-		expect(output[0].json).toMatchObject({ status: 'sent', id: expectedId, eventType: 'user_joined', ref: 'emp-3001' });
+		const expectedId = String(output[0].json.id);
+		expect(expectedId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+		expect(output[0].json).toMatchObject({ status: 'sent', eventType: 'user_joined', ref: 'emp-3001' });
 		const event = emulator.events.get(expectedId)!;
 		expect(event).toMatchObject({ id: expectedId, eventType: 'user_joined', content: { user: { ref: 'emp-3001', timeZone: 'Europe/London' } } });
 		expect(new Date(String(event.timestamp)).toISOString()).toBe(event.timestamp);
@@ -159,9 +159,66 @@ describe('user lifecycle events', () => {
 		expect(sandbox.ledger.requests({ provider: 'learnlink', host: 'users', path: /^\/webhooks$/ })).toHaveLength(2);
 		expect(emulator.duplicateEvents).toEqual([id]);
 		expect(sandbox.ledger.writeCount('learnlink', 'lifecycle-event', id)).toBe(1);
-		// Same item, same id: a re-run of the workflow is recognisably the same event too.
+		// A re-run of the workflow is a new send: a new event, applied again (its effect sets a state).
 		const again = await run(sandbox, item);
-		expect(again.output[0].json.id).toBe(id);
+		expect(again.output[0].json.id).not.toBe(id);
+		expect(emulator.duplicateEvents).toEqual([id]);
+	});
+
+	const lifecycle = (eventType: string, extra: object = {}) => ({ ...item, eventType, ...extra });
+	const userRef = (ref: string) => [...emulator.users.values()].find((u) => u.ref === ref)!;
+	const sentIds = () => sandbox.ledger.requests({ provider: 'learnlink', host: 'users', path: /^\/webhooks$/ }).length;
+
+	it('join → suspend → join in one run: three distinct events, all applied, the learner ends active', async () => {
+		const steps = ['user_joined', 'user_suspended', 'user_joined'];
+		const { output } = await run(sandbox, (i) => lifecycle(steps[i]), { items: [{}, {}, {}] });
+		const ids = output.map((o) => String(o.json.id));
+		expect(new Set(ids).size).toBe(3);
+		expect(emulator.duplicateEvents).toEqual([]);
+		expect(ids.map((id) => emulator.events.get(id)?.eventType)).toEqual(steps);
+		expect(userRef('emp-3001').status).toBe('active');
+	});
+
+	it('join → suspend → join over three runs (a nightly sync): no event is dropped as a repeat', async () => {
+		const statuses: string[] = [];
+		for (const step of ['user_joined', 'user_suspended', 'user_joined']) {
+			const { output } = await run(sandbox, lifecycle(step));
+			expect(output[0].json.status).toBe('sent');
+			statuses.push(userRef('emp-3001').status);
+		}
+		expect(statuses).toEqual(['active', 'suspended', 'active']);
+		expect(emulator.events.size).toBe(3);
+		expect(emulator.duplicateEvents).toEqual([]);
+	});
+
+	it('an update that sets a value back (A → B → A) lands every time', async () => {
+		await run(sandbox, item);
+		const titles: string[] = [];
+		for (const jobTitle of ['Analyst', 'Manager', 'Analyst']) {
+			await run(sandbox, lifecycle('user_updated', { additionalFields: { ...item.additionalFields, jobTitle } }));
+			titles.push(String(userRef('emp-3001').jobTitle));
+		}
+		expect(titles).toEqual(['Analyst', 'Manager', 'Analyst']);
+		expect(emulator.duplicateEvents).toEqual([]);
+		expect(sentIds()).toBe(4);
+	});
+
+	it('A → B → A as items of one run, each resent once after a dropped connection: three events, no duplicate applied', async () => {
+		await run(sandbox, item);
+		sandbox.faults.add({ match: { provider: 'learnlink', host: 'users', method: 'POST', path: '^/webhooks$' }, kind: 'reset-after', count: 3 });
+		const titles = ['Analyst', 'Manager', 'Analyst'];
+		const { output } = await run(sandbox, (i) => lifecycle('user_updated', { additionalFields: { jobTitle: titles[i] } }), { items: [{}, {}, {}] });
+		const ids = output.map((o) => String(o.json.id));
+		expect(new Set(ids).size).toBe(3);
+		for (const id of ids) expect(sandbox.ledger.writeCount('learnlink', 'lifecycle-event', id)).toBe(1);
+		expect(emulator.duplicateEvents.sort()).toEqual([...ids].sort());
+	});
+
+	it('a user-supplied Event ID is sent as given: the same ID again is the same event', async () => {
+		const withId = lifecycle('user_joined', { options: { eventId: 'hr-change-42' } });
+		expect((await run(sandbox, withId)).output[0].json.id).toBe('hr-change-42');
+		expect((await run(sandbox, withId)).output[0].json.id).toBe('hr-change-42');
+		expect(emulator.duplicateEvents).toEqual(['hr-change-42']);
 	});
 
 	it('one token per host: public and users tokens are separate and each reused', async () => {

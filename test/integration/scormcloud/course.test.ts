@@ -63,6 +63,16 @@ describe('Course → Get Many, Get, Delete', () => {
 	});
 });
 
+describe('Course → Delete after a lost answer', () => {
+	it('a delete whose answer is lost is confirmed by a look-up (404 = it landed), never reported as "not found"', async () => {
+		sandbox.faults.add({ kind: 'reset-after', count: 1, match: { provider: 'scormcloud', method: 'DELETE', path: '/courses/course-privacy-201$' } });
+		const { output } = await run(sandbox, { resource: 'course', operation: 'delete', courseId: 'course-privacy-201' });
+		expect(output[0].json).toEqual({ courseId: 'course-privacy-201', deleted: true });
+		expect(emulator.courses.has('course-privacy-201')).toBe(false);
+		expect(sandbox.ledger.requests({ provider: 'scormcloud', method: 'DELETE' })).toHaveLength(1);
+	});
+});
+
 describe('Course → Import From URL', () => {
 	it('starts the import job and polls it to COMPLETE', async () => {
 		const { output } = await run(sandbox, {

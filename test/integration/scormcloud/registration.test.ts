@@ -145,6 +145,23 @@ describe('Registration → Get, Check Exists, Delete, Reset Progress', () => {
 	});
 });
 
+describe('Registration → Delete after a lost answer', () => {
+	it('a delete whose answer is lost is confirmed by a look-up (404 = it landed), not resent into a "not found" error', async () => {
+		sandbox.faults.add({ kind: 'reset-after', count: 1, match: { provider: 'scormcloud', method: 'DELETE', path: '/registrations/reg-ada-safety-101$' } });
+		const { output } = await run(sandbox, { resource: 'registration', operation: 'delete', registrationId: 'reg-ada-safety-101' });
+		expect(output[0].json).toEqual({ registrationId: 'reg-ada-safety-101', deleted: true });
+		expect(apiCalls(sandbox)).toEqual(['DELETE /api/v2/registrations/reg-ada-safety-101 204', 'GET /api/v2/registrations/reg-ada-safety-101 404']);
+	});
+
+	it('a delete that never reached SCORM Cloud is sent again after the look-up found the registration', async () => {
+		sandbox.faults.add({ kind: 'status', status: 503, retryAfter: 0, count: 1, match: { provider: 'scormcloud', method: 'DELETE', path: '/registrations/reg-ada-safety-101$' } });
+		const { output } = await run(sandbox, { resource: 'registration', operation: 'delete', registrationId: 'reg-ada-safety-101' });
+		expect(output[0].json).toEqual({ registrationId: 'reg-ada-safety-101', deleted: true });
+		expect(emulator.registrations.has('reg-ada-safety-101')).toBe(false);
+		expect(apiCalls(sandbox)).toEqual(['DELETE /api/v2/registrations/reg-ada-safety-101 503', 'GET /api/v2/registrations/reg-ada-safety-101 200', 'DELETE /api/v2/registrations/reg-ada-safety-101 204']);
+	});
+});
+
 describe('Registration → Get Many: `more` paging', () => {
 	it('pages through 1,000 registrations; follow-up calls send only `more`', async () => {
 		emulator.seed({ generateRegistrations: 1000 });
@@ -205,6 +222,45 @@ describe('Registration → Get Launch Link', () => {
 		expect(expiresAt - before).toBeGreaterThanOrEqual(60_000);
 		expect(expiresAt - before).toBeLessThan(70_000);
 		expect(apiCalls(sandbox)).toEqual(['POST /api/v2/registrations/reg-ada-safety-101/launchLink 200']);
+	});
+
+	const launch = (redirectOnExitUrl: string | undefined) => ({ resource: 'registration', operation: 'getLaunchLink', registrationId: 'reg-ada-safety-101', expiry: 60, redirectOnExitUrl, options: {} });
+
+	it('an empty Redirect On Exit URL (the default) is sent as "": the configured redirect, not a refusal', async () => {
+		const { output } = await run(sandbox, launch(''));
+		expect(output[0].json.launchLink).toContain('/registration/launch/reg-ada-safety-101');
+		expect(emulator.launchLinks).toEqual([{ registrationId: 'reg-ada-safety-101', redirectOnExitUrl: '', exitTo: 'https://www.scorm.com' }]);
+	});
+
+	it('accepts the documented keywords closer, blank and message (any case, sent in lower case)', async () => {
+		for (const keyword of ['closer', 'blank', 'message', ' Closer ']) await run(sandbox, launch(keyword));
+		expect(emulator.launchLinks.map((l) => [l.redirectOnExitUrl, l.exitTo])).toEqual([
+			['closer', 'keyword:closer'],
+			['blank', 'keyword:blank'],
+			['message', 'keyword:message'],
+			['closer', 'keyword:closer'],
+		]);
+	});
+
+	it('anything else must be an absolute http(s) URL, checked before sending', async () => {
+		for (const bad of ['lms.example.com/done', '/done', 'https://', 'http:// spaced.example.com', 'ftp://lms.example.com', 'closer-page', 'javascript:alert(1)']) {
+			await expect(run(sandbox, launch(bad))).rejects.toThrow('Invalid "redirectOnExitUrl" must be an http(s) URL');
+		}
+		expect(apiCalls(sandbox)).toEqual([]);
+		await run(sandbox, launch('http://lms.example.com:8080/done?course=1'));
+		expect(emulator.launchLinks.map((l) => l.exitTo)).toEqual(['http://lms.example.com:8080/done?course=1']);
+	});
+
+	it('the emulator follows the documented contract: the field is required, an invalid URL shows the message page', async () => {
+		const post = async (body: object) =>
+			await fetch(`${sandbox.urlFor('scormcloud', 'cloud')}/api/v2/registrations/reg-ada-safety-101/launchLink`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${SCORMCLOUD_DEMO.appId}:${SCORMCLOUD_DEMO.secretKey}`).toString('base64')}` },
+				body: JSON.stringify(body),
+			});
+		expect((await post({ expiry: 60 })).status).toBe(400);
+		expect((await post({ expiry: 60, redirectOnExitUrl: 'not a url' })).status).toBe(200);
+		expect(emulator.launchLinks.map((l) => l.exitTo)).toEqual(['keyword:message']);
 	});
 
 	it('the emulator itself answers 400 for an expiry out of range', async () => {

@@ -18,7 +18,8 @@
 //   GET    /api/v2/content/:kind (same filters), /api/v2/content/:id, /api/v2/content/:kind/:id        content:read
 //   POST   /api/v2/content/:kind      409 when external-id or url is taken                          content:write
 //   PATCH  /api/v2/content/:kind/:id, DELETE /api/v2/content/:kind/:id                               content:write
-//   POST   /api/v2/completions        NO deduplication (Degreed documents no key): every POST creates  completions:write
+//   POST   /api/v2/completions        409 for the same user, content and completed-at (a duplicate)   completions:write
+//                            (option duplicateCompletions 'create': no deduplication, every POST creates)
 //   GET    /api/v2/completions [filter[start_date], filter[end_date] on completed-at, yyyy-mm-dd]     completions:read
 //   GET/PATCH/DELETE /api/v2/completions/:id                                                        completions:read/write
 //   GET    /xAPI/statements  limit, since, until, verb, ascending; `more` link                       xapi:read|write|all
@@ -29,8 +30,8 @@
 // snapshotted on the first request and the cursor expires after 2 minutes without a next call (410 Gone).
 // Errors: {errors:[{id, code, status, title, detail, source?}]}.
 // Ledger kinds (provider 'degreed'): 'content' (key external-id; PATCH and 409 re-creates are updates),
-// 'completion' (key "<user id>|<content id>|<completed-at ISO>"; a second create of the same key is
-// recorded as a write again, i.e. a duplicate), 'statement' (key statement id; a same-content re-send is an update).
+// 'completion' (key "<user id>|<content id>|<completed-at ISO>"; with duplicateCompletions 'create' a
+// second create of the same key is recorded as a write again, i.e. a duplicate), 'statement' (key statement id; a same-content re-send is an update).
 import { STATUS_CODES } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { basicAuth, isJson, mediaType } from '../http-helpers';
@@ -112,6 +113,11 @@ export interface DegreedEmulatorOptions {
 	tokenLifetimeSeconds?: number;
 	/** seed the demo users, content, completions and statements (default true) */
 	demoData?: boolean;
+	/**
+	 * A completion POST for a user, content and completed-at that already has one: 'conflict' (default)
+	 * answers 409 as Degreed's error codes document for duplicates; 'create' stores a second record.
+	 */
+	duplicateCompletions?: 'conflict' | 'create';
 }
 /** What `seed(data)` accepts (all optional). */
 export interface DegreedSeed {
@@ -135,6 +141,7 @@ const iso = (ms: number) => {
 	lastIso = s.length === 24 ? `${s.slice(0, 19)}Z` : s.replace(/\.\d{3}Z$/, 'Z');
 	return lastIso;
 };
+const completionKey = (rec: Rec) => `${String(rec.attributes['user-id'])}|${String(rec.attributes['content-id'])}|${String(rec.attributes['completed-at'])}`;
 const lower = (v: unknown) => String(v ?? '').trim().toLowerCase();
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -205,6 +212,9 @@ export class DegreedEmulator implements SandboxProvider {
 	readonly users = new Map<string, Rec>();
 	readonly content = new Map<string, ContentRec>();
 	readonly completions = new Map<string, Rec>();
+	/** "<user id>|<content id>|<completed-at>" → completion id, checked against the record on use */
+	private readonly completionByKey = new Map<string, string>();
+	duplicateCompletions: 'conflict' | 'create' = 'conflict';
 	readonly statements = new Map<string, { statement: Attrs; stored: number; canonical: string }>();
 	private cursors = new Map<string, Cursor>();
 	private readonly userIndex = new LookupIndex(this.users, (u, field) => (field === 'id' ? lower(u.id) : lower(u.attributes[field])));
@@ -265,6 +275,8 @@ export class DegreedEmulator implements SandboxProvider {
 		this.users.clear();
 		this.content.clear();
 		this.completions.clear();
+		this.completionByKey.clear();
+		this.duplicateCompletions = this.options.duplicateCompletions ?? 'conflict';
 		this.statements.clear();
 		this.cursors.clear();
 		this.seq = 0;
@@ -302,6 +314,7 @@ export class DegreedEmulator implements SandboxProvider {
 			const { id, ...attributes } = c;
 			const rec = { id: id ?? this.newId('k'), attributes };
 			this.completions.set(rec.id, rec);
+			this.completionByKey.set(completionKey(rec), rec.id);
 		}
 		if (d.rateLimit || d.cursorTtlMs !== undefined || d.tokenLifetimeSeconds !== undefined) {
 			this.configure({ ...d.rateLimit, cursorTtlMs: d.cursorTtlMs, tokenLifetimeSeconds: d.tokenLifetimeSeconds });
@@ -489,6 +502,13 @@ export class DegreedEmulator implements SandboxProvider {
 			if (Number.isNaN(completedAt)) throw new HttpError(400, 'bad-request', 'completed-at is required (ISO 8601).', 'data.attributes.completed-at');
 			const percentile = attrs.percentile;
 			if (percentile !== undefined && (typeof percentile !== 'number' || percentile < 0 || percentile > 100)) throw new HttpError(400, 'bad-request', 'percentile must be a number from 0 to 100.', 'data.attributes.percentile');
+			// Degreed's error codes: 409 = a duplicate. The same user, content and completion time is one
+			// completion; a re-send of it is refused (unless a test asks for the old accept-everything mode).
+			if (this.duplicateCompletions === 'conflict') {
+				const key = `${user.id}|${content.id}|${iso(completedAt)}`;
+				const same = this.completions.get(this.completionByKey.get(key) ?? '');
+				if (same && completionKey(same) === key) throw new HttpError(409, 'conflict', `A completion of content ${content.id} by user ${user.id} at ${iso(completedAt)} already exists (id ${same.id}).`, 'data.attributes');
+			}
 			const rec: Rec = {
 				id: this.newId('k'),
 				attributes: {
@@ -505,7 +525,8 @@ export class DegreedEmulator implements SandboxProvider {
 				},
 			};
 			this.completions.set(rec.id, rec);
-			// Degreed documents no idempotency key: a second POST is a second completion, and the ledger shows it.
+			this.completionByKey.set(completionKey(rec), rec.id);
+			// No idempotency key: with duplicateCompletions 'create' a second POST is a second completion, and the ledger shows it.
 			this.ctx.ledger.recordWrite(this.name, 'completion', `${user.id}|${content.id}|${iso(completedAt)}`, rec.attributes);
 			reply.code(201);
 			return { data: this.completionResource(rec) };
@@ -527,6 +548,7 @@ export class DegreedEmulator implements SandboxProvider {
 				attrs['completed-at'] = iso(t);
 			}
 			Object.assign(rec.attributes, attrs);
+			this.completionByKey.set(completionKey(rec), rec.id);
 			this.ctx.ledger.recordUpdate(this.name, 'completion', `${rec.attributes['user-id']}|${rec.attributes['content-id']}|${rec.attributes['completed-at']}`, rec.attributes);
 			return { data: this.completionResource(rec) };
 		});
@@ -795,6 +817,7 @@ export class DegreedEmulator implements SandboxProvider {
 				},
 			};
 			this.completions.set(rec.id, rec);
+			this.completionByKey.set(completionKey(rec), rec.id);
 		}
 		const verbs = ['completed', 'experienced', 'passed'];
 		for (let n = 0; n < 3; n++) {

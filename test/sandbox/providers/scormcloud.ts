@@ -13,7 +13,7 @@
 // checked), GetAppToken (form body, `scope` required and space-delimited, `expiration` honoured),
 // `{"error":"Authorization Required."}` on 401 and `{"message": …}` otherwise, registrations (create
 // with caller-owned id, list with filters and `more` paging that refuses other parameters beside
-// `more`, HEAD, get, delete, reset progress, launch link with expiry 10–300, launch history, xAPI
+// `more`, HEAD, get, delete, reset progress, launch link with expiry 10–300 and a required redirectOnExitUrl ("" = configured default, closer/blank/message, an invalid URL → message page), launch history, xAPI
 // statements), courses (list, get, delete) and import jobs (fetch from URL and multipart upload,
 // RUNNING → COMPLETE | ERROR), postbacks (httpbasic: JSON body + Basic header; form: data/userName/password).
 //
@@ -180,6 +180,22 @@ const one = (v: unknown): string | undefined => (Array.isArray(v) ? (v[0] as str
 const csv = (v: unknown): string[] => (Array.isArray(v) ? v : typeof v === 'string' ? [v] : []).flatMap((s) => String(s).split(',')).map((s) => s.trim()).filter(Boolean);
 const bool = (v: unknown): boolean => one(v) === 'true';
 
+/** The application's configured exit page (SCORM Cloud's default). */
+export const DEFAULT_EXIT_URL = 'https://www.scorm.com';
+
+/** Where SCORM Cloud sends the learner on exit for a `redirectOnExitUrl` value (documented keywords are lower case). */
+export function launchExitTarget(value: string): string {
+	if (value === '') return DEFAULT_EXIT_URL;
+	if (['closer', 'blank', 'message'].includes(value)) return `keyword:${value}`;
+	try {
+		const url = new URL(value);
+		if ((url.protocol === 'http:' || url.protocol === 'https:') && url.hostname) return url.href;
+	} catch {
+		// fall through: an invalid URL shows the message page
+	}
+	return 'keyword:message';
+}
+
 export class ScormCloudEmulator implements SandboxProvider {
 	readonly name = 'scormcloud';
 	readonly hosts = ['cloud', 'control'] as const;
@@ -196,6 +212,8 @@ export class ScormCloudEmulator implements SandboxProvider {
 	importPolls = 2;
 	/** synthetic registrations: how many, on which courses (round robin), and the indices now stored or deleted */
 	private synthetic = { count: 0, courses: [] as string[], taken: new Set<number>() };
+	/** launch links built, newest last: what was asked for and where the learner's exit would go */
+	readonly launchLinks: Array<{ registrationId: string; redirectOnExitUrl: string; exitTo: string }> = [];
 	/** postbacks sent, newest last (status 0 = not delivered) */
 	readonly postbacks: Array<{ registrationId: string; url: string; status: number; error?: string; contentType: string }> = [];
 	private seq = 0;
@@ -217,6 +235,7 @@ export class ScormCloudEmulator implements SandboxProvider {
 		this.importJobs = new Map();
 		this.cursors = new Map();
 		this.postbacks.length = 0;
+		this.launchLinks.length = 0;
 		this.pageSize = this.options.pageSize ?? 100;
 		this.importPolls = this.options.importPolls ?? 2;
 		this.seq = 0;
@@ -691,8 +710,13 @@ export class ScormCloudEmulator implements SandboxProvider {
 			if (!reg) return this.bad(reply, 404, `Registration '${req.params.id}' was not found`);
 			const expiry = b.expiry === undefined ? 120 : Number(b.expiry);
 			if (!Number.isInteger(expiry) || (expiry !== 0 && (expiry < 10 || expiry > 300))) return this.bad(reply, 400, `expiry must be between 10 and 300 seconds (got ${String(b.expiry)})`);
-			if (b.redirectOnExitUrl !== undefined && typeof b.redirectOnExitUrl === 'string' && !/^(https?:\/\/\S+|message|closer|blank)$/i.test(b.redirectOnExitUrl)) return this.bad(reply, 400, `redirectOnExitUrl '${b.redirectOnExitUrl}' is not a valid URL`);
+			// LaunchLinkRequestSchema: redirectOnExitUrl is required; "" means the application's configured
+			// redirect, the keywords closer/blank/message name SCORM Cloud's own exit pages, and an invalid
+			// URL is not refused: the learner lands on the message page.
+			if (typeof b.redirectOnExitUrl !== 'string') return this.bad(reply, 400, 'redirectOnExitUrl is required (a URL, closer, blank or message; "" for the configured default)');
+			const exitTo = launchExitTarget(b.redirectOnExitUrl);
 			const token = this.ctx.rng.hex(32);
+			this.launchLinks.push({ registrationId: reg.id, redirectOnExitUrl: b.redirectOnExitUrl, exitTo });
 			const launchLink = `${this.ctx.publicUrl(req, 'cloud')}/api/cloud/registration/launch/${encodeURIComponent(reg.id)}?token=${token}&expires=${this.now() + expiry * 1000}`;
 			return { launchLink };
 		});

@@ -1,7 +1,9 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
 import { activityTimestamp, listOf, resultsOf, totalPagesOf } from '../../../nodes/LearnLink/actions/common';
 import { isValidDate } from '../../../nodes/shared/validation';
 import { memberResults } from '../../../nodes/LearnLink/actions/audience/members';
-import { lifecycleEventId } from '../../../nodes/LearnLink/actions/userEvent/send.operation';
+import { lifecycleEventIdFor } from '../../../nodes/LearnLink/actions/userEvent/eventId';
 import { parseLearnLinkError } from '../../../nodes/LearnLink/transport/profile';
 
 describe('audience member results (207 partial success)', () => {
@@ -40,14 +42,35 @@ describe('audience member results (207 partial success)', () => {
 });
 
 describe('lifecycle event ids', () => {
-	it('are UUID-shaped, stable for the same item and different for another', () => {
-		const user = { ref: 'emp-1', email: 'a@example.com' };
-		const id = lifecycleEventId('user_joined', user);
-		expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-		expect(lifecycleEventId('user_joined', { email: 'a@example.com', ref: 'emp-1' })).toBe(id);
-		expect(lifecycleEventId('user_updated', user)).not.toBe(id);
-		expect(lifecycleEventId('user_joined', { ...user, email: 'b@example.com' })).not.toBe(id);
-		expect(lifecycleEventId('user_joined', user, '2026-01-01T00:00:00Z')).not.toBe(id);
+	const ctx = (executionId: string | undefined, runIndex = 0, nodeId = 'node-1') =>
+		({
+			getExecutionId: () => executionId,
+			getWorkflowDataProxy: () => ({ $thisRunIndex: runIndex }),
+			getWorkflow: () => ({ id: 'wf-1' }),
+			getNode: () => ({ id: nodeId, name: 'Learn.link' }),
+		}) as unknown as IExecuteFunctions;
+	const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+	it('are the same for every retry of one send (same execution, node, run and item)', () => {
+		const id = lifecycleEventIdFor(ctx('exec-1'), 0, 'user_joined', 'emp-1');
+		expect(id).toMatch(UUID);
+		expect(lifecycleEventIdFor(ctx('exec-1'), 0, 'user_joined', 'emp-1')).toBe(id);
+	});
+
+	it('are new for a new item, a new execution, another run of the node or another node, whatever the content', () => {
+		const id = lifecycleEventIdFor(ctx('exec-1'), 0, 'user_joined', 'emp-1');
+		expect(lifecycleEventIdFor(ctx('exec-1'), 2, 'user_joined', 'emp-1')).not.toBe(id);
+		expect(lifecycleEventIdFor(ctx('exec-2'), 0, 'user_joined', 'emp-1')).not.toBe(id);
+		expect(lifecycleEventIdFor(ctx('exec-1', 1), 0, 'user_joined', 'emp-1')).not.toBe(id);
+		expect(lifecycleEventIdFor(ctx('exec-1', 0, 'node-2'), 0, 'user_joined', 'emp-1')).not.toBe(id);
+	});
+
+	it('are random (never content-derived) where n8n gives no execution id', () => {
+		const a = lifecycleEventIdFor(ctx(undefined), 0, 'user_joined', 'emp-1');
+		const b = lifecycleEventIdFor(ctx(undefined), 0, 'user_joined', 'emp-1');
+		expect(a).toMatch(UUID);
+		expect(b).not.toBe(a);
+		expect(lifecycleEventIdFor({} as IExecuteFunctions, 0, 'user_joined', 'emp-1')).toMatch(UUID);
 	});
 });
 

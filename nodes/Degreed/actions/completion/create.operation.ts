@@ -3,10 +3,11 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { keyText } from '../../../shared/exactMatch';
+import { apiError } from '../../../shared/errors';
 import { validateInput } from '../../../shared/validation';
 import type { HttpResponse, RequestSpec } from '../../../shared/types';
 import type { DegreedClient } from '../../transport/client';
-import { kebab, nextLink, singleItem, toAttributes } from '../../transport/jsonapi';
+import { kebab, nextLink, singleItem, toAttributes, toItem } from '../../transport/jsonapi';
 import { MAX_PAGE_SIZE, recordPages } from '../../transport/paging';
 import { additionalAttributesOption, apiUrl, dateOnly, isoDateTime, jsonAttributes } from '../common';
 import { COMPLETION_CONTENT_TYPES, CONTENT_ID_TYPES, USER_IDENTIFIER_TYPES } from './fields';
@@ -85,6 +86,19 @@ const properties: INodeProperties[] = [
 		required: true,
 		description: 'When the learner completed it. A value without a time zone is taken as UTC.',
 		displayOptions: { show: fieldsInput },
+	},
+	{
+		displayName: 'If Completion Exists',
+		name: 'ifExists',
+		type: 'options',
+		options: [
+			{ name: 'Fail', value: 'error', description: 'Report "already exists" as an error for this item' },
+			{ name: 'Return It', value: 'returnExisting', description: 'Look the existing completion up and return it (extra read requests)' },
+			{ name: 'Treat as Success', value: 'success', description: 'Return the sent fields with status "alreadyExists", without another request' },
+		],
+		default: 'success',
+		description:
+			'What to do when Degreed answers 409 (a completion for this user, content and completion time already exists). The default suits nightly syncs that send the same completions again: the 409 itself confirms the record, and no read is spent against the per-minute limit.',
 	},
 	{
 		displayName: 'Additional Fields',
@@ -189,6 +203,32 @@ export async function findCompletion(client: DegreedClient, node: INode, attrs: 
 	return undefined;
 }
 
+/**
+ * Degreed answered 409: this user already has this completion at this time (a re-run of a sync, or
+ * a resend whose first attempt landed unseen). "Fail" reports it; "Return It" looks the record up
+ * (when the look-up cannot find it, the sent fields are returned as for "Treat as Success": Degreed
+ * has confirmed the record exists); "Treat as Success" returns the sent fields.
+ */
+async function onExistingCompletion(ctx: IExecuteFunctions, client: DegreedClient, response: HttpResponse, attributes: IDataObject, ifExists: string, itemIndex: number): Promise<IDataObject> {
+	if (ifExists === 'error') {
+		const said = client.api.provider.parseError(response).message;
+		throw apiError({
+			node: ctx.getNode(),
+			provider: 'Degreed',
+			redactor: client.api.redactor,
+			response,
+			itemIndex,
+			message: `a completion of "${String(attributes['content-id'])}" by "${String(attributes['user-id'])}" at ${String(attributes['completed-at'])} already exists${said ? ` (${said})` : ''}`,
+			description: 'Set "If Completion Exists" to "Treat as Success" or "Return It" to accept completions that are already there (a re-run of a sync).',
+		});
+	}
+	if (ifExists === 'returnExisting') {
+		const found = await findCompletion(client, ctx.getNode(), attributes, itemIndex);
+		if (found) return { ...singleItem(found.body), status: 'alreadyExists' };
+	}
+	return { ...toItem({ attributes }), status: 'alreadyExists' };
+}
+
 /** One item's completion fields: from the parameters (expressions), or straight from the item's JSON. */
 function completionFields(ctx: IExecuteFunctions, i: number, autoMap: boolean, additional: IDataObject): IDataObject {
 	const percentileOf = (v: unknown) => (v === undefined || v === null || v === '' ? undefined : v);
@@ -236,14 +276,16 @@ export async function execute(this: IExecuteFunctions, client: DegreedClient, it
 		}),
 		...toAttributes(jsonAttributes(this, additional.additionalAttributes, itemIndex)),
 	};
-	const body = await client.api.json<unknown>({
+	const response = await client.api.request({
 		method: 'POST',
 		url: apiUrl(client, '/api/v2/completions'),
 		body: { data: { attributes } },
 		itemIndex,
+		acceptStatuses: [409],
 		// No idempotency key exists for completions: never resent blindly; looked up first.
 		idempotent: false,
 		recover: additional.duplicateCheck === false ? undefined : async () => await findCompletion(client, this.getNode(), attributes, itemIndex),
 	});
-	return singleItem(body);
+	if (response.statusCode !== 409) return singleItem(response.body);
+	return await onExistingCompletion(this, client, response, attributes, this.getNodeParameter('ifExists', itemIndex, 'success') as string, itemIndex);
 }

@@ -114,7 +114,8 @@ const properties: INodeProperties[] = [
 		name: 'timestamp',
 		type: 'dateTime',
 		default: '',
-		description: 'When it happened. Leave empty to let Degreed use the time it receives the statement. A value without a time zone is taken as UTC.',
+		description:
+			'When it happened; part of the statement\'s identity, so a re-run with the same time never stores it twice. Empty: the time of sending (a re-run is then a new statement). A value without a time zone is taken as UTC.',
 		displayOptions: { show: fieldsMode },
 	},
 	{
@@ -157,7 +158,7 @@ const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Your own unique key for this item (e.g. a registration ID); the statement ID is derived from it. By default the ID is derived from the statement itself, so sending the same item again never stores it twice.',
+					'Your own unique key for this item (e.g. a registration ID); the statement ID is derived from it. By default the ID is derived from the statement itself (actor, verb, object, timestamp, result), so sending the same statement again never stores it twice.',
 			},
 			{ displayName: 'Language', name: 'language', type: 'string', default: 'en-US', description: 'Language of the names (and context.language)', displayOptions: { show: fieldsMode } },
 			{ displayName: 'Learner Name', name: 'learnerName', type: 'string', default: '', displayOptions: { show: fieldsMode } },
@@ -249,9 +250,15 @@ function prepareStatements(ctx: IExecuteFunctions, i: number): IDataObject[] {
 		};
 		statements = [buildStatement(fields)];
 	}
+	// A statement is a fact: same actor, verb, object and time is the same statement. Without a time
+	// its content-derived id would make a later, real repeat (the course completed again) look like
+	// a resend and vanish; so it gets the time of this send, which is what xAPI says an LRS assumes
+	// (timestamp = stored) anyway. Taken once, before the transport's retries: a resend keeps the id.
+	const sentAt = normalizeTimestamp(new Date().toISOString());
 	return statements.map((statement, n) => {
 		const s: IDataObject = { ...statement };
 		if (typeof s.timestamp === 'string') s.timestamp = normalizeTimestamp(s.timestamp);
+		if (blank(s.id) && key === undefined && blank(s.timestamp)) s.timestamp = sentAt;
 		if (blank(s.id)) s.id = statementIdFor(s, key === undefined ? undefined : statements.length > 1 ? `${key}#${n}` : key);
 		validateInput(ctx.getNode(), statementSchema, s, { itemIndex: i, label: 'statement' });
 		return s;

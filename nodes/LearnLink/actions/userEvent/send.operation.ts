@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
@@ -8,6 +6,7 @@ import { joinUrl } from '../../../shared/urls';
 import { isValidDate, validateInput } from '../../../shared/validation';
 import type { LearnLinkClient } from '../../transport/client';
 import { compact } from '../common';
+import { lifecycleEventIdFor } from './eventId';
 
 const DEFAULT_EVENTS_PATH = '/webhooks';
 const LIFECYCLE_EVENTS = ['user_joined', 'user_updated', 'user_suspended', 'user_deleted'] as const;
@@ -55,7 +54,8 @@ const properties: INodeProperties[] = [
 				name: 'eventId',
 				type: 'string',
 				default: '',
-				description: 'Unique reference of this event. Default: derived from the event type and the user fields, so a resend of the same item is recognisably the same event.',
+				description:
+					"Unique reference of this event, if your source has one (e.g. the HR system's change ID): the same ID is sent again only for the same change. Default: a new ID for each item of each run, kept by every retry of that send, so a resend is recognised as the event Thrive already has and a repeated change (joined again, a value set back) is never mistaken for one.",
 			},
 			{ displayName: 'Timestamp', name: 'timestamp', type: 'dateTime', default: '', description: 'When the event happened (default: now)' },
 			{
@@ -92,17 +92,6 @@ const schema = z.object({
 	path: z.string().trim().min(1),
 });
 
-/**
- * Deterministic event id: a hash of the event type and the user fields (and the timestamp when the
- * user gave one), shaped as a UUID. The same item always yields the same id, so Thrive can recognise
- * a resend after a dropped connection as the event it already has.
- */
-export function lifecycleEventId(eventType: string, user: IDataObject, timestamp?: string): string {
-	const canonical = JSON.stringify([eventType, Object.keys(user).sort().map((k) => [k, user[k]]), timestamp ?? null]);
-	const h = createHash('sha256').update(canonical).digest('hex');
-	return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
 /** POST {users API}/webhooks with `{id, timestamp, eventType, content: {user}}`. */
 export async function execute(this: IExecuteFunctions, client: LearnLinkClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
 	const extra = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
@@ -126,13 +115,15 @@ export async function execute(this: IExecuteFunctions, client: LearnLinkClient, 
 		{ itemIndex },
 	);
 	const user = compact(input.user as IDataObject);
-	const id = input.eventId || lifecycleEventId(input.eventType, user, input.timestamp);
+	// Built once, before the transport's retries: a resend carries the same id, a new send a new one.
+	const id = input.eventId || lifecycleEventIdFor(this, itemIndex, input.eventType, String(user.ref));
 	const event = { id, timestamp: input.timestamp ? new Date(input.timestamp).toISOString() : new Date().toISOString(), eventType: input.eventType, content: { user } };
 	const response = await client.usersApi.request<unknown>({
 		method: 'POST',
 		url: joinUrl(client.usersBase, input.path),
 		body: event,
-		// The event id is the idempotency key: a resend carries the same id.
+		// The event id is the idempotency key: a resend carries the same id; the effect of a lifecycle
+		// event (set a state) is idempotent too, so an n8n-level re-send with a new id is harmless.
 		idempotent: true,
 		itemIndex,
 	});

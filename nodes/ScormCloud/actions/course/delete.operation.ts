@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { validateInput } from '../../../shared/validation';
 import type { ScormCloudClient } from '../../transport/client';
 import { idSchema } from '../common';
+import { deleteRecord } from '../deleteRecord';
 import { courseIdProperty } from './get.operation';
 
 export const description = updateDisplayOptions({ show: { resource: ['course'], operation: ['delete'] } }, [
@@ -13,6 +14,6 @@ export const description = updateDisplayOptions({ show: { resource: ['course'], 
 
 export async function execute(this: IExecuteFunctions, client: ScormCloudClient, itemIndex: number): Promise<IDataObject> {
 	const { courseId } = validateInput(this.getNode(), z.object({ courseId: idSchema('Course ID') }), { courseId: this.getNodeParameter('courseId', itemIndex) }, { itemIndex });
-	await client.api.request({ method: 'DELETE', url: client.url('/courses/{courseId}', { courseId }), itemIndex });
+	await deleteRecord(client, client.url('/courses/{courseId}', { courseId }), itemIndex);
 	return { courseId, deleted: true };
 }

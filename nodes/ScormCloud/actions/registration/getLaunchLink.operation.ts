@@ -23,7 +23,8 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'https://lms.example.com/done',
-		description: 'Where the learner\'s browser goes when the course closes',
+		description:
+			"Where the learner's browser goes when the course closes: an http(s) URL, or closer (a page that tries to close the tab), blank (a blank page) or message (a page saying the course is complete). Empty: the redirect configured for your SCORM Cloud application.",
 	},
 	{
 		displayName: 'Options',
@@ -42,14 +43,31 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['registration'], operation: ['getLaunchLink'] } }, properties);
 
+/** The keywords SCORM Cloud documents for `redirectOnExitUrl` besides a URL. */
+export const REDIRECT_KEYWORDS = ['closer', 'blank', 'message'];
+
+/**
+ * SCORM Cloud does not refuse an invalid URL: it shows its "course complete" message page instead,
+ * so the learner would silently land there. Checked here, where the user can still fix it.
+ */
+function isAbsoluteHttpUrl(value: string): boolean {
+	if (/\s/.test(value)) return false;
+	try {
+		const url = new URL(value);
+		return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+	} catch {
+		return false;
+	}
+}
+
 const schema = z.object({
 	registrationId: idSchema('Registration ID'),
 	expiry: z.number({ invalid_type_error: 'must be a number of seconds' }).int('must be a whole number of seconds').min(10, 'must be at least 10 seconds').max(300, 'must be at most 300 seconds'),
 	redirectOnExitUrl: z
 		.string()
 		.trim()
-		.refine((u) => u === '' || /^https?:\/\/[^\s]+$/i.test(u), 'must be an http(s) URL')
-		.optional(),
+		.transform((u) => (REDIRECT_KEYWORDS.includes(u.toLowerCase()) ? u.toLowerCase() : u))
+		.refine((u) => u === '' || REDIRECT_KEYWORDS.includes(u) || isAbsoluteHttpUrl(u), `must be an http(s) URL such as https://lms.example.com/done, or one of ${REDIRECT_KEYWORDS.join(', ')} (empty: the configured default)`),
 	options: z.object({
 		culture: z.string().trim().optional(),
 		cssUrl: z.string().trim().refine((u) => u === '' || /^https?:\/\/[^\s]+$/i.test(u), 'must be an http(s) URL').optional(),
@@ -65,13 +83,13 @@ export async function execute(this: IExecuteFunctions, client: ScormCloudClient,
 		{
 			registrationId: this.getNodeParameter('registrationId', itemIndex),
 			expiry: this.getNodeParameter('expiry', itemIndex, 120),
-			redirectOnExitUrl: this.getNodeParameter('redirectOnExitUrl', itemIndex, ''),
+			redirectOnExitUrl: this.getNodeParameter('redirectOnExitUrl', itemIndex, '') ?? '',
 			options: this.getNodeParameter('options', itemIndex, {}),
 		},
 		{ itemIndex },
 	);
-	const body: IDataObject = { expiry: input.expiry };
-	if (input.redirectOnExitUrl) body.redirectOnExitUrl = input.redirectOnExitUrl;
+	// Required by SCORM Cloud's schema; an empty string means "the application's configured redirect".
+	const body: IDataObject = { expiry: input.expiry, redirectOnExitUrl: input.redirectOnExitUrl };
 	for (const [key, value] of Object.entries(input.options)) if (value !== '' && value !== undefined) body[key] = value;
 	const requestedAt = Date.now();
 	const result = await client.api.json<IDataObject>({
