@@ -165,7 +165,8 @@ export async function runPoll<C>(ctx: IPollFunctions, config: PollTriggerConfig<
 	const now = Date.now();
 	const client = await config.client(executeContextOf(ctx));
 
-	if (ctx.getMode() === 'manual') {
+	// only an active workflow's polls (mode 'trigger') consume records; manual runs, `n8n execute` (cli) and evaluations show a sample
+	if (ctx.getMode() !== 'trigger') {
 		const records = await fetchWindow(node, event, client, { since: now - SAMPLE_LOOKBACK_MS, until: now }, Infinity, () => true);
 		const sample = latest(records, SAMPLE_SIZE);
 		return sample.length ? [sample.map((r) => ({ json: r.json }))] : null;
