@@ -4,22 +4,25 @@ import type { ICredentialDataDecryptedObject, IDataObject, INodeType, IPollFunct
 
 import { DegreedTrigger } from '../../../nodes/Degreed/DegreedTrigger.node';
 import { LearnLinkPollingTrigger } from '../../../nodes/LearnLink/LearnLinkPollingTrigger.node';
+import { PercipioTrigger } from '../../../nodes/Percipio/PercipioTrigger.node';
 import { ScormCloudPollingTrigger } from '../../../nodes/ScormCloud/ScormCloudPollingTrigger.node';
 import { forgetRateLimiters } from '../../../nodes/shared/rateLimiter';
 import { sharedTokenManager } from '../../../nodes/shared/tokenManager';
 import { DegreedEmulator, degreedSandboxCredential } from '../../sandbox/providers/degreed';
 import { learnlinkProvider } from '../../sandbox/providers/learnlink';
+import { percipioProvider } from '../../sandbox/providers/percipio';
 import { scormCloudProvider } from '../../sandbox/providers/scormcloud';
 import { startSandbox } from '../../sandbox/server';
 import type { Sandbox } from '../../sandbox/server';
 import { createExecuteContext } from '../../support/n8nContext';
 import { credentialsFor as learnLinkCredentials } from '../learnlink/helpers';
+import { credentialsFor as percipioCredentials } from '../percipio/helpers';
 import { credentialsFor as scormCredentials } from '../scormcloud/helpers';
 
 let sandbox: Sandbox;
 
 beforeAll(async () => {
-	sandbox = await startSandbox({ providers: [scormCloudProvider(), new DegreedEmulator({ requestsPerMinute: 100_000 }), learnlinkProvider()], logLevel: 'silent', seed: 19 });
+	sandbox = await startSandbox({ providers: [scormCloudProvider(), new DegreedEmulator({ requestsPerMinute: 100_000 }), learnlinkProvider(), percipioProvider()], logLevel: 'silent', seed: 19 });
 });
 afterAll(async () => {
 	await sandbox.close();
@@ -28,6 +31,7 @@ beforeEach(() => {
 	sandbox.reset();
 	sharedTokenManager.clear();
 	forgetRateLimiters();
+	sandbox.provider('percipio').seed!({ reportPolls: 0 }); // reports ready at the first check (the wait itself: percipio unit test)
 });
 
 /** A poll context over the test execute context (n8n's real HTTP helper), in trigger mode. */
@@ -71,6 +75,10 @@ const cases: Case[] = [
 	{ title: 'Learn.link: new completion', node: LearnLinkPollingTrigger, event: 'completion', provider: 'learnlink', kind: 'completion', credentials: () => ({ learnLinkApi: learnLinkCredentials(sandbox) }), emittedId: (j) => String(j.id) },
 	{ title: 'Learn.link: content updated', node: LearnLinkPollingTrigger, event: 'contentUpdated', provider: 'learnlink', kind: 'content', credentials: () => ({ learnLinkApi: learnLinkCredentials(sandbox) }), emittedId: (j) => String(j.id) },
 	{ title: 'Learn.link: new activity', node: LearnLinkPollingTrigger, event: 'activity', provider: 'learnlink', kind: 'activity', credentials: () => ({ learnLinkApi: learnLinkCredentials(sandbox) }), emittedId: (j) => String(j.id), seconds: true },
+	{ title: 'Percipio: new learning activity', node: PercipioTrigger, event: 'learningActivity', provider: 'percipio', kind: 'activity', credentials: () => ({ percipioApi: percipioCredentials(sandbox) }), emittedId: (j) => String(j.userUuid) },
+	{ title: 'Percipio: new completion', node: PercipioTrigger, event: 'completion', provider: 'percipio', kind: 'activity', credentials: () => ({ percipioApi: percipioCredentials(sandbox) }), emittedId: (j) => String(j.userUuid) },
+	{ title: 'Percipio: user created or updated', node: PercipioTrigger, event: 'userUpdated', provider: 'percipio', kind: 'user', credentials: () => ({ percipioApi: percipioCredentials(sandbox) }), emittedId: (j) => String(j.id) },
+	{ title: 'Percipio: catalogue content updated', node: PercipioTrigger, event: 'contentUpdated', provider: 'percipio', kind: 'content', credentials: () => ({ percipioApi: percipioCredentials(sandbox) }), emittedId: (j) => String(j.id) },
 ];
 
 describe.each(cases)('$title', (c) => {
@@ -115,5 +123,40 @@ describe.each(cases)('$title', (c) => {
 		await poll();
 		expect(inserted.length).toBeGreaterThan(20);
 		expect([...emitted].sort()).toEqual([...inserted].sort());
+	});
+});
+
+describe('failures leave the cursor where it was', () => {
+	test('Percipio: a report still in progress is waited for; a failed report throws, emits nothing, and the next poll catches up', async () => {
+		const percipio = sandbox.provider('percipio');
+		const parameters = { event: 'completion', startFrom: 'date', startDate: new Date(Date.now() - 60_000).toISOString(), requestOptions: { requestsPerMinute: 100_000 } };
+		const staticData: IDataObject = {};
+		const trigger = new PercipioTrigger();
+		const poll = async () => await trigger.poll!.call(pollContext({ percipioApi: percipioCredentials(sandbox) }, parameters, staticData));
+		const [first] = percipio.insert!('activity', [{ id: 'wait-1', at: Date.now() - 1000 }]);
+		percipio.seed!({ reportPolls: 2 }); // "pending", "in progress", then the rows
+		expect((await poll())?.[0].map((i) => i.json.userUuid)).toEqual([first]);
+		const before = JSON.stringify(staticData);
+		percipio.insert!('activity', [{ id: 'wait-2', at: Date.now() - 500 }]);
+		percipio.seed!({ reportPolls: 0, reportOutcome: 'FAILED' });
+		await expect(poll()).rejects.toThrow(/ended with status FAILED/);
+		expect(JSON.stringify(staticData)).toBe(before);
+		percipio.seed!({ reportOutcome: null });
+		expect((await poll())?.[0].map((i) => i.json.userUuid)).toEqual(['wait-2']);
+	});
+
+	test('SCORM Cloud: a bad follow-up page throws with the state untouched; the next poll emits the whole window once', async () => {
+		const scorm = sandbox.provider('scormcloud');
+		scorm.seed!({ pageSize: 2 });
+		const parameters = { event: 'registrationUpdated', startFrom: 'date', startDate: new Date(Date.now() - 60_000).toISOString(), requestOptions: { maxAttempts: 1 } };
+		const staticData: IDataObject = {};
+		const trigger = new ScormCloudPollingTrigger();
+		const poll = async () => await trigger.poll!.call(pollContext({ scormCloudApi: scormCredentials(sandbox) }, parameters, staticData));
+		const ids = scorm.insert!('registration', [1, 2, 3, 4, 5].map((n) => ({ id: `fail-${n}`, at: Date.now() - 10_000 + n })));
+		sandbox.faults.add({ match: { provider: 'scormcloud', method: 'GET', path: '/registrations$' }, kind: 'status', status: 400, message: 'bad continuation token', skip: 1, count: 1 }); // a bad second page (not retried)
+		await expect(poll()).rejects.toThrow();
+		expect(staticData).toEqual({});
+		expect((await poll())?.[0].map((i) => i.json.id)).toEqual(ids);
+		expect(await poll()).toBeNull();
 	});
 });
