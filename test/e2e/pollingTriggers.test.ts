@@ -6,6 +6,9 @@ import { startSandbox, type Sandbox } from '../sandbox/server';
 import { scormCloudProvider, SCORMCLOUD_DEMO } from '../sandbox/providers/scormcloud';
 import { DegreedEmulator, degreedSandboxCredential } from '../sandbox/providers/degreed';
 import { learnlinkProvider } from '../sandbox/providers/learnlink';
+import { percipioProvider } from '../sandbox/providers/percipio';
+import { credentialsFor as percipioCredentials } from '../integration/percipio/helpers';
+import { nodeItems } from '../../demo/runData';
 import { credentialsFor as learnLinkCredentials } from '../integration/learnlink/helpers';
 
 let sandbox: Sandbox;
@@ -20,11 +23,14 @@ interface Flow {
 	type: string;
 	event: string;
 	credential: { type: string; id: string };
+	/** The inserted record's id in the trigger's item. */
+	idOf: (json: Record<string, unknown>) => string;
 }
 const flows: Flow[] = [
-	{ id: 'lpPollScorm000001', provider: 'scormcloud', kind: 'registration', type: 'scormCloudPollingTrigger', event: 'registrationUpdated', credential: { type: 'scormCloudApi', id: 'lpPollCredScorm1' } },
-	{ id: 'lpPollDegreed0001', provider: 'degreed', kind: 'statement', type: 'degreedTrigger', event: 'xapiStatement', credential: { type: 'degreedApi', id: 'lpPollCredDegr01' } },
-	{ id: 'lpPollLearnLink01', provider: 'learnlink', kind: 'completion', type: 'learnLinkPollingTrigger', event: 'completion', credential: { type: 'learnLinkApi', id: 'lpPollCredLearn1' } },
+	{ id: 'lpPollScorm000001', provider: 'scormcloud', kind: 'registration', type: 'scormCloudPollingTrigger', event: 'registrationUpdated', credential: { type: 'scormCloudApi', id: 'lpPollCredScorm1' }, idOf: (j) => String(j.id) },
+	{ id: 'lpPollDegreed0001', provider: 'degreed', kind: 'statement', type: 'degreedTrigger', event: 'xapiStatement', credential: { type: 'degreedApi', id: 'lpPollCredDegr01' }, idOf: (j) => String(j.id) },
+	{ id: 'lpPollLearnLink01', provider: 'learnlink', kind: 'completion', type: 'learnLinkPollingTrigger', event: 'completion', credential: { type: 'learnLinkApi', id: 'lpPollCredLearn1' }, idOf: (j) => String(j.id) },
+	{ id: 'lpPollPercipio001', provider: 'percipio', kind: 'activity', type: 'percipioTrigger', event: 'learningActivity', credential: { type: 'percipioApi', id: 'lpPollCredPerc01' }, idOf: (j) => String(j.userUuid) },
 ];
 
 const workflow = (f: Flow): WorkflowJson =>
@@ -63,12 +69,14 @@ function insertSome(count: number, late = false) {
 }
 
 beforeAll(async () => {
-	sandbox = await startSandbox({ providers: [scormCloudProvider(), new DegreedEmulator({ requestsPerMinute: 100_000 }), learnlinkProvider()], logLevel: 'silent' });
+	sandbox = await startSandbox({ providers: [scormCloudProvider(), new DegreedEmulator({ requestsPerMinute: 100_000 }), learnlinkProvider(), percipioProvider()], logLevel: 'silent' });
+	sandbox.provider('percipio').seed!({ reportPolls: 1 }); // each report is "in progress" once: the trigger waits for it
 	n8n = await createN8nInstance({ pack: await packPackage() });
 	await n8n.importCredentials([
 		{ id: flows[0].credential.id, name: flows[0].credential.id, type: 'scormCloudApi', data: { appId: SCORMCLOUD_DEMO.appId, secretKey: SCORMCLOUD_DEMO.secretKey, baseUrl: `${sandbox.urlFor('scormcloud', 'cloud')}/api/v2`, authMethod: 'basic' } },
 		{ id: flows[1].credential.id, name: flows[1].credential.id, type: 'degreedApi', data: { ...degreedSandboxCredential(sandbox) } },
 		{ id: flows[2].credential.id, name: flows[2].credential.id, type: 'learnLinkApi', data: { ...learnLinkCredentials(sandbox) } },
+		{ id: flows[3].credential.id, name: flows[3].credential.id, type: 'percipioApi', data: { ...percipioCredentials(sandbox) } },
 	]);
 	await n8n.importWorkflow(flows.map(workflow));
 	await n8n.start();
@@ -80,10 +88,11 @@ afterAll(async () => {
 	await sandbox?.close();
 });
 
-async function runData(workflowId: string): Promise<string[]> {
-	const list = (await n8n.rest<{ results: Array<{ id: string; status: string }> }>('GET', `/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`)).results;
-	const out: string[] = [];
-	for (const e of list) out.push((await n8n.rest<{ data: string }>('GET', `/rest/executions/${e.id}`)).data);
+/** The ids each execution of the flow emitted (the trigger's items in its run data). */
+async function emittedPerExecution(f: Flow): Promise<string[][]> {
+	const list = (await n8n.rest<{ results: Array<{ id: string; status: string }> }>('GET', `/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: f.id }))}&limit=100`)).results;
+	const out: string[][] = [];
+	for (const e of list) out.push(nodeItems((await n8n.rest<{ data: string }>('GET', `/rest/executions/${e.id}`)).data, 'Poll').map(f.idOf));
 	return out;
 }
 
@@ -100,13 +109,15 @@ test('every record appears in exactly one execution, across a restart of n8n', a
 	insertSome(2);
 	// the backlog (Max Records Per Poll 3) drains one batch a minute
 	for (let i = 0; i < 8; i++) {
-		const all = await Promise.all(flows.map(async (f) => ({ f, data: await runData(f.id) })));
-		if (all.every(({ f, data }) => inserted[f.id].every((id) => data.some((d) => d.includes(id))))) break;
+		const all = await Promise.all(flows.map(async (f) => ({ f, ids: (await emittedPerExecution(f)).flat() })));
+		if (all.every(({ f, ids }) => inserted[f.id].every((id) => ids.includes(id)))) break;
 		await sleep(20_000);
 	}
 	for (const f of flows) {
-		const data = await runData(f.id);
+		const executions = await emittedPerExecution(f);
 		expect(inserted[f.id].length).toBe(14);
-		for (const id of inserted[f.id]) expect({ flow: f.provider, id, executions: data.filter((d) => d.includes(id)).length }).toEqual({ flow: f.provider, id, executions: 1 });
+		// each record in exactly one execution, once; and nothing emitted that was not inserted
+		for (const id of inserted[f.id]) expect({ flow: f.provider, id, times: executions.flat().filter((x) => x === id).length }).toEqual({ flow: f.provider, id, times: 1 });
+		expect(executions.flat().sort()).toEqual([...inserted[f.id]].sort());
 	}
 });
