@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeProperties, INodePropertyOptions, IPollFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { inputError } from './errors';
 import { initialState, latest, readState, recordKey, selectBatch, windowStart } from './pollCursor';
@@ -34,8 +35,10 @@ export interface PollTriggerConfig<C> {
 /** How far back a manual "Fetch Test Event" looks for a sample, and how many records it shows. */
 export const SAMPLE_LOOKBACK_MS = 30 * 86_400_000;
 export const SAMPLE_SIZE = 5;
-/** A safety bound on pages per poll: a window larger than this is an error, never a silent cut. */
+/** A safety bound on pages per poll: a window larger than this is an error, never a silent cut (oldest-first sources just stop: the rest comes next poll). */
 export const MAX_PAGES_PER_POLL = 500;
+/** Pages a manual sample reads at most: a test event must stay quick on a large tenant. */
+export const SAMPLE_MAX_PAGES = 20;
 
 const STATE_KEY = 'pollCursor';
 
@@ -123,8 +126,19 @@ function toRecord(event: PollEvent<unknown>, json: IDataObject): PollRecord | un
 	return { id, at, json };
 }
 
-/** Reads the window page by page; an ascending source stops once a batch is certainly full. */
-async function fetchWindow<C>(node: INode, event: PollEvent<C>, client: C, window: { since: number; until: number }, stopAfterFresh: number, isFresh: (r: PollRecord) => boolean): Promise<PollRecord[]> {
+/**
+ * Reads the window page by page; an oldest-first source stops once a batch is certainly full (the
+ * rest is newer and comes next poll). Any other source must be read whole, or it could skip.
+ */
+async function fetchWindow<C>(
+	node: INode,
+	event: PollEvent<C>,
+	client: C,
+	window: { since: number; until: number },
+	stopAfterFresh: number,
+	isFresh: (r: PollRecord) => boolean,
+	maxPages = MAX_PAGES_PER_POLL,
+): Promise<PollRecord[]> {
 	const out: PollRecord[] = [];
 	let fresh = 0;
 	let pages = 0;
@@ -136,7 +150,12 @@ async function fetchWindow<C>(node: INode, event: PollEvent<C>, client: C, windo
 			if (isFresh(record)) fresh++;
 		}
 		if (event.ascending && fresh >= stopAfterFresh) break;
-		if (++pages >= MAX_PAGES_PER_POLL) break;
+		if (++pages >= maxPages) {
+			if (event.ascending || maxPages !== MAX_PAGES_PER_POLL) break;
+			throw new NodeOperationError(node, `More than ${MAX_PAGES_PER_POLL} pages changed since the last poll`, {
+				description: 'Nothing was emitted and the cursor did not move. Set "Start From" to a later date, or poll more often so each window stays smaller.',
+			});
+		}
 	}
 	return out;
 }
@@ -167,7 +186,7 @@ export async function runPoll<C>(ctx: IPollFunctions, config: PollTriggerConfig<
 
 	// only an active workflow's polls (mode 'trigger') consume records; manual runs, `n8n execute` (cli) and evaluations show a sample
 	if (ctx.getMode() !== 'trigger') {
-		const records = await fetchWindow(node, event, client, { since: now - SAMPLE_LOOKBACK_MS, until: now }, Infinity, () => true);
+		const records = await fetchWindow(node, event, client, { since: now - SAMPLE_LOOKBACK_MS, until: now }, Infinity, () => true, SAMPLE_MAX_PAGES);
 		const sample = latest(records, SAMPLE_SIZE);
 		return sample.length ? [sample.map((r) => ({ json: r.json }))] : null;
 	}

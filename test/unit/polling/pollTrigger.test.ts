@@ -100,4 +100,17 @@ describe('runPoll', () => {
 		const moved = { ...params, startDate: at(25) };
 		expect(idsOf(await runPoll(context(moved, persisted), source(fake)))).toEqual(['b', 'c']);
 	});
+
+	test('a window of more than 500 pages fails the poll unless the source is oldest first, which drains it batch by batch', async () => {
+		const records = Array.from({ length: 501 }, (_, n) => ({ id: `r${String(n).padStart(3, '0')}`, updated: new Date(Date.now() - 600_000 + n).toISOString() }));
+		const params = { startFrom: 'date', startDate: at(60), options: { maxRecords: 10 } };
+		const whole: Fake = { records, pageSize: 1, windows: [] };
+		const data: IDataObject = {};
+		await expect(runPoll(context(params, data), source(whole))).rejects.toThrow('More than 500 pages');
+		expect(data).toEqual({});
+		const config = source({ records, pageSize: 1, windows: [] });
+		config.events[0].ascending = true;
+		expect(idsOf(await runPoll(context(params, data), config))).toEqual(records.slice(0, 10).map((r) => r.id));
+		expect(idsOf(await runPoll(context(params, data), config))).toEqual(records.slice(10, 20).map((r) => r.id));
+	});
 });
