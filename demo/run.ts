@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { createN8nInstance, ensureN8nInstalled, OWNER, packPackage, type ExecutionResult, type N8nInstance } from '../test/e2e/harness/n8n';
 import type { Sandbox } from '../test/sandbox/server';
 import { startDemoSandbox, type DemoSandbox } from './sandbox';
+import { nodeItems } from './runData';
 import { formatSummary, type DemoSummary, type PassResult, type WorkflowRun } from './summary';
 import { learnLinkTriggerPath, loadExampleWorkflows, type DemoWorkflow } from './workflows';
 
@@ -149,6 +150,43 @@ async function executionsOf(n8n: N8nInstance, workflowId: string): Promise<Execu
 	return page.results;
 }
 
+/** The provider whose API a polling workflow's trigger reads (its requests mark that a poll happened). */
+const pollProvider = (wf: DemoWorkflow): string => {
+	const type = String(wf.json.nodes.find((n) => n.name === wf.readNode)?.type ?? '');
+	return type.includes('scormCloud') ? 'scormcloud' : type.includes('percipio') ? 'percipio' : type.includes('degreed') ? 'degreed' : 'learnlink';
+};
+
+/**
+ * A polling workflow: published, so n8n polls once right away; waits for that poll's requests, then
+ * for the executions it started (records read = the trigger's items in them), then unpublishes it so
+ * no scheduled poll runs between the passes. Pass 2 publishes it again: the cursor saved with the
+ * workflow decides what is new.
+ */
+async function runPolled(n8n: N8nInstance, demo: DemoSandbox, wf: DemoWorkflow): Promise<Pick<WorkflowRun, 'read' | 'failures' | 'errors' | 'executions'>> {
+	const before = new Set((await executionsOf(n8n, wf.json.id)).map((e) => e.id));
+	const seq = demo.sandbox.ledger.lastSeq;
+	await n8n.activateWorkflow(wf.json.id);
+	const deadline = Date.now() + 180_000;
+	const provider = pollProvider(wf);
+	while (demo.sandbox.ledger.requests({ provider, since: seq }).length === 0 && Date.now() < deadline) await sleep(200);
+	await sleep(3000); // an emitted poll's execution is registered within this
+	let fresh = (await executionsOf(n8n, wf.json.id)).filter((e) => !before.has(e.id));
+	while (fresh.some((e) => ['new', 'running', 'waiting'].includes(e.status)) && Date.now() < deadline) {
+		await sleep(250);
+		fresh = (await executionsOf(n8n, wf.json.id)).filter((e) => !before.has(e.id));
+	}
+	const errors: string[] = [];
+	let read = 0;
+	for (const e of fresh) {
+		if (e.status !== 'success') errors.push(`execution ${e.id} ended ${e.status}`);
+		const full = await n8n.rest<{ data: string }>('GET', `/rest/executions/${e.id}`);
+		read += nodeItems(full.data, wf.readNode).length;
+	}
+	if (demo.sandbox.ledger.requests({ provider, since: seq }).length === 0) errors.push('n8n did not poll within 180 s of publishing');
+	await n8n.deactivateWorkflow(wf.json.id);
+	return { read, failures: errors.length, errors, executions: fresh.length };
+}
+
 /** Sends each Learn.link completion as a signed content.completed webhook to the published workflow, one at a time. */
 async function runWebhook(n8n: N8nInstance, demo: DemoSandbox, wf: DemoWorkflow): Promise<Pick<WorkflowRun, 'read' | 'failures' | 'errors' | 'executions' | 'replaysRefused'>> {
 	const url = n8n.webhookUrl(learnLinkTriggerPath(wf.json));
@@ -198,11 +236,16 @@ async function runPass(n: 1 | 2, ctx: { demo: DemoSandbox; n8n: N8nInstance; wor
 	const started = Date.now();
 	const runs: WorkflowRun[] = [];
 	for (const wf of ctx.workflows) {
-		step(`pass ${n}: ${wf.label} (${wf.start === 'cli' ? '`n8n execute` from its Manual Trigger' : 'published; the sandbox sends signed Learn.link events to its production URL'})`);
+		const how = {
+			cli: '`n8n execute` from its Manual Trigger',
+			webhook: 'published; the sandbox sends signed Learn.link events to its production URL',
+			poll: n === 1 ? 'published; its polling trigger polls on publishing, then unpublished' : 'published again; its polling trigger polls from its saved cursor',
+		}[wf.start];
+		step(`pass ${n}: ${wf.label} (${how})`);
 		const before = snapshot(ctx.demo.sandbox);
 		const t = Date.now();
-		if (wf.start === 'webhook') await ctx.serverReady;
-		const r = wf.start === 'cli' ? await runCli(ctx.n8n, wf) : await runWebhook(ctx.n8n, ctx.demo, wf);
+		if (wf.start !== 'cli') await ctx.serverReady;
+		const r = wf.start === 'cli' ? await runCli(ctx.n8n, wf) : wf.start === 'poll' ? await runPolled(ctx.n8n, ctx.demo, wf) : await runWebhook(ctx.n8n, ctx.demo, wf);
 		const wallMs = Date.now() - t;
 		const d = delta(ctx.demo.sandbox, before);
 		runs.push({ workflow: wf.label, file: wf.file, id: wf.json.id, start: wf.start, source: wf.source, wallMs, ...r, ...d });
@@ -257,6 +300,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 			duplicates,
 			totalWallMs: Date.now() - t0,
 			webhookNote: 'workflow 3 was published in a running n8n and started by signed content.completed webhooks the sandbox sent (pass 2 re-delivers the same events)',
+			pollNote: 'their polling triggers were published in the running n8n, which polls once on publishing (then on their schedule); pass 2 publishes them again and the cursor saved with the workflow finds nothing new, so no execution starts',
 		};
 		const failed = [pass1, pass2].some((p) => p.runs.some((r) => r.failures > 0));
 		const pass2Wrote = pass2.runs.some((r) => Object.keys(r.written).length > 0 || Object.keys(r.updated).length > 0);
@@ -308,6 +352,7 @@ export async function startEditor(options: { port?: number; sandboxPort?: number
 		await ctx.n8n.start({ timeoutMs: 300_000 });
 		const webhookWf = ctx.workflows.find((w) => w.start === 'webhook');
 		if (webhookWf) await ctx.n8n.activateWorkflow(webhookWf.json.id);
+		// the polling workflows stay unpublished: publishing one polls (and syncs) right away, the user decides
 	} catch (e) {
 		await close();
 		throw e;
@@ -342,9 +387,9 @@ async function interactive(port: number, sandboxPort: number): Promise<void> {
 		`  Editor       ${editor.url}`,
 		`  Log in       ${OWNER.email}  /  ${OWNER.password}   (the owner account was created for you)`,
 		'',
-		'  Workflows    imported; open one and press "Execute workflow" (runs from the editor do not save the',
-		'               since-cursors, by n8n\'s design: scheduled and CLI runs do)',
-		...workflows.map((w) => `    - ${w.json.name}${w.start === 'webhook' ? '   [published]' : ''}`),
+		'  Workflows    imported; open one and press "Execute workflow". Workflows 1 and 2 start with a polling',
+		'               trigger: "Fetch Test Event" shows a sample; publish them to sync (they poll on publishing)',
+		...workflows.map((w) => `    - ${w.json.name}${w.start === 'webhook' ? '   [published]' : w.start === 'poll' ? '   [polling trigger]' : ''}`),
 		'  Credentials  Percipio, Degreed, Learn.link, SCORM Cloud and Moodle accounts, pointing at the sandbox',
 		'',
 		`  Sandbox      ${s.url}   (control API ${s.controlUrl}: /stats, /writes, /ledger, /faults)`,

@@ -40,13 +40,16 @@ async function main(): Promise<void> {
 		port: Number(values.port),
 		sandboxPort: Number(values['sandbox-port']),
 		before: async ({ n8n }) => {
-			for (const id of ['lpExample05Catalog', 'lpExample01Scorm2Dg']) {
+			for (const id of ['lpExample05Catalog']) {
 				log(`n8n execute ${id}`);
 				const run = await n8n.execute(id, { timeoutMs: 300_000 });
 				if (!run.ok) throw new Error(`${id} failed: ${run.error?.message ?? JSON.stringify(run.nodeErrors())}`);
 			}
 		},
 	});
+	// workflow 1 starts with a polling trigger: publishing it polls once, and that poll's execution is the one shown
+	log('publishing workflow 1 (its polling trigger polls on publishing)');
+	await editor.n8n.activateWorkflow('lpExample01Scorm2Dg');
 	// Playwright starts Chromium with a new, empty profile (user-data-dir) of its own every launch.
 	const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
 	try {
@@ -97,7 +100,12 @@ async function main(): Promise<void> {
 			await dismissPopups(page);
 		});
 
-		const list = await editor.n8n.rest<{ results: Array<{ id: string; status: string }> }>('GET', `/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: 'lpExample01Scorm2Dg' }))}&limit=10`);
+		const executions = async () => await editor.n8n.rest<{ results: Array<{ id: string; status: string }> }>('GET', `/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: 'lpExample01Scorm2Dg' }))}&limit=10`);
+		let list = await executions();
+		for (let i = 0; i < 120 && !list.results.some((e) => e.status === 'success'); i++) {
+			await sleep(500);
+			list = await executions();
+		}
 		const execId = list.results.find((e) => e.status === 'success')?.id;
 		if (!execId) throw new Error(`no finished execution of workflow 1: ${JSON.stringify(list.results)}`);
 		log(`finished execution ${execId} of workflow 1`);

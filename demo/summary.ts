@@ -6,7 +6,7 @@ export interface WorkflowRun {
 	workflow: string;
 	file: string;
 	id: string;
-	start: 'cli' | 'webhook';
+	start: 'cli' | 'webhook' | 'poll';
 	source: string;
 	/** Items the workflow's source node output (n8n run data); for the webhook workflow, events accepted. */
 	read: number;
@@ -44,6 +44,8 @@ export interface DemoSummary {
 	duplicates: string[];
 	totalWallMs: number;
 	webhookNote: string;
+	/** How the polling workflows (1 and 2) ran. */
+	pollNote?: string;
 }
 
 const SHORT: Record<string, string> = { percipio: 'Percipio', degreed: 'Degreed', learnlink: 'Learn.link', scormcloud: 'SCORM Cloud', moodle: 'Moodle' };
@@ -62,7 +64,12 @@ export function passTable(p: PassResult): string {
 		style: { head: [], border: [] },
 	});
 	for (const r of p.runs) {
-		const via = r.start === 'cli' ? 'n8n execute' : `webhook, ${r.executions} executions${r.replaysRefused ? `, ${r.replaysRefused} replays refused` : ''}`;
+		const via =
+			r.start === 'cli'
+				? 'n8n execute'
+				: r.start === 'poll'
+					? `polling trigger, ${r.executions} execution${r.executions === 1 ? '' : 's'}`
+					: `webhook, ${r.executions} executions${r.replaysRefused ? `, ${r.replaysRefused} replays refused` : ''}`;
 		table.push([`${r.workflow}\n(${via})`, `${r.read} ${r.source}`, perProvider(r.written), perProvider(r.updated), r.tokenRequests, r.retries, r.failures, secs(r.wallMs)]);
 	}
 	const written = sum(p.runs, (r) => total(r.written));
@@ -78,6 +85,7 @@ export function formatSummary(s: DemoSummary): string {
 	out.push(`n8n-nodes-learning-platforms in n8n ${s.n8nVersion}, against the sandbox at ${s.sandboxUrl}`);
 	out.push(`Numbers: records read = items of each workflow's source node in n8n's run data; written / updates / token requests / retries = the sandbox's ledger${s.faults ? '; injected faults: one 429 (Degreed), one 503 (Percipio), every token expired between the passes' : ''}.`);
 	out.push(`Workflow 3: ${s.webhookNote}.`);
+	if (s.pollNote) out.push(`Workflows 1 and 2: ${s.pollNote}.`);
 	out.push('');
 	out.push('Pass 1 — first run');
 	out.push(passTable(p1));

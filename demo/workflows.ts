@@ -12,8 +12,11 @@ export interface DemoWorkflow {
 	json: WorkflowJson;
 	/** Short label for the summary table. */
 	label: string;
-	/** 'cli': `n8n execute` from its Manual Trigger; 'webhook': published, started by signed Learn.link events. */
-	start: 'cli' | 'webhook';
+	/**
+	 * 'cli': `n8n execute` from its Manual Trigger; 'webhook': published, started by signed Learn.link events;
+	 * 'poll': a polling trigger, published (n8n polls once on publishing; pass 2 re-publishes it, polling again).
+	 */
+	start: 'cli' | 'webhook' | 'poll';
 	/** The node whose output items are the records read from the source platform. */
 	readNode: string;
 	/** Where the read records come from (for the table). */
@@ -24,9 +27,9 @@ export interface DemoWorkflow {
 const PLAN: Array<Omit<DemoWorkflow, 'json'>> = [
 	{ file: '05-own-catalogue-to-percipio-and-degreed.json', label: '5 Own catalogue → Percipio + Degreed', start: 'cli', readNode: 'Own courses changed since', source: 'SCORM Cloud courses' },
 	{ file: '04-new-hires-to-learnlink-and-percipio.json', label: '4 New hires → Learn.link + Percipio', start: 'cli', readNode: 'New hires (replace with your HR source)', source: 'HR list' },
-	{ file: '01-scorm-cloud-completions-to-degreed.json', label: '1 SCORM Cloud completions → Degreed', start: 'cli', readNode: 'Registrations updated since', source: 'SCORM Cloud registrations' },
+	{ file: '01-scorm-cloud-completions-to-degreed.json', label: '1 SCORM Cloud completions → Degreed', start: 'poll', readNode: 'SCORM Cloud registration completed', source: 'SCORM Cloud completions' },
 	{ file: '03-learnlink-completion-webhook-to-percipio-track.json', label: '3 Learn.link webhook → Percipio Track', start: 'webhook', readNode: 'Learn.link completion', source: 'signed Thrive events' },
-	{ file: '02-percipio-report-to-moodle-and-degreed.json', label: '2 Percipio report → Moodle + Degreed', start: 'cli', readNode: 'Percipio learning activity', source: 'Percipio report rows' },
+	{ file: '02-percipio-report-to-moodle-and-degreed.json', label: '2 Percipio completions → Moodle + Degreed', start: 'poll', readNode: 'Percipio completion', source: 'Percipio completions' },
 ];
 
 export function loadExampleWorkflows(): DemoWorkflow[] {

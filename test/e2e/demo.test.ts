@@ -84,26 +84,34 @@ test("the summary's numbers are the ledger's", () => {
 	// the two injected faults fired and were retried: the runs still succeeded
 	expect(ledger().faults('status')).toBe(2);
 	expect(pass1.runs.reduce((n, r) => n + r.retries, 0)).toBeGreaterThanOrEqual(2);
-	// records read come from n8n's run data: 3 courses, 3 hires, 6 registrations, 3 events, 6 report rows
+	// records read come from n8n's run data: 3 courses, 3 hires, 4 completed registrations (the polling
+	// trigger's items), 3 events, 6 completed report rows (the Percipio trigger's items)
 	expect(pass1.runs.map((r) => [r.id, r.read])).toEqual([
 		['lpExample05Catalog', 3],
 		['lpExample04NewHire', 3],
-		['lpExample01Scorm2Dg', 6],
+		['lpExample01Scorm2Dg', 4],
 		['lpExample03LlTrack', 3],
 		['lpExample02PcpRpt', 6],
+	]);
+	// the polling workflows ran once each in pass 1 (the poll on publishing) and not at all in pass 2
+	expect([...pass1.runs, ...pass2.runs].filter((r) => r.start === 'poll').map((r) => [r.id, r.executions])).toEqual([
+		['lpExample01Scorm2Dg', 1],
+		['lpExample02PcpRpt', 1],
+		['lpExample01Scorm2Dg', 0],
+		['lpExample02PcpRpt', 0],
 	]);
 });
 
 test('pass 2 writes nothing: no record created, none updated, on any platform', () => {
 	const pass2 = result.passes[1];
 	for (const r of pass2.runs) expect({ workflow: r.workflow, written: r.written, updated: r.updated }).toEqual({ workflow: r.workflow, written: {}, updated: {} });
-	// the incremental sources returned nothing new; the webhook re-deliveries and the weekly report were recognised
+	// the incremental sources and the polling triggers returned nothing new; the webhook re-deliveries were recognised
 	expect(pass2.runs.map((r) => [r.id, r.read])).toEqual([
 		['lpExample05Catalog', 0],
 		['lpExample04NewHire', 3],
 		['lpExample01Scorm2Dg', 0],
 		['lpExample03LlTrack', 3],
-		['lpExample02PcpRpt', 6],
+		['lpExample02PcpRpt', 0],
 	]);
 	expect(formatSummary(result)).toContain('pass 2 wrote nothing new');
 });

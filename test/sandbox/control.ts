@@ -6,7 +6,7 @@ import { FaultPlanError } from './faults';
 import type { FaultPlan } from './faults';
 import type { LedgerMode } from './ledger';
 import type { Sandbox } from './server';
-import type { SandboxLogger } from './types';
+import type { InsertRecord, SandboxLogger } from './types';
 
 type Query = Record<string, string | string[] | undefined>;
 
@@ -143,6 +143,18 @@ export async function registerControlApi(app: FastifyInstance, sandbox: Sandbox,
 					return bad(reply, 400, `Seed rejected by the ${provider} emulator: ${(e as Error).message}`);
 				}
 				return { ok: true };
+			});
+			c.post('/insert', async (req, reply) => {
+				const { provider, kind, records } = bodyOf(req.body);
+				if (typeof provider !== 'string' || typeof kind !== 'string' || !Array.isArray(records)) return bad(reply, 400, 'Send {"provider": "<name>", "kind": "<kind>", "records": [{"id"?, "at"?}, ...]}');
+				if (!knownProvider(reply, provider)) return reply;
+				const p = sandbox.provider(provider);
+				if (!p.insert) return bad(reply, 400, `The ${provider} emulator inserts no records`);
+				try {
+					return reply.code(201).send({ ids: p.insert(kind, records as InsertRecord[]) });
+				} catch (e) {
+					return bad(reply, 400, `Insert rejected by the ${provider} emulator: ${(e as Error).message}`);
+				}
 			});
 			c.post('/clock', async (req, reply) => {
 				const b = bodyOf(req.body);

@@ -21,6 +21,12 @@ export interface SandboxProvider {
 	register(host: string, app: FastifyInstance, ctx: ProviderContext): void | Promise<void>;
 	/** Back to the initial state, default seed data included. Called by sandbox.reset(). */
 	reset?(): void;
+	/**
+	 * "Insert records over time" (polling triggers): stores records of `kind` as if the provider had
+	 * received them at `at` (ISO or epoch ms; default now) — late ones (older than records already
+	 * there) and equal timestamps included. Returns the new records' ids. Throw to refuse (400 over HTTP).
+	 */
+	insert?(kind: string, records: InsertRecord[]): string[];
 	/** Stops timers or background work (webhook retries, job state machines). Called by sandbox.close(). */
 	close?(): void | Promise<void>;
 	/** Adds or replaces data (clients, users, catalogue...). The shape is the emulator's own; document it. */
@@ -187,4 +193,19 @@ declare module 'fastify' {
 		/** Mark a provider's token route: its requests are counted as token requests in the stats. */
 		tokenEndpoint?: boolean;
 	}
+}
+
+/** One record for {@link SandboxProvider.insert}: its id (generated when absent) and its time. */
+export interface InsertRecord {
+	id?: string;
+	at?: string | number;
+	[field: string]: unknown;
+}
+
+/** The time of an inserted record, in ms since the epoch (`now` when absent). */
+export function insertTime(record: InsertRecord, now: number): number {
+	if (record.at === undefined) return now;
+	const at = typeof record.at === 'number' ? record.at : Date.parse(record.at);
+	if (!Number.isFinite(at)) throw new Error(`"at" must be an ISO date or epoch ms (got ${String(record.at)})`);
+	return at;
 }

@@ -6,7 +6,7 @@ import type { RequestSpec } from '../../shared/types';
 import { isValidDate } from '../../shared/validation';
 
 /** Thrive's largest page (perPage 1–1000). */
-const MAX_PER_PAGE = 1000;
+export const MAX_PER_PAGE = 1000;
 
 /** Records of a list response: `{results: [...]}` (documented) or a bare array (some endpoints). */
 export function resultsOf(body: unknown): IDataObject[] {

@@ -35,7 +35,8 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { basicAuth, isJson, mediaType } from '../http-helpers';
-import type { ProviderContext, SandboxProvider, TokenGrant } from '../types';
+import type { InsertRecord, ProviderContext, SandboxProvider, TokenGrant } from '../types';
+import { insertTime } from '../types';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const validateStatement: (statement: unknown) => Array<{ path?: unknown; message?: string }> = require('@learninglocker/xapi-validation').default;
@@ -268,6 +269,38 @@ export class DegreedEmulator implements SandboxProvider {
 		const region = host.includes('-') ? host.split('-')[0] : 'us';
 		if (host.endsWith('oauth')) this.registerOAuth(app, region);
 		else this.registerApi(app, region);
+	}
+
+	/** kinds 'statement' (stored at `at`) and 'completion' (completed-at `at`) of the demo users and content. */
+	insert(kind: string, records: InsertRecord[]): string[] {
+		const users = [...this.users.values()];
+		const content = [...this.content.values()];
+		return records.map((r, i) => {
+			const at = insertTime(r, this.now());
+			if (kind === 'statement') {
+				const id = r.id ?? this.ctx.rng.uuid();
+				const statement = {
+					id,
+					actor: { objectType: 'Agent', mbox: `mailto:${String(users[i % users.length]?.attributes.email ?? 'learner@acme.example')}` },
+					verb: { id: 'http://adlnet.gov/expapi/verbs/completed', display: { 'en-US': 'completed' } },
+					object: { objectType: 'Activity', id: `https://learn.acme.example/inserted/${id}` },
+					timestamp: iso(at),
+				};
+				this.statements.set(id, { statement: { ...statement, stored: iso(at), version: '1.0.0' }, stored: at, canonical: canonical(statement) });
+				return id;
+			}
+			if (kind === 'completion') {
+				const user = users[i % users.length];
+				const item = content[i % content.length];
+				const rec: Rec = {
+					id: r.id ?? this.newId('k'),
+					attributes: { 'user-id': user.id, 'employee-id': user.attributes['employee-id'], email: user.attributes.email, 'content-id': item.id, 'content-type': item.attributes['content-type'], 'completed-at': iso(at), percentile: null, 'is-verified': false, 'added-at': iso(this.now()) },
+				};
+				this.completions.set(rec.id, rec);
+				return rec.id;
+			}
+			throw new Error(`Degreed inserts 'statement' or 'completion' records (got '${kind}')`);
+		});
 	}
 
 	reset(): void {

@@ -29,7 +29,8 @@ import { createHash, createHmac } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { basicAuth, isJson, mediaType } from '../http-helpers';
-import type { ProviderContext, SandboxProvider, WebhookResult } from '../types';
+import type { InsertRecord, ProviderContext, SandboxProvider, WebhookResult } from '../types';
+import { insertTime } from '../types';
 
 export const LEARNLINK_DEMO = {
 	tenantId: 'eu-west-2_SandboxT1',
@@ -179,6 +180,32 @@ export class LearnLinkEmulator implements SandboxProvider {
 		app.post<{ Params: { tenantId: string } }>('/oauth2/token/:tenantId', { config: { tokenEndpoint: true } }, async (req, reply) => this.token(host as 'public' | 'users', req, reply));
 		if (host === 'public') this.registerPublic(app);
 		else this.registerUsers(app);
+	}
+
+	/** kinds 'completion' (completedAt `at`), 'content' (created or changed at `at`), 'activity' (timestamp `at`, whole seconds). */
+	insert(kind: string, records: InsertRecord[]): string[] {
+		const users = [...this.users.values()];
+		const contents = [...this.contents.values()];
+		return records.map((r, i) => {
+			const at = new Date(insertTime(r, this.now())).toISOString();
+			const user = users[i % users.length];
+			const content = contents[i % contents.length];
+			if (kind === 'completion') {
+				const userId = r.id ? `ins-user-${r.id}` : user.id;
+				return this.addCompletion(userId, content.id, at).completion.id;
+			}
+			if (kind === 'content') {
+				const id = r.id ?? this.idFor('content', `ins-${this.contents.size}-${at}`);
+				this.contents.set(id, { title: `Inserted ${id}`, type: 'article', urls: [], createdAt: at, ...this.contents.get(id), id, updatedAt: at });
+				return id;
+			}
+			if (kind === 'activity') {
+				const id = r.id ?? `act-ins-${this.activities.length + 1}`;
+				this.activities.push({ id, userId: user.id, contentId: content.id, contentType: content.type, action: 'viewed', timestamp: at.slice(0, 19).replace('T', ' ') });
+				return id;
+			}
+			throw new Error(`Learn.link inserts 'completion', 'content' or 'activity' records (got '${kind}')`);
+		});
 	}
 
 	reset(): void {

@@ -23,7 +23,8 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PERCIPIO_DEMO } from '../fixtures';
 import { isJson } from '../http-helpers';
-import type { ProviderContext, SandboxProvider } from '../types';
+import type { InsertRecord, ProviderContext, SandboxProvider } from '../types';
+import { insertTime } from '../types';
 
 export interface PercipioClient {
 	clientId: string;
@@ -340,6 +341,47 @@ export class PercipioEmulator implements SandboxProvider {
 				languageCode: 'en',
 				audience: 'ALL',
 			};
+		});
+	}
+
+	/**
+	 * kinds 'activity' (a report row last accessed at `at`, completed then unless `completed: false`),
+	 * 'user' (created or changed at `at`) and 'content' (a catalogue item updated at `at`).
+	 */
+	insert(kind: string, records: InsertRecord[]): string[] {
+		return records.map((r, i) => {
+			const at = new Date(insertTime(r, this.now())).toISOString();
+			const id = r.id ?? this.ctx.rng.uuid();
+			if (kind === 'activity') {
+				const completed = r.completed !== false;
+				this.activity.push({
+					userId: `learner-${id}`,
+					userUuid: id,
+					contentUuid: this.catalog[i % this.catalog.length]?.id ?? null,
+					contentTitle: `Inserted ${id}`,
+					contentType: 'Course',
+					status: completed ? 'Completed' : 'Started',
+					completedDate: completed ? at : null,
+					lastAccess: at,
+					duration: 600,
+					languageCode: 'en',
+					audience: 'ALL',
+				});
+				return id;
+			}
+			if (kind === 'user') {
+				const user: PercipioUser = { isActive: true, role: 'LEARNER', externalUserId: `ext-${id}`, loginName: `login-${id}`, id, updatedAt: at };
+				this.users.set(id, user);
+				return id;
+			}
+			if (kind === 'content') {
+				const item = this.catalogItem({ id, title: `Inserted ${id}`, lifecycle: { status: 'ACTIVE', publishDate: at, lastUpdatedDate: at } });
+				const existing = this.catalog.findIndex((x) => x.id === id);
+				if (existing >= 0) this.catalog[existing] = item;
+				else this.catalog.push(item);
+				return id;
+			}
+			throw new Error(`Percipio inserts 'activity', 'user' or 'content' records (got '${kind}')`);
 		});
 	}
 

@@ -24,7 +24,8 @@
 // registration touched by id (get, progress, delete…) becomes a stored one from then on.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { basicAuth, mediaType } from '../http-helpers';
-import type { ProviderContext, SandboxProvider } from '../types';
+import type { InsertRecord, ProviderContext, SandboxProvider } from '../types';
+import { insertTime } from '../types';
 
 export const SCORMCLOUD_DEMO = {
 	appId: 'SANDBOXAPP1',
@@ -388,6 +389,20 @@ export class ScormCloudEmulator implements SandboxProvider {
 				this.addRegistration({ id: `gen-${String(i).padStart(5, '0')}`, courseId: course.id, learner: { ...l, id: `${l.id}-${i}` } }, start + i * 1000);
 			}
 		}
+	}
+
+	/** kind 'registration': a registration created at `at`, completed then too unless `completed: false`. */
+	insert(kind: string, records: InsertRecord[]): string[] {
+		if (kind !== 'registration') throw new Error(`SCORM Cloud inserts 'registration' records (got '${kind}')`);
+		const course = [...this.courses.values()][0];
+		if (!course) throw new Error('no course to register on');
+		return records.map((r, i) => {
+			const at = insertTime(r, this.now());
+			const l = DEMO_LEARNERS[i % DEMO_LEARNERS.length];
+			const reg = this.addRegistration({ id: r.id ?? `ins-${this.uuid()}`, courseId: course.id, learner: { ...l } }, at);
+			if (r.completed !== false) this.progress(reg, { completion: 'COMPLETED', score: 90 }, at);
+			return reg.id;
+		});
 	}
 
 	errorBody(status: number, message: string): unknown {

@@ -8,7 +8,7 @@ import { validateInput } from '../../../shared/validation';
 import type { PercipioClient } from '../../transport/client';
 import { compact, isoDate, optionalText, options, organizationId, organizationOption } from '../common';
 
-const CATALOG_PATH = '/content-discovery/v2/organizations/{orgId}/catalog-content';
+export const CATALOG_PATH = '/content-discovery/v2/organizations/{orgId}/catalog-content';
 
 const properties: INodeProperties[] = [
 	...returnAllOrLimit({}),

@@ -6,8 +6,8 @@ import { validateInput } from '../../../shared/validation';
 import type { PercipioClient } from '../../transport/client';
 import { compact, isoDate, optionalText, options, organizationId, organizationOption } from '../common';
 
-const REPORT_REQUEST_PATH = '/reporting/v1/organizations/{orgId}/report-requests/learning-activity';
-const REPORT_POLL_PATH = '/reporting/v1/organizations/{orgId}/report-requests/{id}';
+export const REPORT_REQUEST_PATH = '/reporting/v1/organizations/{orgId}/report-requests/learning-activity';
+export const REPORT_POLL_PATH = '/reporting/v1/organizations/{orgId}/report-requests/{id}';
 
 const TIME_FRAMES = ['DAY', 'WEEK', 'THIRTY_DAYS', 'CALENDAR_MONTH'] as const;
 const STATUSES = ['ACHIEVED', 'ACTIVE', 'COMPLETED', 'LISTENED', 'READ', 'STARTED', 'WATCHED', 'ABANDONED'] as const;
