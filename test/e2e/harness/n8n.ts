@@ -149,7 +149,14 @@ export function packPackage(options: { buildFresh?: boolean } = {}): Promise<Pac
 	packPromise ??= (async () => {
 		const buildFresh = options.buildFresh ?? process.env.LP_E2E_BUILD_FRESH === '1';
 		const env = cleanEnv({ PATH: `${dirname(process.execPath)}${delimiter}${join(repoRoot, 'node_modules', '.bin')}${delimiter}${process.env.PATH}` });
-		const dest = mkdtempSync(join(tmpdir(), 'lp-pack-'));
+		// The tarball lives as long as this process (tests install it); leftovers of processes that
+		// were killed before their exit handler ran are removed by the next one.
+		for (const d of readdirSync(tmpdir())) {
+			const m = /^lp-pack-(\d+)-/.exec(d);
+			if (m && Number(m[1]) !== process.pid && !isAlive(Number(m[1]))) rmSync(join(tmpdir(), d), { recursive: true, force: true });
+		}
+		const dest = mkdtempSync(join(tmpdir(), `lp-pack-${process.pid}-`));
+		process.once('exit', () => rmSync(dest, { recursive: true, force: true }));
 		const info = await withRepoLock('build-pack', () => {
 			if (!buildFresh) {
 				const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: repoRoot, env, encoding: 'utf8', timeout: 300_000 });
