@@ -122,7 +122,9 @@ function verifyTree(dir, info) {
 	const bin = path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
 	if (!fs.existsSync(bin)) return `${bin} is missing`;
 	const env = childEnv();
-	const v = spawnSync(node24(), [bin, '--version'], { cwd: dir, env, encoding: 'utf8', timeout: 60_000 });
+	// Generous limits: the first start of a fresh tree reads thousands of files, which on a loaded
+	// machine has taken over a minute (a fresh install failed verification on a 60 s limit).
+	const v = spawnSync(node24(), [bin, '--version'], { cwd: dir, env, encoding: 'utf8', timeout: 300_000 });
 	const printed = (v.stdout ?? '').trim().split('\n').pop();
 	if (v.status !== 0 || printed !== info.version) return `\`n8n --version\` under Node 24 printed "${printed}" (exit ${v.status}), expected ${info.version}: ${(v.stderr ?? '').slice(0, 400)}`;
 	const probe = `
@@ -134,7 +136,7 @@ function verifyTree(dir, info) {
 			console.log('ok sqlite ' + row.v);
 			db.close();
 		});`;
-	const p = spawnSync(node24(), ['-e', probe], { cwd: dir, env, encoding: 'utf8', timeout: 60_000 });
+	const p = spawnSync(node24(), ['-e', probe], { cwd: dir, env, encoding: 'utf8', timeout: 300_000 });
 	if (p.status !== 0 || !/^ok sqlite/m.test(p.stdout ?? '')) return `sqlite3/isolated-vm do not load under Node 24: ${(p.stderr || p.stdout || '').slice(0, 600)}`;
 	return null;
 }
