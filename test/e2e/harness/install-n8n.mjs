@@ -132,7 +132,9 @@ function verifyTree(dir, info) {
 		const db = new sqlite3.Database(':memory:');
 		db.get('select sqlite_version() as v', (err, row) => {
 			if (err) { console.error(err); process.exit(2); }
-			require('isolated-vm');
+			let hasIvm = true; // older n8n releases (2.0 …) have no isolated-vm
+			try { require.resolve('isolated-vm'); } catch { hasIvm = false; }
+			if (hasIvm) require('isolated-vm');
 			console.log('ok sqlite ' + row.v);
 			db.close();
 		});`;
@@ -232,7 +234,45 @@ function removeLeftovers(info) {
 }
 
 /** Rebuilds what needs a build step in a tree made by `npm ci --ignore-scripts`, verifies it and writes the marker. */
+/**
+ * Another finished tree in the cache with the same sqlite3 version, built for the same Node 24:
+ * its compiled addon is what `npm rebuild` would make, so copying it saves the compile (2–9 minutes).
+ */
+function reuseSqliteBuild(dir) {
+	const version = (d) => {
+		try {
+			return JSON.parse(fs.readFileSync(path.join(d, 'node_modules', 'sqlite3', 'package.json'), 'utf8')).version;
+		} catch {
+			return undefined;
+		}
+	};
+	const wanted = version(dir);
+	const node = spawnSync(node24(), ['--version'], { encoding: 'utf8' }).stdout.trim();
+	for (const entry of fs.readdirSync(cacheRoot)) {
+		const other = path.join(cacheRoot, entry);
+		if (!entry.startsWith('n8n-') || other === dir || !fs.existsSync(path.join(other, MARKER))) continue;
+		const built = path.join(other, 'node_modules', 'sqlite3', 'build');
+		let marker;
+		try {
+			marker = JSON.parse(fs.readFileSync(path.join(other, MARKER), 'utf8'));
+		} catch {
+			continue;
+		}
+		if (!wanted || version(other) !== wanted || marker.node !== node || !fs.existsSync(path.join(built, 'Release', 'node_sqlite3.node'))) continue;
+		fs.cpSync(built, path.join(dir, 'node_modules', 'sqlite3', 'build'), { recursive: true });
+		return entry;
+	}
+	return null;
+}
+
 export async function finishTree(dir, info = n8nCacheInfo(), logFile = path.join(dir, 'install.log')) {
+	const reused = info.pinned ? null : reuseSqliteBuild(dir);
+	if (reused) {
+		say(`sqlite3: reusing the compiled addon of ${reused} (same sqlite3 version, same Node)`);
+		const bad = verifyTree(dir, info);
+		if (!bad) return writeMarker(dir, info);
+		say(`the reused sqlite3 does not work (${bad}); compiling it`);
+	}
 	say('npm rebuild sqlite3 (compiles SQLite for Node 24, about 2 minutes)');
 	// build_from_source: skip prebuild-install's download attempt (only the npm registry is reachable).
 	await run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--foreground-scripts'], {
@@ -243,6 +283,10 @@ export async function finishTree(dir, info = n8nCacheInfo(), logFile = path.join
 	});
 	const bad = verifyTree(dir, info);
 	if (bad) throw new Error(`the fresh install does not work: ${bad}`);
+	writeMarker(dir, info);
+}
+
+function writeMarker(dir, info) {
 	fs.writeFileSync(
 		path.join(dir, MARKER),
 		JSON.stringify({ version: info.version, lockHash: info.lockHash, node: spawnSync(node24(), ['--version'], { encoding: 'utf8' }).stdout.trim(), finishedAt: new Date().toISOString() }, null, 2),
