@@ -347,6 +347,12 @@ function makeExecutionResult(run: RunJson, cli: CliResult): ExecutionResult {
 	};
 }
 
+/** A UUID-shaped id derived from `seed`. */
+function uuidFrom(seed: string): string {
+	const h = createHash('sha256').update(seed).digest('hex');
+	return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
 /** Every live n8n process of this jest worker / process, killed on exit so nothing outlives the run. */
 const liveChildren = new Set<ChildProcess>();
 process.on('exit', () => {
@@ -503,7 +509,10 @@ export class N8nInstance {
 	async importWorkflow(workflow: WorkflowJson | WorkflowJson[]): Promise<void> {
 		const list = Array.isArray(workflow) ? workflow : [workflow];
 		for (const wf of list) if (!wf.id) throw new Error(`workflow "${wf.name}" has no id: n8n execute needs one`);
-		const file = this.tmpFile('workflows.json', list);
+		// n8n 2.0 (compatibility runs) rejects a workflow without these two on import; later versions
+		// fill them in. The versionId is derived from the id so an import stays reproducible.
+		const complete = list.map((wf) => ({ active: false, versionId: uuidFrom(`version:${wf.id}`), ...wf }));
+		const file = this.tmpFile('workflows.json', complete);
 		try {
 			await this.runOk(['import:workflow', `--input=${file}`]);
 		} finally {
@@ -722,7 +731,8 @@ export async function createN8nInstance(options: CreateN8nOptions = {}): Promise
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 		N8N_PERSONALIZATION_ENABLED: 'false',
-		N8N_DISABLED_MODULES: 'mcp-registry',
+		// Older n8n releases (compatibility runs) do not have this module and refuse to start when it is named.
+		N8N_DISABLED_MODULES: existsSync(join(install.dir, 'node_modules', 'n8n', 'dist', 'modules', 'mcp-registry')) ? 'mcp-registry' : undefined,
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_HOST: '127.0.0.1',
