@@ -347,6 +347,14 @@ function makeExecutionResult(run: RunJson, cli: CliResult): ExecutionResult {
 	};
 }
 
+// A signal would end this process without 'exit' handlers, leaving the n8n processes (their own
+// process groups) running: exit instead, unless the program (the demo) handles the signal itself.
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+	process.on(sig, () => {
+		if (process.listenerCount(sig) === 1) process.exit(sig === 'SIGINT' ? 130 : 143);
+	});
+}
+
 /** A UUID-shaped id derived from `seed`. */
 function uuidFrom(seed: string): string {
 	const h = createHash('sha256').update(seed).digest('hex');
