@@ -68,6 +68,16 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 		}
 	};
 	for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => signalGroup(sig));
+	// `npm run` starts this through `sh -c`, and a SIGTERM to npm's pid ends npm and that shell
+	// only: this process is then orphaned (its parent changes). Treat that as the signal it was.
+	const parent = process.ppid;
+	let orphaned = false;
+	setInterval(() => {
+		if (!orphaned && process.ppid !== parent) {
+			orphaned = true;
+			signalGroup('SIGTERM');
+		}
+	}, 500).unref();
 	child.on('exit', (code, signal) => {
 		signalGroup('SIGKILL');
 		process.exit(code ?? (signal ? 128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1) : 0));
