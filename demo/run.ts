@@ -38,6 +38,25 @@ const step = (msg: string) => {
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** What a stop signal must end: the sandbox and each n8n (its processes and its user folder). */
+const running = new Set<() => Promise<unknown>>();
+let stopping = false;
+
+/** SIGINT/SIGTERM (Ctrl-C, or a supervisor signalling the top process) stop everything this run started, then exit. */
+function stopOnSignals(): void {
+	const stop = async (sig: NodeJS.Signals) => {
+		if (stopping) return;
+		stopping = true;
+		process.stderr.write(`\n[demo] ${sig === 'SIGINT' ? 'Ctrl-C' : sig}: stopping n8n and the sandbox…\n`);
+		const force = setTimeout(() => process.exit(1), 30_000);
+		force.unref();
+		await Promise.all([...running].map((close) => close().catch(() => undefined)));
+		process.exit(sig === 'SIGINT' ? 130 : 143);
+	};
+	process.on('SIGINT', () => void stop('SIGINT'));
+	process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
 export interface DemoOptions {
 	/** Inject a 429 (Degreed), a 503 (Percipio) and expire every token between the passes (default true). */
 	faults?: boolean;
@@ -70,6 +89,7 @@ async function setUp(opts: { sandboxPort?: number; n8nPort?: number; env?: Recor
 	if (opts.n8nPort) await assertPortFree(opts.n8nPort);
 	step('starting the provider sandbox (Percipio, Degreed, Learn.link, SCORM Cloud, Moodle) with the demo data');
 	const demo = await startDemoSandbox({ port: opts.sandboxPort });
+	running.add(() => demo.sandbox.close());
 	step(`sandbox on ${demo.sandbox.url}`);
 	try {
 		step('making sure the pinned n8n is installed (first time on a machine: minutes, with progress below; then seconds)');
@@ -80,6 +100,7 @@ async function setUp(opts: { sandboxPort?: number; n8nPort?: number; env?: Recor
 		const pack = await packPackage();
 		step(`packed ${pack.name}@${pack.version}; installing it as a community package into a fresh n8n user folder`);
 		const n8n = await createN8nInstance({ pack, port: opts.n8nPort, env: opts.env });
+		running.add(() => n8n.dispose());
 		step('importing the demo credentials (pointing at the sandbox) and the five example workflows');
 		await n8n.importCredentials(demo.credentials);
 		await n8n.importWorkflow(workflows.map((w) => w.json));
@@ -360,22 +381,21 @@ export async function startEditor(options: { port?: number; sandboxPort?: number
 	return { ...ctx, url: `http://localhost:${port}`, close };
 }
 
+/**
+ * Workflow 1 matches SCORM Cloud completions to the Degreed content that workflow 5 publishes, so
+ * the interactive set-up runs workflow 5 once (`n8n execute`) before the editor opens: then every
+ * example works first, in any order.
+ */
+async function publishCatalogue({ n8n, workflows }: Pick<Editor, 'n8n' | 'workflows'>): Promise<void> {
+	const catalogue = workflows.find((w) => w.file.startsWith('05-'));
+	if (!catalogue) return;
+	step(`running "${catalogue.json.name}" once, so the other examples find the catalogue it publishes`);
+	const r = await runCli(n8n, catalogue);
+	if (r.failures) throw new Error(`${catalogue.json.name} failed: ${r.errors.join('; ')}`);
+}
+
 async function interactive(port: number, sandboxPort: number): Promise<void> {
-	const running: { editor?: Editor } = {};
-	let stopping = false;
-	const stop = async (why: string) => {
-		if (stopping) return;
-		stopping = true;
-		process.stderr.write(`\n[demo] ${why}: stopping n8n and the sandbox…\n`);
-		const force = setTimeout(() => process.exit(1), 30_000);
-		force.unref();
-		await running.editor?.close();
-		process.exit(0);
-	};
-	process.on('SIGINT', () => void stop('Ctrl-C'));
-	process.on('SIGTERM', () => void stop('SIGTERM'));
-	const editor = await startEditor({ port, sandboxPort });
-	running.editor = editor;
+	const editor = await startEditor({ port, sandboxPort, before: publishCatalogue });
 	if (stopping) return;
 	const { demo, n8n, workflows } = editor;
 	const webhookWf = workflows.find((w) => w.start === 'webhook');
@@ -387,8 +407,10 @@ async function interactive(port: number, sandboxPort: number): Promise<void> {
 		`  Editor       ${editor.url}`,
 		`  Log in       ${OWNER.email}  /  ${OWNER.password}   (the owner account was created for you)`,
 		'',
-		'  Workflows    imported; open one and press "Execute workflow". Workflows 1 and 2 start with a polling',
-		'               trigger: "Fetch Test Event" shows a sample; publish them to sync (they poll on publishing)',
+		'  Workflows    imported; open any one, in any order, and press "Execute workflow". Workflow 5 already ran',
+		'               once at start-up to publish the catalogue that workflow 1 matches completions to.',
+		'               Workflows 1 and 2 start with a polling trigger: "Fetch Test Event" shows a sample;',
+		'               publish them to sync (they poll on publishing)',
 		...workflows.map((w) => `    - ${w.json.name}${w.start === 'webhook' ? '   [published]' : w.start === 'poll' ? '   [polling trigger]' : ''}`),
 		'  Credentials  Percipio, Degreed, Learn.link, SCORM Cloud and Moodle accounts, pointing at the sandbox',
 		'',
@@ -425,6 +447,7 @@ async function main(): Promise<void> {
 		process.stdout.write('npm run demo [-- --no-faults --json summary.json --sandbox-port N]\nnpm start [-- --port 5678 --sandbox-port 8787]\n');
 		return;
 	}
+	stopOnSignals();
 	if (values.interactive) return await interactive(Number(values.port ?? 5678), Number(values['sandbox-port'] ?? 8787));
 	const result = await runDemo({ faults: !values['no-faults'], sandboxPort: values['sandbox-port'] ? Number(values['sandbox-port']) : undefined });
 	await result.sandbox.close();

@@ -53,7 +53,33 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 		console.log(ensureNode24().node);
 		process.exit(0);
 	}
-	const child = spawn(cmd, args, { stdio: 'inherit', env: node24Env() });
-	for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
-	child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+	// The child leads its own process group, and a signal sent to this process (by a terminal's
+	// Ctrl-C, npm forwarding one, or a supervisor that signals one pid) goes to that whole group
+	// once: a terminal's Ctrl-C would otherwise reach the child twice (from the terminal and from
+	// here), and a supervisor's signal would reach only this wrapper. Whatever the child leaves
+	// behind in its group when it ends is stopped with it.
+	const child = spawn(cmd, args, { stdio: 'inherit', env: node24Env(), detached: process.platform !== 'win32' });
+	const signalGroup = (sig) => {
+		try {
+			if (process.platform === 'win32') child.kill(sig);
+			else process.kill(-child.pid, sig);
+		} catch {
+			/* the group is gone already */
+		}
+	};
+	for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => signalGroup(sig));
+	// `npm run` starts this through `sh -c`, and a SIGTERM to npm's pid ends npm and that shell
+	// only: this process is then orphaned (its parent changes). Treat that as the signal it was.
+	const parent = process.ppid;
+	let orphaned = false;
+	setInterval(() => {
+		if (!orphaned && process.ppid !== parent) {
+			orphaned = true;
+			signalGroup('SIGTERM');
+		}
+	}, 500).unref();
+	child.on('exit', (code, signal) => {
+		signalGroup('SIGKILL');
+		process.exit(code ?? (signal ? 128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1) : 0));
+	});
 }

@@ -60,8 +60,6 @@ interface Case {
 	/** the operation of the good items around the bad one, when not the main write */
 	goodFor?: (n: number) => IDataObject;
 	goodKind?: string;
-	/** A bug found by this catalogue (file:line, cause): run with it.failing until it is fixed. */
-	bug?: string;
 }
 
 const long = (n: number) => 'x'.repeat(n);
@@ -162,8 +160,8 @@ const requestsOf = (provider: CanaryProvider) => sandbox.ledger.requests({ provi
 type NodeError = Error & { description?: string; context?: { itemIndex?: number } };
 
 describe('bad input catalogue', () => {
-	it(`has at least 60 passing cases across all five nodes (${CASES.filter((c) => !c.bug).length} + ${CASES.filter((c) => c.bug).length} known bugs)`, () => {
-		expect(CASES.filter((c) => !c.bug).length).toBeGreaterThanOrEqual(60);
+	it(`has at least 60 cases across all five nodes (${CASES.length})`, () => {
+		expect(CASES.length).toBeGreaterThanOrEqual(60);
 		expect(new Set(CASES.map((c) => c.provider))).toEqual(new Set(PROVIDERS));
 	});
 
@@ -198,9 +196,5 @@ describe('bad input catalogue', () => {
 		expect(findCanaries([...scanTexts('alone', error), ...scanTexts('continueOnFail output', output)])).toEqual([]);
 	};
 
-	it.each(CASES.filter((c) => !c.bug).map((c) => [`${c.provider}: ${c.what}`, c] as const))('%s', async (_label, c) => await check(c));
-
-	// Bugs this catalogue found in the nodes: each still fails the checks above (it.failing turns red
-	// once the node is fixed, and the case then moves up to the list that must pass).
-	it.failing.each(CASES.filter((c) => c.bug).map((c) => [`KNOWN BUG ${c.provider}: ${c.what} — ${c.bug}`, c] as const))('%s', async (_label, c) => await check(c));
+	it.each(CASES.map((c) => [`${c.provider}: ${c.what}`, c] as const))('%s', async (_label, c) => await check(c));
 });

@@ -23,8 +23,14 @@
 // Node 24 prints the pinned version, and sqlite3 (with an in-memory query) and isolated-vm load.
 // A cache that fails is installed again.
 //
-// Use: `node test/e2e/harness/install-n8n.mjs [--force] [--json]` (Node 20 or 24), or
+// Use: `node test/e2e/harness/install-n8n.mjs [--version X.Y.Z] [--force] [--json]` (Node 20 or 24), or
 //      `import { ensureN8n } from './install-n8n.mjs'; const { dir } = await ensureN8n();`
+//
+// Another n8n version (compatibility runs, `npm run test:compat -- <version>`): `--version X.Y.Z`
+// or LP_N8N_VERSION=X.Y.Z. There is no lockfile for it, so step 1 becomes
+// `npm install n8n@X.Y.Z --ignore-scripts` (npm resolves its dependencies as a user's install
+// would, the day it runs) into `<cache>/n8n-X.Y.Z-compat/`; steps 2 and 3 are the same. The pinned
+// version given this way uses the pinned lockfile as usual.
 // --force or LP_N8N_REINSTALL=1 reinstalls even a valid cache. Progress goes to stderr; stdout
 // gets only the n8n folder (or, with --json, the JSON of ensureN8n()'s result).
 import { createHash } from 'node:crypto';
@@ -48,16 +54,30 @@ function say(msg) {
 	process.stderr.write(`[install-n8n ${elapsed()}] ${msg}\n`);
 }
 
-/** Version, lockfile hash and cache folder of the pinned n8n. */
-export function n8nCacheInfo() {
+/** The n8n version pinned in test/e2e/n8n-pin/package.json. */
+export function pinnedVersion() {
 	const pkg = JSON.parse(fs.readFileSync(path.join(pinDir, 'package.json'), 'utf8'));
 	const version = pkg.dependencies?.n8n;
 	if (!/^\d+\.\d+\.\d+$/.test(version ?? '')) throw new Error(`${pinDir}/package.json must pin an exact n8n version, found ${version}`);
+	return version;
+}
+
+/**
+ * Version, lockfile hash and cache folder of the n8n to use: the pinned one, or `requested`
+ * (default: $LP_N8N_VERSION) installed without a lockfile for a compatibility run.
+ */
+export function n8nCacheInfo(requested = process.env.LP_N8N_VERSION || undefined) {
+	const version = pinnedVersion();
+	if (requested && requested !== version) {
+		if (!/^\d+\.\d+\.\d+$/.test(requested)) throw new Error(`an n8n version is X.Y.Z, got "${requested}"`);
+		const name = `n8n-${requested}-compat`;
+		return { version: requested, lockHash: `compat-${requested}`, name, dir: path.join(cacheRoot, name), pinned: false };
+	}
 	const lockPath = path.join(pinDir, 'package-lock.json');
 	if (!fs.existsSync(lockPath)) throw new Error(`${lockPath} is missing: the install must be reproducible from a lockfile.`);
 	const lockHash = createHash('sha256').update(fs.readFileSync(lockPath)).digest('hex');
 	const name = `n8n-${version}-${lockHash.slice(0, 8)}`;
-	return { version, lockHash, name, dir: path.join(cacheRoot, name) };
+	return { version, lockHash, name, dir: path.join(cacheRoot, name), pinned: true };
 }
 
 /**
@@ -102,7 +122,9 @@ function verifyTree(dir, info) {
 	const bin = path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
 	if (!fs.existsSync(bin)) return `${bin} is missing`;
 	const env = childEnv();
-	const v = spawnSync(node24(), [bin, '--version'], { cwd: dir, env, encoding: 'utf8', timeout: 60_000 });
+	// Generous limits: the first start of a fresh tree reads thousands of files, which on a loaded
+	// machine has taken over a minute (a fresh install failed verification on a 60 s limit).
+	const v = spawnSync(node24(), [bin, '--version'], { cwd: dir, env, encoding: 'utf8', timeout: 300_000 });
 	const printed = (v.stdout ?? '').trim().split('\n').pop();
 	if (v.status !== 0 || printed !== info.version) return `\`n8n --version\` under Node 24 printed "${printed}" (exit ${v.status}), expected ${info.version}: ${(v.stderr ?? '').slice(0, 400)}`;
 	const probe = `
@@ -110,11 +132,13 @@ function verifyTree(dir, info) {
 		const db = new sqlite3.Database(':memory:');
 		db.get('select sqlite_version() as v', (err, row) => {
 			if (err) { console.error(err); process.exit(2); }
-			require('isolated-vm');
+			let hasIvm = true; // older n8n releases (2.0 …) have no isolated-vm
+			try { require.resolve('isolated-vm'); } catch { hasIvm = false; }
+			if (hasIvm) require('isolated-vm');
 			console.log('ok sqlite ' + row.v);
 			db.close();
 		});`;
-	const p = spawnSync(node24(), ['-e', probe], { cwd: dir, env, encoding: 'utf8', timeout: 60_000 });
+	const p = spawnSync(node24(), ['-e', probe], { cwd: dir, env, encoding: 'utf8', timeout: 300_000 });
 	if (p.status !== 0 || !/^ok sqlite/m.test(p.stdout ?? '')) return `sqlite3/isolated-vm do not load under Node 24: ${(p.stderr || p.stdout || '').slice(0, 600)}`;
 	return null;
 }
@@ -210,7 +234,45 @@ function removeLeftovers(info) {
 }
 
 /** Rebuilds what needs a build step in a tree made by `npm ci --ignore-scripts`, verifies it and writes the marker. */
+/**
+ * Another finished tree in the cache with the same sqlite3 version, built for the same Node 24:
+ * its compiled addon is what `npm rebuild` would make, so copying it saves the compile (2–9 minutes).
+ */
+function reuseSqliteBuild(dir) {
+	const version = (d) => {
+		try {
+			return JSON.parse(fs.readFileSync(path.join(d, 'node_modules', 'sqlite3', 'package.json'), 'utf8')).version;
+		} catch {
+			return undefined;
+		}
+	};
+	const wanted = version(dir);
+	const node = spawnSync(node24(), ['--version'], { encoding: 'utf8' }).stdout.trim();
+	for (const entry of fs.readdirSync(cacheRoot)) {
+		const other = path.join(cacheRoot, entry);
+		if (!entry.startsWith('n8n-') || other === dir || !fs.existsSync(path.join(other, MARKER))) continue;
+		const built = path.join(other, 'node_modules', 'sqlite3', 'build');
+		let marker;
+		try {
+			marker = JSON.parse(fs.readFileSync(path.join(other, MARKER), 'utf8'));
+		} catch {
+			continue;
+		}
+		if (!wanted || version(other) !== wanted || marker.node !== node || !fs.existsSync(path.join(built, 'Release', 'node_sqlite3.node'))) continue;
+		fs.cpSync(built, path.join(dir, 'node_modules', 'sqlite3', 'build'), { recursive: true });
+		return entry;
+	}
+	return null;
+}
+
 export async function finishTree(dir, info = n8nCacheInfo(), logFile = path.join(dir, 'install.log')) {
+	const reused = info.pinned ? null : reuseSqliteBuild(dir);
+	if (reused) {
+		say(`sqlite3: reusing the compiled addon of ${reused} (same sqlite3 version, same Node)`);
+		const bad = verifyTree(dir, info);
+		if (!bad) return writeMarker(dir, info);
+		say(`the reused sqlite3 does not work (${bad}); compiling it`);
+	}
 	say('npm rebuild sqlite3 (compiles SQLite for Node 24, about 2 minutes)');
 	// build_from_source: skip prebuild-install's download attempt (only the npm registry is reachable).
 	await run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--foreground-scripts'], {
@@ -221,6 +283,10 @@ export async function finishTree(dir, info = n8nCacheInfo(), logFile = path.join
 	});
 	const bad = verifyTree(dir, info);
 	if (bad) throw new Error(`the fresh install does not work: ${bad}`);
+	writeMarker(dir, info);
+}
+
+function writeMarker(dir, info) {
 	fs.writeFileSync(
 		path.join(dir, MARKER),
 		JSON.stringify({ version: info.version, lockHash: info.lockHash, node: spawnSync(node24(), ['--version'], { encoding: 'utf8' }).stdout.trim(), finishedAt: new Date().toISOString() }, null, 2),
@@ -243,16 +309,28 @@ async function install(info) {
 	process.once('SIGINT', onSignal);
 	process.once('SIGTERM', onSignal);
 	try {
-		for (const f of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(pinDir, f), path.join(staging, f));
 		const logFile = path.join(staging, 'install.log');
 		say(`installing n8n ${info.version} into ${info.dir}`);
 		say('this happens once per lockfile and takes minutes (about 5–9 for npm ci and 2 for sqlite3; ~2.9 GB)');
-		await run('npm', ['ci', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=warn'], {
-			cwd: staging,
-			env: childEnv(),
-			logFile,
-			label: 'npm ci --ignore-scripts',
-		});
+		if (info.pinned) {
+			for (const f of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(pinDir, f), path.join(staging, f));
+			await run('npm', ['ci', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=warn'], {
+				cwd: staging,
+				env: childEnv(),
+				logFile,
+				label: 'npm ci --ignore-scripts',
+			});
+		} else {
+			// n8n-nodes-base before 2.36 takes xlsx as a tarball from cdn.sheetjs.com, which is not the
+			// npm registry; the registry's last xlsx stands in (only the Spreadsheet File node uses it).
+			fs.writeFileSync(path.join(staging, 'package.json'), JSON.stringify({ name: 'n8n-compat', private: true, overrides: { xlsx: '0.18.5' } }, null, 2));
+			await run('npm', ['install', `n8n@${info.version}`, '--save-exact', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=warn'], {
+				cwd: staging,
+				env: childEnv(),
+				logFile,
+				label: `npm install n8n@${info.version} --ignore-scripts`,
+			});
+		}
 		await finishTree(staging, info, logFile);
 		let trash = null;
 		if (fs.existsSync(info.dir)) {
@@ -273,13 +351,14 @@ async function install(info) {
 
 /**
  * Makes sure the pinned n8n is installed and works, installing it when needed.
- * @param {{ force?: boolean }} [options] force: reinstall even a valid cache (also LP_N8N_REINSTALL=1)
+ * @param {{ force?: boolean, version?: string }} [options] force: reinstall even a valid cache (also
+ *   LP_N8N_REINSTALL=1); version: another n8n than the pinned one (default $LP_N8N_VERSION)
  * @returns {Promise<{ dir: string, n8nBin: string, node: string, nodeBinDir: string, version: string }>}
  *   dir: the install folder; n8nBin: node_modules/n8n/bin/n8n (run it with `node`, Node 24);
  *   node / nodeBinDir: the Node 24 binary and its folder (put it first on PATH for n8n).
  */
-export async function ensureN8n({ force = process.env.LP_N8N_REINSTALL === '1' } = {}) {
-	const info = n8nCacheInfo();
+export async function ensureN8n({ force = process.env.LP_N8N_REINSTALL === '1', version = undefined } = {}) {
+	const info = n8nCacheInfo(version);
 	const { node } = ensureNode24();
 	const result = { dir: info.dir, n8nBin: path.join(info.dir, 'node_modules', 'n8n', 'bin', 'n8n'), node, nodeBinDir: path.dirname(node), version: info.version };
 	let reason = force ? 'a reinstall was asked for' : fs.existsSync(info.dir) ? verifyN8n(info.dir, info) : 'it is not installed yet';
@@ -297,7 +376,8 @@ export async function ensureN8n({ force = process.env.LP_N8N_REINSTALL === '1' }
 
 if (process.argv[1] && fs.realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
 	const args = process.argv.slice(2);
-	ensureN8n({ force: args.includes('--force') || undefined })
+	const vAt = args.indexOf('--version');
+	ensureN8n({ force: args.includes('--force') || undefined, version: vAt >= 0 ? args[vAt + 1] : undefined })
 		.then((r) => {
 			process.stdout.write(args.includes('--json') ? `${JSON.stringify(r)}\n` : `${r.dir}\n`);
 		})

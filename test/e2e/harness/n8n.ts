@@ -149,7 +149,14 @@ export function packPackage(options: { buildFresh?: boolean } = {}): Promise<Pac
 	packPromise ??= (async () => {
 		const buildFresh = options.buildFresh ?? process.env.LP_E2E_BUILD_FRESH === '1';
 		const env = cleanEnv({ PATH: `${dirname(process.execPath)}${delimiter}${join(repoRoot, 'node_modules', '.bin')}${delimiter}${process.env.PATH}` });
-		const dest = mkdtempSync(join(tmpdir(), 'lp-pack-'));
+		// The tarball lives as long as this process (tests install it); leftovers of processes that
+		// were killed before their exit handler ran are removed by the next one.
+		for (const d of readdirSync(tmpdir())) {
+			const m = /^lp-pack-(\d+)-/.exec(d);
+			if (m && Number(m[1]) !== process.pid && !isAlive(Number(m[1]))) rmSync(join(tmpdir(), d), { recursive: true, force: true });
+		}
+		const dest = mkdtempSync(join(tmpdir(), `lp-pack-${process.pid}-`));
+		process.once('exit', () => rmSync(dest, { recursive: true, force: true }));
 		const info = await withRepoLock('build-pack', () => {
 			if (!buildFresh) {
 				const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: repoRoot, env, encoding: 'utf8', timeout: 300_000 });
@@ -340,6 +347,20 @@ function makeExecutionResult(run: RunJson, cli: CliResult): ExecutionResult {
 	};
 }
 
+// A signal would end this process without 'exit' handlers, leaving the n8n processes (their own
+// process groups) running: exit instead, unless the program (the demo) handles the signal itself.
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+	process.on(sig, () => {
+		if (process.listenerCount(sig) === 1) process.exit(sig === 'SIGINT' ? 130 : 143);
+	});
+}
+
+/** A UUID-shaped id derived from `seed`. */
+function uuidFrom(seed: string): string {
+	const h = createHash('sha256').update(seed).digest('hex');
+	return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
 /** Every live n8n process of this jest worker / process, killed on exit so nothing outlives the run. */
 const liveChildren = new Set<ChildProcess>();
 process.on('exit', () => {
@@ -496,7 +517,10 @@ export class N8nInstance {
 	async importWorkflow(workflow: WorkflowJson | WorkflowJson[]): Promise<void> {
 		const list = Array.isArray(workflow) ? workflow : [workflow];
 		for (const wf of list) if (!wf.id) throw new Error(`workflow "${wf.name}" has no id: n8n execute needs one`);
-		const file = this.tmpFile('workflows.json', list);
+		// n8n 2.0 (compatibility runs) rejects a workflow without these two on import; later versions
+		// fill them in. The versionId is derived from the id so an import stays reproducible.
+		const complete = list.map((wf) => ({ active: false, versionId: uuidFrom(`version:${wf.id}`), ...wf }));
+		const file = this.tmpFile('workflows.json', complete);
 		try {
 			await this.runOk(['import:workflow', `--input=${file}`]);
 		} finally {
@@ -715,7 +739,8 @@ export async function createN8nInstance(options: CreateN8nOptions = {}): Promise
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 		N8N_PERSONALIZATION_ENABLED: 'false',
-		N8N_DISABLED_MODULES: 'mcp-registry',
+		// Older n8n releases (compatibility runs) do not have this module and refuse to start when it is named.
+		N8N_DISABLED_MODULES: existsSync(join(install.dir, 'node_modules', 'n8n', 'dist', 'modules', 'mcp-registry')) ? 'mcp-registry' : undefined,
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_HOST: '127.0.0.1',

@@ -1,0 +1,2 @@
+// Tooling, not shipped: see ../eslint.tooling.config.mjs.
+export { default } from '../eslint.tooling.config.mjs';
