@@ -10,7 +10,7 @@ import type {
 } from 'n8n-workflow';
 import { UserError } from 'n8n-workflow';
 
-import { credentialFailureMessage, requestToken, tokenKey } from '../nodes/shared/clientCredentials';
+import { credentialFailureMessage, requestCredentialToken, tokenKey } from '../nodes/shared/clientCredentials';
 import { isTokenFailure, persistedFields } from '../nodes/shared/tokenManager';
 import { tokenFields } from '../nodes/Degreed/transport/client';
 import { API_BASE_URL_EXPRESSION } from '../nodes/Degreed/transport/hosts';
@@ -165,7 +165,7 @@ export class DegreedApi implements ICredentialType {
 	/** Fetches a token when the stored one is empty, after a 401, and on every Test. */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
 		const grant = degreedGrant(tokenFields(credentials));
-		const token = await requestToken(grant, this.helpers.httpRequest);
+		const token = await requestCredentialToken(grant, this.helpers.httpRequest, credentials);
 		// A UserError without a status code: n8n's Test button shows Degreed's own words (e.g. the
 		// scope the key lacks) instead of a generic "Forbidden - perhaps check your credentials?".
 		if (isTokenFailure(token)) throw new UserError(credentialFailureMessage('Degreed', token));

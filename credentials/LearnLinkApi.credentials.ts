@@ -12,7 +12,7 @@ import { UserError } from 'n8n-workflow';
 
 import { DEFAULT_REST_V1_PATH, DEFAULT_REST_V2_PATH, ENVIRONMENT_HOSTS, asFields, clientIdOf, hostOfUrl } from '../nodes/LearnLink/transport/hosts';
 import { learnLinkGrant, tokenRequestFor } from '../nodes/LearnLink/transport/token';
-import { credentialFailureMessage, requestToken, tokenKey } from '../nodes/shared/clientCredentials';
+import { credentialFailureMessage, requestCredentialToken, tokenKey } from '../nodes/shared/clientCredentials';
 import { isTokenFailure, persistedFields } from '../nodes/shared/tokenManager';
 import type { HttpRequestFn } from '../nodes/shared/types';
 import { requestTargetUrl } from '../nodes/shared/requestTarget';
@@ -209,7 +209,7 @@ export class LearnLinkApi implements ICredentialType {
 				// A field that cannot work (Tenant ID, custom URL), named before anything is sent.
 				throw new UserError(`Learn.link (Thrive): ${(error as Error).message}`);
 			}
-			return { grant, token: await requestToken(grant, http) };
+			return { grant, token: await requestCredentialToken(grant, http, credentials) };
 		};
 		const main = await mint('public');
 		// Without a status code on the error, n8n's Test button shows Thrive's own words instead of a

@@ -13,7 +13,7 @@ import type {
 import { UserError } from 'n8n-workflow';
 
 import { Redactor } from '../nodes/shared/redact';
-import { credentialFailureMessage, requestToken, tokenKey } from '../nodes/shared/clientCredentials';
+import { credentialFailureMessage, requestCredentialToken, tokenKey } from '../nodes/shared/clientCredentials';
 import { isTokenFailure, persistedFields } from '../nodes/shared/tokenManager';
 import { PERCIPIO_REGIONS } from '../nodes/Percipio/transport/hosts';
 import { readPercipioConfig } from '../nodes/Percipio/transport/config';
@@ -200,7 +200,7 @@ export class PercipioApi implements ICredentialType {
 		}
 		if (!config.token) return {};
 		const grant = percipioGrant(config.token);
-		const token = await requestToken(grant, this.helpers.httpRequest);
+		const token = await requestCredentialToken(grant, this.helpers.httpRequest, credentials);
 		if (isTokenFailure(token)) throw new UserError(credentialFailureMessage('Skillsoft Percipio', token));
 		return persistedFields(token, tokenKey(grant));
 	}

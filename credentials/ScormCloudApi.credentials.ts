@@ -13,7 +13,7 @@ import type {
 import { DEFAULT_BASE_URL, DEFAULT_TOKEN_EXPIRATION, SCOPES } from '../nodes/ScormCloud/transport/hosts';
 import { UserError } from 'n8n-workflow';
 
-import { credentialFailureMessage, requestToken, tokenKey } from '../nodes/shared/clientCredentials';
+import { credentialFailureMessage, requestCredentialToken, tokenKey } from '../nodes/shared/clientCredentials';
 import { isTokenFailure, persistedFields } from '../nodes/shared/tokenManager';
 import { basicHeader, scopeString, scormCloudGrant } from '../nodes/ScormCloud/transport/token';
 
@@ -121,7 +121,7 @@ export class ScormCloudApi implements ICredentialType {
 			expiration: credentials.expirationSeconds as number,
 			allowInsecureHttp: credentials.allowInsecureHttp === true,
 		});
-		const token = await requestToken(grant, this.helpers.httpRequest);
+		const token = await requestCredentialToken(grant, this.helpers.httpRequest, credentials);
 		if (isTokenFailure(token)) throw new UserError(credentialFailureMessage('SCORM Cloud', token));
 		return persistedFields(token, tokenKey(grant));
 	}

@@ -1,4 +1,5 @@
-import type { IHttpRequestOptions } from 'n8n-workflow';
+import * as n8nWorkflow from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import { discardBody, readBounded } from './boundedBody';
 import { apiError, networkErrorCode } from './errors';
@@ -7,7 +8,7 @@ import { RETRYABLE_STATUSES, isRetryableNetworkCode, parseRetryAfter } from './r
 import { isTokenFailure, persistedToken, sharedTokenManager, tokenCacheKey } from './tokenManager';
 import type { TokenManager } from './tokenManager';
 import type { AccessToken, AuthStrategy, HttpRequestFn, ProviderProfile, TokenFailure, TokenResult, TransportContext } from './types';
-import { isLoopbackHost, joinUrl } from './urls';
+import { domainAllowed, isLoopbackHost, isMetadataHost, joinUrl } from './urls';
 
 /**
  * One OAuth 2.0 client-credentials token request, as a provider documents it. A provider's
@@ -200,6 +201,13 @@ function checkedUrl(grant: ClientCredentialsGrant, secretName: string): URL | To
 	const url = tokenEndpoint(grant);
 	if (!URL.canParse(url)) return failure({ message: `the token URL "${clipText(url, 200)}" is not a valid URL`, description: grant.hints?.url });
 	const parsed = new URL(url);
+	// The same rule as the transport's assertSecureUrl: such addresses answer with the server's own cloud credentials.
+	if (!grant.allowInsecureHttp && isMetadataHost(parsed.hostname)) {
+		return failure({
+			message: `refusing to send the ${secretName} to ${parsed.host}: a link-local or cloud metadata address`,
+			description: 'Check the token or base URL in the credential; for a lab host on such an address, turn on "Allow Insecure HTTP" in the credential.',
+		});
+	}
 	if (parsed.protocol === 'https:') return parsed;
 	if (parsed.protocol === 'http:' && (grant.allowInsecureHttp || isLoopbackHost(parsed.hostname))) return parsed;
 	return failure({
@@ -257,6 +265,49 @@ export async function requestToken(grant: ClientCredentialsGrant, http: HttpRequ
 	result.message = redactor.text(result.message);
 	if (result.description !== undefined) result.description = redactor.text(result.description);
 	return result;
+}
+
+/**
+ * The credential's Allowed Domains for a request it makes itself (its token exchange): only an
+ * explicit "Specific Domains" list applies, never widened by the host requested, as n8n does.
+ */
+function ownAllowedDomains(credentials: ICredentialDataDecryptedObject): string | undefined {
+	// Present from n8n 2.1; the fallback reads the same two fields for older versions.
+	const resolve = (n8nWorkflow as Partial<typeof n8nWorkflow>).getCredentialOwnRequestAllowedDomains;
+	if (resolve) return resolve(credentials);
+	if (credentials.allowedHttpRequestDomains !== 'domains') return undefined;
+	const list = typeof credentials.allowedDomains === 'string' ? credentials.allowedDomains.trim() : '';
+	// Empty: the caller refuses, as n8n's own resolver does.
+	return list;
+}
+
+/**
+ * `requestToken` for a credential's own `preAuthentication` (its Test button): the token URL must
+ * also lie inside the credential's Allowed Domains, and n8n gets the list to enforce it too. The
+ * node's requests take the same check in the transport (`ApiClient.tokenHttp`).
+ */
+export async function requestCredentialToken(grant: ClientCredentialsGrant, http: HttpRequestFn, credentials: ICredentialDataDecryptedObject): Promise<TokenResult> {
+	let allowed: string | undefined;
+	try {
+		allowed = ownAllowedDomains(credentials);
+	} catch {
+		allowed = '';
+	}
+	if (allowed === '') {
+		return failure({ message: 'no Allowed Domains are specified', description: 'Fill in "Allowed Domains" in the credential, or set "Allowed HTTP Request Domains" to All.' });
+	}
+	if (allowed !== undefined) {
+		const url = tokenEndpoint(grant);
+		if (URL.canParse(url) && !domainAllowed(url, allowed)) {
+			return failure({
+				message: `Domain not allowed: this credential is restricted from accessing ${new URL(url).host}`,
+				description: `The credential's Allowed Domains are: ${allowed}. Nothing was sent. Add the token host to "Allowed Domains" in the credential, or check the token URL.`,
+			});
+		}
+		const restricted = allowed;
+		return await requestToken(grant, async (options) => await http({ ...options, allowedDomains: restricted }));
+	}
+	return await requestToken(grant, http);
 }
 
 async function exchange(grant: ClientCredentialsGrant, http: HttpRequestFn, now: () => number, redactor: Redactor): Promise<TokenResult> {
