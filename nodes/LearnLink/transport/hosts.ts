@@ -1,6 +1,6 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { joinUrl } from '../../shared/urls';
+import { joinUrl, pathProblem } from '../../shared/urls';
 
 /** The two Learn.link (Thrive) API hosts: the public REST API, and the users/webhooks API. */
 export type LearnLinkHost = 'public' | 'users';
@@ -91,19 +91,25 @@ export function tokenUrl(fields: LearnLinkCredentialFields, host: LearnLinkHost)
 	return joinUrl(hostUrl(fields, host), `/oauth2/token/${encodeURIComponent(tenantIdOf(fields))}`);
 }
 
-function normalisePrefix(value: string | undefined, fallback: string): string {
+/**
+ * A path prefix from the credential, judged by the shared path-override check before its slashes
+ * are tidied (tidying first would turn `//other-host/x` into a harmless-looking `/other-host/x`).
+ */
+function normalisePrefix(value: string | undefined, fallback: string, field: string): string {
 	const text = String(value ?? '').trim() || fallback;
+	const problem = pathProblem(text.startsWith('/') ? text : `/${text}`);
+	if (problem) throw new LearnLinkConfigError(`The credential's "${field}" ${problem} (got "${text.slice(0, 80)}")`);
 	return `/${text.replace(/^\/+|\/+$/g, '')}`;
 }
 
 /** REST base of the public API for `/rest/v1` resources (prefix overridable in the credential). */
 export function restV1Base(fields: LearnLinkCredentialFields): string {
-	return joinUrl(hostUrl(fields, 'public'), normalisePrefix(fields.restV1Path, DEFAULT_REST_V1_PATH));
+	return joinUrl(hostUrl(fields, 'public'), normalisePrefix(fields.restV1Path, DEFAULT_REST_V1_PATH, 'REST v1 Path'));
 }
 
 /** REST base of the public API for `/rest/v2` (user create/update/suspend). */
 export function restV2Base(fields: LearnLinkCredentialFields): string {
-	return joinUrl(hostUrl(fields, 'public'), normalisePrefix(fields.restV2Path, DEFAULT_REST_V2_PATH));
+	return joinUrl(hostUrl(fields, 'public'), normalisePrefix(fields.restV2Path, DEFAULT_REST_V2_PATH, 'REST v2 Path'));
 }
 
 /** The chosen scopes that mean something on `host` (a users-API token is never asked for api/read). */
