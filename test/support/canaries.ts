@@ -28,7 +28,7 @@ export const CANARY = {
 	/** Moodle web-service token (Moodle tokens are 32 hex characters). */
 	moodleToken: 'ca0a4e7c1d2b3f4e5a6b7c8d9e0f1a2b',
 	/** An access token: persisted on credentials and answered by hostile token endpoints. */
-	token: 'CANARYaccessTOKEN-0e8b2f6c4a1d9735',
+	token: 'CANARYzqTKNjw-0e8b2f6c4a1d9735',
 	/** A webhook signing secret (Learn.link trigger) and postback password (SCORM Cloud trigger). */
 	webhookSecret: 'CANARYwebhookSECRET-5f27c1e0d8a6b934',
 	postbackPassword: 'CANARYpostbackPASSWORD-b8e4d2a61c97f053',
