@@ -23,8 +23,8 @@ export const LIST: Record<Provider, Op> = {
 	percipio: { name: 'catalogContent.getAll', params: { resource: 'catalogContent', operation: 'getAll', returnAll: true, options: { pageSize: 2 } } },
 	degreed: { name: 'user.getAll', params: { resource: 'user', operation: 'getAll', returnAll: true, filters: {}, options: {} } },
 	learnlink: { name: 'user.getAll', params: { resource: 'user', operation: 'getAll', returnAll: true } },
-	scormcloud: { name: 'registration.getMany', params: { resource: 'registration', operation: 'getMany', returnAll: true, filters: {} } },
-	moodle: { name: 'course.getMany', params: { resource: 'course', operation: 'getMany', returnAll: true, options: {} } },
+	scormcloud: { name: 'registration.getAll', params: { resource: 'registration', operation: 'getAll', returnAll: true, filters: {} } },
+	moodle: { name: 'course.getAll', params: { resource: 'course', operation: 'getAll', returnAll: true, options: {} } },
 };
 
 /** Writes (POST/PATCH) and deletes: never redirected, never reported done when they were not. */
