@@ -7,8 +7,9 @@ import { paginate } from '../../shared/pagination';
 import type { Page } from '../../shared/pagination';
 import type { ProviderClient } from '../../shared/router';
 import { Redactor, clipText } from '../../shared/redact';
+import { bodyProblem } from '../../shared/responseShape';
 import { tokenCacheKey } from '../../shared/tokenManager';
-import type { HttpResponse, RequestSpec, TransportContext } from '../../shared/types';
+import type { ExpectedBody, HttpResponse, RequestSpec, TransportContext } from '../../shared/types';
 import { encodeMoodleParams, toFormObject } from './encode';
 import { NOT_A_MOODLE_ENDPOINT, WRONG_URL_HINT, hintFor, moodleErrorOf, moodleProfile } from './profile';
 import { restEndpoint } from './site';
@@ -28,6 +29,11 @@ export interface CallOptions {
 	 * Returns the result to use (the write is then a success) or undefined (safe to send again).
 	 */
 	recover?: () => Promise<unknown>;
+	/**
+	 * What the function documents as its result (`array` for a list): anything else, an empty body
+	 * or a bare `null` included, is an error instead of an empty list. Default: any JSON.
+	 */
+	expect?: ExpectedBody;
 }
 
 /** One `options[i][name|value]` entry of a Moodle list function. */
@@ -83,7 +89,21 @@ export class MoodleClient implements ProviderClient {
 	}
 
 	async call<T = unknown>(wsfunction: string, params: Record<string, unknown> = {}, options: CallOptions = {}): Promise<T> {
-		return (await this.send(this.spec(wsfunction, params, options))).body as T;
+		const response = await this.send(this.spec(wsfunction, params, options));
+		// Judged after Moodle's own error body (an object), so its exception keeps its words.
+		const problem = options.expect ? bodyProblem(response.body, options.expect) : undefined;
+		if (problem) {
+			throw apiError({
+				node: this.getNode(),
+				provider: 'Moodle',
+				redactor: this.redactor,
+				response: { ...response, body: undefined },
+				itemIndex: options.itemIndex,
+				message: `${wsfunction}: the answer ${problem}`,
+				description: 'Nothing of it was used. Check that the Site URL in the credential is the Moodle site itself and that no proxy in between rewrites its answers.',
+			});
+		}
+		return response.body as T;
 	}
 
 	/**

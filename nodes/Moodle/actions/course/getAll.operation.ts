@@ -35,7 +35,7 @@ export async function execute(this: IExecuteFunctions, client: MoodleClient, ite
 	const ids = String(options.ids ?? '').split(',').map((v) => v.trim()).filter(Boolean);
 	const input = validateInput(this.getNode(), schema, { ids }, { itemIndex: itemIndex, label: 'Course IDs' });
 	// core_course_get_courses has no paging: Moodle returns every course in one answer.
-	let courses = asArray(await client.call(functionName(options, FUNCTION), input.ids.length ? { options: { ids: input.ids } } : {}, { itemIndex: itemIndex }));
+	let courses = asArray(await client.call(functionName(options, FUNCTION), input.ids.length ? { options: { ids: input.ids } } : {}, { itemIndex: itemIndex, expect: 'array' }));
 	if (options.includeSite !== true) courses = courses.filter((c) => c.format !== 'site');
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	return returnAll ? courses : courses.slice(0, this.getNodeParameter('limit', itemIndex, 50) as number);

@@ -94,7 +94,7 @@ function read(this: IExecuteFunctions, i: number) {
 
 export async function execute(this: IExecuteFunctions, client: MoodleClient, itemIndex: number): Promise<IDataObject[]> {
 	const input = read.call(this, itemIndex);
-	const users = asArray(await client.call(FUNCTION, { field: input.field, values: input.value }, { itemIndex }));
+	const users = asArray(await client.call(FUNCTION, { field: input.field, values: input.value }, { itemIndex, expect: 'array' }));
 	if (!users.length && optionsOf(this, itemIndex).errorIfNotFound === true) {
 		throw apiError({
 			node: this.getNode(),
@@ -124,7 +124,7 @@ export function batch(this: IExecuteFunctions, client: MoodleClient): Batch<Retu
 			const found = new Map<string, IDataObject[]>();
 			for (const field of new Set(entries.map((b) => b.payload.field))) {
 				const values = [...new Set(entries.filter((b) => b.payload.field === field).flatMap((b) => b.payload.value))];
-				const users = asArray(await client.call(FUNCTION, { field, values }, { itemIndex: entries[0].itemIndex }));
+				const users = asArray(await client.call(FUNCTION, { field, values }, { itemIndex: entries[0].itemIndex, expect: 'array' }));
 				for (const user of users) {
 					const key = `${field}\u0000${keyOf(field, user[field])}`;
 					found.set(key, [...(found.get(key) ?? []), user]);
