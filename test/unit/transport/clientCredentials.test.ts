@@ -4,7 +4,7 @@
  */
 import type { ServerResponse } from 'node:http';
 
-import { MAX_TOKEN_RESPONSE_BYTES, bearerAuth, currentToken, requestToken, tokenKey } from '../../../nodes/shared/clientCredentials';
+import { MAX_TOKEN_RESPONSE_BYTES, bearerAuth, currentToken, requestCredentialToken, requestToken, tokenKey } from '../../../nodes/shared/clientCredentials';
 import type { ClientCredentialsGrant } from '../../../nodes/shared/clientCredentials';
 import { Redactor } from '../../../nodes/shared/redact';
 import { TokenManager, persistedFields, persistedToken } from '../../../nodes/shared/tokenManager';
@@ -86,6 +86,44 @@ describe('requestToken: what goes on the wire', () => {
 		await tokenOf(requestToken({ ...lab, allowInsecureHttp: true }, http));
 		expect(calls).toHaveLength(1);
 		expect(calls[0]).toMatchObject({ disableFollowRedirect: true, sendCredentialsOnCrossOriginRedirect: false, encoding: 'stream', timeout: 30_000 });
+	});
+});
+
+describe("requestCredentialToken: the credential's own token request (its Test button)", () => {
+	const recording = () => {
+		const calls: Array<Record<string, unknown>> = [];
+		const http: HttpRequestFn = async (o) => {
+			calls.push(o as Record<string, unknown>);
+			return { statusCode: 200, headers: {}, body: { access_token: 'x', token_type: 'Bearer' } };
+		};
+		return { calls, http };
+	};
+
+	it('sends nothing outside the Allowed Domains, nor with the list empty, and hands the list to n8n otherwise', async () => {
+		const { calls, http } = recording();
+		const grant = grantFor('https://auth.lms.example.test');
+		const outside = await failureOf(requestCredentialToken(grant, http, { allowedHttpRequestDomains: 'domains', allowedDomains: 'example.com' }));
+		expect(outside.message).toBe('Domain not allowed: this credential is restricted from accessing auth.lms.example.test');
+		expect(outside.description).toMatch(/Allowed Domains/);
+		expect((await failureOf(requestCredentialToken(grant, http, { allowedHttpRequestDomains: 'domains', allowedDomains: ' ' }))).message).toBe('no Allowed Domains are specified');
+		expect(calls).toHaveLength(0);
+		await tokenOf(requestCredentialToken(grant, http, { allowedHttpRequestDomains: 'domains', allowedDomains: '*.example.test' }));
+		expect(calls[0]).toMatchObject({ url: 'https://auth.lms.example.test/oauth/token', allowedDomains: '*.example.test' });
+		// 'all' (and n8n's default 'none' for a credential's own request) restricts nothing.
+		await tokenOf(requestCredentialToken(grant, http, { allowedHttpRequestDomains: 'none' }));
+		await tokenOf(requestCredentialToken(grant, http, {}));
+		expect(calls).toHaveLength(3);
+		expect(calls[2].allowedDomains).toBeUndefined();
+	});
+
+	it('refuses link-local and metadata token hosts unless the lab option is on', async () => {
+		const { calls, http } = recording();
+		for (const host of ['https://169.254.169.254', 'https://[fd00:ec2::254]', 'https://metadata.google.internal']) {
+			expect((await failureOf(requestCredentialToken(grantFor(host), http, {}))).message).toMatch(/^refusing to send the client secret to .*: a link-local or cloud metadata address$/);
+		}
+		expect(calls).toHaveLength(0);
+		await tokenOf(requestCredentialToken(grantFor('https://169.254.169.254', { allowInsecureHttp: true }), http, {}));
+		expect(calls).toHaveLength(1);
 	});
 });
 
