@@ -51,6 +51,14 @@ describe('Learn.link hosts', () => {
 		expect(() => hostUrl({ ...base, environment: 'custom' }, 'users')).toThrow(/Users API URL/);
 	});
 
+	it('refuses a REST path override that would leave its route, naming the field', () => {
+		for (const bad of ['//127.0.0.1:1/rest/v1', 'http://127.0.0.1:1/rest/v1', '/rest/../admin', '/%2e%2e/admin', '/rest/v1?debug=1', '/rest\\v1']) {
+			expect(() => restV1Base({ ...base, restV1Path: bad })).toThrow(LearnLinkConfigError);
+			expect(() => restV2Base({ ...base, restV2Path: bad })).toThrow(/"REST v2 Path"/);
+		}
+		expect(restV1Base({ ...base, restV1Path: '/rest/v1/' })).toBe('https://public.api.learn.link/rest/v1');
+	});
+
 	it('asks each host only for the scopes it knows', () => {
 		const fields = { ...base, scopes: ['api/read', 'api/write', 'api/webhooks'] };
 		expect(scopesFor(fields, 'public')).toEqual(['api/read', 'api/write']);
