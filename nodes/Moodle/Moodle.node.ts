@@ -3,7 +3,10 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 
 import { requestOptionsProperty } from '../shared/descriptions';
 import { withFixedParametersOnce } from '../shared/parameters';
+import { applyOutput } from '../shared/simplify';
 import { descriptions, router } from './actions/router';
+import { listSearch } from './methods/listSearch';
+import { outputDescription, simplifiedFields } from './methods/simplified';
 
 export class Moodle implements INodeType {
 	description: INodeTypeDescription = {
@@ -11,7 +14,8 @@ export class Moodle implements INodeType {
 		name: 'moodle',
 		icon: { light: 'file:moodle.svg', dark: 'file:moodle.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Users, courses, enrolments, completions and grades in Moodle, and the Skillsoft Percipio plugin',
 		defaults: { name: 'Moodle' },
@@ -43,11 +47,16 @@ export class Moodle implements INodeType {
 			...descriptions.percipio.description,
 			...descriptions.user.description,
 			...descriptions.webService.description,
+			...outputDescription,
 			requestOptionsProperty,
 		],
 	};
 
+	methods = { listSearch };
+
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(withFixedParametersOnce(this));
+		const ctx = withFixedParametersOnce(this);
+		const [output] = await router.call(ctx);
+		return [applyOutput(ctx, output, simplifiedFields)];
 	}
 }

@@ -6,12 +6,13 @@ import { runForEachItem } from '../../../shared/itemRunner';
 import { validateInput } from '../../../shared/validation';
 import type { OperationContext } from '../common';
 import { asArray, functionName, moodleId, optionsOf, wsfunctionOption } from '../common';
+import { courseLocator, userLocator } from '../../methods/locators';
 
 const FUNCTION = 'core_completion_get_activities_completion_status';
 
 const properties: INodeProperties[] = [
-	{ displayName: 'Course ID', name: 'courseId', type: 'number', default: 0, required: true, description: 'Moodle ID of the course' },
-	{ displayName: 'User ID', name: 'userId', type: 'number', default: 0, required: true, description: 'Moodle ID of the user' },
+	courseLocator(),
+	userLocator(),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -33,7 +34,7 @@ export async function execute(this: IExecuteFunctions, { client, concurrency }: 
 	return await runForEachItem(
 		this,
 		async (i) => {
-			const input = validateInput(this.getNode(), schema, { courseid: this.getNodeParameter('courseId', i), userid: this.getNodeParameter('userId', i) }, { itemIndex: i });
+			const input = validateInput(this.getNode(), schema, { courseid: this.getNodeParameter('courseId', i, undefined, { extractValue: true }), userid: this.getNodeParameter('userId', i, undefined, { extractValue: true }) }, { itemIndex: i });
 			const options = optionsOf(this, i);
 			const result = await client.call<IDataObject>(functionName(options, FUNCTION), input, { itemIndex: i });
 			let statuses = asArray(result?.statuses);

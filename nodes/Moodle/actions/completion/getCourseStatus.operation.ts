@@ -6,12 +6,13 @@ import { runForEachItem } from '../../../shared/itemRunner';
 import { validateInput } from '../../../shared/validation';
 import type { OperationContext } from '../common';
 import { moodleId } from '../common';
+import { courseLocator, userLocator } from '../../methods/locators';
 
 const FUNCTION = 'core_completion_get_course_completion_status';
 
 const properties: INodeProperties[] = [
-	{ displayName: 'Course ID', name: 'courseId', type: 'number', default: 0, required: true, description: 'Moodle ID of the course' },
-	{ displayName: 'User ID', name: 'userId', type: 'number', default: 0, required: true, description: 'Moodle ID of the user' },
+	courseLocator(),
+	userLocator(),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['completion'], operation: ['getCourseStatus'] } }, properties);
@@ -22,7 +23,7 @@ export async function execute(this: IExecuteFunctions, { client, concurrency }: 
 	return await runForEachItem(
 		this,
 		async (i) => {
-			const input = validateInput(this.getNode(), schema, { courseid: this.getNodeParameter('courseId', i), userid: this.getNodeParameter('userId', i) }, { itemIndex: i });
+			const input = validateInput(this.getNode(), schema, { courseid: this.getNodeParameter('courseId', i, undefined, { extractValue: true }), userid: this.getNodeParameter('userId', i, undefined, { extractValue: true }) }, { itemIndex: i });
 			const result = await client.call<IDataObject>(FUNCTION, input, { itemIndex: i });
 			const status = (result?.completionstatus ?? {}) as IDataObject;
 			// Plain fields: completed, aggregation, completions[] next to the IDs asked for.

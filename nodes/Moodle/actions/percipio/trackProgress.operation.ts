@@ -7,19 +7,16 @@ import { validateInput } from '../../../shared/validation';
 import type { OperationContext } from '../common';
 import { epochMillis, functionName, moodleId, optionsOf, wsfunctionOption } from '../common';
 import { extraDataOption, parseExtraData } from './extraData';
+import { userLocator } from '../../methods/locators';
 
 const FUNCTION = 'percipio_progress_tracking';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Moodle User ID',
+	userLocator({
+		displayName: 'Moodle User',
 		name: 'moodleUserId',
-		type: 'number',
-		default: 0,
-		required: true,
-		description:
-			'Numeric Moodle user ID of the learner. The plugin\'s JSON calls this key "username", but looks the value up as the user ID: a username here would not be found. Use User → Get to turn a username or email into an ID.',
-	},
+		description: 'The learner: pick them, or give their numeric Moodle user ID. The plugin\'s JSON calls this key "username", but looks the value up as the user ID: a username here would not be found.',
+	}),
 	{
 		displayName: 'Percipio Content ID',
 		name: 'courseShortname',
@@ -94,7 +91,7 @@ export async function execute(this: IExecuteFunctions, { client, concurrency }: 
 				this.getNode(),
 				schema,
 				{
-					username: this.getNodeParameter('moodleUserId', i),
+					username: this.getNodeParameter('moodleUserId', i, undefined, { extractValue: true }),
 					courseshortname: this.getNodeParameter('courseShortname', i),
 					completionstate: this.getNodeParameter('completionState', i, 1),
 					completionmessage: extra.completionmessage || undefined,

@@ -8,19 +8,13 @@ import { collect } from '../../../shared/pagination';
 import { validateInput } from '../../../shared/validation';
 import type { OperationContext } from '../common';
 import { moodleId, optionsOf } from '../common';
+import { courseLocator } from '../../methods/locators';
 
 const FUNCTION = 'core_enrol_get_enrolled_users';
 const show = { resource: ['user'], operation: ['getEnrolled'] };
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Course ID',
-		name: 'courseId',
-		type: 'number',
-		default: 0,
-		required: true,
-		description: 'Moodle ID of the course, as shown in the address of the course page'
-	},
+	courseLocator(),
 	...returnAllOrLimit(show),
 	{
 		displayName: 'Options',
@@ -76,7 +70,7 @@ export async function execute(this: IExecuteFunctions, { client, concurrency }: 
 		this,
 		async (i) => {
 			const options = optionsOf(this, i);
-			const input = validateInput(this.getNode(), schema, { courseId: this.getNodeParameter('courseId', i), pageSize: options.pageSize ?? 100 }, { itemIndex: i });
+			const input = validateInput(this.getNode(), schema, { courseId: this.getNodeParameter('courseId', i, undefined, { extractValue: true }), pageSize: options.pageSize ?? 100 }, { itemIndex: i });
 			const filters: IDataObject[] = [];
 			if (options.onlyactive === true) filters.push({ name: 'onlyactive', value: 1 });
 			if (Number(options.groupid) > 0) filters.push({ name: 'groupid', value: Number(options.groupid) });
