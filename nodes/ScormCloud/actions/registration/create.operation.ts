@@ -7,16 +7,10 @@ import type { HttpResponse } from '../../../shared/types';
 import type { ScormCloudApi } from '../../transport/client';
 import { responseError } from '../../transport/client';
 import { idSchema, splitList } from '../common';
+import { courseLocator } from '../../methods/locators';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Course ID',
-		name: 'courseId',
-		type: 'string',
-		required: true,
-		default: '',
-		description: 'The ID of an imported course',
-	},
+	courseLocator(),
 	{
 		displayName: 'Registration ID',
 		name: 'registrationId',
@@ -140,7 +134,7 @@ export async function execute(this: IExecuteFunctions, api: ScormCloudApi, itemI
 		this.getNode(),
 		schema,
 		{
-			courseId: this.getNodeParameter('courseId', itemIndex),
+			courseId: this.getNodeParameter('courseId', itemIndex, undefined, { extractValue: true }),
 			registrationId: this.getNodeParameter('registrationId', itemIndex),
 			learnerId: this.getNodeParameter('learnerId', itemIndex),
 			learnerFirstName: this.getNodeParameter('learnerFirstName', itemIndex, ''),

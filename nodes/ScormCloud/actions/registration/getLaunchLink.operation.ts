@@ -63,7 +63,7 @@ export async function execute(this: IExecuteFunctions, api: ScormCloudApi, itemI
 		this.getNode(),
 		schema,
 		{
-			registrationId: this.getNodeParameter('registrationId', itemIndex),
+			registrationId: this.getNodeParameter('registrationId', itemIndex, undefined, { extractValue: true }),
 			expiry: this.getNodeParameter('expiry', itemIndex, 120),
 			redirectOnExitUrl: this.getNodeParameter('redirectOnExitUrl', itemIndex, ''),
 			options: this.getNodeParameter('options', itemIndex, {}),
