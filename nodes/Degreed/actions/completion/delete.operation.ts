@@ -13,7 +13,7 @@ export async function execute(this: IExecuteFunctions, client: DegreedClient): P
 	return await runForEachItem(
 		this,
 		async (i) => {
-			const id = String(this.getNodeParameter('completionId', i));
+			const id = String(this.getNodeParameter('completionId', i, undefined, { extractValue: true }));
 			return await deleteRecord(client, apiUrl(client, '/api/v2/completions/{id}', { id }), id, i);
 		},
 		{ concurrency: client.settings.concurrency },

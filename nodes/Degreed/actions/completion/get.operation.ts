@@ -13,7 +13,7 @@ export async function execute(this: IExecuteFunctions, client: DegreedClient): P
 	return await runForEachItem(
 		this,
 		async (i) => {
-			const url = apiUrl(client, '/api/v2/completions/{id}', { id: this.getNodeParameter('completionId', i) });
+			const url = apiUrl(client, '/api/v2/completions/{id}', { id: this.getNodeParameter('completionId', i, undefined, { extractValue: true }) });
 			return singleItem(await client.api.json({ method: 'GET', url, itemIndex: i }));
 		},
 		{ concurrency: client.settings.concurrency },

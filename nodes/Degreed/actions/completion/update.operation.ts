@@ -37,7 +37,7 @@ export async function execute(this: IExecuteFunctions, client: DegreedClient): P
 	return await runForEachItem(
 		this,
 		async (i) => {
-			const id = this.getNodeParameter('completionId', i);
+			const id = this.getNodeParameter('completionId', i, undefined, { extractValue: true });
 			const fields = this.getNodeParameter('updateFields', i, {}) as IDataObject;
 			const input = validateInput(this.getNode(), schema, { completedAt: fields.completedAt || undefined, percentile: fields.percentile === '' ? undefined : fields.percentile }, { itemIndex: i });
 			const attributes = {

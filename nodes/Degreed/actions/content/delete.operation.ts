@@ -14,7 +14,7 @@ export async function execute(this: IExecuteFunctions, client: DegreedClient): P
 	return await runForEachItem(
 		this,
 		async (i) => {
-			const id = await resolveContentId(client, this.getNode(), kind, this.getNodeParameter('identifyBy', i, 'id') as string, String(this.getNodeParameter('contentId', i) ?? '').trim(), i);
+			const id = await resolveContentId(client, this.getNode(), kind, this.getNodeParameter('identifyBy', i, 'id') as string, String(this.getNodeParameter('contentId', i, undefined, { extractValue: true }) ?? '').trim(), i);
 			return await deleteRecord(client, apiUrl(client, '/api/v2/content/{kind}/{id}', { kind, id }), id, i);
 		},
 		{ concurrency: client.settings.concurrency },

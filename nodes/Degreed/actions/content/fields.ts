@@ -5,6 +5,7 @@ import type { DegreedClient } from '../../transport/client';
 import { toItem } from '../../transport/jsonapi';
 import type { JsonApiResource } from '../../transport/jsonapi';
 import { apiUrl } from '../common';
+import { contentLocator } from '../../methods/locators';
 
 /** Content kinds the node manages; the path segment and JSON:API type follow Degreed's `/api/v2/content/courses` pattern. */
 export const CONTENT_KINDS = [
@@ -47,14 +48,16 @@ export const identifyByFields = (operations: string[]): INodeProperties[] => [
 		default: 'id',
 		displayOptions: { show: { resource: ['content'], operation: operations } },
 	},
+	contentLocator({ displayOptions: { show: { resource: ['content'], operation: operations, identifyBy: ['id'] } } }),
 	{
-		displayName: 'Content ID',
+		displayName: 'External ID',
 		name: 'contentId',
 		type: 'string',
 		default: '',
 		required: true,
-		description: 'The Degreed ID or the external ID, as chosen above',
-		displayOptions: { show: { resource: ['content'], operation: operations } },
+		placeholder: 'e.g. course-privacy-101',
+		description: 'Your own ID of the content, as given when it was created in Degreed',
+		displayOptions: { show: { resource: ['content'], operation: operations, identifyBy: ['externalId'] } },
 	},
 ];
 

@@ -16,7 +16,7 @@ export async function execute(this: IExecuteFunctions, client: DegreedClient): P
 		this,
 		async (i) => {
 			const identifyBy = this.getNodeParameter('identifyBy', i, 'id') as string;
-			const value = String(this.getNodeParameter('contentId', i) ?? '').trim();
+			const value = String(this.getNodeParameter('contentId', i, undefined, { extractValue: true }) ?? '').trim();
 			if (identifyBy === 'externalId') {
 				if (!value) throw inputError(this.getNode(), '"Content ID" must not be empty', { itemIndex: i });
 				const found = await findContentByExternalId(client, kind, value, i);

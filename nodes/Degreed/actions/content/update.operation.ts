@@ -33,7 +33,7 @@ export async function execute(this: IExecuteFunctions, client: DegreedClient): P
 			validateInput(this.getNode(), contentFieldsSchema, fields, { itemIndex: i });
 			const attributes = { ...contentAttributes(fields), ...toAttributes(jsonAttributes(this, fields.additionalAttributes, i)) };
 			if (!Object.keys(attributes).length) throw inputError(this.getNode(), 'Nothing to update: add at least one field under "Update Fields"', { itemIndex: i });
-			const id = await resolveContentId(client, this.getNode(), kind, this.getNodeParameter('identifyBy', i, 'id') as string, String(this.getNodeParameter('contentId', i) ?? '').trim(), i);
+			const id = await resolveContentId(client, this.getNode(), kind, this.getNodeParameter('identifyBy', i, 'id') as string, String(this.getNodeParameter('contentId', i, undefined, { extractValue: true }) ?? '').trim(), i);
 			const url = apiUrl(client, '/api/v2/content/{kind}/{id}', { kind, id });
 			const body = await client.api.json({ method: 'PATCH', url, body: { data: { type: jsonApiType(kind), id, attributes } }, idempotent: true, itemIndex: i });
 			return singleItem(body);

@@ -5,16 +5,10 @@ import { runForEachItem } from '../../../shared/itemRunner';
 import type { DegreedClient } from '../../transport/client';
 import { singleItem } from '../../transport/jsonapi';
 import { apiUrl } from '../common';
+import { userLocator } from '../../methods/locators';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'User ID',
-		name: 'userId',
-		type: 'string',
-		default: '',
-		required: true,
-		description: 'Degreed ID of the user (the "ID" field of Get Many output)',
-	},
+	userLocator(),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['get'] } }, properties);
@@ -22,7 +16,7 @@ export const description = updateDisplayOptions({ show: { resource: ['user'], op
 export async function execute(this: IExecuteFunctions, client: DegreedClient): Promise<INodeExecutionData[]> {
 	return await runForEachItem(
 		this,
-		async (i) => singleItem(await client.api.json({ method: 'GET', url: apiUrl(client, '/api/v2/users/{id}', { id: this.getNodeParameter('userId', i) }), itemIndex: i })),
+		async (i) => singleItem(await client.api.json({ method: 'GET', url: apiUrl(client, '/api/v2/users/{id}', { id: this.getNodeParameter('userId', i, undefined, { extractValue: true }) }), itemIndex: i })),
 		{ concurrency: client.settings.concurrency },
 	);
 }
