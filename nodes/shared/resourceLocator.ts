@@ -4,7 +4,6 @@ import type {
 	ILoadOptionsFunctions,
 	INodeListSearchItems,
 	INodeProperties,
-	INodePropertyMode,
 } from 'n8n-workflow';
 
 /**
@@ -34,34 +33,9 @@ export interface LocatorSpec {
 }
 
 export function resourceLocator(spec: LocatorSpec): INodeProperties {
-	const modes: INodePropertyMode[] = [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			placeholder: `Select a ${spec.displayName.replace(/ ID$/, '').toLowerCase()}...`,
-			typeOptions: { searchListMethod: spec.searchListMethod, searchable: spec.searchable ?? true },
-		},
-		{
-			displayName: 'By ID',
-			name: 'id',
-			type: 'string',
-			placeholder: spec.id.placeholder,
-			...(spec.id.regex
-				? { validation: [{ type: 'regex', properties: { regex: spec.id.regex, errorMessage: spec.id.error ?? 'Not a valid ID' } }] }
-				: {}),
-		},
-	];
-	if (spec.url) {
-		modes.push({
-			displayName: 'By URL',
-			name: 'url',
-			type: 'string',
-			placeholder: spec.url.placeholder,
-			validation: [{ type: 'regex', properties: { regex: spec.url.regex, errorMessage: spec.url.error ?? 'Not a valid URL of this record' } }],
-			extractValue: { type: 'regex', regex: spec.url.extract },
-		});
-	}
+	const what = spec.displayName.replace(/ ID$/, '').toLowerCase();
+	const idValidation = spec.id.regex ? [{ type: 'regex', properties: { regex: spec.id.regex, errorMessage: spec.id.error ?? 'Not a valid ID' } }] : undefined;
+	const url = spec.url;
 	return {
 		displayName: spec.displayName,
 		name: spec.name,
@@ -69,7 +43,34 @@ export function resourceLocator(spec: LocatorSpec): INodeProperties {
 		default: { mode: 'list', value: '' },
 		required: spec.required ?? true,
 		description: spec.description,
-		modes,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: `Select a ${what}...`,
+				typeOptions: { searchListMethod: spec.searchListMethod, searchable: spec.searchable ?? true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: spec.id.placeholder,
+				...(idValidation ? { validation: idValidation } : {}),
+			},
+			...(url
+				? [
+						{
+							displayName: 'By URL',
+							name: 'url',
+							type: 'string' as const,
+							placeholder: url.placeholder,
+							validation: [{ type: 'regex', properties: { regex: url.regex, errorMessage: url.error ?? 'Not a valid URL of this record' } }],
+							extractValue: { type: 'regex' as const, regex: url.extract },
+						},
+					]
+				: []),
+		],
 		...(spec.displayOptions ? { displayOptions: spec.displayOptions } : {}),
 	};
 }

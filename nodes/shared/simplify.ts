@@ -24,25 +24,32 @@ const MODES = [
 
 /** The Output and Fields parameters of the operations in `show`. */
 export function outputProperties(show: Record<string, string[]>): INodeProperties[] {
-	const output = (version: 'v1' | 'v2'): INodeProperties => ({
-		displayName: 'Output',
-		name: 'output',
-		type: 'options',
-		options: MODES,
-		default: version === 'v1' ? 'raw' : 'simplified',
-		description: 'How much of each record to return. Simplified keeps an AI agent\'s context small.',
-		displayOptions: { show: { ...show, '@version': version === 'v1' ? [1] : [{ _cnd: { gte: 2 } }] } },
-	});
 	return [
-		output('v1'),
-		output('v2'),
+		{
+			displayName: 'Output',
+			name: 'output',
+			type: 'options',
+			options: MODES,
+			default: 'raw',
+			description: 'How much of each record to return. Simplified keeps an AI agent\'s context small.',
+			displayOptions: { show: { ...show, '@version': [1] } },
+		},
+		{
+			displayName: 'Output',
+			name: 'output',
+			type: 'options',
+			options: MODES,
+			default: 'simplified',
+			description: 'How much of each record to return. Simplified keeps an AI agent\'s context small.',
+			displayOptions: { show: { ...show, '@version': [{ _cnd: { gte: 2 } }] } },
+		},
 		{
 			displayName: 'Fields',
 			name: 'outputFields',
 			type: 'string',
 			default: '',
 			required: true,
-			placeholder: 'e.g. id, title, learner.email',
+			placeholder: 'e.g. title, learner.email',
 			description: 'Comma-separated fields to keep; a dotted path reaches into a nested object',
 			displayOptions: { show: { ...show, output: ['selected'] } },
 		},

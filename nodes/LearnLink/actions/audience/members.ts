@@ -6,13 +6,14 @@ import { buildPath, joinUrl } from '../../../shared/urls';
 import { validateInput } from '../../../shared/validation';
 import type { OperationExecute } from '../common';
 import { listOf } from '../common';
+import { audienceLocator } from '../../methods/locators';
 
 /** Entities per request: Thrive's documented range for add/replace is 1–100. */
 export const MAX_MEMBERS_PER_REQUEST = 100;
 
 export function memberProperties(operation: string, verb: string): INodeProperties[] {
 	return [
-		{ displayName: 'Audience ID', name: 'audienceId', type: 'string', default: '', required: true, description: 'The audience ID or audience reference' },
+		audienceLocator(),
 		{
 			displayName: 'Users',
 			name: 'users',
@@ -87,7 +88,7 @@ export function membersExecute(operation: 'add' | 'replace'): OperationExecute {
 		const input = validateInput(
 			this.getNode(),
 			schemaFor(operation === 'replace' ? MAX_MEMBERS_PER_REQUEST : undefined),
-			{ audienceId: String(this.getNodeParameter('audienceId', itemIndex, '') ?? ''), users: [...new Set(listOf(this.getNodeParameter('users', itemIndex, '')))] },
+			{ audienceId: String(this.getNodeParameter('audienceId', itemIndex, '', { extractValue: true }) ?? ''), users: [...new Set(listOf(this.getNodeParameter('users', itemIndex, '')))] },
 			{ itemIndex },
 		);
 		const url = joinUrl(api.v1, buildPath('/audiences/{id}/members', { id: input.audienceId }));

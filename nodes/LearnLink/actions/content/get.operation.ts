@@ -5,8 +5,9 @@ import { z } from 'zod';
 import { buildPath, joinUrl } from '../../../shared/urls';
 import { validateInput } from '../../../shared/validation';
 import type { OperationExecute } from '../common';
+import { contentLocator } from '../../methods/locators';
 
-const properties: INodeProperties[] = [{ displayName: 'Content ID', name: 'contentId', type: 'string', default: '', required: true }];
+const properties: INodeProperties[] = [contentLocator()];
 
 export const description = updateDisplayOptions({ show: { resource: ['content'], operation: ['get'] } }, properties);
 
@@ -14,7 +15,7 @@ const schema = z.object({ contentId: z.string().trim().min(1, 'Must not be empty
 
 /** GET /rest/v1/contents/{id} */
 export const execute: OperationExecute = async function (itemIndex, api) {
-	const { contentId } = validateInput(this.getNode(), schema, { contentId: String(this.getNodeParameter('contentId', itemIndex, '') ?? '') }, { itemIndex });
+	const { contentId } = validateInput(this.getNode(), schema, { contentId: String(this.getNodeParameter('contentId', itemIndex, '', { extractValue: true }) ?? '') }, { itemIndex });
 	const body = await api.public.json<IDataObject>({ method: 'GET', url: joinUrl(api.v1, buildPath('/contents/{id}', { id: contentId })), itemIndex });
 	return body && typeof body === 'object' && !Array.isArray(body) && body.data && typeof body.data === 'object' ? (body.data as IDataObject) : (body ?? {});
 };
