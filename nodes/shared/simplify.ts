@@ -107,7 +107,9 @@ export function applyOutput(
 	const settings = (itemIndex: number) => {
 		let found = modeOf.get(itemIndex);
 		if (!found) {
-			const mode = String(ctx.getNodeParameter('output', itemIndex, 'raw')) as OutputMode;
+			// n8n fills in the version's default; the same default here keeps contexts without it consistent.
+			const fallback = ctx.getNode().typeVersion >= 2 ? 'simplified' : 'raw';
+			const mode = String(ctx.getNodeParameter('output', itemIndex, fallback)) as OutputMode;
 			const selected = mode === 'selected' ? splitFields(ctx.getNodeParameter('outputFields', itemIndex, '')) : [];
 			if (mode === 'selected' && !selected.length) {
 				throw inputError(ctx.getNode(), 'No fields to output', {
