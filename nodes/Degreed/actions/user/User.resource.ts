@@ -13,7 +13,7 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['user'] } },
 		options: [
-			{ name: 'Get', value: 'get', description: 'Get a user by Degreed ID', action: 'Get a user' },
+			{ name: 'Get', value: 'get', description: 'Get a user by Degreed ID', action: 'Get user' },
 			{ name: 'Get Many', value: 'getAll', description: 'List users, optionally filtered', action: 'Get many users' },
 		],
 		default: 'getAll',

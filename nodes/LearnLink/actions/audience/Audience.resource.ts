@@ -14,9 +14,9 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['audience'] } },
 		options: [
-			{ name: 'Add Members', value: 'addMembers', description: 'Add users to an audience; one result item per user', action: 'Add members to an audience' },
+			{ name: 'Add Members', value: 'addMembers', description: 'Add users to an audience; one result item per user', action: 'Add members to audience' },
 			{ name: 'Get Many', value: 'getAll', description: 'List audiences', action: 'Get many audiences' },
-			{ name: 'Replace Members', value: 'replaceMembers', description: "Replace an audience's whole member list; one result item per user", action: 'Replace the members of an audience' },
+			{ name: 'Replace Members', value: 'replaceMembers', description: "Replace an audience's whole member list; one result item per user", action: 'Replace members of audience' },
 		],
 		default: 'getAll',
 	},

@@ -13,7 +13,7 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['completion'] } },
 		options: [
-			{ name: 'Create', value: 'create', description: 'Record that a learner completed content ("already exists" counts as success)', action: 'Create a completion' },
+			{ name: 'Create', value: 'create', description: 'Record that a learner completed content ("already exists" counts as success)', action: 'Create completion' },
 			{ name: 'Get Many', value: 'getAll', description: 'List completions by user, content and date range', action: 'Get many completions' },
 		],
 		default: 'getAll',

@@ -13,7 +13,7 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['content'] } },
 		options: [
-			{ name: 'Get', value: 'get', description: 'Get one content item by ID', action: 'Get a content item' },
+			{ name: 'Get', value: 'get', description: 'Get one content item by ID', action: 'Get content item' },
 			{ name: 'Get Many', value: 'getAll', description: 'List content, optionally only what changed since a time', action: 'Get many content items' },
 		],
 		default: 'getAll',

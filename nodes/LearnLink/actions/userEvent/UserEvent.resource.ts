@@ -16,7 +16,7 @@ export const description: INodeProperties[] = [
 				name: 'Send',
 				value: 'send',
 				description: 'Send user_joined, user_updated, user_suspended or user_deleted to the users API (one unique event ID per item)',
-				action: 'Send a user lifecycle event',
+				action: 'Send user lifecycle event',
 			},
 		],
 		default: 'send',

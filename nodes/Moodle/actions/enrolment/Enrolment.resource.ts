@@ -11,7 +11,7 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['enrolment'] } },
-		options: [{ name: 'Enrol User', value: 'enrol', description: 'Enrol a user in a course with manual enrolment', action: 'Enrol a user in a course' }],
+		options: [{ name: 'Enrol User', value: 'enrol', description: 'Enrol a user in a course with manual enrolment', action: 'Enrol user in course' }],
 		default: 'enrol',
 	},
 	...enrol.description,

@@ -11,7 +11,7 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['grade'] } },
-		options: [{ name: 'Get Grade Items', value: 'getItems', description: "A user's grade items in a course (user grade report)", action: 'Get grade items of a user' }],
+		options: [{ name: 'Get Grade Items', value: 'getItems', description: "A user's grade items in a course (user grade report)", action: 'Get grade items of user' }],
 		default: 'getItems',
 	},
 	...getItems.description,

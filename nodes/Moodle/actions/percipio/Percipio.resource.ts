@@ -17,7 +17,7 @@ export const description: INodeProperties[] = [
 				name: 'Import Asset',
 				value: 'importAsset',
 				description: 'Create or update the Moodle course of a Percipio content item (percipio_asset_import)',
-				action: 'Import a content item as a course',
+				action: 'Import content item as course',
 			},
 			{
 				name: 'Track Progress',

@@ -14,13 +14,13 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['user'] } },
 		options: [
-			{ name: 'Create', value: 'create', description: 'Create a user (core_user_create_users)', action: 'Create a user' },
+			{ name: 'Create', value: 'create', description: 'Create a user (core_user_create_users)', action: 'Create user' },
 			{ name: 'Get', value: 'get', description: 'Find users by ID, ID number, username or email', action: 'Get users by field' },
 			{
 				name: 'Get Enrolled in Course',
 				value: 'getEnrolled',
 				description: 'List the users enrolled in a course, page by page',
-				action: 'Get users enrolled in a course',
+				action: 'Get users enrolled in course',
 			},
 		],
 		default: 'get',

@@ -11,7 +11,7 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['webService'] } },
-		options: [{ name: 'Call Function', value: 'call', description: 'Call any web-service function with parameters given as JSON', action: 'Call a web service function' }],
+		options: [{ name: 'Call Function', value: 'call', description: 'Call any web-service function with parameters given as JSON', action: 'Call web service function' }],
 		default: 'call',
 	},
 	...call.description,

@@ -16,7 +16,7 @@ export const description: INodeProperties[] = [
 				name: 'Learning Activity',
 				value: 'learningActivity',
 				description: 'Request the learning activity report, wait until it is ready and return its rows',
-				action: 'Get the learning activity report',
+				action: 'Get learning activity report',
 			},
 		],
 		default: 'learningActivity',

@@ -16,7 +16,7 @@ export const description: INodeProperties[] = [
 				name: 'Send',
 				value: 'send',
 				description: "Send an xAPI statement to Percipio's LRS (Statements API)",
-				action: 'Send an x api statement',
+				action: 'Send x api statement',
 			},
 		],
 		default: 'send',

@@ -15,9 +15,9 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['user'] } },
 		options: [
-			{ name: 'Create', value: 'create', description: 'Create a user', action: 'Create a user' },
-			{ name: 'Create or Update', value: 'upsert', description: 'Create a new record, or update the current one if it already exists (upsert)', action: 'Create or update a user' },
-			{ name: 'Get', value: 'get', description: 'Get a user by ID, external user ID or login name', action: 'Get a user' },
+			{ name: 'Create', value: 'create', description: 'Create a user', action: 'Create user' },
+			{ name: 'Create or Update', value: 'upsert', description: 'Create a new record, or update the current one if it already exists (upsert)', action: 'Create or update user' },
+			{ name: 'Get', value: 'get', description: 'Get a user by ID, external user ID or login name', action: 'Get user' },
 			{ name: 'Get Many', value: 'getAll', description: 'List users', action: 'Get many users' },
 		],
 		default: 'get',

@@ -9,7 +9,7 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['ping'] } },
-		options: [{ name: 'Ping', value: 'ping', description: 'Check the connection and the credential', action: 'Ping the API' }],
+		options: [{ name: 'Ping', value: 'ping', description: 'Check the connection and the credential', action: 'Ping API' }],
 		default: 'ping',
 	},
 	{
