@@ -74,7 +74,7 @@ export const contentAttributeOptions: INodeProperties[] = [
 	},
 	{ displayName: 'Image URL', name: 'imageUrl', type: 'string', default: '' },
 	{ displayName: 'Is Internal', name: 'isInternal', type: 'boolean', default: false, description: 'Whether the content is internal to your organization' },
-	{ displayName: 'Language', name: 'language', type: 'string', default: '', placeholder: 'en' },
+	{ displayName: 'Language', name: 'language', type: 'string', default: '', placeholder: 'e.g. en' },
 	{ displayName: 'Obsolete', name: 'obsolete', type: 'boolean', default: false, description: 'Whether the content is retired (hidden from learners)' },
 	{ displayName: 'Provider Code', name: 'providerCode', type: 'string', default: '' },
 	{ displayName: 'Publish Date', name: 'publishDate', type: 'dateTime', default: '' },

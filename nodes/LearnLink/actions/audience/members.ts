@@ -21,7 +21,7 @@ export function memberProperties(operation: string, verb: string): INodeProperti
 			typeOptions: { rows: 3 },
 			default: '',
 			required: true,
-			placeholder: 'ada@example.com, emp-1002, 64f0c2…',
+			placeholder: 'e.g. ada@example.com, emp-1002, 64f0c2…',
 			description: `Users to ${verb}, as emails, references or Thrive IDs: comma- or line-separated, or an array expression${operation === 'replaceMembers' ? ` (1–${MAX_MEMBERS_PER_REQUEST}; an empty list is refused because it would empty the audience)` : ' (sent in batches of 100)'}`,
 		},
 	];

@@ -55,7 +55,7 @@ const properties: INodeProperties[] = [
 			{ displayName: 'Time Created', name: 'timecreated', type: 'dateTime', default: '', description: 'When the learner started' },
 			{ displayName: 'Time Modified', name: 'timemodified', type: 'dateTime', default: '', description: 'Empty: the plugin records the current time. A value that is not a date fails the item.' },
 			{ displayName: 'Time Revisited', name: 'timerevisited', type: 'dateTime', default: '', description: 'When the learner last came back' },
-			{ displayName: 'Total Duration', name: 'totalduration', type: 'string', default: '', placeholder: 'PT1H30M', description: 'Time spent, as an ISO 8601 duration' },
+			{ displayName: 'Total Duration', name: 'totalduration', type: 'string', default: '', placeholder: 'e.g. PT1H30M', description: 'Time spent, as an ISO 8601 duration' },
 		],
 	},
 	{ displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options: [extraDataOption, wsfunctionOption(FUNCTION)] },

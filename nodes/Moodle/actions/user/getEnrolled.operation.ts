@@ -55,8 +55,8 @@ const properties: INodeProperties[] = [
 					{ name: 'Descending', value: 'DESC' },
 				],
 			},
-			{ displayName: 'User Fields', name: 'userfields', type: 'string', default: '', placeholder: 'username,email,idnumber', description: 'Comma-separated fields to return (fewer fields are faster); all when empty' },
-			{ displayName: 'With Capability', name: 'withcapability', type: 'string', default: '', placeholder: 'moodle/course:view', description: 'Only users who have this capability in the course' },
+			{ displayName: 'User Fields', name: 'userfields', type: 'string', default: '', placeholder: 'e.g. username,email,idnumber', description: 'Comma-separated fields to return (fewer fields are faster); all when empty' },
+			{ displayName: 'With Capability', name: 'withcapability', type: 'string', default: '', placeholder: 'e.g. moodle/course:view', description: 'Only users who have this capability in the course' },
 		],
 	},
 ];

@@ -73,7 +73,7 @@ const properties: INodeProperties[] = [
 					{ name: 'Full (Everything, Incl. Runtime)', value: 'full' },
 				],
 			},
-			{ displayName: 'URL', name: 'url', type: 'string', default: '', placeholder: 'https://n8n.example.com/webhook/…/postback', description: 'Where SCORM Cloud posts the results (the SCORM Cloud Trigger\'s URL)' },
+			{ displayName: 'URL', name: 'url', type: 'string', default: '', placeholder: 'e.g. https://n8n.example.com/webhook/…/postback', description: 'Where SCORM Cloud posts the results (the SCORM Cloud Trigger\'s URL)' },
 			{ displayName: 'User Name', name: 'userName', type: 'string', default: '', description: 'Sent with every postback; the trigger checks it' },
 		],
 	},

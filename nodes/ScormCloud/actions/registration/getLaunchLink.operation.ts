@@ -22,7 +22,7 @@ const properties: INodeProperties[] = [
 		name: 'redirectOnExitUrl',
 		type: 'string',
 		default: '',
-		placeholder: 'https://lms.example.com/done',
+		placeholder: 'e.g. https://lms.example.com/done',
 		description: 'Where the learner\'s browser goes when the course closes',
 	},
 	{
@@ -32,7 +32,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{ displayName: 'Culture', name: 'culture', type: 'string', default: '', placeholder: 'en-US', description: 'Language of the player' },
+			{ displayName: 'Culture', name: 'culture', type: 'string', default: '', placeholder: 'e.g. en-US', description: 'Language of the player' },
 			{ displayName: 'CSS URL', name: 'cssUrl', type: 'string', default: '', description: 'A stylesheet for the player' },
 			{ displayName: 'Start SCO', name: 'startSco', type: 'string', default: '', description: 'Identifier of the SCO to start with' },
 			{ displayName: 'Tracking', name: 'tracking', type: 'boolean', default: true, description: 'Whether progress is recorded (off for a preview)' },
