@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, selectors, type Browser, type Page } from 'playwright-core';
 
 import { createN8nInstance, freePort, OWNER, packPackage, repoRoot, type N8nInstance, type WorkflowJson } from './harness/n8n';
 import { startSandbox, type Sandbox } from '../sandbox/server';
@@ -76,6 +76,8 @@ beforeAll(async () => {
 	await n8n.importCredentials([{ ...CREDENTIAL, data: { siteUrl: `${sandbox.urlFor('moodle', 'site')}/`, token: MOODLE_DEMO.token } }]);
 	await n8n.importWorkflow([workflow]);
 	await n8n.start({ timeoutMs: 300_000 });
+	// n8n's editor marks its elements with data-test-id (Playwright's default is data-testid).
+	selectors.setTestIdAttribute('data-test-id');
 	browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
 	page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
 });
@@ -93,23 +95,48 @@ async function dismissPopups(): Promise<void> {
 	}
 }
 
-test('pick a Moodle course from the searchable list in the editor, run the node, see the roster', async () => {
+/** On failure: what the page showed, for the next person (screenshot and text beside the test's output). */
+async function diagnose<T>(run: () => Promise<T>): Promise<T> {
+	try {
+		return await run();
+	} catch (error) {
+		const dir = join(repoRoot, 'node_modules', '.cache', 'lp-editor-test');
+		mkdirSync(dir, { recursive: true });
+		await page.screenshot({ path: join(dir, 'failure.png') }).catch(() => undefined);
+		const text = await page.locator('body').innerText().catch(() => '');
+		const note = `\nPage ${page.url()} (screenshot: ${join(dir, 'failure.png')}) showed:\n${text.slice(0, 3000)}`;
+		(error as Error).message += note;
+		(error as Error).stack = `${(error as Error).stack ?? ''}${note}`;
+		throw error;
+	}
+}
+
+test('pick a Moodle course from the searchable list in the editor, run the node, see the roster', async () => await diagnose(async () => {
 	await page.goto(`${url}/signin`, { waitUntil: 'networkidle' });
 	await page.locator('input[type="email"], input[name="emailOrLdapLoginId"], input[name="email"]').first().fill(OWNER.email);
 	await page.locator('input[type="password"]').first().fill(OWNER.password);
 	await page.getByRole('button', { name: /sign in/i }).click();
 	await page.waitForURL((u) => !u.pathname.startsWith('/signin'), { timeout: 60_000 });
 
+	// n8n opens a node's parameters from its URL (/workflow/<id>/<node id>).
 	await page.goto(`${url}/workflow/${WORKFLOW_ID}`, { waitUntil: 'networkidle' });
 	await page.locator('.vue-flow__node', { hasText: 'Course roster' }).first().waitFor({ timeout: 60_000 });
 	await dismissPopups();
+	const locator = page.getByTestId('resource-locator-courseId');
 	await page.locator('.vue-flow__node', { hasText: 'Course roster' }).first().dblclick();
+	const input = locator.getByTestId('rlc-input-container');
+	if (!(await input.isVisible().catch(() => false))) {
+		await input.waitFor({ state: 'visible', timeout: 10_000 }).catch(async () => {
+			await dismissPopups();
+			await page.goto(`${url}/workflow/${WORKFLOW_ID}/moodle`, { waitUntil: 'networkidle' });
+		});
+	}
 
 	// The Course locator opens on "From List"; its list comes from the node's searchCourses.
-	const locator = page.getByTestId('resource-locator-courseId');
-	await locator.waitFor({ state: 'visible', timeout: 60_000 });
-	await expectValue(locator.getByTestId('rlc-mode-selector').locator('input'), 'From List');
-	await locator.getByTestId('rlc-input-container').click();
+	// The container itself has no box of its own (display: contents): wait for its input.
+	await input.waitFor({ state: 'visible', timeout: 60_000 });
+	await expectValue(locator.getByTestId('rlc-mode-selector').locator('input'), /^From list$/i);
+	await input.click();
 	const items = page.getByTestId('rlc-item');
 	await items.first().waitFor({ timeout: 60_000 });
 	const listed = await items.allInnerTexts();
@@ -121,12 +148,12 @@ test('pick a Moodle course from the searchable list in the editor, run the node,
 	expect(await items.allInnerTexts()).toEqual([expect.stringContaining('Leading Teams: Building Trust (3)')]);
 	expect(emulator.calls.get('core_course_search_courses') ?? 0).toBeGreaterThan(searchesBefore);
 	await items.first().click();
-	await expectValue(locator.getByTestId('rlc-input-container').locator('input'), /Leading Teams/);
+	await expectValue(input.locator('input'), /Leading Teams/);
 
 	await page.getByTestId('node-execute-button').first().click();
 	const enrolled = [...emulator.users.values()].filter((u) => [3, 4, 5, 6, 7, 8].includes(u.id));
-	const output = page.getByTestId('output-panel');
-	await output.getByText(/6 items/).first().waitFor({ timeout: 60_000 });
+	const output = page.getByTestId('ndv-output-panel').or(page.getByTestId('output-panel')).first();
+	await output.getByText(/\b6 items\b/).first().waitFor({ timeout: 60_000 });
 	await output.getByText(enrolled[0].username).first().waitFor({ timeout: 30_000 });
 	mkdirSync(join(repoRoot, 'docs', 'images'), { recursive: true });
 	await page.screenshot({ path: SCREENSHOT });
@@ -138,7 +165,7 @@ test('pick a Moodle course from the searchable list in the editor, run the node,
 	const saved = await n8n.rest<{ nodes: Array<{ name: string; parameters: Record<string, unknown> }> }>('GET', `/rest/workflows/${WORKFLOW_ID}`);
 	expect(saved.nodes.find((n) => n.name === 'Course roster')?.parameters.courseId).toMatchObject({ __rl: true, mode: 'list', value: '3' });
 	expect(emulator.calls.get('core_enrol_get_enrolled_users') ?? 0).toBeGreaterThan(0);
-});
+}));
 
 /** Polls an input until it shows `expected` (playwright-core has no expect of its own). */
 async function expectValue(input: { inputValue(): Promise<string> }, expected: string | RegExp): Promise<void> {
