@@ -144,7 +144,8 @@ test('pick a Moodle course from the searchable list in the editor, run the node,
 
 	const searchesBefore = emulator.calls.get('core_course_search_courses') ?? 0;
 	await page.getByTestId('rlc-search').fill('leading');
-	await page.waitForFunction(() => document.querySelectorAll('[data-test-id="rlc-item"]').length === 1, undefined, { timeout: 30_000 });
+	// A string: the test project's types have no DOM; it runs in the page.
+	await page.waitForFunction('document.querySelectorAll(\'[data-test-id="rlc-item"]\').length === 1', undefined, { timeout: 30_000 });
 	expect(await items.allInnerTexts()).toEqual([expect.stringContaining('Leading Teams: Building Trust (3)')]);
 	expect(emulator.calls.get('core_course_search_courses') ?? 0).toBeGreaterThan(searchesBefore);
 	await items.first().click();

@@ -28,7 +28,7 @@ const moodle = (parameters: IDataObject, typeVersion = 2) =>
 		typeVersion,
 	});
 const rl = (mode: string, value: unknown) => ({ __rl: true, mode, value });
-const courseStatus = (courseId: unknown) => ({ resource: 'completion', operation: 'getCourseStatus', courseId, userId: 3 });
+const courseStatus = (courseId: unknown) => ({ resource: 'completion', operation: 'getCourseStatus', courseId: courseId as IDataObject[string], userId: 3 });
 
 describe('Reading a resource locator', () => {
 	test('a plain number or string (workflows saved before the locator) reads as By ID, like From list, By ID and By URL', async () => {

@@ -121,6 +121,6 @@ describe('resourceLocator()', () => {
 		const url = property.modes?.[2];
 		const match = new RegExp(String(url?.extractValue?.regex)).exec('https://moodle.example/course/view.php?lang=en&id=77');
 		expect(match?.slice(1)).toEqual(['77']);
-		expect(new RegExp((url?.validation?.[0] as { properties: { regex: string } }).properties.regex).test('https://moodle.example/mod/quiz/view.php?id=1')).toBe(false);
+		expect(new RegExp((url?.validation?.[0] as unknown as { properties: { regex: string } }).properties.regex).test('https://moodle.example/mod/quiz/view.php?id=1')).toBe(false);
 	});
 });
