@@ -2,7 +2,6 @@ import * as n8nWorkflow from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import {
-	apiError,
 	authError,
 	envelopeError,
 	locationOf,
@@ -22,7 +21,7 @@ import { rateLimiterFor, systemClock } from './rateLimiter';
 import type { Clock, RateLimiter } from './rateLimiter';
 import type { Redactor } from './redact';
 import { bodyProblem, defaultErrorEnvelope, expectedBody, isWebPage } from './responseShape';
-import { DEFAULT_RETRY, decide, isRetryableNetworkCode, parseRetryAfter } from './retryPolicy';
+import { DEFAULT_RETRY, decide, parseRetryAfter } from './retryPolicy';
 import type { AttemptState, GiveUpReason, Outcome } from './retryPolicy';
 import { currentToken, tokenError } from './clientCredentials';
 import { isTokenFailure, sharedTokenManager } from './tokenManager';
