@@ -8,6 +8,9 @@ import * as content from './actions/content/Content.resource';
 import { router } from './actions/router';
 import * as user from './actions/user/User.resource';
 import * as xapiStatement from './actions/xapiStatement/XapiStatement.resource';
+import { applyOutput } from '../shared/simplify';
+import { listSearch } from './methods/listSearch';
+import { outputDescription, simplifiedFields } from './methods/simplified';
 
 export class Degreed implements INodeType {
 	description: INodeTypeDescription = {
@@ -15,7 +18,8 @@ export class Degreed implements INodeType {
 		name: 'degreed',
 		icon: { light: 'file:degreed.svg', dark: 'file:degreed.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Sync completions, content, users and xAPI statements with Degreed',
 		defaults: { name: 'Degreed' },
@@ -41,11 +45,16 @@ export class Degreed implements INodeType {
 			...content.description,
 			...user.description,
 			...xapiStatement.description,
+			...outputDescription,
 			requestOptionsProperty,
 		],
 	};
 
+	methods = { listSearch };
+
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(withFixedParametersOnce(this));
+		const ctx = withFixedParametersOnce(this);
+		const [output] = await router.call(ctx);
+		return [applyOutput(ctx, output, simplifiedFields)];
 	}
 }

@@ -10,6 +10,9 @@ import * as content from './actions/content/Content.resource';
 import { router } from './actions/router';
 import * as user from './actions/user/User.resource';
 import * as userEvent from './actions/userEvent/UserEvent.resource';
+import { applyOutput } from '../shared/simplify';
+import { listSearch } from './methods/listSearch';
+import { outputDescription, simplifiedFields } from './methods/simplified';
 
 export class LearnLink implements INodeType {
 	description: INodeTypeDescription = {
@@ -17,7 +20,8 @@ export class LearnLink implements INodeType {
 		name: 'learnLink',
 		icon: { light: 'file:learnlink.svg', dark: 'file:learnlink.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Sync users, completions, content, activity and audiences with Thrive Learning (Learn.link)',
 		defaults: { name: 'Learn.link (Thrive)' },
@@ -47,11 +51,16 @@ export class LearnLink implements INodeType {
 			...content.description,
 			...activity.description,
 			...audience.description,
+			...outputDescription,
 			requestOptionsProperty,
 		],
 	};
 
+	methods = { listSearch };
+
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(withFixedParametersOnce(this));
+		const ctx = withFixedParametersOnce(this);
+		const [output] = await router.call(ctx);
+		return [applyOutput(ctx, output, simplifiedFields)];
 	}
 }

@@ -11,6 +11,9 @@ import * as percipio from './actions/percipio/Percipio.resource';
 import { router } from './actions/router';
 import * as user from './actions/user/User.resource';
 import * as webService from './actions/webService/WebService.resource';
+import { applyOutput } from '../shared/simplify';
+import { listSearch } from './methods/listSearch';
+import { outputDescription, simplifiedFields } from './methods/simplified';
 
 export class Moodle implements INodeType {
 	description: INodeTypeDescription = {
@@ -18,7 +21,8 @@ export class Moodle implements INodeType {
 		name: 'moodle',
 		icon: { light: 'file:moodle.svg', dark: 'file:moodle.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Users, courses, enrolments, completions and grades in Moodle, and the Skillsoft Percipio plugin',
 		defaults: { name: 'Moodle' },
@@ -50,11 +54,16 @@ export class Moodle implements INodeType {
 			...percipio.description,
 			...user.description,
 			...webService.description,
+			...outputDescription,
 			requestOptionsProperty,
 		],
 	};
 
+	methods = { listSearch };
+
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(withFixedParametersOnce(this));
+		const ctx = withFixedParametersOnce(this);
+		const [output] = await router.call(ctx);
+		return [applyOutput(ctx, output, simplifiedFields)];
 	}
 }

@@ -10,6 +10,9 @@ import { router } from './actions/router';
 import * as statement from './actions/statement/Statement.resource';
 import * as track from './actions/track/Track.resource';
 import * as user from './actions/user/User.resource';
+import { applyOutput } from '../shared/simplify';
+import { listSearch } from './methods/listSearch';
+import { outputDescription, simplifiedFields } from './methods/simplified';
 
 export class Percipio implements INodeType {
 	description: INodeTypeDescription = {
@@ -17,7 +20,8 @@ export class Percipio implements INodeType {
 		name: 'percipio',
 		icon: { light: 'file:percipio.svg', dark: 'file:percipio.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Import content, send learner progress and xAPI statements, manage users, list the catalog and get learning activity reports in Skillsoft Percipio',
 		defaults: { name: 'Skillsoft Percipio' },
@@ -47,11 +51,16 @@ export class Percipio implements INodeType {
 			...user.description,
 			...catalogContent.description,
 			...report.description,
+			...outputDescription,
 			requestOptionsProperty,
 		],
 	};
 
+	methods = { listSearch };
+
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(withFixedParametersOnce(this));
+		const ctx = withFixedParametersOnce(this);
+		const [output] = await router.call(ctx);
+		return [applyOutput(ctx, output, simplifiedFields)];
 	}
 }

@@ -7,6 +7,9 @@ import * as course from './actions/course/Course.resource';
 import * as ping from './actions/ping/Ping.resource';
 import * as registration from './actions/registration/Registration.resource';
 import { router } from './actions/router';
+import { applyOutput } from '../shared/simplify';
+import { listSearch } from './methods/listSearch';
+import { outputDescription, simplifiedFields } from './methods/simplified';
 
 export class ScormCloud implements INodeType {
 	description: INodeTypeDescription = {
@@ -14,7 +17,8 @@ export class ScormCloud implements INodeType {
 		name: 'scormCloud',
 		icon: { light: 'file:scormcloud.svg', dark: 'file:scormcloud.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Register learners, launch courses, read progress and import courses in Rustici SCORM Cloud',
 		defaults: { name: 'SCORM Cloud' },
@@ -38,11 +42,16 @@ export class ScormCloud implements INodeType {
 			...registration.description,
 			...course.description,
 			...ping.description,
+			...outputDescription,
 			requestOptionsProperty,
 		],
 	};
 
+	methods = { listSearch };
+
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(withFixedParametersOnce(this));
+		const ctx = withFixedParametersOnce(this);
+		const [output] = await router.call(ctx);
+		return [applyOutput(ctx, output, simplifiedFields)];
 	}
 }

@@ -16,6 +16,7 @@ import type {
 	IHttpRequestOptions,
 	INode,
 	INodeExecutionData,
+	INodeProperties,
 	INodeType,
 } from 'n8n-workflow';
 
@@ -43,6 +44,10 @@ export interface ContextOptions {
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
 	continueOnFail?: boolean;
 	nodeType?: string;
+	/** The node's properties: lets `extractValue` apply a resource locator mode's URL regex, as n8n does. */
+	properties?: INodeProperties[];
+	/** The node's type version (default 1). */
+	typeVersion?: number;
 	nodeName?: string;
 	staticData?: IDataObject;
 }
@@ -75,6 +80,21 @@ function asWorkflowParameters(paramsFor: (i: number) => IDataObject, itemCount: 
 	return parameters;
 }
 
+/**
+ * What n8n-core's `extractValue` does for a resource locator: a plain value (a workflow saved
+ * before the locator existed) comes back unchanged; `{ __rl, mode, value }` gives its value, passed
+ * through the mode's `extractValue` regex (By URL) when the mode has one.
+ */
+function extractLocatorValue(value: unknown, name: string, properties: INodeProperties[]): unknown {
+	if (!value || typeof value !== 'object' || !('mode' in value) || !('value' in value)) return value;
+	const locator = value as { mode: string; value: unknown };
+	const mode = properties.filter((p) => p.name === name).flatMap((p) => p.modes ?? []).find((m) => m.name === locator.mode && m.extractValue);
+	if (!mode?.extractValue) return locator.value;
+	const match = new RegExp(String(mode.extractValue.regex)).exec(String(locator.value));
+	if (!match) throw new Error(`ERROR: ${name} parameter's value is invalid. This is likely because the URL entered is incorrect`);
+	return match[1];
+}
+
 export function createExecuteContext(options: ContextOptions): TestContext {
 	const requests: IHttpRequestOptions[] = [];
 	const logs: LogEntry[] = [];
@@ -87,7 +107,7 @@ export function createExecuteContext(options: ContextOptions): TestContext {
 		id: 'test-node',
 		name: options.nodeName ?? 'Test Node',
 		type: options.nodeType ?? 'n8n-nodes-learning-platforms.test',
-		typeVersion: 1,
+		typeVersion: options.typeVersion ?? 1,
 		position: [0, 0],
 		parameters: asWorkflowParameters(paramsFor, items.length) as INode['parameters'],
 		credentials: Object.fromEntries(credentialEntries.map((type) => [type, { id: `cred-${type}`, name: `Test ${type}` }])),
@@ -99,13 +119,13 @@ export function createExecuteContext(options: ContextOptions): TestContext {
 	const ctx = {
 		getNode: () => node,
 		getInputData: () => items,
-		getNodeParameter: (name: string, itemIndex: number, fallback?: unknown) => {
+		getNodeParameter: (name: string, itemIndex: number, fallback?: unknown, parameterOptions?: { extractValue?: boolean }) => {
 			const value = getPath(paramsFor(itemIndex), name);
 			if (value === undefined) {
 				if (fallback !== undefined) return fallback;
 				throw new Error(`Test context: parameter "${name}" was not given`);
 			}
-			return value;
+			return parameterOptions?.extractValue ? extractLocatorValue(value, name, options.properties ?? []) : value;
 		},
 		getCredentials: async (type: string) => {
 			const data = options.credentials?.[type];
@@ -185,8 +205,8 @@ function assertNoSecretLeak(secrets: Array<{ field: string; value: string }>, wh
 
 /** Runs a node's `execute` in a test context and returns its first output. */
 export async function runNode(NodeClass: new () => INodeType, options: ContextOptions): Promise<TestContext & { output: INodeExecutionData[] }> {
-	const test = createExecuteContext(options);
 	const node = new NodeClass();
+	const test = createExecuteContext({ properties: node.description.properties, ...options });
 	if (!node.execute) throw new Error('Node has no execute method');
 	const secrets = credentialSecrets(options.credentials);
 	let result: INodeExecutionData[][];

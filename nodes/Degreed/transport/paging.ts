@@ -28,7 +28,7 @@ function isCursorExpiry(response: HttpResponse): boolean {
 }
 
 /** A relative `links.next`/`more` is resolved against the API base URL (which may carry a path). */
-function absoluteLink(link: string, apiBaseUrl: string): string {
+export function absoluteLink(link: string, apiBaseUrl: string): string {
 	if (/^https?:\/\//i.test(link)) return link;
 	return joinUrl(apiBaseUrl, link);
 }

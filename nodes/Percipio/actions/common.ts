@@ -12,7 +12,7 @@ export const organizationOption: INodeProperties = {
 	name: 'organizationId',
 	type: 'string',
 	default: '',
-	placeholder: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+	placeholder: 'e.g. 3fa85f64-5717-4562-b3fc-2c963f66afa6',
 	description: "Organization UUID for this operation. Empty uses the one in the credential.",
 };
 

@@ -119,6 +119,8 @@ const ALL_FUNCTIONS = [
 	'core_enrol_get_enrolled_users',
 	'core_course_get_courses',
 	'core_course_get_courses_by_field',
+	'core_course_search_courses',
+	'core_user_get_users',
 	'enrol_manual_enrol_users',
 	'core_completion_get_course_completion_status',
 	'core_completion_get_activities_completion_status',
@@ -432,6 +434,10 @@ export class MoodleEmulator implements SandboxProvider {
 				return this.getCourses(args);
 			case 'core_course_get_courses_by_field':
 				return this.coursesByField(args);
+			case 'core_course_search_courses':
+				return this.searchCourses(args);
+			case 'core_user_get_users':
+				return this.getUsers(args);
 			case 'enrol_manual_enrol_users':
 				return this.manualEnrol(args);
 			case 'core_completion_get_course_completion_status':
@@ -649,6 +655,32 @@ export class MoodleEmulator implements SandboxProvider {
 		if (field === 'idnumber') list = list.filter((c) => c.idnumber === value);
 		if (field === 'category') list = list.filter((c) => String(c.categoryid) === value);
 		return { courses: list.map((c) => ({ ...this.courseRecord(c), categoryname: [...this.categories].find(([, id]) => id === c.categoryid)?.[0] ?? '' })), warnings: [] };
+	}
+
+	/** core_course_search_courses with criterianame=search: words in the full or short name, paged. */
+	private searchCourses(args: Row): Row {
+		if (args.criterianame !== 'search') throw invalidParameter('criterianame => Invalid parameter value detected');
+		const words = String(args.criteriavalue ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+		if (!words.length) throw new MoodleError('moodle_exception', 'invalidparameter', 'Invalid parameter value detected', 'The search text must not be empty');
+		const page = int(args.page ?? 0) ?? 0;
+		const perpage = int(args.perpage ?? 0) ?? 0;
+		const found = [...this.courses.values()].filter((c) => c.format !== 'site' && words.every((w) => `${c.fullname} ${c.shortname}`.toLowerCase().includes(w)));
+		const slice = perpage > 0 ? found.slice(page * perpage, page * perpage + perpage) : found;
+		return { total: found.length, courses: slice.map((c) => this.courseRecord(c)), warnings: [] };
+	}
+
+	/** core_user_get_users: AND of criteria; email, firstname and lastname take % wildcards as SQL LIKE. */
+	private getUsers(args: Row): Row {
+		const criteria = asList(args.criteria) as Row[];
+		if (!criteria.length) throw invalidParameter('Missing required key in single structure: criteria');
+		const like = (pattern: string, value: string) => new RegExp(`^${pattern.split('%').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i').test(value);
+		const users = [...this.users.values()].filter((u) => u.id !== 1 && criteria.every((c) => {
+			const key = String(c.key);
+			if (!['id', 'lastname', 'firstname', 'idnumber', 'username', 'email', 'auth'].includes(key)) throw invalidParameter(`The search key '${key}' is not supported, look at the web service documentation`);
+			const value = String((u as unknown as Row)[key] ?? '');
+			return ['email', 'firstname', 'lastname'].includes(key) ? like(String(c.value ?? ''), value) : value === String(c.value ?? '');
+		}));
+		return { users: users.map((u) => this.userRecord(u)), warnings: [] };
 	}
 
 	private manualEnrol(args: Row): null {

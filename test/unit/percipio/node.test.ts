@@ -70,7 +70,7 @@ describe('node description', () => {
 	const props = description.properties;
 
 	test('names, tool use, and Request Options last', () => {
-		expect([description.name, description.displayName, description.version, description.usableAsTool]).toEqual(['percipio', 'Skillsoft Percipio', 1, true]);
+		expect([description.name, description.displayName, description.version, description.usableAsTool]).toEqual(['percipio', 'Skillsoft Percipio', [1, 2], true]);
 		expect(props.at(-1)?.name).toBe('requestOptions');
 	});
 

@@ -13,11 +13,11 @@ export const description = resourceDescription(
 	'completion',
 	operations,
 	{
-		create: { name: 'Create', description: 'Record that a learner completed content', action: 'Create a completion' },
-		delete: { name: 'Delete', description: 'Delete a completion', action: 'Delete a completion' },
-		get: { name: 'Get', description: 'Get a completion by its Degreed ID', action: 'Get a completion' },
+		create: { name: 'Create', description: 'Record that a learner completed content', action: 'Create completion' },
+		delete: { name: 'Delete', description: 'Delete a completion', action: 'Delete completion' },
+		get: { name: 'Get', description: 'Get a completion by its Degreed ID', action: 'Get completion' },
 		getAll: { name: 'Get Many', description: 'List completions', action: 'Get many completions' },
-		update: { name: 'Update', description: 'Change a completion', action: 'Update a completion' },
+		update: { name: 'Update', description: 'Change a completion', action: 'Update completion' },
 	},
 	'create',
 );

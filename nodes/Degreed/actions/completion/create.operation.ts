@@ -11,6 +11,7 @@ import { kebab, nextLink, singleItem, toAttributes, toItem } from '../../transpo
 import { MAX_PAGE_SIZE, recordPages } from '../../transport/paging';
 import { additionalAttributesOption, apiUrl, dateOnly, isoDateTime, jsonAttributes } from '../common';
 import { COMPLETION_CONTENT_TYPES, CONTENT_ID_TYPES, USER_IDENTIFIER_TYPES } from './fields';
+import { contentLocator, userLocator } from '../../methods/locators';
 
 const fieldsInput = { inputMode: ['fields'] };
 
@@ -34,15 +35,26 @@ const properties: INodeProperties[] = [
 		default: 'fields',
 		description: 'Where the completion fields come from. Applies to all items.',
 	},
+	userLocator({
+		description: 'The learner who completed the content: pick them, or give their email',
+		displayOptions: { show: { ...fieldsInput, userIdentifierType: ['Email'] } },
+		modes: userLocator().modes!.map((mode) =>
+			mode.name === 'list'
+				? { ...mode, typeOptions: { ...mode.typeOptions, searchListMethod: 'searchUserEmails' } }
+				: mode.name === 'id'
+					? { ...mode, displayName: 'By Email', placeholder: 'e.g. jane@acme.com', validation: [{ type: 'regex', properties: { regex: '^\\s*[^\\s@]+@[^\\s@]+\\s*$', errorMessage: 'Enter an email address' } }] }
+					: mode,
+		),
+	}),
 	{
 		displayName: 'User',
 		name: 'userId',
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: 'jane@acme.com',
+		placeholder: 'e.g. E-1042',
 		description: 'The learner who completed the content, identified as set below',
-		displayOptions: { show: fieldsInput },
+		displayOptions: { show: { ...fieldsInput, userIdentifierType: ['EmployeeId', 'UserName', 'Id'] } },
 	},
 	{
 		displayName: 'User Identifier Type',
@@ -52,15 +64,32 @@ const properties: INodeProperties[] = [
 		default: 'Email',
 		displayOptions: { show: fieldsInput },
 	},
+	contentLocator({
+		displayName: 'Content',
+		description: 'The content that was completed: pick it, or give its external ID',
+		displayOptions: { show: { ...fieldsInput, contentIdType: ['externalId'] } },
+		modes: contentLocator().modes!.map((mode) =>
+			mode.name === 'list'
+				? { ...mode, typeOptions: { ...mode.typeOptions, searchListMethod: 'searchContentExternalIds' } }
+				: mode.name === 'id'
+					? { ...mode, displayName: 'By External ID', placeholder: 'e.g. course-v1:acme+101' }
+					: mode,
+		),
+	}),
+	contentLocator({
+		displayName: 'Content',
+		description: 'The content that was completed, by its Degreed ID',
+		displayOptions: { show: { ...fieldsInput, contentIdType: ['id'] } },
+	}),
 	{
 		displayName: 'Content ID',
 		name: 'contentId',
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: 'course-v1:acme+101',
+		placeholder: 'e.g. https://learn.acme.example/courses/101',
 		description: 'The content that was completed, identified as set below',
-		displayOptions: { show: fieldsInput },
+		displayOptions: { show: { ...fieldsInput, contentIdType: ['url'] } },
 	},
 	{
 		displayName: 'Content ID Type',
@@ -246,9 +275,9 @@ function completionFields(ctx: IExecuteFunctions, i: number, autoMap: boolean, a
 		return fields;
 	}
 	return {
-		userId: ctx.getNodeParameter('userId', i),
+		userId: ctx.getNodeParameter('userId', i, undefined, { extractValue: true }),
 		userIdentifierType: ctx.getNodeParameter('userIdentifierType', i, 'Email'),
-		contentId: ctx.getNodeParameter('contentId', i),
+		contentId: ctx.getNodeParameter('contentId', i, undefined, { extractValue: true }),
 		contentIdType: ctx.getNodeParameter('contentIdType', i, 'externalId'),
 		contentType: ctx.getNodeParameter('contentType', i, 'Course'),
 		completedAt: String(ctx.getNodeParameter('completedAt', i, '') ?? ''),

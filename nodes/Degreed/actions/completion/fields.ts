@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { completionLocator } from '../../methods/locators';
 
 /** Identifier types Degreed accepts for the learner of a completion ("Email" is documented by a partner; the rest unconfirmed). */
 export const USER_IDENTIFIER_TYPES = [
@@ -17,12 +18,5 @@ export const CONTENT_ID_TYPES = [
 
 export const COMPLETION_CONTENT_TYPES = ['Article', 'Assessment', 'Book', 'Course', 'Event', 'Podcast', 'Video'].map((t) => ({ name: t, value: t }));
 
-export const completionIdField = (operations: string[]): INodeProperties => ({
-	displayName: 'Completion ID',
-	name: 'completionId',
-	type: 'string',
-	default: '',
-	required: true,
-	description: 'Degreed ID of the completion (the "ID" field of Create or Get Many output)',
-	displayOptions: { show: { resource: ['completion'], operation: operations } },
-});
+export const completionIdField = (operations: string[]): INodeProperties =>
+	completionLocator({ displayOptions: { show: { resource: ['completion'], operation: operations } } });

@@ -33,7 +33,7 @@ const schema = z.object({
 });
 
 export async function execute(this: IExecuteFunctions, client: DegreedClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
-	const id = this.getNodeParameter('completionId', itemIndex);
+	const id = this.getNodeParameter('completionId', itemIndex, undefined, { extractValue: true });
 	const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 	const input = validateInput(this.getNode(), schema, { completedAt: fields.completedAt || undefined, percentile: fields.percentile === '' ? undefined : fields.percentile }, { itemIndex });
 	const attributes = {

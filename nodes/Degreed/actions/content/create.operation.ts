@@ -19,7 +19,7 @@ const properties: INodeProperties[] = [
 		required: true,
 		description: 'Your own unique ID of this content. It is the idempotency key: creating the same external ID twice never makes two records.',
 	},
-	{ displayName: 'URL', name: 'url', type: 'string', default: '', placeholder: 'https://learn.acme.com/courses/101', description: 'Where learners open the content' },
+	{ displayName: 'URL', name: 'url', type: 'string', default: '', placeholder: 'e.g. https://learn.acme.com/courses/101', description: 'Where learners open the content' },
 	{
 		displayName: 'If Content Exists',
 		name: 'ifExists',

@@ -10,6 +10,6 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 
 export async function execute(this: IExecuteFunctions, client: DegreedClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
 	const kind = this.getNodeParameter('contentType', 0) as string;
-	const id = await resolveContentId(client, this.getNode(), kind, this.getNodeParameter('identifyBy', itemIndex, 'id') as string, String(this.getNodeParameter('contentId', itemIndex) ?? '').trim(), itemIndex);
+	const id = await resolveContentId(client, this.getNode(), kind, this.getNodeParameter('identifyBy', itemIndex, 'id') as string, String(this.getNodeParameter('contentId', itemIndex, undefined, { extractValue: true }) ?? '').trim(), itemIndex);
 	return await deleteRecord(client, apiUrl(client, '/api/v2/content/{kind}/{id}', { kind, id }), id, itemIndex);
 }

@@ -6,6 +6,7 @@ import type { DegreedClient } from '../../transport/client';
 import { toItem } from '../../transport/jsonapi';
 import type { JsonApiResource } from '../../transport/jsonapi';
 import { apiUrl } from '../common';
+import { contentLocator } from '../../methods/locators';
 
 /** Content kinds the node manages; the path segment and JSON:API type follow Degreed's `/api/v2/content/courses` pattern. */
 const CONTENT_KINDS = [
@@ -48,14 +49,16 @@ export const identifyByFields = (operations: string[]): INodeProperties[] => [
 		default: 'id',
 		displayOptions: { show: { resource: ['content'], operation: operations } },
 	},
+	contentLocator({ displayOptions: { show: { resource: ['content'], operation: operations, identifyBy: ['id'] } } }),
 	{
-		displayName: 'Content ID',
+		displayName: 'External ID',
 		name: 'contentId',
 		type: 'string',
 		default: '',
 		required: true,
-		description: 'The Degreed ID or the external ID, as chosen above',
-		displayOptions: { show: { resource: ['content'], operation: operations } },
+		placeholder: 'e.g. course-privacy-101',
+		description: 'Your own ID of the content, as given when it was created in Degreed',
+		displayOptions: { show: { resource: ['content'], operation: operations, identifyBy: ['externalId'] } },
 	},
 ];
 
@@ -72,7 +75,7 @@ export const contentAttributeOptions: INodeProperties[] = [
 	},
 	{ displayName: 'Image URL', name: 'imageUrl', type: 'string', default: '' },
 	{ displayName: 'Is Internal', name: 'isInternal', type: 'boolean', default: false, description: 'Whether the content is internal to your organization' },
-	{ displayName: 'Language', name: 'language', type: 'string', default: '', placeholder: 'en' },
+	{ displayName: 'Language', name: 'language', type: 'string', default: '', placeholder: 'e.g. en' },
 	{ displayName: 'Obsolete', name: 'obsolete', type: 'boolean', default: false, description: 'Whether the content is retired (hidden from learners)' },
 	{ displayName: 'Provider Code', name: 'providerCode', type: 'string', default: '' },
 	{ displayName: 'Publish Date', name: 'publishDate', type: 'dateTime', default: '' },

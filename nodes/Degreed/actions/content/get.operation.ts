@@ -12,7 +12,7 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 export async function execute(this: IExecuteFunctions, client: DegreedClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
 	const kind = this.getNodeParameter('contentType', 0, 'any') as string;
 	const identifyBy = this.getNodeParameter('identifyBy', itemIndex, 'id') as string;
-	const value = String(this.getNodeParameter('contentId', itemIndex) ?? '').trim();
+	const value = String(this.getNodeParameter('contentId', itemIndex, undefined, { extractValue: true }) ?? '').trim();
 	if (identifyBy === 'externalId') {
 		if (!value) throw inputError(this.getNode(), '"Content ID" must not be empty', { itemIndex });
 		const found = await findContentByExternalId(client, kind, value, itemIndex, this.getNode());

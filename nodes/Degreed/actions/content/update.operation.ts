@@ -29,7 +29,7 @@ export async function execute(this: IExecuteFunctions, client: DegreedClient, it
 	validateInput(this.getNode(), contentFieldsSchema, fields, { itemIndex });
 	const attributes = { ...contentAttributes(fields), ...toAttributes(jsonAttributes(this, fields.additionalAttributes, itemIndex)) };
 	if (!Object.keys(attributes).length) throw inputError(this.getNode(), 'Nothing to update: add at least one field under "Update Fields"', { itemIndex });
-	const id = await resolveContentId(client, this.getNode(), kind, this.getNodeParameter('identifyBy', itemIndex, 'id') as string, String(this.getNodeParameter('contentId', itemIndex) ?? '').trim(), itemIndex);
+	const id = await resolveContentId(client, this.getNode(), kind, this.getNodeParameter('identifyBy', itemIndex, 'id') as string, String(this.getNodeParameter('contentId', itemIndex, undefined, { extractValue: true }) ?? '').trim(), itemIndex);
 	const url = apiUrl(client, '/api/v2/content/{kind}/{id}', { kind, id });
 	const body = await client.api.json({ method: 'PATCH', url, body: { data: { type: jsonApiType(kind), id, attributes } }, idempotent: true, itemIndex });
 	return singleItem(body);

@@ -10,7 +10,7 @@ export const description = resourceDescription(
 	'user',
 	operations,
 	{
-		get: { name: 'Get', description: 'Get a user by Degreed ID', action: 'Get a user' },
+		get: { name: 'Get', description: 'Get a user by Degreed ID', action: 'Get user' },
 		getAll: { name: 'Get Many', description: 'List users, optionally filtered', action: 'Get many users' },
 	},
 	'getAll',

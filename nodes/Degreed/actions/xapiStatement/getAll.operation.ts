@@ -28,7 +28,7 @@ const properties: INodeProperties[] = [
 			},
 			{ displayName: 'Statements Path', name: 'statementsPath', type: 'string', default: '/xAPI/statements', description: 'Path of the statements resource on the API host' },
 			{ displayName: 'Until', name: 'until', type: 'dateTime', default: '', description: 'Only statements stored up to this time' },
-			{ displayName: 'Verb', name: 'verb', type: 'string', default: '', placeholder: 'completed or http://adlnet.gov/expapi/verbs/completed', description: 'Only statements with this verb (an ADL verb name or a full IRI)' },
+			{ displayName: 'Verb', name: 'verb', type: 'string', default: '', placeholder: 'e.g. completed or http://adlnet.gov/expapi/verbs/completed', description: 'Only statements with this verb (an ADL verb name or a full IRI)' },
 		],
 	},
 ];

@@ -11,9 +11,9 @@ export const description = resourceDescription(
 	'audience',
 	operations,
 	{
-		addMembers: { name: 'Add Members', description: 'Add users to an audience; one result item per user', action: 'Add members to an audience' },
+		addMembers: { name: 'Add Members', description: 'Add users to an audience; one result item per user', action: 'Add members to audience' },
 		getAll: { name: 'Get Many', description: 'List audiences', action: 'Get many audiences' },
-		replaceMembers: { name: 'Replace Members', description: "Replace an audience's whole member list; one result item per user", action: 'Replace the members of an audience' },
+		replaceMembers: { name: 'Replace Members', description: "Replace an audience's whole member list; one result item per user", action: 'Replace members of audience' },
 	},
 	'getAll',
 );

@@ -6,13 +6,14 @@ import { buildPath, joinUrl } from '../../../shared/urls';
 import { validateInput } from '../../../shared/validation';
 import type { LearnLinkClient } from '../../transport/client';
 import { listOf } from '../common';
+import { audienceLocator } from '../../methods/locators';
 
 /** Entities per request: Thrive's documented range for add/replace is 1–100. */
 const MAX_MEMBERS_PER_REQUEST = 100;
 
 export function memberProperties(operation: string, verb: string): INodeProperties[] {
 	return [
-		{ displayName: 'Audience ID', name: 'audienceId', type: 'string', default: '', required: true, description: 'The audience ID or audience reference' },
+		audienceLocator(),
 		{
 			displayName: 'Users',
 			name: 'users',
@@ -20,7 +21,7 @@ export function memberProperties(operation: string, verb: string): INodeProperti
 			typeOptions: { rows: 3 },
 			default: '',
 			required: true,
-			placeholder: 'ada@example.com, emp-1002, 64f0c2…',
+			placeholder: 'e.g. ada@example.com, emp-1002, 64f0c2…',
 			description: `Users to ${verb}, as emails, references or Thrive IDs: comma- or line-separated, or an array expression${operation === 'replaceMembers' ? ` (1–${MAX_MEMBERS_PER_REQUEST}; an empty list is refused because it would empty the audience)` : ' (sent in batches of 100)'}`,
 		},
 	];
@@ -87,7 +88,7 @@ export function membersExecute(operation: 'add' | 'replace'): (this: IExecuteFun
 		const input = validateInput(
 			this.getNode(),
 			schemaFor(operation === 'replace' ? MAX_MEMBERS_PER_REQUEST : undefined),
-			{ audienceId: String(this.getNodeParameter('audienceId', itemIndex, '') ?? ''), users: [...new Set(listOf(this.getNodeParameter('users', itemIndex, '')))] },
+			{ audienceId: String(this.getNodeParameter('audienceId', itemIndex, '', { extractValue: true }) ?? ''), users: [...new Set(listOf(this.getNodeParameter('users', itemIndex, '')))] },
 			{ itemIndex },
 		);
 		const url = joinUrl(client.v1, buildPath('/audiences/{id}/members', { id: input.audienceId }));

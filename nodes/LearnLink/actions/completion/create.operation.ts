@@ -5,10 +5,11 @@ import { z } from 'zod';
 import { joinUrl } from '../../../shared/urls';
 import { isValidDate, validateInput } from '../../../shared/validation';
 import type { LearnLinkClient } from '../../transport/client';
+import { contentLocator, userLocator } from '../../methods/locators';
 
 const properties: INodeProperties[] = [
-	{ displayName: 'User ID', name: 'userId', type: 'string', default: '', required: true, description: "Thrive's ID of the learner" },
-	{ displayName: 'Content ID', name: 'contentId', type: 'string', default: '', required: true, description: "Thrive's ID of the content that was completed" },
+	userLocator(),
+	contentLocator({ description: 'The content that was completed: pick it (search by title) or give Thrive\'s content ID' }),
 	{ displayName: 'Completed At', name: 'completedAt', type: 'dateTime', default: '', required: true, description: 'When the learner completed it' },
 ];
 
@@ -41,8 +42,8 @@ export async function execute(this: IExecuteFunctions, client: LearnLinkClient, 
 		this.getNode(),
 		schema,
 		{
-			userId: String(this.getNodeParameter('userId', itemIndex, '') ?? ''),
-			contentId: String(this.getNodeParameter('contentId', itemIndex, '') ?? ''),
+			userId: String(this.getNodeParameter('userId', itemIndex, '', { extractValue: true }) ?? ''),
+			contentId: String(this.getNodeParameter('contentId', itemIndex, '', { extractValue: true }) ?? ''),
 			completedAt: String(this.getNodeParameter('completedAt', itemIndex, '') ?? ''),
 		},
 		{ itemIndex },

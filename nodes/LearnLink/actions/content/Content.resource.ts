@@ -10,7 +10,7 @@ export const description = resourceDescription(
 	'content',
 	operations,
 	{
-		get: { name: 'Get', description: 'Get one content item by ID', action: 'Get a content item' },
+		get: { name: 'Get', description: 'Get one content item by ID', action: 'Get content item' },
 		getAll: { name: 'Get Many', description: 'List content, optionally only what changed since a time', action: 'Get many content items' },
 	},
 	'getAll',

@@ -12,7 +12,7 @@ export const userFieldOptions: INodeProperties[] = [
 	{ displayName: 'End Date', name: 'endDate', type: 'dateTime', default: '', description: 'Date the user left your organisation' },
 	{ displayName: 'First Name', name: 'firstName', type: 'string', default: '' },
 	{ displayName: 'Job Title', name: 'jobTitle', type: 'string', default: '' },
-	{ displayName: 'Language Code', name: 'languageCode', type: 'string', default: '', placeholder: 'en-gb' },
+	{ displayName: 'Language Code', name: 'languageCode', type: 'string', default: '', placeholder: 'e.g. en-gb' },
 	{ displayName: 'Last Name', name: 'lastName', type: 'string', default: '' },
 	{
 		displayName: 'Login Method',
@@ -38,7 +38,7 @@ export const userFieldOptions: INodeProperties[] = [
 	},
 	{ displayName: 'SSO', name: 'sso', type: 'boolean', default: false, description: 'Whether the account is managed by an authentication provider' },
 	{ displayName: 'Start Date', name: 'startDate', type: 'dateTime', default: '', description: 'Date the user started with your organisation' },
-	{ displayName: 'Time Zone', name: 'timeZone', type: 'string', default: '', placeholder: 'Europe/London' },
+	{ displayName: 'Time Zone', name: 'timeZone', type: 'string', default: '', placeholder: 'e.g. Europe/London' },
 ];
 
 const dateText = z

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { buildPath, joinUrl } from '../../../shared/urls';
 import { validateInput } from '../../../shared/validation';
 import type { LearnLinkClient } from '../../transport/client';
+import { userLocator, userRefLocator } from '../../methods/locators';
 
 const DEFAULT_BY_ID_PATH = '/users/{userId}';
 export const DEFAULT_BY_REF_PATH = '/users/ref/{ref}';
@@ -20,24 +21,8 @@ const properties: INodeProperties[] = [
 			{ name: 'Reference (Your Own User ID)', value: 'ref' },
 		],
 	},
-	{
-		displayName: 'User ID',
-		name: 'userId',
-		type: 'string',
-		default: '',
-		required: true,
-		description: "Thrive's ID of the user",
-		displayOptions: { show: { by: ['id'] } },
-	},
-	{
-		displayName: 'User Reference',
-		name: 'ref',
-		type: 'string',
-		default: '',
-		required: true,
-		description: "Your organisation's unique identifier for the user (the user's ref)",
-		displayOptions: { show: { by: ['ref'] } },
-	},
+	userLocator({ displayOptions: { show: { by: ['id'] } } }),
+	userRefLocator({ displayOptions: { show: { by: ['ref'] } } }),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -69,7 +54,7 @@ export async function execute(this: IExecuteFunctions, client: LearnLinkClient, 
 	const input = validateInput(
 		this.getNode(),
 		schema,
-		{ by, value: String(this.getNodeParameter(by === 'id' ? 'userId' : 'ref', itemIndex, '') ?? ''), path: String(options.path || (by === 'id' ? DEFAULT_BY_ID_PATH : DEFAULT_BY_REF_PATH)) },
+		{ by, value: String(this.getNodeParameter(by === 'id' ? 'userId' : 'ref', itemIndex, '', { extractValue: true }) ?? ''), path: String(options.path || (by === 'id' ? DEFAULT_BY_ID_PATH : DEFAULT_BY_REF_PATH)) },
 		{ itemIndex },
 	);
 	const path = buildPath(input.path, by === 'id' ? { userId: input.value } : { ref: input.value });

@@ -5,9 +5,10 @@ import { z } from 'zod';
 import { buildPath, joinUrl } from '../../../shared/urls';
 import { isValidDate, validateInput } from '../../../shared/validation';
 import type { LearnLinkClient } from '../../transport/client';
+import { userRefLocator } from '../../methods/locators';
 
 const properties: INodeProperties[] = [
-	{ displayName: 'Reference', name: 'ref', type: 'string', default: '', required: true, description: "The user's reference (your organisation's identifier)" },
+	userRefLocator(),
 	{ displayName: 'End Date', name: 'endDate', type: 'dateTime', default: '', description: 'Last day of the user (default: today, UTC)' },
 ];
 
@@ -21,7 +22,7 @@ const schema = z.object({
 /** PATCH /rest/v2/users/ref/{ref}/suspend `{endDate}` (idempotent: suspending twice is the same). */
 export async function execute(this: IExecuteFunctions, client: LearnLinkClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
 	const given = String(this.getNodeParameter('endDate', itemIndex, '') ?? '').trim();
-	const input = validateInput(this.getNode(), schema, { ref: this.getNodeParameter('ref', itemIndex, '') as string, endDate: given || new Date().toISOString().slice(0, 10) }, { itemIndex });
+	const input = validateInput(this.getNode(), schema, { ref: this.getNodeParameter('ref', itemIndex, '', { extractValue: true }) as string, endDate: given || new Date().toISOString().slice(0, 10) }, { itemIndex });
 	const body = await client.api.json<IDataObject>({
 		method: 'PATCH',
 		url: joinUrl(client.v2, buildPath('/users/ref/{ref}/suspend', { ref: input.ref })),

@@ -6,9 +6,10 @@ import { buildPath, joinUrl } from '../../../shared/urls';
 import { validateInput } from '../../../shared/validation';
 import type { LearnLinkClient } from '../../transport/client';
 import { userBody, userFieldOptions, userFieldsSchema } from './fields';
+import { userRefLocator } from '../../methods/locators';
 
 const properties: INodeProperties[] = [
-	{ displayName: 'Reference', name: 'ref', type: 'string', default: '', required: true, description: "The user's reference (your organisation's identifier)" },
+	userRefLocator(),
 	{
 		displayName: 'Update Fields',
 		name: 'updateFields',
@@ -32,7 +33,7 @@ export async function execute(this: IExecuteFunctions, client: LearnLinkClient, 
 	const input = validateInput(
 		this.getNode(),
 		schema,
-		{ ref: this.getNodeParameter('ref', itemIndex, '') as string, fields: userBody(this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject) },
+		{ ref: this.getNodeParameter('ref', itemIndex, '', { extractValue: true }) as string, fields: userBody(this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject) },
 		{ itemIndex, label: 'Update Fields' },
 	);
 	const body = await client.api.json<IDataObject>({

@@ -36,10 +36,10 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			{ displayName: 'Job Title', name: 'jobTitle', type: 'string', default: '' },
-			{ displayName: 'Language Code', name: 'languageCode', type: 'string', default: '', placeholder: 'en-gb' },
+			{ displayName: 'Language Code', name: 'languageCode', type: 'string', default: '', placeholder: 'e.g. en-gb' },
 			{ displayName: 'Manager Reference', name: 'managerRef', type: 'string', default: '' },
 			{ displayName: 'Start Date', name: 'startDate', type: 'dateTime', default: '' },
-			{ displayName: 'Time Zone', name: 'timeZone', type: 'string', default: '', placeholder: 'Europe/London' },
+			{ displayName: 'Time Zone', name: 'timeZone', type: 'string', default: '', placeholder: 'e.g. Europe/London' },
 		],
 	},
 	{

@@ -5,12 +5,13 @@ import { z } from 'zod';
 import { validateInput } from '../../../shared/validation';
 import type { MoodleClient } from '../../transport/client';
 import { asArray, functionName, moodleId, optionsOf, wsfunctionOption } from '../common';
+import { courseLocator, userLocator } from '../../methods/locators';
 
 const FUNCTION = 'core_completion_get_activities_completion_status';
 
 const properties: INodeProperties[] = [
-	{ displayName: 'Course ID', name: 'courseId', type: 'number', default: 0, required: true, description: 'Moodle ID of the course' },
-	{ displayName: 'User ID', name: 'userId', type: 'number', default: 0, required: true, description: 'Moodle ID of the user' },
+	courseLocator(),
+	userLocator(),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -29,7 +30,7 @@ export const description = updateDisplayOptions({ show: { resource: ['completion
 const schema = z.object({ courseid: moodleId, userid: moodleId });
 
 export async function execute(this: IExecuteFunctions, client: MoodleClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
-	const input = validateInput(this.getNode(), schema, { courseid: this.getNodeParameter('courseId', itemIndex), userid: this.getNodeParameter('userId', itemIndex) }, { itemIndex: itemIndex });
+	const input = validateInput(this.getNode(), schema, { courseid: this.getNodeParameter('courseId', itemIndex, undefined, { extractValue: true }), userid: this.getNodeParameter('userId', itemIndex, undefined, { extractValue: true }) }, { itemIndex: itemIndex });
 	const options = optionsOf(this, itemIndex);
 	const result = await client.call<IDataObject>(functionName(options, FUNCTION), input, { itemIndex: itemIndex });
 	let statuses = asArray(result?.statuses);

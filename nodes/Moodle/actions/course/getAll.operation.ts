@@ -19,7 +19,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{ displayName: 'Course IDs', name: 'ids', type: 'string', default: '', placeholder: '2,3,7', description: 'Only these courses (comma-separated IDs); all courses when empty' },
+			{ displayName: 'Course IDs', name: 'ids', type: 'string', default: '', placeholder: 'e.g. 2,3,7', description: 'Only these courses (comma-separated IDs); all courses when empty' },
 			{ displayName: 'Include Site Course', name: 'includeSite', type: 'boolean', default: false, description: 'Whether to keep the front page "course" (ID 1, format "site") that Moodle lists too' },
 			wsfunctionOption(FUNCTION),
 		],

@@ -6,12 +6,13 @@ import type { Batch } from '../../../shared/router';
 import { validateInput } from '../../../shared/validation';
 import type { MoodleClient } from '../../transport/client';
 import { functionName, moodleId, optionsOf, unixSeconds, wsfunctionOption } from '../common';
+import { courseLocator, userLocator } from '../../methods/locators';
 
 const FUNCTION = 'enrol_manual_enrol_users';
 
 const properties: INodeProperties[] = [
-	{ displayName: 'Course ID', name: 'courseId', type: 'number', default: 0, required: true, description: 'Moodle ID of the course' },
-	{ displayName: 'User ID', name: 'userId', type: 'number', default: 0, required: true, description: 'Moodle ID of the user' },
+	courseLocator(),
+	userLocator(),
 	{
 		displayName: 'Role ID',
 		name: 'roleId',
@@ -85,8 +86,8 @@ function prepare(this: IExecuteFunctions, i: number): IDataObject {
 		this.getNode(),
 		schema.refine((e) => !e.timestart || !e.timeend || e.timeend > e.timestart, { message: 'must be after "Enrolment Starts"', path: ['timeend'] }),
 		{
-			courseid: this.getNodeParameter('courseId', i),
-			userid: this.getNodeParameter('userId', i),
+			courseid: this.getNodeParameter('courseId', i, undefined, { extractValue: true }),
+			userid: this.getNodeParameter('userId', i, undefined, { extractValue: true }),
 			roleid: this.getNodeParameter('roleId', i, 5),
 			timestart: unixSeconds(extra.timestart, { node: this.getNode(), itemIndex: i, field: 'timestart' }),
 			timeend: unixSeconds(extra.timeend, { node: this.getNode(), itemIndex: i, field: 'timeend' }),

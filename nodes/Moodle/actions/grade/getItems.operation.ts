@@ -5,12 +5,13 @@ import { z } from 'zod';
 import { validateInput } from '../../../shared/validation';
 import type { MoodleClient } from '../../transport/client';
 import { asArray, moodleId } from '../common';
+import { courseLocator, userLocator } from '../../methods/locators';
 
 const FUNCTION = 'gradereport_user_get_grade_items';
 
 const properties: INodeProperties[] = [
-	{ displayName: 'Course ID', name: 'courseId', type: 'number', default: 0, required: true, description: 'Moodle ID of the course' },
-	{ displayName: 'User ID', name: 'userId', type: 'number', default: 0, required: true, description: 'Moodle ID of the user (0 = every user of the course)' },
+	courseLocator(),
+	userLocator({ required: false, description: 'The Moodle user; empty (or 0) for every user of the course' }),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -42,7 +43,7 @@ export async function execute(this: IExecuteFunctions, client: MoodleClient, ite
 	const input = validateInput(
 		this.getNode(),
 		schema,
-		{ courseid: this.getNodeParameter('courseId', itemIndex), userid: this.getNodeParameter('userId', itemIndex, 0), groupid: options.groupid ?? 0 },
+		{ courseid: this.getNodeParameter('courseId', itemIndex, undefined, { extractValue: true }), userid: this.getNodeParameter('userId', itemIndex, 0, { extractValue: true }) || 0, groupid: options.groupid ?? 0 },
 		{ itemIndex: itemIndex },
 	);
 	const result = await client.call<IDataObject>(FUNCTION, input, { itemIndex: itemIndex });

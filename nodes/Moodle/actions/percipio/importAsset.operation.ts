@@ -44,7 +44,7 @@ const properties: INodeProperties[] = [
 			{ displayName: 'Display Label', name: 'displaylabel', type: 'string', default: '', placeholder: 'e.g. Course' },
 			{ displayName: 'Image URL', name: 'imageurl', type: 'string', default: '' },
 			{ displayName: 'Language', name: 'lang', type: 'string', default: 'en' },
-			{ displayName: 'Percipio Type', name: 'percipiotype', type: 'string', default: 'COURSE', placeholder: 'COURSE, VIDEO, BOOK, AUDIOBOOK, COMPLIANCE…' },
+			{ displayName: 'Percipio Type', name: 'percipiotype', type: 'string', default: 'COURSE', placeholder: 'e.g. COURSE, VIDEO, BOOK, AUDIOBOOK, COMPLIANCE…' },
 			{ displayName: 'Start Date', name: 'startdate', type: 'dateTime', default: '' },
 			{ displayName: 'Summary', name: 'summary', type: 'string', typeOptions: { rows: 3 }, default: '' },
 			{ displayName: 'Visible', name: 'visible', type: 'boolean', default: true, description: 'Whether the course is visible to learners' },

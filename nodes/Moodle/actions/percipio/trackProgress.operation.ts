@@ -6,19 +6,16 @@ import { validateInput } from '../../../shared/validation';
 import type { MoodleClient } from '../../transport/client';
 import { epochMillis, functionName, moodleId, optionsOf, wsfunctionOption } from '../common';
 import { extraDataOption, parseExtraData } from './extraData';
+import { userLocator } from '../../methods/locators';
 
 const FUNCTION = 'percipio_progress_tracking';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Moodle User ID',
+	userLocator({
+		displayName: 'Moodle User',
 		name: 'moodleUserId',
-		type: 'number',
-		default: 0,
-		required: true,
-		description:
-			'Numeric Moodle user ID of the learner. The plugin\'s JSON calls this key "username", but looks the value up as the user ID: a username here would not be found. Use User → Get to turn a username or email into an ID.',
-	},
+		description: 'The learner: pick them, or give their numeric Moodle user ID. The plugin\'s JSON calls this key "username", but looks the value up as the user ID: a username here would not be found.',
+	}),
 	{
 		displayName: 'Percipio Content ID',
 		name: 'courseShortname',
@@ -57,7 +54,7 @@ const properties: INodeProperties[] = [
 			{ displayName: 'Time Created', name: 'timecreated', type: 'dateTime', default: '', description: 'When the learner started' },
 			{ displayName: 'Time Modified', name: 'timemodified', type: 'dateTime', default: '', description: 'Empty: the plugin records the current time. A value that is not a date fails the item.' },
 			{ displayName: 'Time Revisited', name: 'timerevisited', type: 'dateTime', default: '', description: 'When the learner last came back' },
-			{ displayName: 'Total Duration', name: 'totalduration', type: 'string', default: '', placeholder: 'PT1H30M', description: 'Time spent, as an ISO 8601 duration' },
+			{ displayName: 'Total Duration', name: 'totalduration', type: 'string', default: '', placeholder: 'e.g. PT1H30M', description: 'Time spent, as an ISO 8601 duration' },
 		],
 	},
 	{ displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options: [extraDataOption, wsfunctionOption(FUNCTION)] },
@@ -90,7 +87,7 @@ export async function execute(this: IExecuteFunctions, client: MoodleClient, ite
 		this.getNode(),
 		schema,
 		{
-			username: this.getNodeParameter('moodleUserId', itemIndex),
+			username: this.getNodeParameter('moodleUserId', itemIndex, undefined, { extractValue: true }),
 			courseshortname: this.getNodeParameter('courseShortname', itemIndex),
 			completionstate: this.getNodeParameter('completionState', itemIndex, 1),
 			completionmessage: extra.completionmessage || undefined,

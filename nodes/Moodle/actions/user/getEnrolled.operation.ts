@@ -7,19 +7,13 @@ import { collect } from '../../../shared/pagination';
 import { validateInput } from '../../../shared/validation';
 import type { MoodleClient } from '../../transport/client';
 import { moodleId, optionsOf } from '../common';
+import { courseLocator } from '../../methods/locators';
 
 const FUNCTION = 'core_enrol_get_enrolled_users';
 const show = { resource: ['user'], operation: ['getEnrolled'] };
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Course ID',
-		name: 'courseId',
-		type: 'number',
-		default: 0,
-		required: true,
-		description: 'Moodle ID of the course, as shown in the address of the course page'
-	},
+	courseLocator(),
 	...returnAllOrLimit(show),
 	{
 		displayName: 'Options',
@@ -60,8 +54,8 @@ const properties: INodeProperties[] = [
 					{ name: 'Descending', value: 'DESC' },
 				],
 			},
-			{ displayName: 'User Fields', name: 'userfields', type: 'string', default: '', placeholder: 'username,email,idnumber', description: 'Comma-separated fields to return (fewer fields are faster); all when empty' },
-			{ displayName: 'With Capability', name: 'withcapability', type: 'string', default: '', placeholder: 'moodle/course:view', description: 'Only users who have this capability in the course' },
+			{ displayName: 'User Fields', name: 'userfields', type: 'string', default: '', placeholder: 'e.g. username,email,idnumber', description: 'Comma-separated fields to return (fewer fields are faster); all when empty' },
+			{ displayName: 'With Capability', name: 'withcapability', type: 'string', default: '', placeholder: 'e.g. moodle/course:view', description: 'Only users who have this capability in the course' },
 		],
 	},
 ];
@@ -72,7 +66,7 @@ const schema = z.object({ courseId: moodleId, pageSize: z.coerce.number().int().
 
 export async function execute(this: IExecuteFunctions, client: MoodleClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
 	const options = optionsOf(this, itemIndex);
-	const input = validateInput(this.getNode(), schema, { courseId: this.getNodeParameter('courseId', itemIndex), pageSize: options.pageSize ?? 100 }, { itemIndex: itemIndex });
+	const input = validateInput(this.getNode(), schema, { courseId: this.getNodeParameter('courseId', itemIndex, undefined, { extractValue: true }), pageSize: options.pageSize ?? 100 }, { itemIndex: itemIndex });
 	const filters: IDataObject[] = [];
 	if (options.onlyactive === true) filters.push({ name: 'onlyactive', value: 1 });
 	if (Number(options.groupid) > 0) filters.push({ name: 'groupid', value: Number(options.groupid) });

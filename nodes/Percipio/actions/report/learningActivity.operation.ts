@@ -44,14 +44,14 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			{ displayName: 'Audience', name: 'audience', type: 'string', default: 'ALL', description: 'Audience to report on (default ALL)' },
-			{ displayName: 'Content Type', name: 'contentType', type: 'string', default: '', placeholder: 'Course,Assessment', description: 'Comma-separated content types' },
-			{ displayName: 'Locale', name: 'locale', type: 'string', default: '', placeholder: 'en-US' },
+			{ displayName: 'Content Type', name: 'contentType', type: 'string', default: '', placeholder: 'e.g. Course,Assessment', description: 'Comma-separated content types' },
+			{ displayName: 'Locale', name: 'locale', type: 'string', default: '', placeholder: 'e.g. en-US' },
 			{
 				displayName: 'Sort Field',
 				name: 'sortField',
 				type: 'string',
 				default: '',
-				placeholder: 'completedDate',
+				placeholder: 'e.g. completedDate',
 			},
 			{
 				displayName: 'Sort Order',

@@ -12,8 +12,8 @@ const DEFAULT_TRACK_PATH = '/content-aggregation/v1/partners/{partnerName}/track
 const DEFAULT_TRACK_ORG_PATH = '/content-aggregation/v1/partners/{partnerName}/organizations/{orgId}/track';
 
 const properties: INodeProperties[] = [
-	{ displayName: 'Content ID', name: 'contentId', type: 'string', default: '', required: true, placeholder: 'ext-course-001', description: 'The content_id the item was imported with' },
-	{ displayName: 'User', name: 'user', type: 'string', default: '', required: true, placeholder: 'john_doe', description: 'The learner, as Percipio knows them (login name or the identifier agreed at onboarding)' },
+	{ displayName: 'Content ID', name: 'contentId', type: 'string', default: '', required: true, placeholder: 'e.g. ext-course-001', description: 'The content_id the item was imported with' },
+	{ displayName: 'User', name: 'user', type: 'string', default: '', required: true, placeholder: 'e.g. john_doe', description: 'The learner, as Percipio knows them (login name or the identifier agreed at onboarding)' },
 	{
 		displayName: 'Status',
 		name: 'status',
@@ -36,7 +36,7 @@ const properties: INodeProperties[] = [
 		options: [
 			{ displayName: 'Completion Percentage', name: 'completionPercentage', type: 'number', default: 100, typeOptions: { minValue: 0, maxValue: 100 } },
 			{ displayName: 'Duration Spent (Seconds)', name: 'durationSpent', type: 'number', default: 0, typeOptions: { minValue: 0 } },
-			{ displayName: 'Grade', name: 'grade', type: 'string', default: '', placeholder: '95' },
+			{ displayName: 'Grade', name: 'grade', type: 'string', default: '', placeholder: 'e.g. 95' },
 		],
 	},
 	{

@@ -12,9 +12,9 @@ export const description = resourceDescription(
 	'user',
 	operations,
 	{
-		create: { name: 'Create', description: 'Create a user', action: 'Create a user' },
-		upsert: { name: 'Create or Update', description: 'Create a new record, or update the current one if it already exists (upsert)', action: 'Create or update a user' },
-		get: { name: 'Get', description: 'Get a user by ID, external user ID or login name', action: 'Get a user' },
+		create: { name: 'Create', description: 'Create a user', action: 'Create user' },
+		upsert: { name: 'Create or Update', description: 'Create a new record, or update the current one if it already exists (upsert)', action: 'Create or update user' },
+		get: { name: 'Get', description: 'Get a user by ID, external user ID or login name', action: 'Get user' },
 		getAll: { name: 'Get Many', description: 'List users', action: 'Get many users' },
 	},
 	'get',

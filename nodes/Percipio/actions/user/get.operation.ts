@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { validateInput } from '../../../shared/validation';
 import type { PercipioClient } from '../../transport/client';
 import { organizationId, organizationOption, requiredText } from '../common';
+import { userLocator } from '../../methods/locators';
 
 const PATHS: Record<string, string> = {
 	id: '/user-management/v1/organizations/{orgId}/users/{value}',
@@ -14,19 +15,33 @@ const PATHS: Record<string, string> = {
 };
 
 const properties: INodeProperties[] = [
+	...(['externalUserId', 'id'] as const).map(
+		(byDefault): INodeProperties => ({
+			displayName: 'Find By',
+			name: 'lookupBy',
+			type: 'options',
+			options: [
+				{ name: 'External User ID', value: 'externalUserId' },
+				{ name: 'Login Name', value: 'loginName' },
+				{ name: 'Login Name or Email', value: 'loginNameOrEmail' },
+				{ name: 'User (From List or Percipio ID)', value: 'id' },
+			],
+			// Version 1 keeps its default so saved workflows that never set it still look up by external ID.
+			default: byDefault,
+			displayOptions: { show: { '@version': byDefault === 'id' ? [{ _cnd: { gte: 2 } }] : [1] } },
+		}),
+	),
+	userLocator({ displayOptions: { show: { lookupBy: ['id'] } } }),
 	{
-		displayName: 'Find By',
-		name: 'lookupBy',
-		type: 'options',
-		options: [
-			{ name: 'External User ID', value: 'externalUserId' },
-			{ name: 'Login Name', value: 'loginName' },
-			{ name: 'Login Name or Email', value: 'loginNameOrEmail' },
-			{ name: 'Percipio User ID', value: 'id' },
-		],
-		default: 'externalUserId',
+		displayName: 'Value',
+		name: 'lookupValue',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. jane.doe@acme.com',
+		description: 'The external user ID, login name or email of the user, as chosen in "Find By"',
+		displayOptions: { show: { lookupBy: ['externalUserId', 'loginName', 'loginNameOrEmail'] } },
 	},
-	{ displayName: 'Value', name: 'lookupValue', type: 'string', default: '', required: true, description: 'The ID, external user ID, login name or email of the user' },
 	{ displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options: [organizationOption] },
 ];
 
@@ -37,7 +52,7 @@ export async function execute(this: IExecuteFunctions, client: PercipioClient, i
 	const input = validateInput(
 		this.getNode(),
 		z.object({ lookupBy: z.enum(['id', 'externalUserId', 'loginName', 'loginNameOrEmail']), lookupValue: requiredText('is required') }),
-		{ lookupBy: by, lookupValue: this.getNodeParameter('lookupValue', itemIndex, '') },
+		{ lookupBy: by, lookupValue: this.getNodeParameter('lookupValue', itemIndex, '', { extractValue: true }) },
 		{ itemIndex },
 	);
 	const url = client.url(PATHS[input.lookupBy], { orgId: organizationId(this, client, itemIndex), value: input.lookupValue });

@@ -14,12 +14,12 @@ export const description = resourceDescription(
 	'course',
 	operations,
 	{
-		delete: { name: 'Delete', description: 'Delete a course with its registrations', action: 'Delete a course' },
-		get: { name: 'Get', description: 'Get a course', action: 'Get a course' },
-		getImportJob: { name: 'Get Import Job', description: 'Check the status of a course import', action: 'Get the status of an import job' },
+		delete: { name: 'Delete', description: 'Delete a course with its registrations', action: 'Delete course' },
+		get: { name: 'Get', description: 'Get a course', action: 'Get course' },
+		getImportJob: { name: 'Get Import Job', description: 'Check the status of a course import', action: 'Get status of import job' },
 		getAll: { name: 'Get Many', description: 'List courses', action: 'Get many courses' },
-		importFromBinary: { name: 'Import From Binary Data', description: 'Upload a course package (zip) from a previous node', action: 'Import a course from binary data' },
-		importFromUrl: { name: 'Import From URL', description: 'Have SCORM Cloud download and import a course package', action: 'Import a course from a URL' },
+		importFromBinary: { name: 'Import From Binary Data', description: 'Upload a course package (zip) from a previous node', action: 'Import course from binary data' },
+		importFromUrl: { name: 'Import From URL', description: 'Have SCORM Cloud download and import a course package', action: 'Import course from URL' },
 	},
 	'getAll',
 );

@@ -13,7 +13,7 @@ export const description = updateDisplayOptions({ show: { resource: ['course'], 
 ]);
 
 export async function execute(this: IExecuteFunctions, client: ScormCloudClient, itemIndex: number): Promise<IDataObject> {
-	const { courseId } = validateInput(this.getNode(), z.object({ courseId: idSchema('Course ID') }), { courseId: this.getNodeParameter('courseId', itemIndex) }, { itemIndex });
+	const { courseId } = validateInput(this.getNode(), z.object({ courseId: idSchema('Course ID') }), { courseId: this.getNodeParameter('courseId', itemIndex, undefined, { extractValue: true }) }, { itemIndex });
 	await deleteRecord(client, client.url('/courses/{courseId}', { courseId }), itemIndex);
 	return { courseId, deleted: true };
 }

@@ -5,8 +5,9 @@ import { z } from 'zod';
 import { validateInput } from '../../../shared/validation';
 import type { ScormCloudClient } from '../../transport/client';
 import { compact, idSchema } from '../common';
+import { courseLocator } from '../../methods/locators';
 
-export const courseIdProperty: INodeProperties = { displayName: 'Course ID', name: 'courseId', type: 'string', required: true, default: '', description: 'The ID the course was imported with' };
+export const courseIdProperty: INodeProperties = courseLocator();
 
 export const courseDetailOptions: INodeProperties[] = [
 	{ displayName: 'Include Course Metadata', name: 'includeCourseMetadata', type: 'boolean', default: false, description: 'Whether to include the package\'s metadata (description, duration, keywords)' },
@@ -22,7 +23,7 @@ export async function execute(this: IExecuteFunctions, client: ScormCloudClient,
 	const input = validateInput(
 		this.getNode(),
 		z.object({ courseId: idSchema('Course ID'), options: z.object({ includeCourseMetadata: z.boolean().optional(), includeRegistrationCount: z.boolean().optional() }) }),
-		{ courseId: this.getNodeParameter('courseId', itemIndex), options: this.getNodeParameter('options', itemIndex, {}) },
+		{ courseId: this.getNodeParameter('courseId', itemIndex, undefined, { extractValue: true }), options: this.getNodeParameter('options', itemIndex, {}) },
 		{ itemIndex },
 	);
 	return await client.api.json<IDataObject>({ method: 'GET', url: client.url('/courses/{courseId}', { courseId: input.courseId }), qs: compact({ ...input.options }), itemIndex });

@@ -13,7 +13,7 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
-		placeholder: 'https://files.example.com/course.zip',
+		placeholder: 'e.g. https://files.example.com/course.zip',
 		description: 'A URL SCORM Cloud can download the course package (zip) from',
 	},
 	{

@@ -8,16 +8,10 @@ import type { HttpResponse } from '../../../shared/types';
 import type { ScormCloudClient } from '../../transport/client';
 import { responseError } from '../../transport/client';
 import { idSchema, splitList } from '../common';
+import { courseLocator } from '../../methods/locators';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Course ID',
-		name: 'courseId',
-		type: 'string',
-		required: true,
-		default: '',
-		description: 'The ID of an imported course',
-	},
+	courseLocator(),
 	{
 		displayName: 'Registration ID',
 		name: 'registrationId',
@@ -80,7 +74,7 @@ const properties: INodeProperties[] = [
 					{ name: 'Full (Everything, Incl. Runtime)', value: 'full' },
 				],
 			},
-			{ displayName: 'URL', name: 'url', type: 'string', default: '', placeholder: 'https://n8n.example.com/webhook/…/postback', description: 'Where SCORM Cloud posts the results (the SCORM Cloud Trigger\'s URL)' },
+			{ displayName: 'URL', name: 'url', type: 'string', default: '', placeholder: 'e.g. https://n8n.example.com/webhook/…/postback', description: 'Where SCORM Cloud posts the results (the SCORM Cloud Trigger\'s URL)' },
 			{ displayName: 'User Name', name: 'userName', type: 'string', default: '', description: 'Sent with every postback; the trigger checks it' },
 		],
 	},
@@ -141,7 +135,7 @@ export async function execute(this: IExecuteFunctions, client: ScormCloudClient,
 		this.getNode(),
 		schema,
 		{
-			courseId: this.getNodeParameter('courseId', itemIndex),
+			courseId: this.getNodeParameter('courseId', itemIndex, undefined, { extractValue: true }),
 			registrationId: this.getNodeParameter('registrationId', itemIndex),
 			learnerId: this.getNodeParameter('learnerId', itemIndex),
 			learnerFirstName: this.getNodeParameter('learnerFirstName', itemIndex, ''),

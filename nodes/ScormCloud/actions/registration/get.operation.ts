@@ -5,15 +5,9 @@ import { z } from 'zod';
 import { validateInput } from '../../../shared/validation';
 import type { ScormCloudClient } from '../../transport/client';
 import { compact, idSchema } from '../common';
+import { registrationLocator } from '../../methods/locators';
 
-export const registrationIdProperty: INodeProperties = {
-	displayName: 'Registration ID',
-	name: 'registrationId',
-	type: 'string',
-	required: true,
-	default: '',
-	description: 'The ID the registration was created with',
-};
+export const registrationIdProperty: INodeProperties = registrationLocator();
 
 const detailOptions: INodeProperties = {
 	displayName: 'Options',
@@ -40,7 +34,7 @@ export async function execute(this: IExecuteFunctions, client: ScormCloudClient,
 	const input = validateInput(
 		this.getNode(),
 		z.object({ registrationId: idSchema('Registration ID'), options: detailSchema }),
-		{ registrationId: this.getNodeParameter('registrationId', itemIndex), options: this.getNodeParameter('options', itemIndex, {}) },
+		{ registrationId: this.getNodeParameter('registrationId', itemIndex, undefined, { extractValue: true }), options: this.getNodeParameter('options', itemIndex, {}) },
 		{ itemIndex },
 	);
 	return await client.api.json<IDataObject>({

@@ -18,7 +18,7 @@ export async function execute(this: IExecuteFunctions, client: ScormCloudClient,
 	const input = validateInput(
 		this.getNode(),
 		z.object({ registrationId: idSchema('Registration ID'), includeHistoryLog: z.boolean() }),
-		{ registrationId: this.getNodeParameter('registrationId', itemIndex), includeHistoryLog: this.getNodeParameter('includeHistoryLog', itemIndex, false) },
+		{ registrationId: this.getNodeParameter('registrationId', itemIndex, undefined, { extractValue: true }), includeHistoryLog: this.getNodeParameter('includeHistoryLog', itemIndex, false) },
 		{ itemIndex },
 	);
 	const body = await client.api.json<IDataObject>({

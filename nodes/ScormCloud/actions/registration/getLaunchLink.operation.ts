@@ -33,7 +33,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{ displayName: 'Culture', name: 'culture', type: 'string', default: '', placeholder: 'en-US', description: 'Language of the player' },
+			{ displayName: 'Culture', name: 'culture', type: 'string', default: '', placeholder: 'e.g. en-US', description: 'Language of the player' },
 			{ displayName: 'CSS URL', name: 'cssUrl', type: 'string', default: '', description: 'A stylesheet for the player' },
 			{ displayName: 'Start SCO', name: 'startSco', type: 'string', default: '', description: 'Identifier of the SCO to start with' },
 			{ displayName: 'Tracking', name: 'tracking', type: 'boolean', default: true, description: 'Whether progress is recorded (off for a preview)' },
@@ -81,7 +81,7 @@ export async function execute(this: IExecuteFunctions, client: ScormCloudClient,
 		this.getNode(),
 		schema,
 		{
-			registrationId: this.getNodeParameter('registrationId', itemIndex),
+			registrationId: this.getNodeParameter('registrationId', itemIndex, undefined, { extractValue: true }),
 			expiry: this.getNodeParameter('expiry', itemIndex, 120),
 			redirectOnExitUrl: this.getNodeParameter('redirectOnExitUrl', itemIndex, '') ?? '',
 			options: this.getNodeParameter('options', itemIndex, {}),

@@ -39,7 +39,7 @@ export async function execute(this: IExecuteFunctions, client: ScormCloudClient,
 			filters: z.object({ since: optionalDate('Since'), until: optionalDate('Until') }),
 		}),
 		{
-			registrationId: this.getNodeParameter('registrationId', itemIndex),
+			registrationId: this.getNodeParameter('registrationId', itemIndex, undefined, { extractValue: true }),
 			returnAll: this.getNodeParameter('returnAll', itemIndex, false),
 			limit: this.getNodeParameter('limit', itemIndex, 50),
 			filters: this.getNodeParameter('filters', itemIndex, {}),
