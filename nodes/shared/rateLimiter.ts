@@ -1,5 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
+import { notePushback } from './adaptiveConcurrency';
 import type { RateLimitOptions } from './types';
 
 export interface Clock {
@@ -112,6 +113,7 @@ export class RateLimiter {
 	/** Learns from a response: a 429's Retry-After stops everyone; low remaining budget slows down. */
 	observe(statusCode: number, headers: Headers, retryAfterMs?: number): void {
 		const now = this.clock.now();
+		notePushback(statusCode); // hook: Auto concurrency shrinks on 429/503
 		if (statusCode === 429) {
 			const until = now + (retryAfterMs ?? 1000);
 			this.blockedUntil = Math.max(this.blockedUntil, until);
