@@ -4,7 +4,8 @@ import { z } from 'zod';
 
 import { returnAllOrLimit } from '../../../shared/descriptions';
 import { runForEachItem } from '../../../shared/itemRunner';
-import { collect, offsetPaging, paginate } from '../../../shared/pagination';
+import { collect, offsetPaging } from '../../../shared/pagination';
+import { paginateParallel, pagingWidth } from '../../../shared/parallelPaging';
 import { validateInput } from '../../../shared/validation';
 import type { PercipioClient } from '../../transport/client';
 import { compact, isoDate, optionalText, options, organizationId, organizationOption } from '../common';
@@ -66,7 +67,9 @@ export async function execute(this: IExecuteFunctions, client: PercipioClient): 
 				qs: compact({ updatedSince: input.updatedSince, transformName: input.transformName }),
 				itemIndex,
 			});
-			return await collect(paginate((r) => client.api.request(r), first, strategy.read), { returnAll, limit: input.limit });
+			// Hook: pages fetched in parallel (the total count is announced).
+			const pages = paginateParallel((r) => client.api.request(r), first, strategy, pagingWidth(client.settings.concurrency, returnAll));
+			return await collect(pages, { returnAll, limit: input.limit });
 		},
 		{ concurrency: client.settings.concurrency },
 	);
