@@ -22,7 +22,7 @@ export interface PlannedPaging<T> {
  * first page is fetched alone (it tells the total); after it, at most `concurrency` requests are
  * in flight and at most `concurrency` pages are held ahead of the consumer, so memory stays
  * bounded whatever the list's size, and a consumer that stops (a limit) stops the requests: the
- * pages still in flight finish and are dropped. A failed page fails the list when the consumer
+ * pages still in flight are waited for and dropped. A failed page fails the list when the consumer
  * reaches it, with that page's error; later pages are not requested. Falls back to one page at a
  * time when the API gives no total or `concurrency` ≤ 1.
  */
@@ -69,6 +69,9 @@ export async function* paginateParallel<T>(send: Send, first: RequestSpec, pagin
 		}
 	} finally {
 		failed = true;
+		// Nothing outlives the list: the pages still in flight are waited for (and dropped), as
+		// mapConcurrent waits for its work in flight, so no request runs on after the node returned.
+		await Promise.allSettled(window.values());
 		window.clear();
 	}
 }
