@@ -46,22 +46,18 @@ export async function* paginateParallel<T>(send: Send, first: RequestSpec, pagin
 			const k = requested++;
 			const request = plan.request(k);
 			const pending = send(request).then((r) => paging.read(r, request));
-			// Pages left behind (the consumer stopped, or an earlier page failed) must not surface
-			// as unhandled rejections.
-			pending.catch(() => undefined);
+			// A failed page stops new requests at once (the list will fail when the consumer reaches
+			// it); pages left behind must not surface as unhandled rejections.
+			pending.catch(() => {
+				failed = true;
+			});
 			window.set(k, pending);
 		}
 	};
 	try {
 		for (let k = 1; k < total; k++) {
 			fill(k);
-			let current: Page<T>;
-			try {
-				current = await window.get(k)!;
-			} catch (error) {
-				failed = true;
-				throw error;
-			}
+			const current = await window.get(k)!;
 			window.delete(k);
 			yield current.items;
 			// A short page (the list shrank since the first page) ends it, as it does one at a time.
