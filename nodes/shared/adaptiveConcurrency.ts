@@ -27,7 +27,7 @@ export interface AdaptiveOptions {
 	/** multiplicative decrease on latency growth (default 0.8) and on 429/503 (default 0.5) */
 	latencyDecrease?: number;
 	congestionDecrease?: number;
-	/** the floor is the lowest latency over the last two windows of this length (default 10 s) */
+	/** the floor is the lowest latency over the last two windows of this length, each opened by a short probe at half the width (default 10 s) */
 	floorWindowMs?: number;
 }
 
@@ -42,6 +42,7 @@ export class AdaptiveConcurrency {
 	private floorPrevious = Infinity;
 	private floorWindowStart = -Infinity;
 	private holdUntil = -Infinity;
+	private probeUntil = -Infinity;
 	decreases = 0;
 	peak: number;
 
@@ -65,6 +66,7 @@ export class AdaptiveConcurrency {
 	/** How many may be in flight now. */
 	get limit(): number {
 		let cap = this.max;
+		if (this.now() < this.probeUntil) cap = Math.max(this.min, Math.floor(this.width / 2));
 		const rate = this.options.ratePerMs ?? 0;
 		if (rate > 0 && Number.isFinite(this.floor)) cap = Math.min(cap, Math.max(this.min, Math.ceil(rate * this.floor) + 1));
 		return Math.max(this.min, Math.min(cap, Math.floor(this.width)));
@@ -83,6 +85,12 @@ export class AdaptiveConcurrency {
 	record(latencyMs: number, congested = false): void {
 		const now = this.now();
 		if (now - this.floorWindowStart >= this.o.floorWindowMs) {
+			// The floor is relearned every window (the provider may really have become slower), but
+			// latency measured at a width past the knee includes its own queue: a floor taken from
+			// it would let the width creep up window after window. So each window starts with two
+			// round trips at half the width, which drains the queue (CPU or limiter) and shows the
+			// latency without it.
+			if (Number.isFinite(this.floorCurrent)) this.probeUntil = now + 2 * Math.max(this.smoothed, this.floor);
 			this.floorPrevious = this.floorCurrent;
 			this.floorCurrent = Infinity;
 			this.floorWindowStart = now;
