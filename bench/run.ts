@@ -25,6 +25,8 @@ import { createN8nInstance, packPackage, type N8nInstance, type WorkflowJson } f
 import { startSandbox, type Sandbox } from '../test/sandbox/server';
 import { DEGREED_DEMO, DegreedEmulator } from '../test/sandbox/providers/degreed';
 import { SCORMCLOUD_DEMO, ScormCloudEmulator } from '../test/sandbox/providers/scormcloud';
+import { PercipioEmulator } from '../test/sandbox/providers/percipio';
+import { PERCIPIO_DEMO } from '../test/sandbox/fixtures';
 
 const repoRoot = resolve(__dirname, '..');
 const PKG = 'n8n-nodes-learning-platforms';
@@ -38,9 +40,9 @@ const TOKEN_LIFETIME_S = 300;
 const REFRESH_POINT_S = TOKEN_LIFETIME_S * 0.8;
 const NO_LIMIT_RPM = 1_000_000_000;
 
-type Approach = 'ours' | 'oursAutoMap' | 'httpRequest' | 'helper' | 'helperExpr' | 'raw';
-type Scenario = 'write' | 'https' | 'page' | 'ratelimit';
-type Kind = 'completion' | 'statement' | 'registration';
+type Approach = 'ours' | 'oursAutoMap' | 'oursDirect' | 'httpRequest' | 'helper' | 'helperExpr' | 'raw';
+type Scenario = 'write' | 'https' | 'page' | 'ratelimit' | 'ppage';
+type Kind = 'completion' | 'statement' | 'registration' | 'user';
 
 interface RunSpec {
 	id: string;
@@ -48,6 +50,8 @@ interface RunSpec {
 	kind: Kind;
 	n: number;
 	approach: Approach;
+	/** the package node's Request Options → Concurrency (0 = Auto) */
+	concurrency?: number;
 	workflow: WorkflowJson;
 	/** nodes whose executionTime is the approach's time */
 	timed: string[];
@@ -58,6 +62,7 @@ interface RunResult {
 	kind: Kind;
 	n: number;
 	approach: Approach;
+	concurrency?: number;
 	ok: boolean;
 	error?: string;
 	records: number;
@@ -74,6 +79,12 @@ interface RunResult {
 	retries: number;
 	peakRssMb: number;
 	startRssMb: number;
+	/** n8n's CPU time (user + system) from "start" to "report", and the event loop's delay meanwhile */
+	cpuMs?: number;
+	cpuMsPerRecord?: number;
+	loopDelayMeanMs?: number;
+	loopDelayP99Ms?: number;
+	loopDelayMaxMs?: number;
 	connections?: number;
 	allowedRatePerSec?: number;
 	shareOfAllowed?: number;
@@ -96,7 +107,7 @@ const quick = !!flag('quick');
 /** --quick keeps to a few minutes: a higher limit (1k in ~10 s); the long token run needs the full run. */
 const RATE_LIMIT_PER_MINUTE = quick ? 6000 : RATE_LIMIT_PER_MINUTE_FULL;
 // Order of the run: the loopback write, paging, the rate-limited (and long token) run, then HTTPS with latency.
-const ALL_SCENARIOS: Scenario[] = ['write', 'page', 'ratelimit', 'https'];
+const ALL_SCENARIOS: Scenario[] = ['write', 'page', 'ratelimit', 'https', 'ppage'];
 const SCENARIO_ALIASES: Record<string, Scenario> = { '1': 'write', '2': 'https', '3': 'page', '4': 'ratelimit', '5': 'ratelimit', tokens: 'ratelimit' };
 const scenarios: Scenario[] = flagValue('scenario')
 	? [...new Set(flagValue('scenario')!.split(',').map((s) => SCENARIO_ALIASES[s] ?? (s as Scenario)))]
@@ -105,10 +116,17 @@ for (const s of scenarios) if (!ALL_SCENARIOS.includes(s)) throw new Error(`unkn
 const nsFor = (scenario: Scenario): number[] => {
 	if (flagValue('n')) return flagValue('n')!.split(',').map((v) => Number(v.replace(/k$/i, '000')));
 	if (quick) return [1000];
+	if (scenario === 'ppage') return [100_000];
 	return scenario === 'page' ? [1000, 10_000, 100_000] : [1000, 10_000];
 };
 const approachFilter = flagValue('approach')?.split(',') as Approach[] | undefined;
 const kindFilter = flagValue('kind')?.split(',') as Kind[] | undefined;
+/**
+ * --concurrency=5,10,20,50,auto: the package node's Request Options → Concurrency, one run per value
+ * (auto = 0, the adaptive mode), for the `ours*` approaches; default 10 (CONCURRENCY).
+ */
+const oursConcurrencies: number[] = flagValue('concurrency') ? flagValue('concurrency')!.split(',').map((v) => (v === 'auto' ? 0 : Number(v))) : [CONCURRENCY];
+const concurrencyLabel = (c: number | undefined) => (c === undefined ? '' : c === 0 ? '@auto' : `@${c}`);
 /** --profile: every n8n process writes a V8 CPU profile into bench/results/profiles/ (open in Chrome DevTools). */
 const profileDir = flag('profile') ? join(__dirname, 'results', 'profiles') : undefined;
 /** --engine=legacy|vm: n8n's expression engine (N8N_EXPRESSION_ENGINE; 2.41 defaults to vm, an isolated-vm isolate). */
@@ -139,7 +157,22 @@ function chain(id: string, name: string, nodes: Array<Record<string, unknown>>):
 }
 
 /** The Code node's JS: N items with a learner, a content, a distinct completion time and a ready xAPI statement. */
-function generatorCode(n: number): string {
+function generatorCode(n: number, shape: 'bench' | 'completion' | 'statement' = 'bench'): string {
+	if (shape !== 'bench') {
+		// Items already in the node's auto-mapped shape, so no Code node shapes them inside the timed part
+		// (the bare helper loop reads its bodies straight from the item JSON too).
+		return `const n = ${n};
+const out = new Array(n);
+const base = Date.UTC(2026, 0, 1);
+for (let i = 0; i < n; i++) {
+  const completedAt = new Date(base + i * 1000).toISOString().replace('.000Z', 'Z');
+  const activityId = 'https://learn.acme.example/courses/privacy-101';
+  out[i] = { json: ${shape === 'completion'
+		? "{ userId: 'li.wei@acme.example', userIdentifierType: 'Email', contentId: 'course-privacy-101', contentIdType: 'externalId', contentType: 'Course', completedAt }"
+		: "{ id: '00000000-0000-4000-8000-' + String(i).padStart(12, '0'), actor: { objectType: 'Agent', mbox: 'mailto:li.wei@acme.example' }, verb: { id: 'http://adlnet.gov/expapi/verbs/completed', display: { 'en-US': 'completed' } }, object: { objectType: 'Activity', id: activityId, definition: { name: { 'en-US': 'Data Privacy Essentials' } } }, result: { completion: true }, timestamp: completedAt }"} };
+}
+return out;`;
+	}
 	return `const n = ${n};
 const out = new Array(n);
 const base = Date.UTC(2026, 0, 1);
@@ -162,7 +195,7 @@ return out;`;
 }
 
 const START = () => node('Start', 'n8n-nodes-base.manualTrigger', {});
-const GENERATE = (n: number) => node('Generate', 'n8n-nodes-base.code', { jsCode: generatorCode(n) }, { typeVersion: 2 });
+const GENERATE = (n: number, shape?: 'bench' | 'completion' | 'statement') => node('Generate', 'n8n-nodes-base.code', { jsCode: generatorCode(n, shape) }, { typeVersion: 2 });
 const MARK = () => node('Mark', `${BENCH_PKG}.benchMark`, { action: 'start' });
 const REPORT = () => node('Report', `${BENCH_PKG}.benchMark`, { action: 'report', trim: true });
 
@@ -204,21 +237,33 @@ function writeRuns(scenario: Scenario, ep: Endpoints, n: number, kinds: Kind[], 
 	const specs: RunSpec[] = [];
 	const credentials: Built['credentials'] = [];
 	for (const kind of kinds) {
-		for (const approach of approaches) {
+		const variants: Array<[Approach, number | undefined]> = approaches.flatMap((a): Array<[Approach, number | undefined]> => (a.startsWith('ours') ? oursConcurrencies.map((c) => [a, c]) : [[a, undefined]]));
+		for (const [approach, concurrency] of variants) {
 			const id = nextWorkflowId();
 			let test: Array<Record<string, unknown>>;
+			let shape: 'bench' | 'completion' | 'statement' = 'bench';
 			const scope = kind === 'completion' ? 'completions:write' : 'xapi:write';
 			if (approach === 'ours') {
-				const requestOptions = { concurrency: CONCURRENCY, requestsPerMinute: opts.rpm ?? NO_LIMIT_RPM };
+				const requestOptions = { concurrency, requestsPerMinute: opts.rpm ?? NO_LIMIT_RPM };
 				const params =
 					kind === 'completion'
 						? { resource: 'completion', operation: 'create', userId: '={{ $json.email }}', userIdentifierType: 'Email', contentId: '={{ $json.contentId }}', contentIdType: 'externalId', contentType: 'Course', completedAt: '={{ $json.completedAt }}', additionalFields: {}, requestOptions }
 						: { resource: 'xapiStatement', operation: 'send', mode: 'fields', actorType: 'email', learnerEmail: '={{ $json.email }}', verb: 'completed', activityId: '={{ $json.activityId }}', activityName: 'Data Privacy Essentials', timestamp: '={{ $json.completedAt }}', result: { completion: true }, additionalFields: {}, options: { batchSize: STATEMENT_BATCH }, requestOptions };
 				test = [node('Under Test', `${PKG}.degreed`, params, { credentials: { degreedApi: { id: ep.degreedCredId, name: ep.degreedCredId } } })];
+			} else if (approach === 'oursDirect') {
+				// Auto-mapped input arriving already in shape (as from an earlier node or a file): the
+				// node reads the item's own fields, evaluates no expression, validates every record.
+				const requestOptions = { concurrency, requestsPerMinute: opts.rpm ?? NO_LIMIT_RPM };
+				shape = kind === 'completion' ? 'completion' : 'statement';
+				const params =
+					kind === 'completion'
+						? { resource: 'completion', operation: 'create', inputMode: 'autoMap', additionalFields: {}, requestOptions }
+						: { resource: 'xapiStatement', operation: 'send', mode: 'item', additionalFields: {}, options: { batchSize: STATEMENT_BATCH }, requestOptions };
+				test = [node('Under Test', `${PKG}.degreed`, params, { credentials: { degreedApi: { id: ep.degreedCredId, name: ep.degreedCredId } } })];
 			} else if (approach === 'oursAutoMap') {
 				// The package's auto-mapped input: a Code node shapes each record once (its time is
 				// counted), then the node reads the item's own fields and evaluates no expression.
-				const requestOptions = { concurrency: CONCURRENCY, requestsPerMinute: opts.rpm ?? NO_LIMIT_RPM };
+				const requestOptions = { concurrency, requestsPerMinute: opts.rpm ?? NO_LIMIT_RPM };
 				const shape =
 					kind === 'completion'
 						? 'return $input.all().map((i) => ({ json: { userId: i.json.email, contentId: i.json.contentId, completedAt: i.json.completedAt } }));'
@@ -276,8 +321,10 @@ function writeRuns(scenario: Scenario, ep: Endpoints, n: number, kinds: Kind[], 
 					}),
 				];
 			}
-			const workflow = chain(id, `bench ${scenario} ${kind} ${approach} ${n}`, [START(), GENERATE(n), MARK(), ...test, REPORT()]);
-			specs.push({ id, scenario, kind, n, approach, workflow, timed: approach === 'oursAutoMap' ? ['Shape', 'Under Test'] : ['Under Test'] });
+			// The bare helper reads the statement straight from the item; for statements it gets the same
+			// items as oursDirect would if it ran with them (a statement per item under `statement`).
+			const workflow = chain(id, `bench ${scenario} ${kind} ${approach}${concurrencyLabel(concurrency)} ${n}`, [START(), GENERATE(n, shape), MARK(), ...test, REPORT()]);
+			specs.push({ id, scenario, kind, n, approach, concurrency, workflow, timed: approach === 'oursAutoMap' ? ['Shape', 'Under Test'] : ['Under Test'] });
 		}
 	}
 	return { specs, credentials };
@@ -328,6 +375,30 @@ function pageRuns(ep: Endpoints, n: number, approaches: Approach[], scormCredId:
 	return { specs, credentials: [] };
 }
 
+ /**
+ * Scenario `ppage`: Percipio Get Many Users (Return All, pages of 1,000 with x-total-count) over
+ * HTTPS + 30 ms. Concurrency 1 is "one page at a time"; the other values fetch pages in parallel.
+ */
+function parallelPageRuns(n: number, credId: string): Built {
+	const specs: RunSpec[] = [];
+	for (const concurrency of [1, ...oursConcurrencies.filter((c) => c !== 1)]) {
+		const id = nextWorkflowId();
+		const test = [node('Under Test', `${PKG}.percipio`, { resource: 'user', operation: 'getAll', returnAll: true, options: { pageSize: 1000 }, requestOptions: { concurrency } }, { credentials: { percipioApi: { id: credId, name: credId } } })];
+		specs.push({ id, scenario: 'ppage', kind: 'user', n, approach: 'ours', concurrency, workflow: chain(id, `bench ppage ours${concurrencyLabel(concurrency)} ${n}`, [START(), MARK(), ...test, REPORT()]), timed: ['Under Test'] });
+	}
+	return { specs, credentials: [] };
+}
+
+/** N synthetic users straight into the emulator's store (seed() checks each against all: quadratic). */
+function seedPercipioUsers(emulator: PercipioEmulator, n: number): void {
+	emulator.users.clear();
+	const updatedAt = new Date(Date.UTC(2026, 0, 1)).toISOString();
+	for (let i = 0; i < n; i++) {
+		const id = `00000000-0000-4000-9000-${String(i).padStart(12, '0')}`;
+		emulator.users.set(id, { id, externalUserId: `user-${i}`, loginName: `user${i}@acme.example`, email: `user${i}@acme.example`, firstName: 'Learner', lastName: String(i), role: 'LEARNER', isActive: true, updatedAt });
+	}
+}
+
 /* ------------------------------------------------------------------------------------------------ */
 /* running                                                                                          */
 /* ------------------------------------------------------------------------------------------------ */
@@ -336,6 +407,8 @@ interface Report {
 	wallMs: number;
 	rssStartKb: number;
 	hwmKb: number;
+	cpuMs?: number;
+	loopDelay?: { meanMs: number; p99Ms: number; maxMs: number };
 	nodes: Record<string, Array<{ executionTime: number; items: number[]; errorItems: number; error?: string }>>;
 }
 
@@ -356,9 +429,11 @@ async function main(): Promise<void> {
 	const sandbox = await startSandbox({ providers: [degreed, scorm], ledger: 'off', logLevel: 'silent' });
 	let tlsSandbox: Sandbox | undefined;
 	let tlsDegreed: DegreedEmulator | undefined;
-	if (scenarios.includes('https')) {
+	let tlsPercipio: PercipioEmulator | undefined;
+	if (scenarios.includes('https') || scenarios.includes('ppage')) {
 		tlsDegreed = new DegreedEmulator({ requestsPerMinute: 0, tokenLifetimeSeconds: TOKEN_LIFETIME_S });
-		tlsSandbox = await startSandbox({ providers: [tlsDegreed], ledger: 'off', logLevel: 'silent', tls: true, latencyMs: 30 } as Parameters<typeof startSandbox>[0]);
+		tlsPercipio = new PercipioEmulator({});
+		tlsSandbox = await startSandbox({ providers: [tlsDegreed, tlsPercipio], ledger: 'off', logLevel: 'silent', tls: true, latencyMs: 30 } as Parameters<typeof startSandbox>[0]);
 	}
 	const caPath = (tlsSandbox as unknown as { tls?: { caPath: string } } | undefined)?.tls?.caPath;
 
@@ -390,6 +465,13 @@ async function main(): Promise<void> {
 			{ id: 'benchHttpBasic00', name: 'benchHttpBasic00', type: 'httpBasicAuth', data: { user: SCORMCLOUD_DEMO.appId, password: SCORMCLOUD_DEMO.secretKey } },
 		];
 		if (tls) credentials.push(degreedCred(tls));
+		if (tlsSandbox)
+			credentials.push({
+				id: 'benchPercipioTls',
+				name: 'benchPercipioTls',
+				type: 'percipioApi',
+				data: { authMethod: 'oAuth2ClientCredentials', region: 'custom', apiBaseUrl: tlsSandbox.urlFor('percipio', 'api'), tokenUrl: `${tlsSandbox.urlFor('percipio', 'oauth')}/oauth2-provider/token`, organizationId: PERCIPIO_DEMO.orgId, clientId: PERCIPIO_DEMO.clientId, clientSecret: PERCIPIO_DEMO.clientSecret, scope: PERCIPIO_DEMO.scope },
+			});
 
 		const writeApproaches = (approachFilter ?? ['ours', 'oursAutoMap', 'httpRequest', 'helper', 'helperExpr', 'raw']) as Approach[];
 		const writeKinds = (kindFilter ?? ['completion', 'statement']).filter((k) => k !== 'registration') as Kind[];
@@ -403,6 +485,7 @@ async function main(): Promise<void> {
 				if (scenario === 'write') add(writeRuns('write', http, n, writeKinds, writeApproaches));
 				if (scenario === 'https' && tls) add(writeRuns('https', tls, n, writeKinds, writeApproaches));
 				if (scenario === 'page') add(pageRuns(http, n, writeApproaches.filter((a) => a !== 'helperExpr' && a !== 'oursAutoMap'), 'benchScormBasic0', 'benchHttpBasic00'));
+				if (scenario === 'ppage' && tlsSandbox) add(parallelPageRuns(n, 'benchPercipioTls'));
 				if (scenario === 'ratelimit') add(writeRuns('ratelimit', http, n, ['completion'], writeApproaches.filter((a) => a === 'ours' || a === 'httpRequest'), { rpm: RATE_LIMIT_PER_MINUTE }));
 			}
 		}
@@ -411,10 +494,17 @@ async function main(): Promise<void> {
 		await n8n.importWorkflow(specs.map((s) => s.workflow));
 
 		let seededPageN = -1;
+		let seededUsersN = -1;
 		for (const spec of specs) {
 			const emulator = spec.scenario === 'https' ? tlsDegreed! : degreed;
-			const box = spec.scenario === 'https' ? tlsSandbox! : sandbox;
-			if (spec.scenario === 'page') {
+			const box = spec.scenario === 'https' || spec.scenario === 'ppage' ? tlsSandbox! : sandbox;
+			if (spec.scenario === 'ppage') {
+				if (seededUsersN !== spec.n) {
+					box.reset();
+					seedPercipioUsers(tlsPercipio!, spec.n);
+					seededUsersN = spec.n;
+				}
+			} else if (spec.scenario === 'page') {
 				if (seededPageN !== spec.n) {
 					box.reset();
 					// The demo registrations plus synthetic ones (generated per page, never stored): exactly N in all.
@@ -425,17 +515,22 @@ async function main(): Promise<void> {
 				box.reset();
 				emulator.configure({ requestsPerMinute: spec.scenario === 'ratelimit' ? RATE_LIMIT_PER_MINUTE : 0, windowMs: 60_000, tokenLifetimeSeconds: TOKEN_LIFETIME_S });
 			}
-			const before = { api: box.ledger.requestCount(spec.kind === 'registration' ? 'scormcloud' : 'degreed', spec.kind === 'registration' ? 'cloud' : 'api'), conns: (box as unknown as { connections?: number }).connections ?? 0 };
-			const tokensBefore = box.ledger.tokenRequests(spec.kind === 'registration' ? 'scormcloud' : 'degreed');
+			const provider = spec.kind === 'registration' ? 'scormcloud' : spec.kind === 'user' ? 'percipio' : 'degreed';
+			const apiHost = spec.kind === 'registration' ? 'cloud' : 'api';
+			const before = { api: box.ledger.requestCount(provider, apiHost), conns: (box as unknown as { connections?: number }).connections ?? 0 };
+			const tokensBefore = box.ledger.tokenRequests(provider);
 			const r429Before = box.ledger.requestCount('degreed', 'api', 429);
-			log(`[bench] ${spec.scenario} ${spec.kind} ${spec.approach} n=${spec.n} …`);
+			log(`[bench] ${spec.scenario} ${spec.kind} ${spec.approach}${concurrencyLabel(spec.concurrency)} n=${spec.n} …`);
 			const result = await runOne(n8n, spec);
-			const provider = spec.kind === 'registration' ? 'scormcloud' : 'degreed';
-			result.apiRequests = box.ledger.requestCount(provider, spec.kind === 'registration' ? 'cloud' : 'api') - before.api;
+			result.apiRequests = box.ledger.requestCount(provider, apiHost) - before.api;
 			result.tokenRequests = box.ledger.tokenRequests(provider) - tokensBefore;
 			result.http429 = box.ledger.requestCount('degreed', 'api', 429) - r429Before;
 			result.connections = ((box as unknown as { connections?: number }).connections ?? 0) - before.conns || undefined;
-			if (spec.kind === 'registration') {
+			if (spec.kind === 'user') {
+				result.written = 0;
+				result.failures = spec.n - result.records;
+				result.retries = Math.max(0, result.apiRequests - Math.ceil(spec.n / 1000));
+			} else if (spec.kind === 'registration') {
 				result.written = 0;
 				result.failures = spec.n - result.records;
 				// One GET per page of 100 is the minimum.
@@ -503,7 +598,7 @@ function installBenchPackage(n8n: N8nInstance): void {
 }
 
 async function runOne(n8n: N8nInstance, spec: RunSpec): Promise<RunResult> {
-	const base: RunResult = { scenario: spec.scenario, kind: spec.kind, n: spec.n, approach: spec.approach, ok: false, records: 0, written: 0, failures: 0, execMs: 0, wallMs: 0, cliMs: 0, recordsPerSec: 0, apiRequests: 0, tokenRequests: 0, http429: 0, retries: 0, peakRssMb: 0, startRssMb: 0 };
+	const base: RunResult = { scenario: spec.scenario, kind: spec.kind, n: spec.n, approach: spec.approach, concurrency: spec.concurrency, ok: false, records: 0, written: 0, failures: 0, execMs: 0, wallMs: 0, cliMs: 0, recordsPerSec: 0, apiRequests: 0, tokenRequests: 0, http429: 0, retries: 0, peakRssMb: 0, startRssMb: 0 };
 	try {
 		const run = await n8n.execute(spec.id, { timeoutMs: 60 * 60_000 });
 		base.cliMs = run.cli.durationMs;
@@ -520,6 +615,15 @@ async function runOne(n8n: N8nInstance, spec: RunSpec): Promise<RunResult> {
 		base.wallMs = round(report.wallMs, 0);
 		base.peakRssMb = round(report.hwmKb / 1024, 0);
 		base.startRssMb = round(report.rssStartKb / 1024, 0);
+		if (report.cpuMs !== undefined) {
+			base.cpuMs = round(report.cpuMs, 0);
+			base.cpuMsPerRecord = round(report.cpuMs / spec.n, 3);
+		}
+		if (report.loopDelay) {
+			base.loopDelayMeanMs = round(report.loopDelay.meanMs, 2);
+			base.loopDelayP99Ms = round(report.loopDelay.p99Ms, 1);
+			base.loopDelayMaxMs = round(report.loopDelay.maxMs, 1);
+		}
 		base.recordsPerSec = base.execMs ? round((spec.n / base.execMs) * 1000, 1) : 0;
 		base.ok = true;
 		const errorItems = timedRuns.reduce((t, r) => t + (r?.errorItems ?? 0), 0);
@@ -548,7 +652,7 @@ function addRatios(results: RunResult[]): void {
 function growth(results: RunResult[]) {
 	const groups = new Map<string, RunResult[]>();
 	for (const r of results) {
-		const k = `${r.scenario}/${r.kind}/${r.approach}`;
+		const k = `${r.scenario}/${r.kind}/${r.approach}${concurrencyLabel(r.concurrency)}`;
 		groups.set(k, [...(groups.get(k) ?? []), r]);
 	}
 	return [...groups.entries()].map(([key, rs]) => {
@@ -566,8 +670,8 @@ function printTable(results: RunResult[]): void {
 		style: { head: [], border: [] },
 	});
 	for (const r of results) {
-		const note = [r.shareOfAllowed !== undefined ? `${round(r.shareOfAllowed * 100, 1)}% of allowed; tokens expected ${r.expectedTokens}` : '', r.connections ? `${r.connections} conns` : '', (r.error ?? '').split('\n')[0].slice(0, 60)].filter(Boolean).join('; ');
-		t.push([r.scenario, r.kind, r.n, r.approach, r.ok ? 'yes' : 'NO', round(r.execMs / 1000, 2), round(r.wallMs / 1000, 2), round(r.recordsPerSec, 0), r.ratioToHelper ?? '', r.ratioToHelperExpr ?? '', r.ratioToRaw ?? '', r.ratioToHttpRequest ?? '', r.tokenRequests, r.http429, r.retries, r.failures, r.peakRssMb, note]);
+		const note = [r.cpuMsPerRecord !== undefined ? `cpu ${r.cpuMsPerRecord} ms/rec, loop p99 ${r.loopDelayP99Ms} ms` : '', r.shareOfAllowed !== undefined ? `${round(r.shareOfAllowed * 100, 1)}% of allowed; tokens expected ${r.expectedTokens}` : '', r.connections ? `${r.connections} conns` : '', (r.error ?? '').split('\n')[0].slice(0, 60)].filter(Boolean).join('; ');
+		t.push([r.scenario, r.kind, r.n, `${r.approach}${concurrencyLabel(r.concurrency)}`, r.ok ? 'yes' : 'NO', round(r.execMs / 1000, 2), round(r.wallMs / 1000, 2), round(r.recordsPerSec, 0), r.ratioToHelper ?? '', r.ratioToHelperExpr ?? '', r.ratioToRaw ?? '', r.ratioToHttpRequest ?? '', r.tokenRequests, r.http429, r.retries, r.failures, r.peakRssMb, note]);
 	}
 	process.stdout.write(`${t.toString()}\n`);
 }

@@ -1,8 +1,10 @@
+import { AdaptiveConcurrency, mapAdaptive } from './adaptiveConcurrency';
+
 /**
  * Runs `worker` over `items` with at most `limit` in flight and returns results in input order.
  * A failure never abandons work in flight (nothing is left half-sent). With `stopOnError` no new
  * work starts after the first failure; without it every item is tried. Then the failure with the
- * lowest index is thrown.
+ * lowest index is thrown. A `limit` of 0 means Auto: the width adapts (adaptiveConcurrency.ts).
  */
 export async function mapConcurrent<T, R>(
 	items: readonly T[],
@@ -10,6 +12,8 @@ export async function mapConcurrent<T, R>(
 	worker: (item: T, index: number) => Promise<R>,
 	options: { stopOnError?: boolean } = {},
 ): Promise<R[]> {
+	// Hook: Auto concurrency (Request Options → Concurrency 0).
+	if (limit === 0) return await mapAdaptive(items, new AdaptiveConcurrency({ initial: 5, max: 50 }), worker, options);
 	const results = new Array<R>(items.length);
 	const failures: Array<{ index: number; error: unknown }> = [];
 	let next = 0;

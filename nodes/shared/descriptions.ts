@@ -40,8 +40,9 @@ export const requestOptionsProperty: INodeProperties = {
 			name: 'concurrency',
 			type: 'number',
 			default: 5,
-			typeOptions: { minValue: 1, maxValue: 50 },
-			description: 'How many items are sent at the same time. Results keep the order of the input items.',
+			typeOptions: { minValue: 0, maxValue: 50 },
+			description:
+				'How many items are sent at the same time (also how many pages of a list are fetched at once where the API gives the total). 0 = Auto: starts at 5 and adapts to the response times, 429s and 503s, up to 50. Results keep the order of the input items.',
 		},
 		{
 			displayName: 'Max Attempts',
@@ -92,7 +93,8 @@ export function readRequestSettings(ctx: IExecuteFunctions, providerDefault?: Ra
 	const o = ctx.getNodeParameter('requestOptions', 0, {}) as IDataObject;
 	const rpm = Number(o.requestsPerMinute ?? 0);
 	return {
-		concurrency: Math.max(1, Number(o.concurrency ?? 5)),
+		// 0 stays 0: Auto (adaptiveConcurrency.ts)
+		concurrency: Math.max(0, Math.floor(Number(o.concurrency ?? 5)) || 0),
 		retry: {
 			maxAttempts: Math.max(1, Number(o.maxAttempts ?? DEFAULT_RETRY.maxAttempts)),
 			maxTotalWaitMs: Math.max(0, Number(o.maxRetryWaitSeconds ?? DEFAULT_RETRY.maxTotalWaitMs / 1000)) * 1000,

@@ -161,6 +161,22 @@ export function offsetPaging<T>(options: {
 			if (snapshot && options.snapshotParam) qs[options.snapshotParam] = snapshot;
 			return { items: records, next: withQs(request, qs) };
 		},
+		// Hook: parallel paging (parallelPaging.ts) — the total count plans every page's request.
+		plan: (response: HttpResponse, request: RequestSpec) => {
+			const total = Number(headerValue(response, totalHeader));
+			const size = items(response.body).length;
+			if (!Number.isFinite(total) || size === 0) return undefined;
+			const start = Number(request.qs?.[offsetParam] ?? 0);
+			const snapshot = options.snapshotHeader ? headerValue(response, options.snapshotHeader) : undefined;
+			return {
+				pages: Math.ceil(Math.max(0, total - start) / size),
+				request: (k: number) => {
+					const qs: IDataObject = { [offsetParam]: start + k * size, [sizeParam]: size };
+					if (snapshot && options.snapshotParam) qs[options.snapshotParam] = snapshot;
+					return withQs(request, qs);
+				},
+			};
+		},
 	};
 }
 
@@ -182,6 +198,13 @@ export function pageNumberPaging<T>(options: {
 			const totalPages = options.totalPages?.(response.body);
 			const more = totalPages !== undefined ? page - firstPage + 1 < totalPages : records.length >= pageSize;
 			return { items: records, next: more ? withQs(request, { [pageParam]: page + 1 }) : undefined };
+		},
+		// Hook: parallel paging (parallelPaging.ts) — the total number of pages plans every request.
+		plan: (response: HttpResponse, request: RequestSpec) => {
+			const totalPages = options.totalPages?.(response.body);
+			if (totalPages === undefined) return undefined;
+			const page = Number(request.qs?.[pageParam] ?? firstPage);
+			return { pages: Math.max(0, totalPages - (page - firstPage)), request: (k: number) => withQs(request, { [pageParam]: page + k }) };
 		},
 	};
 }

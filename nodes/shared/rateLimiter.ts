@@ -1,6 +1,7 @@
 import { sleep } from 'n8n-workflow';
 
 import { DEFAULT_RETRY } from './retryPolicy';
+import { notePushback } from './adaptiveConcurrency';
 import type { RateLimitOptions } from './types';
 
 export interface Clock {
@@ -167,6 +168,7 @@ export class RateLimiter {
 	observe(statusCode: number, headers: Headers, retryAfterMs?: number, capMs: number = DEFAULT_RETRY.maxTotalWaitMs): void {
 		const now = this.clock.now();
 		const cap = now + Math.max(0, capMs);
+		notePushback(statusCode); // hook: Auto concurrency shrinks on 429/503
 		if (statusCode === 429) {
 			const until = Math.min(cap, now + (retryAfterMs ?? 1000));
 			this.blockedUntil = Math.max(this.blockedUntil, until);

@@ -8,6 +8,7 @@
 //   so that the run JSON `n8n execute --rawOutput` prints stays small at 100,000 items (memory was
 //   already measured by then). Run data is reached through the execution context's
 //   `runExecutionData`, an internal of n8n-core: bench-only, never done in the package.
+const { monitorEventLoopDelay } = require('node:perf_hooks');
 const { memory } = require('./shared');
 
 class BenchMark {
@@ -42,12 +43,19 @@ class BenchMark {
 		const items = this.getInputData();
 		if (action === 'start') {
 			const m = memory();
-			globalThis.__lpBench = { t0: Date.now(), hr0: process.hrtime.bigint(), rssStartKb: m.rssKb, hwmStartKb: m.hwmKb };
+			// CPU time and event-loop delay between "start" and "report": where the node's time goes
+			// when it is not waiting for the network (a blocked loop delays every response's handling).
+			const loop = monitorEventLoopDelay({ resolution: 10 });
+			loop.enable();
+			globalThis.__lpBench = { t0: Date.now(), hr0: process.hrtime.bigint(), rssStartKb: m.rssKb, hwmStartKb: m.hwmKb, cpu0: process.cpuUsage(), loop };
 			return [items];
 		}
 		const hr1 = process.hrtime.bigint();
 		const mark = globalThis.__lpBench || {};
 		const m = memory();
+		const cpu = mark.cpu0 ? process.cpuUsage(mark.cpu0) : undefined;
+		if (mark.loop) mark.loop.disable();
+		const loopDelay = mark.loop ? { meanMs: mark.loop.mean / 1e6, p99Ms: mark.loop.percentile(99) / 1e6, maxMs: mark.loop.max / 1e6 } : undefined;
 		const runData = (this.runExecutionData && this.runExecutionData.resultData && this.runExecutionData.resultData.runData) || {};
 		const nodes = {};
 		for (const [name, runs] of Object.entries(runData)) {
@@ -77,6 +85,8 @@ class BenchMark {
 						hwmStartKb: mark.hwmStartKb,
 						rssEndKb: m.rssKb,
 						hwmKb: m.hwmKb,
+						cpuMs: cpu ? (cpu.user + cpu.system) / 1000 : undefined,
+						loopDelay,
 						inputItems: items.length,
 						nodes,
 					},

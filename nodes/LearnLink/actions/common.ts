@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { ApiClient } from '../../shared/apiClient';
-import { collect, pageNumberPaging, paginate } from '../../shared/pagination';
+import { collect, pageNumberPaging } from '../../shared/pagination';
+import { paginateParallel, pagingWidth } from '../../shared/parallelPaging';
 import type { RequestSpec } from '../../shared/types';
 import { isValidDate } from '../../shared/validation';
 
@@ -38,11 +39,12 @@ export function listLimits(ctx: IExecuteFunctions, itemIndex: number): { returnA
  * Walks a page/perPage list to the end (or to the limit): one n8n item per record. The page size is
  * the limit when that is smaller than Thrive's maximum, so a small limit is a single small request.
  */
-export async function listAll(client: ApiClient, request: RequestSpec, limits: { returnAll: boolean; limit: number }): Promise<IDataObject[]> {
+export async function listAll(client: ApiClient, request: RequestSpec, limits: { returnAll: boolean; limit: number }, concurrency = 1): Promise<IDataObject[]> {
 	const pageSize = limits.returnAll ? MAX_PER_PAGE : Math.min(MAX_PER_PAGE, Math.max(1, limits.limit));
 	const strategy = pageNumberPaging<IDataObject>({ pageSize, items: resultsOf, totalPages: totalPagesOf });
 	return await collect(
-		paginate((spec) => client.request(spec), strategy.first(request), strategy.read),
+		// Hook: pages in parallel when the response gives totalPages (concurrency from Request Options).
+		paginateParallel((spec) => client.request(spec), strategy.first(request), strategy, pagingWidth(concurrency, limits.returnAll)),
 		{ returnAll: limits.returnAll, limit: limits.limit },
 	);
 }

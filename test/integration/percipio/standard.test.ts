@@ -96,7 +96,8 @@ describe('Catalog Content', () => {
 		expect(output).toHaveLength(12);
 		expect(new Set(output.map((o) => o.json.id)).size).toBe(12);
 		expect(output.some((o) => o.json.id === 'late-arrival')).toBe(false);
-		const calls = sandbox.ledger.requests({ provider: 'percipio', host: 'api' }).map((r) => new URLSearchParams(r.query));
+		// Pages after the first go out in parallel (Request Options → Concurrency): by offset, not arrival.
+		const calls = sandbox.ledger.requests({ provider: 'percipio', host: 'api' }).map((r) => new URLSearchParams(r.query)).sort((a, b) => Number(a.get('offset')) - Number(b.get('offset')));
 		expect(calls.map((q) => [q.get('offset'), q.get('max')])).toEqual([['0', '5'], ['5', '5'], ['10', '5']]);
 		const snapshot = calls[1].get('pagingRequestId');
 		expect(snapshot).toMatch(/^[0-9a-f-]{36}$/);

@@ -93,7 +93,7 @@ describe("requestCredentialToken: the credential's own token request (its Test b
 	const recording = () => {
 		const calls: Array<Record<string, unknown>> = [];
 		const http: HttpRequestFn = async (o) => {
-			calls.push(o as Record<string, unknown>);
+			calls.push(o as unknown as Record<string, unknown>);
 			return { statusCode: 200, headers: {}, body: { access_token: 'x', token_type: 'Bearer' } };
 		};
 		return { calls, http };

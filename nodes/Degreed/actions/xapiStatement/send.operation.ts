@@ -7,6 +7,7 @@ import { validateInput } from '../../../shared/validation';
 import type { DegreedClient } from '../../transport/client';
 import { buildStatement, normalizeTimestamp, statementIdFor, statementSchema } from '../../transport/xapi';
 import type { SimpleStatementFields } from '../../transport/xapi';
+import { isCommonValidStatement } from '../../transport/xapiFastPath';
 import { statementsUrl, xapiHeaders } from './shared';
 
 const fieldsMode = { mode: ['fields'] };
@@ -260,7 +261,8 @@ function prepareStatements(ctx: IExecuteFunctions, i: number): IDataObject[] {
 		if (typeof s.timestamp === 'string') s.timestamp = normalizeTimestamp(s.timestamp);
 		if (blank(s.id) && key === undefined && blank(s.timestamp)) s.timestamp = sentAt;
 		if (blank(s.id)) s.id = statementIdFor(s, key === undefined ? undefined : statements.length > 1 ? `${key}#${n}` : key);
-		validateInput(ctx.getNode(), statementSchema, s, { itemIndex: i, label: 'statement' });
+		// Hook (performance): the common statement shapes are checked by hand; zod for the rest and for the message.
+		if (!isCommonValidStatement(s)) validateInput(ctx.getNode(), statementSchema, s, { itemIndex: i, label: 'statement' });
 		return s;
 	});
 }

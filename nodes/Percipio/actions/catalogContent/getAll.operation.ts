@@ -3,7 +3,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { returnAllOrLimit } from '../../../shared/descriptions';
-import { collect, offsetPaging, paginate } from '../../../shared/pagination';
+import { collect, offsetPaging } from '../../../shared/pagination';
+import { paginateParallel, pagingWidth } from '../../../shared/parallelPaging';
 import { validateInput } from '../../../shared/validation';
 import type { PercipioClient } from '../../transport/client';
 import { compact, isoDate, optionalText, options, organizationId, organizationOption } from '../common';
@@ -62,5 +63,7 @@ export async function execute(this: IExecuteFunctions, client: PercipioClient, i
 		qs: compact({ updatedSince: input.updatedSince, transformName: input.transformName }),
 		itemIndex,
 	});
-	return await collect(paginate((r) => client.api.request(r), first, strategy.read), { returnAll, limit: input.limit });
+	// Pages after the first are fetched in parallel where the total count is announced.
+	const pages = paginateParallel((r) => client.api.request(r), first, strategy, pagingWidth(client.settings.concurrency, returnAll));
+	return await collect(pages, { returnAll, limit: input.limit });
 }

@@ -1,0 +1,186 @@
+/**
+ * "Concurrency: 0" (Auto): how many items are in flight is found at run time, AIMD style.
+ *
+ * Why latency and not only errors: n8n's request helper opens a new connection per request and the
+ * node shares one event loop with n8n's expression engine, so past some width more requests in
+ * flight only queue (on the CPU, or in the rate limiter) and each one takes longer, with no gain
+ * in records per second. The item's own duration (limiter wait + token + round trip + retries)
+ * shows that queueing directly: while it stays near the lowest seen, the width grows by one per
+ * round trip (after a quick doubling start); when it grows past `tolerance` × that floor, or a
+ * 429/503 arrives, the width shrinks by a factor, at most once per round trip (the responses of
+ * one round trip report the same congestion).
+ *
+ * A client-side rate limit bounds the width too: more than rate × round trip in flight cannot be
+ * served by the limiter, they would only wait in it (and a wait counts as latency growth anyway).
+ */
+export interface AdaptiveOptions {
+	/** width at the start (default 5, the fixed default) */
+	initial?: number;
+	min?: number;
+	max?: number;
+	/** requests per millisecond the limiter lets through (0/undefined: no client-side limit) */
+	ratePerMs?: number;
+	/** latency up to floor × tolerance counts as "near the floor" (default 1.5) */
+	tolerance?: number;
+	/** beyond floor × backoffAt the width shrinks (default 2) */
+	backoffAt?: number;
+	/** multiplicative decrease on latency growth (default 0.8) and on 429/503 (default 0.5) */
+	latencyDecrease?: number;
+	congestionDecrease?: number;
+	/** the floor is the lowest latency over the last two windows of this length, each opened by a short probe at half the width (default 10 s) */
+	floorWindowMs?: number;
+}
+
+export class AdaptiveConcurrency {
+	private width: number;
+	private readonly min: number;
+	private readonly max: number;
+	private readonly o: Required<Pick<AdaptiveOptions, 'tolerance' | 'backoffAt' | 'latencyDecrease' | 'congestionDecrease' | 'floorWindowMs'>>;
+	private slowStart = true;
+	private smoothed = 0;
+	private floorCurrent = Infinity;
+	private floorPrevious = Infinity;
+	private floorWindowStart = -Infinity;
+	private holdUntil = -Infinity;
+	private probeUntil = -Infinity;
+	decreases = 0;
+	peak: number;
+
+	constructor(
+		private readonly options: AdaptiveOptions = {},
+		private readonly now: () => number = () => Date.now(),
+	) {
+		this.min = Math.max(1, options.min ?? 1);
+		this.max = Math.max(this.min, options.max ?? 50);
+		this.width = Math.min(this.max, Math.max(this.min, options.initial ?? 5));
+		this.peak = this.width;
+		this.o = {
+			tolerance: options.tolerance ?? 1.5,
+			backoffAt: options.backoffAt ?? 2,
+			latencyDecrease: options.latencyDecrease ?? 0.8,
+			congestionDecrease: options.congestionDecrease ?? 0.5,
+			floorWindowMs: options.floorWindowMs ?? 10_000,
+		};
+	}
+
+	/** How many may be in flight now. */
+	get limit(): number {
+		let cap = this.max;
+		if (this.now() < this.probeUntil) cap = Math.max(this.min, Math.floor(this.width / 2));
+		const rate = this.options.ratePerMs ?? 0;
+		if (rate > 0 && Number.isFinite(this.floor)) cap = Math.min(cap, Math.max(this.min, Math.ceil(rate * this.floor) + 1));
+		return Math.max(this.min, Math.min(cap, Math.floor(this.width)));
+	}
+
+	/** The lowest latency seen lately (ms). */
+	get floor(): number {
+		return Math.min(this.floorCurrent, this.floorPrevious);
+	}
+
+	get latency(): number {
+		return this.smoothed;
+	}
+
+	/** One finished unit of work: its duration, and whether the provider pushed back (429/503). */
+	record(latencyMs: number, congested = false): void {
+		const now = this.now();
+		if (now - this.floorWindowStart >= this.o.floorWindowMs) {
+			// The floor is relearned every window (the provider may really have become slower), but
+			// latency measured at a width past the knee includes its own queue: a floor taken from
+			// it would let the width creep up window after window. So each window starts with two
+			// round trips at half the width, which drains the queue (CPU or limiter) and shows the
+			// latency without it.
+			if (Number.isFinite(this.floorCurrent)) this.probeUntil = now + 2 * Math.max(this.smoothed, this.floor);
+			this.floorPrevious = this.floorCurrent;
+			this.floorCurrent = Infinity;
+			this.floorWindowStart = now;
+		}
+		this.floorCurrent = Math.min(this.floorCurrent, latencyMs);
+		// About one round trip's worth of samples: `limit` of them arrive per round trip.
+		const alpha = 2 / (this.limit + 1);
+		this.smoothed = this.smoothed === 0 ? latencyMs : this.smoothed + alpha * (latencyMs - this.smoothed);
+
+		if (congested) return this.decrease(now, this.o.congestionDecrease);
+		if (this.smoothed > this.floor * this.o.backoffAt) return this.decrease(now, this.o.latencyDecrease);
+		if (this.smoothed > this.floor * this.o.tolerance) {
+			this.slowStart = false;
+			return;
+		}
+		// No growth while the rate cap binds: the width above it would not be used.
+		if (Math.floor(this.width) > this.limit) return;
+		this.width = Math.min(this.max, this.width + (this.slowStart ? 1 : 1 / this.width));
+		this.peak = Math.max(this.peak, this.limit);
+	}
+
+	private decrease(now: number, factor: number): void {
+		this.slowStart = false;
+		if (now < this.holdUntil) return;
+		this.width = Math.max(this.min, this.width * factor);
+		this.decreases++;
+		// The requests already in flight were sent at the old width: let one round trip pass.
+		this.holdUntil = now + Math.max(this.smoothed, this.floor);
+		// What was measured at the old width is not the latency of the new one.
+		this.smoothed = Math.min(this.smoothed, this.floor * this.o.tolerance);
+	}
+}
+
+/**
+ * 429s and 503s seen by this process (counted by the rate limiter, which sees every response):
+ * a run in Auto mode compares the count before and after each item to learn of pushback that
+ * retries hid from the item's result.
+ */
+let pushbacks = 0;
+
+export function notePushback(status: number): void {
+	if (status === 429 || status === 503) pushbacks++;
+}
+
+export const pushbackCount = (): number => pushbacks;
+
+/**
+ * Like `mapConcurrent`, but the number in flight follows `controller`. Results in input order; a
+ * failure never abandons work in flight; with `stopOnError` no new work starts after the first
+ * failure; then the failure with the lowest index is thrown.
+ */
+export async function mapAdaptive<T, R>(
+	items: readonly T[],
+	controller: AdaptiveConcurrency,
+	worker: (item: T, index: number) => Promise<R>,
+	options: { stopOnError?: boolean; now?: () => number; pushbacks?: () => number } = {},
+): Promise<R[]> {
+	const now = options.now ?? (() => Date.now());
+	const pushbackSeen = options.pushbacks ?? pushbackCount;
+	const results = new Array<R>(items.length);
+	const failures: Array<{ index: number; error: unknown }> = [];
+	let next = 0;
+	let inFlight = 0;
+
+	return await new Promise<R[]>((resolve, reject) => {
+		const finish = () => {
+			if (failures.length) reject(failures.sort((a, b) => a.index - b.index)[0].error);
+			else resolve(results);
+		};
+		const pump = () => {
+			while (next < items.length && inFlight < controller.limit && !(options.stopOnError && failures.length)) {
+				const index = next++;
+				inFlight++;
+				const started = now();
+				const before = pushbackSeen();
+				worker(items[index], index).then(
+					(result) => {
+						results[index] = result;
+					},
+					(error: unknown) => {
+						failures.push({ index, error });
+					},
+				).finally(() => {
+					inFlight--;
+					controller.record(now() - started, pushbackSeen() > before);
+					pump();
+				});
+			}
+			if (inFlight === 0) finish();
+		};
+		pump();
+	});
+}
