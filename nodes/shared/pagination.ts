@@ -22,7 +22,7 @@ export interface PagingOptions {
 /** Pages one list may take before it is stopped as endless (100 000 records at the smallest page size). */
 export const MAX_PAGES = 10_000;
 
-const originOf = (url: string): string | undefined => (URL.canParse(url) ? new URL(url).origin : undefined);
+export const originOf = (url: string): string | undefined => (URL.canParse(url) ? new URL(url).origin : undefined);
 
 /** The request as the server sees it: a repeated key means a repeated link, cursor or `more` token. */
 function requestKey(request: RequestSpec): string {
@@ -30,7 +30,7 @@ function requestKey(request: RequestSpec): string {
 	return `${request.method} ${request.url} ${JSON.stringify(qs)} ${JSON.stringify(request.body ?? null)}`;
 }
 
-const fingerprint = (record: unknown): string => {
+export const fingerprint = (record: unknown): string => {
 	const text = JSON.stringify(record) ?? String(record);
 	return text.length > 2000 ? `${text.length}:${text.slice(0, 2000)}` : text;
 };
@@ -108,7 +108,7 @@ export async function* paginate<T>(
 }
 
 /** Hands the problem to the sender, which throws it as the provider's error without sending anything. */
-async function refuse(send: Send, request: RequestSpec, origin: string | undefined, problem: PagingProblem): Promise<void> {
+export async function refuse(send: Send, request: RequestSpec, origin: string | undefined, problem: PagingProblem): Promise<void> {
 	await send({ ...request, paging: { origin: origin ?? '', problem } });
 }
 

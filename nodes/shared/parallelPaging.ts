@@ -1,5 +1,5 @@
 import type { Page, Send } from './pagination';
-import { paginate } from './pagination';
+import { MAX_PAGES, fingerprint, originOf, paginate, refuse } from './pagination';
 import type { HttpResponse, RequestSpec } from './types';
 
 /**
@@ -26,7 +26,7 @@ export interface PlannedPaging<T> {
  * reaches it, with that page's error; later pages are not requested. Falls back to one page at a
  * time when the API gives no total or `concurrency` ≤ 1.
  */
-export async function* paginateParallel<T>(send: Send, first: RequestSpec, paging: PlannedPaging<T>, concurrency: number, maxPages = 1_000_000): AsyncGenerator<T[]> {
+export async function* paginateParallel<T>(send: Send, first: RequestSpec, paging: PlannedPaging<T>, concurrency: number, maxPages = MAX_PAGES): AsyncGenerator<T[]> {
 	const width = Math.max(1, Math.floor(concurrency) || 1);
 	const response = await send(first);
 	const page = paging.read(response, first);
@@ -37,7 +37,18 @@ export async function* paginateParallel<T>(send: Send, first: RequestSpec, pagin
 		return;
 	}
 	yield page.items;
-	const total = Math.min(plan.pages, maxPages);
+	const origin = originOf(first.url);
+	// The same bounds as one page at a time: a page that starts like an earlier one (a total that is
+	// never reached, an offset the server ignores) or more than `maxPages` pages stop the list.
+	const firsts = new Set<string>([fingerprint(page.items[0])]);
+	if (plan.pages > maxPages) {
+		await refuse(send, plan.request(1), origin, {
+			message: `the list announces ${plan.pages} pages, more than ${maxPages}`,
+			description: 'Paging stopped as endless: narrow the request (filters, a Limit) or raise the page size.',
+		});
+		return;
+	}
+	const total = plan.pages;
 	const window = new Map<number, Promise<Page<T>>>();
 	let requested = 1;
 	let failed = false;
@@ -59,6 +70,17 @@ export async function* paginateParallel<T>(send: Send, first: RequestSpec, pagin
 			fill(k);
 			const current = await window.get(k)!;
 			window.delete(k);
+			if (current.items.length) {
+				const head = fingerprint(current.items[0]);
+				if (firsts.has(head)) {
+					await refuse(send, plan.request(k), origin, {
+						message: `page ${k + 1} starts with a record an earlier page started with`,
+						description: 'Paging stopped: the provider keeps answering the same page (its offset, page number or total is not moving). Try again later; if it persists, report it to the provider.',
+					});
+					return;
+				}
+				firsts.add(head);
+			}
 			yield current.items;
 			// A short page (the list shrank since the first page) ends it, as it does one at a time.
 			if (!current.items.length || !current.next) break;
