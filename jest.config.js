@@ -9,10 +9,37 @@ const timeout = (ms) => [`<rootDir>/test/support/timeout-${ms}.js`];
 module.exports = {
 	reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 	projects: [
-		{ ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'], setupFilesAfterEnv: timeout(30000) },
-		{ ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'], setupFilesAfterEnv: timeout(120000) },
-		{ ...common, displayName: 'reliability', testMatch: ['<rootDir>/test/reliability/**/*.test.ts'], testPathIgnorePatterns: ['\\.e2e\\.test\\.ts$'], setupFilesAfterEnv: timeout(600000) },
-		{ ...common, displayName: 'security', testMatch: ['<rootDir>/test/security/**/*.test.ts'], setupFilesAfterEnv: [...timeout(120000), '<rootDir>/test/security/setup.js'] },
-		{ ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts', '<rootDir>/test/reliability/**/*.e2e.test.ts'], setupFilesAfterEnv: timeout(900000), globalTeardown: '<rootDir>/test/support/e2e-teardown.js' },
+		{
+			...common,
+			displayName: 'unit',
+			testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+			setupFilesAfterEnv: timeout(30000),
+		},
+		{
+			...common,
+			displayName: 'integration',
+			testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+			setupFilesAfterEnv: timeout(120000),
+		},
+		{
+			...common,
+			displayName: 'reliability',
+			testMatch: ['<rootDir>/test/reliability/**/*.test.ts'],
+			testPathIgnorePatterns: ['\\.e2e\\.test\\.ts$'],
+			setupFilesAfterEnv: timeout(600000),
+		},
+		{
+			...common,
+			displayName: 'security',
+			testMatch: ['<rootDir>/test/security/**/*.test.ts'],
+			setupFilesAfterEnv: [...timeout(120000), '<rootDir>/test/security/setup.js'],
+		},
+		{
+			...common,
+			displayName: 'e2e',
+			testMatch: ['<rootDir>/test/e2e/**/*.test.ts', '<rootDir>/test/reliability/**/*.e2e.test.ts'],
+			setupFilesAfterEnv: timeout(900000),
+			globalTeardown: '<rootDir>/test/support/e2e-teardown.js',
+		},
 	],
 };

@@ -19,9 +19,18 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const Table = require('cli-table3') as new (o: { head: string[]; style?: object; colAligns?: string[] }) => { push(...rows: unknown[][]): void; toString(): string };
+const Table = require('cli-table3') as new (o: {
+	head: string[];
+	style?: object;
+	colAligns?: string[];
+}) => { push(...rows: unknown[][]): void; toString(): string };
 
-import { createN8nInstance, packPackage, type N8nInstance, type WorkflowJson } from '../test/e2e/harness/n8n';
+import {
+	createN8nInstance,
+	packPackage,
+	type N8nInstance,
+	type WorkflowJson,
+} from '../test/e2e/harness/n8n';
 import { startSandbox, type Sandbox } from '../test/sandbox/server';
 import { DEGREED_DEMO, DegreedEmulator } from '../test/sandbox/providers/degreed';
 import { SCORMCLOUD_DEMO, ScormCloudEmulator } from '../test/sandbox/providers/scormcloud';
@@ -40,7 +49,14 @@ const TOKEN_LIFETIME_S = 300;
 const REFRESH_POINT_S = TOKEN_LIFETIME_S * 0.8;
 const NO_LIMIT_RPM = 1_000_000_000;
 
-type Approach = 'ours' | 'oursAutoMap' | 'oursDirect' | 'httpRequest' | 'helper' | 'helperExpr' | 'raw';
+type Approach =
+	| 'ours'
+	| 'oursAutoMap'
+	| 'oursDirect'
+	| 'httpRequest'
+	| 'helper'
+	| 'helperExpr'
+	| 'raw';
 type Scenario = 'write' | 'https' | 'page' | 'ratelimit' | 'ppage';
 type Kind = 'completion' | 'statement' | 'registration' | 'user';
 
@@ -108,13 +124,31 @@ const quick = !!flag('quick');
 const RATE_LIMIT_PER_MINUTE = quick ? 6000 : RATE_LIMIT_PER_MINUTE_FULL;
 // Order of the run: the loopback write, paging, the rate-limited (and long token) run, then HTTPS with latency.
 const ALL_SCENARIOS: Scenario[] = ['write', 'page', 'ratelimit', 'https', 'ppage'];
-const SCENARIO_ALIASES: Record<string, Scenario> = { '1': 'write', '2': 'https', '3': 'page', '4': 'ratelimit', '5': 'ratelimit', tokens: 'ratelimit' };
+const SCENARIO_ALIASES: Record<string, Scenario> = {
+	'1': 'write',
+	'2': 'https',
+	'3': 'page',
+	'4': 'ratelimit',
+	'5': 'ratelimit',
+	tokens: 'ratelimit',
+};
 const scenarios: Scenario[] = flagValue('scenario')
-	? [...new Set(flagValue('scenario')!.split(',').map((s) => SCENARIO_ALIASES[s] ?? (s as Scenario)))]
+	? [
+			...new Set(
+				flagValue('scenario')!
+					.split(',')
+					.map((s) => SCENARIO_ALIASES[s] ?? (s as Scenario)),
+			),
+		]
 	: ALL_SCENARIOS;
-for (const s of scenarios) if (!ALL_SCENARIOS.includes(s)) throw new Error(`unknown scenario ${s} (one of ${ALL_SCENARIOS.join(', ')}, or 1-5)`);
+for (const s of scenarios)
+	if (!ALL_SCENARIOS.includes(s))
+		throw new Error(`unknown scenario ${s} (one of ${ALL_SCENARIOS.join(', ')}, or 1-5)`);
 const nsFor = (scenario: Scenario): number[] => {
-	if (flagValue('n')) return flagValue('n')!.split(',').map((v) => Number(v.replace(/k$/i, '000')));
+	if (flagValue('n'))
+		return flagValue('n')!
+			.split(',')
+			.map((v) => Number(v.replace(/k$/i, '000')));
 	if (quick) return [1000];
 	if (scenario === 'ppage') return [100_000];
 	return scenario === 'page' ? [1000, 10_000, 100_000] : [1000, 10_000];
@@ -125,8 +159,13 @@ const kindFilter = flagValue('kind')?.split(',') as Kind[] | undefined;
  * --concurrency=5,10,20,50,auto: the package node's Request Options → Concurrency, one run per value
  * (auto = 0, the adaptive mode), for the `ours*` approaches; default 10 (CONCURRENCY).
  */
-const oursConcurrencies: number[] = flagValue('concurrency') ? flagValue('concurrency')!.split(',').map((v) => (v === 'auto' ? 0 : Number(v))) : [CONCURRENCY];
-const concurrencyLabel = (c: number | undefined) => (c === undefined ? '' : c === 0 ? '@auto' : `@${c}`);
+const oursConcurrencies: number[] = flagValue('concurrency')
+	? flagValue('concurrency')!
+			.split(',')
+			.map((v) => (v === 'auto' ? 0 : Number(v)))
+	: [CONCURRENCY];
+const concurrencyLabel = (c: number | undefined) =>
+	c === undefined ? '' : c === 0 ? '@auto' : `@${c}`;
 /** --profile: every n8n process writes a V8 CPU profile into bench/results/profiles/ (open in Chrome DevTools). */
 const profileDir = flag('profile') ? join(__dirname, 'results', 'profiles') : undefined;
 /** --engine=legacy|vm: n8n's expression engine (N8N_EXPRESSION_ENGINE; 2.41 defaults to vm, an isolated-vm isolate). */
@@ -140,7 +179,12 @@ let nodeSeq = 0;
 let workflowSeq = 0;
 /** n8n execute needs a 16-character id of letters and digits. */
 const nextWorkflowId = () => `benchRun${String(++workflowSeq).padStart(8, '0')}`;
-const node = (name: string, type: string, parameters: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+const node = (
+	name: string,
+	type: string,
+	parameters: Record<string, unknown>,
+	extra: Record<string, unknown> = {},
+) => ({
 	id: `00000000-0000-4000-8000-${String(++nodeSeq).padStart(12, '0')}`,
 	name,
 	type,
@@ -152,8 +196,23 @@ const node = (name: string, type: string, parameters: Record<string, unknown>, e
 
 function chain(id: string, name: string, nodes: Array<Record<string, unknown>>): WorkflowJson {
 	const connections: Record<string, unknown> = {};
-	for (let i = 0; i < nodes.length - 1; i++) connections[nodes[i].name as string] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
-	return { id, name, active: false, nodes, connections, settings: { executionOrder: 'v1', saveDataSuccessExecution: 'none', saveManualExecutions: false }, pinData: {} };
+	for (let i = 0; i < nodes.length - 1; i++)
+		connections[nodes[i].name as string] = {
+			main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]],
+		};
+	return {
+		id,
+		name,
+		active: false,
+		nodes,
+		connections,
+		settings: {
+			executionOrder: 'v1',
+			saveDataSuccessExecution: 'none',
+			saveManualExecutions: false,
+		},
+		pinData: {},
+	};
 }
 
 /** The Code node's JS: N items with a learner, a content, a distinct completion time and a ready xAPI statement. */
@@ -167,9 +226,11 @@ const base = Date.UTC(2026, 0, 1);
 for (let i = 0; i < n; i++) {
   const completedAt = new Date(base + i * 1000).toISOString().replace('.000Z', 'Z');
   const activityId = 'https://learn.acme.example/courses/privacy-101';
-  out[i] = { json: ${shape === 'completion'
-		? "{ userId: 'li.wei@acme.example', userIdentifierType: 'Email', contentId: 'course-privacy-101', contentIdType: 'externalId', contentType: 'Course', completedAt }"
-		: "{ id: '00000000-0000-4000-8000-' + String(i).padStart(12, '0'), actor: { objectType: 'Agent', mbox: 'mailto:li.wei@acme.example' }, verb: { id: 'http://adlnet.gov/expapi/verbs/completed', display: { 'en-US': 'completed' } }, object: { objectType: 'Activity', id: activityId, definition: { name: { 'en-US': 'Data Privacy Essentials' } } }, result: { completion: true }, timestamp: completedAt }"} };
+  out[i] = { json: ${
+		shape === 'completion'
+			? "{ userId: 'li.wei@acme.example', userIdentifierType: 'Email', contentId: 'course-privacy-101', contentIdType: 'externalId', contentType: 'Course', completedAt }"
+			: "{ id: '00000000-0000-4000-8000-' + String(i).padStart(12, '0'), actor: { objectType: 'Agent', mbox: 'mailto:li.wei@acme.example' }, verb: { id: 'http://adlnet.gov/expapi/verbs/completed', display: { 'en-US': 'completed' } }, object: { objectType: 'Activity', id: activityId, definition: { name: { 'en-US': 'Data Privacy Essentials' } } }, result: { completion: true }, timestamp: completedAt }"
+	} };
 }
 return out;`;
 	}
@@ -195,7 +256,8 @@ return out;`;
 }
 
 const START = () => node('Start', 'n8n-nodes-base.manualTrigger', {});
-const GENERATE = (n: number, shape?: 'bench' | 'completion' | 'statement') => node('Generate', 'n8n-nodes-base.code', { jsCode: generatorCode(n, shape) }, { typeVersion: 2 });
+const GENERATE = (n: number, shape?: 'bench' | 'completion' | 'statement') =>
+	node('Generate', 'n8n-nodes-base.code', { jsCode: generatorCode(n, shape) }, { typeVersion: 2 });
 const MARK = () => node('Mark', `${BENCH_PKG}.benchMark`, { action: 'start' });
 const REPORT = () => node('Report', `${BENCH_PKG}.benchMark`, { action: 'report', trim: true });
 
@@ -233,11 +295,21 @@ interface Built {
 	credentials: Array<{ id: string; name: string; type: string; data: Record<string, unknown> }>;
 }
 
-function writeRuns(scenario: Scenario, ep: Endpoints, n: number, kinds: Kind[], approaches: Approach[], opts: { rpm?: number } = {}): Built {
+function writeRuns(
+	scenario: Scenario,
+	ep: Endpoints,
+	n: number,
+	kinds: Kind[],
+	approaches: Approach[],
+	opts: { rpm?: number } = {},
+): Built {
 	const specs: RunSpec[] = [];
 	const credentials: Built['credentials'] = [];
 	for (const kind of kinds) {
-		const variants: Array<[Approach, number | undefined]> = approaches.flatMap((a): Array<[Approach, number | undefined]> => (a.startsWith('ours') ? oursConcurrencies.map((c) => [a, c]) : [[a, undefined]]));
+		const variants: Array<[Approach, number | undefined]> = approaches.flatMap(
+			(a): Array<[Approach, number | undefined]> =>
+				a.startsWith('ours') ? oursConcurrencies.map((c) => [a, c]) : [[a, undefined]],
+		);
 		for (const [approach, concurrency] of variants) {
 			const id = nextWorkflowId();
 			let test: Array<Record<string, unknown>>;
@@ -247,9 +319,38 @@ function writeRuns(scenario: Scenario, ep: Endpoints, n: number, kinds: Kind[], 
 				const requestOptions = { concurrency, requestsPerMinute: opts.rpm ?? NO_LIMIT_RPM };
 				const params =
 					kind === 'completion'
-						? { resource: 'completion', operation: 'create', userId: '={{ $json.email }}', userIdentifierType: 'Email', contentId: '={{ $json.contentId }}', contentIdType: 'externalId', contentType: 'Course', completedAt: '={{ $json.completedAt }}', additionalFields: {}, requestOptions }
-						: { resource: 'xapiStatement', operation: 'send', mode: 'fields', actorType: 'email', learnerEmail: '={{ $json.email }}', verb: 'completed', activityId: '={{ $json.activityId }}', activityName: 'Data Privacy Essentials', timestamp: '={{ $json.completedAt }}', result: { completion: true }, additionalFields: {}, options: { batchSize: STATEMENT_BATCH }, requestOptions };
-				test = [node('Under Test', `${PKG}.degreed`, params, { credentials: { degreedApi: { id: ep.degreedCredId, name: ep.degreedCredId } } })];
+						? {
+								resource: 'completion',
+								operation: 'create',
+								userId: '={{ $json.email }}',
+								userIdentifierType: 'Email',
+								contentId: '={{ $json.contentId }}',
+								contentIdType: 'externalId',
+								contentType: 'Course',
+								completedAt: '={{ $json.completedAt }}',
+								additionalFields: {},
+								requestOptions,
+							}
+						: {
+								resource: 'xapiStatement',
+								operation: 'send',
+								mode: 'fields',
+								actorType: 'email',
+								learnerEmail: '={{ $json.email }}',
+								verb: 'completed',
+								activityId: '={{ $json.activityId }}',
+								activityName: 'Data Privacy Essentials',
+								timestamp: '={{ $json.completedAt }}',
+								result: { completion: true },
+								additionalFields: {},
+								options: { batchSize: STATEMENT_BATCH },
+								requestOptions,
+							};
+				test = [
+					node('Under Test', `${PKG}.degreed`, params, {
+						credentials: { degreedApi: { id: ep.degreedCredId, name: ep.degreedCredId } },
+					}),
+				];
 			} else if (approach === 'oursDirect') {
 				// Auto-mapped input arriving already in shape (as from an earlier node or a file): the
 				// node reads the item's own fields, evaluates no expression, validates every record.
@@ -257,9 +358,26 @@ function writeRuns(scenario: Scenario, ep: Endpoints, n: number, kinds: Kind[], 
 				shape = kind === 'completion' ? 'completion' : 'statement';
 				const params =
 					kind === 'completion'
-						? { resource: 'completion', operation: 'create', inputMode: 'autoMap', additionalFields: {}, requestOptions }
-						: { resource: 'xapiStatement', operation: 'send', mode: 'item', additionalFields: {}, options: { batchSize: STATEMENT_BATCH }, requestOptions };
-				test = [node('Under Test', `${PKG}.degreed`, params, { credentials: { degreedApi: { id: ep.degreedCredId, name: ep.degreedCredId } } })];
+						? {
+								resource: 'completion',
+								operation: 'create',
+								inputMode: 'autoMap',
+								additionalFields: {},
+								requestOptions,
+							}
+						: {
+								resource: 'xapiStatement',
+								operation: 'send',
+								mode: 'item',
+								additionalFields: {},
+								options: { batchSize: STATEMENT_BATCH },
+								requestOptions,
+							};
+				test = [
+					node('Under Test', `${PKG}.degreed`, params, {
+						credentials: { degreedApi: { id: ep.degreedCredId, name: ep.degreedCredId } },
+					}),
+				];
 			} else if (approach === 'oursAutoMap') {
 				// The package's auto-mapped input: a Code node shapes each record once (its time is
 				// counted), then the node reads the item's own fields and evaluates no expression.
@@ -270,35 +388,66 @@ function writeRuns(scenario: Scenario, ep: Endpoints, n: number, kinds: Kind[], 
 						: 'return $input.all().map((i) => ({ json: i.json.statement }));';
 				const params =
 					kind === 'completion'
-						? { resource: 'completion', operation: 'create', inputMode: 'autoMap', additionalFields: {}, requestOptions }
-						: { resource: 'xapiStatement', operation: 'send', mode: 'item', additionalFields: {}, options: { batchSize: STATEMENT_BATCH }, requestOptions };
+						? {
+								resource: 'completion',
+								operation: 'create',
+								inputMode: 'autoMap',
+								additionalFields: {},
+								requestOptions,
+							}
+						: {
+								resource: 'xapiStatement',
+								operation: 'send',
+								mode: 'item',
+								additionalFields: {},
+								options: { batchSize: STATEMENT_BATCH },
+								requestOptions,
+							};
 				test = [
 					node('Shape', 'n8n-nodes-base.code', { jsCode: shape }, { typeVersion: 2 }),
-					node('Under Test', `${PKG}.degreed`, params, { credentials: { degreedApi: { id: ep.degreedCredId, name: ep.degreedCredId } } }),
+					node('Under Test', `${PKG}.degreed`, params, {
+						credentials: { degreedApi: { id: ep.degreedCredId, name: ep.degreedCredId } },
+					}),
 				];
 			} else if (approach === 'httpRequest') {
 				const credId = `benchOAuth${id.slice(-6)}`;
 				credentials.push(oauth2Credential(credId, ep, scope));
 				const options: Record<string, unknown> = {};
-				if (opts.rpm) options.batching = { batch: { batchSize: Math.max(1, Math.floor(opts.rpm / 60)), batchInterval: 1000 } };
+				if (opts.rpm)
+					options.batching = {
+						batch: { batchSize: Math.max(1, Math.floor(opts.rpm / 60)), batchInterval: 1000 },
+					};
 				test = [
 					node(
 						'Under Test',
 						'n8n-nodes-base.httpRequest',
 						{
 							method: 'POST',
-							url: kind === 'completion' ? `${ep.degreedApi}/api/v2/completions` : `${ep.degreedApi}/xAPI/statements`,
+							url:
+								kind === 'completion'
+									? `${ep.degreedApi}/api/v2/completions`
+									: `${ep.degreedApi}/xAPI/statements`,
 							authentication: 'genericCredentialType',
 							genericAuthType: 'oAuth2Api',
 							sendHeaders: kind === 'statement',
-							headerParameters: kind === 'statement' ? { parameters: [{ name: 'X-Experience-API-Version', value: '1.0.3' }] } : undefined,
+							headerParameters:
+								kind === 'statement'
+									? { parameters: [{ name: 'X-Experience-API-Version', value: '1.0.3' }] }
+									: undefined,
 							sendBody: true,
 							specifyBody: 'json',
-							jsonBody: kind === 'completion' ? COMPLETION_JSON_BODY : '={{ JSON.stringify($json.statement) }}',
+							jsonBody:
+								kind === 'completion'
+									? COMPLETION_JSON_BODY
+									: '={{ JSON.stringify($json.statement) }}',
 							options,
 						},
 						// Rate-limited: a 429 fails its item, not the run, so failures can be counted.
-						{ typeVersion: 4.2, credentials: { oAuth2Api: { id: credId, name: `OAuth2 ${credId}` } }, ...(opts.rpm ? { onError: 'continueRegularOutput' } : {}) },
+						{
+							typeVersion: 4.2,
+							credentials: { oAuth2Api: { id: credId, name: `OAuth2 ${credId}` } },
+							...(opts.rpm ? { onError: 'continueRegularOutput' } : {}),
+						},
 					),
 				];
 			} else {
@@ -323,21 +472,53 @@ function writeRuns(scenario: Scenario, ep: Endpoints, n: number, kinds: Kind[], 
 			}
 			// The bare helper reads the statement straight from the item; for statements it gets the same
 			// items as oursDirect would if it ran with them (a statement per item under `statement`).
-			const workflow = chain(id, `bench ${scenario} ${kind} ${approach}${concurrencyLabel(concurrency)} ${n}`, [START(), GENERATE(n, shape), MARK(), ...test, REPORT()]);
-			specs.push({ id, scenario, kind, n, approach, concurrency, workflow, timed: approach === 'oursAutoMap' ? ['Shape', 'Under Test'] : ['Under Test'] });
+			const workflow = chain(
+				id,
+				`bench ${scenario} ${kind} ${approach}${concurrencyLabel(concurrency)} ${n}`,
+				[START(), GENERATE(n, shape), MARK(), ...test, REPORT()],
+			);
+			specs.push({
+				id,
+				scenario,
+				kind,
+				n,
+				approach,
+				concurrency,
+				workflow,
+				timed: approach === 'oursAutoMap' ? ['Shape', 'Under Test'] : ['Under Test'],
+			});
 		}
 	}
 	return { specs, credentials };
 }
 
-function pageRuns(ep: Endpoints, n: number, approaches: Approach[], scormCredId: string, basicCredId: string): Built {
+function pageRuns(
+	ep: Endpoints,
+	n: number,
+	approaches: Approach[],
+	scormCredId: string,
+	basicCredId: string,
+): Built {
 	const specs: RunSpec[] = [];
 	for (const approach of approaches) {
 		const id = nextWorkflowId();
 		let test: Array<Record<string, unknown>>;
 		let timed = ['Under Test'];
 		if (approach === 'ours') {
-			test = [node('Under Test', `${PKG}.scormCloud`, { resource: 'registration', operation: 'getAll', returnAll: true, filters: {}, requestOptions: { concurrency: CONCURRENCY } }, { credentials: { scormCloudApi: { id: scormCredId, name: scormCredId } } })];
+			test = [
+				node(
+					'Under Test',
+					`${PKG}.scormCloud`,
+					{
+						resource: 'registration',
+						operation: 'getAll',
+						returnAll: true,
+						filters: {},
+						requestOptions: { concurrency: CONCURRENCY },
+					},
+					{ credentials: { scormCloudApi: { id: scormCredId, name: scormCredId } } },
+				),
+			];
 		} else if (approach === 'httpRequest') {
 			test = [
 				node(
@@ -352,7 +533,9 @@ function pageRuns(ep: Endpoints, n: number, approaches: Approach[], scormCredId:
 							pagination: {
 								pagination: {
 									paginationMode: 'updateAParameterInEachRequest',
-									parameters: { parameters: [{ type: 'qs', name: 'more', value: '={{ $response.body.more }}' }] },
+									parameters: {
+										parameters: [{ type: 'qs', name: 'more', value: '={{ $response.body.more }}' }],
+									},
 									paginationCompleteWhen: 'other',
 									completeExpression: '={{ !$response.body.more }}',
 									limitPagesFetched: false,
@@ -361,21 +544,43 @@ function pageRuns(ep: Endpoints, n: number, approaches: Approach[], scormCredId:
 							},
 						},
 					},
-					{ typeVersion: 4.2, credentials: { httpBasicAuth: { id: basicCredId, name: basicCredId } } },
+					{
+						typeVersion: 4.2,
+						credentials: { httpBasicAuth: { id: basicCredId, name: basicCredId } },
+					},
 				),
 				// The pages hold the records: one item per registration, as the other approaches output.
-				node('Split Out', 'n8n-nodes-base.splitOut', { fieldToSplitOut: 'registrations', include: 'noOtherFields', options: {} }),
+				node('Split Out', 'n8n-nodes-base.splitOut', {
+					fieldToSplitOut: 'registrations',
+					include: 'noOtherFields',
+					options: {},
+				}),
 			];
 			timed = ['Under Test', 'Split Out'];
 		} else {
-			test = [node('Under Test', `${BENCH_PKG}.benchPage`, { transport: approach === 'helper' ? 'helper' : 'undici', baseUrl: ep.scormBase, appId: SCORMCLOUD_DEMO.appId, secretEnv: 'LP_BENCH_SCORM_SECRET' })];
+			test = [
+				node('Under Test', `${BENCH_PKG}.benchPage`, {
+					transport: approach === 'helper' ? 'helper' : 'undici',
+					baseUrl: ep.scormBase,
+					appId: SCORMCLOUD_DEMO.appId,
+					secretEnv: 'LP_BENCH_SCORM_SECRET',
+				}),
+			];
 		}
-		specs.push({ id, scenario: 'page', kind: 'registration', n, approach, workflow: chain(id, `bench page ${approach} ${n}`, [START(), MARK(), ...test, REPORT()]), timed });
+		specs.push({
+			id,
+			scenario: 'page',
+			kind: 'registration',
+			n,
+			approach,
+			workflow: chain(id, `bench page ${approach} ${n}`, [START(), MARK(), ...test, REPORT()]),
+			timed,
+		});
 	}
 	return { specs, credentials: [] };
 }
 
- /**
+/**
  * Scenario `ppage`: Percipio Get Many Users (Return All, pages of 1,000 with x-total-count) over
  * HTTPS + 30 ms. Concurrency 1 is "one page at a time"; the other values fetch pages in parallel.
  */
@@ -383,8 +588,35 @@ function parallelPageRuns(n: number, credId: string): Built {
 	const specs: RunSpec[] = [];
 	for (const concurrency of [1, ...oursConcurrencies.filter((c) => c !== 1)]) {
 		const id = nextWorkflowId();
-		const test = [node('Under Test', `${PKG}.percipio`, { resource: 'user', operation: 'getAll', returnAll: true, options: { pageSize: 1000 }, requestOptions: { concurrency } }, { credentials: { percipioApi: { id: credId, name: credId } } })];
-		specs.push({ id, scenario: 'ppage', kind: 'user', n, approach: 'ours', concurrency, workflow: chain(id, `bench ppage ours${concurrencyLabel(concurrency)} ${n}`, [START(), MARK(), ...test, REPORT()]), timed: ['Under Test'] });
+		const test = [
+			node(
+				'Under Test',
+				`${PKG}.percipio`,
+				{
+					resource: 'user',
+					operation: 'getAll',
+					returnAll: true,
+					options: { pageSize: 1000 },
+					requestOptions: { concurrency },
+				},
+				{ credentials: { percipioApi: { id: credId, name: credId } } },
+			),
+		];
+		specs.push({
+			id,
+			scenario: 'ppage',
+			kind: 'user',
+			n,
+			approach: 'ours',
+			concurrency,
+			workflow: chain(id, `bench ppage ours${concurrencyLabel(concurrency)} ${n}`, [
+				START(),
+				MARK(),
+				...test,
+				REPORT(),
+			]),
+			timed: ['Under Test'],
+		});
 	}
 	return { specs, credentials: [] };
 }
@@ -395,7 +627,17 @@ function seedPercipioUsers(emulator: PercipioEmulator, n: number): void {
 	const updatedAt = new Date(Date.UTC(2026, 0, 1)).toISOString();
 	for (let i = 0; i < n; i++) {
 		const id = `00000000-0000-4000-9000-${String(i).padStart(12, '0')}`;
-		emulator.users.set(id, { id, externalUserId: `user-${i}`, loginName: `user${i}@acme.example`, email: `user${i}@acme.example`, firstName: 'Learner', lastName: String(i), role: 'LEARNER', isActive: true, updatedAt });
+		emulator.users.set(id, {
+			id,
+			externalUserId: `user-${i}`,
+			loginName: `user${i}@acme.example`,
+			email: `user${i}@acme.example`,
+			firstName: 'Learner',
+			lastName: String(i),
+			role: 'LEARNER',
+			isActive: true,
+			updatedAt,
+		});
 	}
 }
 
@@ -409,7 +651,10 @@ interface Report {
 	hwmKb: number;
 	cpuMs?: number;
 	loopDelay?: { meanMs: number; p99Ms: number; maxMs: number };
-	nodes: Record<string, Array<{ executionTime: number; items: number[]; errorItems: number; error?: string }>>;
+	nodes: Record<
+		string,
+		Array<{ executionTime: number; items: number[]; errorItems: number; error?: string }>
+	>;
 }
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -418,22 +663,41 @@ const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
 async function main(): Promise<void> {
 	const started = Date.now();
 	const stamp = new Date(started).toISOString().replace(/[:.]/g, '-');
-	const git = (...a: string[]) => spawnSync('git', a, { cwd: repoRoot, encoding: 'utf8' }).stdout.trim();
+	const git = (...a: string[]) =>
+		spawnSync('git', a, { cwd: repoRoot, encoding: 'utf8' }).stdout.trim();
 	const gitHead = git('rev-parse', 'HEAD');
-	const gitDirtyPaths = git('status', '--porcelain', '--', 'nodes', 'credentials').split('\n').filter(Boolean);
+	const gitDirtyPaths = git('status', '--porcelain', '--', 'nodes', 'credentials')
+		.split('\n')
+		.filter(Boolean);
 	const results: RunResult[] = [];
 	log(`[bench] scenarios: ${scenarios.join(', ')}${quick ? ' (quick)' : ''}`);
 	// Plain HTTP on loopback: scenarios write, page, ratelimit. HTTPS + 30 ms RTT: scenario https.
-	const degreed = new DegreedEmulator({ requestsPerMinute: 0, tokenLifetimeSeconds: TOKEN_LIFETIME_S });
+	const degreed = new DegreedEmulator({
+		requestsPerMinute: 0,
+		tokenLifetimeSeconds: TOKEN_LIFETIME_S,
+	});
 	const scorm = new ScormCloudEmulator({});
-	const sandbox = await startSandbox({ providers: [degreed, scorm], ledger: 'off', logLevel: 'silent' });
+	const sandbox = await startSandbox({
+		providers: [degreed, scorm],
+		ledger: 'off',
+		logLevel: 'silent',
+	});
 	let tlsSandbox: Sandbox | undefined;
 	let tlsDegreed: DegreedEmulator | undefined;
 	let tlsPercipio: PercipioEmulator | undefined;
 	if (scenarios.includes('https') || scenarios.includes('ppage')) {
-		tlsDegreed = new DegreedEmulator({ requestsPerMinute: 0, tokenLifetimeSeconds: TOKEN_LIFETIME_S });
+		tlsDegreed = new DegreedEmulator({
+			requestsPerMinute: 0,
+			tokenLifetimeSeconds: TOKEN_LIFETIME_S,
+		});
 		tlsPercipio = new PercipioEmulator({});
-		tlsSandbox = await startSandbox({ providers: [tlsDegreed, tlsPercipio], ledger: 'off', logLevel: 'silent', tls: true, latencyMs: 30 } as Parameters<typeof startSandbox>[0]);
+		tlsSandbox = await startSandbox({
+			providers: [tlsDegreed, tlsPercipio],
+			ledger: 'off',
+			logLevel: 'silent',
+			tls: true,
+			latencyMs: 30,
+		} as Parameters<typeof startSandbox>[0]);
 	}
 	const caPath = (tlsSandbox as unknown as { tls?: { caPath: string } } | undefined)?.tls?.caPath;
 
@@ -451,18 +715,54 @@ async function main(): Promise<void> {
 	});
 	try {
 		installBenchPackage(n8n);
-		const http: Endpoints = { degreedOauth: sandbox.urlFor('degreed', 'oauth'), degreedApi: sandbox.urlFor('degreed', 'api'), scormBase: `${sandbox.urlFor('scormcloud', 'cloud')}/api/v2`, degreedCredId: 'benchDegreedHttp' };
-		const tls: Endpoints | undefined = tlsSandbox && { degreedOauth: tlsSandbox.urlFor('degreed', 'oauth'), degreedApi: tlsSandbox.urlFor('degreed', 'api'), scormBase: '', degreedCredId: 'benchDegreedTls0' };
+		const http: Endpoints = {
+			degreedOauth: sandbox.urlFor('degreed', 'oauth'),
+			degreedApi: sandbox.urlFor('degreed', 'api'),
+			scormBase: `${sandbox.urlFor('scormcloud', 'cloud')}/api/v2`,
+			degreedCredId: 'benchDegreedHttp',
+		};
+		const tls: Endpoints | undefined = tlsSandbox && {
+			degreedOauth: tlsSandbox.urlFor('degreed', 'oauth'),
+			degreedApi: tlsSandbox.urlFor('degreed', 'api'),
+			scormBase: '',
+			degreedCredId: 'benchDegreedTls0',
+		};
 		const degreedCred = (ep: Endpoints) => ({
 			id: ep.degreedCredId,
 			name: ep.degreedCredId,
 			type: 'degreedApi',
-			data: { environment: 'custom', tokenBaseUrl: ep.degreedOauth, apiBaseUrl: ep.degreedApi, clientId: DEGREED_DEMO.clientId, clientSecret: DEGREED_DEMO.clientSecret, scopes: ['completions:write', 'completions:read', 'xapi:write'], extraScopes: '', clientAuthentication: 'body', allowInsecureHttp: true },
+			data: {
+				environment: 'custom',
+				tokenBaseUrl: ep.degreedOauth,
+				apiBaseUrl: ep.degreedApi,
+				clientId: DEGREED_DEMO.clientId,
+				clientSecret: DEGREED_DEMO.clientSecret,
+				scopes: ['completions:write', 'completions:read', 'xapi:write'],
+				extraScopes: '',
+				clientAuthentication: 'body',
+				allowInsecureHttp: true,
+			},
 		});
 		const credentials: Built['credentials'] = [
 			degreedCred(http),
-			{ id: 'benchScormBasic0', name: 'benchScormBasic0', type: 'scormCloudApi', data: { appId: SCORMCLOUD_DEMO.appId, secretKey: SCORMCLOUD_DEMO.secretKey, baseUrl: http.scormBase, authMethod: 'basic', allowInsecureHttp: true } },
-			{ id: 'benchHttpBasic00', name: 'benchHttpBasic00', type: 'httpBasicAuth', data: { user: SCORMCLOUD_DEMO.appId, password: SCORMCLOUD_DEMO.secretKey } },
+			{
+				id: 'benchScormBasic0',
+				name: 'benchScormBasic0',
+				type: 'scormCloudApi',
+				data: {
+					appId: SCORMCLOUD_DEMO.appId,
+					secretKey: SCORMCLOUD_DEMO.secretKey,
+					baseUrl: http.scormBase,
+					authMethod: 'basic',
+					allowInsecureHttp: true,
+				},
+			},
+			{
+				id: 'benchHttpBasic00',
+				name: 'benchHttpBasic00',
+				type: 'httpBasicAuth',
+				data: { user: SCORMCLOUD_DEMO.appId, password: SCORMCLOUD_DEMO.secretKey },
+			},
 		];
 		if (tls) credentials.push(degreedCred(tls));
 		if (tlsSandbox)
@@ -470,11 +770,29 @@ async function main(): Promise<void> {
 				id: 'benchPercipioTls',
 				name: 'benchPercipioTls',
 				type: 'percipioApi',
-				data: { authMethod: 'oAuth2ClientCredentials', region: 'custom', apiBaseUrl: tlsSandbox.urlFor('percipio', 'api'), tokenUrl: `${tlsSandbox.urlFor('percipio', 'oauth')}/oauth2-provider/token`, organizationId: PERCIPIO_DEMO.orgId, clientId: PERCIPIO_DEMO.clientId, clientSecret: PERCIPIO_DEMO.clientSecret, scope: PERCIPIO_DEMO.scope },
+				data: {
+					authMethod: 'oAuth2ClientCredentials',
+					region: 'custom',
+					apiBaseUrl: tlsSandbox.urlFor('percipio', 'api'),
+					tokenUrl: `${tlsSandbox.urlFor('percipio', 'oauth')}/oauth2-provider/token`,
+					organizationId: PERCIPIO_DEMO.orgId,
+					clientId: PERCIPIO_DEMO.clientId,
+					clientSecret: PERCIPIO_DEMO.clientSecret,
+					scope: PERCIPIO_DEMO.scope,
+				},
 			});
 
-		const writeApproaches = (approachFilter ?? ['ours', 'oursAutoMap', 'httpRequest', 'helper', 'helperExpr', 'raw']) as Approach[];
-		const writeKinds = (kindFilter ?? ['completion', 'statement']).filter((k) => k !== 'registration') as Kind[];
+		const writeApproaches = (approachFilter ?? [
+			'ours',
+			'oursAutoMap',
+			'httpRequest',
+			'helper',
+			'helperExpr',
+			'raw',
+		]) as Approach[];
+		const writeKinds = (kindFilter ?? ['completion', 'statement']).filter(
+			(k) => k !== 'registration',
+		) as Kind[];
 		const specs: RunSpec[] = [];
 		const add = (b: Built) => {
 			specs.push(...b.specs);
@@ -483,10 +801,30 @@ async function main(): Promise<void> {
 		for (const scenario of scenarios) {
 			for (const n of nsFor(scenario)) {
 				if (scenario === 'write') add(writeRuns('write', http, n, writeKinds, writeApproaches));
-				if (scenario === 'https' && tls) add(writeRuns('https', tls, n, writeKinds, writeApproaches));
-				if (scenario === 'page') add(pageRuns(http, n, writeApproaches.filter((a) => a !== 'helperExpr' && a !== 'oursAutoMap'), 'benchScormBasic0', 'benchHttpBasic00'));
+				if (scenario === 'https' && tls)
+					add(writeRuns('https', tls, n, writeKinds, writeApproaches));
+				if (scenario === 'page')
+					add(
+						pageRuns(
+							http,
+							n,
+							writeApproaches.filter((a) => a !== 'helperExpr' && a !== 'oursAutoMap'),
+							'benchScormBasic0',
+							'benchHttpBasic00',
+						),
+					);
 				if (scenario === 'ppage' && tlsSandbox) add(parallelPageRuns(n, 'benchPercipioTls'));
-				if (scenario === 'ratelimit') add(writeRuns('ratelimit', http, n, ['completion'], writeApproaches.filter((a) => a === 'ours' || a === 'httpRequest'), { rpm: RATE_LIMIT_PER_MINUTE }));
+				if (scenario === 'ratelimit')
+					add(
+						writeRuns(
+							'ratelimit',
+							http,
+							n,
+							['completion'],
+							writeApproaches.filter((a) => a === 'ours' || a === 'httpRequest'),
+							{ rpm: RATE_LIMIT_PER_MINUTE },
+						),
+					);
 			}
 		}
 		log(`[bench] importing ${credentials.length} credentials and ${specs.length} workflows …`);
@@ -513,19 +851,30 @@ async function main(): Promise<void> {
 				}
 			} else {
 				box.reset();
-				emulator.configure({ requestsPerMinute: spec.scenario === 'ratelimit' ? RATE_LIMIT_PER_MINUTE : 0, windowMs: 60_000, tokenLifetimeSeconds: TOKEN_LIFETIME_S });
+				emulator.configure({
+					requestsPerMinute: spec.scenario === 'ratelimit' ? RATE_LIMIT_PER_MINUTE : 0,
+					windowMs: 60_000,
+					tokenLifetimeSeconds: TOKEN_LIFETIME_S,
+				});
 			}
-			const provider = spec.kind === 'registration' ? 'scormcloud' : spec.kind === 'user' ? 'percipio' : 'degreed';
+			const provider =
+				spec.kind === 'registration' ? 'scormcloud' : spec.kind === 'user' ? 'percipio' : 'degreed';
 			const apiHost = spec.kind === 'registration' ? 'cloud' : 'api';
-			const before = { api: box.ledger.requestCount(provider, apiHost), conns: (box as unknown as { connections?: number }).connections ?? 0 };
+			const before = {
+				api: box.ledger.requestCount(provider, apiHost),
+				conns: (box as unknown as { connections?: number }).connections ?? 0,
+			};
 			const tokensBefore = box.ledger.tokenRequests(provider);
 			const r429Before = box.ledger.requestCount('degreed', 'api', 429);
-			log(`[bench] ${spec.scenario} ${spec.kind} ${spec.approach}${concurrencyLabel(spec.concurrency)} n=${spec.n} …`);
+			log(
+				`[bench] ${spec.scenario} ${spec.kind} ${spec.approach}${concurrencyLabel(spec.concurrency)} n=${spec.n} …`,
+			);
 			const result = await runOne(n8n, spec);
 			result.apiRequests = box.ledger.requestCount(provider, apiHost) - before.api;
 			result.tokenRequests = box.ledger.tokenRequests(provider) - tokensBefore;
 			result.http429 = box.ledger.requestCount('degreed', 'api', 429) - r429Before;
-			result.connections = ((box as unknown as { connections?: number }).connections ?? 0) - before.conns || undefined;
+			result.connections =
+				((box as unknown as { connections?: number }).connections ?? 0) - before.conns || undefined;
 			if (spec.kind === 'user') {
 				result.written = 0;
 				result.failures = spec.n - result.records;
@@ -538,23 +887,33 @@ async function main(): Promise<void> {
 			} else {
 				result.written = box.ledger.writes('degreed', spec.kind).total;
 				result.failures = spec.n - result.written;
-				const minimal = spec.kind === 'statement' && spec.approach !== 'httpRequest' ? Math.ceil(spec.n / STATEMENT_BATCH) : spec.n;
+				const minimal =
+					spec.kind === 'statement' && spec.approach !== 'httpRequest'
+						? Math.ceil(spec.n / STATEMENT_BATCH)
+						: spec.n;
 				// Requests beyond one per record (or batch): re-sends after a 429 or another failure.
 				result.retries = Math.max(0, result.apiRequests - minimal);
 			}
 			if (spec.kind === 'statement') result.statementsPerSec = result.recordsPerSec;
 			if (spec.scenario === 'ratelimit') {
 				result.allowedRatePerSec = RATE_LIMIT_PER_MINUTE / 60;
-				result.shareOfAllowed = round((result.written / (result.execMs / 1000)) / result.allowedRatePerSec, 3);
+				result.shareOfAllowed = round(
+					result.written / (result.execMs / 1000) / result.allowedRatePerSec,
+					3,
+				);
 				result.expectedTokens = Math.ceil(result.execMs / 1000 / REFRESH_POINT_S);
 			}
 			results.push(result);
 			writeOut(false);
-			log(`        ${result.ok ? 'ok' : `FAILED: ${result.error}`} · ${round(result.execMs / 1000, 2)} s · ${round(result.recordsPerSec, 0)} rec/s · tokens ${result.tokenRequests} · 429s ${result.http429} · written ${result.written}/${spec.n} · peak RSS ${result.peakRssMb} MB`);
+			log(
+				`        ${result.ok ? 'ok' : `FAILED: ${result.error}`} · ${round(result.execMs / 1000, 2)} s · ${round(result.recordsPerSec, 0)} rec/s · tokens ${result.tokenRequests} · 429s ${result.http429} · written ${result.written}/${spec.n} · peak RSS ${result.peakRssMb} MB`,
+			);
 		}
 		writeOut(true);
 		printTable(results);
-		log(`[bench] done in ${round((Date.now() - started) / 1000, 0)} s; bench/results/${stamp}.json and latest.json`);
+		log(
+			`[bench] done in ${round((Date.now() - started) / 1000, 0)} s; bench/results/${stamp}.json and latest.json`,
+		);
 	} finally {
 		await n8n.dispose();
 		await sandbox.close();
@@ -577,7 +936,15 @@ async function main(): Promise<void> {
 			gitDirtyPaths,
 			node: process.versions.node,
 			machine: { cpus: cpus().length, loadAvg: loadavg() },
-			settings: { expressionEngine: expressionEngine ?? 'default (vm)', concurrency: CONCURRENCY, statementBatch: STATEMENT_BATCH, rateLimitPerMinute: RATE_LIMIT_PER_MINUTE, tokenLifetimeSeconds: TOKEN_LIFETIME_S, httpsLatencyMs: 30, ourRequestsPerMinuteWithoutLimit: NO_LIMIT_RPM },
+			settings: {
+				expressionEngine: expressionEngine ?? 'default (vm)',
+				concurrency: CONCURRENCY,
+				statementBatch: STATEMENT_BATCH,
+				rateLimitPerMinute: RATE_LIMIT_PER_MINUTE,
+				tokenLifetimeSeconds: TOKEN_LIFETIME_S,
+				httpsLatencyMs: 30,
+				ourRequestsPerMinuteWithoutLimit: NO_LIMIT_RPM,
+			},
 			results,
 			growth: growth(results),
 		};
@@ -591,14 +958,38 @@ async function main(): Promise<void> {
 function installBenchPackage(n8n: N8nInstance): void {
 	const nodesDir = join(n8n.userFolder, '.n8n', 'nodes');
 	cpSync(join(__dirname, 'nodes'), join(nodesDir, 'node_modules', BENCH_PKG), { recursive: true });
-	cpSync(join(repoRoot, 'node_modules', 'undici'), join(nodesDir, 'node_modules', 'undici'), { recursive: true });
-	const pj = JSON.parse(readFileSync(join(nodesDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+	cpSync(join(repoRoot, 'node_modules', 'undici'), join(nodesDir, 'node_modules', 'undici'), {
+		recursive: true,
+	});
+	const pj = JSON.parse(readFileSync(join(nodesDir, 'package.json'), 'utf8')) as {
+		dependencies: Record<string, string>;
+	};
 	pj.dependencies[BENCH_PKG] = '0.0.1';
 	writeFileSync(join(nodesDir, 'package.json'), JSON.stringify(pj, null, 2));
 }
 
 async function runOne(n8n: N8nInstance, spec: RunSpec): Promise<RunResult> {
-	const base: RunResult = { scenario: spec.scenario, kind: spec.kind, n: spec.n, approach: spec.approach, concurrency: spec.concurrency, ok: false, records: 0, written: 0, failures: 0, execMs: 0, wallMs: 0, cliMs: 0, recordsPerSec: 0, apiRequests: 0, tokenRequests: 0, http429: 0, retries: 0, peakRssMb: 0, startRssMb: 0 };
+	const base: RunResult = {
+		scenario: spec.scenario,
+		kind: spec.kind,
+		n: spec.n,
+		approach: spec.approach,
+		concurrency: spec.concurrency,
+		ok: false,
+		records: 0,
+		written: 0,
+		failures: 0,
+		execMs: 0,
+		wallMs: 0,
+		cliMs: 0,
+		recordsPerSec: 0,
+		apiRequests: 0,
+		tokenRequests: 0,
+		http429: 0,
+		retries: 0,
+		peakRssMb: 0,
+		startRssMb: 0,
+	};
 	try {
 		const run = await n8n.execute(spec.id, { timeoutMs: 60 * 60_000 });
 		base.cliMs = run.cli.durationMs;
@@ -637,7 +1028,11 @@ async function runOne(n8n: N8nInstance, spec: RunSpec): Promise<RunResult> {
 
 function addRatios(results: RunResult[]): void {
 	for (const r of results) {
-		const peer = (a: Approach) => results.find((x) => x.scenario === r.scenario && x.kind === r.kind && x.n === r.n && x.approach === a && x.ok);
+		const peer = (a: Approach) =>
+			results.find(
+				(x) =>
+					x.scenario === r.scenario && x.kind === r.kind && x.n === r.n && x.approach === a && x.ok,
+			);
 		const ratio = (a: Approach) => {
 			const p = peer(a);
 			return p && p.recordsPerSec && r.ok ? round(r.recordsPerSec / p.recordsPerSec, 2) : undefined;
@@ -659,19 +1054,74 @@ function growth(results: RunResult[]) {
 		const sorted = rs.filter((r) => r.ok).sort((a, b) => a.n - b.n);
 		return {
 			key,
-			points: sorted.map((r) => ({ n: r.n, execMs: r.execMs, msPerRecord: round(r.execMs / r.n, 3), peakRssMb: r.peakRssMb, rssGrowthMb: round(r.peakRssMb - r.startRssMb, 0) })),
+			points: sorted.map((r) => ({
+				n: r.n,
+				execMs: r.execMs,
+				msPerRecord: round(r.execMs / r.n, 3),
+				peakRssMb: r.peakRssMb,
+				rssGrowthMb: round(r.peakRssMb - r.startRssMb, 0),
+			})),
 		};
 	});
 }
 
 function printTable(results: RunResult[]): void {
 	const t = new Table({
-		head: ['scenario', 'kind', 'N', 'approach', 'ok', 'exec s', 'wall s', 'rec/s', '÷helper', '÷helper+expr', '÷raw', '÷HTTP node', 'tokens', '429s', 'retries', 'failed', 'peak RSS MB', 'note'],
+		head: [
+			'scenario',
+			'kind',
+			'N',
+			'approach',
+			'ok',
+			'exec s',
+			'wall s',
+			'rec/s',
+			'÷helper',
+			'÷helper+expr',
+			'÷raw',
+			'÷HTTP node',
+			'tokens',
+			'429s',
+			'retries',
+			'failed',
+			'peak RSS MB',
+			'note',
+		],
 		style: { head: [], border: [] },
 	});
 	for (const r of results) {
-		const note = [r.cpuMsPerRecord !== undefined ? `cpu ${r.cpuMsPerRecord} ms/rec, loop p99 ${r.loopDelayP99Ms} ms` : '', r.shareOfAllowed !== undefined ? `${round(r.shareOfAllowed * 100, 1)}% of allowed; tokens expected ${r.expectedTokens}` : '', r.connections ? `${r.connections} conns` : '', (r.error ?? '').split('\n')[0].slice(0, 60)].filter(Boolean).join('; ');
-		t.push([r.scenario, r.kind, r.n, `${r.approach}${concurrencyLabel(r.concurrency)}`, r.ok ? 'yes' : 'NO', round(r.execMs / 1000, 2), round(r.wallMs / 1000, 2), round(r.recordsPerSec, 0), r.ratioToHelper ?? '', r.ratioToHelperExpr ?? '', r.ratioToRaw ?? '', r.ratioToHttpRequest ?? '', r.tokenRequests, r.http429, r.retries, r.failures, r.peakRssMb, note]);
+		const note = [
+			r.cpuMsPerRecord !== undefined
+				? `cpu ${r.cpuMsPerRecord} ms/rec, loop p99 ${r.loopDelayP99Ms} ms`
+				: '',
+			r.shareOfAllowed !== undefined
+				? `${round(r.shareOfAllowed * 100, 1)}% of allowed; tokens expected ${r.expectedTokens}`
+				: '',
+			r.connections ? `${r.connections} conns` : '',
+			(r.error ?? '').split('\n')[0].slice(0, 60),
+		]
+			.filter(Boolean)
+			.join('; ');
+		t.push([
+			r.scenario,
+			r.kind,
+			r.n,
+			`${r.approach}${concurrencyLabel(r.concurrency)}`,
+			r.ok ? 'yes' : 'NO',
+			round(r.execMs / 1000, 2),
+			round(r.wallMs / 1000, 2),
+			round(r.recordsPerSec, 0),
+			r.ratioToHelper ?? '',
+			r.ratioToHelperExpr ?? '',
+			r.ratioToRaw ?? '',
+			r.ratioToHttpRequest ?? '',
+			r.tokenRequests,
+			r.http429,
+			r.retries,
+			r.failures,
+			r.peakRssMb,
+			note,
+		]);
 	}
 	process.stdout.write(`${t.toString()}\n`);
 }

@@ -10,7 +10,11 @@ import type {
 } from 'n8n-workflow';
 import { UserError } from 'n8n-workflow';
 
-import { credentialFailureMessage, requestCredentialToken, tokenKey } from '../nodes/shared/clientCredentials';
+import {
+	credentialFailureMessage,
+	requestCredentialToken,
+	tokenKey,
+} from '../nodes/shared/clientCredentials';
 import { isTokenFailure, persistedFields } from '../nodes/shared/tokenManager';
 import { tokenFields } from '../nodes/Degreed/transport/client';
 import { API_BASE_URL_EXPRESSION } from '../nodes/Degreed/transport/hosts';
@@ -29,9 +33,13 @@ export class DegreedApi implements ICredentialType {
 
 	displayName = 'Degreed API';
 
-	icon: Icon = { light: 'file:../nodes/Degreed/degreed.svg', dark: 'file:../nodes/Degreed/degreed.dark.svg' };
+	icon: Icon = {
+		light: 'file:../nodes/Degreed/degreed.svg',
+		dark: 'file:../nodes/Degreed/degreed.dark.svg',
+	};
 
-	documentationUrl = 'https://github.com/n8n-nodes-learning-platforms/n8n-nodes-learning-platforms/blob/main/docs/degreed.md';
+	documentationUrl =
+		'https://github.com/n8n-nodes-learning-platforms/n8n-nodes-learning-platforms/blob/main/docs/degreed.md';
 
 	properties: INodeProperties[] = [
 		{
@@ -39,12 +47,26 @@ export class DegreedApi implements ICredentialType {
 			name: 'environment',
 			type: 'options',
 			options: [
-				{ name: 'Production', value: 'production', description: 'degreed.com and api.degreed.com (or the EU/CA equivalents)' },
-				{ name: 'Betatest', value: 'betatest', description: "Degreed's test environment: betatest.degreed.com and api.betatest.degreed.com" },
-				{ name: 'Custom Hosts', value: 'custom', description: 'Type the OAuth and API base URLs yourself (a proxy, a lab or test host)' },
+				{
+					name: 'Production',
+					value: 'production',
+					description: 'degreed.com and api.degreed.com (or the EU/CA equivalents)',
+				},
+				{
+					name: 'Betatest',
+					value: 'betatest',
+					description:
+						"Degreed's test environment: betatest.degreed.com and api.betatest.degreed.com",
+				},
+				{
+					name: 'Custom Hosts',
+					value: 'custom',
+					description: 'Type the OAuth and API base URLs yourself (a proxy, a lab or test host)',
+				},
 			],
 			default: 'production',
-			description: 'Where the API key was created. A key from betatest does not work on production, and the other way round.',
+			description:
+				'Where the API key was created. A key from betatest does not work on production, and the other way round.',
 		},
 		{
 			displayName: 'Data Center',
@@ -56,7 +78,8 @@ export class DegreedApi implements ICredentialType {
 				{ name: 'Canada', value: 'ca' },
 			],
 			default: 'us',
-			description: 'The data center of your Degreed organization (the host you log in to: degreed.com, eu.degreed.com or ca.degreed.com)',
+			description:
+				'The data center of your Degreed organization (the host you log in to: degreed.com, eu.degreed.com or ca.degreed.com)',
 			displayOptions: { hide: { environment: ['custom'] } },
 		},
 		{
@@ -65,7 +88,8 @@ export class DegreedApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://betatest.degreed.com',
-			description: 'Host that issues access tokens (the token is requested at <this URL>/oauth/token). This is not the API host.',
+			description:
+				'Host that issues access tokens (the token is requested at <this URL>/oauth/token). This is not the API host.',
 			displayOptions: { show: { environment: ['custom'] } },
 			required: true,
 		},
@@ -75,7 +99,8 @@ export class DegreedApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://api.betatest.degreed.com',
-			description: 'Host of the API (requests go to <this URL>/api/v2/… and <this URL>/xAPI/statements)',
+			description:
+				'Host of the API (requests go to <this URL>/api/v2/… and <this URL>/xAPI/statements)',
 			displayOptions: { show: { environment: ['custom'] } },
 			required: true,
 		},
@@ -85,7 +110,8 @@ export class DegreedApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			required: true,
-			description: 'The client_id of the API key (Degreed: Settings → API keys; created by a Technical Admin with the "Manage API Keys" permission)',
+			description:
+				'The client_id of the API key (Degreed: Settings → API keys; created by a Technical Admin with the "Manage API Keys" permission)',
 		},
 		{
 			displayName: 'Client Secret',
@@ -112,7 +138,8 @@ export class DegreedApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'new_feature:read',
-			description: 'Scopes not in the list above, separated by commas. Added to the selected scopes.',
+			description:
+				'Scopes not in the list above, separated by commas. Added to the selected scopes.',
 		},
 		{
 			displayName: 'Client Authentication',
@@ -123,14 +150,16 @@ export class DegreedApi implements ICredentialType {
 				{ name: 'HTTP Basic Header', value: 'basic' },
 			],
 			default: 'body',
-			description: 'How the client ID and secret are sent to the token endpoint. Degreed documents the form body; the Basic header is for proxies that expect it.',
+			description:
+				'How the client ID and secret are sent to the token endpoint. Degreed documents the form body; the Basic header is for proxies that expect it.',
 		},
 		{
 			displayName: 'Allow Insecure HTTP',
 			name: 'allowInsecureHttp',
 			type: 'boolean',
 			default: false,
-			description: 'Whether to allow plain http:// custom hosts. For lab and test hosts only: the client secret and tokens would travel unencrypted. Loopback hosts (127.0.0.1) are always allowed.',
+			description:
+				'Whether to allow plain http:// custom hosts. For lab and test hosts only: the client secret and tokens would travel unencrypted. Loopback hosts (127.0.0.1) are always allowed.',
 			displayOptions: { show: { environment: ['custom'] } },
 		},
 		{
@@ -163,7 +192,10 @@ export class DegreedApi implements ICredentialType {
 	];
 
 	/** Fetches a token when the stored one is empty, after a 401, and on every Test. */
-	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
+	async preAuthentication(
+		this: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+	): Promise<IDataObject> {
 		const grant = degreedGrant(tokenFields(credentials));
 		const token = await requestCredentialToken(grant, this.helpers.httpRequest, credentials);
 		// A UserError without a status code: n8n's Test button shows Degreed's own words (e.g. the
@@ -177,8 +209,17 @@ export class DegreedApi implements ICredentialType {
 	 * the bearer too). It does not depend on the address, so `url`, `uri` (HTTP Request node) and
 	 * `baseURL` + `url` all work; the caller's options are not modified.
 	 */
-	authenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> => {
-		return { ...requestOptions, headers: { ...(requestOptions.headers ?? {}), Authorization: `Bearer ${String(credentials.accessToken ?? '')}` } };
+	authenticate = async (
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> => {
+		return {
+			...requestOptions,
+			headers: {
+				...(requestOptions.headers ?? {}),
+				Authorization: `Bearer ${String(credentials.accessToken ?? '')}`,
+			},
+		};
 	};
 
 	test: ICredentialTestRequest = {
@@ -190,11 +231,19 @@ export class DegreedApi implements ICredentialType {
 		rules: [
 			{
 				type: 'responseCode',
-				properties: { value: 403, message: 'The token was issued, but the API refused it for this route: check the scopes of the API key (users:read, content:read, completions:read or xapi:read).' },
+				properties: {
+					value: 403,
+					message:
+						'The token was issued, but the API refused it for this route: check the scopes of the API key (users:read, content:read, completions:read or xapi:read).',
+				},
 			},
 			{
 				type: 'responseCode',
-				properties: { value: 404, message: 'The API host answered 404: check the environment and data center (or the custom API Base URL, which is not the OAuth host).' },
+				properties: {
+					value: 404,
+					message:
+						'The API host answered 404: check the environment and data center (or the custom API Base URL, which is not the OAuth host).',
+				},
 			},
 		],
 	};

@@ -19,9 +19,13 @@ export class MoodleApi implements ICredentialType {
 
 	displayName = 'Moodle API';
 
-	icon: Icon = { light: 'file:../nodes/Moodle/moodle.svg', dark: 'file:../nodes/Moodle/moodle.dark.svg' };
+	icon: Icon = {
+		light: 'file:../nodes/Moodle/moodle.svg',
+		dark: 'file:../nodes/Moodle/moodle.dark.svg',
+	};
 
-	documentationUrl = 'https://github.com/n8n-nodes-learning-platforms/n8n-nodes-learning-platforms/blob/main/docs/moodle.md';
+	documentationUrl =
+		'https://github.com/n8n-nodes-learning-platforms/n8n-nodes-learning-platforms/blob/main/docs/moodle.md';
 
 	properties: INodeProperties[] = [
 		{
@@ -31,7 +35,8 @@ export class MoodleApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'https://learn.example.com',
-			description: 'Address of the Moodle site, as in the browser (include a sub-folder such as /moodle if the site has one)',
+			description:
+				'Address of the Moodle site, as in the browser (include a sub-folder such as /moodle if the site has one)',
 			hint: 'Without /webservice/rest/server.php: the node adds it',
 		},
 		{
@@ -59,15 +64,27 @@ export class MoodleApi implements ICredentialType {
 	 * (Moodle merges query and form parameters), with `moodlewsrestformat=json` unless the request
 	 * names a format. The Moodle node itself sends the token in the POST body instead.
 	 */
-	authenticate: IAuthenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions) => {
-		const qs: IDataObject = { ...(requestOptions.qs ?? {}), wstoken: String(credentials.token ?? '').trim() };
+	authenticate: IAuthenticate = async (
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	) => {
+		const qs: IDataObject = {
+			...(requestOptions.qs ?? {}),
+			wstoken: String(credentials.token ?? '').trim(),
+		};
 		// The HTTP Request node sends a form body as `form` (urlencoded) or `formData` (multipart),
 		// and a query typed into the URL stays in `uri`: a format named anywhere is the caller's choice.
-		const legacy = requestOptions as IHttpRequestOptions & { form?: unknown; formData?: unknown; uri?: unknown };
+		const legacy = requestOptions as IHttpRequestOptions & {
+			form?: unknown;
+			formData?: unknown;
+			uri?: unknown;
+		};
 		const names = (value: unknown) =>
 			(typeof value === 'string' && /(^|[&?])moodlewsrestformat=/.test(value)) ||
 			(!!value && typeof value === 'object' && 'moodlewsrestformat' in (value as IDataObject));
-		const address = [requestOptions.url, legacy.uri].map((u) => (typeof u === 'string' ? u.replace(/^[^?]*/, '') : ''));
+		const address = [requestOptions.url, legacy.uri].map((u) =>
+			typeof u === 'string' ? u.replace(/^[^?]*/, '') : '',
+		);
 		const formatGiven = [requestOptions.body, legacy.form, legacy.formData, ...address].some(names);
 		if (qs.moodlewsrestformat === undefined && !formatGiven) qs.moodlewsrestformat = 'json';
 		return { ...requestOptions, qs };
@@ -77,7 +94,8 @@ export class MoodleApi implements ICredentialType {
 		request: {
 			method: 'POST',
 			// The site root, as the node computes it (a pasted endpoint URL or trailing slash is fine).
-			baseURL: '={{ String($credentials.siteUrl).trim().replace(/\\/+$/, "").replace(/\\/webservice\\/rest\\/server\\.php$/i, "") }}',
+			baseURL:
+				'={{ String($credentials.siteUrl).trim().replace(/\\/+$/, "").replace(/\\/webservice\\/rest\\/server\\.php$/i, "") }}',
 			url: '/webservice/rest/server.php',
 			qs: { wsfunction: 'core_webservice_get_site_info', moodlewsrestformat: 'json' },
 		},
@@ -89,7 +107,8 @@ export class MoodleApi implements ICredentialType {
 				properties: {
 					key: 'errorcode',
 					value: 'invalidtoken',
-					message: 'Moodle did not accept the token (invalidtoken). Check the token, its "Valid until" date and IP restriction.',
+					message:
+						'Moodle did not accept the token (invalidtoken). Check the token, its "Valid until" date and IP restriction.',
 				},
 			},
 			{
@@ -97,7 +116,8 @@ export class MoodleApi implements ICredentialType {
 				properties: {
 					key: 'errorcode',
 					value: 'servicenotavailable',
-					message: "The token's external service is disabled (servicenotavailable): enable it under Site administration → Server → Web services → External services.",
+					message:
+						"The token's external service is disabled (servicenotavailable): enable it under Site administration → Server → Web services → External services.",
 				},
 			},
 			{
@@ -105,7 +125,8 @@ export class MoodleApi implements ICredentialType {
 				properties: {
 					key: 'errorcode',
 					value: 'enablewsdescription',
-					message: 'Web services are disabled on this site: enable them under Site administration → Advanced features.',
+					message:
+						'Web services are disabled on this site: enable them under Site administration → Advanced features.',
 				},
 			},
 			// An HTML or XML page instead of JSON arrives as a string: its first character is "<" (or

@@ -13,7 +13,11 @@ import type {
 import { UserError } from 'n8n-workflow';
 
 import { Redactor } from '../nodes/shared/redact';
-import { credentialFailureMessage, requestCredentialToken, tokenKey } from '../nodes/shared/clientCredentials';
+import {
+	credentialFailureMessage,
+	requestCredentialToken,
+	tokenKey,
+} from '../nodes/shared/clientCredentials';
 import { isTokenFailure, persistedFields } from '../nodes/shared/tokenManager';
 import { PERCIPIO_REGIONS } from '../nodes/Percipio/transport/hosts';
 import { readPercipioConfig } from '../nodes/Percipio/transport/config';
@@ -30,9 +34,13 @@ export class PercipioApi implements ICredentialType {
 
 	displayName = 'Skillsoft Percipio API';
 
-	icon: Icon = { light: 'file:../nodes/Percipio/percipio.svg', dark: 'file:../nodes/Percipio/percipio.dark.svg' };
+	icon: Icon = {
+		light: 'file:../nodes/Percipio/percipio.svg',
+		dark: 'file:../nodes/Percipio/percipio.dark.svg',
+	};
 
-	documentationUrl = 'https://github.com/n8n-nodes-learning-platforms/n8n-nodes-learning-platforms/blob/main/docs/percipio.md';
+	documentationUrl =
+		'https://github.com/n8n-nodes-learning-platforms/n8n-nodes-learning-platforms/blob/main/docs/percipio.md';
 
 	properties: INodeProperties[] = [
 		{
@@ -43,12 +51,14 @@ export class PercipioApi implements ICredentialType {
 				{
 					name: 'OAuth2 Client Credentials',
 					value: 'oAuth2ClientCredentials',
-					description: 'Client ID and secret issued by Skillsoft at onboarding (iX Studio partner APIs: Content Import, Track, Statements)',
+					description:
+						'Client ID and secret issued by Skillsoft at onboarding (iX Studio partner APIs: Content Import, Track, Statements)',
 				},
 				{
 					name: 'Service Account Token',
 					value: 'serviceAccount',
-					description: 'A bearer token (JWT) a Percipio admin created for a service account (standard APIs: users, catalog, reports)',
+					description:
+						'A bearer token (JWT) a Percipio admin created for a service account (standard APIs: users, catalog, reports)',
 				},
 			],
 			default: 'oAuth2ClientCredentials',
@@ -60,10 +70,16 @@ export class PercipioApi implements ICredentialType {
 			options: [
 				{ name: 'US (api.percipio.com)', value: 'us' },
 				{ name: 'EU (dew1-api.percipio.com)', value: 'eu' },
-				{ name: 'Custom', value: 'custom', description: 'Type the API base URL and token URL Skillsoft gave you (development hosts, other regions)' },
+				{
+					name: 'Custom',
+					value: 'custom',
+					description:
+						'Type the API base URL and token URL Skillsoft gave you (development hosts, other regions)',
+				},
 			],
 			default: 'us',
-			description: 'Where your Percipio site is hosted. A client created in one region does not work in another.',
+			description:
+				'Where your Percipio site is hosted. A client created in one region does not work in another.',
 		},
 		{
 			displayName: 'API Base URL',
@@ -88,7 +104,8 @@ export class PercipioApi implements ICredentialType {
 			name: 'allowInsecureHttp',
 			type: 'boolean',
 			default: false,
-			description: 'Whether plain http:// URLs may be used. For lab and test hosts only: credentials and tokens would travel unencrypted.',
+			description:
+				'Whether plain http:// URLs may be used. For lab and test hosts only: credentials and tokens would travel unencrypted.',
 			displayOptions: { show: { region: ['custom'] } },
 		},
 		{
@@ -98,7 +115,8 @@ export class PercipioApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
-			description: 'Your Percipio organization UUID, provided by Skillsoft at onboarding (or by your Percipio admin)',
+			description:
+				'Your Percipio organization UUID, provided by Skillsoft at onboarding (or by your Percipio admin)',
 		},
 		{
 			displayName: 'Client ID',
@@ -125,7 +143,8 @@ export class PercipioApi implements ICredentialType {
 			type: 'string',
 			default: 'api',
 			displayOptions: { show: { authMethod: ['oAuth2ClientCredentials'] } },
-			description: 'Sent as is in the token request. Skillsoft documents "api"; permissions (CONTENT_IMPORT, CONTENT_AGGREGATION) are attached to the client by Skillsoft.',
+			description:
+				'Sent as is in the token request. Skillsoft documents "api"; permissions (CONTENT_IMPORT, CONTENT_AGGREGATION) are attached to the client by Skillsoft.',
 		},
 		{
 			displayName: 'Service Account Token',
@@ -135,7 +154,8 @@ export class PercipioApi implements ICredentialType {
 			default: '',
 			required: true,
 			displayOptions: { show: { authMethod: ['serviceAccount'] } },
-			description: 'The bearer token (a JWT) shown once when a Percipio admin creates the service account token',
+			description:
+				'The bearer token (a JWT) shown once when a Percipio admin creates the service account token',
 		},
 		{
 			displayName: 'Partner Name',
@@ -143,7 +163,8 @@ export class PercipioApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'acme-learning',
-			description: 'Your iX Studio partner name, as Skillsoft set it up at onboarding. Used in the Content Import, Track and Statements paths (/v1/partners/{partnerName}/…).',
+			description:
+				'Your iX Studio partner name, as Skillsoft set it up at onboarding. Used in the Content Import, Track and Statements paths (/v1/partners/{partnerName}/…).',
 		},
 		{
 			displayName: 'Test Route',
@@ -155,14 +176,16 @@ export class PercipioApi implements ICredentialType {
 				{ name: 'Custom Path', value: 'custom' },
 			],
 			default: 'users',
-			description: 'The cheap authenticated GET the Test button calls with the token (asks for one record). Pick one your token is permitted for.',
+			description:
+				'The cheap authenticated GET the Test button calls with the token (asks for one record). Pick one your token is permitted for.',
 		},
 		{
 			displayName: 'Test Path',
 			name: 'testPath',
 			type: 'string',
 			default: '/user-management/v1/organizations/{orgId}/users',
-			description: 'Path of a GET route your token may call; {orgId} is replaced by the organization ID',
+			description:
+				'Path of a GET route your token may call; {orgId} is replaced by the organization ID',
 			displayOptions: { show: { testRoute: ['custom'] } },
 		},
 		{
@@ -189,31 +212,45 @@ export class PercipioApi implements ICredentialType {
 	 * a 401, and on every credential test. For a service-account token nothing is fetched: the JWT is
 	 * only checked, so the Test button reports a malformed or expired token by name.
 	 */
-	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
+	async preAuthentication(
+		this: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+	): Promise<IDataObject> {
 		let config: ReturnType<typeof readPercipioConfig>;
 		try {
 			config = readPercipioConfig(credentials);
 		} catch (error) {
 			// The field that cannot work, named before anything is sent; no status, so n8n shows these words.
-			const redactor = new Redactor([credentials.clientSecret, credentials.serviceAccountToken, credentials.accessToken]);
+			const redactor = new Redactor([
+				credentials.clientSecret,
+				credentials.serviceAccountToken,
+				credentials.accessToken,
+			]);
 			throw new UserError(redactor.text(`Skillsoft Percipio: ${(error as Error).message}.`));
 		}
 		if (!config.token) return {};
 		const grant = percipioGrant(config.token);
 		const token = await requestCredentialToken(grant, this.helpers.httpRequest, credentials);
-		if (isTokenFailure(token)) throw new UserError(credentialFailureMessage('Skillsoft Percipio', token));
+		if (isTokenFailure(token))
+			throw new UserError(credentialFailureMessage('Skillsoft Percipio', token));
 		return persistedFields(token, tokenKey(grant));
 	}
 
 	/** Function style, so the credential also works in n8n's HTTP Request node. */
-	authenticate: IAuthenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions) => {
+	authenticate: IAuthenticate = async (
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	) => {
 		const token =
 			credentials.authMethod === 'serviceAccount'
 				? String(credentials.serviceAccountToken ?? '')
 						.trim()
 						.replace(/^bearer\s+/i, '')
 				: String(credentials.accessToken ?? '');
-		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${token}` } };
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, Authorization: `Bearer ${token}` },
+		};
 	};
 
 	test: ICredentialTestRequest = {
@@ -229,12 +266,17 @@ export class PercipioApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 403,
-					message: 'The token is valid but not permitted for the test route. Pick another "Test Route" the token may call, or ask your Percipio admin / Skillsoft contact for that API permission.',
+					message:
+						'The token is valid but not permitted for the test route. Pick another "Test Route" the token may call, or ask your Percipio admin / Skillsoft contact for that API permission.',
 				},
 			},
 			{
 				type: 'responseCode',
-				properties: { value: 404, message: 'The test route was not found. Check the region / API base URL and the organization ID.' },
+				properties: {
+					value: 404,
+					message:
+						'The test route was not found. Check the region / API base URL and the organization ID.',
+				},
 			},
 		],
 	};

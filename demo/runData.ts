@@ -15,7 +15,8 @@ export function unflatten(text: string): unknown {
 		}
 		const out: unknown = Array.isArray(entry) ? [] : {};
 		done.set(index, out);
-		for (const [key, value] of Object.entries(entry)) (out as Record<string, unknown>)[key] = typeof value === 'string' ? at(Number(value)) : value;
+		for (const [key, value] of Object.entries(entry))
+			(out as Record<string, unknown>)[key] = typeof value === 'string' ? at(Number(value)) : value;
 		return out;
 	};
 	return at(0);
@@ -23,7 +24,14 @@ export function unflatten(text: string): unknown {
 
 /** The JSON of every item `node` output (first output, every run) in one execution's data. */
 export function nodeItems(data: string, node: string): Array<Record<string, unknown>> {
-	const root = unflatten(data) as { resultData?: { runData?: Record<string, Array<{ data?: { main?: Array<Array<{ json: Record<string, unknown> }> | null> } }>> } };
+	const root = unflatten(data) as {
+		resultData?: {
+			runData?: Record<
+				string,
+				Array<{ data?: { main?: Array<Array<{ json: Record<string, unknown> }> | null> } }>
+			>;
+		};
+	};
 	const runs = root?.resultData?.runData?.[node] ?? [];
 	return runs.flatMap((run) => (run.data?.main?.[0] ?? []).map((item) => item.json));
 }

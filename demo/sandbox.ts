@@ -10,7 +10,11 @@
 //   Learn.link   the cast as users; 3 completions, sent as signed content.completed webhooks → workflow 3
 //   Degreed      the cast as users (its own demo users stay)                     → workflows 1, 2, 5
 //   Moodle       its demo site (course 3 is the Percipio course)                 → workflow 2
-import { LEARNLINK_DEMO, learnlinkProvider, type LearnLinkEmulator } from '../test/sandbox/providers/learnlink';
+import {
+	LEARNLINK_DEMO,
+	learnlinkProvider,
+	type LearnLinkEmulator,
+} from '../test/sandbox/providers/learnlink';
 import { degreedProvider, degreedSandboxCredential } from '../test/sandbox/providers/degreed';
 import { MOODLE_DEMO, moodleProvider } from '../test/sandbox/providers/moodle';
 import { PERCIPIO_SANDBOX, percipioProvider } from '../test/sandbox/providers/percipio';
@@ -35,7 +39,13 @@ export const CAST: Learner[] = [
 	['katherine.johnson', 'Katherine', 'Johnson', 'HR-1004'],
 	['tim.bernerslee', 'Tim', 'Berners-Lee', 'HR-1005'],
 	['margaret.hamilton', 'Margaret', 'Hamilton', 'HR-1006'],
-].map(([username, firstName, lastName, hrId]) => ({ username, firstName, lastName, hrId, email: `${username}@academy.example` }));
+].map(([username, firstName, lastName, hrId]) => ({
+	username,
+	firstName,
+	lastName,
+	hrId,
+	email: `${username}@academy.example`,
+}));
 
 const who = (username: string) => CAST.find((l) => l.username === username)!;
 
@@ -66,8 +76,18 @@ const PERCIPIO_ACTIVITY: Array<[string, 'Completed' | 'Started', string | null]>
 
 /** Learn.link content and completions (each becomes a signed content.completed webhook in the demo). */
 const LEARNLINK_CONTENT = [
-	{ id: 'cnt-101', title: 'Information Security Essentials', type: 'course', urls: ['https://academy.learn.link/content/cnt-101'] },
-	{ id: 'cnt-102', title: 'Giving Feedback That Lands', type: 'video', urls: ['https://academy.learn.link/content/cnt-102'] },
+	{
+		id: 'cnt-101',
+		title: 'Information Security Essentials',
+		type: 'course',
+		urls: ['https://academy.learn.link/content/cnt-101'],
+	},
+	{
+		id: 'cnt-102',
+		title: 'Giving Feedback That Lands',
+		type: 'video',
+		urls: ['https://academy.learn.link/content/cnt-102'],
+	},
 ];
 const LEARNLINK_COMPLETIONS: Array<[string, string, string]> = [
 	['ada.lovelace', 'cnt-101', '2026-11-13T10:00:00.000Z'],
@@ -93,12 +113,20 @@ export const CREDENTIAL_REFS = {
 	moodleApi: { id: 'lpDemoMoodle', name: 'Moodle account' },
 } as const;
 
-export async function startDemoSandbox(options: { port?: number; seed?: number } = {}): Promise<DemoSandbox> {
+export async function startDemoSandbox(
+	options: { port?: number; seed?: number } = {},
+): Promise<DemoSandbox> {
 	const sandbox = await startSandbox({
 		port: options.port ?? 0,
 		seed: options.seed ?? 1,
 		logLevel: 'error',
-		providers: [percipioProvider({ demoData: false }), degreedProvider(), learnlinkProvider({ demoData: false }), scormCloudProvider({ demoData: false }), moodleProvider()],
+		providers: [
+			percipioProvider({ demoData: false }),
+			degreedProvider(),
+			learnlinkProvider({ demoData: false }),
+			scormCloudProvider({ demoData: false }),
+			moodleProvider(),
+		],
 	});
 	try {
 		seed(sandbox);
@@ -107,7 +135,12 @@ export async function startDemoSandbox(options: { port?: number; seed?: number }
 		throw e;
 	}
 	const learnLink = sandbox.provider<LearnLinkEmulator>('learnlink');
-	return { sandbox, credentials: credentialsFor(sandbox), learnLink, learnLinkEvents: () => learnLinkEvents(learnLink) };
+	return {
+		sandbox,
+		credentials: credentialsFor(sandbox),
+		learnLink,
+		learnLinkEvents: () => learnLinkEvents(learnLink),
+	};
 }
 
 function seed(sandbox: Sandbox): void {
@@ -116,15 +149,42 @@ function seed(sandbox: Sandbox): void {
 		courses: SCORM_COURSES.map((c) => ({ ...c, courseLearningStandard: 'SCORM20043RDEDITION' })),
 		registrations: SCORM_REGISTRATIONS.map(([username, courseId, completed, score]) => {
 			const l = who(username);
-			return { id: `${l.hrId}-${courseId}`, courseId, learner: { id: l.hrId, firstName: l.firstName, lastName: l.lastName, email: l.email }, completed, score };
+			return {
+				id: `${l.hrId}-${courseId}`,
+				courseId,
+				learner: { id: l.hrId, firstName: l.firstName, lastName: l.lastName, email: l.email },
+				completed,
+				score,
+			};
 		}),
 	});
 	p('degreed').seed!({
-		users: CAST.map((l, i) => ({ id: `U${101 + i}`, 'first-name': l.firstName, 'last-name': l.lastName, email: l.email, 'employee-id': l.hrId, 'user-name': l.username, 'is-active': true })),
+		users: CAST.map((l, i) => ({
+			id: `U${101 + i}`,
+			'first-name': l.firstName,
+			'last-name': l.lastName,
+			email: l.email,
+			'employee-id': l.hrId,
+			'user-name': l.username,
+			'is-active': true,
+		})),
 	});
 	p('percipio').seed!({
-		users: CAST.map((l) => ({ externalUserId: l.hrId, loginName: l.username, firstName: l.firstName, lastName: l.lastName, email: l.email, updatedAt: '2026-10-01T09:00:00.000Z' })),
-		catalog: [{ id: MOODLE_DEMO.percipioContentId, title: 'Leading Teams: Building Trust', duration: 'PT47M' }],
+		users: CAST.map((l) => ({
+			externalUserId: l.hrId,
+			loginName: l.username,
+			firstName: l.firstName,
+			lastName: l.lastName,
+			email: l.email,
+			updatedAt: '2026-10-01T09:00:00.000Z',
+		})),
+		catalog: [
+			{
+				id: MOODLE_DEMO.percipioContentId,
+				title: 'Leading Teams: Building Trust',
+				duration: 'PT47M',
+			},
+		],
 		activity: PERCIPIO_ACTIVITY.map(([username, status, completedDate]) => {
 			const l = who(username);
 			return {
@@ -149,12 +209,29 @@ function seed(sandbox: Sandbox): void {
 		reportPolls: 0,
 	});
 	p('learnlink').seed!({
-		users: CAST.map((l) => ({ ref: l.hrId, firstName: l.firstName, lastName: l.lastName, email: l.email, updatedAt: '2026-11-01T09:00:00.000Z' })),
-		contents: LEARNLINK_CONTENT.map((c) => ({ ...c, createdAt: '2026-11-01T09:00:00.000Z', updatedAt: '2026-11-01T09:00:00.000Z' })),
+		users: CAST.map((l) => ({
+			ref: l.hrId,
+			firstName: l.firstName,
+			lastName: l.lastName,
+			email: l.email,
+			updatedAt: '2026-11-01T09:00:00.000Z',
+		})),
+		contents: LEARNLINK_CONTENT.map((c) => ({
+			...c,
+			createdAt: '2026-11-01T09:00:00.000Z',
+			updatedAt: '2026-11-01T09:00:00.000Z',
+		})),
 	});
 	const ll = sandbox.provider<LearnLinkEmulator>('learnlink');
-	const userId = (username: string) => [...ll.users.values()].find((u) => u.ref === who(username).hrId)!.id;
-	p('learnlink').seed!({ completions: LEARNLINK_COMPLETIONS.map(([username, contentId, completedAt]) => ({ userId: userId(username), contentId, completedAt })) });
+	const userId = (username: string) =>
+		[...ll.users.values()].find((u) => u.ref === who(username).hrId)!.id;
+	p('learnlink').seed!({
+		completions: LEARNLINK_COMPLETIONS.map(([username, contentId, completedAt]) => ({
+			userId: userId(username),
+			contentId,
+			completedAt,
+		})),
+	});
 }
 
 function learnLinkEvents(ll: LearnLinkEmulator): Array<Record<string, unknown>> {
@@ -164,7 +241,13 @@ function learnLinkEvents(ll: LearnLinkEmulator): Array<Record<string, unknown>> 
 		return ll.completionEvent({
 			createdAt: c.completedAt,
 			dispatchedAt: new Date().toISOString(),
-			user: { id: u.id, reference: u.ref, email: u.email, firstName: u.firstName, lastName: u.lastName },
+			user: {
+				id: u.id,
+				reference: u.ref,
+				email: u.email,
+				firstName: u.firstName,
+				lastName: u.lastName,
+			},
 			content: { id: content.id, title: content.title, type: content.type, urls: content.urls },
 		});
 	});

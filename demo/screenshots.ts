@@ -19,7 +19,16 @@ import { OWNER, repoRoot } from '../test/e2e/harness/n8n';
 import { startEditor } from './run';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+	'--headless',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+];
 
 const log = (m: string) => process.stderr.write(`[screenshots] ${m}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -32,8 +41,17 @@ async function dismissPopups(page: Page): Promise<void> {
 }
 
 async function main(): Promise<void> {
-	const { values } = parseArgs({ options: { port: { type: 'string', default: '5679' }, 'sandbox-port': { type: 'string', default: '8797' }, out: { type: 'string', default: join(repoRoot, 'docs', 'images') } } });
-	if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's Chromium (apt-get install -y chromium)`);
+	const { values } = parseArgs({
+		options: {
+			port: { type: 'string', default: '5679' },
+			'sandbox-port': { type: 'string', default: '8797' },
+			out: { type: 'string', default: join(repoRoot, 'docs', 'images') },
+		},
+	});
+	if (!existsSync(CHROMIUM))
+		throw new Error(
+			`${CHROMIUM} not found: install Debian's Chromium (apt-get install -y chromium)`,
+		);
 	const out = resolve(values.out!);
 	mkdirSync(out, { recursive: true });
 	const editor = await startEditor({
@@ -43,7 +61,10 @@ async function main(): Promise<void> {
 			for (const id of ['lpExample05Catalog']) {
 				log(`n8n execute ${id}`);
 				const run = await n8n.execute(id, { timeoutMs: 300_000 });
-				if (!run.ok) throw new Error(`${id} failed: ${run.error?.message ?? JSON.stringify(run.nodeErrors())}`);
+				if (!run.ok)
+					throw new Error(
+						`${id} failed: ${run.error?.message ?? JSON.stringify(run.nodeErrors())}`,
+					);
 			}
 		},
 	});
@@ -53,11 +74,17 @@ async function main(): Promise<void> {
 	// Playwright starts Chromium with a new, empty profile (user-data-dir) of its own every launch.
 	const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
 	try {
-		const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+		const context = await browser.newContext({
+			viewport: { width: 1440, height: 900 },
+			deviceScaleFactor: 1,
+		});
 		const page = await context.newPage();
 		log(`signing in at ${editor.url}/signin`);
 		await page.goto(`${editor.url}/signin`, { waitUntil: 'networkidle' });
-		await page.locator('input[type="email"], input[name="emailOrLdapLoginId"], input[name="email"]').first().fill(OWNER.email);
+		await page
+			.locator('input[type="email"], input[name="emailOrLdapLoginId"], input[name="email"]')
+			.first()
+			.fill(OWNER.email);
 		await page.locator('input[type="password"]').first().fill(OWNER.password);
 		await page.getByRole('button', { name: /sign in/i }).click();
 		await page.waitForURL((u) => !u.pathname.startsWith('/signin'), { timeout: 60_000 });
@@ -68,7 +95,11 @@ async function main(): Promise<void> {
 		await page.goto(`${editor.url}/workflow/lpExample02PcpRpt`, { waitUntil: 'networkidle' });
 		await page.locator('.vue-flow__node').first().waitFor({ timeout: 60_000 });
 		await dismissPopups(page);
-		await page.locator('.vue-flow__pane').first().click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+		await page
+			.locator('.vue-flow__pane')
+			.first()
+			.click({ position: { x: 5, y: 5 } })
+			.catch(() => undefined);
 		await page.keyboard.press('1'); // zoom to fit
 		await sleep(1000);
 		await page.screenshot({ path: join(out, 'editor-workflow.png') });
@@ -100,23 +131,34 @@ async function main(): Promise<void> {
 			await dismissPopups(page);
 		});
 
-		const executions = async () => await editor.n8n.rest<{ results: Array<{ id: string; status: string }> }>('GET', `/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: 'lpExample01Scorm2Dg' }))}&limit=10`);
+		const executions = async () =>
+			await editor.n8n.rest<{ results: Array<{ id: string; status: string }> }>(
+				'GET',
+				`/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: 'lpExample01Scorm2Dg' }))}&limit=10`,
+			);
 		let list = await executions();
 		for (let i = 0; i < 120 && !list.results.some((e) => e.status === 'success'); i++) {
 			await sleep(500);
 			list = await executions();
 		}
 		const execId = list.results.find((e) => e.status === 'success')?.id;
-		if (!execId) throw new Error(`no finished execution of workflow 1: ${JSON.stringify(list.results)}`);
+		if (!execId)
+			throw new Error(`no finished execution of workflow 1: ${JSON.stringify(list.results)}`);
 		log(`finished execution ${execId} of workflow 1`);
 		await attempt('execution-finished', async () => {
-			await page.goto(`${editor.url}/workflow/lpExample01Scorm2Dg/executions/${execId}`, { waitUntil: 'networkidle' });
-			await page.getByText(/Succeeded/).first().waitFor({ timeout: 60_000 });
+			await page.goto(`${editor.url}/workflow/lpExample01Scorm2Dg/executions/${execId}`, {
+				waitUntil: 'networkidle',
+			});
+			await page
+				.getByText(/Succeeded/)
+				.first()
+				.waitFor({ timeout: 60_000 });
 			await page.locator('.vue-flow__node').first().waitFor({ timeout: 60_000 });
 			await sleep(2500);
 			await page.screenshot({ path: join(out, 'execution-finished.png') });
 		});
-		if (failures.length) throw new Error(`some screenshots failed (see ${out}/failed-*.png): ${failures.join('; ')}`);
+		if (failures.length)
+			throw new Error(`some screenshots failed (see ${out}/failed-*.png): ${failures.join('; ')}`);
 		log(`saved to ${out}`);
 	} finally {
 		await browser.close();

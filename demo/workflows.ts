@@ -25,11 +25,41 @@ export interface DemoWorkflow {
 
 /** How the demo runs each example, in the order it runs them (catalogue first: workflow 1 needs the Degreed content it creates). */
 const PLAN: Array<Omit<DemoWorkflow, 'json'>> = [
-	{ file: '05-own-catalogue-to-percipio-and-degreed.json', label: '5 Own catalogue → Percipio + Degreed', start: 'cli', readNode: 'Own courses changed since', source: 'SCORM Cloud courses' },
-	{ file: '04-new-hires-to-learnlink-and-percipio.json', label: '4 New hires → Learn.link + Percipio', start: 'cli', readNode: 'New hires (replace with your HR source)', source: 'HR list' },
-	{ file: '01-scorm-cloud-completions-to-degreed.json', label: '1 SCORM Cloud completions → Degreed', start: 'poll', readNode: 'SCORM Cloud registration completed', source: 'SCORM Cloud completions' },
-	{ file: '03-learnlink-completion-webhook-to-percipio-track.json', label: '3 Learn.link webhook → Percipio Track', start: 'webhook', readNode: 'Learn.link completion', source: 'signed Thrive events' },
-	{ file: '02-percipio-report-to-moodle-and-degreed.json', label: '2 Percipio completions → Moodle + Degreed', start: 'poll', readNode: 'Percipio completion', source: 'Percipio completions' },
+	{
+		file: '05-own-catalogue-to-percipio-and-degreed.json',
+		label: '5 Own catalogue → Percipio + Degreed',
+		start: 'cli',
+		readNode: 'Own courses changed since',
+		source: 'SCORM Cloud courses',
+	},
+	{
+		file: '04-new-hires-to-learnlink-and-percipio.json',
+		label: '4 New hires → Learn.link + Percipio',
+		start: 'cli',
+		readNode: 'New hires (replace with your HR source)',
+		source: 'HR list',
+	},
+	{
+		file: '01-scorm-cloud-completions-to-degreed.json',
+		label: '1 SCORM Cloud completions → Degreed',
+		start: 'poll',
+		readNode: 'SCORM Cloud registration completed',
+		source: 'SCORM Cloud completions',
+	},
+	{
+		file: '03-learnlink-completion-webhook-to-percipio-track.json',
+		label: '3 Learn.link webhook → Percipio Track',
+		start: 'webhook',
+		readNode: 'Learn.link completion',
+		source: 'signed Thrive events',
+	},
+	{
+		file: '02-percipio-report-to-moodle-and-degreed.json',
+		label: '2 Percipio completions → Moodle + Degreed',
+		start: 'poll',
+		readNode: 'Percipio completion',
+		source: 'Percipio completions',
+	},
 ];
 
 export function loadExampleWorkflows(): DemoWorkflow[] {
@@ -38,7 +68,8 @@ export function loadExampleWorkflows(): DemoWorkflow[] {
 	if (missing.length) throw new Error(`examples/workflows is missing ${missing.join(', ')}`);
 	return PLAN.map((p) => {
 		const json = JSON.parse(readFileSync(join(EXAMPLES_DIR, p.file), 'utf8')) as WorkflowJson;
-		if (!json.nodes.some((n) => n.name === p.readNode)) throw new Error(`${p.file} has no node "${p.readNode}"`);
+		if (!json.nodes.some((n) => n.name === p.readNode))
+			throw new Error(`${p.file} has no node "${p.readNode}"`);
 		return { ...p, json };
 	});
 }

@@ -20,9 +20,19 @@ function arg(name: string): string | undefined {
 const root = join(__dirname, '..');
 const records = String(Number(arg('records') ?? 10_000));
 process.stdout.write(`soak: ${records} records per provider, all five providers at once …\n`);
-const result = spawnSync(process.execPath, [join(root, 'node_modules', 'jest', 'bin', 'jest.js'), 'test/reliability/soak.test.ts', '--selectProjects', 'reliability', '--verbose'], {
-	cwd: root,
-	stdio: 'inherit',
-	env: { ...process.env, SOAK_RECORDS: records },
-});
+const result = spawnSync(
+	process.execPath,
+	[
+		join(root, 'node_modules', 'jest', 'bin', 'jest.js'),
+		'test/reliability/soak.test.ts',
+		'--selectProjects',
+		'reliability',
+		'--verbose',
+	],
+	{
+		cwd: root,
+		stdio: 'inherit',
+		env: { ...process.env, SOAK_RECORDS: records },
+	},
+);
 process.exitCode = result.status ?? 1;

@@ -21,7 +21,11 @@ if (version && !/^\d+\.\d+\.\d+$/.test(version)) {
 const env = { ...process.env };
 if (version) env.LP_N8N_VERSION = version;
 
-const install = spawnSync(process.execPath, [path.join(root, 'test/e2e/harness/install-n8n.mjs'), ...(version ? ['--version', version] : [])], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+const install = spawnSync(
+	process.execPath,
+	[path.join(root, 'test/e2e/harness/install-n8n.mjs'), ...(version ? ['--version', version] : [])],
+	{ cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] },
+);
 if (install.status !== 0) process.exit(install.status ?? 1);
 
 const skip = new Set(['demo.test.ts', 'tarballInstall.test.ts']);
@@ -30,5 +34,9 @@ const tests = fs
 	.filter((f) => f.endsWith('.test.ts') && !skip.has(f))
 	.map((f) => `test/e2e/${f}`);
 const jest = path.join(root, 'node_modules/jest/bin/jest.js');
-const r = spawnSync(process.execPath, [jest, '--selectProjects', 'e2e', '--runInBand', '--', ...tests], { cwd: root, env, stdio: 'inherit' });
+const r = spawnSync(
+	process.execPath,
+	[jest, '--selectProjects', 'e2e', '--runInBand', '--', ...tests],
+	{ cwd: root, env, stdio: 'inherit' },
+);
 process.exit(r.status ?? 1);

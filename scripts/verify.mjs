@@ -35,22 +35,45 @@ async function scan(scanner, dir, patterns) {
 	const { ESLint } = createRequire(scannerPath)('eslint');
 	const glob = createRequire(scannerPath)('fast-glob');
 	const verdict = await scanner.analyzePackage(dir, patterns);
-	const eslint = new ESLint({ cwd: dir, allowInlineConfig: false, overrideConfigFile: true, overrideConfig: await scanner.buildScanConfig() });
-	const files = glob.sync(patterns, { cwd: dir, absolute: true, ignore: ['node_modules/**', '**/package-lock.json'] });
+	const eslint = new ESLint({
+		cwd: dir,
+		allowInlineConfig: false,
+		overrideConfigFile: true,
+		overrideConfig: await scanner.buildScanConfig(),
+	});
+	const files = glob.sync(patterns, {
+		cwd: dir,
+		absolute: true,
+		ignore: ['node_modules/**', '**/package-lock.json'],
+	});
 	const results = await eslint.lintFiles(files);
 	const errors = results.reduce((n, r) => n + r.errorCount, 0);
 	const warnings = results.reduce((n, r) => n + r.warningCount, 0);
-	const details = errors + warnings ? await (await eslint.loadFormatter('stylish')).format(results) : '';
-	return { passed: verdict.passed && errors === 0, message: verdict.message, files: files.length, errors, warnings, details };
+	const details =
+		errors + warnings ? await (await eslint.loadFormatter('stylish')).format(results) : '';
+	return {
+		passed: verdict.passed && errors === 0,
+		message: verdict.message,
+		files: files.length,
+		errors,
+		warnings,
+		details,
+	};
 }
 
 function packTarball() {
-	const r = spawnSync('npm', ['pack', '--json', '--pack-destination', temp], { cwd: root, encoding: 'utf8', env: { ...process.env, npm_config_loglevel: 'error' } });
+	const r = spawnSync('npm', ['pack', '--json', '--pack-destination', temp], {
+		cwd: root,
+		encoding: 'utf8',
+		env: { ...process.env, npm_config_loglevel: 'error' },
+	});
 	if (r.status !== 0) throw new Error(`npm pack failed: ${r.stderr}`);
 	const tgz = path.join(temp, JSON.parse(r.stdout)[0].filename);
 	const unpacked = path.join(temp, 'package');
 	fs.mkdirSync(unpacked);
-	const t = spawnSync('tar', ['-xzf', tgz, '-C', unpacked, '--strip-components=1'], { encoding: 'utf8' });
+	const t = spawnSync('tar', ['-xzf', tgz, '-C', unpacked, '--strip-components=1'], {
+		encoding: 'utf8',
+	});
 	if (t.status !== 0) throw new Error(`tar failed: ${t.stderr}`);
 	return unpacked;
 }
@@ -59,35 +82,63 @@ function n8nNodeLint() {
 	const bin = path.join(root, 'node_modules', '.bin', 'n8n-node');
 	// The flag lets test/, demo/, bench/ and scripts/ keep their own eslint.config.mjs (see
 	// eslint.tooling.config.mjs); the root one, n8n's template, covers everything else.
-	const r = spawnSync(bin, ['lint'], { cwd: root, encoding: 'utf8', env: { ...process.env, ESLINT_FLAGS: 'unstable_config_lookup_from_file', FORCE_COLOR: '0', CI: 'true' } });
+	const r = spawnSync(bin, ['lint'], {
+		cwd: root,
+		encoding: 'utf8',
+		env: {
+			...process.env,
+			ESLINT_FLAGS: 'unstable_config_lookup_from_file',
+			FORCE_COLOR: '0',
+			CI: 'true',
+		},
+	});
 	const out = `${r.stdout}${r.stderr}`;
 	const m = out.match(/(\d+) problems? \((\d+) errors?, (\d+) warnings?\)/);
 	const errors = m ? Number(m[2]) : r.status === 0 ? 0 : 1;
 	const warnings = m ? Number(m[3]) : 0;
-	const strict = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).n8n?.strict === true;
-	return { passed: r.status === 0 && strict, strict, errors, warnings, details: r.status === 0 ? '' : out };
+	const strict =
+		JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).n8n?.strict === true;
+	return {
+		passed: r.status === 0 && strict,
+		strict,
+		errors,
+		warnings,
+		details: r.status === 0 ? '' : out,
+	};
 }
 
 let failed = false;
 function report(label, r) {
 	const extra = r.files !== undefined ? ` in ${r.files} files` : '';
-	console.log(`${r.passed && !r.warnings ? 'ok  ' : 'FAIL'} ${label}: ${r.errors} errors, ${r.warnings} warnings${extra}${r.message && !r.passed ? ` (${r.message})` : ''}`);
+	console.log(
+		`${r.passed && !r.warnings ? 'ok  ' : 'FAIL'} ${label}: ${r.errors} errors, ${r.warnings} warnings${extra}${r.message && !r.passed ? ` (${r.message})` : ''}`,
+	);
 	if (r.details) console.log(r.details.trimEnd());
 	if (!r.passed || r.errors || r.warnings) failed = true;
 }
 
 try {
-	if (!fs.existsSync(path.join(root, 'dist', 'nodes'))) throw new Error('dist/ is missing: run `npm run build` first');
+	if (!fs.existsSync(path.join(root, 'dist', 'nodes')))
+		throw new Error('dist/ is missing: run `npm run build` first');
 	const previousTmp = process.env.TMPDIR;
 	process.env.TMPDIR = temp; // the scanner makes a temp folder when it is imported
 	const scanner = await import(pathToFileURL(scannerPath).href);
 	if (previousTmp === undefined) delete process.env.TMPDIR;
 	else process.env.TMPDIR = previousTmp;
 
-	report('n8n scanner, source tree (package.json, nodes/, credentials/)', await scan(scanner, root, scanner.SOURCE_FILE_PATTERNS));
-	report('n8n scanner, npm pack tarball (**/*.js, package.json)', await scan(scanner, packTarball(), ['**/*.js', 'package.json']));
+	report(
+		'n8n scanner, source tree (package.json, nodes/, credentials/)',
+		await scan(scanner, root, scanner.SOURCE_FILE_PATTERNS),
+	);
+	report(
+		'n8n scanner, npm pack tarball (**/*.js, package.json)',
+		await scan(scanner, packTarball(), ['**/*.js', 'package.json']),
+	);
 	const lint = n8nNodeLint();
-	report(`n8n-node lint (strict mode ${lint.strict ? 'on' : 'OFF: set n8n.strict in package.json'})`, lint);
+	report(
+		`n8n-node lint (strict mode ${lint.strict ? 'on' : 'OFF: set n8n.strict in package.json'})`,
+		lint,
+	);
 } catch (e) {
 	console.error(`verify could not run: ${e.message}`);
 	failed = true;

@@ -1,5 +1,10 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import type {
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
 
 import { pollTriggerProperties, runPoll } from '../shared/pollTrigger';
 import type { PollTriggerConfig } from '../shared/pollTrigger';
@@ -11,10 +16,12 @@ import { readRequestSettings } from '../shared/descriptions';
 
 const config: PollTriggerConfig<DegreedClient> = {
 	events: degreedPollEvents,
-	client: async (ctx) => await createDegreedClient(ctx, readRequestSettings(ctx, degreedProfile.rateLimit)),
+	client: async (ctx) =>
+		await createDegreedClient(ctx, readRequestSettings(ctx, degreedProfile.rateLimit)),
 	// Degreed advises reading statements with a 15-minute lag: they can be stored late
 	defaultOverlapMinutes: 15,
-	overlapHint: 'Each poll looks this far behind the newest record already emitted. Degreed advises 15 minutes: statements and completions can be stored late with an older time. Records already emitted are not emitted again.',
+	overlapHint:
+		'Each poll looks this far behind the newest record already emitted. Degreed advises 15 minutes: statements and completions can be stored late with an older time. Records already emitted are not emitted again.',
 };
 
 export class DegreedTrigger implements INodeType {
@@ -25,7 +32,8 @@ export class DegreedTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["event"]}}',
-		description: 'Starts the workflow on new Degreed xAPI statements or completions (polls the API)',
+		description:
+			'Starts the workflow on new Degreed xAPI statements or completions (polls the API)',
 		defaults: { name: 'Degreed Trigger' },
 		polling: true,
 		inputs: [],

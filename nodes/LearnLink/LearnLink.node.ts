@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { requestOptionsProperty } from '../shared/descriptions';
@@ -23,7 +28,8 @@ export class LearnLink implements INodeType {
 		version: [1, 2],
 		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Sync users, completions, content, activity and audiences with Thrive Learning (Learn.link)',
+		description:
+			'Sync users, completions, content, activity and audiences with Thrive Learning (Learn.link)',
 		defaults: { name: 'Learn.link (Thrive)' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

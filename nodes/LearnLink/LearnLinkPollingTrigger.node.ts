@@ -1,5 +1,10 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import type {
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
 
 import { pollTriggerProperties, runPoll } from '../shared/pollTrigger';
 import type { PollTriggerConfig } from '../shared/pollTrigger';
@@ -11,7 +16,8 @@ import { readRequestSettings } from '../shared/descriptions';
 
 const config: PollTriggerConfig<LearnLinkClient> = {
 	events: learnLinkPollEvents,
-	client: async (ctx) => await createLearnLinkClient(ctx, readRequestSettings(ctx, learnLinkProfile.rateLimit)),
+	client: async (ctx) =>
+		await createLearnLinkClient(ctx, readRequestSettings(ctx, learnLinkProfile.rateLimit)),
 	defaultOverlapMinutes: 5,
 };
 
@@ -23,7 +29,8 @@ export class LearnLinkPollingTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["event"]}}',
-		description: 'Starts the workflow on new Learn.link (Thrive) completions, activities or content changes (polls the API, no webhook set-up)',
+		description:
+			'Starts the workflow on new Learn.link (Thrive) completions, activities or content changes (polls the API, no webhook set-up)',
 		defaults: { name: 'Learn.link Polling Trigger' },
 		polling: true,
 		inputs: [],

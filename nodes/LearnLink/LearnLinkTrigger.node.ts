@@ -10,7 +10,14 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { firstDelivery, replayWindowOption, replayWindowSeconds } from '../shared/replayMemory';
-import { DEFAULT_MAX_BODY_KB, acknowledge, isBlank, maxBodyBytes, readRawBody, refuse } from '../shared/webhookGuards';
+import {
+	DEFAULT_MAX_BODY_KB,
+	acknowledge,
+	isBlank,
+	maxBodyBytes,
+	readRawBody,
+	refuse,
+} from '../shared/webhookGuards';
 import { SIGNATURE_HEADER, eventIdentity, verifyThriveSignature } from './trigger/signature';
 
 /** Thrive's webhook subscription types and their events (docs: Webhooks → subscription types). */
@@ -18,11 +25,21 @@ export const SUBSCRIPTIONS: Record<string, { name: string; events: string[] }> =
 	completion_subscription: { name: 'Completions', events: ['content.completed', 'content.passed'] },
 	content_subscription: {
 		name: 'Content',
-		events: ['content.created', 'content.updated', 'content.published', 'content.deleted', 'content.archived', 'content.restored'],
+		events: [
+			'content.created',
+			'content.updated',
+			'content.published',
+			'content.deleted',
+			'content.archived',
+			'content.restored',
+		],
 	},
 	assignment_subscription: { name: 'Assignments and Enrolments', events: [] },
 	notification_subscription: { name: 'Notifications', events: ['notification.dispatched'] },
-	user_subscription: { name: 'Users', events: ['user.created', 'user.activated', 'user.deactivated', 'user.updated'] },
+	user_subscription: {
+		name: 'Users',
+		events: ['user.created', 'user.activated', 'user.deactivated', 'user.updated'],
+	},
 };
 
 const eventProperties: INodeProperties[] = Object.entries(SUBSCRIPTIONS)
@@ -32,7 +49,8 @@ const eventProperties: INodeProperties[] = Object.entries(SUBSCRIPTIONS)
 		name: 'events',
 		type: 'multiOptions' as const,
 		default: [],
-		description: 'Events that start the workflow. None selected: every event of this subscription. Other events are acknowledged (HTTP 200) and ignored.',
+		description:
+			'Events that start the workflow. None selected: every event of this subscription. Other events are acknowledged (HTTP 200) and ignored.',
 		options: s.events.map((e) => ({ name: e, value: e })),
 		displayOptions: { show: { subscriptionType: [value] } },
 	}));
@@ -56,7 +74,9 @@ export class LearnLinkTrigger implements INodeType {
 				displayOptions: { show: { secretSource: ['credential'] } },
 			},
 		],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		webhooks: [
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
+		],
 		properties: [
 			{
 				displayName:
@@ -70,7 +90,11 @@ export class LearnLinkTrigger implements INodeType {
 				name: 'subscriptionType',
 				type: 'options',
 				default: 'completion_subscription',
-				options: Object.entries(SUBSCRIPTIONS).map(([value, s]) => ({ name: s.name, value, description: value })),
+				options: Object.entries(SUBSCRIPTIONS).map(([value, s]) => ({
+					name: s.name,
+					value,
+					description: value,
+				})),
 				description: 'The Thrive subscription this URL is registered for',
 			},
 			...eventProperties,
@@ -91,7 +115,8 @@ export class LearnLinkTrigger implements INodeType {
 				typeOptions: { password: true },
 				default: '',
 				required: true,
-				description: 'The secret Thrive signs events with (x-hmac-signature). Choose a long random value and give the same value to Thrive support.',
+				description:
+					'The secret Thrive signs events with (x-hmac-signature). Choose a long random value and give the same value to Thrive support.',
 				displayOptions: { show: { secretSource: ['parameter'] } },
 			},
 			{
@@ -107,7 +132,8 @@ export class LearnLinkTrigger implements INodeType {
 						type: 'number',
 						default: DEFAULT_MAX_BODY_KB,
 						typeOptions: { minValue: 1 },
-						description: 'Larger deliveries are refused with HTTP 413 before the signature is computed. A value that is not a positive number means the default (1024).',
+						description:
+							'Larger deliveries are refused with HTTP 413 before the signature is computed. A value that is not a positive number means the default (1024).',
 					},
 					replayWindowOption(
 						'Replay protection. Events whose dispatchedAt is missing or further than this from now are refused (HTTP 401), and an event (same ID, or same content when it has none) already accepted within the window is refused (401) without starting the workflow again. 0 = off: not recommended, since a captured, correctly signed event could then be replayed to start the workflow again.',
@@ -156,11 +182,31 @@ export class LearnLinkTrigger implements INodeType {
 		}
 		// No secret (or only spaces) would make every signature "valid" for anyone who computes an
 		// HMAC with an empty key: every delivery is refused until one is set.
-		if (isBlank(secret)) return refuse(this, 500, 'The trigger has no signing secret configured: every event is refused until one is set');
-		const check = verifyThriveSignature(raw, req.headers[SIGNATURE_HEADER] as string | string[] | undefined, secret as string);
+		if (isBlank(secret))
+			return refuse(
+				this,
+				500,
+				'The trigger has no signing secret configured: every event is refused until one is set',
+			);
+		const check = verifyThriveSignature(
+			raw,
+			req.headers[SIGNATURE_HEADER] as string | string[] | undefined,
+			secret as string,
+		);
 		if (!check.ok) {
-			if (check.reason === 'noSecret') return refuse(this, 500, 'The trigger has no signing secret configured: every event is refused until one is set');
-			return refuse(this, 401, check.reason === 'missing' ? `Missing ${SIGNATURE_HEADER} header` : `Invalid ${SIGNATURE_HEADER} signature`);
+			if (check.reason === 'noSecret')
+				return refuse(
+					this,
+					500,
+					'The trigger has no signing secret configured: every event is refused until one is set',
+				);
+			return refuse(
+				this,
+				401,
+				check.reason === 'missing'
+					? `Missing ${SIGNATURE_HEADER} header`
+					: `Invalid ${SIGNATURE_HEADER} signature`,
+			);
 		}
 
 		let parsed: unknown;
@@ -169,7 +215,8 @@ export class LearnLinkTrigger implements INodeType {
 		} catch {
 			parsed = undefined;
 		}
-		if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return refuse(this, 400, 'The event body is not a JSON object');
+		if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+			return refuse(this, 400, 'The event body is not a JSON object');
 		const event = parsed as IDataObject;
 
 		// Replay protection (on unless the window is set to 0): the signature proves who sent the
@@ -178,16 +225,42 @@ export class LearnLinkTrigger implements INodeType {
 		if (windowSeconds > 0) {
 			const now = Date.now();
 			const dispatched = Date.parse(String(event.dispatchedAt ?? ''));
-			if (Number.isNaN(dispatched)) return refuse(this, 401, 'The event has no valid dispatchedAt, so its age cannot be checked');
-			if (Math.abs(now - dispatched) > windowSeconds * 1000) return refuse(this, 401, `The event's dispatchedAt is more than ${windowSeconds} seconds away from now (replay window)`);
+			if (Number.isNaN(dispatched))
+				return refuse(
+					this,
+					401,
+					'The event has no valid dispatchedAt, so its age cannot be checked',
+				);
+			if (Math.abs(now - dispatched) > windowSeconds * 1000)
+				return refuse(
+					this,
+					401,
+					`The event's dispatchedAt is more than ${windowSeconds} seconds away from now (replay window)`,
+				);
 			// Remembered until its dispatchedAt leaves the window: after that the age check refuses it.
-			if (!firstDelivery(this, 'seenEvents', eventIdentity(event), now, dispatched + windowSeconds * 1000)) {
-				return refuse(this, 401, 'Replayed event refused: this event was already received within the replay window');
+			if (
+				!firstDelivery(
+					this,
+					'seenEvents',
+					eventIdentity(event),
+					now,
+					dispatched + windowSeconds * 1000,
+				)
+			) {
+				return refuse(
+					this,
+					401,
+					'Replayed event refused: this event was already received within the replay window',
+				);
 			}
 		}
 
 		const selected = this.getNodeParameter('events', []) as string[];
-		if (Array.isArray(selected) && selected.length > 0 && !selected.includes(String(event.eventType ?? ''))) {
+		if (
+			Array.isArray(selected) &&
+			selected.length > 0 &&
+			!selected.includes(String(event.eventType ?? ''))
+		) {
 			return acknowledge(this, `Event ${String(event.eventType ?? '')} ignored`);
 		}
 

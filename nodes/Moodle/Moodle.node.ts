@@ -1,5 +1,10 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 
 import { requestOptionsProperty } from '../shared/descriptions';
 import { withFixedParametersOnce } from '../shared/parameters';
@@ -24,7 +29,8 @@ export class Moodle implements INodeType {
 		version: [1, 2],
 		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Users, courses, enrolments, completions and grades in Moodle, and the Skillsoft Percipio plugin',
+		description:
+			'Users, courses, enrolments, completions and grades in Moodle, and the Skillsoft Percipio plugin',
 		defaults: { name: 'Moodle' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -43,7 +49,11 @@ export class Moodle implements INodeType {
 					{ name: 'Grade', value: 'grade' },
 					{ name: 'Percipio Plugin', value: 'percipio' },
 					{ name: 'User', value: 'user' },
-					{ name: 'Web Service', value: 'webService', description: 'Call any web-service function' },
+					{
+						name: 'Web Service',
+						value: 'webService',
+						description: 'Call any web-service function',
+					},
 				],
 				default: 'user',
 			},

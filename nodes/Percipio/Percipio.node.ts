@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { requestOptionsProperty } from '../shared/descriptions';
@@ -23,7 +28,8 @@ export class Percipio implements INodeType {
 		version: [1, 2],
 		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Import content, send learner progress and xAPI statements, manage users, list the catalog and get learning activity reports in Skillsoft Percipio',
+		description:
+			'Import content, send learner progress and xAPI statements, manage users, list the catalog and get learning activity reports in Skillsoft Percipio',
 		defaults: { name: 'Skillsoft Percipio' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -36,11 +42,31 @@ export class Percipio implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Catalog Content', value: 'catalogContent', description: "The Percipio catalog of your organization" },
-					{ name: 'Content Import', value: 'contentImport', description: 'Your own content, imported into Percipio (iX Studio)' },
-					{ name: 'Learning Activity Report', value: 'report', description: 'Who did what, when (asynchronous report)' },
-					{ name: 'Statement', value: 'statement', description: 'Send xAPI statements into Percipio (iX Studio)' },
-					{ name: 'Track', value: 'track', description: 'Learner progress on imported content (iX Studio)' },
+					{
+						name: 'Catalog Content',
+						value: 'catalogContent',
+						description: 'The Percipio catalog of your organization',
+					},
+					{
+						name: 'Content Import',
+						value: 'contentImport',
+						description: 'Your own content, imported into Percipio (iX Studio)',
+					},
+					{
+						name: 'Learning Activity Report',
+						value: 'report',
+						description: 'Who did what, when (asynchronous report)',
+					},
+					{
+						name: 'Statement',
+						value: 'statement',
+						description: 'Send xAPI statements into Percipio (iX Studio)',
+					},
+					{
+						name: 'Track',
+						value: 'track',
+						description: 'Learner progress on imported content (iX Studio)',
+					},
 					{ name: 'User', value: 'user', description: 'Percipio users' },
 				],
 				default: 'contentImport',

@@ -1,5 +1,10 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import type {
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
 
 import { pollTriggerProperties, runPoll } from '../shared/pollTrigger';
 import type { PollTriggerConfig } from '../shared/pollTrigger';
@@ -11,9 +16,11 @@ import { readRequestSettings } from '../shared/descriptions';
 
 const config: PollTriggerConfig<PercipioClient> = {
 	events: percipioPollEvents,
-	client: async (ctx) => await createPercipioClient(ctx, readRequestSettings(ctx, percipioProfile.rateLimit)),
+	client: async (ctx) =>
+		await createPercipioClient(ctx, readRequestSettings(ctx, percipioProfile.rateLimit)),
 	defaultOverlapMinutes: 15,
-	overlapHint: 'Each poll looks this far behind the newest record already emitted: the learning-activity report lags behind the learner\'s activity. Records already emitted are not emitted again.',
+	overlapHint:
+		"Each poll looks this far behind the newest record already emitted: the learning-activity report lags behind the learner's activity. Records already emitted are not emitted again.",
 };
 
 export class PercipioTrigger implements INodeType {
@@ -24,7 +31,8 @@ export class PercipioTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["event"]}}',
-		description: 'Starts the workflow on new Percipio learning activity, completions, or changed users and catalogue content (polls the API)',
+		description:
+			'Starts the workflow on new Percipio learning activity, completions, or changed users and catalogue content (polls the API)',
 		defaults: { name: 'Skillsoft Percipio Trigger' },
 		polling: true,
 		inputs: [],

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { requestOptionsProperty } from '../shared/descriptions';
@@ -20,7 +25,8 @@ export class ScormCloud implements INodeType {
 		version: [1, 2],
 		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Register learners, launch courses, read progress and import courses in Rustici SCORM Cloud',
+		description:
+			'Register learners, launch courses, read progress and import courses in Rustici SCORM Cloud',
 		defaults: { name: 'SCORM Cloud' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

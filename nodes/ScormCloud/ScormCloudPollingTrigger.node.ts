@@ -1,5 +1,10 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import type {
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
 
 import { pollTriggerProperties, runPoll } from '../shared/pollTrigger';
 import type { PollTriggerConfig } from '../shared/pollTrigger';
@@ -11,7 +16,8 @@ import { readRequestSettings } from '../shared/descriptions';
 
 const config: PollTriggerConfig<ScormCloudClient> = {
 	events: scormCloudPollEvents,
-	client: async (ctx) => await createScormCloudClient(ctx, readRequestSettings(ctx, scormCloudProfile.rateLimit)),
+	client: async (ctx) =>
+		await createScormCloudClient(ctx, readRequestSettings(ctx, scormCloudProfile.rateLimit)),
 	defaultOverlapMinutes: 5,
 };
 
@@ -23,7 +29,8 @@ export class ScormCloudPollingTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["event"]}}',
-		description: 'Starts the workflow when SCORM Cloud registrations are completed or updated (polls the API, no postback set-up)',
+		description:
+			'Starts the workflow when SCORM Cloud registrations are completed or updated (polls the API, no postback set-up)',
 		defaults: { name: 'SCORM Cloud Polling Trigger' },
 		polling: true,
 		inputs: [],

@@ -1,10 +1,25 @@
 import { createHash } from 'node:crypto';
 
-import type { IDataObject, IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IHookFunctions,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { firstDelivery, replayWindowOption, replayWindowSeconds } from '../shared/replayMemory';
-import { DEFAULT_MAX_BODY_KB, acknowledge, isBlank, maxBodyBytes, readRawBody, refuse, safeEqual } from '../shared/webhookGuards';
+import {
+	DEFAULT_MAX_BODY_KB,
+	acknowledge,
+	isBlank,
+	maxBodyBytes,
+	readRawBody,
+	refuse,
+	safeEqual,
+} from '../shared/webhookGuards';
 
 export { safeEqual };
 
@@ -16,7 +31,9 @@ export function parseBasic(header: unknown): { user: string; password: string } 
 	if (!match) return undefined;
 	const decoded = Buffer.from(match[1], 'base64').toString('utf8');
 	const colon = decoded.indexOf(':');
-	return colon === -1 ? undefined : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+	return colon === -1
+		? undefined
+		: { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
 /**
@@ -24,7 +41,10 @@ export function parseBasic(header: unknown): { user: string; password: string } 
  * user name and password, so no credential ends up in the static data, even hashed.
  */
 export function postbackDigest(parsed: ParsedPostback): string {
-	const content = parsed.format === 'xml' ? `xml\n${parsed.xml ?? ''}` : `json\n${JSON.stringify(parsed.data ?? {})}`;
+	const content =
+		parsed.format === 'xml'
+			? `xml\n${parsed.xml ?? ''}`
+			: `json\n${JSON.stringify(parsed.data ?? {})}`;
 	return createHash('sha256').update(content, 'utf8').digest('hex');
 }
 
@@ -46,10 +66,16 @@ export interface ParsedPostback {
  * - `legacy: true`: the same, with v1 XML instead of JSON (as the body, or in `data`).
  * Returns `{ error }` for a body that is none of these.
  */
-export function parsePostback(raw: Buffer, contentType: string): ParsedPostback | { error: string } {
+export function parsePostback(
+	raw: Buffer,
+	contentType: string,
+): ParsedPostback | { error: string } {
 	const text = raw.toString('utf8').trim();
 	const type = contentType.split(';')[0].trim().toLowerCase();
-	const fromText = (value: string, format: 'json' | 'form-json'): ParsedPostback | { error: string } => {
+	const fromText = (
+		value: string,
+		format: 'json' | 'form-json',
+	): ParsedPostback | { error: string } => {
 		const v = value.trim();
 		if (v.startsWith('<')) return { format: 'xml', xml: v };
 		let parsed: unknown;
@@ -58,10 +84,14 @@ export function parsePostback(raw: Buffer, contentType: string): ParsedPostback 
 		} catch {
 			return { error: 'the postback body is neither JSON nor XML' };
 		}
-		if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return { error: 'the postback JSON is not an object' };
+		if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+			return { error: 'the postback JSON is not an object' };
 		return { format, data: parsed as IDataObject };
 	};
-	if (type === 'application/x-www-form-urlencoded' || (!type && /^(data|userName|password)=/.test(text))) {
+	if (
+		type === 'application/x-www-form-urlencoded' ||
+		(!type && /^(data|userName|password)=/.test(text))
+	) {
 		const form = new URLSearchParams(text);
 		const data = form.get('data');
 		if (data === null) return { error: 'the form postback has no "data" field' };
@@ -85,15 +115,17 @@ export class ScormCloudTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{"registration postbacks"}}',
-		description: 'Starts the workflow when SCORM Cloud posts a registration\'s progress (postback)',
+		description: "Starts the workflow when SCORM Cloud posts a registration's progress (postback)",
 		defaults: { name: 'SCORM Cloud Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'postback' }],
+		webhooks: [
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'postback' },
+		],
 		properties: [
 			{
 				displayName:
-					'Copy this node\'s Production URL into "Postback → URL" of the SCORM Cloud node\'s Create Registration (or into the postback settings of your SCORM Cloud app), with the same user name and password. SCORM Cloud then posts each registration\'s progress here.',
+					"Copy this node's Production URL into \"Postback → URL\" of the SCORM Cloud node's Create Registration (or into the postback settings of your SCORM Cloud app), with the same user name and password. SCORM Cloud then posts each registration's progress here.",
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
@@ -104,7 +136,8 @@ export class ScormCloudTrigger implements INodeType {
 				type: 'string',
 				default: '',
 				required: true,
-				description: 'The postback user name set on the registration. Every postback is refused while it is empty.',
+				description:
+					'The postback user name set on the registration. Every postback is refused while it is empty.',
 			},
 			{
 				displayName: 'Password',
@@ -113,7 +146,8 @@ export class ScormCloudTrigger implements INodeType {
 				typeOptions: { password: true },
 				default: '',
 				required: true,
-				description: 'The postback password set on the registration. Every postback is refused while it is empty.',
+				description:
+					'The postback password set on the registration. Every postback is refused while it is empty.',
 			},
 			{
 				displayName: 'Options',
@@ -129,10 +163,19 @@ export class ScormCloudTrigger implements INodeType {
 						default: 'always',
 						options: [
 							{ name: 'Always', value: 'always', description: 'Every postback (any progress)' },
-							{ name: 'Completed', value: 'completed', description: 'Only when the registration is COMPLETED' },
-							{ name: 'Passed', value: 'passed', description: 'Only when the registration is PASSED' },
+							{
+								name: 'Completed',
+								value: 'completed',
+								description: 'Only when the registration is COMPLETED',
+							},
+							{
+								name: 'Passed',
+								value: 'passed',
+								description: 'Only when the registration is PASSED',
+							},
 						],
-						description: 'Which postbacks start the workflow; the others are acknowledged and ignored',
+						description:
+							'Which postbacks start the workflow; the others are acknowledged and ignored',
 					},
 					{
 						displayName: 'Max Body Size (KB)',
@@ -140,7 +183,8 @@ export class ScormCloudTrigger implements INodeType {
 						type: 'number',
 						default: DEFAULT_MAX_BODY_KB,
 						typeOptions: { minValue: 1 },
-						description: 'Larger postbacks are refused with HTTP 413 (a "full" results format can be large). A value that is not a positive number means the default (1024).',
+						description:
+							'Larger postbacks are refused with HTTP 413 (a "full" results format can be large). A value that is not a positive number means the default (1024).',
 					},
 					replayWindowOption(
 						'Replay protection. A postback identical to one accepted within this many seconds is refused (HTTP 401) without starting the workflow: Basic credentials alone cannot tell a captured postback from a new one. 0 = off: not recommended.',
@@ -176,14 +220,21 @@ export class ScormCloudTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const req = this.getRequestObject();
 		const options = this.getNodeParameter('options', {}) as IDataObject;
-		const unauthorized = () => refuse(this, 401, 'Authorization required', { 'WWW-Authenticate': 'Basic realm="scormcloud-postback"' });
+		const unauthorized = () =>
+			refuse(this, 401, 'Authorization required', {
+				'WWW-Authenticate': 'Basic realm="scormcloud-postback"',
+			});
 
 		// There is no unauthenticated mode (an "Authentication: None" saved by an older version is
 		// ignored): without both a user name and a password every postback is refused.
 		const expectedUser = this.getNodeParameter('userName', '') as unknown;
 		const expectedPassword = this.getNodeParameter('password', '') as unknown;
 		if (isBlank(expectedUser) || isBlank(expectedPassword)) {
-			return refuse(this, 500, 'The trigger has no postback user name and password configured: every postback is refused until both are set');
+			return refuse(
+				this,
+				500,
+				'The trigger has no postback user name and password configured: every postback is refused until both are set',
+			);
 		}
 
 		// SCORM Cloud's credentials are checked on the parsed content, not on the bytes, so n8n's
@@ -200,7 +251,11 @@ export class ScormCloudTrigger implements INodeType {
 		}
 
 		const basic = parseBasic(req.headers.authorization);
-		const given = basic ?? (parsed.formUser !== undefined || parsed.formPassword !== undefined ? { user: parsed.formUser ?? '', password: parsed.formPassword ?? '' } : undefined);
+		const given =
+			basic ??
+			(parsed.formUser !== undefined || parsed.formPassword !== undefined
+				? { user: parsed.formUser ?? '', password: parsed.formPassword ?? '' }
+				: undefined);
 		// Both comparisons always run, so the time taken says nothing about which one failed.
 		const userOk = safeEqual(given?.user ?? '', expectedUser as string);
 		const passwordOk = safeEqual(given?.password ?? '', expectedPassword as string);
@@ -213,8 +268,20 @@ export class ScormCloudTrigger implements INodeType {
 		const windowSeconds = replayWindowSeconds(options);
 		if (windowSeconds > 0) {
 			const now = Date.now();
-			if (!firstDelivery(this, 'seenPostbacks', postbackDigest(parsed), now, now + windowSeconds * 1000)) {
-				return refuse(this, 401, 'Replayed postback refused: an identical postback was accepted within the replay window');
+			if (
+				!firstDelivery(
+					this,
+					'seenPostbacks',
+					postbackDigest(parsed),
+					now,
+					now + windowSeconds * 1000,
+				)
+			) {
+				return refuse(
+					this,
+					401,
+					'Replayed postback refused: an identical postback was accepted within the replay window',
+				);
 			}
 		}
 
@@ -223,14 +290,25 @@ export class ScormCloudTrigger implements INodeType {
 		if (parsed.format === 'xml') {
 			const xml = parsed.xml as string;
 			const attr = (name: string) => new RegExp(`\\b${name}="([^"]*)"`, 'i').exec(xml)?.[1];
-			json = { registrationId: attr('regid'), xml, postback: { format: 'xml', authType, receivedAt } };
+			json = {
+				registrationId: attr('regid'),
+				xml,
+				postback: { format: 'xml', authType, receivedAt },
+			};
 		} else {
 			const data = parsed.data as IDataObject;
 			const onlyWhen = options.onlyWhen ?? 'always';
-			if ((onlyWhen === 'completed' && data.registrationCompletion !== 'COMPLETED') || (onlyWhen === 'passed' && data.registrationSuccess !== 'PASSED')) {
+			if (
+				(onlyWhen === 'completed' && data.registrationCompletion !== 'COMPLETED') ||
+				(onlyWhen === 'passed' && data.registrationSuccess !== 'PASSED')
+			) {
 				return acknowledge(this, 'Ignored by the trigger\'s "Only When" option');
 			}
-			json = { ...data, registrationId: data.id, postback: { format: parsed.format, authType, receivedAt } };
+			json = {
+				...data,
+				registrationId: data.id,
+				postback: { format: parsed.format, authType, receivedAt },
+			};
 		}
 		return { workflowData: [[{ json }]] };
 	}

@@ -35,7 +35,12 @@ export class AdaptiveConcurrency {
 	private width: number;
 	private readonly min: number;
 	private readonly max: number;
-	private readonly o: Required<Pick<AdaptiveOptions, 'tolerance' | 'backoffAt' | 'latencyDecrease' | 'congestionDecrease' | 'floorWindowMs'>>;
+	private readonly o: Required<
+		Pick<
+			AdaptiveOptions,
+			'tolerance' | 'backoffAt' | 'latencyDecrease' | 'congestionDecrease' | 'floorWindowMs'
+		>
+	>;
 	private slowStart = true;
 	private smoothed = 0;
 	private floorCurrent = Infinity;
@@ -68,7 +73,8 @@ export class AdaptiveConcurrency {
 		let cap = this.max;
 		if (this.now() < this.probeUntil) cap = Math.max(this.min, Math.floor(this.width / 2));
 		const rate = this.options.ratePerMs ?? 0;
-		if (rate > 0 && Number.isFinite(this.floor)) cap = Math.min(cap, Math.max(this.min, Math.ceil(rate * this.floor) + 1));
+		if (rate > 0 && Number.isFinite(this.floor))
+			cap = Math.min(cap, Math.max(this.min, Math.ceil(rate * this.floor) + 1));
 		return Math.max(this.min, Math.min(cap, Math.floor(this.width)));
 	}
 
@@ -90,7 +96,8 @@ export class AdaptiveConcurrency {
 			// it would let the width creep up window after window. So each window starts with two
 			// round trips at half the width, which drains the queue (CPU or limiter) and shows the
 			// latency without it.
-			if (Number.isFinite(this.floorCurrent)) this.probeUntil = now + 2 * Math.max(this.smoothed, this.floor);
+			if (Number.isFinite(this.floorCurrent))
+				this.probeUntil = now + 2 * Math.max(this.smoothed, this.floor);
 			this.floorPrevious = this.floorCurrent;
 			this.floorCurrent = Infinity;
 			this.floorWindowStart = now;
@@ -98,10 +105,12 @@ export class AdaptiveConcurrency {
 		this.floorCurrent = Math.min(this.floorCurrent, latencyMs);
 		// About one round trip's worth of samples: `limit` of them arrive per round trip.
 		const alpha = 2 / (this.limit + 1);
-		this.smoothed = this.smoothed === 0 ? latencyMs : this.smoothed + alpha * (latencyMs - this.smoothed);
+		this.smoothed =
+			this.smoothed === 0 ? latencyMs : this.smoothed + alpha * (latencyMs - this.smoothed);
 
 		if (congested) return this.decrease(now, this.o.congestionDecrease);
-		if (this.smoothed > this.floor * this.o.backoffAt) return this.decrease(now, this.o.latencyDecrease);
+		if (this.smoothed > this.floor * this.o.backoffAt)
+			return this.decrease(now, this.o.latencyDecrease);
 		if (this.smoothed > this.floor * this.o.tolerance) {
 			this.slowStart = false;
 			return;
@@ -161,23 +170,29 @@ export async function mapAdaptive<T, R>(
 			else resolve(results);
 		};
 		const pump = () => {
-			while (next < items.length && inFlight < controller.limit && !(options.stopOnError && failures.length)) {
+			while (
+				next < items.length &&
+				inFlight < controller.limit &&
+				!(options.stopOnError && failures.length)
+			) {
 				const index = next++;
 				inFlight++;
 				const started = now();
 				const before = pushbackSeen();
-				worker(items[index], index).then(
-					(result) => {
-						results[index] = result;
-					},
-					(error: unknown) => {
-						failures.push({ index, error });
-					},
-				).finally(() => {
-					inFlight--;
-					controller.record(now() - started, pushbackSeen() > before);
-					pump();
-				});
+				worker(items[index], index)
+					.then(
+						(result) => {
+							results[index] = result;
+						},
+						(error: unknown) => {
+							failures.push({ index, error });
+						},
+					)
+					.finally(() => {
+						inFlight--;
+						controller.record(now() - started, pushbackSeen() > before);
+						pump();
+					});
 			}
 			if (inFlight === 0) finish();
 		};

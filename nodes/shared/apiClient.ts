@@ -1,5 +1,9 @@
 import * as n8nWorkflow from 'n8n-workflow';
-import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
 
 import {
 	authError,
@@ -65,11 +69,18 @@ export interface ApiClientOptions {
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 
 /** Token requests carry the secret (header or body): never followed to another address. */
-const noRedirects = (options: IHttpRequestOptions): IHttpRequestOptions => ({ ...options, disableFollowRedirect: true, sendCredentialsOnCrossOriginRedirect: false });
+const noRedirects = (options: IHttpRequestOptions): IHttpRequestOptions => ({
+	...options,
+	disableFollowRedirect: true,
+	sendCredentialsOnCrossOriginRedirect: false,
+});
 const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 /** The body read whole, or undefined once it passed `limit` bytes (the stream is then dropped). */
-async function readStream(stream: AsyncIterable<Buffer>, limit: number): Promise<Buffer | undefined> {
+async function readStream(
+	stream: AsyncIterable<Buffer>,
+	limit: number,
+): Promise<Buffer | undefined> {
 	const chunks: Buffer[] = [];
 	let size = 0;
 	for await (const chunk of stream) {
@@ -84,11 +95,20 @@ async function readStream(stream: AsyncIterable<Buffer>, limit: number): Promise
 }
 
 function isStream(value: unknown): value is AsyncIterable<Buffer> {
-	return !!value && typeof value === 'object' && typeof (value as AsyncIterable<Buffer>)[Symbol.asyncIterator] === 'function' && !Buffer.isBuffer(value);
+	return (
+		!!value &&
+		typeof value === 'object' &&
+		typeof (value as AsyncIterable<Buffer>)[Symbol.asyncIterator] === 'function' &&
+		!Buffer.isBuffer(value)
+	);
 }
 
 /** The body as the caller asked for it; `invalidJson` when it claims or looks like JSON but does not parse. */
-function decodeBody(raw: Buffer, contentType: string, responseType: RequestSpec['responseType']): { body: unknown; invalidJson?: boolean } {
+function decodeBody(
+	raw: Buffer,
+	contentType: string,
+	responseType: RequestSpec['responseType'],
+): { body: unknown; invalidJson?: boolean } {
 	if (responseType === 'buffer') return { body: raw };
 	const text = raw.toString('utf8');
 	if (responseType === 'text') return { body: text };
@@ -109,7 +129,9 @@ const TOO_LARGE = Symbol('response too large');
 const MAX_REDIRECTS = 5;
 
 /** What one send produced: a response, or the error the connection failed with. */
-type Sent = { response: HttpResponse & { invalidJson?: boolean }; token?: AccessToken } | { error: unknown; token?: AccessToken };
+type Sent =
+	| { response: HttpResponse & { invalidJson?: boolean }; token?: AccessToken }
+	| { error: unknown; token?: AccessToken };
 
 /**
  * The one authenticated request sender every node of this package uses. It owns, once: the token
@@ -121,7 +143,14 @@ type Sent = { response: HttpResponse & { invalidJson?: boolean }; token?: Access
  * `helpers.httpRequest`, so the instance's SSRF policy, proxy and allowed domains apply.
  */
 export class ApiClient {
-	readonly stats: TransportStats = { requests: 0, retries: 0, tokenRequests: 0, rateLimitWaits: 0, status429: 0, authRetries: 0 };
+	readonly stats: TransportStats = {
+		requests: 0,
+		retries: 0,
+		tokenRequests: 0,
+		rateLimitWaits: 0,
+		status429: 0,
+		authRetries: 0,
+	};
 	private readonly retry: RetryOptions;
 	private readonly clock: Clock;
 	private readonly random: () => number;
@@ -164,19 +193,40 @@ export class ApiClient {
 	 */
 	async request<T = unknown>(spec: RequestSpec): Promise<HttpResponse<T>> {
 		const retry: RetryOptions = { ...this.retry, ...spec.retry };
-		if (spec.paging?.problem) throw pagingError(this.scope, spec.paging.problem.message, spec.paging.problem.description, spec.itemIndex);
+		if (spec.paging?.problem)
+			throw pagingError(
+				this.scope,
+				spec.paging.problem.message,
+				spec.paging.problem.description,
+				spec.itemIndex,
+			);
 		const origin = this.checkedUrl(spec.url, spec);
 		if (spec.paging && origin.origin !== spec.paging.origin) {
-			throw pagingError(this.scope, `the next-page link points to ${origin.origin}, outside the API origin ${spec.paging.origin}`, 'Links handed back by the provider are followed only on the API origin configured in the credential. Nothing was sent there.', spec.itemIndex);
+			throw pagingError(
+				this.scope,
+				`the next-page link points to ${origin.origin}, outside the API origin ${spec.paging.origin}`,
+				'Links handed back by the provider are followed only on the API origin configured in the credential. Nothing was sent there.',
+				spec.itemIndex,
+			);
 		}
 		const signal = this.ctx.getExecutionCancelSignal?.();
-		const state: AttemptState = { attempt: 0, waitedMs: 0, idempotent: spec.idempotent ?? IDEMPOTENT_METHODS.has(spec.method), canRecover: !!spec.recover, canRenewToken: true };
+		const state: AttemptState = {
+			attempt: 0,
+			waitedMs: 0,
+			idempotent: spec.idempotent ?? IDEMPOTENT_METHODS.has(spec.method),
+			canRecover: !!spec.recover,
+			canRenewToken: true,
+		};
 		let current: RequestSpec = spec;
 		let url = origin;
 		let hops = 0;
 
 		for (;;) {
-			const fields: LogFields = { provider: this.provider.name, host: url.host, method: spec.method };
+			const fields: LogFields = {
+				provider: this.provider.name,
+				host: url.host,
+				method: spec.method,
+			};
 			await this.paced(url, retry, state, fields, spec.itemIndex, signal);
 			state.attempt++;
 			state.recovered = false;
@@ -185,16 +235,28 @@ export class ApiClient {
 			let outcome: Outcome;
 			let response: (HttpResponse & { invalidJson?: boolean }) | undefined;
 			if ('error' in sent) {
-				if (isTokenFailure(sent.error)) outcome = { kind: 'token', status: sent.error.retryable ? sent.error.statusCode : (sent.error.statusCode ?? 0), retryAfterMs: sent.error.retryAfterMs };
-				else if (sent.error === TOO_LARGE) throw tooLargeError(this.scope, this.maxResponseBytes, spec.itemIndex);
+				if (isTokenFailure(sent.error))
+					outcome = {
+						kind: 'token',
+						status: sent.error.retryable ? sent.error.statusCode : (sent.error.statusCode ?? 0),
+						retryAfterMs: sent.error.retryAfterMs,
+					};
+				else if (sent.error === TOO_LARGE)
+					throw tooLargeError(this.scope, this.maxResponseBytes, spec.itemIndex);
 				else outcome = { kind: 'network', code: networkErrorCode(sent.error) };
 			} else {
 				response = sent.response;
 				const status = response.statusCode;
 				const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.clock.now());
 				if (status === 429) this.stats.status429++;
-				this.limiterFor(url.host)?.observe(status, response.headers, retryAfterMs, retry.maxTotalWaitMs);
-				if ((status >= 200 && status < 300) || spec.acceptStatuses?.includes(status)) return this.checkedBody(response, current) as HttpResponse<T>;
+				this.limiterFor(url.host)?.observe(
+					status,
+					response.headers,
+					retryAfterMs,
+					retry.maxTotalWaitMs,
+				);
+				if ((status >= 200 && status < 300) || spec.acceptStatuses?.includes(status))
+					return this.checkedBody(response, current) as HttpResponse<T>;
 				if (status >= 300 && status < 400) {
 					const next = this.redirectTarget(response, url, current, hops);
 					hops++;
@@ -203,8 +265,13 @@ export class ApiClient {
 					current = { ...current, url: next.href, qs: undefined };
 					continue;
 				}
-				const authFailure = !!sent.token && (this.provider.isAuthFailure?.(response) ?? status === 401);
-				if (authFailure) this.tokens.invalidate((this.options.auth as { cacheKey: string }).cacheKey, sent.token!.accessToken);
+				const authFailure =
+					!!sent.token && (this.provider.isAuthFailure?.(response) ?? status === 401);
+				if (authFailure)
+					this.tokens.invalidate(
+						(this.options.auth as { cacheKey: string }).cacheKey,
+						sent.token!.accessToken,
+					);
 				outcome = { kind: 'status', status, retryAfterMs, authFailure };
 			}
 
@@ -212,51 +279,104 @@ export class ApiClient {
 			if (decision.action === 'recover') {
 				// Time spent asking counts against the same "Max Retry Wait" as the waits themselves.
 				const started = this.clock.now();
-				this.log.debug('asking whether a write landed', { ...fields, status: response?.statusCode, attempt: state.attempt });
-				const found = await spec.recover!({ maxAttempts: Math.max(1, retry.maxAttempts - state.attempt), maxTotalWaitMs: Math.max(0, retry.maxTotalWaitMs - state.waitedMs) });
+				this.log.debug('asking whether a write landed', {
+					...fields,
+					status: response?.statusCode,
+					attempt: state.attempt,
+				});
+				const found = await spec.recover!({
+					maxAttempts: Math.max(1, retry.maxAttempts - state.attempt),
+					maxTotalWaitMs: Math.max(0, retry.maxTotalWaitMs - state.waitedMs),
+				});
 				state.waitedMs += Math.max(0, this.clock.now() - started);
 				if (found) return found as HttpResponse<T>;
 				state.recovered = true;
 				decision = decide(outcome, state, retry, this.random);
 			}
 			if (decision.action === 'give-up') {
-				this.log.warn('request gave up', { ...fields, status: response?.statusCode, attempt: state.attempt, reason: decision.reason });
-				throw this.giveUpError(decision.reason, outcome, 'error' in sent ? sent.error : undefined, response, url, state, retry, spec.itemIndex);
+				this.log.warn('request gave up', {
+					...fields,
+					status: response?.statusCode,
+					attempt: state.attempt,
+					reason: decision.reason,
+				});
+				throw this.giveUpError(
+					decision.reason,
+					outcome,
+					'error' in sent ? sent.error : undefined,
+					response,
+					url,
+					state,
+					retry,
+					spec.itemIndex,
+				);
 			}
 			if (decision.action === 'resend') {
 				if (decision.renewToken) {
 					state.canRenewToken = false;
 					this.stats.authRetries++;
-					this.log.debug('access token refused: renewing it and resending once', { ...fields, status: response?.statusCode, attempt: state.attempt });
+					this.log.debug('access token refused: renewing it and resending once', {
+						...fields,
+						status: response?.statusCode,
+						attempt: state.attempt,
+					});
 					continue;
 				}
 				this.stats.retries++;
 				state.waitedMs += decision.waitMs;
-				this.log.debug(decision.waitSource === 'retry-after' ? 'retrying after the Retry-After wait' : 'retrying after a backoff wait', {
-					...fields,
-					status: response?.statusCode ?? (outcome.kind === 'token' ? outcome.status : undefined),
-					attempt: state.attempt,
-					waitMs: decision.waitMs,
-					reason: outcome.kind === 'network' ? outcome.code : outcome.kind === 'token' ? 'token endpoint' : undefined,
-				});
+				this.log.debug(
+					decision.waitSource === 'retry-after'
+						? 'retrying after the Retry-After wait'
+						: 'retrying after a backoff wait',
+					{
+						...fields,
+						status: response?.statusCode ?? (outcome.kind === 'token' ? outcome.status : undefined),
+						attempt: state.attempt,
+						waitMs: decision.waitMs,
+						reason:
+							outcome.kind === 'network'
+								? outcome.code
+								: outcome.kind === 'token'
+									? 'token endpoint'
+									: undefined,
+					},
+				);
 				if (decision.waitMs > 0) await this.clock.sleep(decision.waitMs, signal);
 			}
 		}
 	}
 
 	/** Waits for the rate limiter of this host; a wait the server imposed past "Max Retry Wait" fails at once. */
-	private async paced(url: URL, retry: RetryOptions, state: AttemptState, fields: LogFields, itemIndex: number | undefined, signal: AbortSignal | undefined): Promise<void> {
+	private async paced(
+		url: URL,
+		retry: RetryOptions,
+		state: AttemptState,
+		fields: LogFields,
+		itemIndex: number | undefined,
+		signal: AbortSignal | undefined,
+	): Promise<void> {
 		const limiter = this.limiterFor(url.host);
 		if (!limiter) return;
 		const before = limiter.waits;
-		const result = await limiter.acquire({ maxWaitMs: Math.max(0, retry.maxTotalWaitMs - state.waitedMs), signal });
+		const result = await limiter.acquire({
+			maxWaitMs: Math.max(0, retry.maxTotalWaitMs - state.waitedMs),
+			signal,
+		});
 		if (!result.ok) {
-			this.log.warn('request gave up: rate-limit wait too long', { ...fields, attempt: state.attempt, waitMs: result.waitMs });
+			this.log.warn('request gave up: rate-limit wait too long', {
+				...fields,
+				attempt: state.attempt,
+				waitMs: result.waitMs,
+			});
 			throw waitTooLongError(this.scope, url.host, result.waitMs, retry.maxTotalWaitMs, itemIndex);
 		}
 		if (limiter.waits > before) {
 			this.stats.rateLimitWaits++;
-			this.log.debug('rate-limit pause', { ...fields, attempt: state.attempt + 1, waitMs: result.waitedMs });
+			this.log.debug('rate-limit pause', {
+				...fields,
+				attempt: state.attempt + 1,
+				waitMs: result.waitedMs,
+			});
 		}
 	}
 
@@ -264,7 +384,12 @@ export class ApiClient {
 	private async attempt(spec: RequestSpec, fields: LogFields): Promise<Sent> {
 		const got = spec.anonymous
 			? undefined
-			: await currentToken(this.ctx, this.options.auth, { redactor: this.redactor, tokens: this.tokens, http: this.tokenHttp(fields), onRequest: () => this.stats.tokenRequests++ });
+			: await currentToken(this.ctx, this.options.auth, {
+					redactor: this.redactor,
+					tokens: this.tokens,
+					http: this.tokenHttp(fields),
+					onRequest: () => this.stats.tokenRequests++,
+				});
 		if (isTokenFailure(got)) return { error: got };
 		const token: AccessToken | undefined = got;
 		try {
@@ -280,7 +405,8 @@ export class ApiClient {
 		const url = assertSecureUrl(raw, this.ctx.getNode(), this.options.allowInsecureHttp);
 		if (!spec.anonymous) {
 			const allowed = this.allowedDomains();
-			if (allowed && !domainAllowed(url.href, allowed)) throw domainError(this.ctx.getNode(), url, allowed);
+			if (allowed && !domainAllowed(url.href, allowed))
+				throw domainError(this.ctx.getNode(), url, allowed);
 		}
 		return url;
 	}
@@ -293,19 +419,48 @@ export class ApiClient {
 	private redirectTarget(response: HttpResponse, url: URL, spec: RequestSpec, hops: number): URL {
 		const scope = this.scope;
 		if (spec.method !== 'GET' && spec.method !== 'HEAD') {
-			throw redirectError(scope, response, url, spec.itemIndex, `A ${spec.method} request is never redirected: it was not sent on.`);
+			throw redirectError(
+				scope,
+				response,
+				url,
+				spec.itemIndex,
+				`A ${spec.method} request is never redirected: it was not sent on.`,
+			);
 		}
 		const to = locationOf(response, url);
-		if (!to) throw redirectError(scope, response, url, spec.itemIndex, 'The redirect names no usable address.');
+		if (!to)
+			throw redirectError(
+				scope,
+				response,
+				url,
+				spec.itemIndex,
+				'The redirect names no usable address.',
+			);
 		if (to.origin !== url.origin && !spec.anonymous) {
-			throw redirectError(scope, response, url, spec.itemIndex, 'A request with credentials is not sent on to another origin.');
+			throw redirectError(
+				scope,
+				response,
+				url,
+				spec.itemIndex,
+				'A request with credentials is not sent on to another origin.',
+			);
 		}
-		if (hops >= MAX_REDIRECTS) throw redirectError(scope, response, url, spec.itemIndex, `More than ${MAX_REDIRECTS} redirects in a row.`);
+		if (hops >= MAX_REDIRECTS)
+			throw redirectError(
+				scope,
+				response,
+				url,
+				spec.itemIndex,
+				`More than ${MAX_REDIRECTS} redirects in a row.`,
+			);
 		return this.checkedUrl(to.href, spec);
 	}
 
 	/** A 2xx body the caller can use: JSON of the documented shape, not a web page, not an error envelope. */
-	private checkedBody(response: HttpResponse & { invalidJson?: boolean }, spec: RequestSpec): HttpResponse {
+	private checkedBody(
+		response: HttpResponse & { invalidJson?: boolean },
+		spec: RequestSpec,
+	): HttpResponse {
 		const { invalidJson, ...clean } = response;
 		if (response.statusCode < 200 || response.statusCode >= 300) return clean;
 		if (isWebPage(response, spec)) throw webPageError(this.scope, response, spec.itemIndex);
@@ -316,11 +471,22 @@ export class ApiClient {
 			// The provider may recognise what came back (Moodle knows its XML and login pages).
 			const own = this.provider.parseError(response);
 			// Its words stand as they are (as for a web page): they already say what went wrong.
-			if (own.message && !/[<>]/.test(own.message)) throw envelopeError(this.scope, response, own, spec.itemIndex, spec.operation);
-			throw unexpectedBodyError(this.scope, { ...response, body: typeof response.body === 'string' ? response.body.slice(0, 200) : response.body }, problem, spec.itemIndex, this.operationName(spec));
+			if (own.message && !/[<>]/.test(own.message))
+				throw envelopeError(this.scope, response, own, spec.itemIndex, spec.operation);
+			throw unexpectedBodyError(
+				this.scope,
+				{
+					...response,
+					body: typeof response.body === 'string' ? response.body.slice(0, 200) : response.body,
+				},
+				problem,
+				spec.itemIndex,
+				this.operationName(spec),
+			);
 		}
 		const envelope = (this.provider.errorEnvelope ?? defaultErrorEnvelope)(response);
-		if (envelope) throw envelopeError(this.scope, response, envelope, spec.itemIndex, this.operationName(spec));
+		if (envelope)
+			throw envelopeError(this.scope, response, envelope, spec.itemIndex, this.operationName(spec));
 		return clean;
 	}
 
@@ -328,15 +494,28 @@ export class ApiClient {
 	private operationName(spec: RequestSpec): string | undefined {
 		if (spec.operation) return spec.operation;
 		const parameters = this.ctx.getNode().parameters ?? {};
-		const words = [parameters.resource, parameters.operation].filter((w): w is string => typeof w === 'string' && /^[\w.-]{1,60}$/.test(w));
+		const words = [parameters.resource, parameters.operation].filter(
+			(w): w is string => typeof w === 'string' && /^[\w.-]{1,60}$/.test(w),
+		);
 		return words.length ? words.join(' ') : undefined;
 	}
 
-	private giveUpError(reason: GiveUpReason, outcome: Outcome, error: unknown, response: HttpResponse | undefined, url: URL, state: AttemptState, retry: RetryOptions, itemIndex?: number): Error {
+	private giveUpError(
+		reason: GiveUpReason,
+		outcome: Outcome,
+		error: unknown,
+		response: HttpResponse | undefined,
+		url: URL,
+		state: AttemptState,
+		retry: RetryOptions,
+		itemIndex?: number,
+	): Error {
 		const scope = this.scope;
-		if (outcome.kind === 'token') return tokenError(this.ctx, this.provider, this.redactor, error as TokenFailure, itemIndex);
+		if (outcome.kind === 'token')
+			return tokenError(this.ctx, this.provider, this.redactor, error as TokenFailure, itemIndex);
 		if (outcome.kind === 'network') {
-			if (reason === 'not-retryable' || !outcome.code) return unexpectedError(scope, error, itemIndex);
+			if (reason === 'not-retryable' || !outcome.code)
+				return unexpectedError(scope, error, itemIndex);
 			const note =
 				reason === 'may-have-landed'
 					? 'The request may have reached the provider, so it was not sent again (it carries no idempotency key).'
@@ -344,9 +523,20 @@ export class ApiClient {
 			return networkError(scope, outcome.code, url.host, itemIndex, note);
 		}
 		if (reason === 'auth') return authError(scope, response!, itemIndex);
-		if (reason === 'may-have-landed') return statusError(scope, response!, itemIndex, 'Not sent again: the provider may have processed it and the request carries no idempotency key.');
+		if (reason === 'may-have-landed')
+			return statusError(
+				scope,
+				response!,
+				itemIndex,
+				'Not sent again: the provider may have processed it and the request carries no idempotency key.',
+			);
 		if (reason === 'retry-after-too-long') {
-			return statusError(scope, response!, itemIndex, `The provider asked to wait ${Math.ceil((outcome.retryAfterMs ?? 0) / 1000)} s, more than is left of "Max Retry Wait" (${Math.round(retry.maxTotalWaitMs / 1000)} s).`);
+			return statusError(
+				scope,
+				response!,
+				itemIndex,
+				`The provider asked to wait ${Math.ceil((outcome.retryAfterMs ?? 0) / 1000)} s, more than is left of "Max Retry Wait" (${Math.round(retry.maxTotalWaitMs / 1000)} s).`,
+			);
 		}
 		return statusError(scope, response!, itemIndex);
 	}
@@ -363,7 +553,10 @@ export class ApiClient {
 			const request = noRedirects(options);
 			if (allowed) request.allowedDomains = allowed;
 			const signal = this.ctx.getExecutionCancelSignal?.();
-			if (signal) request.abortSignal = request.abortSignal ? AbortSignal.any([signal, request.abortSignal as AbortSignal]) : signal;
+			if (signal)
+				request.abortSignal = request.abortSignal
+					? AbortSignal.any([signal, request.abortSignal as AbortSignal])
+					: signal;
 			const response: unknown = await this.ctx.helpers.httpRequest(request);
 			const status = (response as { statusCode?: unknown } | undefined)?.statusCode;
 			this.log.debug('token request', {
@@ -380,7 +573,10 @@ export class ApiClient {
 	private limiterFor(host: string): RateLimiter | null {
 		let limiter = this.limiters.get(host);
 		if (limiter !== undefined) return limiter;
-		const settings = this.options.rateLimit === false ? undefined : (this.options.rateLimit ?? this.provider.rateLimit);
+		const settings =
+			this.options.rateLimit === false
+				? undefined
+				: (this.options.rateLimit ?? this.provider.rateLimit);
 		// Even without a published rate, a limiter learns from Retry-After and X-Rate-Limit-* headers.
 		limiter = rateLimiterFor(`${this.options.clientKey}|${host}`, settings ?? {}, this.clock);
 		this.limiters.set(host, limiter);
@@ -395,14 +591,21 @@ export class ApiClient {
 	private allowedDomains(): string | undefined {
 		// Present from n8n 2.1; older n8n versions have no domain restriction to honour.
 		const resolve = (n8nWorkflow as Partial<typeof n8nWorkflow>).getCredentialAllowedDomains;
-		return resolve?.({ node: this.ctx.getNode(), credentialData: this.options.credentials, credentialOwnedSurface: true });
+		return resolve?.({
+			node: this.ctx.getNode(),
+			credentialData: this.options.credentials,
+			credentialOwnedSurface: true,
+		});
 	}
 
 	private get maxResponseBytes(): number {
 		return this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
 	}
 
-	private async send(spec: RequestSpec, token: AccessToken | undefined): Promise<(HttpResponse & { invalidJson?: boolean }) | typeof TOO_LARGE> {
+	private async send(
+		spec: RequestSpec,
+		token: AccessToken | undefined,
+	): Promise<(HttpResponse & { invalidJson?: boolean }) | typeof TOO_LARGE> {
 		const headers: IDataObject = { ...spec.headers };
 		const options: IHttpRequestOptions = {
 			method: spec.method,
@@ -436,13 +639,22 @@ export class ApiClient {
 		if (signal) options.abortSignal = signal;
 
 		this.stats.requests++;
-		const raw = (await this.ctx.helpers.httpRequest(options)) as { statusCode: number; headers: HttpResponse['headers']; body: unknown };
+		const raw = (await this.ctx.helpers.httpRequest(options)) as {
+			statusCode: number;
+			headers: HttpResponse['headers'];
+			body: unknown;
+		};
 		const contentType = String(raw.headers?.['content-type'] ?? '');
-		if (!isStream(raw.body)) return { statusCode: raw.statusCode, headers: raw.headers ?? {}, body: raw.body };
+		if (!isStream(raw.body))
+			return { statusCode: raw.statusCode, headers: raw.headers ?? {}, body: raw.body };
 		const bytes = await readStream(raw.body, this.maxResponseBytes);
 		if (!bytes) return TOO_LARGE;
 		const decoded = decodeBody(bytes, contentType, spec.responseType);
-		return { statusCode: raw.statusCode, headers: raw.headers ?? {}, body: decoded.body, invalidJson: decoded.invalidJson };
+		return {
+			statusCode: raw.statusCode,
+			headers: raw.headers ?? {},
+			body: decoded.body,
+			invalidJson: decoded.invalidJson,
+		};
 	}
-
 }

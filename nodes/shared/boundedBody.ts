@@ -8,17 +8,27 @@ export type BoundedBody =
 	| { ok: false; reason: 'tooLarge' | 'aborted' | 'failed'; bytes: number };
 
 const isStream = (value: unknown): value is AsyncIterable<Buffer> & { destroy?: () => void } =>
-	!!value && typeof value === 'object' && !Buffer.isBuffer(value) && typeof (value as AsyncIterable<Buffer>)[Symbol.asyncIterator] === 'function';
+	!!value &&
+	typeof value === 'object' &&
+	!Buffer.isBuffer(value) &&
+	typeof (value as AsyncIterable<Buffer>)[Symbol.asyncIterator] === 'function';
 
 /** Drops an unread body (a redirect's, a refused one's) so the connection is not held open. */
 export function discardBody(body: unknown): void {
 	if (isStream(body)) body.destroy?.();
 }
 
-export async function readBounded(body: unknown, limit: number, signal?: AbortSignal): Promise<BoundedBody> {
+export async function readBounded(
+	body: unknown,
+	limit: number,
+	signal?: AbortSignal,
+): Promise<BoundedBody> {
 	if (!isStream(body)) {
-		const bytes = typeof body === 'string' ? Buffer.byteLength(body) : Buffer.isBuffer(body) ? body.length : 0;
-		return bytes > limit ? { ok: false, reason: 'tooLarge', bytes } : { ok: true, body: body as Buffer | string | object | undefined };
+		const bytes =
+			typeof body === 'string' ? Buffer.byteLength(body) : Buffer.isBuffer(body) ? body.length : 0;
+		return bytes > limit
+			? { ok: false, reason: 'tooLarge', bytes }
+			: { ok: true, body: body as Buffer | string | object | undefined };
 	}
 	const chunks: Buffer[] = [];
 	let bytes = 0;

@@ -7,7 +7,15 @@ import { clipText, Redactor } from './redact';
 import { RETRYABLE_STATUSES, isRetryableNetworkCode, parseRetryAfter } from './retryPolicy';
 import { isTokenFailure, persistedToken, sharedTokenManager, tokenCacheKey } from './tokenManager';
 import type { TokenManager } from './tokenManager';
-import type { AccessToken, AuthStrategy, HttpRequestFn, ProviderProfile, TokenFailure, TokenResult, TransportContext } from './types';
+import type {
+	AccessToken,
+	AuthStrategy,
+	HttpRequestFn,
+	ProviderProfile,
+	TokenFailure,
+	TokenResult,
+	TransportContext,
+} from './types';
 import { domainAllowed, isLoopbackHost, isMetadataHost, joinUrl } from './urls';
 
 /**
@@ -55,7 +63,10 @@ export interface ClientCredentialsGrant {
 	/** Hints per HTTP status of a refused request, and for an answer without a token. */
 	hints?: { status?: Partial<Record<number, string>>; noToken?: string; url?: string };
 	/** The provider's own message for a refused request (e.g. naming the scope the key lacks). */
-	refused?(status: number, said: string | undefined): { message?: string; description?: string } | undefined;
+	refused?(
+		status: number,
+		said: string | undefined,
+	): { message?: string; description?: string } | undefined;
 }
 
 export const DEFAULT_TOKEN_TIMEOUT_MS = 30_000;
@@ -66,7 +77,8 @@ export const MAX_TOKEN_RESPONSE_BYTES = 1024 * 1024;
 export const tokenEndpoint = (grant: ClientCredentialsGrant): string =>
 	grant.tenant === undefined ? grant.url : joinUrl(grant.url, encodeURIComponent(grant.tenant));
 
-const scopeOf = (grant: ClientCredentialsGrant): string => (grant.scopes ?? []).filter(Boolean).join(grant.scopeJoiner ?? ' ');
+const scopeOf = (grant: ClientCredentialsGrant): string =>
+	(grant.scopes ?? []).filter(Boolean).join(grant.scopeJoiner ?? ' ');
 
 /**
  * The key of a token: a hash of everything the grant sends (endpoint, client, secret, scope, body).
@@ -105,11 +117,19 @@ export function providerWords(body: unknown): string | undefined {
 		const text = body.trim();
 		return text && !/^<|<html/i.test(text) ? clipText(text, 300) : undefined;
 	}
-	if (!body || typeof body !== 'object' || Array.isArray(body) || Buffer.isBuffer(body)) return undefined;
+	if (!body || typeof body !== 'object' || Array.isArray(body) || Buffer.isBuffer(body))
+		return undefined;
 	const b = body as Record<string, unknown>;
-	const nested = b.error && typeof b.error === 'object' ? (b.error as Record<string, unknown>) : undefined;
+	const nested =
+		b.error && typeof b.error === 'object' ? (b.error as Record<string, unknown>) : undefined;
 	const code = str(b.error);
-	const detail = str(b.error_description) ?? str(b.message) ?? str(b.errorMessage) ?? str(b.detail) ?? str(nested?.message) ?? str(nested?.description);
+	const detail =
+		str(b.error_description) ??
+		str(b.message) ??
+		str(b.errorMessage) ??
+		str(b.detail) ??
+		str(nested?.message) ??
+		str(nested?.description);
 	const parts: string[] = [];
 	if (code && detail) parts.push(OAUTH_CODE.test(code) ? `${code}: ${detail}` : detail);
 	else if (code ?? detail) parts.push((code ?? detail) as string);
@@ -148,7 +168,9 @@ export function networkFailure(error: unknown, host: string): TokenFailure {
 		// n8n's own refusal (a blocked domain, an SSRF rule) already says what happened.
 		return failure({ message: String((error as Error)?.message ?? error) });
 	}
-	const words = NETWORK_WORDS[code] ?? (/CERT|TLS|SSL/.test(code) ? 'its TLS certificate was not accepted' : 'the connection failed');
+	const words =
+		NETWORK_WORDS[code] ??
+		(/CERT|TLS|SSL/.test(code) ? 'its TLS certificate was not accepted' : 'the connection failed');
 	return failure({
 		message: `could not reach ${host}: ${words}`,
 		description: `Check the URL in the credential and that n8n can reach ${host}.`,
@@ -157,7 +179,9 @@ export function networkFailure(error: unknown, host: string): TokenFailure {
 	});
 }
 
-function failure(input: Omit<TokenFailure, 'kind' | 'retryable'> & { retryable?: boolean }): TokenFailure {
+function failure(
+	input: Omit<TokenFailure, 'kind' | 'retryable'> & { retryable?: boolean },
+): TokenFailure {
 	const out: TokenFailure = { kind: 'tokenFailure', retryable: false, ...input };
 	if (out.description === undefined) delete out.description;
 	return out;
@@ -176,15 +200,26 @@ function parseJson(raw: unknown): { json?: unknown; text?: string } {
 
 /** Epoch ms of an absolute expiry: epoch seconds, epoch ms, or a date string. */
 function absoluteMs(value: unknown): number | undefined {
-	const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : undefined;
+	const n =
+		typeof value === 'number'
+			? value
+			: typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim())
+				? Number(value)
+				: undefined;
 	if (n !== undefined) return n > 1e12 ? n : n * 1000;
 	if (typeof value !== 'string') return undefined;
 	const t = Date.parse(value);
 	return Number.isNaN(t) ? undefined : t;
 }
 
-function expiryOf(grant: ClientCredentialsGrant, body: Record<string, unknown>, issuedAt: number): number {
-	const absolute = grant.expiry.absoluteField ? absoluteMs(body[grant.expiry.absoluteField]) : undefined;
+function expiryOf(
+	grant: ClientCredentialsGrant,
+	body: Record<string, unknown>,
+	issuedAt: number,
+): number {
+	const absolute = grant.expiry.absoluteField
+		? absoluteMs(body[grant.expiry.absoluteField])
+		: undefined;
 	if (absolute !== undefined && absolute > issuedAt) return absolute;
 	const seconds = Number(body[grant.expiry.field ?? 'expires_in']);
 	const life = Number.isFinite(seconds) && seconds > 0 ? seconds : grant.expiry.defaultSeconds;
@@ -194,29 +229,42 @@ function expiryOf(grant: ClientCredentialsGrant, body: Record<string, unknown>, 
 function redirectTarget(headers: Record<string, unknown>, requestUrl: string): string {
 	const raw = headers.location;
 	const location = String((Array.isArray(raw) ? raw[0] : raw) ?? '');
-	return location && URL.canParse(location, requestUrl) ? new URL(location, requestUrl).host : 'another location';
+	return location && URL.canParse(location, requestUrl)
+		? new URL(location, requestUrl).host
+		: 'another location';
 }
 
 function checkedUrl(grant: ClientCredentialsGrant, secretName: string): URL | TokenFailure {
 	const url = tokenEndpoint(grant);
-	if (!URL.canParse(url)) return failure({ message: `the token URL "${clipText(url, 200)}" is not a valid URL`, description: grant.hints?.url });
+	if (!URL.canParse(url))
+		return failure({
+			message: `the token URL "${clipText(url, 200)}" is not a valid URL`,
+			description: grant.hints?.url,
+		});
 	const parsed = new URL(url);
 	// The same rule as the transport's assertSecureUrl: such addresses answer with the server's own cloud credentials.
 	if (!grant.allowInsecureHttp && isMetadataHost(parsed.hostname)) {
 		return failure({
 			message: `refusing to send the ${secretName} to ${parsed.host}: a link-local or cloud metadata address`,
-			description: 'Check the token or base URL in the credential; for a lab host on such an address, turn on "Allow Insecure HTTP" in the credential.',
+			description:
+				'Check the token or base URL in the credential; for a lab host on such an address, turn on "Allow Insecure HTTP" in the credential.',
 		});
 	}
 	if (parsed.protocol === 'https:') return parsed;
-	if (parsed.protocol === 'http:' && (grant.allowInsecureHttp || isLoopbackHost(parsed.hostname))) return parsed;
+	if (parsed.protocol === 'http:' && (grant.allowInsecureHttp || isLoopbackHost(parsed.hostname)))
+		return parsed;
 	return failure({
 		message: `refusing to send the ${secretName} over ${parsed.protocol}//${parsed.host}`,
-		description: 'Use an https:// URL. For a lab or test host, turn on "Allow Insecure HTTP" in the credential.',
+		description:
+			'Use an https:// URL. For a lab or test host, turn on "Allow Insecure HTTP" in the credential.',
 	});
 }
 
-function requestOptions(grant: ClientCredentialsGrant, url: string, signal: AbortSignal): IHttpRequestOptions {
+function requestOptions(
+	grant: ClientCredentialsGrant,
+	url: string,
+	signal: AbortSignal,
+): IHttpRequestOptions {
 	const clientId = grant.clientId.trim();
 	const body: Record<string, string> = {};
 	if (grant.grantType !== null) body.grant_type = grant.grantType ?? 'client_credentials';
@@ -232,7 +280,8 @@ function requestOptions(grant: ClientCredentialsGrant, url: string, signal: Abor
 	const scope = scopeOf(grant);
 	if (scope) body.scope = scope;
 	Object.assign(body, grant.extraBody);
-	headers['Content-Type'] = grant.format === 'json' ? 'application/json' : 'application/x-www-form-urlencoded';
+	headers['Content-Type'] =
+		grant.format === 'json' ? 'application/json' : 'application/x-www-form-urlencoded';
 	return {
 		method: 'POST',
 		url,
@@ -258,7 +307,11 @@ function requestOptions(grant: ClientCredentialsGrant, url: string, signal: Abor
  * (`expires_in`, a custom field or an absolute date), the endpoint's own words, `Retry-After` in
  * both forms, and one wording for connection failures.
  */
-export async function requestToken(grant: ClientCredentialsGrant, http: HttpRequestFn, now: () => number = Date.now): Promise<TokenResult> {
+export async function requestToken(
+	grant: ClientCredentialsGrant,
+	http: HttpRequestFn,
+	now: () => number = Date.now,
+): Promise<TokenResult> {
 	const redactor = registerGrantSecrets(new Redactor(), grant);
 	const result = await exchange(grant, http, now, redactor);
 	if (!isTokenFailure(result)) return result;
@@ -273,10 +326,12 @@ export async function requestToken(grant: ClientCredentialsGrant, http: HttpRequ
  */
 function ownAllowedDomains(credentials: ICredentialDataDecryptedObject): string | undefined {
 	// Present from n8n 2.1; the fallback reads the same two fields for older versions.
-	const resolve = (n8nWorkflow as Partial<typeof n8nWorkflow>).getCredentialOwnRequestAllowedDomains;
+	const resolve = (n8nWorkflow as Partial<typeof n8nWorkflow>)
+		.getCredentialOwnRequestAllowedDomains;
 	if (resolve) return resolve(credentials);
 	if (credentials.allowedHttpRequestDomains !== 'domains') return undefined;
-	const list = typeof credentials.allowedDomains === 'string' ? credentials.allowedDomains.trim() : '';
+	const list =
+		typeof credentials.allowedDomains === 'string' ? credentials.allowedDomains.trim() : '';
 	// Empty: the caller refuses, as n8n's own resolver does.
 	return list;
 }
@@ -286,7 +341,11 @@ function ownAllowedDomains(credentials: ICredentialDataDecryptedObject): string 
  * also lie inside the credential's Allowed Domains, and n8n gets the list to enforce it too. The
  * node's requests take the same check in the transport (`ApiClient.tokenHttp`).
  */
-export async function requestCredentialToken(grant: ClientCredentialsGrant, http: HttpRequestFn, credentials: ICredentialDataDecryptedObject): Promise<TokenResult> {
+export async function requestCredentialToken(
+	grant: ClientCredentialsGrant,
+	http: HttpRequestFn,
+	credentials: ICredentialDataDecryptedObject,
+): Promise<TokenResult> {
 	let allowed: string | undefined;
 	try {
 		allowed = ownAllowedDomains(credentials);
@@ -294,7 +353,11 @@ export async function requestCredentialToken(grant: ClientCredentialsGrant, http
 		allowed = '';
 	}
 	if (allowed === '') {
-		return failure({ message: 'no Allowed Domains are specified', description: 'Fill in "Allowed Domains" in the credential, or set "Allowed HTTP Request Domains" to All.' });
+		return failure({
+			message: 'no Allowed Domains are specified',
+			description:
+				'Fill in "Allowed Domains" in the credential, or set "Allowed HTTP Request Domains" to All.',
+		});
 	}
 	if (allowed !== undefined) {
 		const url = tokenEndpoint(grant);
@@ -305,22 +368,35 @@ export async function requestCredentialToken(grant: ClientCredentialsGrant, http
 			});
 		}
 		const restricted = allowed;
-		return await requestToken(grant, async (options) => await http({ ...options, allowedDomains: restricted }));
+		return await requestToken(
+			grant,
+			async (options) => await http({ ...options, allowedDomains: restricted }),
+		);
 	}
 	return await requestToken(grant, http);
 }
 
-async function exchange(grant: ClientCredentialsGrant, http: HttpRequestFn, now: () => number, redactor: Redactor): Promise<TokenResult> {
+async function exchange(
+	grant: ClientCredentialsGrant,
+	http: HttpRequestFn,
+	now: () => number,
+	redactor: Redactor,
+): Promise<TokenResult> {
 	if (grant.problem) return failure(grant.problem);
 	const idName = grant.names?.clientId ?? 'client ID';
 	const secretName = grant.names?.clientSecret ?? 'client secret';
-	if (!grant.clientId.trim() || !grant.clientSecret) return failure({ message: `the ${idName} and ${secretName} must both be filled in` });
+	if (!grant.clientId.trim() || !grant.clientSecret)
+		return failure({ message: `the ${idName} and ${secretName} must both be filled in` });
 	const url = checkedUrl(grant, secretName);
 	if (isTokenFailure(url)) return url;
 
 	const timeoutMs = grant.timeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS;
 	const deadline = AbortSignal.timeout(timeoutMs);
-	const tooSlow = () => failure({ message: `the token endpoint at ${url.host} did not answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}`, retryable: true });
+	const tooSlow = () =>
+		failure({
+			message: `the token endpoint at ${url.host} did not answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}`,
+			retryable: true,
+		});
 	const issuedAt = now();
 	let response: { statusCode: number; headers?: Record<string, unknown>; body: unknown };
 	try {
@@ -349,7 +425,12 @@ async function exchange(grant: ClientCredentialsGrant, http: HttpRequestFn, now:
 				statusCode: status,
 			});
 		}
-		return deadline.aborted ? tooSlow() : failure({ message: `the connection to ${url.host} broke while reading the token`, retryable: true });
+		return deadline.aborted
+			? tooSlow()
+			: failure({
+					message: `the connection to ${url.host} broke while reading the token`,
+					retryable: true,
+				});
 	}
 	const { json, text } = parseJson(read.body);
 
@@ -357,7 +438,8 @@ async function exchange(grant: ClientCredentialsGrant, http: HttpRequestFn, now:
 		const said = providerWords(json ?? text);
 		const own = grant.refused?.(status, said);
 		return failure({
-			message: own?.message ?? `the token endpoint answered HTTP ${status}${said ? `: ${said}` : ''}`,
+			message:
+				own?.message ?? `the token endpoint answered HTTP ${status}${said ? `: ${said}` : ''}`,
 			description: own?.description ?? grant.hints?.status?.[status],
 			statusCode: status,
 			retryable: RETRYABLE_STATUSES.has(status),
@@ -365,21 +447,42 @@ async function exchange(grant: ClientCredentialsGrant, http: HttpRequestFn, now:
 		});
 	}
 
-	const body = json && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
+	const body =
+		json && typeof json === 'object' && !Array.isArray(json)
+			? (json as Record<string, unknown>)
+			: undefined;
 	const accessToken = str(body?.access_token);
 	if (!body || !accessToken) {
-		const what = json !== undefined ? undefined : text?.trim() ? 'It answered something that is not JSON.' : 'Its answer was empty.';
+		const what =
+			json !== undefined
+				? undefined
+				: text?.trim()
+					? 'It answered something that is not JSON.'
+					: 'Its answer was empty.';
 		return failure({
 			message: 'the token endpoint answered without an access_token',
-			description: [what, grant.hints?.noToken ?? "Check the token URL: it must be the provider's token endpoint, not its API or web site."].filter(Boolean).join(' '),
+			description: [
+				what,
+				grant.hints?.noToken ??
+					"Check the token URL: it must be the provider's token endpoint, not its API or web site.",
+			]
+				.filter(Boolean)
+				.join(' '),
 		});
 	}
 	redactor.add(accessToken);
 	const tokenType = body.token_type;
 	if (tokenType === undefined || tokenType === null || tokenType === '') {
-		if (!grant.tokenTypeOptional) return failure({ message: 'the token endpoint issued a token without a token_type, so not a Bearer one', description: ONLY_BEARER });
+		if (!grant.tokenTypeOptional)
+			return failure({
+				message: 'the token endpoint issued a token without a token_type, so not a Bearer one',
+				description: ONLY_BEARER,
+			});
 	} else if (String(tokenType).trim().toLowerCase() !== 'bearer') {
-		return failure({ message: `the token endpoint issued a "${clipText(String(tokenType), 40)}" token, not a Bearer one`, description: ONLY_BEARER });
+		return failure({
+			message: `the token endpoint issued a "${clipText(String(tokenType), 40)}" token, not a Bearer one`,
+			description: ONLY_BEARER,
+		});
 	}
 	return { accessToken, issuedAt, expiresAt: expiryOf(grant, body, issuedAt) };
 }
@@ -399,13 +502,25 @@ export const credentialFailureMessage = (provider: string, failed: TokenFailure)
  */
 export function bearerAuth(
 	grant: ClientCredentialsGrant,
-	options: { persisted?: Record<string, unknown>; prefix?: string; seed?: AccessToken; redactor?: Redactor } = {},
+	options: {
+		persisted?: Record<string, unknown>;
+		prefix?: string;
+		seed?: AccessToken;
+		redactor?: Redactor;
+	} = {},
 ): AuthStrategy {
 	const key = tokenKey(grant);
 	if (options.redactor) registerGrantSecrets(options.redactor, grant);
-	const seed = options.seed ?? (options.persisted ? persistedToken(options.persisted, key, options.prefix) : undefined);
+	const seed =
+		options.seed ??
+		(options.persisted ? persistedToken(options.persisted, key, options.prefix) : undefined);
 	if (seed) options.redactor?.add(seed.accessToken);
-	return { kind: 'bearer', cacheKey: key, seed, fetchToken: async (http) => await requestToken(grant, http) };
+	return {
+		kind: 'bearer',
+		cacheKey: key,
+		seed,
+		fetchToken: async (http) => await requestToken(grant, http),
+	};
 }
 
 /**
@@ -416,7 +531,12 @@ export function bearerAuth(
 export async function currentToken(
 	ctx: TransportContext,
 	auth: AuthStrategy,
-	options: { redactor: Redactor; tokens?: TokenManager; onRequest?: () => void; http?: HttpRequestFn },
+	options: {
+		redactor: Redactor;
+		tokens?: TokenManager;
+		onRequest?: () => void;
+		http?: HttpRequestFn;
+	},
 ): Promise<AccessToken | TokenFailure | undefined> {
 	if (auth.kind !== 'bearer') return undefined;
 	const cancel = ctx.getExecutionCancelSignal?.();
@@ -428,7 +548,10 @@ export async function currentToken(
 				...request,
 				disableFollowRedirect: true,
 				sendCredentialsOnCrossOriginRedirect: false,
-				abortSignal: cancel && request.abortSignal ? AbortSignal.any([cancel, request.abortSignal as AbortSignal]) : (cancel ?? request.abortSignal),
+				abortSignal:
+					cancel && request.abortSignal
+						? AbortSignal.any([cancel, request.abortSignal as AbortSignal])
+						: (cancel ?? request.abortSignal),
 			}));
 	const result = await (options.tokens ?? sharedTokenManager).get(
 		auth.cacheKey,
@@ -449,7 +572,13 @@ export async function currentToken(
 }
 
 /** A token failure as the node shows it: naming the credential, with the provider's words, redacted. */
-export function tokenError(ctx: TransportContext, provider: ProviderProfile, redactor: Redactor, failed: TokenFailure, itemIndex?: number) {
+export function tokenError(
+	ctx: TransportContext,
+	provider: ProviderProfile,
+	redactor: Redactor,
+	failed: TokenFailure,
+	itemIndex?: number,
+) {
 	const node = ctx.getNode();
 	const credential = node.credentials?.[provider.credentialType]?.name ?? provider.credentialType;
 	return apiError({
@@ -458,8 +587,12 @@ export function tokenError(ctx: TransportContext, provider: ProviderProfile, red
 		redactor,
 		itemIndex,
 		message: `could not get an access token with the credential "${credential}": ${failed.message}`,
-		description: failed.description ?? 'Check the credential (client ID, secret, scopes, region or environment) and press its Test button.',
-		response: failed.statusCode ? { statusCode: failed.statusCode, headers: {}, body: undefined } : undefined,
+		description:
+			failed.description ??
+			'Check the credential (client ID, secret, scopes, region or environment) and press its Test button.',
+		response: failed.statusCode
+			? { statusCode: failed.statusCode, headers: {}, body: undefined }
+			: undefined,
 		code: failed.code,
 	});
 }

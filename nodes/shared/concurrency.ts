@@ -13,7 +13,13 @@ export async function mapConcurrent<T, R>(
 	options: { stopOnError?: boolean } = {},
 ): Promise<R[]> {
 	// Hook: Auto concurrency (Request Options → Concurrency 0).
-	if (limit === 0) return await mapAdaptive(items, new AdaptiveConcurrency({ initial: 5, max: 50 }), worker, options);
+	if (limit === 0)
+		return await mapAdaptive(
+			items,
+			new AdaptiveConcurrency({ initial: 5, max: 50 }),
+			worker,
+			options,
+		);
 	const results = new Array<R>(items.length);
 	const failures: Array<{ index: number; error: unknown }> = [];
 	let next = 0;

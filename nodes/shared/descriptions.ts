@@ -50,7 +50,8 @@ export const requestOptionsProperty: INodeProperties = {
 			type: 'number',
 			default: DEFAULT_MAX_ATTEMPTS,
 			typeOptions: { minValue: 1, maxValue: 20 },
-			description: 'Attempts per request, the first included, on 429, 502, 503, 504 and dropped connections',
+			description:
+				'Attempts per request, the first included, on 429, 502, 503, 504 and dropped connections',
 		},
 		{
 			displayName: 'Max Retry Wait (Seconds)',
@@ -89,7 +90,10 @@ export interface RequestSettings {
 }
 
 /** Reads "Request Options" (node-level: the first item's value applies to the whole run). */
-export function readRequestSettings(ctx: IExecuteFunctions, providerDefault?: RateLimitOptions): RequestSettings {
+export function readRequestSettings(
+	ctx: IExecuteFunctions,
+	providerDefault?: RateLimitOptions,
+): RequestSettings {
 	const o = ctx.getNodeParameter('requestOptions', 0, {}) as IDataObject;
 	const rpm = Number(o.requestsPerMinute ?? 0);
 	return {
@@ -97,9 +101,15 @@ export function readRequestSettings(ctx: IExecuteFunctions, providerDefault?: Ra
 		concurrency: Math.max(0, Math.floor(Number(o.concurrency ?? 5)) || 0),
 		retry: {
 			maxAttempts: Math.max(1, Number(o.maxAttempts ?? DEFAULT_RETRY.maxAttempts)),
-			maxTotalWaitMs: Math.max(0, Number(o.maxRetryWaitSeconds ?? DEFAULT_RETRY.maxTotalWaitMs / 1000)) * 1000,
+			maxTotalWaitMs:
+				Math.max(0, Number(o.maxRetryWaitSeconds ?? DEFAULT_RETRY.maxTotalWaitMs / 1000)) * 1000,
 		},
-		rateLimit: rpm > 0 ? { requestsPerMinute: rpm, burst: providerDefault?.burst } : rpm < 0 ? {} : providerDefault,
+		rateLimit:
+			rpm > 0
+				? { requestsPerMinute: rpm, burst: providerDefault?.burst }
+				: rpm < 0
+					? {}
+					: providerDefault,
 		timeoutMs: Math.max(1, Number(o.timeoutSeconds ?? 60)) * 1000,
 	};
 }

@@ -24,7 +24,8 @@ function truncate(value: unknown, redactor: Redactor): unknown {
 	try {
 		const clean = redactor.value(value);
 		const text = JSON.stringify(clean);
-		if (text !== undefined && text.length > MAX_BODY_IN_ERROR) return clipText(text, MAX_BODY_IN_ERROR, redactor);
+		if (text !== undefined && text.length > MAX_BODY_IN_ERROR)
+			return clipText(text, MAX_BODY_IN_ERROR, redactor);
 		return clean;
 	} catch {
 		return clipText(String(value), MAX_BODY_IN_ERROR, redactor);
@@ -50,7 +51,8 @@ export function apiError(input: ApiErrorInput): NodeApiError {
 		`${provider}: ${input.message ?? (status ? `request failed with HTTP ${status}` : 'request failed')}`,
 	);
 	const hint = status ? STATUS_HINTS[status] : undefined;
-	const description = redactor.text([input.description, hint].filter(Boolean).join(' ') || '') || undefined;
+	const description =
+		redactor.text([input.description, hint].filter(Boolean).join(' ') || '') || undefined;
 	const errorResponse: JsonObject = redactor.value({
 		message,
 		...(description ? { description } : {}),
@@ -71,7 +73,11 @@ export function apiError(input: ApiErrorInput): NodeApiError {
 }
 
 /** Bad input or configuration: names the item and the field, sends nothing. */
-export function inputError(node: INode, message: string, options: { itemIndex?: number; description?: string } = {}) {
+export function inputError(
+	node: INode,
+	message: string,
+	options: { itemIndex?: number; description?: string } = {},
+) {
 	const prefix = options.itemIndex === undefined ? '' : `Item ${options.itemIndex}: `;
 	return new NodeOperationError(node, `${prefix}${message}`, {
 		itemIndex: options.itemIndex,
@@ -86,7 +92,12 @@ export function networkErrorCode(error: unknown): string | undefined {
 	while (current && typeof current === 'object' && !seen.has(current)) {
 		seen.add(current);
 		const e = current as { code?: unknown; cause?: unknown; errno?: unknown };
-		if (typeof e.code === 'string' && /^(E[A-Z_]+|UND_ERR_[A-Z_]+)$/.test(e.code) && e.code !== 'ERR_BAD_REQUEST') return e.code;
+		if (
+			typeof e.code === 'string' &&
+			/^(E[A-Z_]+|UND_ERR_[A-Z_]+)$/.test(e.code) &&
+			e.code !== 'ERR_BAD_REQUEST'
+		)
+			return e.code;
 		current = e.cause;
 	}
 	return undefined;
@@ -99,12 +110,23 @@ export interface ErrorScope {
 	redactor: Redactor;
 }
 
-const credentialName = (scope: ErrorScope) => scope.node.credentials?.[scope.provider.credentialType]?.name ?? scope.provider.credentialType;
+const credentialName = (scope: ErrorScope) =>
+	scope.node.credentials?.[scope.provider.credentialType]?.name ?? scope.provider.credentialType;
 
-const base = (scope: ErrorScope, itemIndex: number | undefined) => ({ node: scope.node, provider: scope.provider.name, redactor: scope.redactor, itemIndex });
+const base = (scope: ErrorScope, itemIndex: number | undefined) => ({
+	node: scope.node,
+	provider: scope.provider.name,
+	redactor: scope.redactor,
+	itemIndex,
+});
 
 /** A non-2xx answer, in the provider's own words. */
-export function statusError(scope: ErrorScope, response: HttpResponse, itemIndex?: number, note?: string): NodeApiError {
+export function statusError(
+	scope: ErrorScope,
+	response: HttpResponse,
+	itemIndex?: number,
+	note?: string,
+): NodeApiError {
 	const parsed = scope.provider.parseError(response);
 	return apiError({
 		...base(scope, itemIndex),
@@ -119,14 +141,21 @@ export function statusError(scope: ErrorScope, response: HttpResponse, itemIndex
  * A web page where the API's JSON was expected. The provider's parser may recognise the page
  * (Moodle says what a Moodle URL looks like); its words are used unless they are the page itself.
  */
-export function webPageError(scope: ErrorScope, response: HttpResponse, itemIndex?: number): NodeApiError {
+export function webPageError(
+	scope: ErrorScope,
+	response: HttpResponse,
+	itemIndex?: number,
+): NodeApiError {
 	const parsed = scope.provider.parseError(response);
 	const own = parsed.message && !/[<>]/.test(parsed.message) ? parsed.message : undefined;
 	return apiError({
 		...base(scope, itemIndex),
 		response: { ...response, body: '[web page omitted]' },
-		message: own ?? `the URL answered a web page (HTTP ${response.statusCode}, HTML) instead of the API`,
-		description: (own ? parsed.description : undefined) ?? 'Check the base URL in the credential: it points to a web site, a sign-on page or a proxy, not to the API.',
+		message:
+			own ?? `the URL answered a web page (HTTP ${response.statusCode}, HTML) instead of the API`,
+		description:
+			(own ? parsed.description : undefined) ??
+			'Check the base URL in the credential: it points to a web site, a sign-on page or a proxy, not to the API.',
 	});
 }
 
@@ -138,7 +167,13 @@ export function locationOf(response: HttpResponse, from: URL): URL | undefined {
 	return new URL(location, from);
 }
 
-export function redirectError(scope: ErrorScope, response: HttpResponse, url: URL, itemIndex?: number, why?: string): NodeApiError {
+export function redirectError(
+	scope: ErrorScope,
+	response: HttpResponse,
+	url: URL,
+	itemIndex?: number,
+	why?: string,
+): NodeApiError {
 	const to = locationOf(response, url);
 	const target = to ? `${to.protocol}//${to.host}${to.pathname}` : 'another address';
 	return apiError({
@@ -148,7 +183,11 @@ export function redirectError(scope: ErrorScope, response: HttpResponse, url: UR
 	});
 }
 
-export function authError(scope: ErrorScope, response: HttpResponse, itemIndex?: number): NodeApiError {
+export function authError(
+	scope: ErrorScope,
+	response: HttpResponse,
+	itemIndex?: number,
+): NodeApiError {
 	const credential = credentialName(scope);
 	const parsed = scope.provider.parseError(response);
 	return apiError({
@@ -159,7 +198,13 @@ export function authError(scope: ErrorScope, response: HttpResponse, itemIndex?:
 	});
 }
 
-export function networkError(scope: ErrorScope, code: string, host: string, itemIndex: number | undefined, note: string): NodeApiError {
+export function networkError(
+	scope: ErrorScope,
+	code: string,
+	host: string,
+	itemIndex: number | undefined,
+	note: string,
+): NodeApiError {
 	return apiError({
 		...base(scope, itemIndex),
 		code,
@@ -173,44 +218,81 @@ export function networkError(scope: ErrorScope, code: string, host: string, item
 /** Anything else a send can throw. n8n's own errors (a blocked domain, an aborted execution) already say what happened. */
 export function unexpectedError(scope: ErrorScope, error: unknown, itemIndex?: number): Error {
 	if (error instanceof Error && 'node' in error) return error;
-	return apiError({ ...base(scope, itemIndex), message: (error as Error)?.message ?? String(error) });
+	return apiError({
+		...base(scope, itemIndex),
+		message: (error as Error)?.message ?? String(error),
+	});
 }
 
 export function tooLargeError(scope: ErrorScope, limit: number, itemIndex?: number): NodeApiError {
-	return apiError({ ...base(scope, itemIndex), message: `the response is too large (response larger than ${limit} bytes)`, description: 'Narrow the request (filters, a smaller page size).' });
+	return apiError({
+		...base(scope, itemIndex),
+		message: `the response is too large (response larger than ${limit} bytes)`,
+		description: 'Narrow the request (filters, a smaller page size).',
+	});
 }
 
 /** A success status whose body is not what the API documents: never handed on as data. */
-export function unexpectedBodyError(scope: ErrorScope, response: HttpResponse, what: string, itemIndex?: number, operation?: string): NodeApiError {
+export function unexpectedBodyError(
+	scope: ErrorScope,
+	response: HttpResponse,
+	what: string,
+	itemIndex?: number,
+	operation?: string,
+): NodeApiError {
 	return apiError({
 		...base(scope, itemIndex),
 		response,
 		message: `${operation ? `${operation}: ` : ''}the response (HTTP ${response.statusCode}) ${what}`,
-		description: 'The provider answered success but not with what its API documents, so nothing was taken from it. Check the base URL in the credential; if it is right, the provider may be having trouble: try again later.',
+		description:
+			'The provider answered success but not with what its API documents, so nothing was taken from it. Check the base URL in the credential; if it is right, the provider may be having trouble: try again later.',
 	});
 }
 
 /** A 2xx that carries the provider's error envelope (`{"error": …}`, `{"errors": […]}`, `{"exception": …}`). */
-export function envelopeError(scope: ErrorScope, response: HttpResponse, parsed: { message?: string; description?: string; code?: string }, itemIndex?: number, operation?: string): NodeApiError {
+export function envelopeError(
+	scope: ErrorScope,
+	response: HttpResponse,
+	parsed: { message?: string; description?: string; code?: string },
+	itemIndex?: number,
+	operation?: string,
+): NodeApiError {
 	return apiError({
 		...base(scope, itemIndex),
 		response,
 		message: `${operation ? `${operation}: ` : ''}${parsed.message ?? `the response (HTTP ${response.statusCode}) carries an error`}`,
-		description: [parsed.description, 'The provider answered success with an error in the body, so nothing was taken from it.'].filter(Boolean).join(' '),
+		description: [
+			parsed.description,
+			'The provider answered success with an error in the body, so nothing was taken from it.',
+		]
+			.filter(Boolean)
+			.join(' '),
 		code: parsed.code,
 	});
 }
 
 /** A wait the request would have to make, longer than its "Max Retry Wait". */
-export function waitTooLongError(scope: ErrorScope, host: string, waitMs: number, maxMs: number, itemIndex?: number): NodeApiError {
+export function waitTooLongError(
+	scope: ErrorScope,
+	host: string,
+	waitMs: number,
+	maxMs: number,
+	itemIndex?: number,
+): NodeApiError {
 	return apiError({
 		...base(scope, itemIndex),
 		message: `${host} asked to wait ${Math.ceil(waitMs / 1000)} s before the next request, longer than "Max Retry Wait" (${Math.round(maxMs / 1000)} s)`,
-		description: 'The provider rate-limited this credential (Retry-After or X-Rate-Limit-Remaining: 0). Nothing was sent. Run again later, or raise "Max Retry Wait" in Request Options.',
+		description:
+			'The provider rate-limited this credential (Retry-After or X-Rate-Limit-Remaining: 0). Nothing was sent. Run again later, or raise "Max Retry Wait" in Request Options.',
 	});
 }
 
 /** Paging that left the API's origin or went in circles: stopped, never followed. */
-export function pagingError(scope: ErrorScope, message: string, description: string, itemIndex?: number): NodeApiError {
+export function pagingError(
+	scope: ErrorScope,
+	message: string,
+	description: string,
+	itemIndex?: number,
+): NodeApiError {
 	return apiError({ ...base(scope, itemIndex), message, description });
 }

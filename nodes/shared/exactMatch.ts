@@ -10,7 +10,8 @@ import type { INode } from 'n8n-workflow';
 
 /** The key as compared: text (numbers as their text), trimmed, optionally case-folded; undefined when absent or empty. */
 export function keyText(value: unknown, caseInsensitive = false): string | undefined {
-	if (typeof value !== 'string' && (typeof value !== 'number' || !Number.isFinite(value))) return undefined;
+	if (typeof value !== 'string' && (typeof value !== 'number' || !Number.isFinite(value)))
+		return undefined;
 	const text = String(value).trim();
 	if (!text) return undefined;
 	return caseInsensitive ? text.toLowerCase() : text;
@@ -35,13 +36,24 @@ export interface ExactMatchOptions<T> {
 }
 
 /** The one record whose key is `wanted`; undefined when none; an error when more than one. */
-export function findExactlyOne<T>(records: readonly T[], wanted: unknown, options: ExactMatchOptions<T>): T | undefined {
-	const matches = records.filter((r) => !!r && typeof r === 'object' && sameKey(options.keyOf(r), wanted, options.caseInsensitive));
+export function findExactlyOne<T>(
+	records: readonly T[],
+	wanted: unknown,
+	options: ExactMatchOptions<T>,
+): T | undefined {
+	const matches = records.filter(
+		(r) =>
+			!!r && typeof r === 'object' && sameKey(options.keyOf(r), wanted, options.caseInsensitive),
+	);
 	if (matches.length > 1) {
-		throw new NodeOperationError(options.node, `More than one ${options.what} has the ${options.keyName} "${String(wanted)}"`, {
-			itemIndex: options.itemIndex,
-			description: `Nothing was written: the ${options.keyName} must name exactly one record. Remove the duplicate in the provider, or identify the record by its own ID.`,
-		});
+		throw new NodeOperationError(
+			options.node,
+			`More than one ${options.what} has the ${options.keyName} "${String(wanted)}"`,
+			{
+				itemIndex: options.itemIndex,
+				description: `Nothing was written: the ${options.keyName} must name exactly one record. Remove the duplicate in the provider, or identify the record by its own ID.`,
+			},
+		);
 	}
 	return matches[0];
 }

@@ -4,9 +4,18 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { mapConcurrent } from './concurrency';
 import { PathSegmentError } from './urls';
 
-export type ItemResult = IDataObject | IDataObject[] | INodeExecutionData | INodeExecutionData[] | undefined;
+export type ItemResult =
+	| IDataObject
+	| IDataObject[]
+	| INodeExecutionData
+	| INodeExecutionData[]
+	| undefined;
 
-const isExecutionData = (v: unknown): v is INodeExecutionData => !!v && typeof v === 'object' && 'json' in (v as object) && typeof (v as INodeExecutionData).json === 'object';
+const isExecutionData = (v: unknown): v is INodeExecutionData =>
+	!!v &&
+	typeof v === 'object' &&
+	'json' in (v as object) &&
+	typeof (v as INodeExecutionData).json === 'object';
 
 function toExecutionData(result: ItemResult, itemIndex: number): INodeExecutionData[] {
 	if (result === undefined) return [];
@@ -18,7 +27,11 @@ function toExecutionData(result: ItemResult, itemIndex: number): INodeExecutionD
 }
 
 /** Turns any failure into an error n8n shows against the right item. */
-export function errorForItem(ctx: Pick<IExecuteFunctions, 'getNode'>, error: unknown, itemIndex: number): Error {
+export function errorForItem(
+	ctx: Pick<IExecuteFunctions, 'getNode'>,
+	error: unknown,
+	itemIndex: number,
+): Error {
 	if (error instanceof PathSegmentError) {
 		return new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: ${error.message}`, {
 			itemIndex,
@@ -58,7 +71,11 @@ export async function runForEachItem(
 				const e = failure as Error & { description?: string; httpCode?: string | null };
 				return [
 					{
-						json: { error: e.message, ...(e.description ? { description: e.description } : {}), ...(e.httpCode ? { httpCode: e.httpCode } : {}) },
+						json: {
+							error: e.message,
+							...(e.description ? { description: e.description } : {}),
+							...(e.httpCode ? { httpCode: e.httpCode } : {}),
+						},
 						pairedItem: { item: itemIndex },
 					},
 				];
@@ -103,11 +120,14 @@ export async function runInBatches<P>(
 		async (batch) => {
 			try {
 				const results = await send(batch);
-				batch.forEach(({ itemIndex }, i) => (output[itemIndex] = toExecutionData(results[i], itemIndex)));
+				batch.forEach(
+					({ itemIndex }, i) => (output[itemIndex] = toExecutionData(results[i], itemIndex)),
+				);
 			} catch (error) {
 				if (!continueOnFail) throw errorForItem(ctx, error, batch[0].itemIndex);
 				const message = (error as Error).message;
-				for (const { itemIndex } of batch) output[itemIndex] = [{ json: { error: message }, pairedItem: { item: itemIndex } }];
+				for (const { itemIndex } of batch)
+					output[itemIndex] = [{ json: { error: message }, pairedItem: { item: itemIndex } }];
 			}
 		},
 		{ stopOnError: !continueOnFail },

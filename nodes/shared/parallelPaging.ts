@@ -26,14 +26,22 @@ export interface PlannedPaging<T> {
  * reaches it, with that page's error; later pages are not requested. Falls back to one page at a
  * time when the API gives no total or `concurrency` ≤ 1.
  */
-export async function* paginateParallel<T>(send: Send, first: RequestSpec, paging: PlannedPaging<T>, concurrency: number, maxPages = MAX_PAGES): AsyncGenerator<T[]> {
+export async function* paginateParallel<T>(
+	send: Send,
+	first: RequestSpec,
+	paging: PlannedPaging<T>,
+	concurrency: number,
+	maxPages = MAX_PAGES,
+): AsyncGenerator<T[]> {
 	const width = Math.max(1, Math.floor(concurrency) || 1);
 	const response = await send(first);
 	const page = paging.read(response, first);
-	const plan = width > 1 && page.items.length && page.next ? paging.plan?.(response, first) : undefined;
+	const plan =
+		width > 1 && page.items.length && page.next ? paging.plan?.(response, first) : undefined;
 	if (!plan) {
 		yield page.items;
-		if (page.items.length && page.next && maxPages > 1) yield* paginate(send, page.next, paging.read, maxPages - 1);
+		if (page.items.length && page.next && maxPages > 1)
+			yield* paginate(send, page.next, paging.read, maxPages - 1);
 		return;
 	}
 	yield page.items;
@@ -44,7 +52,8 @@ export async function* paginateParallel<T>(send: Send, first: RequestSpec, pagin
 	if (plan.pages > maxPages) {
 		await refuse(send, plan.request(1), origin, {
 			message: `the list announces ${plan.pages} pages, more than ${maxPages}`,
-			description: 'Paging stopped as endless: narrow the request (filters, a Limit) or raise the page size.',
+			description:
+				'Paging stopped as endless: narrow the request (filters, a Limit) or raise the page size.',
 		});
 		return;
 	}
@@ -75,7 +84,8 @@ export async function* paginateParallel<T>(send: Send, first: RequestSpec, pagin
 				if (firsts.has(head)) {
 					await refuse(send, plan.request(k), origin, {
 						message: `page ${k + 1} starts with a record an earlier page started with`,
-						description: 'Paging stopped: the provider keeps answering the same page (its offset, page number or total is not moving). Try again later; if it persists, report it to the provider.',
+						description:
+							'Paging stopped: the provider keeps answering the same page (its offset, page number or total is not moving). Try again later; if it persists, report it to the provider.',
 					});
 					return;
 				}

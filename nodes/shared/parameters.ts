@@ -28,22 +28,32 @@ function rawParameter(parameters: INodeParameters, name: string): unknown {
 export function withFixedParametersOnce(ctx: IExecuteFunctions): IExecuteFunctions {
 	const cache = new Map<string, unknown>();
 	const parameters = ctx.getNode().parameters;
-	const getNodeParameter = ((name: string, itemIndex: number, fallbackValue?: unknown, options?: object) => {
+	const getNodeParameter = ((
+		name: string,
+		itemIndex: number,
+		fallbackValue?: unknown,
+		options?: object,
+	) => {
 		if (options !== undefined) return ctx.getNodeParameter(name, itemIndex, fallbackValue, options);
 		if (!cache.has(name)) {
 			const raw = rawParameter(parameters, name);
-			if (raw === undefined || containsExpression(raw)) return ctx.getNodeParameter(name, itemIndex, fallbackValue);
+			if (raw === undefined || containsExpression(raw))
+				return ctx.getNodeParameter(name, itemIndex, fallbackValue);
 			cache.set(name, ctx.getNodeParameter(name, itemIndex, fallbackValue));
 		}
 		const value = cache.get(name);
 		// Each caller gets its own copy, as from n8n: an operation may change what it was given.
-		return (value && typeof value === 'object' ? structuredClone(value) : value) as NodeParameterValueType;
+		return (
+			value && typeof value === 'object' ? structuredClone(value) : value
+		) as NodeParameterValueType;
 	}) as IExecuteFunctions['getNodeParameter'];
 	return new Proxy(ctx, {
 		get(target, property) {
 			if (property === 'getNodeParameter') return getNodeParameter;
 			const value = Reflect.get(target, property, target) as unknown;
-			return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+			return typeof value === 'function'
+				? (value as (...args: unknown[]) => unknown).bind(target)
+				: value;
 		},
 	});
 }

@@ -35,7 +35,8 @@ export interface CursorOptions {
 export const DEFAULT_MAX_SEEN = 5000;
 
 /** `id@timestamp`: a record that changes again (a new timestamp) is a new key, emitted again. */
-export const recordKey = (record: Pick<PollRecord, 'id' | 'at'>): string => `${record.id}@${new Date(record.at).toISOString()}`;
+export const recordKey = (record: Pick<PollRecord, 'id' | 'at'>): string =>
+	`${record.id}@${new Date(record.at).toISOString()}`;
 
 /** The state of a first activation: nothing emitted yet, nothing older than `start` ever will be. */
 export function initialState(start: number): PollState {
@@ -46,7 +47,14 @@ export function initialState(start: number): PollState {
 export function readState(value: unknown): PollState | undefined {
 	if (!value || typeof value !== 'object') return undefined;
 	const s = value as Partial<PollState>;
-	if (s.v !== 1 || !Number.isFinite(s.start) || !Number.isFinite(s.watermark) || !s.seen || typeof s.seen !== 'object') return undefined;
+	if (
+		s.v !== 1 ||
+		!Number.isFinite(s.start) ||
+		!Number.isFinite(s.watermark) ||
+		!s.seen ||
+		typeof s.seen !== 'object'
+	)
+		return undefined;
 	return { v: 1, start: s.start as number, watermark: s.watermark as number, seen: { ...s.seen } };
 }
 
@@ -55,7 +63,8 @@ export function windowStart(state: PollState, overlapMs: number): number {
 	return Math.max(state.start, state.watermark - Math.max(0, overlapMs));
 }
 
-const byTimeThenKey = (a: PollRecord & { key: string }, b: PollRecord & { key: string }) => a.at - b.at || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+const byTimeThenKey = (a: PollRecord & { key: string }, b: PollRecord & { key: string }) =>
+	a.at - b.at || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
 export interface Selection {
 	/** What to emit now, oldest first. */
@@ -74,7 +83,11 @@ export interface Selection {
  * late records) are still inside the next window; the suppression set keeps only keys that the
  * next window can return again.
  */
-export function selectBatch(state: PollState, fetched: Iterable<PollRecord>, options: CursorOptions): Selection {
+export function selectBatch(
+	state: PollState,
+	fetched: Iterable<PollRecord>,
+	options: CursorOptions,
+): Selection {
 	const from = windowStart(state, options.overlapMs);
 	const fresh = new Map<string, PollRecord & { key: string }>();
 	for (const record of fetched) {
@@ -91,15 +104,32 @@ export function selectBatch(state: PollState, fetched: Iterable<PollRecord>, opt
 		seen[record.key] = record.at;
 		if (record.at > watermark) watermark = record.at;
 	}
-	const next: PollState = { v: 1, start: state.start, watermark, seen: pruneSeen(seen, watermark - Math.max(0, options.overlapMs), options.maxSeen ?? DEFAULT_MAX_SEEN) };
-	return { emit: batch.map(({ id, at, json }) => ({ id, at, json })), state: next, remaining: ordered.length - batch.length };
+	const next: PollState = {
+		v: 1,
+		start: state.start,
+		watermark,
+		seen: pruneSeen(
+			seen,
+			watermark - Math.max(0, options.overlapMs),
+			options.maxSeen ?? DEFAULT_MAX_SEEN,
+		),
+	};
+	return {
+		emit: batch.map(({ id, at, json }) => ({ id, at, json })),
+		state: next,
+		remaining: ordered.length - batch.length,
+	};
 }
 
 /**
  * Keeps the keys a later window can still return (timestamp ≥ `from`), and at most `max` of them,
  * the newest. Dropping a key inside the window only risks a duplicate, never a skip.
  */
-export function pruneSeen(seen: Record<string, number>, from: number, max: number): Record<string, number> {
+export function pruneSeen(
+	seen: Record<string, number>,
+	from: number,
+	max: number,
+): Record<string, number> {
 	let entries = Object.entries(seen).filter(([, at]) => at >= from);
 	if (entries.length > max) entries = entries.sort((a, b) => b[1] - a[1]).slice(0, max);
 	return Object.fromEntries(entries);
@@ -109,5 +139,7 @@ export function pruneSeen(seen: Record<string, number>, from: number, max: numbe
 export function latest(records: Iterable<PollRecord>, count: number): PollRecord[] {
 	const unique = new Map<string, PollRecord>();
 	for (const r of records) if (Number.isFinite(r.at)) unique.set(recordKey(r), r);
-	return [...unique.values()].sort((a, b) => b.at - a.at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)).slice(0, Math.max(1, count));
+	return [...unique.values()]
+		.sort((a, b) => b.at - a.at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+		.slice(0, Math.max(1, count));
 }

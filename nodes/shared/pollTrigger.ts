@@ -1,4 +1,12 @@
-import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeProperties, INodePropertyOptions, IPollFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INode,
+	INodeExecutionData,
+	INodeProperties,
+	INodePropertyOptions,
+	IPollFunctions,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { inputError } from './errors';
@@ -14,7 +22,11 @@ export interface PollEvent<C = unknown> {
 	 * The records of the window, page by page, in the provider's order. `since`/`until` are epoch
 	 * ms; a source whose filter is coarser (whole days) may return older records: they are dropped.
 	 */
-	fetch(client: C, window: { since: number; until: number }, node: INode): AsyncIterable<IDataObject[]>;
+	fetch(
+		client: C,
+		window: { since: number; until: number },
+		node: INode,
+	): AsyncIterable<IDataObject[]>;
 	/** The record's identity (stable across changes) and the timestamp the window filters on. */
 	id(record: IDataObject): string | undefined;
 	at(record: IDataObject): number | undefined;
@@ -44,8 +56,20 @@ const STATE_KEY = 'pollCursor';
 
 /** "Trigger On", "Start From", and the options every polling trigger shares. */
 export function pollTriggerProperties<C>(config: PollTriggerConfig<C>): INodeProperties[] {
-	const events: INodePropertyOptions[] = config.events.map((e) => ({ name: e.name, value: e.value, description: e.description }));
-	const triggerOn: INodeProperties = { displayName: 'Trigger On', name: 'event', type: 'options', noDataExpression: true, required: true, default: '', options: events };
+	const events: INodePropertyOptions[] = config.events.map((e) => ({
+		name: e.name,
+		value: e.value,
+		description: e.description,
+	}));
+	const triggerOn: INodeProperties = {
+		displayName: 'Trigger On',
+		name: 'event',
+		type: 'options',
+		noDataExpression: true,
+		required: true,
+		default: '',
+		options: events,
+	};
 	// set apart: the defaults are per node, which the literal-default lint rule cannot see
 	triggerOn.default = config.events[0].value;
 	const overlap: INodeProperties = {
@@ -68,12 +92,29 @@ export function pollTriggerProperties<C>(config: PollTriggerConfig<C>): INodePro
 			noDataExpression: true,
 			default: 'now',
 			options: [
-				{ name: 'Now (Activation Time)', value: 'now', description: 'Only records that appear after the workflow is activated' },
-				{ name: 'A Date', value: 'date', description: 'Catch up from a date first (oldest first, in batches), then keep polling' },
+				{
+					name: 'Now (Activation Time)',
+					value: 'now',
+					description: 'Only records that appear after the workflow is activated',
+				},
+				{
+					name: 'A Date',
+					value: 'date',
+					description: 'Catch up from a date first (oldest first, in batches), then keep polling',
+				},
 			],
-			description: 'Where the first activation starts. Later activations continue where the trigger stopped.',
+			description:
+				'Where the first activation starts. Later activations continue where the trigger stopped.',
 		},
-		{ displayName: 'Start Date', name: 'startDate', type: 'dateTime', default: '', required: true, displayOptions: { show: { startFrom: ['date'] } }, description: 'Records at or after this time are emitted on the first polls' },
+		{
+			displayName: 'Start Date',
+			name: 'startDate',
+			type: 'dateTime',
+			default: '',
+			required: true,
+			displayOptions: { show: { startFrom: ['date'] } },
+			description: 'Records at or after this time are emitted on the first polls',
+		},
 		{
 			displayName: 'Options',
 			name: 'options',
@@ -104,7 +145,8 @@ export function executeContextOf(ctx: IPollFunctions): IExecuteFunctions {
 	const view = {
 		getNode: () => ctx.getNode(),
 		getCredentials: async (type: string) => await ctx.getCredentials(type),
-		getNodeParameter: (name: string, _itemIndex?: number, fallback?: unknown) => ctx.getNodeParameter(name, fallback),
+		getNodeParameter: (name: string, _itemIndex?: number, fallback?: unknown) =>
+			ctx.getNodeParameter(name, fallback),
 		getMode: () => ctx.getMode(),
 		helpers: ctx.helpers,
 		logger: ctx.logger,
@@ -152,9 +194,14 @@ async function fetchWindow<C>(
 		if (event.ascending && fresh >= stopAfterFresh) break;
 		if (++pages >= maxPages) {
 			if (event.ascending || maxPages !== MAX_PAGES_PER_POLL) break;
-			throw new NodeOperationError(node, `More than ${MAX_PAGES_PER_POLL} pages changed since the last poll`, {
-				description: 'Nothing was emitted and the cursor did not move. Set "Start From" to a later date, or poll more often so each window stays smaller.',
-			});
+			throw new NodeOperationError(
+				node,
+				`More than ${MAX_PAGES_PER_POLL} pages changed since the last poll`,
+				{
+					description:
+						'Nothing was emitted and the cursor did not move. Set "Start From" to a later date, or poll more often so each window stays smaller.',
+				},
+			);
 		}
 	}
 	return out;
@@ -164,7 +211,10 @@ function startOf(ctx: IPollFunctions, now: number): number {
 	if (ctx.getNodeParameter('startFrom', 'now') !== 'date') return now;
 	const value = ctx.getNodeParameter('startDate', '') as string;
 	const at = Date.parse(String(value));
-	if (!value || Number.isNaN(at)) throw inputError(ctx.getNode(), '"Start Date" must be a date', { description: 'Pick the date the trigger starts from, or set "Start From" to "Now".' });
+	if (!value || Number.isNaN(at))
+		throw inputError(ctx.getNode(), '"Start Date" must be a date', {
+			description: 'Pick the date the trigger starts from, or set "Start From" to "Now".',
+		});
 	return at;
 }
 
@@ -173,20 +223,32 @@ function startOf(ctx: IPollFunctions, now: number): number {
  * untouched. Active: the window since the cursor, minus what was emitted; the state is written
  * only after everything was fetched, so a failing poll throws with the state unchanged.
  */
-export async function runPoll<C>(ctx: IPollFunctions, config: PollTriggerConfig<C>): Promise<INodeExecutionData[][] | null> {
+export async function runPoll<C>(
+	ctx: IPollFunctions,
+	config: PollTriggerConfig<C>,
+): Promise<INodeExecutionData[][] | null> {
 	const node = ctx.getNode();
 	const eventName = ctx.getNodeParameter('event', config.events[0].value) as string;
 	const event = config.events.find((e) => e.value === eventName);
 	if (!event) throw inputError(node, `Unknown "Trigger On" value: ${eventName}`);
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 	const maxRecords = Math.max(1, Math.floor(Number(options.maxRecords ?? 100)) || 100);
-	const overlapMs = Math.max(0, Number(options.overlapMinutes ?? config.defaultOverlapMinutes)) * 60_000;
+	const overlapMs =
+		Math.max(0, Number(options.overlapMinutes ?? config.defaultOverlapMinutes)) * 60_000;
 	const now = Date.now();
 	const client = await config.client(executeContextOf(ctx));
 
 	// only an active workflow's polls (mode 'trigger') consume records; manual runs, `n8n execute` (cli) and evaluations show a sample
 	if (ctx.getMode() !== 'trigger') {
-		const records = await fetchWindow(node, event, client, { since: now - SAMPLE_LOOKBACK_MS, until: now }, Infinity, () => true, SAMPLE_MAX_PAGES);
+		const records = await fetchWindow(
+			node,
+			event,
+			client,
+			{ since: now - SAMPLE_LOOKBACK_MS, until: now },
+			Infinity,
+			() => true,
+			SAMPLE_MAX_PAGES,
+		);
 		const sample = latest(records, SAMPLE_SIZE);
 		return sample.length ? [sample.map((r) => ({ json: r.json }))] : null;
 	}
@@ -196,7 +258,14 @@ export async function runPoll<C>(ctx: IPollFunctions, config: PollTriggerConfig<
 	const stored = staticData[STATE_KEY] as Partial<StoredCursor> | undefined;
 	const previous = stored?.config === configKey ? readState(stored) : undefined;
 	const state = previous ?? initialState(startOf(ctx, now));
-	const records = await fetchWindow(node, event, client, { since: windowStart(state, overlapMs), until: now }, maxRecords, (r) => !(recordKey(r) in state.seen));
+	const records = await fetchWindow(
+		node,
+		event,
+		client,
+		{ since: windowStart(state, overlapMs), until: now },
+		maxRecords,
+		(r) => !(recordKey(r) in state.seen),
+	);
 	const selection = selectBatch(state, records, { overlapMs, maxRecords });
 	const next: StoredCursor = { ...selection.state, config: configKey };
 	staticData[STATE_KEY] = next as unknown as IDataObject;
@@ -207,7 +276,9 @@ export async function runPoll<C>(ctx: IPollFunctions, config: PollTriggerConfig<
 /** Epoch ms of an ISO 8601 (or 'YYYY-MM-DD hh:mm:ss' UTC) timestamp field; undefined when absent or invalid. */
 export function timeOf(value: unknown): number | undefined {
 	if (typeof value !== 'string' || !value.trim()) return undefined;
-	const text = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(value.trim()) ? `${value.trim().replace(' ', 'T')}Z` : value.trim();
+	const text = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(value.trim())
+		? `${value.trim().replace(' ', 'T')}Z`
+		: value.trim();
 	const at = Date.parse(text);
 	return Number.isNaN(at) ? undefined : at;
 }

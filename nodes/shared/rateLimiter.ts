@@ -10,7 +10,8 @@ export interface Clock {
 	sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-const abortReason = (signal: AbortSignal): Error => (signal.reason instanceof Error ? signal.reason : new Error('The execution was cancelled'));
+const abortReason = (signal: AbortSignal): Error =>
+	signal.reason instanceof Error ? signal.reason : new Error('The execution was cancelled');
 
 /**
  * n8n-workflow's `sleep`, ended by the execution's cancel signal. n8n-workflow 2.x's `sleep` takes
@@ -25,13 +26,19 @@ export async function abortableSleep(ms: number, signal?: AbortSignal): Promise<
 		signal.addEventListener('abort', onAbort, { once: true });
 	});
 	try {
-		await Promise.race([(sleep as (ms: number, signal?: AbortSignal) => Promise<void>)(ms, signal), aborted]);
+		await Promise.race([
+			(sleep as (ms: number, signal?: AbortSignal) => Promise<void>)(ms, signal),
+			aborted,
+		]);
 	} finally {
 		signal.removeEventListener('abort', onAbort!);
 	}
 }
 
-export const systemClock: Clock = { now: () => Date.now(), sleep: async (ms, signal) => await abortableSleep(ms, signal) };
+export const systemClock: Clock = {
+	now: () => Date.now(),
+	sleep: async (ms, signal) => await abortableSleep(ms, signal),
+};
 
 export interface AcquireLimits {
 	/** Longest wait the caller accepts for what a response taught (Retry-After, a spent budget). */
@@ -55,7 +62,11 @@ const header = (headers: Headers, name: string): string | undefined => {
  * than 2 s away from ours, the reset is moved by the difference, so a worker whose clock drifts does
  * not pace against the wrong moment. (`Date` has whole seconds, so smaller skews are left alone.)
  */
-function parseReset(value: string | undefined, now: number, serverDate: string | undefined): number | undefined {
+function parseReset(
+	value: string | undefined,
+	now: number,
+	serverDate: string | undefined,
+): number | undefined {
 	if (!value) return undefined;
 	let at: number;
 	if (/^\d+(\.\d+)?$/.test(value)) {
@@ -103,18 +114,28 @@ export class RateLimiter {
 	}
 
 	private get burst(): number {
-		return Math.max(1, this.options.burst ?? Math.ceil((this.options.requestsPerMinute ?? 60) / 10));
+		return Math.max(
+			1,
+			this.options.burst ?? Math.ceil((this.options.requestsPerMinute ?? 60) / 10),
+		);
 	}
 
 	configure(options: RateLimitOptions): void {
-		if (options.requestsPerMinute === this.options.requestsPerMinute && options.burst === this.options.burst) return;
+		if (
+			options.requestsPerMinute === this.options.requestsPerMinute &&
+			options.burst === this.options.burst
+		)
+			return;
 		this.options = options;
 		this.tokens = Math.min(this.tokens, this.burst);
 	}
 
 	/** The wait the server imposed (a 429, a spent or thin budget) on a request asking now. */
 	private learntWait(now: number): number {
-		const slot = this.serverInterval > 0 && now < this.serverIntervalUntil ? Math.max(now, this.nextSlot) - now : 0;
+		const slot =
+			this.serverInterval > 0 && now < this.serverIntervalUntil
+				? Math.max(now, this.nextSlot) - now
+				: 0;
 		return Math.max(0, this.blockedUntil - now, slot);
 	}
 
@@ -165,7 +186,12 @@ export class RateLimiter {
 	 * What one response teaches is held for at most `capMs` (the "Max Retry Wait" of the request that
 	 * saw it): a hostile or broken `Retry-After: 86400` cannot stall this credential for a day.
 	 */
-	observe(statusCode: number, headers: Headers, retryAfterMs?: number, capMs: number = DEFAULT_RETRY.maxTotalWaitMs): void {
+	observe(
+		statusCode: number,
+		headers: Headers,
+		retryAfterMs?: number,
+		capMs: number = DEFAULT_RETRY.maxTotalWaitMs,
+	): void {
 		const now = this.clock.now();
 		const cap = now + Math.max(0, capMs);
 		notePushback(statusCode); // hook: Auto concurrency shrinks on 429/503
@@ -173,8 +199,14 @@ export class RateLimiter {
 			const until = Math.min(cap, now + (retryAfterMs ?? 1000));
 			this.blockedUntil = Math.max(this.blockedUntil, until);
 		}
-		const remaining = Number(header(headers, 'x-rate-limit-remaining') ?? header(headers, 'x-ratelimit-remaining'));
-		const resetAt = parseReset(header(headers, 'x-rate-limit-reset') ?? header(headers, 'x-ratelimit-reset'), now, header(headers, 'date'));
+		const remaining = Number(
+			header(headers, 'x-rate-limit-remaining') ?? header(headers, 'x-ratelimit-remaining'),
+		);
+		const resetAt = parseReset(
+			header(headers, 'x-rate-limit-reset') ?? header(headers, 'x-ratelimit-reset'),
+			now,
+			header(headers, 'date'),
+		);
 		if (!Number.isFinite(remaining) || resetAt === undefined || resetAt <= now) return;
 		if (remaining <= 0) {
 			this.blockedUntil = Math.max(this.blockedUntil, Math.min(cap, resetAt));

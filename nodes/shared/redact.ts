@@ -9,7 +9,8 @@ export const REDACTED = '[redacted]';
 /** Marks where `clipText` cut a text; `Redactor.text` treats it as a cut (see `clipText`). */
 export const CUT = '…';
 
-const SECRET_FIELD = '(?:client_secret|clientSecret|access_token|accessToken|refresh_token|id_token|wstoken|token|apikey|api_key|apiKey|password|secret|secretKey|secret_key|privatetoken|content_token)';
+const SECRET_FIELD =
+	'(?:client_secret|clientSecret|access_token|accessToken|refresh_token|id_token|wstoken|token|apikey|api_key|apiKey|password|secret|secretKey|secret_key|privatetoken|content_token)';
 const patterns: Array<[RegExp, string]> = [
 	[/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{4,}/gi, `$1 ${REDACTED}`],
 	[new RegExp(`([?&;]${SECRET_FIELD}=)[^&#\\s"']+`, 'gi'), `$1${REDACTED}`],
@@ -20,7 +21,10 @@ const patterns: Array<[RegExp, string]> = [
 
 const BASE64_RUN = /[A-Za-z0-9+/_-]{8,}={0,2}/g;
 
-const SECRET_KEY = new RegExp(`^${SECRET_FIELD}$|^authorization$|^cookie$|^set-cookie$|^x-hmac-signature$`, 'i');
+const SECRET_KEY = new RegExp(
+	`^${SECRET_FIELD}$|^authorization$|^cookie$|^set-cookie$|^x-hmac-signature$`,
+	'i',
+);
 
 export class Redactor {
 	private readonly secrets = new Set<string>();
@@ -61,9 +65,16 @@ export class Redactor {
 	 */
 	addBasic(username: string, password: string): this {
 		this.add(password);
-		for (const pair of [`${username}:${password}`, `${encodeURIComponent(username)}:${encodeURIComponent(password)}`]) {
+		for (const pair of [
+			`${username}:${password}`,
+			`${encodeURIComponent(username)}:${encodeURIComponent(password)}`,
+		]) {
 			const base64 = Buffer.from(pair).toString('base64');
-			for (const form of [base64, base64.replace(/=+$/, ''), Buffer.from(pair).toString('base64url')]) {
+			for (const form of [
+				base64,
+				base64.replace(/=+$/, ''),
+				Buffer.from(pair).toString('base64url'),
+			]) {
 				if (form.length >= 4) this.secrets.add(form);
 			}
 		}
@@ -75,7 +86,8 @@ export class Redactor {
 		// Longest first so a secret containing another is replaced whole.
 		const secrets = [...this.secrets].sort((a, b) => b.length - a.length);
 		for (const s of secrets) out = out.split(s).join(REDACTED);
-		if (this.raw.size) out = out.replace(BASE64_RUN, (run) => (this.hidesSecret(run) ? REDACTED : run));
+		if (this.raw.size)
+			out = out.replace(BASE64_RUN, (run) => (this.hidesSecret(run) ? REDACTED : run));
 		for (const [re, replacement] of patterns) out = out.replace(re, replacement);
 		return out.includes(CUT) ? this.trimPrefixesAtCuts(out, secrets) : out;
 	}
@@ -117,7 +129,10 @@ export class Redactor {
 		if (Array.isArray(input)) return input.map((v) => this.value(v, depth + 1, seen)) as T;
 		const out: Record<string, unknown> = {};
 		for (const [k, v] of Object.entries(input as Record<string, unknown>)) {
-			out[k] = SECRET_KEY.test(k) && v !== '' && v !== undefined && v !== null ? REDACTED : this.value(v, depth + 1, seen);
+			out[k] =
+				SECRET_KEY.test(k) && v !== '' && v !== undefined && v !== null
+					? REDACTED
+					: this.value(v, depth + 1, seen);
 		}
 		return out as T;
 	}
@@ -143,7 +158,8 @@ export function clipText(text: string, max: number, redactor: Redactor = pattern
 	if (clean.length <= max) return clean;
 	let head = clean.slice(0, max);
 	const open = head.lastIndexOf('[');
-	if (open !== -1 && head.length - open < REDACTED.length && REDACTED.startsWith(head.slice(open))) head = head.slice(0, open);
+	if (open !== -1 && head.length - open < REDACTED.length && REDACTED.startsWith(head.slice(open)))
+		head = head.slice(0, open);
 	else if (WORD_CHAR.test(clean[max]) && WORD_TAIL.test(head)) head = head.replace(WORD_TAIL, '');
 	return redactor.text(`${head}${CUT}`);
 }

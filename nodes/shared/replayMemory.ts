@@ -46,7 +46,13 @@ export const MAX_REMEMBERED_DELIVERIES = 1000;
  * An entry expired out of order is still never a replay (its time is checked on look-up) and
  * leaves the front in its turn.
  */
-export function rememberDelivery(cache: ReplayCache, identity: string, now: number, expiresAt: number, max = MAX_REMEMBERED_DELIVERIES): boolean {
+export function rememberDelivery(
+	cache: ReplayCache,
+	identity: string,
+	now: number,
+	expiresAt: number,
+	max = MAX_REMEMBERED_DELIVERIES,
+): boolean {
 	const store = storeOf(cache);
 	store.prune(now);
 	const until = store.get(identity);
@@ -74,7 +80,11 @@ const mirrors = new WeakMap<ReplayCache, Map<string, number>>();
 
 function storeOf(cache: ReplayCache): Store {
 	let order = mirrors.get(cache);
-	if (!order) mirrors.set(cache, (order = new Map(Object.entries(cache).map(([key, until]) => [key, Number(until)]))));
+	if (!order)
+		mirrors.set(
+			cache,
+			(order = new Map(Object.entries(cache).map(([key, until]) => [key, Number(until)]))),
+		);
 	const entries = order;
 	const drop = (key: string) => {
 		entries.delete(key);
@@ -115,7 +125,8 @@ class LocalMemory {
 		if (until !== undefined && until > now) return false;
 		this.entries.delete(identity);
 		this.entries.set(identity, expiresAt);
-		while (this.entries.size > MAX_REMEMBERED_DELIVERIES) this.entries.delete(this.entries.keys().next().value as string);
+		while (this.entries.size > MAX_REMEMBERED_DELIVERIES)
+			this.entries.delete(this.entries.keys().next().value as string);
 		this.recent.push(identity);
 		if (this.recent.length > RECENT_COPIED) this.recent.shift();
 		return true;
@@ -144,20 +155,33 @@ const processMemory = new Map<string, LocalMemory>();
  * data it saves, so the shared copy catches up with the deliveries that overlapped it.
  * Both memories are bounded (MAX_REMEMBERED_DELIVERIES entries, each kept until `expiresAt`).
  */
-export function firstDelivery(ctx: IWebhookFunctions, field: string, identity: string, now: number, expiresAt: number): boolean {
+export function firstDelivery(
+	ctx: IWebhookFunctions,
+	field: string,
+	identity: string,
+	now: number,
+	expiresAt: number,
+): boolean {
 	const scope = `${ctx.getWorkflow().id ?? ''}\u0000${ctx.getNode().name}\u0000${field}`;
 	let local = processMemory.get(scope);
 	if (!local) processMemory.set(scope, (local = new LocalMemory()));
 	const staticData = ctx.getWorkflowStaticData('node');
-	const stored = (staticData[field] && typeof staticData[field] === 'object' && !Array.isArray(staticData[field]) ? staticData[field] : {}) as ReplayCache;
+	const stored = (
+		staticData[field] && typeof staticData[field] === 'object' && !Array.isArray(staticData[field])
+			? staticData[field]
+			: {}
+	) as ReplayCache;
 	const shared = storeOf(stored);
 	shared.prune(now);
 	const storedUntil = shared.get(identity);
 	const storedSeen = storedUntil !== undefined && storedUntil > now;
-	const first = local.accept(identity, now, storedSeen ? Math.max(storedUntil, expiresAt) : expiresAt) && !storedSeen;
+	const first =
+		local.accept(identity, now, storedSeen ? Math.max(storedUntil, expiresAt) : expiresAt) &&
+		!storedSeen;
 	for (const key of local.recent) {
 		const until = local.entries.get(key);
-		if (until !== undefined && until > now && !((shared.get(key) ?? 0) >= until)) shared.set(key, until);
+		if (until !== undefined && until > now && !((shared.get(key) ?? 0) >= until))
+			shared.set(key, until);
 	}
 	shared.trim(MAX_REMEMBERED_DELIVERIES);
 	staticData[field] = stored as unknown as IDataObject;

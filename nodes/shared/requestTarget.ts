@@ -3,9 +3,13 @@ import type { IHttpRequestOptions } from 'n8n-workflow';
 import { joinUrl } from './urls';
 
 /** The address fields a request may carry, whoever built it. */
-type AddressFields = Pick<IHttpRequestOptions, 'url' | 'baseURL'> & { uri?: unknown; baseUrl?: unknown };
+type AddressFields = Pick<IHttpRequestOptions, 'url' | 'baseURL'> & {
+	uri?: unknown;
+	baseUrl?: unknown;
+};
 
-const text = (value: unknown): string => (typeof value === 'string' ? value : value instanceof URL ? value.href : '');
+const text = (value: unknown): string =>
+	typeof value === 'string' ? value : value instanceof URL ? value.href : '';
 
 /**
  * The absolute URL a request goes to, whichever shape the caller used: our transport and n8n's own

@@ -34,7 +34,14 @@ export interface LocatorSpec {
 
 export function resourceLocator(spec: LocatorSpec): INodeProperties {
 	const what = spec.displayName.replace(/ ID$/, '').toLowerCase();
-	const idValidation = spec.id.regex ? [{ type: 'regex', properties: { regex: spec.id.regex, errorMessage: spec.id.error ?? 'Not a valid ID' } }] : undefined;
+	const idValidation = spec.id.regex
+		? [
+				{
+					type: 'regex',
+					properties: { regex: spec.id.regex, errorMessage: spec.id.error ?? 'Not a valid ID' },
+				},
+			]
+		: undefined;
 	const url = spec.url;
 	return {
 		displayName: spec.displayName,
@@ -49,7 +56,10 @@ export function resourceLocator(spec: LocatorSpec): INodeProperties {
 				name: 'list',
 				type: 'list',
 				placeholder: `Select a ${what}...`,
-				typeOptions: { searchListMethod: spec.searchListMethod, searchable: spec.searchable ?? true },
+				typeOptions: {
+					searchListMethod: spec.searchListMethod,
+					searchable: spec.searchable ?? true,
+				},
 			},
 			{
 				displayName: 'By ID',
@@ -65,7 +75,15 @@ export function resourceLocator(spec: LocatorSpec): INodeProperties {
 							name: 'url',
 							type: 'string' as const,
 							placeholder: url.placeholder,
-							validation: [{ type: 'regex', properties: { regex: url.regex, errorMessage: url.error ?? 'Not a valid URL of this record' } }],
+							validation: [
+								{
+									type: 'regex',
+									properties: {
+										regex: url.regex,
+										errorMessage: url.error ?? 'Not a valid URL of this record',
+									},
+								},
+							],
 							extractValue: { type: 'regex' as const, regex: url.extract },
 						},
 					]
@@ -99,15 +117,27 @@ export function transportContextOf(ctx: ILoadOptionsFunctions): IExecuteFunction
 }
 
 /** Case-insensitive "contains" over the given fields: for APIs that cannot search, per page. */
-export function matchesFilter(record: IDataObject, filter: string | undefined, fields: string[]): boolean {
+export function matchesFilter(
+	record: IDataObject,
+	filter: string | undefined,
+	fields: string[],
+): boolean {
 	const needle = (filter ?? '').trim().toLowerCase();
 	if (!needle) return true;
-	return fields.some((field) => String(record[field] ?? '').toLowerCase().includes(needle));
+	return fields.some((field) =>
+		String(record[field] ?? '')
+			.toLowerCase()
+			.includes(needle),
+	);
 }
 
 /** A list entry: the name a person recognises, the value the node stores. */
 export function listItem(name: unknown, value: unknown, url?: string): INodeListSearchItems {
 	const id = String(value ?? '');
 	const label = String(name ?? '').trim();
-	return { name: label && label !== id ? `${label} (${id})` : id, value: id, ...(url ? { url } : {}) };
+	return {
+		name: label && label !== id ? `${label} (${id})` : id,
+		value: id,
+		...(url ? { url } : {}),
+	};
 }

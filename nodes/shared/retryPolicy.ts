@@ -38,8 +38,10 @@ const NOT_SENT_NETWORK_CODES: ReadonlySet<string> = new Set([
 	'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
-export const isRetryableNetworkCode = (code: string | undefined) => !!code && RETRYABLE_NETWORK_CODES.has(code);
-export const provesNotSent = (code: string | undefined) => !!code && NOT_SENT_NETWORK_CODES.has(code);
+export const isRetryableNetworkCode = (code: string | undefined) =>
+	!!code && RETRYABLE_NETWORK_CODES.has(code);
+export const provesNotSent = (code: string | undefined) =>
+	!!code && NOT_SENT_NETWORK_CODES.has(code);
 
 /**
  * A 429 means the server refused the request before doing anything with it, so any request may be
@@ -59,7 +61,11 @@ export function parseRetryAfter(value: unknown, now = Date.now()): number | unde
 }
 
 /** Exponential backoff with full jitter: uniform in [0, min(maxDelay, base·2^retry)]. */
-export function backoffDelay(retry: number, options: RetryOptions, random: () => number = Math.random): number {
+export function backoffDelay(
+	retry: number,
+	options: RetryOptions,
+	random: () => number = Math.random,
+): number {
 	const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** retry);
 	return Math.floor(random() * ceiling);
 }
@@ -104,25 +110,44 @@ export type GiveUpReason =
 	| 'auth';
 
 export type Decision =
-	| { action: 'resend'; waitMs: number; renewToken?: boolean; waitSource: 'retry-after' | 'backoff' | 'none' }
+	| {
+			action: 'resend';
+			waitMs: number;
+			renewToken?: boolean;
+			waitSource: 'retry-after' | 'backoff' | 'none';
+	  }
 	| { action: 'recover' }
 	| { action: 'give-up'; reason: GiveUpReason };
 
 const giveUp = (reason: GiveUpReason): Decision => ({ action: 'give-up', reason });
 
 /** A wait, if the budget allows it: else the reason it does not. */
-function wait(state: AttemptState, options: RetryOptions, retryAfterMs: number | undefined, random: () => number): Decision {
+function wait(
+	state: AttemptState,
+	options: RetryOptions,
+	retryAfterMs: number | undefined,
+	random: () => number,
+): Decision {
 	if (state.attempt >= options.maxAttempts) return giveUp('attempts');
 	const left = options.maxTotalWaitMs - state.waitedMs;
 	if (retryAfterMs !== undefined) {
-		return retryAfterMs > left ? giveUp('retry-after-too-long') : { action: 'resend', waitMs: retryAfterMs, waitSource: 'retry-after' };
+		return retryAfterMs > left
+			? giveUp('retry-after-too-long')
+			: { action: 'resend', waitMs: retryAfterMs, waitSource: 'retry-after' };
 	}
 	const waitMs = backoffDelay(state.attempt - 1, options, random);
-	return waitMs > left ? giveUp('wait-budget') : { action: 'resend', waitMs, waitSource: 'backoff' };
+	return waitMs > left
+		? giveUp('wait-budget')
+		: { action: 'resend', waitMs, waitSource: 'backoff' };
 }
 
 /** Before resending something that may have been processed: ask, or give up. */
-function ambiguous(state: AttemptState, options: RetryOptions, retryAfterMs: number | undefined, random: () => number): Decision {
+function ambiguous(
+	state: AttemptState,
+	options: RetryOptions,
+	retryAfterMs: number | undefined,
+	random: () => number,
+): Decision {
 	if (state.idempotent || state.recovered) return wait(state, options, retryAfterMs, random);
 	// Asked even when no attempt is left: a write that landed on the last attempt is a success.
 	return state.canRecover ? { action: 'recover' } : giveUp('may-have-landed');
@@ -133,11 +158,17 @@ function ambiguous(state: AttemptState, options: RetryOptions, retryAfterMs: num
  * resend (after how long), ask whether a write landed, or give up (and why). `ApiClient.request`
  * only carries out what this says; test/unit/transport/retryDecision.test.ts is its table.
  */
-export function decide(outcome: Outcome, state: AttemptState, options: RetryOptions, random: () => number = Math.random): Decision {
+export function decide(
+	outcome: Outcome,
+	state: AttemptState,
+	options: RetryOptions,
+	random: () => number = Math.random,
+): Decision {
 	switch (outcome.kind) {
 		case 'token':
 			// Unreachable (no status) or briefly unwell: a token request carries no write, so it may be resent.
-			if (outcome.status !== undefined && !RETRYABLE_STATUSES.has(outcome.status)) return giveUp('not-retryable');
+			if (outcome.status !== undefined && !RETRYABLE_STATUSES.has(outcome.status))
+				return giveUp('not-retryable');
 			return wait(state, options, outcome.retryAfterMs, random);
 		case 'network':
 			if (!isRetryableNetworkCode(outcome.code)) return giveUp('not-retryable');
@@ -146,10 +177,13 @@ export function decide(outcome: Outcome, state: AttemptState, options: RetryOpti
 		case 'status':
 			if (outcome.authFailure) {
 				// A renewal is not a retry of the same thing: it does not wait and is allowed once.
-				return state.canRenewToken ? { action: 'resend', waitMs: 0, renewToken: true, waitSource: 'none' } : giveUp('auth');
+				return state.canRenewToken
+					? { action: 'resend', waitMs: 0, renewToken: true, waitSource: 'none' }
+					: giveUp('auth');
 			}
 			if (!RETRYABLE_STATUSES.has(outcome.status)) return giveUp('not-retryable');
-			if (statusProvesNotProcessed(outcome.status)) return wait(state, options, outcome.retryAfterMs, random);
+			if (statusProvesNotProcessed(outcome.status))
+				return wait(state, options, outcome.retryAfterMs, random);
 			return ambiguous(state, options, outcome.retryAfterMs, random);
 	}
 }

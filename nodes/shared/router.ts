@@ -105,16 +105,24 @@ export interface NodeDeclaration<C extends ProviderClient> {
 /** Every item as an error item: the client could not be built, so nothing was sent for any. */
 function failEveryItem(ctx: IExecuteFunctions, error: unknown): INodeExecutionData[] {
 	if (!ctx.continueOnFail()) {
-		throw error instanceof NodeOperationError || error instanceof NodeApiError ? error : new NodeOperationError(ctx.getNode(), error as Error);
+		throw error instanceof NodeOperationError || error instanceof NodeApiError
+			? error
+			: new NodeOperationError(ctx.getNode(), error as Error);
 	}
-	return ctx.getInputData().map((_item, i) => ({ json: { error: (error as Error).message }, pairedItem: { item: i } }));
+	return ctx
+		.getInputData()
+		.map((_item, i) => ({ json: { error: (error as Error).message }, pairedItem: { item: i } }));
 }
 
 /**
  * Validates every item first (`prepare`): without Continue On Fail the first bad item stops the node
  * before anything is sent; with it, each bad item fails alone. Returns a getter for an item's value.
  */
-function prepareAll<C, P>(ctx: IExecuteFunctions, client: C, op: Operation<C, P>): (itemIndex: number) => P {
+function prepareAll<C, P>(
+	ctx: IExecuteFunctions,
+	client: C,
+	op: Operation<C, P>,
+): (itemIndex: number) => P {
 	const prepare = op.prepare;
 	if (!prepare) return () => undefined as P;
 	const results = ctx.getInputData().map((_item, itemIndex) => {
@@ -137,13 +145,28 @@ function prepareAll<C, P>(ctx: IExecuteFunctions, client: C, op: Operation<C, P>
 }
 
 /** Runs one operation over the input items with the node's concurrency. */
-async function runOperation<C extends ProviderClient>(ctx: IExecuteFunctions, op: AnyOperation<C>, client: C): Promise<INodeExecutionData[]> {
+async function runOperation<C extends ProviderClient>(
+	ctx: IExecuteFunctions,
+	op: AnyOperation<C>,
+	client: C,
+): Promise<INodeExecutionData[]> {
 	const concurrency = client.settings.concurrency;
 	const batch = op.batch?.call(ctx, client);
-	if (batch) return await runInBatches(ctx, (i) => batch.prepare(i), (entries) => batch.send(entries), { batchSize: batch.size, concurrency });
-	if (!('execute' in op)) throw new NodeOperationError(ctx.getNode(), 'This operation sends items only in batches');
+	if (batch)
+		return await runInBatches(
+			ctx,
+			(i) => batch.prepare(i),
+			(entries) => batch.send(entries),
+			{ batchSize: batch.size, concurrency },
+		);
+	if (!('execute' in op))
+		throw new NodeOperationError(ctx.getNode(), 'This operation sends items only in batches');
 	const prepared = prepareAll(ctx, client, op);
-	return await runForEachItem(ctx, async (itemIndex) => await op.execute.call(ctx, client, itemIndex, prepared(itemIndex)), { concurrency });
+	return await runForEachItem(
+		ctx,
+		async (itemIndex) => await op.execute.call(ctx, client, itemIndex, prepared(itemIndex)),
+		{ concurrency },
+	);
 }
 
 /**
@@ -151,12 +174,21 @@ async function runOperation<C extends ProviderClient>(ctx: IExecuteFunctions, op
  * operation for every item (bounded concurrency, input order, paired items, Continue On Fail, also
  * when the credential or client cannot be built).
  */
-export function createRouter<C extends ProviderClient>(node: NodeDeclaration<C>): (this: IExecuteFunctions) => Promise<INodeExecutionData[][]> {
+export function createRouter<C extends ProviderClient>(
+	node: NodeDeclaration<C>,
+): (this: IExecuteFunctions) => Promise<INodeExecutionData[][]> {
 	return async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const resource = this.getNodeParameter('resource', 0) as string;
 		const operation = this.getNodeParameter('operation', 0) as string;
-		const op = Object.hasOwn(node.resources, resource) && Object.hasOwn(node.resources[resource], operation) ? node.resources[resource][operation] : undefined;
-		if (!op) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+		const op =
+			Object.hasOwn(node.resources, resource) && Object.hasOwn(node.resources[resource], operation)
+				? node.resources[resource][operation]
+				: undefined;
+		if (!op)
+			throw new NodeOperationError(
+				this.getNode(),
+				`The operation "${operation}" of "${resource}" is not supported`,
+			);
 		const settings = readRequestSettings(this, node.rateLimit);
 		let client: C;
 		try {

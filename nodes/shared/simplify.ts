@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { inputError } from './errors';
 
@@ -17,7 +22,11 @@ export type OutputMode = 'simplified' | 'raw' | 'selected';
 export type SimplifiedFields = readonly string[];
 
 const MODES = [
-	{ name: 'Simplified', value: 'simplified', description: 'The most useful fields, nested ones flattened (at most 10)' },
+	{
+		name: 'Simplified',
+		value: 'simplified',
+		description: 'The most useful fields, nested ones flattened (at most 10)',
+	},
 	{ name: 'Raw', value: 'raw', description: 'The record exactly as the API returns it' },
 	{ name: 'Selected Fields', value: 'selected', description: 'Only the fields you list' },
 ];
@@ -31,7 +40,8 @@ export function outputProperties(show: Record<string, string[]>): INodePropertie
 			type: 'options',
 			options: MODES,
 			default: 'raw',
-			description: 'How much of each record to return. Simplified keeps an AI agent\'s context small.',
+			description:
+				"How much of each record to return. Simplified keeps an AI agent's context small.",
 			displayOptions: { show: { ...show, '@version': [1] } },
 		},
 		{
@@ -40,7 +50,8 @@ export function outputProperties(show: Record<string, string[]>): INodePropertie
 			type: 'options',
 			options: MODES,
 			default: 'simplified',
-			description: 'How much of each record to return. Simplified keeps an AI agent\'s context small.',
+			description:
+				"How much of each record to return. Simplified keeps an AI agent's context small.",
 			displayOptions: { show: { ...show, '@version': [{ _cnd: { gte: 2 } }] } },
 		},
 		{
@@ -78,7 +89,12 @@ export function pickFields(record: IDataObject, paths: readonly string[]): IData
 	return out;
 }
 
-export function shapeRecord(record: IDataObject, mode: OutputMode, simplified: SimplifiedFields, selected: readonly string[] = []): IDataObject {
+export function shapeRecord(
+	record: IDataObject,
+	mode: OutputMode,
+	simplified: SimplifiedFields,
+	selected: readonly string[] = [],
+): IDataObject {
 	if (mode === 'raw') return record;
 	return pickFields(record, mode === 'simplified' ? simplified : selected);
 }
@@ -110,11 +126,13 @@ export function applyOutput(
 			// n8n fills in the version's default; the same default here keeps contexts without it consistent.
 			const fallback = ctx.getNode().typeVersion >= 2 ? 'simplified' : 'raw';
 			const mode = String(ctx.getNodeParameter('output', itemIndex, fallback)) as OutputMode;
-			const selected = mode === 'selected' ? splitFields(ctx.getNodeParameter('outputFields', itemIndex, '')) : [];
+			const selected =
+				mode === 'selected' ? splitFields(ctx.getNodeParameter('outputFields', itemIndex, '')) : [];
 			if (mode === 'selected' && !selected.length) {
 				throw inputError(ctx.getNode(), 'No fields to output', {
 					itemIndex,
-					description: 'Output is "Selected Fields": list at least one field in "Fields", e.g. id, title.',
+					description:
+						'Output is "Selected Fields": list at least one field in "Fields", e.g. id, title.',
 				});
 			}
 			found = { mode: ['simplified', 'raw', 'selected'].includes(mode) ? mode : 'raw', selected };
@@ -127,6 +145,8 @@ export function applyOutput(
 		const paired = Array.isArray(entry.pairedItem) ? entry.pairedItem[0] : entry.pairedItem;
 		const itemIndex = typeof paired === 'number' ? paired : (paired?.item ?? 0);
 		const { mode, selected } = settings(itemIndex);
-		return mode === 'raw' ? entry : { ...entry, json: shapeRecord(entry.json, mode, simplified, selected) };
+		return mode === 'raw'
+			? entry
+			: { ...entry, json: shapeRecord(entry.json, mode, simplified, selected) };
 	});
 }

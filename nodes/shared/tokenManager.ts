@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 
 import type { AccessToken, TokenFailure } from './types';
 
-export const isTokenFailure = (value: unknown): value is TokenFailure => (value as TokenFailure | undefined)?.kind === 'tokenFailure';
+export const isTokenFailure = (value: unknown): value is TokenFailure =>
+	(value as TokenFailure | undefined)?.kind === 'tokenFailure';
 
 /**
  * Key of a token in the cache: a hash of every field that shapes it, so a changed secret, scope or
@@ -16,7 +17,8 @@ export function tokenCacheKey(fields: Record<string, unknown>): string {
 }
 
 /** Refused tokens are remembered by digest: the cache of refusals holds no usable secret. */
-const tokenDigest = (token: string): string => createHash('sha256').update(token).digest('base64url');
+const tokenDigest = (token: string): string =>
+	createHash('sha256').update(token).digest('base64url');
 
 export interface TokenManagerOptions {
 	/** Share of the lifetime after which a token is refreshed (default 0.8). */
@@ -69,13 +71,22 @@ export class TokenManager {
 	 * point one caller fetches a new one while everyone else waits for that same fetch.
 	 * `seed` is a token persisted elsewhere (the credential), used when nothing better is cached.
 	 */
-	async get<R extends AccessToken | TokenFailure = AccessToken>(key: string, fetch: () => Promise<R>, seed?: AccessToken): Promise<R | AccessToken> {
+	async get<R extends AccessToken | TokenFailure = AccessToken>(
+		key: string,
+		fetch: () => Promise<R>,
+		seed?: AccessToken,
+	): Promise<R | AccessToken> {
 		const now = this.now();
 		const entry = this.entries.get(key);
 		if (entry && now < entry.refreshAt) return entry.token;
 		// A persisted token the provider already refused is not used again, though the credential
 		// still holds it (n8n never sees our refresh, so every execution brings the old one back).
-		if (!entry && seed?.accessToken && now < this.refreshAt(seed) && !this.wasRefused(key, seed.accessToken, now)) {
+		if (
+			!entry &&
+			seed?.accessToken &&
+			now < this.refreshAt(seed) &&
+			!this.wasRefused(key, seed.accessToken, now)
+		) {
 			this.store(key, seed);
 			return seed;
 		}
@@ -94,7 +105,8 @@ export class TokenManager {
 			// Remembered for a day, or longer if the token would have lived longer.
 			refused.set(tokenDigest(token), Math.max(expiresAt, now + 86_400_000));
 		}
-		if (entry && (token === undefined || entry.token.accessToken === token)) this.entries.delete(key);
+		if (entry && (token === undefined || entry.token.accessToken === token))
+			this.entries.delete(key);
 	}
 
 	clear(): void {
@@ -111,7 +123,10 @@ export class TokenManager {
 		this.entries.set(key, { token, refreshAt: this.refreshAt(token) });
 	}
 
-	private refresh<R extends AccessToken | TokenFailure>(key: string, fetch: () => Promise<R>): Promise<R> {
+	private refresh<R extends AccessToken | TokenFailure>(
+		key: string,
+		fetch: () => Promise<R>,
+	): Promise<R> {
 		const running = this.inflight.get(key);
 		if (running) return running as Promise<R>;
 		this.fetches++;
@@ -131,7 +146,12 @@ export class TokenManager {
 export const sharedTokenManager = new TokenManager();
 
 /** Builds an AccessToken from an OAuth-style `expires_in` (seconds), with a sane default. */
-export function tokenFromExpiresIn(accessToken: string, expiresInSeconds: unknown, now = Date.now(), defaultSeconds = 300): AccessToken {
+export function tokenFromExpiresIn(
+	accessToken: string,
+	expiresInSeconds: unknown,
+	now = Date.now(),
+	defaultSeconds = 300,
+): AccessToken {
 	const seconds = Number(expiresInSeconds);
 	const life = Number.isFinite(seconds) && seconds > 0 ? seconds : defaultSeconds;
 	return { accessToken, issuedAt: now, expiresAt: now + life * 1000 };
@@ -147,14 +167,19 @@ function epochMs(value: unknown): number {
 }
 
 /** `accessToken`, or `usersAccessToken` for the prefix `users` (a credential holding a token per host). */
-const field = (prefix: string, name: string) => (prefix ? `${prefix}${name[0].toUpperCase()}${name.slice(1)}` : name);
+const field = (prefix: string, name: string) =>
+	prefix ? `${prefix}${name[0].toUpperCase()}${name.slice(1)}` : name;
 
 /**
  * What a credential's `preAuthentication` returns for n8n to persist: the token, its times as epoch
  * milliseconds in decimal strings, and `issuedFor`, the `tokenKey` of the fields it was minted for.
  * The four fields must be declared on the credential as hidden properties.
  */
-export function persistedFields(token: AccessToken, key: string, prefix = ''): Record<string, string> {
+export function persistedFields(
+	token: AccessToken,
+	key: string,
+	prefix = '',
+): Record<string, string> {
 	return {
 		[field(prefix, 'accessToken')]: token.accessToken,
 		[field(prefix, 'issuedAt')]: String(token.issuedAt),
@@ -169,9 +194,14 @@ export function persistedFields(token: AccessToken, key: string, prefix = ''): R
  * secret or the scopes were edited. Undefined when there is none. An unknown issue time leaves
  * refresh to the 60 s-before-expiry rule.
  */
-export function persistedToken(data: Record<string, unknown>, key: string, prefix = ''): AccessToken | undefined {
+export function persistedToken(
+	data: Record<string, unknown>,
+	key: string,
+	prefix = '',
+): AccessToken | undefined {
 	const accessToken = data[field(prefix, 'accessToken')];
-	if (typeof accessToken !== 'string' || !accessToken || data[field(prefix, 'issuedFor')] !== key) return undefined;
+	if (typeof accessToken !== 'string' || !accessToken || data[field(prefix, 'issuedFor')] !== key)
+		return undefined;
 	const expires = epochMs(data[field(prefix, 'expiresAt')]);
 	if (expires <= 0) return undefined;
 	const issued = epochMs(data[field(prefix, 'issuedAt')]);

@@ -15,10 +15,16 @@ export type HttpRequestFn = (options: IHttpRequestOptions) => Promise<any>; // e
  */
 export interface TransportContext {
 	getNode(): INode;
-	getCredentials<T extends object = ICredentialDataDecryptedObject>(type: string, itemIndex?: number): Promise<T>;
+	getCredentials<T extends object = ICredentialDataDecryptedObject>(
+		type: string,
+		itemIndex?: number,
+	): Promise<T>;
 	helpers: { httpRequest: HttpRequestFn };
 	getExecutionCancelSignal?(): AbortSignal | undefined;
-	logger?: { debug(message: string, meta?: object): void; warn(message: string, meta?: object): void };
+	logger?: {
+		debug(message: string, meta?: object): void;
+		warn(message: string, meta?: object): void;
+	};
 }
 
 /** A token as every provider's token function returns it. Times are epoch milliseconds. */
@@ -89,7 +95,9 @@ export interface ProviderProfile {
 	 * The provider's error inside a 2xx body (its words), or undefined when the body is data.
 	 * Default: `{"error": …}` or `{"errors": [ … ]}` without `data` (responseShape.defaultErrorEnvelope).
 	 */
-	errorEnvelope?(response: HttpResponse): { message?: string; description?: string; code?: string } | undefined;
+	errorEnvelope?(
+		response: HttpResponse,
+	): { message?: string; description?: string; code?: string } | undefined;
 }
 
 /**

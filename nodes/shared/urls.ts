@@ -7,11 +7,20 @@ const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[?::1\]?)$/i;
 
 export const isLoopbackHost = (hostname: string) => LOOPBACK.test(hostname);
 
-const METADATA_NAMES = new Set(['metadata.google.internal', 'metadata.goog', 'metadata', 'instance-data', 'instance-data.ec2.internal']);
+const METADATA_NAMES = new Set([
+	'metadata.google.internal',
+	'metadata.goog',
+	'metadata',
+	'instance-data',
+	'instance-data.ec2.internal',
+]);
 
 /** Dotted IPv4 from an IPv4-mapped/compatible IPv6 literal as the URL parser writes it (`::ffff:a9fe:a9fe`). */
 function mappedIpv4(host: string): string | undefined {
-	const m = /^(?:0{0,4}:){0,5}(?:ffff:)?(?:(\d+\.\d+\.\d+\.\d+)|([0-9a-f]{1,4}):([0-9a-f]{1,4}))$/i.exec(host.replace(/^::/, ''));
+	const m =
+		/^(?:0{0,4}:){0,5}(?:ffff:)?(?:(\d+\.\d+\.\d+\.\d+)|([0-9a-f]{1,4}):([0-9a-f]{1,4}))$/i.exec(
+			host.replace(/^::/, ''),
+		);
 	if (!m || !/^::/.test(host)) return undefined;
 	if (m[1]) return m[1];
 	const hi = parseInt(m[2], 16);
@@ -25,9 +34,16 @@ function mappedIpv4(host: string): string | undefined {
  * decimal, hex and octal IPv4 spellings (`2852039166`, `0xa9fea9fe`) as dotted quads.
  */
 export function isMetadataHost(hostname: string): boolean {
-	const host = hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+	const host = hostname
+		.toLowerCase()
+		.replace(/^\[|\]$/g, '')
+		.replace(/\.$/, '');
 	if (METADATA_NAMES.has(host)) return true;
-	const v4 = /^\d+\.\d+\.\d+\.\d+$/.test(host) ? host : host.includes(':') ? mappedIpv4(host) : undefined;
+	const v4 = /^\d+\.\d+\.\d+\.\d+$/.test(host)
+		? host
+		: host.includes(':')
+			? mappedIpv4(host)
+			: undefined;
 	if (v4) return v4.startsWith('169.254.') || v4 === '100.100.100.200';
 	if (!host.includes(':')) return false;
 	if (/^fe[89ab][0-9a-f]?:/.test(host)) return true;
@@ -43,17 +59,26 @@ export function assertSecureUrl(url: string, node: INode, allowInsecureHttp = fa
 	try {
 		parsed = new URL(url);
 	} catch {
-		throw inputError(node, `"${url}" is not a valid URL`, { description: 'Check the base URL in the credential.' });
-	}
-	if (!allowInsecureHttp && isMetadataHost(parsed.hostname)) {
-		throw inputError(node, `Refusing to send credentials to ${parsed.host}: a link-local or cloud metadata address`, {
-			description: 'Such addresses answer with the server\'s own cloud credentials. Check the base URL in the credential; for a lab host on such an address, turn on "Allow Insecure HTTP" in the credential.',
+		throw inputError(node, `"${url}" is not a valid URL`, {
+			description: 'Check the base URL in the credential.',
 		});
 	}
+	if (!allowInsecureHttp && isMetadataHost(parsed.hostname)) {
+		throw inputError(
+			node,
+			`Refusing to send credentials to ${parsed.host}: a link-local or cloud metadata address`,
+			{
+				description:
+					'Such addresses answer with the server\'s own cloud credentials. Check the base URL in the credential; for a lab host on such an address, turn on "Allow Insecure HTTP" in the credential.',
+			},
+		);
+	}
 	if (parsed.protocol === 'https:') return parsed;
-	if (parsed.protocol === 'http:' && (allowInsecureHttp || isLoopbackHost(parsed.hostname))) return parsed;
+	if (parsed.protocol === 'http:' && (allowInsecureHttp || isLoopbackHost(parsed.hostname)))
+		return parsed;
 	throw inputError(node, `Refusing to send credentials over ${parsed.protocol}//${parsed.host}`, {
-		description: 'Use an https:// URL in the credential. For a lab or test host, turn on "Allow Insecure HTTP" in the credential.',
+		description:
+			'Use an https:// URL in the credential. For a lab or test host, turn on "Allow Insecure HTTP" in the credential.',
 	});
 }
 
@@ -73,9 +98,13 @@ export function domainAllowed(url: string, allowedDomains: string): boolean {
 }
 
 export function domainError(node: INode, url: URL, allowedDomains: string) {
-	return inputError(node, `Domain not allowed: this credential is restricted from accessing ${url.host}`, {
-		description: `The credential's Allowed Domains are: ${allowedDomains}. Nothing was sent. Add the host to the credential's Allowed Domains, or check the base URL.`,
-	});
+	return inputError(
+		node,
+		`Domain not allowed: this credential is restricted from accessing ${url.host}`,
+		{
+			description: `The credential's Allowed Domains are: ${allowedDomains}. Nothing was sent. Add the host to the credential's Allowed Domains, or check the base URL.`,
+		},
+	);
 }
 
 /** Base URL + path, without doubled or missing slashes. */
@@ -85,7 +114,8 @@ export function joinUrl(base: string, path: string): string {
 
 /** One URL path segment from a user value: encoded, and never `.`/`..` or empty. */
 export function segment(value: unknown, field = 'value'): string {
-	const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+	const text =
+		typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
 	if (!text) throw new PathSegmentError(field, 'must not be empty');
 	if (text === '.' || text === '..') throw new PathSegmentError(field, 'must not be "." or ".."');
 	return encodeURIComponent(text);
@@ -106,7 +136,11 @@ export class PathSegmentError extends Error {
  *   apiPath`/users/${userId}/completions`
  */
 export function apiPath(strings: TemplateStringsArray, ...values: unknown[]): string {
-	return strings.reduce((out, part, i) => out + part + (i < values.length ? segment(values[i], `path value ${i + 1}`) : ''), '');
+	return strings.reduce(
+		(out, part, i) =>
+			out + part + (i < values.length ? segment(values[i], `path value ${i + 1}`) : ''),
+		'',
+	);
 }
 
 /** Percent-decoding, once; undefined when the text holds a broken escape. */
@@ -136,12 +170,15 @@ export function pathProblem(path: string): string | undefined {
 		text = next;
 	}
 	if (/%[0-9a-f]{2}/i.test(text)) return 'is encoded too many times';
-	if ([...text].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) return 'must not contain control characters';
+	if ([...text].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f))
+		return 'must not contain control characters';
 	if (text.includes('\\')) return 'must not contain a backslash';
 	if (/[?#]/.test(text)) return 'must not contain a query (?) or a fragment (#)';
-	if (text.startsWith('//') || /^[a-z][a-z0-9+.-]*:/i.test(text.slice(1))) return 'must be a path only, without a scheme or host';
+	if (text.startsWith('//') || /^[a-z][a-z0-9+.-]*:/i.test(text.slice(1)))
+		return 'must be a path only, without a scheme or host';
 	const segments = text.slice(1).split('/');
-	if (segments.some((s, i) => s === '' && i < segments.length - 1)) return 'must not contain an empty segment (//)';
+	if (segments.some((s, i) => s === '' && i < segments.length - 1))
+		return 'must not contain an empty segment (//)';
 	// `..;x` is `..` to servlet containers (path parameters), `.. ` to some trimming proxies.
 	if (segments.some((s) => /^\s*\.+\s*(;.*)?$/.test(s))) return 'must not contain . or .. segments';
 	return undefined;

@@ -6,7 +6,10 @@ import { inputError } from './errors';
 /** Human name of a zod path: `items[2].title` → `items[2].title`, root → the schema's label. */
 function fieldName(path: Array<string | number>, label: string): string {
 	if (!path.length) return label;
-	return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${part}` : part), '');
+	return path.reduce<string>(
+		(out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${part}` : part),
+		'',
+	);
 }
 
 /**
@@ -25,11 +28,15 @@ export function validateInput<S extends z.ZodTypeAny>(
 		const field = fieldName(issue.path as Array<string | number>, options.label ?? 'input');
 		return `"${field}" ${issue.message.charAt(0).toLowerCase()}${issue.message.slice(1)}`;
 	});
-	const more = result.error.issues.length > 5 ? ` (and ${result.error.issues.length - 5} more)` : '';
+	const more =
+		result.error.issues.length > 5 ? ` (and ${result.error.issues.length - 5} more)` : '';
 	const [first, ...rest] = issues;
 	throw inputError(node, `Invalid ${first}${more}`, {
 		itemIndex: options.itemIndex,
-		description: rest.length ? `Also: ${rest.join('; ')}` : (options.description ?? 'Fix this field and run the node again. Nothing was sent for this item.'),
+		description: rest.length
+			? `Also: ${rest.join('; ')}`
+			: (options.description ??
+				'Fix this field and run the node again. Nothing was sent for this item.'),
 	});
 }
 
@@ -46,7 +53,12 @@ export function isValidDate(value: string): boolean {
 		const [year, month, day] = [Number(ymd[1]), Number(ymd[2]), Number(ymd[3])];
 		const date = new Date(Date.UTC(2000, month - 1, day));
 		date.setUTCFullYear(year);
-		if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return false;
+		if (
+			date.getUTCFullYear() !== year ||
+			date.getUTCMonth() !== month - 1 ||
+			date.getUTCDate() !== day
+		)
+			return false;
 	}
 	const hms = /[T ](\d{2}):(\d{2})(?::(\d{2}))?/.exec(text);
 	if (hms && (Number(hms[1]) > 23 || Number(hms[2]) > 59 || Number(hms[3] ?? 0) > 59)) return false;

@@ -18,8 +18,10 @@ export const MAX_BODY_KB_CEILING = 64 * 1024;
  */
 export function maxBodyBytes(options: IDataObject): number {
 	const raw = options.maxBodyKb;
-	const kb = typeof raw === 'number' || (typeof raw === 'string' && raw.trim() !== '') ? Number(raw) : NaN;
-	const usable = Number.isFinite(kb) && kb > 0 ? Math.min(kb, MAX_BODY_KB_CEILING) : DEFAULT_MAX_BODY_KB;
+	const kb =
+		typeof raw === 'number' || (typeof raw === 'string' && raw.trim() !== '') ? Number(raw) : NaN;
+	const usable =
+		Number.isFinite(kb) && kb > 0 ? Math.min(kb, MAX_BODY_KB_CEILING) : DEFAULT_MAX_BODY_KB;
 	return Math.ceil(usable * 1024);
 }
 
@@ -36,7 +38,12 @@ export function safeEqual(a: string, b: string): boolean {
 }
 
 /** Answers a refused delivery; no workflow starts. The message never carries a secret. */
-export function refuse(ctx: IWebhookFunctions, status: number, message: string, headers: Record<string, string> = {}): IWebhookResponseData {
+export function refuse(
+	ctx: IWebhookFunctions,
+	status: number,
+	message: string,
+	headers: Record<string, string> = {},
+): IWebhookResponseData {
 	const res = ctx.getResponseObject();
 	for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
 	res.status(status).json({ message });
@@ -56,9 +63,18 @@ export type RawBody = { ok: true; raw: Buffer } | { ok: false; status: number; m
  * body is refused before any work). `parsedFallback` re-serialises n8n's parsed body when the raw
  * bytes are absent — only for a trigger whose check does not depend on the exact bytes.
  */
-export function readRawBody(ctx: IWebhookFunctions, maxBytes: number, what: string, parsedFallback = false): RawBody {
+export function readRawBody(
+	ctx: IWebhookFunctions,
+	maxBytes: number,
+	what: string,
+	parsedFallback = false,
+): RawBody {
 	const req = ctx.getRequestObject();
-	const tooLarge = { ok: false as const, status: 413, message: `The ${what} is larger than ${maxBytes} bytes` };
+	const tooLarge = {
+		ok: false as const,
+		status: 413,
+		message: `The ${what} is larger than ${maxBytes} bytes`,
+	};
 	const declared = Number(req.headers['content-length']);
 	if (Number.isFinite(declared) && declared > maxBytes) return tooLarge;
 	const rawBody = (req as unknown as { rawBody?: unknown }).rawBody;
@@ -68,7 +84,11 @@ export function readRawBody(ctx: IWebhookFunctions, maxBytes: number, what: stri
 		const body = ctx.getBodyData();
 		raw = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body ?? {}), 'utf8');
 	} else {
-		return { ok: false, status: 401, message: 'Signature cannot be verified: the raw request body is not available' };
+		return {
+			ok: false,
+			status: 401,
+			message: 'Signature cannot be verified: the raw request body is not available',
+		};
 	}
 	if (raw.length > maxBytes) return tooLarge;
 	return { ok: true, raw };

@@ -40,11 +40,27 @@ async function startRecordingProxy(target: string): Promise<Server> {
 	const server = createServer((req: IncomingMessage, res) => {
 		const url = new URL(req.url ?? '/', 'http://proxy');
 		const [, provider = '', host = '', ...rest] = url.pathname.split('/');
-		seen.push({ provider, host, method: req.method ?? '', path: `/${rest.join('/')}`, query: url.search.replace(/^\?/, ''), authorization: String(req.headers.authorization ?? '') });
-		const upstream = httpRequest({ hostname: to.hostname, port: to.port, method: req.method, path: req.url, headers: { ...req.headers, host: to.host } }, (answer) => {
-			res.writeHead(answer.statusCode ?? 502, answer.headers);
-			answer.pipe(res);
+		seen.push({
+			provider,
+			host,
+			method: req.method ?? '',
+			path: `/${rest.join('/')}`,
+			query: url.search.replace(/^\?/, ''),
+			authorization: String(req.headers.authorization ?? ''),
 		});
+		const upstream = httpRequest(
+			{
+				hostname: to.hostname,
+				port: to.port,
+				method: req.method,
+				path: req.url,
+				headers: { ...req.headers, host: to.host },
+			},
+			(answer) => {
+				res.writeHead(answer.statusCode ?? 502, answer.headers);
+				answer.pipe(res);
+			},
+		);
 		upstream.on('error', () => res.destroy());
 		req.pipe(upstream);
 	});
@@ -74,7 +90,11 @@ function credentialData(): Record<CredentialKey, Record<string, unknown>> {
 		apiSecret: LEARNLINK_DEMO.apiSecret,
 		scopes: ['api/all'],
 	};
-	const scorm = { appId: SCORMCLOUD_DEMO.appId, secretKey: SCORMCLOUD_DEMO.secretKey, baseUrl: `${at('scormcloud', 'cloud')}/api/v2` };
+	const scorm = {
+		appId: SCORMCLOUD_DEMO.appId,
+		secretKey: SCORMCLOUD_DEMO.secretKey,
+		baseUrl: `${at('scormcloud', 'cloud')}/api/v2`,
+	};
 	return {
 		learnlinkOauth: { ...learnlink, authentication: 'oauth2' },
 		learnlinkBasic: { ...learnlink, authentication: 'basic' },
@@ -99,7 +119,12 @@ function credentialData(): Record<CredentialKey, Record<string, unknown>> {
 			clientAuthentication: 'body',
 		},
 		scormBasic: { ...scorm, authMethod: 'basic' },
-		scormOauth: { ...scorm, authMethod: 'oauth', scopes: ['read', 'write', 'delete'], expirationSeconds: 300 },
+		scormOauth: {
+			...scorm,
+			authMethod: 'oauth',
+			scopes: ['read', 'write', 'delete'],
+			expirationSeconds: 300,
+		},
 		moodle: { siteUrl: at('moodle', 'site'), token: MOODLE_DEMO.token },
 	};
 }
@@ -115,25 +140,104 @@ interface Call {
 
 /** One HTTP Request node per credential and host, in this order (Degreed's logout last: it ends the token). */
 const CALLS: Call[] = [
-	{ name: 'Learn.link public (OAuth2)', credential: 'learnlinkOauth', method: 'GET', url: () => `${at('learnlink', 'public')}/rest/v1/users`, query: { page: '1', perPage: '1' } },
-	{ name: 'Learn.link users (OAuth2)', credential: 'learnlinkOauth', method: 'POST', url: () => `${at('learnlink', 'users')}/webhooks`, body: () => lifecycleEvent('e2e-http-oauth') },
-	{ name: 'Learn.link public (Basic)', credential: 'learnlinkBasic', method: 'GET', url: () => `${at('learnlink', 'public')}/rest/v1/users`, query: { page: '1', perPage: '1' } },
-	{ name: 'Learn.link users (Basic)', credential: 'learnlinkBasic', method: 'POST', url: () => `${at('learnlink', 'users')}/webhooks`, body: () => lifecycleEvent('e2e-http-basic') },
-	{ name: 'Percipio API', credential: 'percipio', method: 'GET', url: () => `${at('percipio', 'api')}/user-management/v1/organizations/${PERCIPIO_DEMO.orgId}/users`, query: { max: '1' } },
-	{ name: 'Degreed API', credential: 'degreed', method: 'GET', url: () => `${at('degreed', 'api')}/api/v2/users`, query: { limit: '1' } },
-	{ name: 'Degreed xAPI', credential: 'degreed', method: 'GET', url: () => `${at('degreed', 'api')}/xAPI/statements`, query: { limit: '1' } },
-	{ name: 'SCORM Cloud (Basic)', credential: 'scormBasic', method: 'GET', url: () => `${at('scormcloud', 'cloud')}/api/v2/courses` },
-	{ name: 'SCORM Cloud (token)', credential: 'scormOauth', method: 'GET', url: () => `${at('scormcloud', 'cloud')}/api/v2/courses` },
-	{ name: 'Moodle', credential: 'moodle', method: 'GET', url: () => `${at('moodle', 'site')}/webservice/rest/server.php`, query: { wsfunction: 'core_webservice_get_site_info' } },
-	{ name: 'Degreed OAuth host (logout)', credential: 'degreed', method: 'POST', url: () => `${at('degreed', 'oauth')}/oauth/logout`, body: () => ({}) },
+	{
+		name: 'Learn.link public (OAuth2)',
+		credential: 'learnlinkOauth',
+		method: 'GET',
+		url: () => `${at('learnlink', 'public')}/rest/v1/users`,
+		query: { page: '1', perPage: '1' },
+	},
+	{
+		name: 'Learn.link users (OAuth2)',
+		credential: 'learnlinkOauth',
+		method: 'POST',
+		url: () => `${at('learnlink', 'users')}/webhooks`,
+		body: () => lifecycleEvent('e2e-http-oauth'),
+	},
+	{
+		name: 'Learn.link public (Basic)',
+		credential: 'learnlinkBasic',
+		method: 'GET',
+		url: () => `${at('learnlink', 'public')}/rest/v1/users`,
+		query: { page: '1', perPage: '1' },
+	},
+	{
+		name: 'Learn.link users (Basic)',
+		credential: 'learnlinkBasic',
+		method: 'POST',
+		url: () => `${at('learnlink', 'users')}/webhooks`,
+		body: () => lifecycleEvent('e2e-http-basic'),
+	},
+	{
+		name: 'Percipio API',
+		credential: 'percipio',
+		method: 'GET',
+		url: () =>
+			`${at('percipio', 'api')}/user-management/v1/organizations/${PERCIPIO_DEMO.orgId}/users`,
+		query: { max: '1' },
+	},
+	{
+		name: 'Degreed API',
+		credential: 'degreed',
+		method: 'GET',
+		url: () => `${at('degreed', 'api')}/api/v2/users`,
+		query: { limit: '1' },
+	},
+	{
+		name: 'Degreed xAPI',
+		credential: 'degreed',
+		method: 'GET',
+		url: () => `${at('degreed', 'api')}/xAPI/statements`,
+		query: { limit: '1' },
+	},
+	{
+		name: 'SCORM Cloud (Basic)',
+		credential: 'scormBasic',
+		method: 'GET',
+		url: () => `${at('scormcloud', 'cloud')}/api/v2/courses`,
+	},
+	{
+		name: 'SCORM Cloud (token)',
+		credential: 'scormOauth',
+		method: 'GET',
+		url: () => `${at('scormcloud', 'cloud')}/api/v2/courses`,
+	},
+	{
+		name: 'Moodle',
+		credential: 'moodle',
+		method: 'GET',
+		url: () => `${at('moodle', 'site')}/webservice/rest/server.php`,
+		query: { wsfunction: 'core_webservice_get_site_info' },
+	},
+	{
+		name: 'Degreed OAuth host (logout)',
+		credential: 'degreed',
+		method: 'POST',
+		url: () => `${at('degreed', 'oauth')}/oauth/logout`,
+		body: () => ({}),
+	},
 ];
 
 function lifecycleEvent(id: string) {
-	return { id, timestamp: new Date().toISOString(), eventType: 'user_updated', content: { user: { ref: 'emp-1001', jobTitle: 'Principal Engineer' } } };
+	return {
+		id,
+		timestamp: new Date().toISOString(),
+		eventType: 'user_updated',
+		content: { user: { ref: 'emp-1001', jobTitle: 'Principal Engineer' } },
+	};
 }
 
 function workflow(): WorkflowJson {
-	const nodes: Array<Record<string, unknown>> = [{ id: 'b1f0c6de-0000-4000-8000-000000000000', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }];
+	const nodes: Array<Record<string, unknown>> = [
+		{
+			id: 'b1f0c6de-0000-4000-8000-000000000000',
+			name: 'Start',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
+	];
 	const connections: Record<string, unknown> = {};
 	let previous = 'Start';
 	CALLS.forEach((call, n) => {
@@ -152,8 +256,12 @@ function workflow(): WorkflowJson {
 				authentication: 'predefinedCredentialType',
 				nodeCredentialType: credential.type,
 				sendQuery: !!call.query,
-				queryParameters: { parameters: Object.entries(call.query ?? {}).map(([name, value]) => ({ name, value })) },
-				...(body === undefined ? {} : { sendBody: true, specifyBody: 'json', jsonBody: JSON.stringify(body) }),
+				queryParameters: {
+					parameters: Object.entries(call.query ?? {}).map(([name, value]) => ({ name, value })),
+				},
+				...(body === undefined
+					? {}
+					: { sendBody: true, specifyBody: 'json', jsonBody: JSON.stringify(body) }),
 				// The status is asserted below, so a refusal is an output, not a stopped workflow.
 				options: { response: { response: { fullResponse: true, neverError: true } } },
 			},
@@ -162,7 +270,15 @@ function workflow(): WorkflowJson {
 		connections[previous] = { main: [[{ node: call.name, type: 'main', index: 0 }]] };
 		previous = call.name;
 	});
-	return { id: 'HttpRequestNodeE2e', name: "Every credential in n8n's HTTP Request node", active: false, nodes, connections, settings: { executionOrder: 'v1' }, pinData: {} };
+	return {
+		id: 'HttpRequestNodeE2e',
+		name: "Every credential in n8n's HTTP Request node",
+		active: false,
+		nodes,
+		connections,
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+	};
 }
 
 /** The sandbox's grant for a bearer that reached `provider`, or undefined (not a bearer, or not minted by that provider). */
@@ -170,8 +286,10 @@ function grantOf(provider: string, authorization: string) {
 	const verified = sandbox.context(provider).tokens.verify(authorization);
 	return verified.ok ? verified.grant : undefined;
 }
-const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-const to = (provider: string, host: string, path: RegExp) => seen.filter((s) => s.provider === provider && s.host === host && path.test(s.path));
+const basic = (user: string, password: string) =>
+	`Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+const to = (provider: string, host: string, path: RegExp) =>
+	seen.filter((s) => s.provider === provider && s.host === host && path.test(s.path));
 
 let statuses: Record<string, number>;
 
@@ -181,11 +299,18 @@ beforeAll(async () => {
 	proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
 	n8n = await createN8nInstance({ pack: await packPackage() });
 	const data = credentialData();
-	await n8n.importCredentials((Object.keys(CREDENTIALS) as CredentialKey[]).map((key) => ({ ...CREDENTIALS[key], data: data[key] })));
+	await n8n.importCredentials(
+		(Object.keys(CREDENTIALS) as CredentialKey[]).map((key) => ({
+			...CREDENTIALS[key],
+			data: data[key],
+		})),
+	);
 	await n8n.importWorkflow(workflow());
 	const run = await n8n.execute('HttpRequestNodeE2e');
 	expect(run.nodeErrors()).toEqual([]);
-	statuses = Object.fromEntries(CALLS.map((call) => [call.name, Number(run.output(call.name)[0]?.statusCode)]));
+	statuses = Object.fromEntries(
+		CALLS.map((call) => [call.name, Number(run.output(call.name)[0]?.statusCode)]),
+	);
 	expect(run.cli.output).not.toContain(LEARNLINK_DEMO.apiSecret);
 });
 
@@ -215,13 +340,19 @@ test("Learn.link: each host got its own host's token (OAuth2), or the tenant's B
 	const publicCalls = to('learnlink', 'public', /^\/rest\/v1\/users$/);
 	const usersCalls = to('learnlink', 'users', /^\/webhooks$/);
 	const bearers = (calls: Seen[]) => calls.filter((s) => /^bearer /i.test(s.authorization));
-	expect(bearers(publicCalls).map((s) => grantOf('learnlink', s.authorization)?.clientId)).toEqual([`public:${LEARNLINK_DEMO.tenantId}`]);
-	expect(bearers(usersCalls).map((s) => grantOf('learnlink', s.authorization)?.clientId)).toEqual([`users:${LEARNLINK_DEMO.tenantId}`]);
+	expect(bearers(publicCalls).map((s) => grantOf('learnlink', s.authorization)?.clientId)).toEqual([
+		`public:${LEARNLINK_DEMO.tenantId}`,
+	]);
+	expect(bearers(usersCalls).map((s) => grantOf('learnlink', s.authorization)?.clientId)).toEqual([
+		`users:${LEARNLINK_DEMO.tenantId}`,
+	]);
 	const basicAuth = basic(LEARNLINK_DEMO.tenantId, LEARNLINK_DEMO.apiSecret);
 	expect(publicCalls.filter((s) => s.authorization === basicAuth)).toHaveLength(1);
 	expect(usersCalls.filter((s) => s.authorization === basicAuth)).toHaveLength(1);
 	// No refused attempt: the right token went out the first time.
-	expect(sandbox.ledger.requests({ provider: 'learnlink' }).filter((r) => r.status === 401)).toEqual([]);
+	expect(
+		sandbox.ledger.requests({ provider: 'learnlink' }).filter((r) => r.status === 401),
+	).toEqual([]);
 	expect(sandbox.provider<LearnLinkEmulator>('learnlink').events.has('e2e-http-oauth')).toBe(true);
 });
 
@@ -229,7 +360,9 @@ test("Percipio and Degreed: the token their token host minted reached their API 
 	const percipio = to('percipio', 'api', /\/users$/);
 	expect(percipio).toHaveLength(1);
 	expect(grantOf('percipio', percipio[0].authorization)?.clientId).toBe(PERCIPIO_DEMO.clientId);
-	expect(seen.filter((s) => s.provider === 'percipio' && s.host === 'oauth').map((s) => s.path)).toEqual(['/oauth2-provider/token']);
+	expect(
+		seen.filter((s) => s.provider === 'percipio' && s.host === 'oauth').map((s) => s.path),
+	).toEqual(['/oauth2-provider/token']);
 
 	const degreedApi = to('degreed', 'api', /^\/(api\/v2\/users|xAPI\/statements)$/);
 	expect(degreedApi.map((s) => s.path)).toEqual(['/api/v2/users', '/xAPI/statements']);
@@ -246,7 +379,9 @@ test('SCORM Cloud: App ID + Secret Key as Basic, or the scoped token, as the cre
 	const courses = to('scormcloud', 'cloud', /^\/api\/v2\/courses$/);
 	expect(courses).toHaveLength(2);
 	expect(courses[0].authorization).toBe(basic(SCORMCLOUD_DEMO.appId, SCORMCLOUD_DEMO.secretKey));
-	expect(grantOf('scormcloud', courses[1].authorization)).toMatchObject({ scopes: ['read', 'write', 'delete'] });
+	expect(grantOf('scormcloud', courses[1].authorization)).toMatchObject({
+		scopes: ['read', 'write', 'delete'],
+	});
 });
 
 test('Moodle: the wstoken in the query (JSON format), nothing in the Authorization header', () => {

@@ -11,7 +11,9 @@ import { createN8nInstance, packPackage, type N8nInstance, type WorkflowJson } f
 import { startSandbox, type Sandbox } from '../sandbox/server';
 import { MOODLE_DEMO, moodleProvider, type MoodleEmulator } from '../sandbox/providers/moodle';
 
-const SYNC = JSON.parse(readFileSync(join(__dirname, 'workflows', 'moodle-percipio-sync.workflow.json'), 'utf8')) as WorkflowJson;
+const SYNC = JSON.parse(
+	readFileSync(join(__dirname, 'workflows', 'moodle-percipio-sync.workflow.json'), 'utf8'),
+) as WorkflowJson;
 const CREDENTIAL = { id: 'MoodleE2eCred01', name: 'Moodle sandbox', type: 'moodleApi' } as const;
 
 let sandbox: Sandbox;
@@ -38,15 +40,40 @@ test('the Moodle node runs in n8n: learner by email → Percipio progress → co
 	const run = await n8n.execute(SYNC.id);
 	expect(run.nodeErrors()).toEqual([]);
 	expect(run.ok).toBe(true);
-	expect(run.output('Find Learner')).toEqual([expect.objectContaining({ id: 5, username: 'grace.hopper' })]);
-	expect(run.output('Track Progress')).toEqual([{ moodleUserId: 5, courseshortname: MOODLE_DEMO.percipioContentId, completionstate: 2, message: 'Success', code: 200 }]);
-	expect(run.output('Course Status')).toEqual([expect.objectContaining({ courseid: 3, userid: 5, completed: true })]);
-	expect(run.output('Roster').map((u) => u.username)).toEqual(['ada.lovelace', 'alan.turing', 'grace.hopper', 'katherine.johnson', 'tim.bernerslee', 'margaret.hamilton']);
+	expect(run.output('Find Learner')).toEqual([
+		expect.objectContaining({ id: 5, username: 'grace.hopper' }),
+	]);
+	expect(run.output('Track Progress')).toEqual([
+		{
+			moodleUserId: 5,
+			courseshortname: MOODLE_DEMO.percipioContentId,
+			completionstate: 2,
+			message: 'Success',
+			code: 200,
+		},
+	]);
+	expect(run.output('Course Status')).toEqual([
+		expect.objectContaining({ courseid: 3, userid: 5, completed: true }),
+	]);
+	expect(run.output('Roster').map((u) => u.username)).toEqual([
+		'ada.lovelace',
+		'alan.turing',
+		'grace.hopper',
+		'katherine.johnson',
+		'tim.bernerslee',
+		'margaret.hamilton',
+	]);
 	expect(run.output('Any Function').map((c) => c.shortname)).toEqual(['ONB-101', 'SEC-201']);
 
 	// What the sandbox received: one progress record for user 5 (sent as "username"), in ms.
-	expect(sandbox.ledger.writes('moodle', 'progress')).toMatchObject({ total: 1, duplicates: [], keys: [`5:${MOODLE_DEMO.percipioContentId}`] });
-	expect(sandbox.ledger.payload('moodle', 'progress', `5:${MOODLE_DEMO.percipioContentId}`)).toMatchObject({ username: '5', finalgrade: 87.5, totalduration: 'PT47M' });
+	expect(sandbox.ledger.writes('moodle', 'progress')).toMatchObject({
+		total: 1,
+		duplicates: [],
+		keys: [`5:${MOODLE_DEMO.percipioContentId}`],
+	});
+	expect(
+		sandbox.ledger.payload('moodle', 'progress', `5:${MOODLE_DEMO.percipioContentId}`),
+	).toMatchObject({ username: '5', finalgrade: 87.5, totalduration: 'PT47M' });
 	// Roster: 6 users with page size 4 → two requests. Every call a POST with nothing in the query (the token in the body).
 	expect(emulator.calls.get('core_enrol_get_enrolled_users')).toBe(2);
 	const seen = sandbox.ledger.requests({ provider: 'moodle' });
@@ -65,27 +92,53 @@ describe('n8n server', () => {
 
 	test('the Test button: passes for a valid token (even one limited to the Percipio functions), fails with Moodle’s reason otherwise', async () => {
 		const before = emulator.calls.get('core_webservice_get_site_info') ?? 0;
-		expect(await n8n.testCredential({ ...CREDENTIAL, data })).toEqual(expect.objectContaining({ status: 'OK' }));
+		expect(await n8n.testCredential({ ...CREDENTIAL, data })).toEqual(
+			expect.objectContaining({ status: 'OK' }),
+		);
 		expect(emulator.calls.get('core_webservice_get_site_info')).toBe(before + 1);
 		const last = sandbox.ledger.requests({ provider: 'moodle' }).at(-1);
 		// The HTTP Request node's way: wstoken in the query, with the JSON format.
-		expect(last).toMatchObject({ method: 'POST', path: '/webservice/rest/server.php', status: 200 });
-		expect(new URLSearchParams(last!.query).get('wsfunction')).toBe('core_webservice_get_site_info');
+		expect(last).toMatchObject({
+			method: 'POST',
+			path: '/webservice/rest/server.php',
+			status: 200,
+		});
+		expect(new URLSearchParams(last!.query).get('wsfunction')).toBe(
+			'core_webservice_get_site_info',
+		);
 		expect(new URLSearchParams(last!.query).get('moodlewsrestformat')).toBe('json');
 
-		const percipioOnly = await n8n.testCredential({ ...CREDENTIAL, data: { ...data, token: MOODLE_DEMO.percipioToken } });
+		const percipioOnly = await n8n.testCredential({
+			...CREDENTIAL,
+			data: { ...data, token: MOODLE_DEMO.percipioToken },
+		});
 		expect(percipioOnly).toEqual(expect.objectContaining({ status: 'OK' }));
 
-		const wrong = await n8n.testCredential({ ...CREDENTIAL, data: { ...data, token: '00000000000000000000000000000bad' } });
+		const wrong = await n8n.testCredential({
+			...CREDENTIAL,
+			data: { ...data, token: '00000000000000000000000000000bad' },
+		});
 		expect(wrong.status).toBe('Error');
 		expect(wrong.message).toContain('invalidtoken');
 		expect(wrong.message).not.toContain('00000000000000000000000000000bad');
 
-		const disabled = await n8n.testCredential({ ...CREDENTIAL, data: { ...data, token: MOODLE_DEMO.disabledServiceToken } });
-		expect(disabled).toEqual({ status: 'Error', message: expect.stringContaining('servicenotavailable') });
+		const disabled = await n8n.testCredential({
+			...CREDENTIAL,
+			data: { ...data, token: MOODLE_DEMO.disabledServiceToken },
+		});
+		expect(disabled).toEqual({
+			status: 'Error',
+			message: expect.stringContaining('servicenotavailable'),
+		});
 
 		// A sign-on portal page in front of the site (HTML, 200) is not mistaken for Moodle.
-		const portal = await n8n.testCredential({ ...CREDENTIAL, data: { ...data, siteUrl: `${sandbox.urlFor('moodle', 'site')}/sso` } });
-		expect(portal).toEqual({ status: 'Error', message: expect.stringContaining('did not answer like a Moodle web-service endpoint') });
+		const portal = await n8n.testCredential({
+			...CREDENTIAL,
+			data: { ...data, siteUrl: `${sandbox.urlFor('moodle', 'site')}/sso` },
+		});
+		expect(portal).toEqual({
+			status: 'Error',
+			message: expect.stringContaining('did not answer like a Moodle web-service endpoint'),
+		});
 	});
 });

@@ -27,10 +27,42 @@ interface Flow {
 	idOf: (json: Record<string, unknown>) => string;
 }
 const flows: Flow[] = [
-	{ id: 'lpPollScorm000001', provider: 'scormcloud', kind: 'registration', type: 'scormCloudPollingTrigger', event: 'registrationUpdated', credential: { type: 'scormCloudApi', id: 'lpPollCredScorm1' }, idOf: (j) => String(j.id) },
-	{ id: 'lpPollDegreed0001', provider: 'degreed', kind: 'statement', type: 'degreedTrigger', event: 'xapiStatement', credential: { type: 'degreedApi', id: 'lpPollCredDegr01' }, idOf: (j) => String(j.id) },
-	{ id: 'lpPollLearnLink01', provider: 'learnlink', kind: 'completion', type: 'learnLinkPollingTrigger', event: 'completion', credential: { type: 'learnLinkApi', id: 'lpPollCredLearn1' }, idOf: (j) => String(j.id) },
-	{ id: 'lpPollPercipio001', provider: 'percipio', kind: 'activity', type: 'percipioTrigger', event: 'learningActivity', credential: { type: 'percipioApi', id: 'lpPollCredPerc01' }, idOf: (j) => String(j.userUuid) },
+	{
+		id: 'lpPollScorm000001',
+		provider: 'scormcloud',
+		kind: 'registration',
+		type: 'scormCloudPollingTrigger',
+		event: 'registrationUpdated',
+		credential: { type: 'scormCloudApi', id: 'lpPollCredScorm1' },
+		idOf: (j) => String(j.id),
+	},
+	{
+		id: 'lpPollDegreed0001',
+		provider: 'degreed',
+		kind: 'statement',
+		type: 'degreedTrigger',
+		event: 'xapiStatement',
+		credential: { type: 'degreedApi', id: 'lpPollCredDegr01' },
+		idOf: (j) => String(j.id),
+	},
+	{
+		id: 'lpPollLearnLink01',
+		provider: 'learnlink',
+		kind: 'completion',
+		type: 'learnLinkPollingTrigger',
+		event: 'completion',
+		credential: { type: 'learnLinkApi', id: 'lpPollCredLearn1' },
+		idOf: (j) => String(j.id),
+	},
+	{
+		id: 'lpPollPercipio001',
+		provider: 'percipio',
+		kind: 'activity',
+		type: 'percipioTrigger',
+		event: 'learningActivity',
+		credential: { type: 'percipioApi', id: 'lpPollCredPerc01' },
+		idOf: (j) => String(j.userUuid),
+	},
 ];
 
 const workflow = (f: Flow): WorkflowJson =>
@@ -47,7 +79,13 @@ const workflow = (f: Flow): WorkflowJson =>
 				type: `n8n-nodes-learning-platforms.${f.type}`,
 				typeVersion: 1,
 				position: [0, 0],
-				parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, event: f.event, startFrom: 'date', startDate: new Date(T0 - 60_000).toISOString(), options: { maxRecords: 3, overlapMinutes: 5 } },
+				parameters: {
+					pollTimes: { item: [{ mode: 'everyMinute' }] },
+					event: f.event,
+					startFrom: 'date',
+					startDate: new Date(T0 - 60_000).toISOString(),
+					options: { maxRecords: 3, overlapMinutes: 5 },
+				},
 				credentials: { [f.credential.type]: { id: f.credential.id, name: f.credential.id } },
 			},
 		],
@@ -60,8 +98,16 @@ function insertSome(count: number, late = false) {
 		const now = Date.now();
 		const records = Array.from({ length: count }, (_, i) => {
 			seq++;
-			const at = late && i === 0 ? now - 90_000 : i === count - 1 && count > 1 ? now - 1000 : now - (i % 2) * 1000; // late, equal timestamps
-			const id = f.kind === 'statement' ? `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}` : `e2e-${f.provider}-${String(seq).padStart(6, '0')}`;
+			const at =
+				late && i === 0
+					? now - 90_000
+					: i === count - 1 && count > 1
+						? now - 1000
+						: now - (i % 2) * 1000; // late, equal timestamps
+			const id =
+				f.kind === 'statement'
+					? `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`
+					: `e2e-${f.provider}-${String(seq).padStart(6, '0')}`;
 			return { id, at };
 		});
 		(inserted[f.id] ??= []).push(...sandbox.provider(f.provider).insert!(f.kind, records));
@@ -69,14 +115,47 @@ function insertSome(count: number, late = false) {
 }
 
 beforeAll(async () => {
-	sandbox = await startSandbox({ providers: [scormCloudProvider(), new DegreedEmulator({ requestsPerMinute: 100_000 }), learnlinkProvider(), percipioProvider()], logLevel: 'silent' });
+	sandbox = await startSandbox({
+		providers: [
+			scormCloudProvider(),
+			new DegreedEmulator({ requestsPerMinute: 100_000 }),
+			learnlinkProvider(),
+			percipioProvider(),
+		],
+		logLevel: 'silent',
+	});
 	sandbox.provider('percipio').seed!({ reportPolls: 1 }); // each report is "in progress" once: the trigger waits for it
 	n8n = await createN8nInstance({ pack: await packPackage() });
 	await n8n.importCredentials([
-		{ id: flows[0].credential.id, name: flows[0].credential.id, type: 'scormCloudApi', data: { appId: SCORMCLOUD_DEMO.appId, secretKey: SCORMCLOUD_DEMO.secretKey, baseUrl: `${sandbox.urlFor('scormcloud', 'cloud')}/api/v2`, authMethod: 'basic' } },
-		{ id: flows[1].credential.id, name: flows[1].credential.id, type: 'degreedApi', data: { ...degreedSandboxCredential(sandbox) } },
-		{ id: flows[2].credential.id, name: flows[2].credential.id, type: 'learnLinkApi', data: { ...learnLinkCredentials(sandbox) } },
-		{ id: flows[3].credential.id, name: flows[3].credential.id, type: 'percipioApi', data: { ...percipioCredentials(sandbox) } },
+		{
+			id: flows[0].credential.id,
+			name: flows[0].credential.id,
+			type: 'scormCloudApi',
+			data: {
+				appId: SCORMCLOUD_DEMO.appId,
+				secretKey: SCORMCLOUD_DEMO.secretKey,
+				baseUrl: `${sandbox.urlFor('scormcloud', 'cloud')}/api/v2`,
+				authMethod: 'basic',
+			},
+		},
+		{
+			id: flows[1].credential.id,
+			name: flows[1].credential.id,
+			type: 'degreedApi',
+			data: { ...degreedSandboxCredential(sandbox) },
+		},
+		{
+			id: flows[2].credential.id,
+			name: flows[2].credential.id,
+			type: 'learnLinkApi',
+			data: { ...learnLinkCredentials(sandbox) },
+		},
+		{
+			id: flows[3].credential.id,
+			name: flows[3].credential.id,
+			type: 'percipioApi',
+			data: { ...percipioCredentials(sandbox) },
+		},
 	]);
 	await n8n.importWorkflow(flows.map(workflow));
 	await n8n.start();
@@ -90,9 +169,20 @@ afterAll(async () => {
 
 /** The ids each execution of the flow emitted (the trigger's items in its run data). */
 async function emittedPerExecution(f: Flow): Promise<string[][]> {
-	const list = (await n8n.rest<{ results: Array<{ id: string; status: string }> }>('GET', `/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: f.id }))}&limit=100`)).results;
+	const list = (
+		await n8n.rest<{ results: Array<{ id: string; status: string }> }>(
+			'GET',
+			`/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: f.id }))}&limit=100`,
+		)
+	).results;
 	const out: string[][] = [];
-	for (const e of list) out.push(nodeItems((await n8n.rest<{ data: string }>('GET', `/rest/executions/${e.id}`)).data, 'Poll').map(f.idOf));
+	for (const e of list)
+		out.push(
+			nodeItems(
+				(await n8n.rest<{ data: string }>('GET', `/rest/executions/${e.id}`)).data,
+				'Poll',
+			).map(f.idOf),
+		);
 	return out;
 }
 
@@ -109,7 +199,9 @@ test('every record appears in exactly one execution, across a restart of n8n', a
 	insertSome(2);
 	// the backlog (Max Records Per Poll 3) drains one batch a minute
 	for (let i = 0; i < 8; i++) {
-		const all = await Promise.all(flows.map(async (f) => ({ f, ids: (await emittedPerExecution(f)).flat() })));
+		const all = await Promise.all(
+			flows.map(async (f) => ({ f, ids: (await emittedPerExecution(f)).flat() })),
+		);
 		if (all.every(({ f, ids }) => inserted[f.id].every((id) => ids.includes(id)))) break;
 		await sleep(20_000);
 	}
@@ -117,7 +209,12 @@ test('every record appears in exactly one execution, across a restart of n8n', a
 		const executions = await emittedPerExecution(f);
 		expect(inserted[f.id].length).toBe(14);
 		// each record in exactly one execution, once; and nothing emitted that was not inserted
-		for (const id of inserted[f.id]) expect({ flow: f.provider, id, times: executions.flat().filter((x) => x === id).length }).toEqual({ flow: f.provider, id, times: 1 });
+		for (const id of inserted[f.id])
+			expect({
+				flow: f.provider,
+				id,
+				times: executions.flat().filter((x) => x === id).length,
+			}).toEqual({ flow: f.provider, id, times: 1 });
 		expect(executions.flat().sort()).toEqual([...inserted[f.id]].sort());
 	}
 });

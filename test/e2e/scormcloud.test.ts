@@ -11,9 +11,14 @@ import { join } from 'node:path';
 
 import { createN8nInstance, packPackage, type N8nInstance, type WorkflowJson } from './harness/n8n';
 import { startSandbox, type Sandbox } from '../sandbox/server';
-import { SCORMCLOUD_DEMO, scormCloudProvider, type ScormCloudEmulator } from '../sandbox/providers/scormcloud';
+import {
+	SCORMCLOUD_DEMO,
+	scormCloudProvider,
+	type ScormCloudEmulator,
+} from '../sandbox/providers/scormcloud';
 
-const workflow = (name: string) => JSON.parse(readFileSync(join(__dirname, 'workflows', name), 'utf8')) as WorkflowJson;
+const workflow = (name: string) =>
+	JSON.parse(readFileSync(join(__dirname, 'workflows', name), 'utf8')) as WorkflowJson;
 const REGISTER = workflow('scormcloud-registrations.workflow.json');
 const POSTBACK = workflow('scormcloud-postback.workflow.json');
 const CREDENTIAL_ID = 'ScormCloudE2eCred';
@@ -45,7 +50,9 @@ beforeAll(async () => {
 		},
 	]);
 	// The registration's postback goes to this n8n's trigger URL.
-	const register = JSON.parse(JSON.stringify(REGISTER).replace('__TRIGGER_URL__', n8n.webhookUrl(TRIGGER_PATH))) as WorkflowJson;
+	const register = JSON.parse(
+		JSON.stringify(REGISTER).replace('__TRIGGER_URL__', n8n.webhookUrl(TRIGGER_PATH)),
+	) as WorkflowJson;
 	await n8n.importWorkflow([register, POSTBACK]);
 });
 
@@ -58,13 +65,33 @@ test('the workflow creates one registration per compliance course, and a re-run 
 	const run = await n8n.execute(REGISTER.id);
 	expect(run.nodeErrors()).toEqual([]);
 	expect(run.ok).toBe(true);
-	expect(run.output('Compliance Courses').map((c) => c.id)).toEqual(['course-privacy-201', 'course-safety-101']);
-	expect(run.output('Create Registration')).toEqual([
-		{ id: 'emp-7001-course-privacy-201', courseId: 'course-privacy-201', learnerId: 'emp-7001', created: true },
-		{ id: 'emp-7001-course-safety-101', courseId: 'course-safety-101', learnerId: 'emp-7001', created: true },
+	expect(run.output('Compliance Courses').map((c) => c.id)).toEqual([
+		'course-privacy-201',
+		'course-safety-101',
 	]);
-	expect(run.output('Registrations').map((r) => r.id)).toEqual(['emp-7001-course-privacy-201', 'emp-7001-course-safety-101']);
-	expect(emulator.registrations.get('emp-7001-course-safety-101')?.postBack).toMatchObject({ url: n8n.webhookUrl(TRIGGER_PATH), authType: 'httpbasic', userName: 'e2e-postback' });
+	expect(run.output('Create Registration')).toEqual([
+		{
+			id: 'emp-7001-course-privacy-201',
+			courseId: 'course-privacy-201',
+			learnerId: 'emp-7001',
+			created: true,
+		},
+		{
+			id: 'emp-7001-course-safety-101',
+			courseId: 'course-safety-101',
+			learnerId: 'emp-7001',
+			created: true,
+		},
+	]);
+	expect(run.output('Registrations').map((r) => r.id)).toEqual([
+		'emp-7001-course-privacy-201',
+		'emp-7001-course-safety-101',
+	]);
+	expect(emulator.registrations.get('emp-7001-course-safety-101')?.postBack).toMatchObject({
+		url: n8n.webhookUrl(TRIGGER_PATH),
+		authType: 'httpbasic',
+		userName: 'e2e-postback',
+	});
 	expect(sandbox.ledger.tokenRequests('scormcloud')).toBe(1);
 
 	const again = await n8n.execute(REGISTER.id);
@@ -73,7 +100,11 @@ test('the workflow creates one registration per compliance course, and a re-run 
 		['emp-7001-course-privacy-201', false],
 		['emp-7001-course-safety-101', false],
 	]);
-	expect(sandbox.ledger.writes('scormcloud', 'registration')).toMatchObject({ total: 2, unique: 2, duplicates: [] });
+	expect(sandbox.ledger.writes('scormcloud', 'registration')).toMatchObject({
+		total: 2,
+		unique: 2,
+		duplicates: [],
+	});
 	// No secret in what n8n printed.
 	expect(`${run.cli.output}${again.cli.output}`).not.toContain(SCORMCLOUD_DEMO.secretKey);
 	expect(`${run.cli.output}${again.cli.output}`).not.toContain('e2e-postback-pass-1');
@@ -91,25 +122,53 @@ describe('n8n server', () => {
 		// The editor sends the credential's data with the test (n8n tests exactly what it is sent).
 		const saved = (await n8n.exportCredentials()).find((c) => c.id === CREDENTIAL_ID)!.data;
 		const before = sandbox.ledger.tokenRequests('scormcloud');
-		expect(await n8n.testCredential({ id: CREDENTIAL_ID, name: 'SCORM Cloud sandbox', type: 'scormCloudApi', data: saved })).toEqual(expect.objectContaining({ status: 'OK' }));
+		expect(
+			await n8n.testCredential({
+				id: CREDENTIAL_ID,
+				name: 'SCORM Cloud sandbox',
+				type: 'scormCloudApi',
+				data: saved,
+			}),
+		).toEqual(expect.objectContaining({ status: 'OK' }));
 		expect(sandbox.ledger.tokenRequests('scormcloud')).toBe(before + 1);
-		expect(sandbox.ledger.requests({ provider: 'scormcloud', path: /^\/api\/v2\/ping$/ }).at(-1)).toMatchObject({ status: 200 });
+		expect(
+			sandbox.ledger.requests({ provider: 'scormcloud', path: /^\/api\/v2\/ping$/ }).at(-1),
+		).toMatchObject({ status: 200 });
 		const stored = (await n8n.exportCredentials()).find((c) => c.id === CREDENTIAL_ID)!;
-		expect(sandbox.context('scormcloud').tokens.verify(String(stored.data.accessToken)).ok).toBe(true);
+		expect(sandbox.context('scormcloud').tokens.verify(String(stored.data.accessToken)).ok).toBe(
+			true,
+		);
 		// GetAppToken answers expires_in 299 for expiration=300
 		expect(Number(stored.data.expiresAt) - Number(stored.data.issuedAt)).toBe(299_000);
 
-		const wrong = await n8n.testCredential({ id: CREDENTIAL_ID, name: 'SCORM Cloud sandbox', type: 'scormCloudApi', data: { ...saved, secretKey: 'definitely-wrong-secret' } });
+		const wrong = await n8n.testCredential({
+			id: CREDENTIAL_ID,
+			name: 'SCORM Cloud sandbox',
+			type: 'scormCloudApi',
+			data: { ...saved, secretKey: 'definitely-wrong-secret' },
+		});
 		expect(wrong.status).toBe('Error');
 		// n8n words a 401 from preAuthentication its own way; the sandbox saw the refused token request.
-		expect(wrong.message).toMatch(/SCORM Cloud refused the App ID \/ Secret Key|Authorization failed/);
-		expect(sandbox.ledger.requests({ provider: 'scormcloud', path: /oauth\/authenticate\/application\/token$/ }).at(-1)).toMatchObject({ status: 401 });
+		expect(wrong.message).toMatch(
+			/SCORM Cloud refused the App ID \/ Secret Key|Authorization failed/,
+		);
+		expect(
+			sandbox.ledger
+				.requests({ provider: 'scormcloud', path: /oauth\/authenticate\/application\/token$/ })
+				.at(-1),
+		).toMatchObject({ status: 401 });
 		expect(wrong.message).not.toContain('definitely-wrong-secret');
 	});
 
 	test('the published trigger runs once for an authenticated postback; a wrong password gets 401', async () => {
 		await n8n.activateWorkflow(POSTBACK.id);
-		const executions = async () => (await n8n.rest<{ results: Array<{ id: string; status: string }> }>('GET', `/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: POSTBACK.id }))}`)).results;
+		const executions = async () =>
+			(
+				await n8n.rest<{ results: Array<{ id: string; status: string }> }>(
+					'GET',
+					`/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: POSTBACK.id }))}`,
+				)
+			).results;
 
 		// A registration whose postback carries the wrong password: refused, nothing runs.
 		const wrong = emulator.registrations.get('emp-7001-course-privacy-201')!;
@@ -122,7 +181,12 @@ describe('n8n server', () => {
 		expect(done?.postback?.status).toBe(200);
 
 		let list = await executions();
-		for (let i = 0; i < 40 && (list.length === 0 || list.some((e) => e.status === 'running' || e.status === 'new')); i++) {
+		for (
+			let i = 0;
+			i < 40 &&
+			(list.length === 0 || list.some((e) => e.status === 'running' || e.status === 'new'));
+			i++
+		) {
 			await sleep(250);
 			list = await executions();
 		}

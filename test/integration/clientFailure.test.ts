@@ -21,12 +21,23 @@ describe.each(nodes)('%s: the client cannot be built', (_name, NodeClass, parame
 	const items = [{ a: 1 }, { a: 2 }, { a: 3 }];
 
 	it('with Continue On Fail: one error item per input item, each paired with it, and no request', async () => {
-		const { output, requests } = await runNode(NodeClass, { parameters: { ...parameters, returnAll: true }, items, continueOnFail: true });
-		expect(output).toEqual(items.map((_item, i) => ({ json: { error: expect.stringContaining('no credential of type') }, pairedItem: { item: i } })));
+		const { output, requests } = await runNode(NodeClass, {
+			parameters: { ...parameters, returnAll: true },
+			items,
+			continueOnFail: true,
+		});
+		expect(output).toEqual(
+			items.map((_item, i) => ({
+				json: { error: expect.stringContaining('no credential of type') },
+				pairedItem: { item: i },
+			})),
+		);
 		expect(requests).toEqual([]);
 	});
 
 	it('without it: the node fails with that error', async () => {
-		await expect(runNode(NodeClass, { parameters: { ...parameters, returnAll: true }, items })).rejects.toThrow('no credential of type');
+		await expect(
+			runNode(NodeClass, { parameters: { ...parameters, returnAll: true }, items }),
+		).rejects.toThrow('no credential of type');
 	});
 });

@@ -14,9 +14,17 @@ const RECORDS = Number(process.env.SOAK_RECORDS ?? 2000);
 let figures: SoakFigures[] = [];
 
 beforeAll(async () => {
-	figures = await soakAll({ records: RECORDS, latencyMs: 2000, latencyShare: 0.003, concurrency: 32 });
-	process.stdout.write(`\nFault soak, ${RECORDS} records per provider, all five at once in ${totalWallSeconds.toFixed(1)} s:\n${figuresTable(figures)}\n`);
-	for (const f of figures) for (const e of f.errors) process.stdout.write(`  ${f.provider}: ${e}\n`);
+	figures = await soakAll({
+		records: RECORDS,
+		latencyMs: 2000,
+		latencyShare: 0.003,
+		concurrency: 32,
+	});
+	process.stdout.write(
+		`\nFault soak, ${RECORDS} records per provider, all five at once in ${totalWallSeconds.toFixed(1)} s:\n${figuresTable(figures)}\n`,
+	);
+	for (const f of figures)
+		for (const e of f.errors) process.stdout.write(`  ${f.provider}: ${e}\n`);
 });
 
 describe.each(SOAK_PROVIDERS.map((p) => [p.name, p] as const))('fault soak: %s', (name, setup) => {
@@ -50,6 +58,11 @@ describe.each(SOAK_PROVIDERS.map((p) => [p.name, p] as const))('fault soak: %s',
 
 	it('no canary secret or issued token in any output item, error or log line', () => {
 		expect(result.tokensSeen.length).toBeGreaterThan(setup.revokable ? 0 : -1);
-		expect(findCanaries(result.texts.map((text, i) => ({ where: `${setup.name} text ${i}`, text })), result.tokensSeen)).toEqual([]);
+		expect(
+			findCanaries(
+				result.texts.map((text, i) => ({ where: `${setup.name} text ${i}`, text })),
+				result.tokensSeen,
+			),
+		).toEqual([]);
 	});
 });

@@ -8,7 +8,12 @@
  * Used by `test/reliability/soak.test.ts` (2,000 records per provider, in CI) and by
  * `npm run soak` (`scripts/soak.ts`, 10,000 records per provider).
  */
-import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, INodeType } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INodeExecutionData,
+	INodeType,
+} from 'n8n-workflow';
 
 import { Degreed } from '../../nodes/Degreed/Degreed.node';
 import { LearnLink } from '../../nodes/LearnLink/LearnLink.node';
@@ -83,8 +88,20 @@ interface ProviderSetup {
 	expectedKeys?(records: number): string[];
 }
 
-const DEGREED_USERS = ['jane.doe@acme.example', 'omar.haddad@acme.example', 'li.wei@acme.example', 'ana.souza@acme.example', 'kofi.mensah@acme.example', 'sara.lind@acme.example'];
-const DEGREED_COURSES = ['course-privacy-101', 'course-remote-lead', 'article-clear-email', 'video-sql-intro'];
+const DEGREED_USERS = [
+	'jane.doe@acme.example',
+	'omar.haddad@acme.example',
+	'li.wei@acme.example',
+	'ana.souza@acme.example',
+	'kofi.mensah@acme.example',
+	'sara.lind@acme.example',
+];
+const DEGREED_COURSES = [
+	'course-privacy-101',
+	'course-remote-lead',
+	'article-clear-email',
+	'video-sql-intro',
+];
 const minute = (i: number) => new Date(Date.UTC(2026, 5, 1) + i * 60_000).toISOString();
 let learnLinkUsers: string[] = [];
 
@@ -98,7 +115,11 @@ export const SOAK_PROVIDERS: ProviderSetup[] = [
 		node: Percipio,
 		credentialType: 'percipioApi',
 		revokable: true,
-		start: async () => await startSandbox({ providers: [percipioProvider({ demoData: false })], logLevel: 'silent' }),
+		start: async () =>
+			await startSandbox({
+				providers: [percipioProvider({ demoData: false })],
+				logLevel: 'silent',
+			}),
 		prepare: (sandbox) => seedCanaries(sandbox, 'percipio'),
 		credentials: (sandbox) => canaryCredentials(sandbox, 'percipio'),
 		parameters: (i) => ({
@@ -124,7 +145,11 @@ export const SOAK_PROVIDERS: ProviderSetup[] = [
 		node: Degreed,
 		credentialType: 'degreedApi',
 		revokable: true,
-		start: async () => await startSandbox({ providers: [new DegreedEmulator({ requestsPerMinute: 0 })], logLevel: 'silent' }),
+		start: async () =>
+			await startSandbox({
+				providers: [new DegreedEmulator({ requestsPerMinute: 0 })],
+				logLevel: 'silent',
+			}),
 		prepare: (sandbox) => seedCanaries(sandbox, 'degreed'),
 		credentials: (sandbox) => canaryCredentials(sandbox, 'degreed'),
 		parameters: (i) => ({
@@ -141,18 +166,22 @@ export const SOAK_PROVIDERS: ProviderSetup[] = [
 	},
 	{
 		name: 'learnlink',
-		writePath: 'Learn.link Completions (POST /rest/v1/learning/completions, deduplicated by user|content|time)',
+		writePath:
+			'Learn.link Completions (POST /rest/v1/learning/completions, deduplicated by user|content|time)',
 		hosts: ['public'],
 		writeMatch: { method: 'POST', path: /^\/rest\/v1\/learning\/completions$/ },
 		kind: 'completion',
 		node: LearnLink,
 		credentialType: 'learnLinkApi',
 		revokable: true,
-		start: async () => await startSandbox({ providers: [new LearnLinkEmulator()], logLevel: 'silent' }),
+		start: async () =>
+			await startSandbox({ providers: [new LearnLinkEmulator()], logLevel: 'silent' }),
 		prepare: (sandbox) => {
 			seedCanaries(sandbox, 'learnlink');
 			sandbox.provider<LearnLinkEmulator>('learnlink').seed({ rateLimitPerMinute: null });
-			learnLinkUsers = [...sandbox.provider<LearnLinkEmulator>('learnlink').users.values()].map((u) => u.id);
+			learnLinkUsers = [...sandbox.provider<LearnLinkEmulator>('learnlink').users.values()].map(
+				(u) => u.id,
+			);
 		},
 		credentials: (sandbox) => canaryCredentials(sandbox, 'learnlink'),
 		parameters: (i) => ({
@@ -172,9 +201,16 @@ export const SOAK_PROVIDERS: ProviderSetup[] = [
 		node: ScormCloud,
 		credentialType: 'scormCloudApi',
 		revokable: true,
-		start: async () => await startSandbox({ providers: [new ScormCloudEmulator()], logLevel: 'silent' }),
+		start: async () =>
+			await startSandbox({ providers: [new ScormCloudEmulator()], logLevel: 'silent' }),
 		prepare: (sandbox) => seedCanaries(sandbox, 'scormcloud'),
-		credentials: (sandbox) => canaryCredentials(sandbox, 'scormcloud', { authMethod: 'oauth', scopes: ['read', 'write'], extraScopes: '', expirationSeconds: 300 }),
+		credentials: (sandbox) =>
+			canaryCredentials(sandbox, 'scormcloud', {
+				authMethod: 'oauth',
+				scopes: ['read', 'write'],
+				extraScopes: '',
+				expirationSeconds: 300,
+			}),
 		parameters: (i) => ({
 			resource: 'registration',
 			operation: 'create',
@@ -198,11 +234,13 @@ export const SOAK_PROVIDERS: ProviderSetup[] = [
 		node: Moodle,
 		credentialType: 'moodleApi',
 		revokable: false,
-		start: async () => await startSandbox({ providers: [new MoodleEmulator()], logLevel: 'silent' }),
+		start: async () =>
+			await startSandbox({ providers: [new MoodleEmulator()], logLevel: 'silent' }),
 		prepare: (sandbox, records) => {
 			seedCanaries(sandbox, 'moodle');
 			const emulator = sandbox.provider<MoodleEmulator>('moodle');
-			for (let i = 0; i < records; i++) emulator.addUser({ id: 100_000 + i, username: `soak.learner${i}` });
+			for (let i = 0; i < records; i++)
+				emulator.addUser({ id: 100_000 + i, username: `soak.learner${i}` });
 		},
 		credentials: (sandbox) => canaryCredentials(sandbox, 'moodle'),
 		parameters: (i) => ({
@@ -213,19 +251,40 @@ export const SOAK_PROVIDERS: ProviderSetup[] = [
 			completionState: 2,
 			additionalFields: { finalgrade: i % 101, percentcomplete: 100, timecompleted: minute(i) },
 		}),
-		expectedKeys: (n) => Array.from({ length: n }, (_, i) => `${100_000 + i}:${MOODLE_DEMO.percipioContentId}`),
+		expectedKeys: (n) =>
+			Array.from({ length: n }, (_, i) => `${100_000 + i}:${MOODLE_DEMO.percipioContentId}`),
 	},
 ];
 
 /** The fault mix of the issue, scaled to the run: ids name the kind so the ledger can count them. */
-export function faultPlans(provider: string, hosts: string[], records: number, options: SoakOptions): FaultPlan[] {
+export function faultPlans(
+	provider: string,
+	hosts: string[],
+	records: number,
+	options: SoakOptions,
+): FaultPlan[] {
 	const plans: FaultPlan[] = [];
 	for (const host of hosts) {
 		const match = { provider, host };
 		// Latency spikes add up with the rest and do not end the evaluation.
-		plans.push({ id: `latency-${host}`, kind: 'latency', latencyMs: options.latencyMs ?? 2000, share: options.latencyShare ?? 0.003, match });
+		plans.push({
+			id: `latency-${host}`,
+			kind: 'latency',
+			latencyMs: options.latencyMs ?? 2000,
+			share: options.latencyShare ?? 0.003,
+			match,
+		});
 		// 429 bursts: a run of consecutive requests answered 429 with Retry-After: 1.
-		for (const at of [0.15, 0.45, 0.75]) plans.push({ id: `429-${host}-${at}`, kind: 'status', status: 429, retryAfter: 1, skip: Math.floor(records * at), count: 25, match });
+		for (const at of [0.15, 0.45, 0.75])
+			plans.push({
+				id: `429-${host}-${at}`,
+				kind: 'status',
+				status: 429,
+				retryAfter: 1,
+				skip: Math.floor(records * at),
+				count: 25,
+				match,
+			});
 		// Plans are tried in order and the first that fires ends the evaluation, so each share is
 		// conditioned on the earlier ones not firing: overall 10 % 5xx and 3 % resets per request.
 		let taken = 0;
@@ -235,7 +294,15 @@ export function faultPlans(provider: string, hosts: string[], records: number, o
 			return conditional;
 		};
 		// 10 % 5xx (502/503/504), without Retry-After: the node backs off with full jitter.
-		for (const status of [502, 503, 504]) plans.push({ id: `5xx-${status}-${host}`, kind: 'status', status, retryAfter: null, share: share(0.1 / 3), match });
+		for (const status of [502, 503, 504])
+			plans.push({
+				id: `5xx-${status}-${host}`,
+				kind: 'status',
+				status,
+				retryAfter: null,
+				share: share(0.1 / 3),
+				match,
+			});
 		// 3 % resets: half before the server ran the route, half after it processed the write.
 		plans.push({ id: `reset-${host}`, kind: 'reset', share: share(0.015), match });
 		plans.push({ id: `reset-after-${host}`, kind: 'reset-after', share: share(0.015), match });
@@ -248,7 +315,10 @@ function textsOf(output: INodeExecutionData[]): string[] {
 }
 
 /** Runs one provider's soak and returns the figures; throws nothing the test should not see. */
-export async function soakProvider(setup: ProviderSetup, options: SoakOptions): Promise<SoakFigures> {
+export async function soakProvider(
+	setup: ProviderSetup,
+	options: SoakOptions,
+): Promise<SoakFigures> {
 	const sandbox = await setup.start();
 	try {
 		setup.prepare(sandbox, options.records);
@@ -258,7 +328,10 @@ export async function soakProvider(setup: ProviderSetup, options: SoakOptions): 
 		// Token revoked mid-run: once half the records are stored, every token of the provider dies.
 		const watcher = setup.revokable
 			? setInterval(() => {
-					if (tokenRevokedAt === null && sandbox.ledger.writes(setup.name, setup.kind).unique >= options.records / 2) {
+					if (
+						tokenRevokedAt === null &&
+						sandbox.ledger.writes(setup.name, setup.kind).unique >= options.records / 2
+					) {
 						tokenRevokedAt = sandbox.ledger.writes(setup.name, setup.kind).unique;
 						sandbox.tokens.revokeAll(setup.name);
 					}
@@ -274,7 +347,13 @@ export async function soakProvider(setup: ProviderSetup, options: SoakOptions): 
 				parameters: (i) => ({
 					...setup.parameters(i),
 					// Enough attempts for a record that meets several faults in a row; pacing off (the sandbox has no limit here).
-					requestOptions: { concurrency: options.concurrency ?? 16, maxAttempts: 12, maxRetryWaitSeconds: 120, requestsPerMinute: 10_000_000, timeoutSeconds: 30 },
+					requestOptions: {
+						concurrency: options.concurrency ?? 16,
+						maxAttempts: 12,
+						maxRetryWaitSeconds: 120,
+						requestsPerMinute: 10_000_000,
+						timeoutSeconds: 30,
+					},
 				}),
 				items,
 				credentials: { [setup.credentialType]: setup.credentials(sandbox) },
@@ -290,11 +369,22 @@ export async function soakProvider(setup: ProviderSetup, options: SoakOptions): 
 		}
 		const wallSeconds = (Date.now() - started) / 1000;
 		const writes = sandbox.ledger.writes(setup.name, setup.kind);
-		const apiRequests = setup.hosts.flatMap((host) => sandbox.ledger.requests({ provider: setup.name, host }));
-		const writeAttempts = apiRequests.filter((r) => r.method === setup.writeMatch.method && setup.writeMatch.path.test(r.path)).length;
-		const fired = (prefix: string) => sandbox.faults.list().filter((f) => f.id.startsWith(prefix)).reduce((n, f) => n + f.fired, 0);
+		const apiRequests = setup.hosts.flatMap((host) =>
+			sandbox.ledger.requests({ provider: setup.name, host }),
+		);
+		const writeAttempts = apiRequests.filter(
+			(r) => r.method === setup.writeMatch.method && setup.writeMatch.path.test(r.path),
+		).length;
+		const fired = (prefix: string) =>
+			sandbox.faults
+				.list()
+				.filter((f) => f.id.startsWith(prefix))
+				.reduce((n, f) => n + f.fired, 0);
 		const errorItems = output.filter((o) => o.json.error !== undefined);
-		for (const o of errorItems) errors.push(`item ${(o.pairedItem as { item: number }).item}: ${String(o.json.error)} ${String(o.json.description ?? '')}`);
+		for (const o of errorItems)
+			errors.push(
+				`item ${(o.pairedItem as { item: number }).item}: ${String(o.json.error)} ${String(o.json.description ?? '')}`,
+			);
 		let lost = options.records - writes.unique;
 		if (setup.expectedKeys) {
 			const stored = new Set(writes.keys);
@@ -318,13 +408,23 @@ export async function soakProvider(setup: ProviderSetup, options: SoakOptions): 
 			writeAttempts,
 			lookups: apiRequests.length - writeAttempts,
 			retries: writeAttempts - options.records,
-			faults: { '5xx': fired('5xx-'), reset: fired('reset-') - fired('reset-after-'), 'reset-after': fired('reset-after-'), '429': fired('429-'), latency: fired('latency-') },
+			faults: {
+				'5xx': fired('5xx-'),
+				reset: fired('reset-') - fired('reset-after-'),
+				'reset-after': fired('reset-after-'),
+				'429': fired('429-'),
+				latency: fired('latency-'),
+			},
 			status401: apiRequests.filter((r) => r.status === 401).length,
 			tokenRequests: sandbox.ledger.tokenRequests(setup.name),
 			tokenRevokedAt,
 			wallSeconds,
 			errors,
-			texts: [...textsOf(output), ...errors, ...logs.map((l) => `${l.message} ${l.meta ? JSON.stringify(l.meta) : ''}`)],
+			texts: [
+				...textsOf(output),
+				...errors,
+				...logs.map((l) => `${l.message} ${l.meta ? JSON.stringify(l.meta) : ''}`),
+			],
 			tokensSeen: [...tokensSeen],
 		};
 	} finally {
@@ -336,7 +436,11 @@ export async function soakProvider(setup: ProviderSetup, options: SoakOptions): 
 export async function soakAll(options: SoakOptions, only?: string[]): Promise<SoakFigures[]> {
 	sharedTokenManager.clear();
 	const started = Date.now();
-	const rows = await Promise.all(SOAK_PROVIDERS.filter((p) => !only || only.includes(p.name)).map(async (p) => await soakProvider(p, options)));
+	const rows = await Promise.all(
+		SOAK_PROVIDERS.filter((p) => !only || only.includes(p.name)).map(
+			async (p) => await soakProvider(p, options),
+		),
+	);
 	totalWallSeconds = (Date.now() - started) / 1000;
 	return rows;
 }
@@ -345,9 +449,49 @@ export let totalWallSeconds = 0;
 
 /** The figures as a Markdown table (the README quotes it). */
 export function figuresTable(rows: SoakFigures[]): string {
-	const head = ['provider', 'records', 'written once', 'duplicates', 'lost', 'error items', 'write attempts', 'retries', 'look-ups', '5xx', 'resets (before)', 'resets (after write)', '429', '2 s spikes', '401 (revoked)', 'token requests', 'wall time'];
+	const head = [
+		'provider',
+		'records',
+		'written once',
+		'duplicates',
+		'lost',
+		'error items',
+		'write attempts',
+		'retries',
+		'look-ups',
+		'5xx',
+		'resets (before)',
+		'resets (after write)',
+		'429',
+		'2 s spikes',
+		'401 (revoked)',
+		'token requests',
+		'wall time',
+	];
 	const lines = rows.map((r) =>
-		[r.provider, r.records, r.written, r.duplicates, r.lost, r.errorItems, r.writeAttempts, r.retries, r.lookups, r.faults['5xx'], r.faults.reset, r.faults['reset-after'], r.faults['429'], r.faults.latency, r.tokenRevokedAt === null ? 'n/a (static token)' : r.status401, r.tokenRequests, `${r.wallSeconds.toFixed(1)} s`].join(' | '),
+		[
+			r.provider,
+			r.records,
+			r.written,
+			r.duplicates,
+			r.lost,
+			r.errorItems,
+			r.writeAttempts,
+			r.retries,
+			r.lookups,
+			r.faults['5xx'],
+			r.faults.reset,
+			r.faults['reset-after'],
+			r.faults['429'],
+			r.faults.latency,
+			r.tokenRevokedAt === null ? 'n/a (static token)' : r.status401,
+			r.tokenRequests,
+			`${r.wallSeconds.toFixed(1)} s`,
+		].join(' | '),
 	);
-	return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...lines.map((l) => `| ${l} |`)].join('\n');
+	return [
+		`| ${head.join(' | ')} |`,
+		`|${head.map(() => '---').join('|')}|`,
+		...lines.map((l) => `| ${l} |`),
+	].join('\n');
 }

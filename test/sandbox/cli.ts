@@ -35,7 +35,9 @@ async function main(): Promise<void> {
 		},
 	});
 	if (values.help) {
-		console.log('Usage: npm run sandbox -- [--port 8787] [--host 127.0.0.1] [--seed 1] [--ledger all|off] [--log warn] [--tls] [--latency 30]');
+		console.log(
+			'Usage: npm run sandbox -- [--port 8787] [--host 127.0.0.1] [--seed 1] [--ledger all|off] [--log warn] [--tls] [--latency 30]',
+		);
 		return;
 	}
 	const ledger = values.ledger ?? 'all';
@@ -53,15 +55,33 @@ async function main(): Promise<void> {
 		latencyMs: values.latency === undefined ? undefined : intOption('latency', values.latency, 0),
 	});
 
-	const table = new Table({ head: ['Provider', 'Host', 'Base URL'], style: { head: [], border: [] } });
+	const table = new Table({
+		head: ['Provider', 'Host', 'Base URL'],
+		style: { head: [], border: [] },
+	});
 	for (const m of sandbox.mounts()) table.push([m.provider, m.host, m.url]);
-	console.log(`Learning-platform sandbox listening on ${sandbox.url} (seed ${sandbox.seed}, ledger ${sandbox.ledger.mode})`);
+	console.log(
+		`Learning-platform sandbox listening on ${sandbox.url} (seed ${sandbox.seed}, ledger ${sandbox.ledger.mode})`,
+	);
 	console.log(table.toString());
-	if (sandbox.tls) console.log(`TLS: clients trust the CA in ${sandbox.tls.caPath} (n8n: NODE_EXTRA_CA_CERTS=${sandbox.tls.caPath})`);
-	if (sandbox.latencyMs !== undefined) console.log(`Latency: ${sandbox.latencyMs} ms per round trip through a proxy; the server without it: ${sandbox.directUrl}`);
-	console.log(`Control API: ${sandbox.controlUrl}  (GET /health, /faults, /ledger, /writes, /stats; POST /faults, /reset, /tokens/revoke, /tokens/expire, /seed)`);
+	if (sandbox.tls)
+		console.log(
+			`TLS: clients trust the CA in ${sandbox.tls.caPath} (n8n: NODE_EXTRA_CA_CERTS=${sandbox.tls.caPath})`,
+		);
+	if (sandbox.latencyMs !== undefined)
+		console.log(
+			`Latency: ${sandbox.latencyMs} ms per round trip through a proxy; the server without it: ${sandbox.directUrl}`,
+		);
+	console.log(
+		`Control API: ${sandbox.controlUrl}  (GET /health, /faults, /ledger, /writes, /stats; POST /faults, /reset, /tokens/revoke, /tokens/expire, /seed)`,
+	);
 	for (const p of Object.values(sandbox.providers)) {
-		if (p.demo) console.log(`${p.name} demo: ${Object.entries(p.demo).map(([k, v]) => `${k}=${v}`).join('  ')}`);
+		if (p.demo)
+			console.log(
+				`${p.name} demo: ${Object.entries(p.demo)
+					.map(([k, v]) => `${k}=${v}`)
+					.join('  ')}`,
+			);
 	}
 	console.log('Ctrl-C to stop.');
 
@@ -86,6 +106,10 @@ async function main(): Promise<void> {
 
 main().catch((e: unknown) => {
 	const err = e as Error & { code?: string };
-	console.error(err.code === 'EADDRINUSE' ? `The port is in use: ${err.message}. Use --port or SANDBOX_PORT.` : err);
+	console.error(
+		err.code === 'EADDRINUSE'
+			? `The port is in use: ${err.message}. Use --port or SANDBOX_PORT.`
+			: err,
+	);
 	process.exit(1);
 });

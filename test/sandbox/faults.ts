@@ -117,8 +117,18 @@ const planSchema = z
 	})
 	.strict()
 	.superRefine((p, ctx) => {
-		if (p.kind === 'status' && p.status === undefined) ctx.addIssue({ code: 'custom', path: ['status'], message: "kind 'status' needs a status (e.g. 429, 503)" });
-		if (p.kind === 'latency' && p.latencyMs === undefined) ctx.addIssue({ code: 'custom', path: ['latencyMs'], message: "kind 'latency' needs latencyMs" });
+		if (p.kind === 'status' && p.status === undefined)
+			ctx.addIssue({
+				code: 'custom',
+				path: ['status'],
+				message: "kind 'status' needs a status (e.g. 429, 503)",
+			});
+		if (p.kind === 'latency' && p.latencyMs === undefined)
+			ctx.addIssue({
+				code: 'custom',
+				path: ['latencyMs'],
+				message: "kind 'latency' needs latencyMs",
+			});
 	});
 
 interface ActivePlan {
@@ -146,7 +156,9 @@ export class FaultInjector {
 		for (const [i, raw] of list.entries()) {
 			const r = planSchema.safeParse(raw);
 			if (!r.success) {
-				const issues = r.error.issues.map((x) => `${list.length > 1 ? `[${i}].` : ''}${x.path.join('.') || '(plan)'}: ${x.message}`);
+				const issues = r.error.issues.map(
+					(x) => `${list.length > 1 ? `[${i}].` : ''}${x.path.join('.') || '(plan)'}: ${x.message}`,
+				);
 				throw new FaultPlanError(`Invalid fault plan: ${issues.join('; ')}`, issues);
 			}
 			parsed.push(r.data as FaultPlan);
@@ -170,7 +182,10 @@ export class FaultInjector {
 				state,
 				method: p.match?.method?.toUpperCase(),
 				path: p.match?.path !== undefined ? new RegExp(p.match.path) : undefined,
-				rng: p.share !== undefined && p.share < 1 ? createRandom(deriveSeed(this.seed, `fault:${id}`)) : null,
+				rng:
+					p.share !== undefined && p.share < 1
+						? createRandom(deriveSeed(this.seed, `fault:${id}`))
+						: null,
 			});
 		}
 		this.plans.push(...added);
@@ -199,7 +214,8 @@ export class FaultInjector {
 
 	list(): FaultState[] {
 		const now = this.now();
-		for (const p of this.plans) if (p.state.untilMs !== undefined && now >= p.state.untilMs) p.state.active = false;
+		for (const p of this.plans)
+			if (p.state.untilMs !== undefined && now >= p.state.untilMs) p.state.active = false;
 		return this.plans.map((p) => ({ ...p.state }));
 	}
 
@@ -209,7 +225,13 @@ export class FaultInjector {
 	}
 
 	/** Hot path: the decision for one provider request, or null when no plan applies. */
-	decide(provider: string, host: string, method: string, path: string, fullPath: string): FaultDecision | null {
+	decide(
+		provider: string,
+		host: string,
+		method: string,
+		path: string,
+		fullPath: string,
+	): FaultDecision | null {
 		const live = this.live;
 		if (live.length === 0) return null;
 		let latencyMs = 0;
@@ -253,7 +275,9 @@ export class FaultInjector {
 			break;
 		}
 		if (exhausted) this.live = live.filter((p) => p.state.active);
-		return terminal === null && latencyMs === 0 && latencyId === null ? null : { latencyMs, terminal, latencyId };
+		return terminal === null && latencyMs === 0 && latencyId === null
+			? null
+			: { latencyMs, terminal, latencyId };
 	}
 
 	private freshId(taken: Set<string>): string {

@@ -17,7 +17,9 @@ export function isJson(request: FastifyRequest): boolean {
 }
 
 /** user and password of an `Authorization: Basic ...` header; null when absent or malformed. */
-export function basicAuth(header: string | string[] | undefined): { user: string; password: string } | null {
+export function basicAuth(
+	header: string | string[] | undefined,
+): { user: string; password: string } | null {
 	if (Array.isArray(header)) header = header[0];
 	if (!header) return null;
 	const m = /^\s*basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header);

@@ -146,7 +146,12 @@ export function startLatencyProxy(options: LatencyProxyOptions): Promise<Latency
 	const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (client) => {
 		connections++;
 		const accepted = performance.now();
-		const upstream = net.connect({ host: options.targetHost, port: options.targetPort, allowHalfOpen: true, noDelay: true });
+		const upstream = net.connect({
+			host: options.targetHost,
+			port: options.targetPort,
+			allowHalfOpen: true,
+			noDelay: true,
+		});
 		client.setNoDelay(true);
 		open.add(client);
 		open.add(upstream);

@@ -96,7 +96,15 @@ export interface LedgerCounters {
 	/** requests answered (control API excluded) */
 	requests: number;
 	/** per provider: requests, by host and by status; `rateLimited` = answered 429 (the emulator's limit or an injected 429) */
-	byProvider: Record<string, { requests: number; rateLimited: number; byHost: Record<string, number>; byStatus: Record<string, number> }>;
+	byProvider: Record<
+		string,
+		{
+			requests: number;
+			rateLimited: number;
+			byHost: Record<string, number>;
+			byStatus: Record<string, number>;
+		}
+	>;
 	/** requests to token endpoints, failed ones included, per provider */
 	tokenRequests: Record<string, number>;
 	/** faults injected, by kind */
@@ -155,7 +163,17 @@ export class Ledger {
 		counter.total++;
 		counter.byStatus[status] = (counter.byStatus[status] ?? 0) + 1;
 		if (this.mode === 'off') return;
-		const entry: RequestEntry = { seq, at, provider: counter.provider, host: counter.host, method, path, query, status, durationMs };
+		const entry: RequestEntry = {
+			seq,
+			at,
+			provider: counter.provider,
+			host: counter.host,
+			method,
+			path,
+			query,
+			status,
+			durationMs,
+		};
 		if (fault !== undefined) {
 			entry.fault = fault;
 			entry.faultId = faultId;
@@ -182,7 +200,12 @@ export class Ledger {
 			}
 			start = lo;
 		}
-		const re = filter.path === undefined ? undefined : typeof filter.path === 'string' ? new RegExp(filter.path) : filter.path;
+		const re =
+			filter.path === undefined
+				? undefined
+				: typeof filter.path === 'string'
+					? new RegExp(filter.path)
+					: filter.path;
 		const method = filter.method?.toUpperCase();
 		const limit = filter.limit ?? Infinity;
 		const out: RequestEntry[] = [];
@@ -269,7 +292,15 @@ export class Ledger {
 			if (r.writes > 0) keys.push(key);
 			if (r.writes > 1) duplicates.push(key);
 		}
-		return { provider, kind, total: k.total, unique: keys.length, updates: k.updates, duplicates, keys };
+		return {
+			provider,
+			kind,
+			total: k.total,
+			unique: keys.length,
+			updates: k.updates,
+			duplicates,
+			keys,
+		};
 	}
 
 	/** Keys created more than once. */
@@ -294,7 +325,9 @@ export class Ledger {
 	/** Every (provider, kind) that has writes, optionally for one provider. */
 	writeKinds(provider?: string): Array<{ provider: string; kind: string }> {
 		const out: Array<{ provider: string; kind: string }> = [];
-		for (const k of this.writeMap.values()) if (provider === undefined || k.provider === provider) out.push({ provider: k.provider, kind: k.kind });
+		for (const k of this.writeMap.values())
+			if (provider === undefined || k.provider === provider)
+				out.push({ provider: k.provider, kind: k.kind });
 		return out;
 	}
 
@@ -305,7 +338,9 @@ export class Ledger {
 	}
 
 	webhooks(provider?: string): WebhookEntry[] {
-		return provider === undefined ? this.webhookEntries.slice() : this.webhookEntries.filter((w) => w.provider === provider);
+		return provider === undefined
+			? this.webhookEntries.slice()
+			: this.webhookEntries.filter((w) => w.provider === provider);
 	}
 
 	// ---- everything ----
@@ -317,14 +352,21 @@ export class Ledger {
 		for (const c of this.counters.values()) {
 			if (c.total === 0) continue;
 			requests += c.total;
-			const p = (byProvider[c.provider || '(unmounted)'] ??= { requests: 0, rateLimited: 0, byHost: {}, byStatus: {} });
+			const p = (byProvider[c.provider || '(unmounted)'] ??= {
+				requests: 0,
+				rateLimited: 0,
+				byHost: {},
+				byStatus: {},
+			});
 			p.requests += c.total;
 			p.rateLimited += c.byStatus[429] ?? 0;
 			p.byHost[c.host || '-'] = c.total;
-			for (const [status, n] of Object.entries(c.byStatus)) p.byStatus[status] = (p.byStatus[status] ?? 0) + n;
+			for (const [status, n] of Object.entries(c.byStatus))
+				p.byStatus[status] = (p.byStatus[status] ?? 0) + n;
 		}
 		const writes: LedgerCounters['writes'] = {};
-		for (const k of this.writeMap.values()) writes[`${k.provider}/${k.kind}`] = { created: k.total, updates: k.updates };
+		for (const k of this.writeMap.values())
+			writes[`${k.provider}/${k.kind}`] = { created: k.total, updates: k.updates };
 		return {
 			requests,
 			byProvider,
@@ -337,21 +379,40 @@ export class Ledger {
 
 	/** A JSON-ready summary of every counter (for /_control/stats). */
 	stats() {
-		const byProvider: Record<string, Record<string, { total: number; byStatus: Record<number, number> }>> = {};
+		const byProvider: Record<
+			string,
+			Record<string, { total: number; byStatus: Record<number, number> }>
+		> = {};
 		let total = 0;
 		for (const c of this.counters.values()) {
 			if (c.total === 0) continue;
 			total += c.total;
-			(byProvider[c.provider || '(unmounted)'] ??= {})[c.host || '-'] = { total: c.total, byStatus: { ...c.byStatus } };
+			(byProvider[c.provider || '(unmounted)'] ??= {})[c.host || '-'] = {
+				total: c.total,
+				byStatus: { ...c.byStatus },
+			};
 		}
 		const writes = [];
 		for (const { provider, kind } of this.writeKinds()) {
 			const s = this.writes(provider, kind);
-			writes.push({ provider, kind, total: s.total, unique: s.unique, updates: s.updates, duplicates: s.duplicates.length });
+			writes.push({
+				provider,
+				kind,
+				total: s.total,
+				unique: s.unique,
+				updates: s.updates,
+				duplicates: s.duplicates.length,
+			});
 		}
 		return {
 			mode: this.mode,
-			requests: { total, entries: this.entries.length, dropped: this.droppedEntries, lastSeq: this.seq, byProvider },
+			requests: {
+				total,
+				entries: this.entries.length,
+				dropped: this.droppedEntries,
+				lastSeq: this.seq,
+				byProvider,
+			},
 			tokenRequests: Object.fromEntries(this.tokenRequestCounts),
 			faults: Object.fromEntries(this.faultCounts),
 			writes,

@@ -14,8 +14,12 @@ export class RateLimiter {
 
 	constructor(private readonly now: () => number) {}
 
-	check(key: string, { perWindow, windowMs, mode = 'fixed', cost = 1 }: RateLimitOptions): RateLimitResult {
-		if (!(perWindow > 0) || !(windowMs > 0)) throw new Error('rateLimit: perWindow and windowMs must be > 0');
+	check(
+		key: string,
+		{ perWindow, windowMs, mode = 'fixed', cost = 1 }: RateLimitOptions,
+	): RateLimitResult {
+		if (!(perWindow > 0) || !(windowMs > 0))
+			throw new Error('rateLimit: perWindow and windowMs must be > 0');
 		const now = this.now();
 		if (mode === 'sliding') {
 			let log = this.sliding.get(key);

@@ -9,9 +9,15 @@ interface RandomGenerator {
 // `moduleResolution: node` cannot type; the runtime resolves them fine, so the two functions used are
 // typed here by hand.
 /* eslint-disable @typescript-eslint/no-require-imports */
-const { xoroshiro128plus } = require('pure-rand/generator/xoroshiro128plus') as { xoroshiro128plus(seed: number): RandomGenerator };
-const { uniformFloat64 } = require('pure-rand/distribution/uniformFloat64') as { uniformFloat64(rng: RandomGenerator): number };
-const { uniformInt } = require('pure-rand/distribution/uniformInt') as { uniformInt(rng: RandomGenerator, from: number, to: number): number };
+const { xoroshiro128plus } = require('pure-rand/generator/xoroshiro128plus') as {
+	xoroshiro128plus(seed: number): RandomGenerator;
+};
+const { uniformFloat64 } = require('pure-rand/distribution/uniformFloat64') as {
+	uniformFloat64(rng: RandomGenerator): number;
+};
+const { uniformInt } = require('pure-rand/distribution/uniformInt') as {
+	uniformInt(rng: RandomGenerator, from: number, to: number): number;
+};
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /** 32-bit FNV-1a of `label`, mixed with `seed`: independent, stable streams per provider / fault plan. */

@@ -9,7 +9,14 @@ import type { Socket } from 'node:net';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import Fastify from 'fastify';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, RouteOptions } from 'fastify';
+import type {
+	FastifyError,
+	FastifyInstance,
+	FastifyReply,
+	FastifyRequest,
+	onRequestHookHandler,
+	RouteOptions,
+} from 'fastify';
 import qs from 'qs';
 import { parse as parseSimpleQuery } from 'node:querystring';
 import { Agent, request as undiciRequest } from 'undici';
@@ -27,7 +34,15 @@ import { createRandom, deriveSeed } from './rng';
 import { createSandboxTls } from './tls';
 import type { SandboxTlsFiles } from './tls';
 import { ProviderTokens } from './tokens';
-import type { ProviderContext, SandboxLogger, SandboxProvider, SandboxRequestInfo, SeededRandom, TokenIssuer, WebhookResult } from './types';
+import type {
+	ProviderContext,
+	SandboxLogger,
+	SandboxProvider,
+	SandboxRequestInfo,
+	SeededRandom,
+	TokenIssuer,
+	WebhookResult,
+} from './types';
 
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
 
@@ -156,13 +171,21 @@ const LEVELS: Record<LogLevel, number> = { silent: 0, error: 1, warn: 2, info: 3
 
 /** Query strings: qs for PHP-style brackets (Moodle: values[0]=...), node's parser otherwise. */
 function parseQuery(s: string): Record<string, unknown> {
-	return s.includes('[') || s.includes('%5B') || s.includes('%5b') ? qs.parse(s, QS_OPTIONS) : (parseSimpleQuery(s) as Record<string, unknown>);
+	return s.includes('[') || s.includes('%5B') || s.includes('%5b')
+		? qs.parse(s, QS_OPTIONS)
+		: (parseSimpleQuery(s) as Record<string, unknown>);
 }
 
 function createLogger(scope: string, level: LogLevel): SandboxLogger {
 	const n = LEVELS[level];
-	const at = (l: number, fn: (...a: unknown[]) => void) => (l <= n ? (m: string, ...d: unknown[]) => fn(`[sandbox:${scope}] ${m}`, ...d) : () => {});
-	return { error: at(1, console.error), warn: at(2, console.warn), info: at(3, console.error), debug: at(4, console.error) };
+	const at = (l: number, fn: (...a: unknown[]) => void) =>
+		l <= n ? (m: string, ...d: unknown[]) => fn(`[sandbox:${scope}] ${m}`, ...d) : () => {};
+	return {
+		error: at(1, console.error),
+		warn: at(2, console.warn),
+		info: at(3, console.error),
+		debug: at(4, console.error),
+	};
 }
 
 function destroySocket(socket: Socket | null | undefined): void {
@@ -178,12 +201,17 @@ function destroySocket(socket: Socket | null | undefined): void {
 function validateProviders(providers: SandboxProvider[]): void {
 	const names = new Set<string>();
 	for (const p of providers) {
-		if (!/^[a-z0-9][a-z0-9-]*$/.test(p.name)) throw new Error(`Provider name '${p.name}' must be lowercase letters, digits and dashes`);
+		if (!/^[a-z0-9][a-z0-9-]*$/.test(p.name))
+			throw new Error(`Provider name '${p.name}' must be lowercase letters, digits and dashes`);
 		if (p.name.startsWith('_')) throw new Error(`Provider name '${p.name}' is reserved`);
 		if (names.has(p.name)) throw new Error(`Two providers are named '${p.name}'`);
 		names.add(p.name);
 		if (p.hosts.length === 0) throw new Error(`Provider '${p.name}' has no hosts`);
-		for (const h of p.hosts) if (!/^[a-z0-9][a-z0-9-]*$/.test(h)) throw new Error(`Host '${h}' of provider '${p.name}' must be lowercase letters, digits and dashes`);
+		for (const h of p.hosts)
+			if (!/^[a-z0-9][a-z0-9-]*$/.test(h))
+				throw new Error(
+					`Host '${h}' of provider '${p.name}' must be lowercase letters, digits and dashes`,
+				);
 	}
 }
 
@@ -192,27 +220,45 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	validateProviders(providers);
 	const seed = options.seed ?? 1;
 	const envLevel = process.env.SANDBOX_LOG as LogLevel | undefined;
-	const logLevel: LogLevel = envLevel !== undefined && envLevel in LEVELS ? envLevel : (options.logLevel ?? 'warn');
+	const logLevel: LogLevel =
+		envLevel !== undefined && envLevel in LEVELS ? envLevel : (options.logLevel ?? 'warn');
 	const log = createLogger('core', logLevel);
 	const clock = new Clock();
 	const now = () => clock.now();
-	const ledger = new Ledger({ mode: options.ledger ?? 'all', maxEntries: options.maxLedgerEntries });
+	const ledger = new Ledger({
+		mode: options.ledger ?? 'all',
+		maxEntries: options.maxLedgerEntries,
+	});
 	const faults = new FaultInjector(seed, now);
 	const rateLimiter = new RateLimiter(now);
 	const webhookAgent = new Agent({ connections: 16 });
 
 	const byName = new Map<string, SandboxProvider>(providers.map((p) => [p.name, p]));
-	const tokenIssuers = new Map<string, ProviderTokens>(providers.map((p) => [p.name, new ProviderTokens(p.name, now)]));
+	const tokenIssuers = new Map<string, ProviderTokens>(
+		providers.map((p) => [p.name, new ProviderTokens(p.name, now)]),
+	);
 	const mounts: Mount[] = [];
-	for (const p of providers) for (const host of p.hosts) mounts.push({ provider: p, host, prefix: `/${p.name}/${host}`, counter: ledger.requestCounter(p.name, host) });
+	for (const p of providers)
+		for (const host of p.hosts)
+			mounts.push({
+				provider: p,
+				host,
+				prefix: `/${p.name}/${host}`,
+				counter: ledger.requestCounter(p.name, host),
+			});
 	const unmounted = ledger.requestCounter('', '');
 
 	let baseUrl = '';
 	let directUrl = '';
 	let proxy: LatencyProxy | undefined;
-	if (options.latencyMs !== undefined && !(options.latencyMs >= 0)) throw new Error(`latencyMs must be >= 0 (got ${options.latencyMs})`);
-	const tlsFiles = !options.https && options.tls ? createSandboxTls(options.tls === true ? [] : (options.tls.altNames ?? [])) : undefined;
-	const httpsOptions = options.https ?? (tlsFiles ? { key: tlsFiles.key, cert: tlsFiles.cert } : undefined);
+	if (options.latencyMs !== undefined && !(options.latencyMs >= 0))
+		throw new Error(`latencyMs must be >= 0 (got ${options.latencyMs})`);
+	const tlsFiles =
+		!options.https && options.tls
+			? createSandboxTls(options.tls === true ? [] : (options.tls.altNames ?? []))
+			: undefined;
+	const httpsOptions =
+		options.https ?? (tlsFiles ? { key: tlsFiles.key, cert: tlsFiles.cert } : undefined);
 	const scheme = httpsOptions ? 'https' : 'http';
 
 	// ---- provider contexts ----
@@ -239,25 +285,55 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			rateLimit: (key, o) => rateLimiter.check(`${p.name}\u0000${key}`, o),
 			sendWebhook: (url, body, headers, o) => sendWebhook(p.name, url, body, headers, o?.timeoutMs),
 			urlFor: (host) => `${baseUrl}/${p.name}/${host}`,
-			publicUrl: (request, host) => `${request.protocol}://${request.host}/${p.name}/${host ?? request.sandbox?.host ?? ''}`,
+			publicUrl: (request, host) =>
+				`${request.protocol}://${request.host}/${p.name}/${host ?? request.sandbox?.host ?? ''}`,
 			log: plog,
 		};
 		contexts.set(p.name, ctx);
 	}
 
-	async function sendWebhook(provider: string, url: string, body: string | Buffer, headers: Record<string, string> = {}, timeoutMs = 10_000): Promise<WebhookResult> {
+	async function sendWebhook(
+		provider: string,
+		url: string,
+		body: string | Buffer,
+		headers: Record<string, string> = {},
+		timeoutMs = 10_000,
+	): Promise<WebhookResult> {
 		const started = performance.now();
-		const h: Record<string, string> = Object.keys(headers).some((k) => k.toLowerCase() === 'content-type') ? headers : { 'content-type': 'application/json', ...headers };
+		const h: Record<string, string> = Object.keys(headers).some(
+			(k) => k.toLowerCase() === 'content-type',
+		)
+			? headers
+			: { 'content-type': 'application/json', ...headers };
 		let result: WebhookResult;
 		try {
-			const res = await undiciRequest(url, { method: 'POST', body, headers: h, dispatcher: webhookAgent, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+			const res = await undiciRequest(url, {
+				method: 'POST',
+				body,
+				headers: h,
+				dispatcher: webhookAgent,
+				headersTimeout: timeoutMs,
+				bodyTimeout: timeoutMs,
+			});
 			const text = await res.body.text();
 			result = { status: res.statusCode, body: text, durationMs: performance.now() - started };
 		} catch (e) {
 			const err = e as Error & { code?: string };
-			result = { status: 0, body: '', error: err.code ? `${err.code}: ${err.message}` : err.message, durationMs: performance.now() - started };
+			result = {
+				status: 0,
+				body: '',
+				error: err.code ? `${err.code}: ${err.message}` : err.message,
+				durationMs: performance.now() - started,
+			};
 		}
-		ledger.recordWebhook({ at: now(), provider, url, status: result.status, error: result.error, durationMs: Math.round(result.durationMs * 100) / 100 });
+		ledger.recordWebhook({
+			at: now(),
+			provider,
+			url,
+			status: result.status,
+			error: result.error,
+			durationMs: Math.round(result.durationMs * 100) / 100,
+		});
 		return result;
 	}
 
@@ -310,14 +386,29 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	});
 
 	// ---- per-request hooks ----
-	function record(req: FastifyRequest, info: RequestInfo, status: number, durationMs: number): void {
+	function record(
+		req: FastifyRequest,
+		info: RequestInfo,
+		status: number,
+		durationMs: number,
+	): void {
 		info.recorded = true;
 		let query = '';
 		if (ledger.mode === 'all') {
 			const q = req.url.indexOf('?');
 			if (q !== -1) query = req.url.slice(q + 1);
 		}
-		ledger.recordRequest(info.counter, info.at, req.method, info.path, query, status, Math.round(durationMs * 100) / 100, info.fault, info.faultId);
+		ledger.recordRequest(
+			info.counter,
+			info.at,
+			req.method,
+			info.path,
+			query,
+			status,
+			Math.round(durationMs * 100) / 100,
+			info.fault,
+			info.faultId,
+		);
 		if (info.tokenEndpoint) ledger.countTokenRequest(info.provider);
 	}
 
@@ -325,16 +416,31 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		const status = plan.status as number;
 		const message = plan.message ?? STATUS_CODES[status] ?? 'Error';
 		const headers: Record<string, string> = { 'x-sandbox-fault': plan.id };
-		const retryAfter = plan.retryAfter === undefined ? (status === 429 ? 1 : null) : plan.retryAfter;
+		const retryAfter =
+			plan.retryAfter === undefined ? (status === 429 ? 1 : null) : plan.retryAfter;
 		if (retryAfter !== null) headers['retry-after'] = String(retryAfter);
 		if (plan.headers) Object.assign(headers, plan.headers);
-		const body = plan.body !== undefined ? plan.body : (mount.provider.errorBody?.(status, message, mount.host) ?? { message });
+		const body =
+			plan.body !== undefined
+				? plan.body
+				: (mount.provider.errorBody?.(status, message, mount.host) ?? { message });
 		reply.code(status).headers(headers);
-		if (typeof body === 'string' && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) reply.type('text/plain; charset=utf-8');
+		if (
+			typeof body === 'string' &&
+			!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')
+		)
+			reply.type('text/plain; charset=utf-8');
 		reply.send(body);
 	}
 
-	function applyFault(req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void, info: RequestInfo, d: FaultDecision, mount: Mount): void {
+	function applyFault(
+		req: FastifyRequest,
+		reply: FastifyReply,
+		done: (err?: Error) => void,
+		info: RequestInfo,
+		d: FaultDecision,
+		mount: Mount,
+	): void {
 		const t = d.terminal;
 		if (d.latencyId !== null) ledger.countFault('latency');
 		if (t === null) {
@@ -363,10 +469,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			const url = req.url;
 			const q = url.indexOf('?');
 			const path = q === -1 ? url.slice(prefixLength) : url.slice(prefixLength, q);
-			const info = new RequestInfo(providerName, mount.host, path || '/', now(), mount.counter, tokenEndpoint);
+			const info = new RequestInfo(
+				providerName,
+				mount.host,
+				path || '/',
+				now(),
+				mount.counter,
+				tokenEndpoint,
+			);
 			req.sandbox = info;
 			if (faults.size === 0) return done();
-			const d = faults.decide(providerName, mount.host, req.method, info.path, q === -1 ? url : url.slice(0, q));
+			const d = faults.decide(
+				providerName,
+				mount.host,
+				req.method,
+				info.path,
+				q === -1 ? url : url.slice(0, q),
+			);
 			if (d === null) return done();
 			if (d.latencyMs > 0) setTimeout(applyFault, d.latencyMs, req, reply, done, info, d, mount);
 			else applyFault(req, reply, done, info, d, mount);
@@ -379,7 +498,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		const mount = mounts.find((m) => url === m.prefix || url.startsWith(`${m.prefix}/`));
 		if (!mount) return;
 		const hook = mountHook(mount, route.config?.tokenEndpoint === true);
-		const existing = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+		const existing =
+			route.onRequest === undefined
+				? []
+				: Array.isArray(route.onRequest)
+					? route.onRequest
+					: [route.onRequest];
 		route.onRequest = [hook, ...existing];
 	});
 
@@ -400,7 +524,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	});
 
 	function mountOf(url: string): Mount | undefined {
-		return mounts.find((m) => url === m.prefix || url.startsWith(`${m.prefix}/`) || url.startsWith(`${m.prefix}?`));
+		return mounts.find(
+			(m) => url === m.prefix || url.startsWith(`${m.prefix}/`) || url.startsWith(`${m.prefix}?`),
+		);
 	}
 
 	app.setNotFoundHandler((req, reply) => {
@@ -409,7 +535,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		const mount = mountOf(pathname);
 		if (!req.sandbox && !pathname.startsWith('/_control')) {
 			req.sandbox = mount
-				? new RequestInfo(mount.provider.name, mount.host, pathname.slice(mount.prefix.length) || '/', now(), mount.counter, false)
+				? new RequestInfo(
+						mount.provider.name,
+						mount.host,
+						pathname.slice(mount.prefix.length) || '/',
+						now(),
+						mount.counter,
+						false,
+					)
 				: new RequestInfo('', '', pathname, now(), unmounted, false);
 		}
 		if (mount) {
@@ -423,12 +556,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	});
 
 	app.setErrorHandler((error: FastifyError, req, reply) => {
-		const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+		const status =
+			error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 600
+				? error.statusCode
+				: 500;
 		const info = req.sandbox as RequestInfo | null;
 		const provider = info && info.provider ? byName.get(info.provider) : undefined;
-		if (status >= 500) createLogger(provider?.name ?? 'core', logLevel).error(`${req.method} ${req.url} failed:`, error);
+		if (status >= 500)
+			createLogger(provider?.name ?? 'core', logLevel).error(
+				`${req.method} ${req.url} failed:`,
+				error,
+			);
 		const message = error.message || STATUS_CODES[status] || 'Error';
-		reply.code(status).send(provider?.errorBody?.(status, message, info?.host ?? '') ?? { message });
+		reply
+			.code(status)
+			.send(provider?.errorBody?.(status, message, info?.host ?? '') ?? { message });
 	});
 
 	// ---- mount providers ----
@@ -437,7 +579,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		await app.register(
 			async (scope) => {
 				if (m.provider.multipart) {
-					const limits = m.provider.multipart === true ? MULTIPART_LIMITS : { ...MULTIPART_LIMITS, ...m.provider.multipart };
+					const limits =
+						m.provider.multipart === true
+							? MULTIPART_LIMITS
+							: { ...MULTIPART_LIMITS, ...m.provider.multipart };
 					await scope.register(multipart, { limits });
 				}
 				await m.provider.register(m.host, scope, ctx);
@@ -449,10 +594,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	// ---- the sandbox object ----
 	const issuer = (provider: string): TokenIssuer => {
 		const t = tokenIssuers.get(provider);
-		if (!t) throw new Error(`Unknown provider '${provider}' (known: ${[...byName.keys()].join(', ')})`);
+		if (!t)
+			throw new Error(`Unknown provider '${provider}' (known: ${[...byName.keys()].join(', ')})`);
 		return t;
 	};
-	const issuersFor = (provider?: string) => (provider === undefined ? [...tokenIssuers.values()] : [issuer(provider)]);
+	const issuersFor = (provider?: string) =>
+		provider === undefined ? [...tokenIssuers.values()] : [issuer(provider)];
 	const tokens: TokenRegistry = Object.assign(issuer, {
 		revokeAll: (provider?: string) => issuersFor(provider).reduce((n, t) => n + t.revokeAll(), 0),
 		expireAll: (provider?: string) => issuersFor(provider).reduce((n, t) => n + t.expireAll(), 0),
@@ -475,7 +622,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			return proxy?.latencyMs;
 		},
 		setLatency(ms: number) {
-			if (!proxy) throw new Error('This sandbox has no latency proxy: start it with latencyMs (0 is fine) to change latency later');
+			if (!proxy)
+				throw new Error(
+					'This sandbox has no latency proxy: start it with latencyMs (0 is fine) to change latency later',
+				);
 			proxy.setLatency(ms);
 		},
 		get connections() {
@@ -484,8 +634,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		seed,
 		urlFor(provider, host) {
 			const p = byName.get(provider);
-			if (!p) throw new Error(`Unknown provider '${provider}' (known: ${[...byName.keys()].join(', ')})`);
-			if (!p.hosts.includes(host)) throw new Error(`Provider '${provider}' has no host '${host}' (hosts: ${p.hosts.join(', ')})`);
+			if (!p)
+				throw new Error(`Unknown provider '${provider}' (known: ${[...byName.keys()].join(', ')})`);
+			if (!p.hosts.includes(host))
+				throw new Error(
+					`Provider '${provider}' has no host '${host}' (hosts: ${p.hosts.join(', ')})`,
+				);
 			return `${baseUrl}/${provider}/${host}`;
 		},
 		get controlUrl() {
@@ -498,7 +652,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		providers: Object.fromEntries(byName),
 		provider<T extends SandboxProvider = SandboxProvider>(name: string): T {
 			const p = byName.get(name);
-			if (!p) throw new Error(`Unknown provider '${name}' (known: ${[...byName.keys()].join(', ')})`);
+			if (!p)
+				throw new Error(`Unknown provider '${name}' (known: ${[...byName.keys()].join(', ')})`);
 			return p as T;
 		},
 		context(provider) {
@@ -506,11 +661,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			if (!c) throw new Error(`Unknown provider '${provider}'`);
 			return c;
 		},
-		mounts: () => mounts.map((m) => ({ provider: m.provider.name, host: m.host, url: `${baseUrl}${m.prefix}` })),
+		mounts: () =>
+			mounts.map((m) => ({
+				provider: m.provider.name,
+				host: m.host,
+				url: `${baseUrl}${m.prefix}`,
+			})),
 		app,
 		counters() {
 			const tokensIssued: SandboxCounters['tokensIssued'] = {};
-			for (const [name, t] of tokenIssuers) if (t.issued > 0) tokensIssued[name] = t.issuedByClient();
+			for (const [name, t] of tokenIssuers)
+				if (t.issued > 0) tokensIssued[name] = t.issuedByClient();
 			return { ...ledger.snapshot(), tokensIssued };
 		},
 		reset() {
@@ -519,7 +680,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			for (const t of tokenIssuers.values()) t.clear();
 			rateLimiter.clear();
 			clock.real();
-			for (const [name, r] of randoms) r.current = createRandom(deriveSeed(seed, `provider:${name}`));
+			for (const [name, r] of randoms)
+				r.current = createRandom(deriveSeed(seed, `provider:${name}`));
 			for (const p of providers) p.reset?.();
 		},
 		async close() {
@@ -549,7 +711,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	baseUrl = directUrl;
 	if (withProxy) {
 		try {
-			proxy = await startLatencyProxy({ targetHost: host, targetPort: port, latencyMs: options.latencyMs as number, host: listenHost, port: options.port ?? 0 });
+			proxy = await startLatencyProxy({
+				targetHost: host,
+				targetPort: port,
+				latencyMs: options.latencyMs as number,
+				host: listenHost,
+				port: options.port ?? 0,
+			});
 		} catch (e) {
 			await app.close();
 			tlsFiles?.dispose();

@@ -33,7 +33,10 @@ function openssl(args: string[], cwd: string): void {
 		execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
 	} catch (e) {
 		const err = e as Error & { code?: string; stderr?: Buffer };
-		if (err.code === 'ENOENT') throw new Error('startSandbox({ tls: true }) needs the openssl command (apt-get install openssl), or pass https: { key, cert } yourself');
+		if (err.code === 'ENOENT')
+			throw new Error(
+				'startSandbox({ tls: true }) needs the openssl command (apt-get install openssl), or pass https: { key, cert } yourself',
+			);
 		throw new Error(`openssl ${args[0]} failed: ${err.stderr?.toString().trim() || err.message}`);
 	}
 }
@@ -43,11 +46,55 @@ export function createSandboxTls(names: readonly string[] = []): SandboxTlsFiles
 	const altNames = [...new Set(['localhost', '127.0.0.1', '::1', ...names])];
 	const dir = mkdtempSync(join(tmpdir(), 'lp-sandbox-tls-'));
 	const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-	openssl(['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '30', '-subj', '/CN=Learning platforms sandbox CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
-	openssl(['req', ...ec, '-keyout', 'key.pem', '-out', 'server.csr', '-subj', '/CN=localhost'], dir);
+	openssl(
+		[
+			'req',
+			'-x509',
+			...ec,
+			'-keyout',
+			'ca.key',
+			'-out',
+			'ca.pem',
+			'-days',
+			'30',
+			'-subj',
+			'/CN=Learning platforms sandbox CA',
+			'-addext',
+			'basicConstraints=critical,CA:TRUE',
+			'-addext',
+			'keyUsage=critical,keyCertSign,cRLSign',
+		],
+		dir,
+	);
+	openssl(
+		['req', ...ec, '-keyout', 'key.pem', '-out', 'server.csr', '-subj', '/CN=localhost'],
+		dir,
+	);
 	const san = altNames.map((n) => (isIP(n) ? `IP:${n}` : `DNS:${n}`)).join(',');
-	writeFileSync(join(dir, 'server.ext'), `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=${san}\n`);
-	openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'cert.pem', '-days', '30', '-extfile', 'server.ext'], dir);
+	writeFileSync(
+		join(dir, 'server.ext'),
+		`basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=${san}\n`,
+	);
+	openssl(
+		[
+			'x509',
+			'-req',
+			'-in',
+			'server.csr',
+			'-CA',
+			'ca.pem',
+			'-CAkey',
+			'ca.key',
+			'-CAcreateserial',
+			'-out',
+			'cert.pem',
+			'-days',
+			'30',
+			'-extfile',
+			'server.ext',
+		],
+		dir,
+	);
 	// The CA's private key is not needed any more: nothing else can be signed with it.
 	rmSync(join(dir, 'ca.key'));
 	const caPath = join(dir, 'ca.pem');

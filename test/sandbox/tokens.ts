@@ -26,7 +26,8 @@ export class ProviderTokens implements TokenIssuer {
 	) {}
 
 	issue(options: IssueTokenOptions): { accessToken: string; expiresIn: number; grant: TokenGrant } {
-		if (!(options.lifetimeSeconds > 0)) throw new Error(`lifetimeSeconds must be > 0 (got ${options.lifetimeSeconds})`);
+		if (!(options.lifetimeSeconds > 0))
+			throw new Error(`lifetimeSeconds must be > 0 (got ${options.lifetimeSeconds})`);
 		const token = `sbx.${this.provider}.${randomBytes(24).toString('base64url')}`;
 		const issuedAt = this.now();
 		const grant: TokenGrant = {
@@ -40,7 +41,10 @@ export class ProviderTokens implements TokenIssuer {
 		};
 		this.grants.set(token, grant);
 		this.issuedCount++;
-		this.issuedPerClient.set(options.clientId, (this.issuedPerClient.get(options.clientId) ?? 0) + 1);
+		this.issuedPerClient.set(
+			options.clientId,
+			(this.issuedPerClient.get(options.clientId) ?? 0) + 1,
+		);
 		return { accessToken: token, expiresIn: options.lifetimeSeconds, grant };
 	}
 

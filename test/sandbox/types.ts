@@ -43,7 +43,9 @@ export interface SandboxProvider {
 	 * `await request.file()` or `request.parts()`): true for the default limits (256 MiB per file,
 	 * 10 files), or limits of your own. Off by default: the plugin adds per-request hooks.
 	 */
-	readonly multipart?: boolean | { fileSize?: number; files?: number; fields?: number; parts?: number };
+	readonly multipart?:
+		| boolean
+		| { fileSize?: number; files?: number; fields?: number; parts?: number };
 }
 
 /** What the sandbox gives an emulator. One context per provider, shared by its hosts. */
@@ -61,7 +63,12 @@ export interface ProviderContext {
 	/** Counts a request against `key` (per provider) and says whether it is within the limit. */
 	rateLimit(key: string, options: RateLimitOptions): RateLimitResult;
 	/** POSTs `body` to `url` (an outbound webhook). Never throws: network errors give status 0. */
-	sendWebhook(url: string, body: string | Buffer, headers?: Record<string, string>, options?: WebhookOptions): Promise<WebhookResult>;
+	sendWebhook(
+		url: string,
+		body: string | Buffer,
+		headers?: Record<string, string>,
+		options?: WebhookOptions,
+	): Promise<WebhookResult>;
 	/** The sandbox's own base URL for one of this provider's hosts (valid once the sandbox listens). */
 	urlFor(host: string): string;
 	/**
@@ -84,7 +91,9 @@ export interface TokenGrant {
 }
 
 export type TokenFailure = 'missing' | 'unknown' | 'expired' | 'revoked';
-export type TokenVerification = { ok: true; grant: TokenGrant } | { ok: false; reason: TokenFailure };
+export type TokenVerification =
+	| { ok: true; grant: TokenGrant }
+	| { ok: false; reason: TokenFailure };
 
 export interface IssueTokenOptions {
 	clientId: string;
@@ -206,6 +215,7 @@ export interface InsertRecord {
 export function insertTime(record: InsertRecord, now: number): number {
 	if (record.at === undefined) return now;
 	const at = typeof record.at === 'number' ? record.at : Date.parse(record.at);
-	if (!Number.isFinite(at)) throw new Error(`"at" must be an ISO date or epoch ms (got ${String(record.at)})`);
+	if (!Number.isFinite(at))
+		throw new Error(`"at" must be an ISO date or epoch ms (got ${String(record.at)})`);
 	return at;
 }

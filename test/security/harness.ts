@@ -5,7 +5,14 @@
  * in-process through the shared test context; every request the nodes hand to n8n's HTTP helper is
  * checked to stay on 127.0.0.1 (a guard: a defect may try another host, and no test may reach one).
  */
-import type { ICredentialDataDecryptedObject, ICredentialType, IDataObject, IHttpRequestOptions, INodeExecutionData, INodeType } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	IDataObject,
+	IHttpRequestOptions,
+	INodeExecutionData,
+	INodeType,
+} from 'n8n-workflow';
 
 import { Degreed } from '../../nodes/Degreed/Degreed.node';
 import { LearnLink } from '../../nodes/LearnLink/LearnLink.node';
@@ -19,7 +26,14 @@ import { MoodleApi } from '../../credentials/MoodleApi.credentials';
 import { PercipioApi } from '../../credentials/PercipioApi.credentials';
 import { ScormCloudApi } from '../../credentials/ScormCloudApi.credentials';
 import type { Sandbox } from '../sandbox/server';
-import { CANARY, CANARY_IDS, CANARY_PROVIDERS, canaryCredentials, resetCanarySandbox, startCanarySandbox } from '../support/canaries';
+import {
+	CANARY,
+	CANARY_IDS,
+	CANARY_PROVIDERS,
+	canaryCredentials,
+	resetCanarySandbox,
+	startCanarySandbox,
+} from '../support/canaries';
 import type { CanaryProvider } from '../support/canaries';
 import { createExecuteContext, n8nHttpRequest } from '../support/n8nContext';
 import { HostileServer } from './hostileServer';
@@ -56,11 +70,39 @@ export function resetWorld(world: World): void {
 	forgetRateLimiters();
 }
 
-export const NODE: Record<Provider, { node: new () => INodeType; credential: string; credentialClass: new () => ICredentialType; label: RegExp }> = {
-	percipio: { node: Percipio, credential: 'percipioApi', credentialClass: PercipioApi, label: /percipio/i },
-	degreed: { node: Degreed, credential: 'degreedApi', credentialClass: DegreedApi, label: /degreed/i },
-	learnlink: { node: LearnLink, credential: 'learnLinkApi', credentialClass: LearnLinkApi, label: /learn\.?link|thrive/i },
-	scormcloud: { node: ScormCloud, credential: 'scormCloudApi', credentialClass: ScormCloudApi, label: /scorm/i },
+export const NODE: Record<
+	Provider,
+	{
+		node: new () => INodeType;
+		credential: string;
+		credentialClass: new () => ICredentialType;
+		label: RegExp;
+	}
+> = {
+	percipio: {
+		node: Percipio,
+		credential: 'percipioApi',
+		credentialClass: PercipioApi,
+		label: /percipio/i,
+	},
+	degreed: {
+		node: Degreed,
+		credential: 'degreedApi',
+		credentialClass: DegreedApi,
+		label: /degreed/i,
+	},
+	learnlink: {
+		node: LearnLink,
+		credential: 'learnLinkApi',
+		credentialClass: LearnLinkApi,
+		label: /learn\.?link|thrive/i,
+	},
+	scormcloud: {
+		node: ScormCloud,
+		credential: 'scormCloudApi',
+		credentialClass: ScormCloudApi,
+		label: /scorm/i,
+	},
 	moodle: { node: Moodle, credential: 'moodleApi', credentialClass: MoodleApi, label: /moodle/i },
 };
 
@@ -82,15 +124,32 @@ export const TOKEN_PATH: Record<Provider, RegExp> = {
 
 /** SCORM Cloud uses OAuth only when asked; the token cases ask. */
 export const OAUTH: Partial<Record<Provider, IDataObject>> = {
-	scormcloud: { authMethod: 'oauth', scopes: ['read', 'write'], extraScopes: '', expirationSeconds: 300 },
+	scormcloud: {
+		authMethod: 'oauth',
+		scopes: ['read', 'write'],
+		extraScopes: '',
+		expirationSeconds: 300,
+	},
 };
 
 /** The credential of `provider`, pointing at the hostile proxy. */
-export function credentialsFor(world: World, provider: Provider, overrides: IDataObject = {}, oauth = false): ICredentialDataDecryptedObject {
-	const sandboxOrigin = new URL(world.sandbox.urlFor(provider, world.sandbox.mounts().find((m) => m.provider === provider)!.host)).origin;
+export function credentialsFor(
+	world: World,
+	provider: Provider,
+	overrides: IDataObject = {},
+	oauth = false,
+): ICredentialDataDecryptedObject {
+	const sandboxOrigin = new URL(
+		world.sandbox.urlFor(
+			provider,
+			world.sandbox.mounts().find((m) => m.provider === provider)!.host,
+		),
+	).origin;
 	const base = canaryCredentials(world.sandbox, provider, oauth ? (OAUTH[provider] ?? {}) : {});
 	const pointed: IDataObject = {};
-	for (const [key, value] of Object.entries(base)) pointed[key] = typeof value === 'string' ? value.split(sandboxOrigin).join(world.hostile.origin) : value;
+	for (const [key, value] of Object.entries(base))
+		pointed[key] =
+			typeof value === 'string' ? value.split(sandboxOrigin).join(world.hostile.origin) : value;
 	return { ...pointed, ...overrides } as ICredentialDataDecryptedObject;
 }
 
@@ -148,22 +207,36 @@ function loopback(url: string | undefined): boolean {
 export function guardedHttp(escaped: string[]) {
 	const http = n8nHttpRequest();
 	return async (request: IHttpRequestOptions) => {
-		const url = request.baseURL ? `${request.baseURL.replace(/\/+$/, '')}/${String(request.url).replace(/^\/+/, '')}` : request.url;
+		const url = request.baseURL
+			? `${request.baseURL.replace(/\/+$/, '')}/${String(request.url).replace(/^\/+/, '')}`
+			: request.url;
 		if (!loopback(url)) {
 			escaped.push(`${request.method ?? 'GET'} ${url}`);
-			throw Object.assign(new Error('connect ECONNREFUSED (test guard: non-loopback address)'), { code: 'ECONNREFUSED' });
+			throw Object.assign(new Error('connect ECONNREFUSED (test guard: non-loopback address)'), {
+				code: 'ECONNREFUSED',
+			});
 		}
 		return await http(request);
 	};
 }
 
 /** Runs a provider's node with the given parameters against the hostile world. */
-export async function run(world: World, provider: Provider, parameters: IDataObject, options: RunOptions = {}): Promise<RunResult> {
+export async function run(
+	world: World,
+	provider: Provider,
+	parameters: IDataObject,
+	options: RunOptions = {},
+): Promise<RunResult> {
 	const { node, credential } = NODE[provider];
 	const test = createExecuteContext({
 		parameters: {
 			...parameters,
-			requestOptions: { maxAttempts: options.maxAttempts ?? 2, maxRetryWaitSeconds: options.maxRetryWaitSeconds ?? 1, requestsPerMinute: 1_000_000, ...((parameters.requestOptions as IDataObject) ?? {}) },
+			requestOptions: {
+				maxAttempts: options.maxAttempts ?? 2,
+				maxRetryWaitSeconds: options.maxRetryWaitSeconds ?? 1,
+				requestsPerMinute: 1_000_000,
+				...((parameters.requestOptions as IDataObject) ?? {}),
+			},
 		},
 		items: options.items,
 		credentials: { [credential]: options.credentials ?? credentialsFor(world, provider) },
@@ -172,7 +245,10 @@ export async function run(world: World, provider: Provider, parameters: IDataObj
 	});
 	const escaped: string[] = [];
 	const http = guardedHttp(escaped);
-	const ctx = test.ctx as unknown as { helpers: { httpRequest: (r: IHttpRequestOptions) => Promise<unknown> }; getExecutionCancelSignal: () => AbortSignal | undefined };
+	const ctx = test.ctx as unknown as {
+		helpers: { httpRequest: (r: IHttpRequestOptions) => Promise<unknown> };
+		getExecutionCancelSignal: () => AbortSignal | undefined;
+	};
 	ctx.helpers.httpRequest = async (request) => {
 		test.requests.push(request);
 		return await http(request);
@@ -180,7 +256,8 @@ export async function run(world: World, provider: Provider, parameters: IDataObj
 	const abort = new AbortController();
 	ctx.getExecutionCancelSignal = () => abort.signal;
 	const timers: NodeJS.Timeout[] = [];
-	if (options.cancelAfterMs !== undefined) timers.push(setTimeout(() => abort.abort(), options.cancelAfterMs));
+	if (options.cancelAfterMs !== undefined)
+		timers.push(setTimeout(() => abort.abort(), options.cancelAfterMs));
 	const started = Date.now();
 	let output: INodeExecutionData[] = [];
 	let error: RunResult['error'];
@@ -205,21 +282,43 @@ export async function run(world: World, provider: Provider, parameters: IDataObj
 		}),
 	]);
 	for (const t of timers) clearTimeout(t);
-	return { output, error, logs: test.logs, requests: test.requests, escaped, elapsedMs: Date.now() - started, timedOut };
+	return {
+		output,
+		error,
+		logs: test.logs,
+		requests: test.requests,
+		escaped,
+		elapsedMs: Date.now() - started,
+		timedOut,
+	};
 }
 
 /** Runs a credential's preAuthentication (what its Test button and n8n's token refresh call). */
-export async function preAuthenticate(provider: Provider, data: ICredentialDataDecryptedObject, deadlineMs = 8000): Promise<{ result?: IDataObject; error?: Error; escaped: string[]; elapsedMs: number }> {
+export async function preAuthenticate(
+	provider: Provider,
+	data: ICredentialDataDecryptedObject,
+	deadlineMs = 8000,
+): Promise<{ result?: IDataObject; error?: Error; escaped: string[]; elapsedMs: number }> {
 	const credential = new NODE[provider].credentialClass();
 	const escaped: string[] = [];
 	const started = Date.now();
 	let timer: NodeJS.Timeout | undefined;
 	const deadline = new Promise<never>((_resolve, reject) => {
-		timer = setTimeout(() => reject(new Error(`test deadline: preAuthentication still running after ${deadlineMs} ms`)), deadlineMs);
+		timer = setTimeout(
+			() =>
+				reject(new Error(`test deadline: preAuthentication still running after ${deadlineMs} ms`)),
+			deadlineMs,
+		);
 		timer.unref();
 	});
 	try {
-		const result = (await Promise.race([credential.preAuthentication!.call({ helpers: { httpRequest: guardedHttp(escaped) } } as never, data), deadline])) as IDataObject;
+		const result = (await Promise.race([
+			credential.preAuthentication!.call(
+				{ helpers: { httpRequest: guardedHttp(escaped) } } as never,
+				data,
+			),
+			deadline,
+		])) as IDataObject;
 		return { result, escaped, elapsedMs: Date.now() - started };
 	} catch (error) {
 		return { error: error as Error, escaped, elapsedMs: Date.now() - started };
@@ -229,13 +328,27 @@ export async function preAuthenticate(provider: Provider, data: ICredentialDataD
 }
 
 /** Every text a run showed: output items, error message/description/context, log lines. */
-export function shown(result: { output?: INodeExecutionData[]; error?: unknown; logs?: RunResult['logs']; result?: IDataObject }): string {
+export function shown(result: {
+	output?: INodeExecutionData[];
+	error?: unknown;
+	logs?: RunResult['logs'];
+	result?: IDataObject;
+}): string {
 	const parts: string[] = [];
 	if (result.output) parts.push(JSON.stringify(result.output));
 	if (result.result) parts.push(JSON.stringify(result.result));
 	if (result.error) {
-		const e = result.error as Error & { description?: unknown; context?: unknown; messages?: unknown };
-		parts.push(String(e.message), String(e.description ?? ''), safeJson(e.context), safeJson(e.messages));
+		const e = result.error as Error & {
+			description?: unknown;
+			context?: unknown;
+			messages?: unknown;
+		};
+		parts.push(
+			String(e.message),
+			String(e.description ?? ''),
+			safeJson(e.context),
+			safeJson(e.messages),
+		);
 	}
 	for (const l of result.logs ?? []) parts.push(`${l.level} ${l.message} ${safeJson(l.meta)}`);
 	return parts.join('\n');
@@ -253,8 +366,16 @@ function safeJson(value: unknown): string {
  * Nothing of the credential's own secrets (nor a fragment of one) and none of the tokens it sent
  * (whole: the sandbox's tokens share a structured prefix, so their fragments are not telling).
  */
-export function leaksOf(world: World, provider: Provider, text: string, extra: string[] = []): string[] {
-	return [...leaksIn(text, [...OWN_SECRETS[provider], ...extra], USER_OF[provider]), ...leaksIn(text, sentTokens(world.hostile.seen), USER_OF[provider], false)];
+export function leaksOf(
+	world: World,
+	provider: Provider,
+	text: string,
+	extra: string[] = [],
+): string[] {
+	return [
+		...leaksIn(text, [...OWN_SECRETS[provider], ...extra], USER_OF[provider]),
+		...leaksIn(text, sentTokens(world.hostile.seen), USER_OF[provider], false),
+	];
 }
 
 /** Bearer tokens and Basic credentials the node sent (to the hostile proxy): secrets too. */
@@ -275,7 +396,12 @@ export function sentTokens(seen: SeenRequest[]): string[] {
 export function leaksIn(text: string, secrets: string[], user = '', fragments = true): string[] {
 	const hits: string[] = [];
 	for (const secret of secrets.filter((s) => s && s.length >= 8)) {
-		const forms = [secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64'), Buffer.from(`${user}:${secret}`).toString('base64')];
+		const forms = [
+			secret,
+			encodeURIComponent(secret),
+			Buffer.from(secret).toString('base64'),
+			Buffer.from(`${user}:${secret}`).toString('base64'),
+		];
 		for (const f of forms) if (text.includes(f)) hits.push(`full form of ${secret.slice(0, 3)}…`);
 		for (let i = 0; fragments && i + 6 <= secret.length; i++) {
 			const fragment = secret.slice(i, i + 6);
@@ -290,11 +416,21 @@ export function leaksIn(text: string, secrets: string[], user = '', fragments = 
 }
 
 /** Whether any request to `server` carried a credential of `provider` (Authorization, a secret or a token anywhere). */
-export function credentialsSentTo(world: World, server: HostileServer, provider: Provider, extra: string[] = []): string[] {
+export function credentialsSentTo(
+	world: World,
+	server: HostileServer,
+	provider: Provider,
+	extra: string[] = [],
+): string[] {
 	const out: string[] = [];
 	for (const r of server.seen) {
 		if (r.headers.authorization) out.push(`${r.method} ${r.url}: Authorization header`);
-		const hits = leaksOf(world, provider, `${r.url}\n${JSON.stringify(r.headers)}\n${r.body}`, extra);
+		const hits = leaksOf(
+			world,
+			provider,
+			`${r.url}\n${JSON.stringify(r.headers)}\n${r.body}`,
+			extra,
+		);
 		if (hits.length) out.push(`${r.method} ${r.url}: ${hits.join(', ')}`);
 	}
 	return out;

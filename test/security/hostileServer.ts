@@ -57,7 +57,13 @@ export class HostileServer {
 			const chunks: Buffer[] = [];
 			req.on('data', (c: Buffer) => chunks.push(c));
 			req.on('end', () => {
-				void holder.self!.handle(req.method ?? 'GET', req.url ?? '/', req.headers, Buffer.concat(chunks), res);
+				void holder.self!.handle(
+					req.method ?? 'GET',
+					req.url ?? '/',
+					req.headers,
+					Buffer.concat(chunks),
+					res,
+				);
 			});
 		});
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -82,7 +88,12 @@ export class HostileServer {
 		await new Promise((resolve) => this.server.close(resolve));
 	}
 
-	private stream(res: import('node:http').ServerResponse, total: number, status: number, headers: Record<string, string>): void {
+	private stream(
+		res: import('node:http').ServerResponse,
+		total: number,
+		status: number,
+		headers: Record<string, string>,
+	): void {
 		const chunk = Buffer.alloc(1024 * 1024, 0x20);
 		this.streamed = 0;
 		let closed = false;
@@ -99,11 +110,30 @@ export class HostileServer {
 		pump();
 	}
 
-	private async handle(method: string, url: string, headers: IncomingHttpHeaders, body: Buffer, res: import('node:http').ServerResponse): Promise<void> {
+	private async handle(
+		method: string,
+		url: string,
+		headers: IncomingHttpHeaders,
+		body: Buffer,
+		res: import('node:http').ServerResponse,
+	): Promise<void> {
 		const path = url.split('?')[0];
-		const seen: SeenRequest = { origin: this.origin, method, url, path, headers, body: body.toString('utf8') };
+		const seen: SeenRequest = {
+			origin: this.origin,
+			method,
+			url,
+			path,
+			headers,
+			body: body.toString('utf8'),
+		};
 		this.seen.push(seen);
-		const rule = this.rules.find((r) => (!r.method || r.method.toUpperCase() === method.toUpperCase()) && (!r.path || r.path.test(path)) && (!r.body || r.body.test(seen.body)) && (r.times === undefined || r.times > 0));
+		const rule = this.rules.find(
+			(r) =>
+				(!r.method || r.method.toUpperCase() === method.toUpperCase()) &&
+				(!r.path || r.path.test(path)) &&
+				(!r.body || r.body.test(seen.body)) &&
+				(r.times === undefined || r.times > 0),
+		);
 		let answer: Answer | 'forward' = 'forward';
 		if (rule) {
 			if (rule.times !== undefined) rule.times--;
@@ -111,35 +141,57 @@ export class HostileServer {
 		}
 		try {
 			if (answer === 'forward') {
-				if (!this.upstream) return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"nothing here"}');
+				if (!this.upstream)
+					return void res
+						.writeHead(404, { 'content-type': 'application/json' })
+						.end('{"message":"nothing here"}');
 				const forwarded = await fetch(`${this.upstream}${url}`, {
 					method,
-					headers: Object.fromEntries(Object.entries(headers).filter(([k, v]) => typeof v === 'string' && !['host', 'content-length', 'connection', 'transfer-encoding'].includes(k))) as Record<string, string>,
+					headers: Object.fromEntries(
+						Object.entries(headers).filter(
+							([k, v]) =>
+								typeof v === 'string' &&
+								!['host', 'content-length', 'connection', 'transfer-encoding'].includes(k),
+						),
+					) as Record<string, string>,
 					body: ['GET', 'HEAD'].includes(method) ? undefined : body,
 					redirect: 'manual',
 				});
 				const out = Buffer.from(await forwarded.arrayBuffer());
 				const h: Record<string, string> = {};
 				forwarded.headers.forEach((v, k) => {
-					if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection', 'keep-alive'].includes(k)) h[k] = v;
+					if (
+						![
+							'content-length',
+							'content-encoding',
+							'transfer-encoding',
+							'connection',
+							'keep-alive',
+						].includes(k)
+					)
+						h[k] = v;
 				});
 				res.writeHead(forwarded.status, h).end(out);
 				return;
 			}
-			if (answer.hugeBytes) return this.stream(res, answer.hugeBytes, answer.status, answer.headers ?? {});
+			if (answer.hugeBytes)
+				return this.stream(res, answer.hugeBytes, answer.status, answer.headers ?? {});
 			const h = { ...(answer.headers ?? {}) };
 			let payload: Buffer | string = '';
 			if (answer.raw !== undefined) {
 				payload = answer.raw;
 				h['content-type'] ??= 'application/json';
-			} else if (Buffer.isBuffer(answer.body) || typeof answer.body === 'string') payload = answer.body;
+			} else if (Buffer.isBuffer(answer.body) || typeof answer.body === 'string')
+				payload = answer.body;
 			else if (answer.body !== undefined) {
 				payload = JSON.stringify(answer.body);
 				h['content-type'] ??= 'application/json';
 			}
 			res.writeHead(answer.status, h).end(payload);
 		} catch (error) {
-			res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `hostile server: ${(error as Error).message}` }));
+			res
+				.writeHead(502, { 'content-type': 'application/json' })
+				.end(JSON.stringify({ message: `hostile server: ${(error as Error).message}` }));
 		}
 	}
 }

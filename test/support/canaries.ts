@@ -36,7 +36,13 @@ export const CANARY = {
 
 export type CanaryProvider = 'percipio' | 'degreed' | 'learnlink' | 'scormcloud' | 'moodle';
 
-export const CANARY_PROVIDERS: CanaryProvider[] = ['percipio', 'degreed', 'learnlink', 'scormcloud', 'moodle'];
+export const CANARY_PROVIDERS: CanaryProvider[] = [
+	'percipio',
+	'degreed',
+	'learnlink',
+	'scormcloud',
+	'moodle',
+];
 
 export const CANARY_IDS = {
 	percipio: { clientId: 'canary-percipio-client' },
@@ -50,16 +56,36 @@ export function seedCanaries(sandbox: Sandbox, provider: CanaryProvider): void {
 	const emulator = sandbox.provider<SandboxProvider & { seed(data: unknown): void }>(provider);
 	switch (provider) {
 		case 'percipio':
-			emulator.seed({ clients: [{ clientId: CANARY_IDS.percipio.clientId, clientSecret: CANARY.clientSecret, scopes: [PERCIPIO_DEMO.scope] }] });
+			emulator.seed({
+				clients: [
+					{
+						clientId: CANARY_IDS.percipio.clientId,
+						clientSecret: CANARY.clientSecret,
+						scopes: [PERCIPIO_DEMO.scope],
+					},
+				],
+			});
 			break;
 		case 'degreed':
-			emulator.seed({ clients: [{ clientId: CANARY_IDS.degreed.clientId, clientSecret: CANARY.clientSecret, scopes: [...DEGREED_DEMO.scopes] }] });
+			emulator.seed({
+				clients: [
+					{
+						clientId: CANARY_IDS.degreed.clientId,
+						clientSecret: CANARY.clientSecret,
+						scopes: [...DEGREED_DEMO.scopes],
+					},
+				],
+			});
 			break;
 		case 'learnlink':
-			emulator.seed({ tenants: [{ tenantId: CANARY_IDS.learnlink.tenantId, apiSecret: CANARY.apiSecret }] });
+			emulator.seed({
+				tenants: [{ tenantId: CANARY_IDS.learnlink.tenantId, apiSecret: CANARY.apiSecret }],
+			});
 			break;
 		case 'scormcloud':
-			emulator.seed({ apps: [{ appId: CANARY_IDS.scormcloud.appId, secretKey: CANARY.secretKey }] });
+			emulator.seed({
+				apps: [{ appId: CANARY_IDS.scormcloud.appId, secretKey: CANARY.secretKey }],
+			});
 			break;
 		case 'moodle':
 			emulator.seed({ tokens: [{ token: CANARY.moodleToken }] });
@@ -68,7 +94,11 @@ export function seedCanaries(sandbox: Sandbox, provider: CanaryProvider): void {
 }
 
 /** A credential of the provider pointing at the sandbox, with canary secrets. */
-export function canaryCredentials(sandbox: Sandbox, provider: CanaryProvider, overrides: IDataObject = {}): ICredentialDataDecryptedObject {
+export function canaryCredentials(
+	sandbox: Sandbox,
+	provider: CanaryProvider,
+	overrides: IDataObject = {},
+): ICredentialDataDecryptedObject {
 	const base: Record<CanaryProvider, () => IDataObject> = {
 		percipio: () => ({
 			authMethod: 'oAuth2ClientCredentials',
@@ -132,7 +162,11 @@ export function canaryCredentials(sandbox: Sandbox, provider: CanaryProvider, ov
 			allowInsecureHttp: false,
 			accessToken: '',
 		}),
-		moodle: () => ({ siteUrl: sandbox.urlFor('moodle', 'site'), token: CANARY.moodleToken, allowInsecureHttp: false }),
+		moodle: () => ({
+			siteUrl: sandbox.urlFor('moodle', 'site'),
+			token: CANARY.moodleToken,
+			allowInsecureHttp: false,
+		}),
 	};
 	return { ...base[provider](), ...overrides } as ICredentialDataDecryptedObject;
 }
@@ -140,7 +174,12 @@ export function canaryCredentials(sandbox: Sandbox, provider: CanaryProvider, ov
 /** Every form a canary may take on the wire or in text. */
 function forms(secret: string): string[] {
 	const out = new Set([secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64')]);
-	for (const user of [CANARY_IDS.learnlink.tenantId, CANARY_IDS.scormcloud.appId, CANARY_IDS.percipio.clientId, CANARY_IDS.degreed.clientId]) {
+	for (const user of [
+		CANARY_IDS.learnlink.tenantId,
+		CANARY_IDS.scormcloud.appId,
+		CANARY_IDS.percipio.clientId,
+		CANARY_IDS.degreed.clientId,
+	]) {
 		out.add(Buffer.from(`${user}:${secret}`).toString('base64'));
 	}
 	return [...out];
@@ -165,18 +204,29 @@ export const CANARIES_OF: Record<CanaryProvider, Array<keyof typeof CANARY>> = {
  * Looks for every canary (or `only` those) and `extra` secrets, e.g. the access tokens the sandbox issued during the
  * run) in `texts`, each labelled by where it came from. Returns the hits (empty = clean).
  */
-export function findCanaries(texts: Array<{ where: string; text: string }>, extra: string[] = [], only?: Array<keyof typeof CANARY>): CanaryHit[] {
+export function findCanaries(
+	texts: Array<{ where: string; text: string }>,
+	extra: string[] = [],
+	only?: Array<keyof typeof CANARY>,
+): CanaryHit[] {
 	const secrets: Array<[string, string]> = [
 		...Object.entries(CANARY)
 			.filter(([name]) => !only || only.includes(name as keyof typeof CANARY))
 			.flatMap(([name, value]) => forms(value).map((f): [string, string] => [name, f])),
-		...extra.filter((s) => s && s.length >= 8).flatMap((s, i) => forms(s).map((f): [string, string] => [`issued token #${i + 1}`, f])),
+		...extra
+			.filter((s) => s && s.length >= 8)
+			.flatMap((s, i) => forms(s).map((f): [string, string] => [`issued token #${i + 1}`, f])),
 	];
 	const hits: CanaryHit[] = [];
 	for (const { where, text } of texts) {
 		for (const [name, form] of secrets) {
 			const at = text.indexOf(form);
-			if (at >= 0) hits.push({ canary: name, where, excerpt: text.slice(Math.max(0, at - 60), at + form.length + 20) });
+			if (at >= 0)
+				hits.push({
+					canary: name,
+					where,
+					excerpt: text.slice(Math.max(0, at - 60), at + form.length + 20),
+				});
 		}
 	}
 	return hits;
@@ -185,22 +235,46 @@ export function findCanaries(texts: Array<{ where: string; text: string }>, extr
 /** Flattens a node failure or output into labelled text for `findCanaries`. */
 export function scanTexts(label: string, value: unknown): Array<{ where: string; text: string }> {
 	if (value instanceof Error) {
-		const e = value as Error & { description?: unknown; context?: unknown; cause?: unknown; httpCode?: unknown; errorResponse?: unknown; messages?: unknown };
+		const e = value as Error & {
+			description?: unknown;
+			context?: unknown;
+			cause?: unknown;
+			httpCode?: unknown;
+			errorResponse?: unknown;
+			messages?: unknown;
+		};
 		let full = '';
 		try {
-			full = JSON.stringify({ message: e.message, description: e.description, context: e.context, httpCode: e.httpCode, errorResponse: e.errorResponse, messages: e.messages, stack: e.stack, cause: String(e.cause ?? '') });
+			full = JSON.stringify({
+				message: e.message,
+				description: e.description,
+				context: e.context,
+				httpCode: e.httpCode,
+				errorResponse: e.errorResponse,
+				messages: e.messages,
+				stack: e.stack,
+				cause: String(e.cause ?? ''),
+			});
 		} catch {
 			full = `${e.message} ${String(e.description)}`;
 		}
 		return [{ where: `${label}: error`, text: full }];
 	}
-	return [{ where: label, text: typeof value === 'string' ? value : JSON.stringify(value) ?? '' }];
+	return [
+		{ where: label, text: typeof value === 'string' ? value : (JSON.stringify(value) ?? '') },
+	];
 }
 
 /** One sandbox with every provider's emulator (Degreed without its rate limit), canaries seeded. */
 export async function startCanarySandbox(): Promise<Sandbox> {
 	const sandbox = await startSandbox({
-		providers: [percipioProvider({ demoData: true }), new DegreedEmulator({ requestsPerMinute: 0 }), new LearnLinkEmulator(), new ScormCloudEmulator(), new MoodleEmulator()],
+		providers: [
+			percipioProvider({ demoData: true }),
+			new DegreedEmulator({ requestsPerMinute: 0 }),
+			new LearnLinkEmulator(),
+			new ScormCloudEmulator(),
+			new MoodleEmulator(),
+		],
 		logLevel: 'silent',
 	});
 	for (const p of CANARY_PROVIDERS) seedCanaries(sandbox, p);

@@ -17,6 +17,7 @@ const alive = (pid) => {
 module.exports = async () => {
 	for (const d of readdirSync(tmpdir())) {
 		const m = /^lp-pack-(\d+)-/.exec(d);
-		if (m && (Number(m[1]) === process.pid || !alive(Number(m[1])))) rmSync(join(tmpdir(), d), { recursive: true, force: true });
+		if (m && (Number(m[1]) === process.pid || !alive(Number(m[1]))))
+			rmSync(join(tmpdir(), d), { recursive: true, force: true });
 	}
 };

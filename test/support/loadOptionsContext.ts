@@ -2,7 +2,13 @@
  * n8n's load-options context (what the editor's resource-locator lists call) for tests: the
  * node's parameters, its credential, and n8n's real outbound HTTP helper, counting requests.
  */
-import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions, ILoadOptionsFunctions, INode } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	INode,
+} from 'n8n-workflow';
 
 import { n8nHttpRequest } from './n8nContext';
 
@@ -11,7 +17,11 @@ export interface LoadOptionsTest {
 	requests: IHttpRequestOptions[];
 }
 
-export function createLoadOptionsContext(options: { credentials: Record<string, ICredentialDataDecryptedObject>; parameters?: IDataObject; nodeType?: string }): LoadOptionsTest {
+export function createLoadOptionsContext(options: {
+	credentials: Record<string, ICredentialDataDecryptedObject>;
+	parameters?: IDataObject;
+	nodeType?: string;
+}): LoadOptionsTest {
 	const requests: IHttpRequestOptions[] = [];
 	const http = n8nHttpRequest();
 	const parameters = options.parameters ?? {};
@@ -22,7 +32,12 @@ export function createLoadOptionsContext(options: { credentials: Record<string, 
 		typeVersion: 2,
 		position: [0, 0],
 		parameters: parameters as INode['parameters'],
-		credentials: Object.fromEntries(Object.keys(options.credentials).map((type) => [type, { id: `cred-${type}`, name: `Test ${type}` }])),
+		credentials: Object.fromEntries(
+			Object.keys(options.credentials).map((type) => [
+				type,
+				{ id: `cred-${type}`, name: `Test ${type}` },
+			]),
+		),
 	};
 	const ctx = {
 		getNode: () => node,
@@ -33,7 +48,12 @@ export function createLoadOptionsContext(options: { credentials: Record<string, 
 			if (!data) throw new Error(`Test context: no credential of type ${type}`);
 			return { ...data };
 		},
-		logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+		logger: {
+			debug: () => undefined,
+			info: () => undefined,
+			warn: () => undefined,
+			error: () => undefined,
+		},
 		helpers: {
 			httpRequest: async (request: IHttpRequestOptions) => {
 				requests.push(request);

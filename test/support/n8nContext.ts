@@ -60,7 +60,13 @@ export interface TestContext {
 }
 
 function getPath(source: IDataObject, path: string): unknown {
-	return path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as IDataObject)[key] : undefined), source);
+	return path
+		.split('.')
+		.reduce<unknown>(
+			(value, key) =>
+				value && typeof value === 'object' ? (value as IDataObject)[key] : undefined,
+			source,
+		);
 }
 
 /**
@@ -68,13 +74,17 @@ function getPath(source: IDataObject, path: string): unknown {
  * between items (a test's function of the item index) is an expression there, so it is marked as
  * one (`={{ … }}`); the context's getNodeParameter still answers each item's own value.
  */
-function asWorkflowParameters(paramsFor: (i: number) => IDataObject, itemCount: number): IDataObject {
+function asWorkflowParameters(
+	paramsFor: (i: number) => IDataObject,
+	itemCount: number,
+): IDataObject {
 	const first = paramsFor(0);
 	const parameters: IDataObject = { ...first };
 	for (let i = 1; i < itemCount; i++) {
 		const other = paramsFor(i);
 		for (const key of new Set([...Object.keys(first), ...Object.keys(other)])) {
-			if (JSON.stringify(first[key]) !== JSON.stringify(other[key])) parameters[key] = '={{ a value per item }}';
+			if (JSON.stringify(first[key]) !== JSON.stringify(other[key]))
+				parameters[key] = '={{ a value per item }}';
 		}
 	}
 	return parameters;
@@ -86,12 +96,19 @@ function asWorkflowParameters(paramsFor: (i: number) => IDataObject, itemCount: 
  * through the mode's `extractValue` regex (By URL) when the mode has one.
  */
 function extractLocatorValue(value: unknown, name: string, properties: INodeProperties[]): unknown {
-	if (!value || typeof value !== 'object' || !('mode' in value) || !('value' in value)) return value;
+	if (!value || typeof value !== 'object' || !('mode' in value) || !('value' in value))
+		return value;
 	const locator = value as { mode: string; value: unknown };
-	const mode = properties.filter((p) => p.name === name).flatMap((p) => p.modes ?? []).find((m) => m.name === locator.mode && m.extractValue);
+	const mode = properties
+		.filter((p) => p.name === name)
+		.flatMap((p) => p.modes ?? [])
+		.find((m) => m.name === locator.mode && m.extractValue);
 	if (!mode?.extractValue) return locator.value;
 	const match = new RegExp(String(mode.extractValue.regex)).exec(String(locator.value));
-	if (!match) throw new Error(`ERROR: ${name} parameter's value is invalid. This is likely because the URL entered is incorrect`);
+	if (!match)
+		throw new Error(
+			`ERROR: ${name} parameter's value is invalid. This is likely because the URL entered is incorrect`,
+		);
 	return match[1];
 }
 
@@ -99,9 +116,12 @@ export function createExecuteContext(options: ContextOptions): TestContext {
 	const requests: IHttpRequestOptions[] = [];
 	const logs: LogEntry[] = [];
 	const items: INodeExecutionData[] = (options.items ?? [{}]).map((item) =>
-		item && typeof item === 'object' && 'json' in item ? (item as INodeExecutionData) : { json: item as IDataObject },
+		item && typeof item === 'object' && 'json' in item
+			? (item as INodeExecutionData)
+			: { json: item as IDataObject },
 	);
-	const paramsFor = (i: number) => (typeof options.parameters === 'function' ? options.parameters(i) : options.parameters);
+	const paramsFor = (i: number) =>
+		typeof options.parameters === 'function' ? options.parameters(i) : options.parameters;
 	const credentialEntries = Object.keys(options.credentials ?? {});
 	const node: INode = {
 		id: 'test-node',
@@ -110,7 +130,9 @@ export function createExecuteContext(options: ContextOptions): TestContext {
 		typeVersion: options.typeVersion ?? 1,
 		position: [0, 0],
 		parameters: asWorkflowParameters(paramsFor, items.length) as INode['parameters'],
-		credentials: Object.fromEntries(credentialEntries.map((type) => [type, { id: `cred-${type}`, name: `Test ${type}` }])),
+		credentials: Object.fromEntries(
+			credentialEntries.map((type) => [type, { id: `cred-${type}`, name: `Test ${type}` }]),
+		),
 	};
 	const http = n8nHttpRequest();
 	const staticData = options.staticData ?? {};
@@ -119,13 +141,20 @@ export function createExecuteContext(options: ContextOptions): TestContext {
 	const ctx = {
 		getNode: () => node,
 		getInputData: () => items,
-		getNodeParameter: (name: string, itemIndex: number, fallback?: unknown, parameterOptions?: { extractValue?: boolean }) => {
+		getNodeParameter: (
+			name: string,
+			itemIndex: number,
+			fallback?: unknown,
+			parameterOptions?: { extractValue?: boolean },
+		) => {
 			const value = getPath(paramsFor(itemIndex), name);
 			if (value === undefined) {
 				if (fallback !== undefined) return fallback;
 				throw new Error(`Test context: parameter "${name}" was not given`);
 			}
-			return parameterOptions?.extractValue ? extractLocatorValue(value, name, options.properties ?? []) : value;
+			return parameterOptions?.extractValue
+				? extractLocatorValue(value, name, options.properties ?? [])
+				: value;
 		},
 		getCredentials: async (type: string) => {
 			const data = options.credentials?.[type];
@@ -148,9 +177,12 @@ export function createExecuteContext(options: ContextOptions): TestContext {
 				requests.push(request);
 				return await http(request);
 			},
-			returnJsonArray: (data: IDataObject | IDataObject[]) => (Array.isArray(data) ? data : [data]).map((json) => ({ json })),
-			constructExecutionMetaData: (data: INodeExecutionData[], meta: { itemData: { item: number } }) =>
-				data.map((entry) => ({ ...entry, pairedItem: meta.itemData })),
+			returnJsonArray: (data: IDataObject | IDataObject[]) =>
+				(Array.isArray(data) ? data : [data]).map((json) => ({ json })),
+			constructExecutionMetaData: (
+				data: INodeExecutionData[],
+				meta: { itemData: { item: number } },
+			) => data.map((entry) => ({ ...entry, pairedItem: meta.itemData })),
 			assertBinaryData: (itemIndex: number, property: string) => {
 				const binary = items[itemIndex]?.binary?.[property];
 				if (!binary) throw new Error(`Item ${itemIndex} has no binary property "${property}"`);
@@ -164,7 +196,12 @@ export function createExecuteContext(options: ContextOptions): TestContext {
 			prepareBinaryData: async (data: Buffer, fileName?: string, mimeType?: string) => {
 				const id = `bin-${binaryStore.size}`;
 				binaryStore.set(id, data);
-				return { data: data.toString('base64'), fileName, mimeType: mimeType ?? 'application/octet-stream', fileSize: String(data.length) };
+				return {
+					data: data.toString('base64'),
+					fileName,
+					mimeType: mimeType ?? 'application/octet-stream',
+					fileSize: String(data.length),
+				};
 			},
 		},
 	} as unknown as IExecuteFunctions;
@@ -175,13 +212,22 @@ const SECRET_FIELD = /secret|password|token|api_?key/i;
 const NOT_A_SECRET = /(url|format|path|method|type|lifetime|expiration|expires|issued|scope)s?$/i;
 
 /** Every secret a test's credentials carry (client secrets, tokens, API keys), as they may appear. */
-function credentialSecrets(credentials: ContextOptions['credentials']): Array<{ field: string; value: string }> {
+function credentialSecrets(
+	credentials: ContextOptions['credentials'],
+): Array<{ field: string; value: string }> {
 	const out: Array<{ field: string; value: string }> = [];
 	for (const [type, data] of Object.entries(credentials ?? {})) {
 		for (const [key, value] of Object.entries(data ?? {})) {
-			if (typeof value !== 'string' || value.length < 8 || !SECRET_FIELD.test(key) || NOT_A_SECRET.test(key)) continue;
+			if (
+				typeof value !== 'string' ||
+				value.length < 8 ||
+				!SECRET_FIELD.test(key) ||
+				NOT_A_SECRET.test(key)
+			)
+				continue;
 			out.push({ field: `${type}.${key}`, value });
-			if (encodeURIComponent(value) !== value) out.push({ field: `${type}.${key} (URL-encoded)`, value: encodeURIComponent(value) });
+			if (encodeURIComponent(value) !== value)
+				out.push({ field: `${type}.${key} (URL-encoded)`, value: encodeURIComponent(value) });
 		}
 	}
 	return out;
@@ -191,11 +237,15 @@ function credentialSecrets(credentials: ContextOptions['credentials']): Array<{ 
  * Every node run of the test suite is a secret check: no credential secret may appear in an output
  * item, an error (message, description, context) or a log line. A leak fails the test that ran it.
  */
-function assertNoSecretLeak(secrets: Array<{ field: string; value: string }>, where: string, value: unknown): void {
+function assertNoSecretLeak(
+	secrets: Array<{ field: string; value: string }>,
+	where: string,
+	value: unknown,
+): void {
 	if (!secrets.length) return;
 	let text: string;
 	try {
-		text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
+		text = typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
 	} catch {
 		text = String(value);
 	}
@@ -204,7 +254,10 @@ function assertNoSecretLeak(secrets: Array<{ field: string; value: string }>, wh
 }
 
 /** Runs a node's `execute` in a test context and returns its first output. */
-export async function runNode(NodeClass: new () => INodeType, options: ContextOptions): Promise<TestContext & { output: INodeExecutionData[] }> {
+export async function runNode(
+	NodeClass: new () => INodeType,
+	options: ContextOptions,
+): Promise<TestContext & { output: INodeExecutionData[] }> {
 	const node = new NodeClass();
 	const test = createExecuteContext({ properties: node.description.properties, ...options });
 	if (!node.execute) throw new Error('Node has no execute method');
@@ -229,15 +282,26 @@ export async function runNode(NodeClass: new () => INodeType, options: ContextOp
  * Runs a credential's `preAuthentication` as n8n does: `this` carries only `helpers.httpRequest`.
  * Returns what n8n would persist on the credential.
  */
-export async function runPreAuthentication(CredentialClass: new () => ICredentialType, data: ICredentialDataDecryptedObject): Promise<IDataObject> {
+export async function runPreAuthentication(
+	CredentialClass: new () => ICredentialType,
+	data: ICredentialDataDecryptedObject,
+): Promise<IDataObject> {
 	const credential = new CredentialClass();
 	if (!credential.preAuthentication) throw new Error(`${credential.name} has no preAuthentication`);
-	return (await credential.preAuthentication.call({ helpers: { httpRequest: n8nHttpRequest() } } as never, data)) as IDataObject;
+	return (await credential.preAuthentication.call(
+		{ helpers: { httpRequest: n8nHttpRequest() } } as never,
+		data,
+	)) as IDataObject;
 }
 
 /** Applies a credential's function-style `authenticate` to a request, as n8n does before sending. */
-export async function applyAuthenticate(CredentialClass: new () => ICredentialType, data: ICredentialDataDecryptedObject, request: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+export async function applyAuthenticate(
+	CredentialClass: new () => ICredentialType,
+	data: ICredentialDataDecryptedObject,
+	request: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
 	const credential = new CredentialClass();
-	if (typeof credential.authenticate !== 'function') throw new Error(`${credential.name} needs a function-style authenticate for this helper`);
+	if (typeof credential.authenticate !== 'function')
+		throw new Error(`${credential.name} needs a function-style authenticate for this helper`);
 	return await credential.authenticate(data, request);
 }

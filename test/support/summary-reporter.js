@@ -8,8 +8,11 @@ class SummaryReporter {
 		const passed = results.numPassedTests;
 		const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
 		const skipped = results.numPendingTests + results.numTodoTests;
-		if (process.env.LP_TEST_COUNTS) appendFileSync(process.env.LP_TEST_COUNTS, `${passed} ${failed} ${skipped}\n`);
-		process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+		if (process.env.LP_TEST_COUNTS)
+			appendFileSync(process.env.LP_TEST_COUNTS, `${passed} ${failed} ${skipped}\n`);
+		process.stdout.write(
+			`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`,
+		);
 	}
 }
 module.exports = SummaryReporter;

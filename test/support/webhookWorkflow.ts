@@ -6,6 +6,10 @@ let next = 0;
 
 export function workflowOf(staticData: object): { id: string; name: string } {
 	let workflow = workflows.get(staticData);
-	if (!workflow) workflows.set(staticData, (workflow = { id: `test-workflow-${++next}`, name: 'Test workflow' }));
+	if (!workflow)
+		workflows.set(
+			staticData,
+			(workflow = { id: `test-workflow-${++next}`, name: 'Test workflow' }),
+		);
 	return workflow;
 }

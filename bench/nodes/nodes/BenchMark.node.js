@@ -47,7 +47,14 @@ class BenchMark {
 			// when it is not waiting for the network (a blocked loop delays every response's handling).
 			const loop = monitorEventLoopDelay({ resolution: 10 });
 			loop.enable();
-			globalThis.__lpBench = { t0: Date.now(), hr0: process.hrtime.bigint(), rssStartKb: m.rssKb, hwmStartKb: m.hwmKb, cpu0: process.cpuUsage(), loop };
+			globalThis.__lpBench = {
+				t0: Date.now(),
+				hr0: process.hrtime.bigint(),
+				rssStartKb: m.rssKb,
+				hwmStartKb: m.hwmKb,
+				cpu0: process.cpuUsage(),
+				loop,
+			};
 			return [items];
 		}
 		const hr1 = process.hrtime.bigint();
@@ -55,23 +62,57 @@ class BenchMark {
 		const m = memory();
 		const cpu = mark.cpu0 ? process.cpuUsage(mark.cpu0) : undefined;
 		if (mark.loop) mark.loop.disable();
-		const loopDelay = mark.loop ? { meanMs: mark.loop.mean / 1e6, p99Ms: mark.loop.percentile(99) / 1e6, maxMs: mark.loop.max / 1e6 } : undefined;
-		const runData = (this.runExecutionData && this.runExecutionData.resultData && this.runExecutionData.resultData.runData) || {};
+		const loopDelay = mark.loop
+			? {
+					meanMs: mark.loop.mean / 1e6,
+					p99Ms: mark.loop.percentile(99) / 1e6,
+					maxMs: mark.loop.max / 1e6,
+				}
+			: undefined;
+		const runData =
+			(this.runExecutionData &&
+				this.runExecutionData.resultData &&
+				this.runExecutionData.resultData.runData) ||
+			{};
 		const nodes = {};
 		for (const [name, runs] of Object.entries(runData)) {
 			nodes[name] = runs.map((r) => {
 				const out = (r.data && r.data.main) || [];
 				const counts = out.map((o) => (o ? o.length : 0));
-				const errors = out.reduce((n, o) => n + (o || []).filter((it) => it && it.json && it.json.error !== undefined).length, 0);
+				const errors = out.reduce(
+					(n, o) =>
+						n + (o || []).filter((it) => it && it.json && it.json.error !== undefined).length,
+					0,
+				);
 				const firstBench = out[0] && out[0][0] && out[0][0].json && out[0][0].json.__bench;
-				return { executionTime: r.executionTime, startTime: r.startTime, status: r.executionStatus, items: counts, errorItems: errors, error: r.error ? String(r.error.message || r.error) : undefined, bench: firstBench };
+				return {
+					executionTime: r.executionTime,
+					startTime: r.startTime,
+					status: r.executionStatus,
+					items: counts,
+					errorItems: errors,
+					error: r.error ? String(r.error.message || r.error) : undefined,
+					bench: firstBench,
+				};
 			});
 		}
 		if (this.getNodeParameter('trim', 0)) {
 			for (const [name, runs] of Object.entries(runData)) {
 				for (const r of runs) {
 					if (!r.data || !r.data.main) continue;
-					r.data.main = r.data.main.map((o) => (o ? [{ json: { trimmedBy: 'bench', items: o.length, first: o[0] ? o[0].json : undefined } }] : o));
+					r.data.main = r.data.main.map((o) =>
+						o
+							? [
+									{
+										json: {
+											trimmedBy: 'bench',
+											items: o.length,
+											first: o[0] ? o[0].json : undefined,
+										},
+									},
+								]
+							: o,
+					);
 				}
 				void name;
 			}

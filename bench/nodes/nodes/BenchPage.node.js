@@ -18,10 +18,24 @@ class BenchPage {
 			inputs: ['main'],
 			outputs: ['main'],
 			properties: [
-				{ displayName: 'Transport', name: 'transport', type: 'options', options: [{ name: 'n8n helper', value: 'helper' }, { name: 'undici', value: 'undici' }], default: 'helper' },
+				{
+					displayName: 'Transport',
+					name: 'transport',
+					type: 'options',
+					options: [
+						{ name: 'n8n helper', value: 'helper' },
+						{ name: 'undici', value: 'undici' },
+					],
+					default: 'helper',
+				},
 				{ displayName: 'Base URL', name: 'baseUrl', type: 'string', default: '' },
 				{ displayName: 'App ID', name: 'appId', type: 'string', default: '' },
-				{ displayName: 'Secret Env Var', name: 'secretEnv', type: 'string', default: 'LP_BENCH_SCORM_SECRET' },
+				{
+					displayName: 'Secret Env Var',
+					name: 'secretEnv',
+					type: 'string',
+					default: 'LP_BENCH_SCORM_SECRET',
+				},
 			],
 		};
 	}
@@ -29,7 +43,10 @@ class BenchPage {
 	async execute() {
 		const p = (name) => this.getNodeParameter(name, 0);
 		const base = String(p('baseUrl')).replace(/\/$/, '');
-		const headers = { authorization: `Basic ${Buffer.from(`${p('appId')}:${secretFromEnv(String(p('secretEnv')))}`).toString('base64')}`, accept: 'application/json' };
+		const headers = {
+			authorization: `Basic ${Buffer.from(`${p('appId')}:${secretFromEnv(String(p('secretEnv')))}`).toString('base64')}`,
+			accept: 'application/json',
+		};
 		let agent;
 		let get;
 		if (p('transport') === 'undici') {
@@ -38,11 +55,13 @@ class BenchPage {
 			get = async (url) => {
 				const res = await request(url, { method: 'GET', headers, dispatcher: agent });
 				const text = await res.body.text();
-				if (res.statusCode >= 400) throw new Error(`GET ${url} → ${res.statusCode}: ${text.slice(0, 200)}`);
+				if (res.statusCode >= 400)
+					throw new Error(`GET ${url} → ${res.statusCode}: ${text.slice(0, 200)}`);
 				return JSON.parse(text);
 			};
 		} else {
-			get = async (url) => await this.helpers.httpRequest({ method: 'GET', url, headers, json: true });
+			get = async (url) =>
+				await this.helpers.httpRequest({ method: 'GET', url, headers, json: true });
 		}
 		const out = [];
 		try {

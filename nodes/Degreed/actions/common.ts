@@ -6,7 +6,11 @@ import type { DegreedClient } from '../transport/client';
 import { parseJsonObject } from '../transport/jsonapi';
 
 /** Absolute API URL for a path template; every `{name}` is an encoded path segment. */
-export function apiUrl(client: DegreedClient, template: string, values: Record<string, unknown> = {}): string {
+export function apiUrl(
+	client: DegreedClient,
+	template: string,
+	values: Record<string, unknown> = {},
+): string {
 	return joinUrl(client.hosts.apiBaseUrl, buildPath(template, values));
 }
 
@@ -30,11 +34,23 @@ export function isoDateTime(value: unknown): string | undefined {
 }
 
 /** "Additional Attributes (JSON)" of an item, with the item and field named on error. */
-export function jsonAttributes(ctx: IExecuteFunctions, value: unknown, itemIndex: number, field = 'Additional Attributes (JSON)'): IDataObject {
+export function jsonAttributes(
+	ctx: IExecuteFunctions,
+	value: unknown,
+	itemIndex: number,
+	field = 'Additional Attributes (JSON)',
+): IDataObject {
 	try {
 		return parseJsonObject(value);
 	} catch (error) {
-		throw inputError(ctx.getNode(), `"${field}" ${(error as Error).message === 'must be a JSON object' ? 'must be a JSON object' : `is not valid JSON (${(error as Error).message})`}`, { itemIndex, description: 'Example: {"provider-name": "Acme"}. Nothing was sent for this item.' });
+		throw inputError(
+			ctx.getNode(),
+			`"${field}" ${(error as Error).message === 'must be a JSON object' ? 'must be a JSON object' : `is not valid JSON (${(error as Error).message})`}`,
+			{
+				itemIndex,
+				description: 'Example: {"provider-name": "Acme"}. Nothing was sent for this item.',
+			},
+		);
 	}
 }
 
@@ -50,7 +66,10 @@ export function filterQuery(value: unknown): IDataObject {
 	return qs;
 }
 
-export const filtersProperty = (show: Record<string, string[]>, example: string): INodeProperties => ({
+export const filtersProperty = (
+	show: Record<string, string[]>,
+	example: string,
+): INodeProperties => ({
 	displayName: 'Filters',
 	name: 'filters',
 	type: 'fixedCollection',
@@ -64,7 +83,13 @@ export const filtersProperty = (show: Record<string, string[]>, example: string)
 			displayName: 'Filter',
 			name: 'filter',
 			values: [
-				{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: example.split('=')[0] },
+				{
+					displayName: 'Name',
+					name: 'name',
+					type: 'string',
+					default: '',
+					placeholder: example.split('=')[0],
+				},
 				{ displayName: 'Value', name: 'value', type: 'string', default: '' },
 			],
 		},
@@ -76,7 +101,8 @@ export const additionalAttributesOption: INodeProperties = {
 	name: 'additionalAttributes',
 	type: 'json',
 	default: '{}',
-	description: 'Other Degreed attributes, as a JSON object with Degreed\'s kebab-case names (camelCase is converted). They override the fields above.',
+	description:
+		"Other Degreed attributes, as a JSON object with Degreed's kebab-case names (camelCase is converted). They override the fields above.",
 };
 
 export const pageSizeOption: INodeProperties = {
@@ -85,5 +111,6 @@ export const pageSizeOption: INodeProperties = {
 	type: 'number',
 	default: 1000,
 	typeOptions: { minValue: 1, maxValue: 1000 },
-	description: 'Records per request (Degreed allows up to 1000). Large pages save requests against the per-minute limit.',
+	description:
+		'Records per request (Degreed allows up to 1000). Large pages save requests against the per-minute limit.',
 };

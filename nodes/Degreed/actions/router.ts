@@ -7,7 +7,12 @@ import * as user from './user/User.resource';
 import * as xapiStatement from './xapiStatement/XapiStatement.resource';
 
 export const router = createRouter({
-	resources: { completion: completion.operations, content: content.operations, user: user.operations, xapiStatement: xapiStatement.operations },
+	resources: {
+		completion: completion.operations,
+		content: content.operations,
+		user: user.operations,
+		xapiStatement: xapiStatement.operations,
+	},
 	rateLimit: degreedProfile.rateLimit,
 	createClient: createDegreedClient,
 });

@@ -13,7 +13,8 @@ export const userLocator = (overrides: Partial<INodeProperties> = {}): INodeProp
 		displayName: 'User',
 		name: 'userId',
 		searchListMethod: 'searchUsers',
-		description: 'The Degreed user: pick them (a full email is searched in Degreed) or give their Degreed ID',
+		description:
+			'The Degreed user: pick them (a full email is searched in Degreed) or give their Degreed ID',
 		id: { placeholder: 'e.g. U12345', regex: NOT_BLANK, error: 'A Degreed user ID has no spaces' },
 	}),
 	...overrides,
@@ -35,8 +36,13 @@ export const completionLocator = (overrides: Partial<INodeProperties> = {}): INo
 		displayName: 'Completion',
 		name: 'completionId',
 		searchListMethod: 'searchCompletions',
-		description: 'The completion: pick it (search by email or content) or give its Degreed ID (the "ID" of Create or Get Many output)',
-		id: { placeholder: 'e.g. K1', regex: NOT_BLANK, error: 'A Degreed completion ID has no spaces' },
+		description:
+			'The completion: pick it (search by email or content) or give its Degreed ID (the "ID" of Create or Get Many output)',
+		id: {
+			placeholder: 'e.g. K1',
+			regex: NOT_BLANK,
+			error: 'A Degreed completion ID has no spaces',
+		},
 	}),
 	...overrides,
 });

@@ -4,11 +4,44 @@ import { outputProperties } from '../../shared/simplify';
 import type { SimplifiedFields } from '../../shared/simplify';
 
 /** A Degreed user (20+ profile attributes). */
-const USER: SimplifiedFields = ['id', 'firstName', 'lastName', 'email', 'employeeId', 'userName', 'isActive', 'organizationId', 'location', 'createdAt'];
+const USER: SimplifiedFields = [
+	'id',
+	'firstName',
+	'lastName',
+	'email',
+	'employeeId',
+	'userName',
+	'isActive',
+	'organizationId',
+	'location',
+	'createdAt',
+];
 /** A content item (15+ attributes). */
-const CONTENT: SimplifiedFields = ['id', 'title', 'contentType', 'externalId', 'url', 'duration', 'durationType', 'language', 'providerCode', 'modifiedAt'];
+const CONTENT: SimplifiedFields = [
+	'id',
+	'title',
+	'contentType',
+	'externalId',
+	'url',
+	'duration',
+	'durationType',
+	'language',
+	'providerCode',
+	'modifiedAt',
+];
 /** A completion (learner, content and result attributes, relationships). */
-const COMPLETION: SimplifiedFields = ['id', 'userId', 'email', 'employeeId', 'contentId', 'externalId', 'contentType', 'completedAt', 'percentile', 'isVerified'];
+const COMPLETION: SimplifiedFields = [
+	'id',
+	'userId',
+	'email',
+	'employeeId',
+	'contentId',
+	'externalId',
+	'contentType',
+	'completedAt',
+	'percentile',
+	'isVerified',
+];
 
 const FIELDS: Record<string, Record<string, SimplifiedFields>> = {
 	user: { get: USER, getAll: USER },
@@ -16,6 +49,11 @@ const FIELDS: Record<string, Record<string, SimplifiedFields>> = {
 	completion: { get: COMPLETION, getAll: COMPLETION },
 };
 
-export const simplifiedFields = (resource: string, operation: string): SimplifiedFields | undefined => FIELDS[resource]?.[operation];
+export const simplifiedFields = (
+	resource: string,
+	operation: string,
+): SimplifiedFields | undefined => FIELDS[resource]?.[operation];
 
-export const outputDescription: INodeProperties[] = Object.entries(FIELDS).flatMap(([resource, ops]) => outputProperties({ resource: [resource], operation: Object.keys(ops) }));
+export const outputDescription: INodeProperties[] = Object.entries(FIELDS).flatMap(
+	([resource, ops]) => outputProperties({ resource: [resource], operation: Object.keys(ops) }),
+);

@@ -24,14 +24,19 @@ export const degreedPollEvents: Array<PollEvent<DegreedClient>> = [
 	{
 		name: 'New xAPI Statement',
 		value: 'xapiStatement',
-		description: 'A statement is stored in Degreed\'s LRS (by its stored time, oldest first)',
+		description: "A statement is stored in Degreed's LRS (by its stored time, oldest first)",
 		fetch: (client, window, node) =>
 			recordPages(
 				client.api,
 				{
 					method: 'GET',
 					url: joinUrl(client.hosts.apiBaseUrl, DEFAULT_STATEMENTS_PATH),
-					qs: { since: new Date(window.since).toISOString(), until: new Date(window.until).toISOString(), ascending: true, limit: MAX_PAGE_SIZE },
+					qs: {
+						since: new Date(window.since).toISOString(),
+						until: new Date(window.until).toISOString(),
+						ascending: true,
+						limit: MAX_PAGE_SIZE,
+					},
 					headers: xapiHeaders,
 				},
 				{ items: statementsOf, next: moreOf, apiBaseUrl: client.hosts.apiBaseUrl, node },
@@ -43,14 +48,19 @@ export const degreedPollEvents: Array<PollEvent<DegreedClient>> = [
 	{
 		name: 'New Completion',
 		value: 'completion',
-		description: 'A completion is recorded (Degreed filters completions by day: each poll reads whole days and keeps the new ones)',
+		description:
+			'A completion is recorded (Degreed filters completions by day: each poll reads whole days and keeps the new ones)',
 		fetch: (client, window, node) =>
 			recordPages(
 				client.api,
 				{
 					method: 'GET',
 					url: apiUrl(client, '/api/v2/completions'),
-					qs: { limit: MAX_PAGE_SIZE, 'filter[start_date]': day(window.since), 'filter[end_date]': day(window.until) },
+					qs: {
+						limit: MAX_PAGE_SIZE,
+						'filter[start_date]': day(window.since),
+						'filter[end_date]': day(window.until),
+					},
 				},
 				{ items: listItems, next: nextLink, apiBaseUrl: client.hosts.apiBaseUrl, node },
 			),

@@ -35,13 +35,18 @@ export function tokenFields(credentials: ICredentialDataDecryptedObject): Degree
 }
 
 /** The shared transport configured for Degreed, with the node's Request Options. */
-export async function createDegreedClient(ctx: IExecuteFunctions, settings: RequestSettings): Promise<DegreedClient> {
+export async function createDegreedClient(
+	ctx: IExecuteFunctions,
+	settings: RequestSettings,
+): Promise<DegreedClient> {
 	const credentials = await ctx.getCredentials<ICredentialDataDecryptedObject>(DEGREED_CREDENTIAL);
 	let hosts: DegreedHosts;
 	try {
 		hosts = degreedHosts(credentials);
 	} catch (error) {
-		throw inputError(ctx.getNode(), (error as Error).message, { description: 'Check the environment and hosts of the Degreed credential.' });
+		throw inputError(ctx.getNode(), (error as Error).message, {
+			description: 'Check the environment and hosts of the Degreed credential.',
+		});
 	}
 	const fields = tokenFields(credentials);
 	const scopes = scopeString(fields.scopes, fields.extraScopes);
@@ -50,7 +55,11 @@ export async function createDegreedClient(ctx: IExecuteFunctions, settings: Requ
 		provider: degreedProfile,
 		auth: bearerAuth(degreedGrant(fields), { persisted: credentials, redactor }),
 		credentials,
-		clientKey: tokenCacheKey({ provider: 'degreed', tokenBaseUrl: fields.tokenBaseUrl, clientId: fields.clientId }),
+		clientKey: tokenCacheKey({
+			provider: 'degreed',
+			tokenBaseUrl: fields.tokenBaseUrl,
+			clientId: fields.clientId,
+		}),
 		redactor,
 		retry: settings.retry,
 		rateLimit: settings.rateLimit,

@@ -16,7 +16,10 @@ export interface DegreedHosts {
 }
 
 const DC_PREFIX: Record<DegreedDataCenter, string> = { us: '', eu: 'eu.', ca: 'ca.' };
-const ENV_PREFIX: Record<Exclude<DegreedEnvironment, 'custom'>, string> = { production: '', betatest: 'betatest.' };
+const ENV_PREFIX: Record<Exclude<DegreedEnvironment, 'custom'>, string> = {
+	production: '',
+	betatest: 'betatest.',
+};
 
 const trimSlash = (url: string) => url.trim().replace(/\/+$/, '');
 
@@ -29,12 +32,15 @@ export interface HostFields {
 
 /** The two base URLs for the credential's environment and data center (or its custom hosts). */
 export function degreedHosts(fields: HostFields): DegreedHosts {
-	const environment = (String(fields.environment ?? 'production') || 'production') as DegreedEnvironment;
+	const environment = (String(fields.environment ?? 'production') ||
+		'production') as DegreedEnvironment;
 	if (environment === 'custom') {
 		const tokenBaseUrl = trimSlash(String(fields.tokenBaseUrl ?? ''));
 		const apiBaseUrl = trimSlash(String(fields.apiBaseUrl ?? ''));
 		if (!tokenBaseUrl || !apiBaseUrl) {
-			throw new Error('With the "Custom" environment, both the OAuth Base URL and the API Base URL must be filled in');
+			throw new Error(
+				'With the "Custom" environment, both the OAuth Base URL and the API Base URL must be filled in',
+			);
 		}
 		return { tokenBaseUrl, apiBaseUrl };
 	}

@@ -8,7 +8,8 @@ export const kebab = (key: string) =>
 		.toLowerCase();
 
 /** `learning-minutes` → `learningMinutes`. */
-export const camel = (key: string) => key.replace(/[-_]+([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase());
+export const camel = (key: string) =>
+	key.replace(/[-_]+([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase());
 
 const isEmpty = (v: unknown) => v === undefined || v === null || v === '';
 
@@ -26,7 +27,10 @@ export interface JsonApiResource {
 	id?: string;
 	type?: string;
 	attributes?: IDataObject;
-	relationships?: Record<string, { data?: { id?: string; type?: string } | Array<{ id?: string; type?: string }> | null }>;
+	relationships?: Record<
+		string,
+		{ data?: { id?: string; type?: string } | Array<{ id?: string; type?: string }> | null }
+	>;
 	links?: IDataObject;
 }
 
@@ -41,8 +45,12 @@ export function toItem(resource: JsonApiResource): IDataObject {
 	for (const [key, value] of Object.entries(resource.attributes ?? {})) item[camel(key)] = value;
 	for (const [name, rel] of Object.entries(resource.relationships ?? {})) {
 		const data = rel?.data;
-		if (Array.isArray(data)) item[`${camel(name)}Ids`] = data.map((d) => d?.id).filter((id) => id !== undefined) as string[];
-		else if (data && data.id !== undefined && item[`${camel(name)}Id`] === undefined) item[`${camel(name)}Id`] = data.id;
+		if (Array.isArray(data))
+			item[`${camel(name)}Ids`] = data
+				.map((d) => d?.id)
+				.filter((id) => id !== undefined) as string[];
+		else if (data && data.id !== undefined && item[`${camel(name)}Id`] === undefined)
+			item[`${camel(name)}Id`] = data.id;
 	}
 	return item;
 }
@@ -78,6 +86,7 @@ export function parseJsonObject(value: unknown): IDataObject {
 	if (isEmpty(value)) return {};
 	if (typeof value === 'object' && !Array.isArray(value)) return value as IDataObject;
 	const parsed = JSON.parse(String(value)) as unknown;
-	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('must be a JSON object');
+	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+		throw new Error('must be a JSON object');
 	return parsed as IDataObject;
 }

@@ -54,7 +54,11 @@ export interface ListOptions {
  * follow-up page that makes the resent page answer 410), the walk restarts from the first page
  * and records already yielded are skipped. Requests stop as soon as the consumer stops iterating.
  */
-export async function* recordPages(api: ApiClient, first: RequestSpec, options: Omit<ListOptions, 'returnAll' | 'limit'>): AsyncGenerator<IDataObject[]> {
+export async function* recordPages(
+	api: ApiClient,
+	first: RequestSpec,
+	options: Omit<ListOptions, 'returnAll' | 'limit'>,
+): AsyncGenerator<IDataObject[]> {
 	const key = options.key ?? ((r: IDataObject) => (r.id === undefined ? undefined : String(r.id)));
 	const seen = new Set<string>();
 	const strategy = nextLinkPaging<IDataObject>({
@@ -65,11 +69,24 @@ export async function* recordPages(api: ApiClient, first: RequestSpec, options: 
 		},
 	});
 	const send = async (request: RequestSpec) => {
-		const response = await api.request({ ...request, itemIndex: options.itemIndex, acceptStatuses: request === first ? request.acceptStatuses : [400, 404, 410] });
+		const response = await api.request({
+			...request,
+			itemIndex: options.itemIndex,
+			acceptStatuses: request === first ? request.acceptStatuses : [400, 404, 410],
+		});
 		if (request !== first && response.statusCode >= 400) {
 			if (isCursorExpiry(response)) throw new CursorExpired();
 			const parsed = api.provider.parseError(response);
-			throw apiError({ node: options.node, provider: api.provider.name, redactor: api.redactor, response, itemIndex: options.itemIndex, message: parsed.message, description: parsed.description, code: parsed.code });
+			throw apiError({
+				node: options.node,
+				provider: api.provider.name,
+				redactor: api.redactor,
+				response,
+				itemIndex: options.itemIndex,
+				message: parsed.message,
+				description: parsed.description,
+				code: parsed.code,
+			});
 		}
 		return response;
 	};
@@ -79,7 +96,11 @@ export async function* recordPages(api: ApiClient, first: RequestSpec, options: 
 		// Degreed's cursor is the server's: the same `next` link serves every following page.
 		const walker = paginate(send, first, strategy.read, undefined, { statefulCursor: true });
 		for (;;) {
-			const step = await walker.next().catch((error: unknown) => (error instanceof CursorExpired ? undefined : Promise.reject(error)));
+			const step = await walker
+				.next()
+				.catch((error: unknown) =>
+					error instanceof CursorExpired ? undefined : Promise.reject(error),
+				);
 			if (step === undefined) return false;
 			if (step.done) return true;
 			const fresh: IDataObject[] = [];
@@ -105,7 +126,8 @@ export async function* recordPages(api: ApiClient, first: RequestSpec, options: 
 			redactor: api.redactor,
 			itemIndex: options.itemIndex,
 			message: `the paging cursor expired ${MAX_RESTARTS + 1} times in a row`,
-			description: 'Degreed drops a cursor after 2 minutes without a next-page request. Use a smaller Limit or a narrower filter, or check for long pauses (rate-limit waits) during the run.',
+			description:
+				'Degreed drops a cursor after 2 minutes without a next-page request. Use a smaller Limit or a narrower filter, or check for long pauses (rate-limit waits) during the run.',
 		});
 	}
 
@@ -113,12 +135,23 @@ export async function* recordPages(api: ApiClient, first: RequestSpec, options: 
 }
 
 /** A list (up to `limit`, or all) with {@link recordPages}: cursor restarts included. */
-export async function listRecords(api: ApiClient, first: RequestSpec, options: ListOptions): Promise<IDataObject[]> {
-	return await collect(recordPages(api, first, options), { returnAll: options.returnAll, limit: options.limit });
+export async function listRecords(
+	api: ApiClient,
+	first: RequestSpec,
+	options: ListOptions,
+): Promise<IDataObject[]> {
+	return await collect(recordPages(api, first, options), {
+		returnAll: options.returnAll,
+		limit: options.limit,
+	});
 }
 
 /** The `limit` query value for a list: the largest page the user's limit needs, at most 1000. */
-export function pageSize(returnAll: boolean, limit: number | undefined, preferred?: number): number {
+export function pageSize(
+	returnAll: boolean,
+	limit: number | undefined,
+	preferred?: number,
+): number {
 	const wanted = preferred && preferred > 0 ? Math.min(preferred, MAX_PAGE_SIZE) : MAX_PAGE_SIZE;
 	return returnAll ? wanted : Math.max(1, Math.min(wanted, Number(limit ?? 50)));
 }

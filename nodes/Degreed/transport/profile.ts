@@ -22,7 +22,9 @@ function bodyObject(body: unknown): Record<string, unknown> | undefined {
 			return undefined;
 		}
 	}
-	return body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+	return body && typeof body === 'object' && !Array.isArray(body)
+		? (body as Record<string, unknown>)
+		: undefined;
 }
 
 /**
@@ -30,7 +32,11 @@ function bodyObject(body: unknown): Record<string, unknown> | undefined {
  * answers OAuth-style `error`/`error_description`. Both are read; the first error's title and
  * detail become the message, the others the description.
  */
-export function parseDegreedError(response: HttpResponse): { message?: string; description?: string; code?: string } {
+export function parseDegreedError(response: HttpResponse): {
+	message?: string;
+	description?: string;
+	code?: string;
+} {
 	const body = bodyObject(response.body);
 	if (!body) {
 		const text = typeof response.body === 'string' ? response.body.trim() : '';
@@ -41,8 +47,16 @@ export function parseDegreedError(response: HttpResponse): { message?: string; d
 		const describe = (e: JsonApiError) => {
 			const title = e.title?.trim();
 			const detail = e.detail?.trim();
-			const where = typeof e.source === 'string' ? e.source : e.source && typeof e.source === 'object' ? Object.values(e.source as object).join(' ') : '';
-			const text = title && detail && !detail.startsWith(title) ? `${title} ${detail}` : (detail ?? title ?? e.code ?? '');
+			const where =
+				typeof e.source === 'string'
+					? e.source
+					: e.source && typeof e.source === 'object'
+						? Object.values(e.source as object).join(' ')
+						: '';
+			const text =
+				title && detail && !detail.startsWith(title)
+					? `${title} ${detail}`
+					: (detail ?? title ?? e.code ?? '');
 			return where ? `${text} (${where})` : text;
 		};
 		const [first, ...rest] = errors;
@@ -53,7 +67,10 @@ export function parseDegreedError(response: HttpResponse): { message?: string; d
 		};
 	}
 	if (typeof body.error_description === 'string' || typeof body.error === 'string') {
-		return { message: String(body.error_description ?? body.error), code: typeof body.error === 'string' ? body.error : undefined };
+		return {
+			message: String(body.error_description ?? body.error),
+			code: typeof body.error === 'string' ? body.error : undefined,
+		};
 	}
 	if (typeof body.message === 'string') return { message: body.message };
 	return {};

@@ -75,7 +75,8 @@ export function scopeList(selected: unknown, extra?: unknown): string[] {
 	return out;
 }
 
-export const scopeString = (selected: unknown, extra?: unknown) => scopeList(selected, extra).join(',');
+export const scopeString = (selected: unknown, extra?: unknown) =>
+	scopeList(selected, extra).join(',');
 
 /**
  * The cheapest authenticated GET the scopes allow, for the credential's Test button. The credential

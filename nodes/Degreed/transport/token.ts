@@ -23,7 +23,11 @@ export interface DegreedTokenFields {
 /** Which of the requested scopes the 403 names (Degreed refuses a token for a scope the key lacks). */
 export function missingScopes(requested: string[], text: string | undefined): string[] {
 	if (!text) return [];
-	return requested.filter((scope) => new RegExp(`(^|[^\\w:])${scope.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w:])`, 'i').test(text));
+	return requested.filter((scope) =>
+		new RegExp(`(^|[^\\w:])${scope.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w:])`, 'i').test(
+			text,
+		),
+	);
 }
 
 /**
@@ -48,16 +52,23 @@ export function degreedGrant(fields: DegreedTokenFields): ClientCredentialsGrant
 		allowInsecureHttp: fields.allowInsecureHttp,
 		problem: scopes.length
 			? undefined
-			: { message: 'no scope is selected', description: 'Select the scopes your Degreed API key was given (for example content:read, completions:write).' },
+			: {
+					message: 'no scope is selected',
+					description:
+						'Select the scopes your Degreed API key was given (for example content:read, completions:write).',
+				},
 		hints: {
 			url: 'Check the environment, data center or custom OAuth Base URL of the credential.',
-			noToken: "Check that the OAuth Base URL points at Degreed's OAuth host (for example https://degreed.com), not the API host.",
+			noToken:
+				"Check that the OAuth Base URL points at Degreed's OAuth host (for example https://degreed.com), not the API host.",
 		},
 		refused(status, said) {
 			if (status === 403) {
 				const missing = missingScopes(scopes, said);
 				return {
-					message: missing.length ? `the API key lacks scope ${missing.join(', ')}${suffix(said)}` : `the API key is not allowed the requested scopes ${scopes.join(',')}${suffix(said)}`,
+					message: missing.length
+						? `the API key lacks scope ${missing.join(', ')}${suffix(said)}`
+						: `the API key is not allowed the requested scopes ${scopes.join(',')}${suffix(said)}`,
 					description:
 						'Degreed refuses a token when any requested scope is not assigned to the API key. Untick the scopes the key does not have, or ask your Degreed administrator to add them to the key.',
 				};
@@ -65,13 +76,15 @@ export function degreedGrant(fields: DegreedTokenFields): ClientCredentialsGrant
 			if (status === 400 || status === 401) {
 				return {
 					message: `Degreed refused the client ID or secret (HTTP ${status})${suffix(said)}`,
-					description: 'Check the client ID and secret, and that the environment (production or betatest) and data center match where the key was created.',
+					description:
+						'Check the client ID and secret, and that the environment (production or betatest) and data center match where the key was created.',
 				};
 			}
 			if (status === 404) {
 				return {
 					message: `no token endpoint at ${url} (HTTP 404)`,
-					description: 'Check the environment/data center or the custom OAuth Base URL: it is the OAuth host (e.g. https://degreed.com), not the API host.',
+					description:
+						'Check the environment/data center or the custom OAuth Base URL: it is the OAuth host (e.g. https://degreed.com), not the API host.',
 				};
 			}
 			return undefined;
@@ -82,6 +95,10 @@ export function degreedGrant(fields: DegreedTokenFields): ClientCredentialsGrant
 /** Cache key of a token and `issuedFor` of a persisted one (never the secret in clear). */
 export const degreedTokenKey = (fields: DegreedTokenFields) => tokenKey(degreedGrant(fields));
 
-export async function fetchDegreedToken(fields: DegreedTokenFields, http: HttpRequestFn, now: () => number = Date.now): Promise<TokenResult> {
+export async function fetchDegreedToken(
+	fields: DegreedTokenFields,
+	http: HttpRequestFn,
+	now: () => number = Date.now,
+): Promise<TokenResult> {
 	return await requestToken(degreedGrant(fields), http, now);
 }

@@ -33,40 +33,79 @@ export function statementIdFor(statement: IDataObject, idempotencyKey?: string):
 
 // ---- validation (xAPI 1.0.3 statement rules, the subset an LRS enforces) -------------------------
 
-const IRI = z.string().regex(IRI_PATTERN, 'must be an absolute IRI such as https://example.com/activities/1');
-const UUID = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i, 'must be a UUID');
-const MAILTO = z.string().regex(/^mailto:[A-Z0-9.`'_%+-]+@[A-Z0-9.-]+\.[A-Z]{1,63}$/i, 'must be "mailto:" followed by an email address');
+const IRI = z
+	.string()
+	.regex(IRI_PATTERN, 'must be an absolute IRI such as https://example.com/activities/1');
+const UUID = z
+	.string()
+	.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i, 'must be a UUID');
+const MAILTO = z
+	.string()
+	.regex(
+		/^mailto:[A-Z0-9.`'_%+-]+@[A-Z0-9.-]+\.[A-Z]{1,63}$/i,
+		'must be "mailto:" followed by an email address',
+	);
 const LANGUAGE = /^[a-zA-Z]{2,8}(-[a-zA-Z0-9]{1,8})*$/;
-const LANGUAGE_MAP = z.record(z.string().regex(LANGUAGE, 'must be a language tag such as en-US'), z.string()).refine((m) => Object.keys(m).every((k) => LANGUAGE.test(k)), 'keys must be language tags such as en-US');
-const EXTENSIONS = z.record(z.unknown()).refine((m) => Object.keys(m).every((k) => IRI_PATTERN.test(k)), 'extension keys must be IRIs');
+const LANGUAGE_MAP = z
+	.record(z.string().regex(LANGUAGE, 'must be a language tag such as en-US'), z.string())
+	.refine(
+		(m) => Object.keys(m).every((k) => LANGUAGE.test(k)),
+		'keys must be language tags such as en-US',
+	);
+const EXTENSIONS = z
+	.record(z.unknown())
+	.refine((m) => Object.keys(m).every((k) => IRI_PATTERN.test(k)), 'extension keys must be IRIs');
 const TIMESTAMP = z
 	.string()
-	.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)$/, 'must be an ISO 8601 date-time with a time zone, e.g. 2026-05-01T10:00:00Z')
+	.regex(
+		/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)$/,
+		'must be an ISO 8601 date-time with a time zone, e.g. 2026-05-01T10:00:00Z',
+	)
 	.refine((v) => !Number.isNaN(Date.parse(v)), 'must be a real date');
-const DURATION = z.string().regex(/^P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+[DW])?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, 'must be an ISO 8601 duration such as PT30M');
+const DURATION = z
+	.string()
+	.regex(
+		/^P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+[DW])?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/,
+		'must be an ISO 8601 duration such as PT30M',
+	);
 
 const account = z.object({ homePage: IRI, name: z.string().min(1) }).strict();
 const agentFields = {
 	name: z.string().optional(),
 	mbox: MAILTO.optional(),
-	mbox_sha1sum: z.string().regex(/^[0-9a-f]{40}$/i, 'must be 40 hex characters').optional(),
+	mbox_sha1sum: z
+		.string()
+		.regex(/^[0-9a-f]{40}$/i, 'must be 40 hex characters')
+		.optional(),
 	openid: IRI.optional(),
 	account: account.optional(),
 };
-const ifiCount = (a: { mbox?: unknown; mbox_sha1sum?: unknown; openid?: unknown; account?: unknown }) =>
-	[a.mbox, a.mbox_sha1sum, a.openid, a.account].filter((v) => v !== undefined).length;
+const ifiCount = (a: {
+	mbox?: unknown;
+	mbox_sha1sum?: unknown;
+	openid?: unknown;
+	account?: unknown;
+}) => [a.mbox, a.mbox_sha1sum, a.openid, a.account].filter((v) => v !== undefined).length;
 const agent = z
 	.object({ objectType: z.literal('Agent').optional(), ...agentFields })
 	.strict()
-	.refine((a) => ifiCount(a) === 1, 'an agent needs exactly one identifier: mbox, mbox_sha1sum, openid or account');
+	.refine(
+		(a) => ifiCount(a) === 1,
+		'an agent needs exactly one identifier: mbox, mbox_sha1sum, openid or account',
+	);
 const group = z
 	.object({ objectType: z.literal('Group'), ...agentFields, member: z.array(agent).optional() })
 	.strict()
-	.refine((g) => ifiCount(g) <= 1 && (ifiCount(g) === 1 || (g.member?.length ?? 0) > 0), 'a group needs one identifier, or members when anonymous');
+	.refine(
+		(g) => ifiCount(g) <= 1 && (ifiCount(g) === 1 || (g.member?.length ?? 0) > 0),
+		'a group needs one identifier, or members when anonymous',
+	);
 const actor = z.union([agent, group]);
 
 const verb = z.object({ id: IRI, display: LANGUAGE_MAP.optional() }).strict();
-const interactionComponent = z.object({ id: z.string().min(1), description: LANGUAGE_MAP.optional() }).strict();
+const interactionComponent = z
+	.object({ id: z.string().min(1), description: LANGUAGE_MAP.optional() })
+	.strict();
 const definition = z
 	.object({
 		name: LANGUAGE_MAP.optional(),
@@ -74,7 +113,20 @@ const definition = z
 		type: IRI.optional(),
 		moreInfo: IRI.optional(),
 		extensions: EXTENSIONS.optional(),
-		interactionType: z.enum(['true-false', 'choice', 'fill-in', 'long-fill-in', 'matching', 'performance', 'sequencing', 'likert', 'numeric', 'other']).optional(),
+		interactionType: z
+			.enum([
+				'true-false',
+				'choice',
+				'fill-in',
+				'long-fill-in',
+				'matching',
+				'performance',
+				'sequencing',
+				'likert',
+				'numeric',
+				'other',
+			])
+			.optional(),
 		correctResponsesPattern: z.array(z.string()).optional(),
 		choices: z.array(interactionComponent).optional(),
 		scale: z.array(interactionComponent).optional(),
@@ -83,15 +135,41 @@ const definition = z
 		steps: z.array(interactionComponent).optional(),
 	})
 	.strict();
-const activity = z.object({ objectType: z.literal('Activity').optional(), id: IRI, definition: definition.optional() }).strict();
+const activity = z
+	.object({
+		objectType: z.literal('Activity').optional(),
+		id: IRI,
+		definition: definition.optional(),
+	})
+	.strict();
 const statementRef = z.object({ objectType: z.literal('StatementRef'), id: UUID }).strict();
 const score = z
-	.object({ scaled: z.number().min(-1).max(1).optional(), raw: z.number().optional(), min: z.number().optional(), max: z.number().optional() })
+	.object({
+		scaled: z.number().min(-1).max(1).optional(),
+		raw: z.number().optional(),
+		min: z.number().optional(),
+		max: z.number().optional(),
+	})
 	.strict()
-	.refine((s) => s.min === undefined || s.max === undefined || s.min <= s.max, 'score.min must not exceed score.max')
-	.refine((s) => s.raw === undefined || ((s.min === undefined || s.raw >= s.min) && (s.max === undefined || s.raw <= s.max)), 'score.raw must lie between score.min and score.max');
+	.refine(
+		(s) => s.min === undefined || s.max === undefined || s.min <= s.max,
+		'score.min must not exceed score.max',
+	)
+	.refine(
+		(s) =>
+			s.raw === undefined ||
+			((s.min === undefined || s.raw >= s.min) && (s.max === undefined || s.raw <= s.max)),
+		'score.raw must lie between score.min and score.max',
+	);
 const result = z
-	.object({ score: score.optional(), success: z.boolean().optional(), completion: z.boolean().optional(), response: z.string().optional(), duration: DURATION.optional(), extensions: EXTENSIONS.optional() })
+	.object({
+		score: score.optional(),
+		success: z.boolean().optional(),
+		completion: z.boolean().optional(),
+		response: z.string().optional(),
+		duration: DURATION.optional(),
+		extensions: EXTENSIONS.optional(),
+	})
 	.strict();
 const contextActivities = z
 	.object({
@@ -123,7 +201,13 @@ const baseStatement = {
 	timestamp: TIMESTAMP.optional(),
 	attachments: z.array(z.unknown()).optional(),
 };
-const subStatement = z.object({ objectType: z.literal('SubStatement'), ...baseStatement, object: z.union([activity, statementRef, agent, group]) }).strict();
+const subStatement = z
+	.object({
+		objectType: z.literal('SubStatement'),
+		...baseStatement,
+		object: z.union([activity, statementRef, agent, group]),
+	})
+	.strict();
 
 const objectSchema = z.union([activity, statementRef, subStatement, agent, group]);
 
@@ -133,17 +217,37 @@ export const statementSchema = z
 		id: UUID.optional(),
 		...baseStatement,
 		object: objectSchema,
-		version: z.string().regex(/^1\.0(\.\d+)?$/, 'must be 1.0.x').optional(),
+		version: z
+			.string()
+			.regex(/^1\.0(\.\d+)?$/, 'must be 1.0.x')
+			.optional(),
 		stored: z.string().optional(),
 		authority: z.unknown().optional(),
 	})
 	.strict()
 	.superRefine((s, ctx) => {
 		const isActivity = !('objectType' in s.object) || s.object.objectType === 'Activity';
-		if (!isActivity && s.context?.revision !== undefined) ctx.addIssue({ code: 'custom', path: ['context', 'revision'], message: 'is only allowed when the object is an activity' });
-		if (!isActivity && s.context?.platform !== undefined) ctx.addIssue({ code: 'custom', path: ['context', 'platform'], message: 'is only allowed when the object is an activity' });
-		if (s.verb.id === 'http://adlnet.gov/expapi/verbs/voided' && !(s.object as { objectType?: string }).objectType?.startsWith('StatementRef')) {
-			ctx.addIssue({ code: 'custom', path: ['object'], message: 'a voiding statement needs a StatementRef object' });
+		if (!isActivity && s.context?.revision !== undefined)
+			ctx.addIssue({
+				code: 'custom',
+				path: ['context', 'revision'],
+				message: 'is only allowed when the object is an activity',
+			});
+		if (!isActivity && s.context?.platform !== undefined)
+			ctx.addIssue({
+				code: 'custom',
+				path: ['context', 'platform'],
+				message: 'is only allowed when the object is an activity',
+			});
+		if (
+			s.verb.id === 'http://adlnet.gov/expapi/verbs/voided' &&
+			!(s.object as { objectType?: string }).objectType?.startsWith('StatementRef')
+		) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['object'],
+				message: 'a voiding statement needs a StatementRef object',
+			});
 		}
 	});
 
@@ -152,9 +256,24 @@ export type XapiStatement = z.infer<typeof statementSchema>;
 // ---- building from simple fields ---------------------------------------------------------------
 
 /** Common ADL verbs offered in the node (a custom IRI is always possible). */
-const ADL_VERBS = ['completed', 'passed', 'failed', 'attempted', 'experienced', 'attended', 'launched', 'initialized', 'progressed', 'scored', 'answered', 'registered', 'terminated'] as const;
+const ADL_VERBS = [
+	'completed',
+	'passed',
+	'failed',
+	'attempted',
+	'experienced',
+	'attended',
+	'launched',
+	'initialized',
+	'progressed',
+	'scored',
+	'answered',
+	'registered',
+	'terminated',
+] as const;
 
-export const verbIri = (verb: string) => ((ADL_VERBS as readonly string[]).includes(verb) ? `http://adlnet.gov/expapi/verbs/${verb}` : verb);
+export const verbIri = (verb: string) =>
+	(ADL_VERBS as readonly string[]).includes(verb) ? `http://adlnet.gov/expapi/verbs/${verb}` : verb;
 const verbName = (iri: string) => iri.replace(/\/+$/, '').split(/[/#]/).pop() ?? iri;
 
 export interface SimpleStatementFields {
@@ -189,17 +308,28 @@ export function buildStatement(f: SimpleStatementFields): IDataObject {
 	const lang = f.language || 'en-US';
 	const actorObj: IDataObject = { objectType: 'Agent' };
 	if (filled(f.learnerName)) actorObj.name = f.learnerName;
-	if (f.actorType === 'account') actorObj.account = { homePage: f.accountHomePage, name: f.accountName };
-	else actorObj.mbox = String(f.learnerEmail ?? '').startsWith('mailto:') ? f.learnerEmail : `mailto:${String(f.learnerEmail ?? '').trim()}`;
+	if (f.actorType === 'account')
+		actorObj.account = { homePage: f.accountHomePage, name: f.accountName };
+	else
+		actorObj.mbox = String(f.learnerEmail ?? '').startsWith('mailto:')
+			? f.learnerEmail
+			: `mailto:${String(f.learnerEmail ?? '').trim()}`;
 
 	const id = f.verb === 'custom' ? String(f.customVerbIri ?? '') : verbIri(f.verb);
-	const statement: IDataObject = { actor: actorObj, verb: { id, display: { [lang]: verbName(id) } } };
+	const statement: IDataObject = {
+		actor: actorObj,
+		verb: { id, display: { [lang]: verbName(id) } },
+	};
 
 	const def: IDataObject = {};
 	if (filled(f.activityName)) def.name = { [lang]: f.activityName };
 	if (filled(f.activityDescription)) def.description = { [lang]: f.activityDescription };
 	if (filled(f.activityType)) def.type = f.activityType;
-	statement.object = { objectType: 'Activity', id: f.activityId, ...(Object.keys(def).length ? { definition: def } : {}) };
+	statement.object = {
+		objectType: 'Activity',
+		id: f.activityId,
+		...(Object.keys(def).length ? { definition: def } : {}),
+	};
 
 	const res: IDataObject = {};
 	const sc: IDataObject = {};

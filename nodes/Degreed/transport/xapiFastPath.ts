@@ -21,7 +21,8 @@ const VOIDED = 'http://adlnet.gov/expapi/verbs/voided';
 type Obj = Record<string, unknown>;
 
 // Plain objects of any realm (items can come from n8n's sandboxes), not arrays, dates, maps…
-const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && Object.prototype.toString.call(v) === '[object Object]';
+const isObject = (v: unknown): v is Obj =>
+	typeof v === 'object' && v !== null && Object.prototype.toString.call(v) === '[object Object]';
 
 /** Every own key is one of `allowed` (zod's `.strict()` refuses other keys even when undefined). */
 function onlyKeys(o: Obj, allowed: readonly string[]): boolean {
@@ -30,7 +31,8 @@ function onlyKeys(o: Obj, allowed: readonly string[]): boolean {
 }
 
 const str = (v: unknown, re?: RegExp): boolean => typeof v === 'string' && (!re || re.test(v));
-const optional = (v: unknown, check: (v: unknown) => boolean): boolean => v === undefined || check(v);
+const optional = (v: unknown, check: (v: unknown) => boolean): boolean =>
+	v === undefined || check(v);
 
 function languageMap(v: unknown): boolean {
 	if (!isObject(v)) return false;
@@ -45,7 +47,13 @@ function agent(v: unknown): boolean {
 	if ((v.mbox === undefined) === (v.account === undefined)) return false;
 	if (v.mbox !== undefined) return str(v.mbox, MAILTO);
 	const a = v.account;
-	return isObject(a) && onlyKeys(a, ['homePage', 'name']) && str(a.homePage, IRI) && typeof a.name === 'string' && a.name.length > 0;
+	return (
+		isObject(a) &&
+		onlyKeys(a, ['homePage', 'name']) &&
+		str(a.homePage, IRI) &&
+		typeof a.name === 'string' &&
+		a.name.length > 0
+	);
 }
 
 function activity(v: unknown): boolean {
@@ -54,7 +62,13 @@ function activity(v: unknown): boolean {
 	if (!str(v.id, IRI)) return false;
 	const d = v.definition;
 	if (d === undefined) return true;
-	return isObject(d) && onlyKeys(d, ['name', 'description', 'type']) && optional(d.name, languageMap) && optional(d.description, languageMap) && optional(d.type, (t) => str(t, IRI));
+	return (
+		isObject(d) &&
+		onlyKeys(d, ['name', 'description', 'type']) &&
+		optional(d.name, languageMap) &&
+		optional(d.description, languageMap) &&
+		optional(d.type, (t) => str(t, IRI))
+	);
 }
 
 const num = (v: unknown): v is number => typeof v === 'number' && !Number.isNaN(v);
@@ -65,12 +79,18 @@ function score(v: unknown): boolean {
 	if (![scaled, raw, min, max].every((n) => n === undefined || num(n))) return false;
 	if (scaled !== undefined && ((scaled as number) < -1 || (scaled as number) > 1)) return false;
 	if (min !== undefined && max !== undefined && (min as number) > (max as number)) return false;
-	if (raw !== undefined && ((min !== undefined && (raw as number) < (min as number)) || (max !== undefined && (raw as number) > (max as number)))) return false;
+	if (
+		raw !== undefined &&
+		((min !== undefined && (raw as number) < (min as number)) ||
+			(max !== undefined && (raw as number) > (max as number)))
+	)
+		return false;
 	return true;
 }
 
 function result(v: unknown): boolean {
-	if (!isObject(v) || !onlyKeys(v, ['score', 'success', 'completion', 'response', 'duration'])) return false;
+	if (!isObject(v) || !onlyKeys(v, ['score', 'success', 'completion', 'response', 'duration']))
+		return false;
 	return (
 		optional(v.score, score) &&
 		optional(v.success, (b) => typeof b === 'boolean') &&
@@ -82,13 +102,25 @@ function result(v: unknown): boolean {
 
 /** `true`: `statementSchema` accepts this statement. `false`: not decided here — validate with zod. */
 export function isCommonValidStatement(s: unknown): boolean {
-	if (!isObject(s) || !onlyKeys(s, ['id', 'actor', 'verb', 'object', 'result', 'timestamp', 'version'])) return false;
+	if (
+		!isObject(s) ||
+		!onlyKeys(s, ['id', 'actor', 'verb', 'object', 'result', 'timestamp', 'version'])
+	)
+		return false;
 	if (!optional(s.id, (id) => str(id, UUID))) return false;
 	if (!agent(s.actor)) return false;
 	const verb = s.verb;
-	if (!isObject(verb) || !onlyKeys(verb, ['id', 'display']) || !str(verb.id, IRI) || verb.id === VOIDED || !optional(verb.display, languageMap)) return false;
+	if (
+		!isObject(verb) ||
+		!onlyKeys(verb, ['id', 'display']) ||
+		!str(verb.id, IRI) ||
+		verb.id === VOIDED ||
+		!optional(verb.display, languageMap)
+	)
+		return false;
 	if (!activity(s.object)) return false;
 	if (!optional(s.result, result)) return false;
-	if (!optional(s.timestamp, (t) => str(t, TIMESTAMP) && !Number.isNaN(Date.parse(t as string)))) return false;
+	if (!optional(s.timestamp, (t) => str(t, TIMESTAMP) && !Number.isNaN(Date.parse(t as string))))
+		return false;
 	return optional(s.version, (v) => str(v, VERSION));
 }

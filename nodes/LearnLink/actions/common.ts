@@ -14,7 +14,8 @@ export function resultsOf(body: unknown): IDataObject[] {
 	if (Array.isArray(body)) return body as IDataObject[];
 	if (body && typeof body === 'object') {
 		const b = body as IDataObject;
-		for (const key of ['results', 'data', 'items']) if (Array.isArray(b[key])) return b[key] as IDataObject[];
+		for (const key of ['results', 'data', 'items'])
+			if (Array.isArray(b[key])) return b[key] as IDataObject[];
 	}
 	return [];
 }
@@ -23,15 +24,27 @@ export function resultsOf(body: unknown): IDataObject[] {
 export function totalPagesOf(body: unknown): number | undefined {
 	if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
 	const b = body as IDataObject;
-	const paging = (b.pagination && typeof b.pagination === 'object' ? b.pagination : b) as IDataObject;
+	const paging = (
+		b.pagination && typeof b.pagination === 'object' ? b.pagination : b
+	) as IDataObject;
 	const n = Number(paging.totalPages);
-	return Number.isFinite(n) && n >= 0 && paging.totalPages !== undefined && paging.totalPages !== null ? n : undefined;
+	return Number.isFinite(n) &&
+		n >= 0 &&
+		paging.totalPages !== undefined &&
+		paging.totalPages !== null
+		? n
+		: undefined;
 }
 
 /** Reads "Return All"/"Limit" of one item. */
-export function listLimits(ctx: IExecuteFunctions, itemIndex: number): { returnAll: boolean; limit: number } {
+export function listLimits(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+): { returnAll: boolean; limit: number } {
 	const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? Infinity : Math.max(1, Number(ctx.getNodeParameter('limit', itemIndex, 50)));
+	const limit = returnAll
+		? Infinity
+		: Math.max(1, Number(ctx.getNodeParameter('limit', itemIndex, 50)));
 	return { returnAll, limit };
 }
 
@@ -39,12 +52,28 @@ export function listLimits(ctx: IExecuteFunctions, itemIndex: number): { returnA
  * Walks a page/perPage list to the end (or to the limit): one n8n item per record. The page size is
  * the limit when that is smaller than Thrive's maximum, so a small limit is a single small request.
  */
-export async function listAll(client: ApiClient, request: RequestSpec, limits: { returnAll: boolean; limit: number }, concurrency = 1): Promise<IDataObject[]> {
-	const pageSize = limits.returnAll ? MAX_PER_PAGE : Math.min(MAX_PER_PAGE, Math.max(1, limits.limit));
-	const strategy = pageNumberPaging<IDataObject>({ pageSize, items: resultsOf, totalPages: totalPagesOf });
+export async function listAll(
+	client: ApiClient,
+	request: RequestSpec,
+	limits: { returnAll: boolean; limit: number },
+	concurrency = 1,
+): Promise<IDataObject[]> {
+	const pageSize = limits.returnAll
+		? MAX_PER_PAGE
+		: Math.min(MAX_PER_PAGE, Math.max(1, limits.limit));
+	const strategy = pageNumberPaging<IDataObject>({
+		pageSize,
+		items: resultsOf,
+		totalPages: totalPagesOf,
+	});
 	return await collect(
 		// Hook: pages in parallel when the response gives totalPages (concurrency from Request Options).
-		paginateParallel((spec) => client.request(spec), strategy.first(request), strategy, pagingWidth(concurrency, limits.returnAll)),
+		paginateParallel(
+			(spec) => client.request(spec),
+			strategy.first(request),
+			strategy,
+			pagingWidth(concurrency, limits.returnAll),
+		),
 		{ returnAll: limits.returnAll, limit: limits.limit },
 	);
 }
@@ -62,7 +91,13 @@ export function compact(values: IDataObject): IDataObject {
 
 /** Splits "a, b\nc" or an array into trimmed, non-empty strings. */
 export function listOf(value: unknown): string[] {
-	const raw = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[\n,]+/) : value === undefined || value === null ? [] : [value];
+	const raw = Array.isArray(value)
+		? value
+		: typeof value === 'string'
+			? value.split(/[\n,]+/)
+			: value === undefined || value === null
+				? []
+				: [value];
 	return raw.map((v) => String(v).trim()).filter(Boolean);
 }
 

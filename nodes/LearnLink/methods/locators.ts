@@ -13,8 +13,8 @@ export const userLocator = (overrides: Partial<INodeProperties> = {}): INodeProp
 		displayName: 'User',
 		name: 'userId',
 		searchListMethod: 'searchUsers',
-		description: 'The learner: pick them (search by name or email) or give Thrive\'s user ID',
-		id: { placeholder: 'e.g. 64f0c2a1e4b0…', regex: NOT_BLANK, error: 'Enter Thrive\'s user ID' },
+		description: "The learner: pick them (search by name or email) or give Thrive's user ID",
+		id: { placeholder: 'e.g. 64f0c2a1e4b0…', regex: NOT_BLANK, error: "Enter Thrive's user ID" },
 	}),
 	...overrides,
 });
@@ -24,7 +24,8 @@ export const userRefLocator = (overrides: Partial<INodeProperties> = {}): INodeP
 		displayName: 'User',
 		name: 'ref',
 		searchListMethod: 'searchUserRefs',
-		description: 'The user: pick them (search by name or email) or give their reference (your own user ID)',
+		description:
+			'The user: pick them (search by name or email) or give their reference (your own user ID)',
 		id: { placeholder: 'e.g. emp-1002', regex: NOT_BLANK, error: 'Enter the user reference' },
 	}),
 	...overrides,
@@ -35,8 +36,8 @@ export const contentLocator = (overrides: Partial<INodeProperties> = {}): INodeP
 		displayName: 'Content',
 		name: 'contentId',
 		searchListMethod: 'searchContent',
-		description: 'The content: pick it (search by title) or give Thrive\'s content ID',
-		id: { placeholder: 'e.g. 65a1b2c3d4…', regex: NOT_BLANK, error: 'Enter Thrive\'s content ID' },
+		description: "The content: pick it (search by title) or give Thrive's content ID",
+		id: { placeholder: 'e.g. 65a1b2c3d4…', regex: NOT_BLANK, error: "Enter Thrive's content ID" },
 	}),
 	...overrides,
 });
@@ -47,7 +48,11 @@ export const audienceLocator = (overrides: Partial<INodeProperties> = {}): INode
 		name: 'audienceId',
 		searchListMethod: 'searchAudiences',
 		description: 'The audience: pick it (search by name) or give its ID or reference',
-		id: { placeholder: 'e.g. sales-emea', regex: NOT_BLANK, error: 'Enter the audience ID or reference' },
+		id: {
+			placeholder: 'e.g. sales-emea',
+			regex: NOT_BLANK,
+			error: 'Enter the audience ID or reference',
+		},
 	}),
 	...overrides,
 });

@@ -8,7 +8,14 @@ import { Redactor } from '../../shared/redact';
 import { bearerAuth } from '../../shared/clientCredentials';
 import { tokenCacheKey } from '../../shared/tokenManager';
 import type { AuthStrategy, TransportContext } from '../../shared/types';
-import { LearnLinkConfigError, asFields, clientIdOf, hostUrl, restV1Base, restV2Base } from './hosts';
+import {
+	LearnLinkConfigError,
+	asFields,
+	clientIdOf,
+	hostUrl,
+	restV1Base,
+	restV2Base,
+} from './hosts';
 import type { LearnLinkCredentialFields, LearnLinkHost } from './hosts';
 import { learnLinkProfile } from './profile';
 import { learnLinkGrant, tokenRequestFor } from './token';
@@ -32,7 +39,12 @@ export interface LearnLinkClient extends ProviderClient {
 
 /** The credential's secrets, for redaction everywhere. */
 function redactorFor(fields: LearnLinkCredentialFields): Redactor {
-	const redactor = new Redactor([fields.apiSecret, fields.webhookSecret, fields.accessToken, fields.usersAccessToken]);
+	const redactor = new Redactor([
+		fields.apiSecret,
+		fields.webhookSecret,
+		fields.accessToken,
+		fields.usersAccessToken,
+	]);
 	if (fields.apiSecret) {
 		const user = String(fields.clientId ?? '').trim() || String(fields.tenantId ?? '').trim();
 		redactor.addBasic(user, String(fields.apiSecret));
@@ -47,11 +59,17 @@ export function authFor(fields: LearnLinkCredentialFields, host: LearnLinkHost):
 		const password = String(fields.apiSecret ?? '');
 		return { kind: 'static', apply: (request) => void (request.auth = { username, password }) };
 	}
-	return bearerAuth(learnLinkGrant(tokenRequestFor(fields, host)), { persisted: fields as unknown as Record<string, unknown>, prefix: host === 'users' ? 'users' : '' });
+	return bearerAuth(learnLinkGrant(tokenRequestFor(fields, host)), {
+		persisted: fields as unknown as Record<string, unknown>,
+		prefix: host === 'users' ? 'users' : '',
+	});
 }
 
 /** Builds the public-API and users-API clients from the node's `learnLinkApi` credential. */
-export async function createLearnLinkClient(ctx: TransportContext, settings: RequestSettings): Promise<LearnLinkClient> {
+export async function createLearnLinkClient(
+	ctx: TransportContext,
+	settings: RequestSettings,
+): Promise<LearnLinkClient> {
 	const credentials = await ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
 	const fields = asFields(credentials);
 	const redactor = redactorFor(fields);
@@ -61,7 +79,12 @@ export async function createLearnLinkClient(ctx: TransportContext, settings: Req
 				provider: learnLinkProfile,
 				auth: authFor(fields, host),
 				credentials,
-				clientKey: tokenCacheKey({ provider: 'learnLink', tenant: fields.tenantId, clientId: fields.clientId, environment: fields.environment }),
+				clientKey: tokenCacheKey({
+					provider: 'learnLink',
+					tenant: fields.tenantId,
+					clientId: fields.clientId,
+					environment: fields.environment,
+				}),
 				redactor,
 				retry: settings.retry,
 				rateLimit: settings.rateLimit,
@@ -79,7 +102,10 @@ export async function createLearnLinkClient(ctx: TransportContext, settings: Req
 		};
 	} catch (error) {
 		throw inputError(ctx.getNode(), (error as Error).message, {
-			description: error instanceof LearnLinkConfigError ? 'Fix the Learn.link (Thrive) credential and run the node again.' : undefined,
+			description:
+				error instanceof LearnLinkConfigError
+					? 'Fix the Learn.link (Thrive) credential and run the node again.'
+					: undefined,
 		});
 	}
 }

@@ -5,14 +5,31 @@ import { joinUrl, pathProblem } from '../../shared/urls';
 /** The two Learn.link (Thrive) API hosts: the public REST API, and the users/webhooks API. */
 export type LearnLinkHost = 'public' | 'users';
 
-export type LearnLinkEnvironment = 'production' | 'staging' | 'productionMea' | 'stagingMea' | 'custom';
+export type LearnLinkEnvironment =
+	| 'production'
+	| 'staging'
+	| 'productionMea'
+	| 'stagingMea'
+	| 'custom';
 
 /** Hosts per environment, as Thrive's "Obtain an OAuth 2.0 access token" reference lists them. */
-export const ENVIRONMENT_HOSTS: Record<Exclude<LearnLinkEnvironment, 'custom'>, Record<LearnLinkHost, string>> = {
+export const ENVIRONMENT_HOSTS: Record<
+	Exclude<LearnLinkEnvironment, 'custom'>,
+	Record<LearnLinkHost, string>
+> = {
 	production: { public: 'https://public.api.learn.link', users: 'https://user.api.learn.link' },
-	staging: { public: 'https://public.api.learnstaging.link', users: 'https://user.api.learnstaging.link' },
-	productionMea: { public: 'https://public.api.mea.learn.tech', users: 'https://user.api.mea.learn.tech' },
-	stagingMea: { public: 'https://public.api.meastaging.learn.tech', users: 'https://user.api.meastaging.learn.tech' },
+	staging: {
+		public: 'https://public.api.learnstaging.link',
+		users: 'https://user.api.learnstaging.link',
+	},
+	productionMea: {
+		public: 'https://public.api.mea.learn.tech',
+		users: 'https://user.api.mea.learn.tech',
+	},
+	stagingMea: {
+		public: 'https://public.api.meastaging.learn.tech',
+		users: 'https://user.api.meastaging.learn.tech',
+	},
 };
 
 /**
@@ -52,7 +69,8 @@ export interface LearnLinkCredentialFields {
 	usersExpiresAt?: number | string;
 }
 
-export const asFields = (credentials: ICredentialDataDecryptedObject): LearnLinkCredentialFields => credentials as unknown as LearnLinkCredentialFields;
+export const asFields = (credentials: ICredentialDataDecryptedObject): LearnLinkCredentialFields =>
+	credentials as unknown as LearnLinkCredentialFields;
 
 export class LearnLinkConfigError extends Error {}
 
@@ -61,7 +79,10 @@ export function hostUrl(fields: LearnLinkCredentialFields, host: LearnLinkHost):
 	const environment = fields.environment ?? 'production';
 	if (environment === 'custom') {
 		const url = String((host === 'public' ? fields.publicApiUrl : fields.usersApiUrl) ?? '').trim();
-		if (!url) throw new LearnLinkConfigError(`The credential uses custom URLs but its ${host === 'public' ? '"Public API URL"' : '"Users API URL"'} is empty`);
+		if (!url)
+			throw new LearnLinkConfigError(
+				`The credential uses custom URLs but its ${host === 'public' ? '"Public API URL"' : '"Users API URL"'} is empty`,
+			);
 		return url.replace(/\/+$/, '');
 	}
 	const hosts = ENVIRONMENT_HOSTS[environment];
@@ -98,23 +119,34 @@ export function tokenUrl(fields: LearnLinkCredentialFields, host: LearnLinkHost)
 function normalisePrefix(value: string | undefined, fallback: string, field: string): string {
 	const text = String(value ?? '').trim() || fallback;
 	const problem = pathProblem(text.startsWith('/') ? text : `/${text}`);
-	if (problem) throw new LearnLinkConfigError(`The credential's "${field}" ${problem} (got "${text.slice(0, 80)}")`);
+	if (problem)
+		throw new LearnLinkConfigError(
+			`The credential's "${field}" ${problem} (got "${text.slice(0, 80)}")`,
+		);
 	return `/${text.replace(/^\/+|\/+$/g, '')}`;
 }
 
 /** REST base of the public API for `/rest/v1` resources (prefix overridable in the credential). */
 export function restV1Base(fields: LearnLinkCredentialFields): string {
-	return joinUrl(hostUrl(fields, 'public'), normalisePrefix(fields.restV1Path, DEFAULT_REST_V1_PATH, 'REST v1 Path'));
+	return joinUrl(
+		hostUrl(fields, 'public'),
+		normalisePrefix(fields.restV1Path, DEFAULT_REST_V1_PATH, 'REST v1 Path'),
+	);
 }
 
 /** REST base of the public API for `/rest/v2` (user create/update/suspend). */
 export function restV2Base(fields: LearnLinkCredentialFields): string {
-	return joinUrl(hostUrl(fields, 'public'), normalisePrefix(fields.restV2Path, DEFAULT_REST_V2_PATH, 'REST v2 Path'));
+	return joinUrl(
+		hostUrl(fields, 'public'),
+		normalisePrefix(fields.restV2Path, DEFAULT_REST_V2_PATH, 'REST v2 Path'),
+	);
 }
 
 /** The chosen scopes that mean something on `host` (a users-API token is never asked for api/read). */
 export function scopesFor(fields: LearnLinkCredentialFields, host: LearnLinkHost): string[] {
-	const raw = Array.isArray(fields.scopes) ? fields.scopes : String(fields.scopes ?? '').split(/[\s,]+/);
+	const raw = Array.isArray(fields.scopes)
+		? fields.scopes
+		: String(fields.scopes ?? '').split(/[\s,]+/);
 	const chosen = raw.map((s) => String(s).trim()).filter(Boolean);
 	const allowed: readonly string[] = host === 'public' ? PUBLIC_SCOPES : USERS_SCOPES;
 	return [...new Set(chosen.filter((s) => allowed.includes(s)))];
@@ -125,7 +157,11 @@ export function hostOfUrl(fields: LearnLinkCredentialFields, url: string): Learn
 	try {
 		const users = new URL(hostUrl(fields, 'users'));
 		const target = new URL(url);
-		if (target.origin === users.origin && (target.pathname + '/').startsWith(users.pathname.replace(/\/?$/, '/'))) return 'users';
+		if (
+			target.origin === users.origin &&
+			(target.pathname + '/').startsWith(users.pathname.replace(/\/?$/, '/'))
+		)
+			return 'users';
 	} catch {
 		// An unparsable URL is the public API's (the default).
 	}

@@ -26,7 +26,10 @@ export interface LearnLinkTokenRequest {
 export const DEFAULT_TOKEN_LIFETIME_SECONDS = 3600;
 
 /** The token request for one host, from the credential's fields (`{host}/oauth2/token/{tenantId}`). */
-export function tokenRequestFor(fields: LearnLinkCredentialFields, host: LearnLinkHost): LearnLinkTokenRequest {
+export function tokenRequestFor(
+	fields: LearnLinkCredentialFields,
+	host: LearnLinkHost,
+): LearnLinkTokenRequest {
 	return {
 		url: joinUrl(hostUrl(fields, host), '/oauth2/token'),
 		tenant: tenantIdOf(fields),
@@ -60,14 +63,22 @@ export function learnLinkGrant(request: LearnLinkTokenRequest): ClientCredential
 		expiry: { defaultSeconds: DEFAULT_TOKEN_LIFETIME_SECONDS },
 		allowInsecureHttp: request.allowInsecureHttp,
 		names: { clientId: 'Client ID (Tenant ID)', clientSecret: 'API secret' },
-		hints: { status: HINTS, noToken: 'Check that the environment points at a Learn.link token endpoint.' },
+		hints: {
+			status: HINTS,
+			noToken: 'Check that the environment points at a Learn.link token endpoint.',
+		},
 	};
 }
 
 /** Cache key of a host's token and `issuedFor` of a persisted one (never the secret in clear). */
-export const learnLinkTokenKey = (request: LearnLinkTokenRequest) => tokenKey(learnLinkGrant(request));
+export const learnLinkTokenKey = (request: LearnLinkTokenRequest) =>
+	tokenKey(learnLinkGrant(request));
 
 /** Requests a client-credentials token from one Learn.link host. */
-export async function fetchLearnLinkToken(request: LearnLinkTokenRequest, http: HttpRequestFn, now: () => number = Date.now): Promise<TokenResult> {
+export async function fetchLearnLinkToken(
+	request: LearnLinkTokenRequest,
+	http: HttpRequestFn,
+	now: () => number = Date.now,
+): Promise<TokenResult> {
 	return await requestToken(learnLinkGrant(request), http, now);
 }

@@ -1,6 +1,8 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
-export type SignatureCheck = { ok: true } | { ok: false; reason: 'missing' | 'malformed' | 'mismatch' | 'noSecret' };
+export type SignatureCheck =
+	| { ok: true }
+	| { ok: false; reason: 'missing' | 'malformed' | 'mismatch' | 'noSecret' };
 
 export const SIGNATURE_HEADER = 'x-hmac-signature';
 
@@ -9,7 +11,11 @@ export const SIGNATURE_HEADER = 'x-hmac-signature';
  * (never a re-serialised copy: a different key order or spacing would change the bytes).
  * The comparison is constant-time over two 32-byte digests.
  */
-export function verifyThriveSignature(rawBody: Buffer, header: string | string[] | undefined, secret: string): SignatureCheck {
+export function verifyThriveSignature(
+	rawBody: Buffer,
+	header: string | string[] | undefined,
+	secret: string,
+): SignatureCheck {
 	if (typeof secret !== 'string' || secret.trim() === '') return { ok: false, reason: 'noSecret' };
 	const value = (Array.isArray(header) ? header[0] : header)?.trim();
 	if (!value) return { ok: false, reason: 'missing' };

@@ -46,15 +46,20 @@ export interface DateField {
 function parseDateMs(value: unknown, at: DateField): number | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
 	const fail = () =>
-		inputError(at.node, `Invalid "${at.field}" must be a date and time (ISO 8601, e.g. 2026-06-01T10:00:00Z)`, {
-			itemIndex: at.itemIndex,
-			description: `Got ${JSON.stringify(String(value)).slice(0, 80)}. Leave the field empty for "not set". Nothing was sent for this item.`,
-		});
+		inputError(
+			at.node,
+			`Invalid "${at.field}" must be a date and time (ISO 8601, e.g. 2026-06-01T10:00:00Z)`,
+			{
+				itemIndex: at.itemIndex,
+				description: `Got ${JSON.stringify(String(value)).slice(0, 80)}. Leave the field empty for "not set". Nothing was sent for this item.`,
+			},
+		);
 	if (typeof value === 'number') {
 		if (!Number.isFinite(value) || value < 0) throw fail();
 		return value < 1e11 ? Math.floor(value * 1000) : Math.floor(value);
 	}
-	const text = typeof value === 'string' ? value.trim() : value instanceof Date ? value.toISOString() : '';
+	const text =
+		typeof value === 'string' ? value.trim() : value instanceof Date ? value.toISOString() : '';
 	if (!isValidDate(text)) throw fail();
 	return Date.parse(text);
 }
@@ -74,11 +79,15 @@ export function epochMillis(value: unknown, at: DateField): number | null {
 }
 
 /** Moodle lists come back as arrays; anything else means no records. */
-export const asArray = (value: unknown): IDataObject[] => (Array.isArray(value) ? (value as IDataObject[]) : []);
+export const asArray = (value: unknown): IDataObject[] =>
+	Array.isArray(value) ? (value as IDataObject[]) : [];
 
 /** The options collection of an operation (empty object when not set). */
-export const optionsOf = (ctx: IExecuteFunctions, itemIndex: number, name = 'options'): IDataObject =>
-	(ctx.getNodeParameter(name, itemIndex, {}) as IDataObject) ?? {};
+export const optionsOf = (
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	name = 'options',
+): IDataObject => (ctx.getNodeParameter(name, itemIndex, {}) as IDataObject) ?? {};
 
 export const functionName = (options: IDataObject, fallback: string): string => {
 	const name = typeof options.wsfunction === 'string' ? options.wsfunction.trim() : '';

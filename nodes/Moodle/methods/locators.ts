@@ -3,7 +3,11 @@ import type { INodeProperties } from 'n8n-workflow';
 import { resourceLocator } from '../../shared/resourceLocator';
 
 /** Moodle IDs are positive whole numbers; By URL takes the `id=` of the record's page. */
-const ID = { placeholder: 'e.g. 42', regex: '^\\s*[1-9]\\d*\\s*$', error: 'A Moodle ID is a positive whole number' };
+const ID = {
+	placeholder: 'e.g. 42',
+	regex: '^\\s*[1-9]\\d*\\s*$',
+	error: 'A Moodle ID is a positive whole number',
+};
 
 export const courseLocator = (overrides: Partial<INodeProperties> = {}): INodeProperties => ({
 	...resourceLocator({
@@ -27,7 +31,8 @@ export const userLocator = (overrides: Partial<INodeProperties> = {}): INodeProp
 		displayName: 'User',
 		name: 'userId',
 		searchListMethod: 'searchUsers',
-		description: 'The Moodle user: pick them (search by email), or give their ID or the address of their profile',
+		description:
+			'The Moodle user: pick them (search by email), or give their ID or the address of their profile',
 		id: ID,
 		url: {
 			placeholder: 'e.g. https://moodle.example.com/user/profile.php?id=7',

@@ -11,7 +11,13 @@ import { bodyProblem } from '../../shared/responseShape';
 import { tokenCacheKey } from '../../shared/tokenManager';
 import type { ExpectedBody, HttpResponse, RequestSpec, TransportContext } from '../../shared/types';
 import { encodeMoodleParams, toFormObject } from './encode';
-import { NOT_A_MOODLE_ENDPOINT, WRONG_URL_HINT, hintFor, moodleErrorOf, moodleProfile } from './profile';
+import {
+	NOT_A_MOODLE_ENDPOINT,
+	WRONG_URL_HINT,
+	hintFor,
+	moodleErrorOf,
+	moodleProfile,
+} from './profile';
 import { restEndpoint } from './site';
 
 export interface MoodleCredentials {
@@ -61,8 +67,16 @@ export class MoodleClient implements ProviderClient {
 	}
 
 	/** The request for one call (exposed for paging and tests). */
-	spec(wsfunction: string, params: Record<string, unknown>, options: CallOptions = {}): RequestSpec {
-		const body = toFormObject([['wsfunction', wsfunction], ...Object.entries(FORMAT), ...encodeMoodleParams(params)]);
+	spec(
+		wsfunction: string,
+		params: Record<string, unknown>,
+		options: CallOptions = {},
+	): RequestSpec {
+		const body = toFormObject([
+			['wsfunction', wsfunction],
+			...Object.entries(FORMAT),
+			...encodeMoodleParams(params),
+		]);
 		return {
 			method: 'POST',
 			url: this.endpoint,
@@ -88,7 +102,11 @@ export class MoodleClient implements ProviderClient {
 		return response;
 	}
 
-	async call<T = unknown>(wsfunction: string, params: Record<string, unknown> = {}, options: CallOptions = {}): Promise<T> {
+	async call<T = unknown>(
+		wsfunction: string,
+		params: Record<string, unknown> = {},
+		options: CallOptions = {},
+	): Promise<T> {
 		const response = await this.send(this.spec(wsfunction, params, options));
 		// Judged after Moodle's own error body (an object), so its exception keeps its words.
 		const problem = options.expect ? bodyProblem(response.body, options.expect) : undefined;
@@ -100,7 +118,8 @@ export class MoodleClient implements ProviderClient {
 				response: { ...response, body: undefined },
 				itemIndex: options.itemIndex,
 				message: `${wsfunction}: the answer ${problem}`,
-				description: 'Nothing of it was used. Check that the Site URL in the credential is the Moodle site itself and that no proxy in between rewrites its answers.',
+				description:
+					'Nothing of it was used. Check that the Site URL in the credential is the Moodle site itself and that no proxy in between rewrites its answers.',
 			});
 		}
 		return response.body as T;
@@ -120,7 +139,14 @@ export class MoodleClient implements ProviderClient {
 		const at = (from: number) =>
 			this.spec(
 				wsfunction,
-				{ ...params, options: [...base, listOption('limitfrom', from), listOption('limitnumber', options.pageSize)] },
+				{
+					...params,
+					options: [
+						...base,
+						listOption('limitfrom', from),
+						listOption('limitnumber', options.pageSize),
+					],
+				},
 				{ itemIndex: options.itemIndex },
 			);
 		const from = new WeakMap<RequestSpec, number>();
@@ -151,7 +177,12 @@ export class MoodleClient implements ProviderClient {
 				itemIndex,
 				code: err.errorcode,
 				message: `${wsfunction ? `${wsfunction}: ` : ''}${err.message} (${err.errorcode})`,
-				description: [hintFor(err.errorcode, wsfunction), err.debuginfo ? `Moodle debug info: ${err.debuginfo}` : ''].filter(Boolean).join(' '),
+				description: [
+					hintFor(err.errorcode, wsfunction),
+					err.debuginfo ? `Moodle debug info: ${err.debuginfo}` : '',
+				]
+					.filter(Boolean)
+					.join(' '),
 			});
 		}
 		if (typeof body === 'string' || Buffer.isBuffer(body)) {
@@ -172,7 +203,10 @@ export class MoodleClient implements ProviderClient {
 }
 
 /** Builds the client for the node's credential, with the node's "Request Options". */
-export async function createMoodleClient(ctx: IExecuteFunctions, settings: RequestSettings): Promise<MoodleClient> {
+export async function createMoodleClient(
+	ctx: IExecuteFunctions,
+	settings: RequestSettings,
+): Promise<MoodleClient> {
 	const raw = await ctx.getCredentials('moodleApi');
 	const credentials = raw as unknown as MoodleCredentials;
 	const token = String(credentials.token ?? '').trim();

@@ -23,10 +23,13 @@ function encodeScalar(value: unknown, key: string): string | undefined {
 	if (typeof value === 'bigint') return value.toString();
 	if (typeof value === 'string') return value;
 	if (value instanceof Date) {
-		if (Number.isNaN(value.getTime())) throw new BracketEncodingError(`"${key}" is not a valid date`);
+		if (Number.isNaN(value.getTime()))
+			throw new BracketEncodingError(`"${key}" is not a valid date`);
 		return String(Math.floor(value.getTime() / 1000));
 	}
-	throw new BracketEncodingError(`"${key}" has a value of type ${typeof value} that cannot be sent to Moodle`);
+	throw new BracketEncodingError(
+		`"${key}" has a value of type ${typeof value} that cannot be sent to Moodle`,
+	);
 }
 
 function walk(value: unknown, key: string, out: FormPairs, depth: number): void {
@@ -36,7 +39,8 @@ function walk(value: unknown, key: string, out: FormPairs, depth: number): void 
 		return;
 	}
 	if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-		for (const [name, entry] of Object.entries(value as Record<string, unknown>)) walk(entry, `${key}[${name}]`, out, depth + 1);
+		for (const [name, entry] of Object.entries(value as Record<string, unknown>))
+			walk(entry, `${key}[${name}]`, out, depth + 1);
 		return;
 	}
 	const text = encodeScalar(value, key);

@@ -9,12 +9,16 @@ export interface MoodleErrorBody {
 }
 
 /** The shape `login/token.php` and some plugins use: `{error, errorcode}`. */
-const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+	!!v && typeof v === 'object' && !Array.isArray(v);
 
 /** The Moodle error in a response body, if the body is one (exception JSON or `{error, errorcode}`). */
 export function moodleErrorOf(body: unknown): MoodleErrorBody | undefined {
 	if (!isObject(body)) return undefined;
-	if (typeof body.exception === 'string' && (typeof body.errorcode === 'string' || typeof body.message === 'string')) {
+	if (
+		typeof body.exception === 'string' &&
+		(typeof body.errorcode === 'string' || typeof body.message === 'string')
+	) {
 		return {
 			exception: body.exception,
 			errorcode: String(body.errorcode ?? body.exception),
@@ -58,12 +62,21 @@ export function hintFor(errorcode: string, wsfunction?: string): string {
 }
 
 /** Pulls Moodle's own words out of an error response (any status). */
-export function parseMoodleError(response: HttpResponse): { message?: string; description?: string; code?: string } {
+export function parseMoodleError(response: HttpResponse): {
+	message?: string;
+	description?: string;
+	code?: string;
+} {
 	const err = moodleErrorOf(response.body);
 	if (err) {
 		return {
 			message: `${err.message} (${err.errorcode})`,
-			description: [hintFor(err.errorcode), err.debuginfo ? `Moodle debug info: ${err.debuginfo}` : ''].filter(Boolean).join(' '),
+			description: [
+				hintFor(err.errorcode),
+				err.debuginfo ? `Moodle debug info: ${err.debuginfo}` : '',
+			]
+				.filter(Boolean)
+				.join(' '),
 			code: err.errorcode,
 		};
 	}

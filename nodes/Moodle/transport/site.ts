@@ -15,7 +15,10 @@ export function siteBaseUrl(siteUrl: string): string {
 		return trimmed.replace(/\/+$/, '');
 	}
 	let path = url.pathname.replace(/\/+$/, '');
-	path = path.replace(/\/(webservice\/rest\/server\.php|login\/(index|token)\.php|admin(\/.*)?|my|index\.php)$/i, '');
+	path = path.replace(
+		/\/(webservice\/rest\/server\.php|login\/(index|token)\.php|admin(\/.*)?|my|index\.php)$/i,
+		'',
+	);
 	return `${url.protocol}//${url.host}${path.replace(/\/+$/, '')}`;
 }
 

@@ -4,7 +4,18 @@ import { outputProperties } from '../../shared/simplify';
 import type { SimplifiedFields } from '../../shared/simplify';
 
 /** A Percipio user (15+ fields, custom attributes and audiences nested). */
-const USER: SimplifiedFields = ['id', 'externalUserId', 'loginName', 'email', 'firstName', 'lastName', 'isActive', 'role', 'jobTitle', 'updatedAt'];
+const USER: SimplifiedFields = [
+	'id',
+	'externalUserId',
+	'loginName',
+	'email',
+	'firstName',
+	'lastName',
+	'isActive',
+	'role',
+	'jobTitle',
+	'updatedAt',
+];
 /** A catalog item (30+ fields, localized metadata nested). */
 const CONTENT: SimplifiedFields = [
 	'id',
@@ -24,6 +35,11 @@ const FIELDS: Record<string, Record<string, SimplifiedFields>> = {
 	catalogContent: { getAll: CONTENT },
 };
 
-export const simplifiedFields = (resource: string, operation: string): SimplifiedFields | undefined => FIELDS[resource]?.[operation];
+export const simplifiedFields = (
+	resource: string,
+	operation: string,
+): SimplifiedFields | undefined => FIELDS[resource]?.[operation];
 
-export const outputDescription: INodeProperties[] = Object.entries(FIELDS).flatMap(([resource, ops]) => outputProperties({ resource: [resource], operation: Object.keys(ops) }));
+export const outputDescription: INodeProperties[] = Object.entries(FIELDS).flatMap(
+	([resource, ops]) => outputProperties({ resource: [resource], operation: Object.keys(ops) }),
+);

@@ -22,18 +22,28 @@ export interface PercipioClient extends ProviderClient {
 }
 
 /** The one Percipio API client of an execution: credential checked, auth, retries, pacing, redaction. */
-export async function createPercipioClient(ctx: IExecuteFunctions, settings: RequestSettings): Promise<PercipioClient> {
+export async function createPercipioClient(
+	ctx: IExecuteFunctions,
+	settings: RequestSettings,
+): Promise<PercipioClient> {
 	const data = await ctx.getCredentials(CREDENTIAL_TYPE);
 	let config: PercipioConfig;
 	try {
 		config = readPercipioConfig(data);
 	} catch (error) {
 		if (error instanceof PercipioConfigError) {
-			throw inputError(ctx.getNode(), `Skillsoft Percipio credential: ${error.message}`, { description: 'Fix the credential and press its Test button. Nothing was sent.' });
+			throw inputError(ctx.getNode(), `Skillsoft Percipio credential: ${error.message}`, {
+				description: 'Fix the credential and press its Test button. Nothing was sent.',
+			});
 		}
 		throw new NodeOperationError(ctx.getNode(), error as Error);
 	}
-	const redactor = new Redactor([data.clientSecret, data.serviceAccountToken, data.accessToken, config.serviceAccountToken]);
+	const redactor = new Redactor([
+		data.clientSecret,
+		data.serviceAccountToken,
+		data.accessToken,
+		config.serviceAccountToken,
+	]);
 	let auth: AuthStrategy;
 	if (config.token) {
 		auth = bearerAuth(percipioGrant(config.token), { persisted: data, redactor });
@@ -50,7 +60,12 @@ export async function createPercipioClient(ctx: IExecuteFunctions, settings: Req
 		provider: percipioProfile,
 		auth,
 		credentials: data,
-		clientKey: tokenCacheKey({ provider: 'percipio', api: config.hosts.apiBaseUrl, org: config.organizationId, auth: config.token ? percipioTokenKey(config.token) : config.serviceAccountToken }),
+		clientKey: tokenCacheKey({
+			provider: 'percipio',
+			api: config.hosts.apiBaseUrl,
+			org: config.organizationId,
+			auth: config.token ? percipioTokenKey(config.token) : config.serviceAccountToken,
+		}),
 		redactor,
 		retry: settings.retry,
 		rateLimit: settings.rateLimit,

@@ -25,7 +25,8 @@ export interface PercipioConfig {
 /** A credential value that cannot work; the message names the field. */
 export class PercipioConfigError extends Error {}
 
-const text = (v: unknown) => (typeof v === 'string' ? v.trim() : v === undefined || v === null ? '' : String(v).trim());
+const text = (v: unknown) =>
+	typeof v === 'string' ? v.trim() : v === undefined || v === null ? '' : String(v).trim();
 
 export function isUuid(value: string): boolean {
 	return UUID_PATTERN.test(value);
@@ -35,21 +36,42 @@ export function isUuid(value: string): boolean {
  * Reads and checks the credential's fields. Throws PercipioConfigError naming the first field that
  * cannot work, so the Test button and the node say what to fix before any request is made.
  */
-export function readPercipioConfig(data: ICredentialDataDecryptedObject, now: number = Date.now()): PercipioConfig {
-	const authMethod: PercipioAuthMethod = data.authMethod === 'serviceAccount' ? 'serviceAccount' : 'oAuth2ClientCredentials';
+export function readPercipioConfig(
+	data: ICredentialDataDecryptedObject,
+	now: number = Date.now(),
+): PercipioConfig {
+	const authMethod: PercipioAuthMethod =
+		data.authMethod === 'serviceAccount' ? 'serviceAccount' : 'oAuth2ClientCredentials';
 	const region = text(data.region) || 'us';
 	const hosts = resolveHosts(region, { apiBaseUrl: data.apiBaseUrl, tokenUrl: data.tokenUrl });
 	const allowInsecureHttp = region === 'custom' && data.allowInsecureHttp === true;
 	if (region === 'custom') {
-		if (!/^https?:\/\//i.test(hosts.apiBaseUrl)) throw new PercipioConfigError('"API Base URL" must be a full URL such as https://api.percipio.com');
+		if (!/^https?:\/\//i.test(hosts.apiBaseUrl))
+			throw new PercipioConfigError(
+				'"API Base URL" must be a full URL such as https://api.percipio.com',
+			);
 		if (authMethod === 'oAuth2ClientCredentials' && !/^https?:\/\//i.test(hosts.tokenUrl)) {
-			throw new PercipioConfigError('"Token URL" must be a full URL ending in /oauth2-provider/token');
+			throw new PercipioConfigError(
+				'"Token URL" must be a full URL ending in /oauth2-provider/token',
+			);
 		}
 	}
 	const organizationId = text(data.organizationId);
-	if (!organizationId) throw new PercipioConfigError('"Organization ID" is empty: enter your Percipio organization UUID');
-	if (!isUuid(organizationId)) throw new PercipioConfigError(`"Organization ID" must be a UUID such as 3fa85f64-5717-4562-b3fc-2c963f66afa6 (got "${organizationId.slice(0, 60)}")`);
-	const config: PercipioConfig = { authMethod, hosts, organizationId, partnerName: text(data.partnerName), allowInsecureHttp };
+	if (!organizationId)
+		throw new PercipioConfigError(
+			'"Organization ID" is empty: enter your Percipio organization UUID',
+		);
+	if (!isUuid(organizationId))
+		throw new PercipioConfigError(
+			`"Organization ID" must be a UUID such as 3fa85f64-5717-4562-b3fc-2c963f66afa6 (got "${organizationId.slice(0, 60)}")`,
+		);
+	const config: PercipioConfig = {
+		authMethod,
+		hosts,
+		organizationId,
+		partnerName: text(data.partnerName),
+		allowInsecureHttp,
+	};
 	if (authMethod === 'serviceAccount') {
 		const jwt = bareJwt(text(data.serviceAccountToken));
 		const check = inspectServiceAccountToken(jwt, now);
@@ -60,7 +82,13 @@ export function readPercipioConfig(data: ICredentialDataDecryptedObject, now: nu
 		const clientSecret = typeof data.clientSecret === 'string' ? data.clientSecret : '';
 		if (!clientId) throw new PercipioConfigError('"Client ID" is empty');
 		if (!clientSecret) throw new PercipioConfigError('"Client Secret" is empty');
-		config.token = { tokenUrl: hosts.tokenUrl, clientId, clientSecret, scope: text(data.scope) || 'api', allowInsecureHttp };
+		config.token = {
+			tokenUrl: hosts.tokenUrl,
+			clientId,
+			clientSecret,
+			scope: text(data.scope) || 'api',
+			allowInsecureHttp,
+		};
 	}
 	return config;
 }

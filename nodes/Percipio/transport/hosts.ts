@@ -26,10 +26,16 @@ export const PERCIPIO_REGIONS: Record<Exclude<PercipioRegion, 'custom'>, Percipi
 const trimSlash = (url: string) => url.trim().replace(/\/+$/, '');
 
 /** The API base and token URL a credential points at: the region's, or the typed custom ones. */
-export function resolveHosts(region: unknown, custom: { apiBaseUrl?: unknown; tokenUrl?: unknown }): PercipioHosts {
+export function resolveHosts(
+	region: unknown,
+	custom: { apiBaseUrl?: unknown; tokenUrl?: unknown },
+): PercipioHosts {
 	if (region === 'eu' || region === 'us') return PERCIPIO_REGIONS[region];
 	if (region === 'custom') {
-		return { apiBaseUrl: trimSlash(String(custom.apiBaseUrl ?? '')), tokenUrl: String(custom.tokenUrl ?? '').trim() };
+		return {
+			apiBaseUrl: trimSlash(String(custom.apiBaseUrl ?? '')),
+			tokenUrl: String(custom.tokenUrl ?? '').trim(),
+		};
 	}
 	return PERCIPIO_REGIONS.us;
 }

@@ -35,7 +35,8 @@ export function percipioGrant(fields: PercipioTokenFields): ClientCredentialsGra
 		allowInsecureHttp: fields.allowInsecureHttp,
 		hints: {
 			url: 'Pick a region, or type the full token URL (…/oauth2-provider/token) for the Custom region.',
-			noToken: 'Check the token URL: it must be the Percipio OAuth endpoint (…/oauth2-provider/token), not the API base URL.',
+			noToken:
+				'Check the token URL: it must be the Percipio OAuth endpoint (…/oauth2-provider/token), not the API base URL.',
 			status: {
 				400: CHECK_CLIENT,
 				401: CHECK_CLIENT,
@@ -50,12 +51,17 @@ export function percipioGrant(fields: PercipioTokenFields): ClientCredentialsGra
 
 const CHECK_CLIENT =
 	"Check the client ID, client secret and scope, and that the token URL belongs to the region your client was created in (US and EU clients do not work on each other's hosts).";
-const NOT_A_TOKEN_URL = 'The token URL does not look like a Percipio token endpoint. It must end with /oauth2-provider/token.';
+const NOT_A_TOKEN_URL =
+	'The token URL does not look like a Percipio token endpoint. It must end with /oauth2-provider/token.';
 
 /** Cache key of a token and `issuedFor` of a persisted one (never the secret in clear). */
 export const percipioTokenKey = (fields: PercipioTokenFields) => tokenKey(percipioGrant(fields));
 
-export async function fetchPercipioToken(fields: PercipioTokenFields, http: HttpRequestFn, now: () => number = Date.now): Promise<TokenResult> {
+export async function fetchPercipioToken(
+	fields: PercipioTokenFields,
+	http: HttpRequestFn,
+	now: () => number = Date.now,
+): Promise<TokenResult> {
 	return await requestToken(percipioGrant(fields), http, now);
 }
 
@@ -68,7 +74,9 @@ export interface JwtInfo {
 function base64UrlJson(segment: string): Record<string, unknown> | undefined {
 	try {
 		const parsed = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8')) as unknown;
-		return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+		return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+			? (parsed as Record<string, unknown>)
+			: undefined;
 	} catch {
 		return undefined;
 	}
@@ -79,22 +87,35 @@ function base64UrlJson(segment: string): Record<string, unknown> | undefined {
  * segments, a JSON header with `alg`, a JSON payload) and has not expired. Returns a message naming
  * the problem, or the token's claims.
  */
-export function inspectServiceAccountToken(token: string, now: number = Date.now()): { ok: true; info: JwtInfo } | { ok: false; problem: string } {
+export function inspectServiceAccountToken(
+	token: string,
+	now: number = Date.now(),
+): { ok: true; info: JwtInfo } | { ok: false; problem: string } {
 	const value = token.trim().replace(/^bearer\s+/i, '');
 	if (!value) return { ok: false, problem: 'the service-account token is empty' };
 	const parts = value.split('.');
 	if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]+$/.test(p))) {
-		return { ok: false, problem: 'the service-account token is not a JWT (expected three dot-separated base64url parts, as Percipio shows it when the token is created)' };
+		return {
+			ok: false,
+			problem:
+				'the service-account token is not a JWT (expected three dot-separated base64url parts, as Percipio shows it when the token is created)',
+		};
 	}
 	const header = base64UrlJson(parts[0]);
 	const payload = base64UrlJson(parts[1]);
 	if (!header || typeof header.alg !== 'string' || !payload) {
-		return { ok: false, problem: 'the service-account token is not a JWT (its header or payload is not JSON)' };
+		return {
+			ok: false,
+			problem: 'the service-account token is not a JWT (its header or payload is not JSON)',
+		};
 	}
 	const exp = typeof payload.exp === 'number' ? payload.exp * 1000 : undefined;
 	const iat = typeof payload.iat === 'number' ? payload.iat * 1000 : undefined;
 	if (exp !== undefined && exp < now - 60_000) {
-		return { ok: false, problem: `the service-account token expired on ${new Date(exp).toISOString()}; a Percipio admin can create a new one` };
+		return {
+			ok: false,
+			problem: `the service-account token expired on ${new Date(exp).toISOString()}; a Percipio admin can create a new one`,
+		};
 	}
 	return { ok: true, info: { expiresAt: exp, issuedAt: iat } };
 }

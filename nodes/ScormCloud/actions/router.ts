@@ -6,7 +6,11 @@ import * as ping from './ping/Ping.resource';
 import * as registration from './registration/Registration.resource';
 
 export const router = createRouter({
-	resources: { registration: registration.operations, course: course.operations, ping: ping.operations },
+	resources: {
+		registration: registration.operations,
+		course: course.operations,
+		ping: ping.operations,
+	},
 	rateLimit: scormCloudProfile.rateLimit,
 	createClient: createScormCloudClient,
 });

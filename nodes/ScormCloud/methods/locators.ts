@@ -25,8 +25,13 @@ export const registrationLocator = (overrides: Partial<INodeProperties> = {}): I
 		displayName: 'Registration',
 		name: 'registrationId',
 		searchListMethod: 'searchRegistrations',
-		description: 'The registration: pick it (search by registration ID, or by learner email with "@") or give its ID',
-		id: { placeholder: 'e.g. emp-1042-onboarding-2026', regex: ID_REGEX, error: 'Enter the registration ID' },
+		description:
+			'The registration: pick it (search by registration ID, or by learner email with "@") or give its ID',
+		id: {
+			placeholder: 'e.g. emp-1042-onboarding-2026',
+			regex: ID_REGEX,
+			error: 'Enter the registration ID',
+		},
 	}),
 	...overrides,
 });

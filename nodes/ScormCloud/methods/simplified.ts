@@ -17,13 +17,29 @@ const REGISTRATION: SimplifiedFields = [
 	'lastAccessDate',
 ];
 /** A course (SCORM Cloud returns 15+ fields, metadata nested). */
-const COURSE: SimplifiedFields = ['id', 'title', 'version', 'courseLearningStandard', 'created', 'updated', 'registrationCount', 'tags', 'xapiActivityId', 'metadata.duration'];
+const COURSE: SimplifiedFields = [
+	'id',
+	'title',
+	'version',
+	'courseLearningStandard',
+	'created',
+	'updated',
+	'registrationCount',
+	'tags',
+	'xapiActivityId',
+	'metadata.duration',
+];
 
 const FIELDS: Record<string, Record<string, SimplifiedFields>> = {
 	registration: { get: REGISTRATION, getMany: REGISTRATION },
 	course: { get: COURSE, getMany: COURSE },
 };
 
-export const simplifiedFields = (resource: string, operation: string): SimplifiedFields | undefined => FIELDS[resource]?.[operation];
+export const simplifiedFields = (
+	resource: string,
+	operation: string,
+): SimplifiedFields | undefined => FIELDS[resource]?.[operation];
 
-export const outputDescription: INodeProperties[] = Object.entries(FIELDS).flatMap(([resource, ops]) => outputProperties({ resource: [resource], operation: Object.keys(ops) }));
+export const outputDescription: INodeProperties[] = Object.entries(FIELDS).flatMap(
+	([resource, ops]) => outputProperties({ resource: [resource], operation: Object.keys(ops) }),
+);

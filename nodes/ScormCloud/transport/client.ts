@@ -1,4 +1,9 @@
-import type { ICredentialDataDecryptedObject, IDataObject, INode, NodeApiError } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INode,
+	NodeApiError,
+} from 'n8n-workflow';
 
 import { ApiClient } from '../../shared/apiClient';
 import type { RequestSettings } from '../../shared/descriptions';
@@ -35,7 +40,8 @@ export function readCredential(data: ICredentialDataDecryptedObject): ScormCloud
 		secretKey: String(data.secretKey ?? ''),
 		authMethod: data.authMethod === 'oauth' ? 'oauth' : 'basic',
 		scope: scopeString(data.scopes, data.extraScopes),
-		expiration: Number.isFinite(expiration) && expiration > 0 ? expiration : DEFAULT_TOKEN_EXPIRATION,
+		expiration:
+			Number.isFinite(expiration) && expiration > 0 ? expiration : DEFAULT_TOKEN_EXPIRATION,
 		allowInsecureHttp: data.allowInsecureHttp === true,
 	};
 	// Only a token minted for exactly these fields is reused.
@@ -43,10 +49,18 @@ export function readCredential(data: ICredentialDataDecryptedObject): ScormCloud
 	return credential;
 }
 
-const tokenFieldsOf = (c: ScormCloudCredential) => ({ baseUrl: c.baseUrl, appId: c.appId, secretKey: c.secretKey, scope: c.scope, expiration: c.expiration, allowInsecureHttp: c.allowInsecureHttp });
+const tokenFieldsOf = (c: ScormCloudCredential) => ({
+	baseUrl: c.baseUrl,
+	appId: c.appId,
+	secretKey: c.secretKey,
+	scope: c.scope,
+	expiration: c.expiration,
+	allowInsecureHttp: c.allowInsecureHttp,
+});
 
 export function authStrategy(credential: ScormCloudCredential): AuthStrategy {
-	if (credential.authMethod === 'oauth') return bearerAuth(scormCloudGrant(tokenFieldsOf(credential)), { seed: credential.persisted });
+	if (credential.authMethod === 'oauth')
+		return bearerAuth(scormCloudGrant(tokenFieldsOf(credential)), { seed: credential.persisted });
 	const header = basicHeader(credential.appId, credential.secretKey);
 	return {
 		kind: 'static',
@@ -63,15 +77,25 @@ export interface ScormCloudClient extends ProviderClient {
 	url(template: string, values?: Record<string, unknown>): string;
 }
 
-export async function createScormCloudClient(ctx: TransportContext, settings: RequestSettings): Promise<ScormCloudClient> {
+export async function createScormCloudClient(
+	ctx: TransportContext,
+	settings: RequestSettings,
+): Promise<ScormCloudClient> {
 	const data = await ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
 	const credential = readCredential(data);
-	const redactor = new Redactor([credential.secretKey, credential.persisted?.accessToken]).addBasic(credential.appId, credential.secretKey);
+	const redactor = new Redactor([credential.secretKey, credential.persisted?.accessToken]).addBasic(
+		credential.appId,
+		credential.secretKey,
+	);
 	const api = new ApiClient(ctx, {
 		provider: scormCloudProfile,
 		auth: authStrategy(credential),
 		credentials: data,
-		clientKey: tokenCacheKey({ provider: 'scormcloud', baseUrl: credential.baseUrl, appId: credential.appId }),
+		clientKey: tokenCacheKey({
+			provider: 'scormcloud',
+			baseUrl: credential.baseUrl,
+			appId: credential.appId,
+		}),
 		redactor,
 		retry: settings.retry,
 		rateLimit: settings.rateLimit,
@@ -79,11 +103,22 @@ export async function createScormCloudClient(ctx: TransportContext, settings: Re
 		allowInsecureHttp: credential.allowInsecureHttp,
 	});
 	const baseUrl = credential.baseUrl;
-	return { api, settings, baseUrl, url: (template, values = {}) => joinUrl(baseUrl, buildPath(template, values)) };
+	return {
+		api,
+		settings,
+		baseUrl,
+		url: (template, values = {}) => joinUrl(baseUrl, buildPath(template, values)),
+	};
 }
 
 /** A NodeApiError for a response the caller accepted (acceptStatuses) but cannot use. */
-export function responseError(client: ScormCloudClient, node: INode, response: HttpResponse, itemIndex?: number, extra?: { message?: string; description?: string }): NodeApiError {
+export function responseError(
+	client: ScormCloudClient,
+	node: INode,
+	response: HttpResponse,
+	itemIndex?: number,
+	extra?: { message?: string; description?: string },
+): NodeApiError {
 	const parsed = parseScormCloudError(response);
 	return apiError({
 		node,
@@ -97,6 +132,19 @@ export function responseError(client: ScormCloudClient, node: INode, response: H
 }
 
 /** A failure that is not an HTTP error (a failed import job, a timeout), redacted like the rest. */
-export function scormCloudError(client: ScormCloudClient, node: INode, message: string, itemIndex?: number, description?: string): NodeApiError {
-	return apiError({ node, provider: scormCloudProfile.name, redactor: client.api.redactor, itemIndex, message, description });
+export function scormCloudError(
+	client: ScormCloudClient,
+	node: INode,
+	message: string,
+	itemIndex?: number,
+	description?: string,
+): NodeApiError {
+	return apiError({
+		node,
+		provider: scormCloudProfile.name,
+		redactor: client.api.redactor,
+		itemIndex,
+		message,
+		description,
+	});
 }

@@ -22,7 +22,11 @@ export function basicHeader(appId: string, secretKey: string): string {
 /** Scopes from a list and/or a free text, normalised to SCORM Cloud's space-delimited form. */
 export function scopeString(selected: unknown, extra?: unknown): string {
 	const list = [
-		...(Array.isArray(selected) ? selected : typeof selected === 'string' ? selected.split(/[\s,]+/) : []),
+		...(Array.isArray(selected)
+			? selected
+			: typeof selected === 'string'
+				? selected.split(/[\s,]+/)
+				: []),
 		...(typeof extra === 'string' ? extra.split(/[\s,]+/) : []),
 	]
 		.map((s) => String(s).trim())
@@ -38,11 +42,14 @@ export function scopeString(selected: unknown, extra?: unknown): string {
 export function scormCloudGrant(fields: ScormCloudTokenFields): ClientCredentialsGrant {
 	const scope = scopeString(fields.scope);
 	const raw = fields.expiration as unknown;
-	const expiration = raw === undefined || raw === null || raw === '' ? DEFAULT_TOKEN_EXPIRATION : Number(raw);
+	const expiration =
+		raw === undefined || raw === null || raw === '' ? DEFAULT_TOKEN_EXPIRATION : Number(raw);
 	const problem = !scope
 		? { message: 'choose at least one OAuth scope (or switch Authentication to HTTP Basic)' }
 		: !Number.isInteger(expiration) || expiration < 1
-			? { message: `the token expiration must be a whole number of seconds of at least 1 (got ${String(raw)})` }
+			? {
+					message: `the token expiration must be a whole number of seconds of at least 1 (got ${String(raw)})`,
+				}
 			: undefined;
 	return {
 		url: `${normaliseBaseUrl(fields.baseUrl)}${GET_APP_ROUTE}`,
@@ -53,11 +60,18 @@ export function scormCloudGrant(fields: ScormCloudTokenFields): ClientCredential
 		grantType: null,
 		scopes: scope ? [scope] : [],
 		extraBody: { expiration: String(expiration) },
-		expiry: { defaultSeconds: Number.isInteger(expiration) && expiration > 0 ? expiration : DEFAULT_TOKEN_EXPIRATION },
+		expiry: {
+			defaultSeconds:
+				Number.isInteger(expiration) && expiration > 0 ? expiration : DEFAULT_TOKEN_EXPIRATION,
+		},
 		allowInsecureHttp: fields.allowInsecureHttp,
 		names: { clientId: 'App ID', clientSecret: 'Secret Key' },
 		problem,
-		hints: { status: { 400: 'Check the scopes (space-delimited, from the documented list) and the token expiration.' } },
+		hints: {
+			status: {
+				400: 'Check the scopes (space-delimited, from the documented list) and the token expiration.',
+			},
+		},
 		refused: (status, said) =>
 			status === 401 || status === 403
 				? {
@@ -70,8 +84,13 @@ export function scormCloudGrant(fields: ScormCloudTokenFields): ClientCredential
 }
 
 /** Cache key of a token and `issuedFor` of a persisted one (never the secret in clear). */
-export const scormCloudTokenKey = (fields: ScormCloudTokenFields) => tokenKey(scormCloudGrant(fields));
+export const scormCloudTokenKey = (fields: ScormCloudTokenFields) =>
+	tokenKey(scormCloudGrant(fields));
 
-export async function fetchScormCloudToken(fields: ScormCloudTokenFields, http: HttpRequestFn, now: () => number = Date.now): Promise<TokenResult> {
+export async function fetchScormCloudToken(
+	fields: ScormCloudTokenFields,
+	http: HttpRequestFn,
+	now: () => number = Date.now,
+): Promise<TokenResult> {
 	return await requestToken(scormCloudGrant(fields), http, now);
 }

@@ -58,7 +58,8 @@ function say(msg) {
 export function pinnedVersion() {
 	const pkg = JSON.parse(fs.readFileSync(path.join(pinDir, 'package.json'), 'utf8'));
 	const version = pkg.dependencies?.n8n;
-	if (!/^\d+\.\d+\.\d+$/.test(version ?? '')) throw new Error(`${pinDir}/package.json must pin an exact n8n version, found ${version}`);
+	if (!/^\d+\.\d+\.\d+$/.test(version ?? ''))
+		throw new Error(`${pinDir}/package.json must pin an exact n8n version, found ${version}`);
 	return version;
 }
 
@@ -69,12 +70,20 @@ export function pinnedVersion() {
 export function n8nCacheInfo(requested = process.env.LP_N8N_VERSION || undefined) {
 	const version = pinnedVersion();
 	if (requested && requested !== version) {
-		if (!/^\d+\.\d+\.\d+$/.test(requested)) throw new Error(`an n8n version is X.Y.Z, got "${requested}"`);
+		if (!/^\d+\.\d+\.\d+$/.test(requested))
+			throw new Error(`an n8n version is X.Y.Z, got "${requested}"`);
 		const name = `n8n-${requested}-compat`;
-		return { version: requested, lockHash: `compat-${requested}`, name, dir: path.join(cacheRoot, name), pinned: false };
+		return {
+			version: requested,
+			lockHash: `compat-${requested}`,
+			name,
+			dir: path.join(cacheRoot, name),
+			pinned: false,
+		};
 	}
 	const lockPath = path.join(pinDir, 'package-lock.json');
-	if (!fs.existsSync(lockPath)) throw new Error(`${lockPath} is missing: the install must be reproducible from a lockfile.`);
+	if (!fs.existsSync(lockPath))
+		throw new Error(`${lockPath} is missing: the install must be reproducible from a lockfile.`);
 	const lockHash = createHash('sha256').update(fs.readFileSync(lockPath)).digest('hex');
 	const name = `n8n-${version}-${lockHash.slice(0, 8)}`;
 	return { version, lockHash, name, dir: path.join(cacheRoot, name), pinned: true };
@@ -124,9 +133,15 @@ function verifyTree(dir, info) {
 	const env = childEnv();
 	// Generous limits: the first start of a fresh tree reads thousands of files, which on a loaded
 	// machine has taken over a minute (a fresh install failed verification on a 60 s limit).
-	const v = spawnSync(node24(), [bin, '--version'], { cwd: dir, env, encoding: 'utf8', timeout: 300_000 });
+	const v = spawnSync(node24(), [bin, '--version'], {
+		cwd: dir,
+		env,
+		encoding: 'utf8',
+		timeout: 300_000,
+	});
 	const printed = (v.stdout ?? '').trim().split('\n').pop();
-	if (v.status !== 0 || printed !== info.version) return `\`n8n --version\` under Node 24 printed "${printed}" (exit ${v.status}), expected ${info.version}: ${(v.stderr ?? '').slice(0, 400)}`;
+	if (v.status !== 0 || printed !== info.version)
+		return `\`n8n --version\` under Node 24 printed "${printed}" (exit ${v.status}), expected ${info.version}: ${(v.stderr ?? '').slice(0, 400)}`;
 	const probe = `
 		const sqlite3 = require('sqlite3');
 		const db = new sqlite3.Database(':memory:');
@@ -138,8 +153,14 @@ function verifyTree(dir, info) {
 			console.log('ok sqlite ' + row.v);
 			db.close();
 		});`;
-	const p = spawnSync(node24(), ['-e', probe], { cwd: dir, env, encoding: 'utf8', timeout: 300_000 });
-	if (p.status !== 0 || !/^ok sqlite/m.test(p.stdout ?? '')) return `sqlite3/isolated-vm do not load under Node 24: ${(p.stderr || p.stdout || '').slice(0, 600)}`;
+	const p = spawnSync(node24(), ['-e', probe], {
+		cwd: dir,
+		env,
+		encoding: 'utf8',
+		timeout: 300_000,
+	});
+	if (p.status !== 0 || !/^ok sqlite/m.test(p.stdout ?? ''))
+		return `sqlite3/isolated-vm do not load under Node 24: ${(p.stderr || p.stdout || '').slice(0, 600)}`;
 	return null;
 }
 
@@ -152,7 +173,10 @@ function run(cmd, args, { cwd, env, logFile, label }) {
 		fs.writeSync(log, `\n$ ${cmd} ${args.join(' ')}\n`);
 		const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', log, log] });
 		currentChild = child;
-		const beat = setInterval(() => say(`${label}: still running (${elapsed(started)} for this step)…`), 30_000);
+		const beat = setInterval(
+			() => say(`${label}: still running (${elapsed(started)} for this step)…`),
+			30_000,
+		);
 		const timer = setTimeout(() => {
 			say(`${label}: no end after ${INSTALL_TIMEOUT_MS / 60_000} minutes, stopping it`);
 			child.kill('SIGTERM');
@@ -199,8 +223,11 @@ async function withLock(info, fn) {
 			break;
 		} catch (e) {
 			if (e.code !== 'EEXIST') throw e;
-			const pid = Number(fs.readFileSync(path.join(lock, 'pid'), { encoding: 'utf8', flag: 'a+' }) || 0);
-			const ageMs = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+			const pid = Number(
+				fs.readFileSync(path.join(lock, 'pid'), { encoding: 'utf8', flag: 'a+' }) || 0,
+			);
+			const ageMs =
+				Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
 			if ((pid && !alive(pid)) || (!pid && ageMs > 60_000)) {
 				say(`removing the stale lock of process ${pid || '?'}`);
 				fs.rmSync(lock, { recursive: true, force: true });
@@ -210,7 +237,9 @@ async function withLock(info, fn) {
 				waitedSince = Date.now();
 				say(`process ${pid || '?'} is installing ${info.name}; waiting for it`);
 			} else if (Date.now() - waitedSince > INSTALL_TIMEOUT_MS + 60_000) {
-				throw new Error(`waited too long for ${lock} (process ${pid}); remove it if that process is gone`);
+				throw new Error(
+					`waited too long for ${lock} (process ${pid}); remove it if that process is gone`,
+				);
 			}
 			await new Promise((r) => setTimeout(r, 2_000));
 		}
@@ -241,7 +270,9 @@ function removeLeftovers(info) {
 function reuseSqliteBuild(dir) {
 	const version = (d) => {
 		try {
-			return JSON.parse(fs.readFileSync(path.join(d, 'node_modules', 'sqlite3', 'package.json'), 'utf8')).version;
+			return JSON.parse(
+				fs.readFileSync(path.join(d, 'node_modules', 'sqlite3', 'package.json'), 'utf8'),
+			).version;
 		} catch {
 			return undefined;
 		}
@@ -250,7 +281,8 @@ function reuseSqliteBuild(dir) {
 	const node = spawnSync(node24(), ['--version'], { encoding: 'utf8' }).stdout.trim();
 	for (const entry of fs.readdirSync(cacheRoot)) {
 		const other = path.join(cacheRoot, entry);
-		if (!entry.startsWith('n8n-') || other === dir || !fs.existsSync(path.join(other, MARKER))) continue;
+		if (!entry.startsWith('n8n-') || other === dir || !fs.existsSync(path.join(other, MARKER)))
+			continue;
 		const built = path.join(other, 'node_modules', 'sqlite3', 'build');
 		let marker;
 		try {
@@ -258,14 +290,24 @@ function reuseSqliteBuild(dir) {
 		} catch {
 			continue;
 		}
-		if (!wanted || version(other) !== wanted || marker.node !== node || !fs.existsSync(path.join(built, 'Release', 'node_sqlite3.node'))) continue;
+		if (
+			!wanted ||
+			version(other) !== wanted ||
+			marker.node !== node ||
+			!fs.existsSync(path.join(built, 'Release', 'node_sqlite3.node'))
+		)
+			continue;
 		fs.cpSync(built, path.join(dir, 'node_modules', 'sqlite3', 'build'), { recursive: true });
 		return entry;
 	}
 	return null;
 }
 
-export async function finishTree(dir, info = n8nCacheInfo(), logFile = path.join(dir, 'install.log')) {
+export async function finishTree(
+	dir,
+	info = n8nCacheInfo(),
+	logFile = path.join(dir, 'install.log'),
+) {
 	const reused = info.pinned ? null : reuseSqliteBuild(dir);
 	if (reused) {
 		say(`sqlite3: reusing the compiled addon of ${reused} (same sqlite3 version, same Node)`);
@@ -289,7 +331,16 @@ export async function finishTree(dir, info = n8nCacheInfo(), logFile = path.join
 function writeMarker(dir, info) {
 	fs.writeFileSync(
 		path.join(dir, MARKER),
-		JSON.stringify({ version: info.version, lockHash: info.lockHash, node: spawnSync(node24(), ['--version'], { encoding: 'utf8' }).stdout.trim(), finishedAt: new Date().toISOString() }, null, 2),
+		JSON.stringify(
+			{
+				version: info.version,
+				lockHash: info.lockHash,
+				node: spawnSync(node24(), ['--version'], { encoding: 'utf8' }).stdout.trim(),
+				finishedAt: new Date().toISOString(),
+			},
+			null,
+			2,
+		),
 	);
 }
 
@@ -311,25 +362,59 @@ async function install(info) {
 	try {
 		const logFile = path.join(staging, 'install.log');
 		say(`installing n8n ${info.version} into ${info.dir}`);
-		say('this happens once per lockfile and takes minutes (about 5–9 for npm ci and 2 for sqlite3; ~2.9 GB)');
+		say(
+			'this happens once per lockfile and takes minutes (about 5–9 for npm ci and 2 for sqlite3; ~2.9 GB)',
+		);
 		if (info.pinned) {
-			for (const f of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(pinDir, f), path.join(staging, f));
-			await run('npm', ['ci', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=warn'], {
-				cwd: staging,
-				env: childEnv(),
-				logFile,
-				label: 'npm ci --ignore-scripts',
-			});
+			for (const f of ['package.json', 'package-lock.json'])
+				fs.copyFileSync(path.join(pinDir, f), path.join(staging, f));
+			await run(
+				'npm',
+				[
+					'ci',
+					'--ignore-scripts',
+					'--prefer-offline',
+					'--no-audit',
+					'--no-fund',
+					'--loglevel=warn',
+				],
+				{
+					cwd: staging,
+					env: childEnv(),
+					logFile,
+					label: 'npm ci --ignore-scripts',
+				},
+			);
 		} else {
 			// n8n-nodes-base before 2.36 takes xlsx as a tarball from cdn.sheetjs.com, which is not the
 			// npm registry; the registry's last xlsx stands in (only the Spreadsheet File node uses it).
-			fs.writeFileSync(path.join(staging, 'package.json'), JSON.stringify({ name: 'n8n-compat', private: true, overrides: { xlsx: '0.18.5' } }, null, 2));
-			await run('npm', ['install', `n8n@${info.version}`, '--save-exact', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=warn'], {
-				cwd: staging,
-				env: childEnv(),
-				logFile,
-				label: `npm install n8n@${info.version} --ignore-scripts`,
-			});
+			fs.writeFileSync(
+				path.join(staging, 'package.json'),
+				JSON.stringify(
+					{ name: 'n8n-compat', private: true, overrides: { xlsx: '0.18.5' } },
+					null,
+					2,
+				),
+			);
+			await run(
+				'npm',
+				[
+					'install',
+					`n8n@${info.version}`,
+					'--save-exact',
+					'--ignore-scripts',
+					'--prefer-offline',
+					'--no-audit',
+					'--no-fund',
+					'--loglevel=warn',
+				],
+				{
+					cwd: staging,
+					env: childEnv(),
+					logFile,
+					label: `npm install n8n@${info.version} --ignore-scripts`,
+				},
+			);
 		}
 		await finishTree(staging, info, logFile);
 		let trash = null;
@@ -357,11 +442,24 @@ async function install(info) {
  *   dir: the install folder; n8nBin: node_modules/n8n/bin/n8n (run it with `node`, Node 24);
  *   node / nodeBinDir: the Node 24 binary and its folder (put it first on PATH for n8n).
  */
-export async function ensureN8n({ force = process.env.LP_N8N_REINSTALL === '1', version = undefined } = {}) {
+export async function ensureN8n({
+	force = process.env.LP_N8N_REINSTALL === '1',
+	version = undefined,
+} = {}) {
 	const info = n8nCacheInfo(version);
 	const { node } = ensureNode24();
-	const result = { dir: info.dir, n8nBin: path.join(info.dir, 'node_modules', 'n8n', 'bin', 'n8n'), node, nodeBinDir: path.dirname(node), version: info.version };
-	let reason = force ? 'a reinstall was asked for' : fs.existsSync(info.dir) ? verifyN8n(info.dir, info) : 'it is not installed yet';
+	const result = {
+		dir: info.dir,
+		n8nBin: path.join(info.dir, 'node_modules', 'n8n', 'bin', 'n8n'),
+		node,
+		nodeBinDir: path.dirname(node),
+		version: info.version,
+	};
+	let reason = force
+		? 'a reinstall was asked for'
+		: fs.existsSync(info.dir)
+			? verifyN8n(info.dir, info)
+			: 'it is not installed yet';
 	if (!reason) return result;
 	await withLock(info, async () => {
 		// Another process may have installed it while we waited for the lock.
@@ -377,7 +475,10 @@ export async function ensureN8n({ force = process.env.LP_N8N_REINSTALL === '1', 
 if (process.argv[1] && fs.realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
 	const args = process.argv.slice(2);
 	const vAt = args.indexOf('--version');
-	ensureN8n({ force: args.includes('--force') || undefined, version: vAt >= 0 ? args[vAt + 1] : undefined })
+	ensureN8n({
+		force: args.includes('--force') || undefined,
+		version: vAt >= 0 ? args[vAt + 1] : undefined,
+	})
 		.then((r) => {
 			process.stdout.write(args.includes('--json') ? `${JSON.stringify(r)}\n` : `${r.dir}\n`);
 		})

@@ -11,7 +11,18 @@
 //   n8n.logs(); await n8n.dispose();
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+	cpSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	renameSync,
+	rmSync,
+	statSync,
+	writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -55,7 +66,8 @@ export function ensureN8nInstalled(): Promise<N8nInstall> {
 		child.stdout.on('data', (d: Buffer) => (out += d.toString()));
 		child.on('error', reject);
 		child.on('exit', (code) => {
-			if (code !== 0) return reject(new Error(`install-n8n.mjs failed (exit ${code}); see its output above`));
+			if (code !== 0)
+				return reject(new Error(`install-n8n.mjs failed (exit ${code}); see its output above`));
 			try {
 				resolvePromise(JSON.parse(out.trim().split('\n').pop() ?? '') as N8nInstall);
 			} catch {
@@ -93,7 +105,8 @@ export interface PackedPackage {
  */
 function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
-	for (const [k, v] of Object.entries(process.env)) if (!/^(npm_|JEST_)/i.test(k) && k !== 'INIT_CWD' && k !== 'NODE_ENV') env[k] = v;
+	for (const [k, v] of Object.entries(process.env))
+		if (!/^(npm_|JEST_)/i.test(k) && k !== 'INIT_CWD' && k !== 'NODE_ENV') env[k] = v;
 	return { ...env, ...extra };
 }
 
@@ -112,8 +125,15 @@ const isAlive = (pid: number): boolean => {
  * A cross-process lock (a folder holding the owner's pid): several test processes share this
  * working tree, and a build empties dist/ while another process may be packing it.
  */
-async function withRepoLock<T>(name: string, fn: () => T | Promise<T>, timeoutMs = 15 * 60_000): Promise<T> {
-	const lock = join(tmpdir(), `lp-${name}-${createHash('sha256').update(repoRoot).digest('hex').slice(0, 12)}.lock`);
+async function withRepoLock<T>(
+	name: string,
+	fn: () => T | Promise<T>,
+	timeoutMs = 15 * 60_000,
+): Promise<T> {
+	const lock = join(
+		tmpdir(),
+		`lp-${name}-${createHash('sha256').update(repoRoot).digest('hex').slice(0, 12)}.lock`,
+	);
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		try {
@@ -122,7 +142,9 @@ async function withRepoLock<T>(name: string, fn: () => T | Promise<T>, timeoutMs
 			break;
 		} catch (e) {
 			if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-			const pid = Number(existsSync(join(lock, 'pid')) ? readFileSync(join(lock, 'pid'), 'utf8') : 0);
+			const pid = Number(
+				existsSync(join(lock, 'pid')) ? readFileSync(join(lock, 'pid'), 'utf8') : 0,
+			);
 			const ageMs = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
 			if ((pid && !isAlive(pid)) || (!pid && ageMs > 30_000)) {
 				rmSync(lock, { recursive: true, force: true });
@@ -148,25 +170,40 @@ async function withRepoLock<T>(name: string, fn: () => T | Promise<T>, timeoutMs
 export function packPackage(options: { buildFresh?: boolean } = {}): Promise<PackedPackage> {
 	packPromise ??= (async () => {
 		const buildFresh = options.buildFresh ?? process.env.LP_E2E_BUILD_FRESH === '1';
-		const env = cleanEnv({ PATH: `${dirname(process.execPath)}${delimiter}${join(repoRoot, 'node_modules', '.bin')}${delimiter}${process.env.PATH}` });
+		const env = cleanEnv({
+			PATH: `${dirname(process.execPath)}${delimiter}${join(repoRoot, 'node_modules', '.bin')}${delimiter}${process.env.PATH}`,
+		});
 		// The tarball lives as long as this process (tests install it); leftovers of processes that
 		// were killed before their exit handler ran are removed by the next one.
 		for (const d of readdirSync(tmpdir())) {
 			const m = /^lp-pack-(\d+)-/.exec(d);
-			if (m && Number(m[1]) !== process.pid && !isAlive(Number(m[1]))) rmSync(join(tmpdir(), d), { recursive: true, force: true });
+			if (m && Number(m[1]) !== process.pid && !isAlive(Number(m[1])))
+				rmSync(join(tmpdir(), d), { recursive: true, force: true });
 		}
 		const dest = mkdtempSync(join(tmpdir(), `lp-pack-${process.pid}-`));
 		process.once('exit', () => rmSync(dest, { recursive: true, force: true }));
 		const info = await withRepoLock('build-pack', () => {
 			if (!buildFresh) {
-				const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: repoRoot, env, encoding: 'utf8', timeout: 300_000 });
-				if (b.status !== 0) throw new Error(`build failed (exit ${b.status}):\n${b.stdout}\n${b.stderr}`);
+				const b = spawnSync(process.execPath, ['scripts/build.mjs'], {
+					cwd: repoRoot,
+					env,
+					encoding: 'utf8',
+					timeout: 300_000,
+				});
+				if (b.status !== 0)
+					throw new Error(`build failed (exit ${b.status}):\n${b.stdout}\n${b.stderr}`);
 			} else if (!existsSync(join(repoRoot, 'dist'))) {
 				throw new Error('buildFresh was set but dist/ does not exist: run `npm run build` first');
 			}
-			const p = spawnSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dest], { cwd: repoRoot, env, encoding: 'utf8', timeout: 120_000 });
+			const p = spawnSync(
+				'npm',
+				['pack', '--ignore-scripts', '--json', '--pack-destination', dest],
+				{ cwd: repoRoot, env, encoding: 'utf8', timeout: 120_000 },
+			);
 			if (p.status !== 0) throw new Error(`npm pack failed (exit ${p.status}):\n${p.stderr}`);
-			return (JSON.parse(p.stdout) as Array<{ filename: string; name: string; version: string }>)[0];
+			return (
+				JSON.parse(p.stdout) as Array<{ filename: string; name: string; version: string }>
+			)[0];
 		});
 		const tarball = join(dest, info.filename);
 		// Unpacked copy for tests; leftovers of finished processes are removed.
@@ -174,15 +211,27 @@ export function packPackage(options: { buildFresh?: boolean } = {}): Promise<Pac
 		mkdirSync(unpackRoot, { recursive: true });
 		for (const d of readdirSync(unpackRoot)) {
 			const pid = Number(d.split('-')[0]);
-			if (pid && pid !== process.pid && !isAlive(pid)) rmSync(join(unpackRoot, d), { recursive: true, force: true });
+			if (pid && pid !== process.pid && !isAlive(pid))
+				rmSync(join(unpackRoot, d), { recursive: true, force: true });
 		}
 		const dir = join(unpackRoot, `${process.pid}-${Date.now()}`);
 		mkdirSync(dir, { recursive: true });
-		const t = spawnSync('tar', ['-xzf', tarball, '-C', dir, '--strip-components=1'], { encoding: 'utf8' });
+		const t = spawnSync('tar', ['-xzf', tarball, '-C', dir, '--strip-components=1'], {
+			encoding: 'utf8',
+		});
 		if (t.status !== 0) throw new Error(`cannot unpack ${tarball}: ${t.stderr}`);
 		// The n8n field of the packed package.json, not the working tree's.
-		const packed = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as typeof packageJson;
-		return { tarball, dir, name: info.name, version: info.version, nodes: packed.n8n?.nodes ?? [], credentials: packed.n8n?.credentials ?? [] };
+		const packed = JSON.parse(
+			readFileSync(join(dir, 'package.json'), 'utf8'),
+		) as typeof packageJson;
+		return {
+			tarball,
+			dir,
+			name: info.name,
+			version: info.version,
+			nodes: packed.n8n?.nodes ?? [],
+			credentials: packed.n8n?.credentials ?? [],
+		};
 	})();
 	packPromise.catch(() => (packPromise = undefined));
 	return packPromise;
@@ -258,7 +307,14 @@ export interface RunJson {
 	mode?: string;
 	data: {
 		resultData: {
-			runData: Record<string, Array<{ error?: NodeRunError; executionStatus?: string; data?: { main?: Array<Array<{ json: Record<string, unknown> }> | null> } }>>;
+			runData: Record<
+				string,
+				Array<{
+					error?: NodeRunError;
+					executionStatus?: string;
+					data?: { main?: Array<Array<{ json: Record<string, unknown> }> | null> };
+				}>
+			>;
 			error?: NodeRunError;
 			lastNodeExecuted?: string;
 		};
@@ -335,13 +391,17 @@ function makeExecutionResult(run: RunJson, cli: CliResult): ExecutionResult {
 		cli,
 		output(nodeName, outputIndex = 0, runIndex = 0) {
 			const nodeRuns = rd.runData[nodeName];
-			if (!nodeRuns) throw new Error(`node "${nodeName}" did not run; ran: ${Object.keys(rd.runData).join(', ')}`);
+			if (!nodeRuns)
+				throw new Error(
+					`node "${nodeName}" did not run; ran: ${Object.keys(rd.runData).join(', ')}`,
+				);
 			const items = nodeRuns[runIndex]?.data?.main?.[outputIndex] ?? [];
 			return items.map((it) => it.json);
 		},
 		nodeErrors() {
 			const errors: Array<{ node: string; error: NodeRunError }> = [];
-			for (const [node, runs] of Object.entries(rd.runData)) for (const r of runs) if (r.error) errors.push({ node, error: r.error });
+			for (const [node, runs] of Object.entries(rd.runData))
+				for (const r of runs) if (r.error) errors.push({ node, error: r.error });
 			return errors;
 		},
 	};
@@ -392,9 +452,14 @@ async function ensureSeed(install: N8nInstall, env: NodeJS.ProcessEnv): Promise<
 			encoding: 'utf8',
 			timeout: 180_000,
 		});
-		if (!existsSync(join(staging, '.n8n', 'database.sqlite'))) throw new Error(`could not create the seed database (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
-		for (const f of readdirSync(join(staging, '.n8n'))) if (!SEED_FILES.test(f)) rmSync(join(staging, '.n8n', f), { recursive: true, force: true });
-		for (const f of readdirSync(staging)) if (f !== '.n8n') rmSync(join(staging, f), { recursive: true, force: true });
+		if (!existsSync(join(staging, '.n8n', 'database.sqlite')))
+			throw new Error(
+				`could not create the seed database (exit ${r.status}):\n${r.stdout}\n${r.stderr}`,
+			);
+		for (const f of readdirSync(join(staging, '.n8n')))
+			if (!SEED_FILES.test(f)) rmSync(join(staging, '.n8n', f), { recursive: true, force: true });
+		for (const f of readdirSync(staging))
+			if (f !== '.n8n') rmSync(join(staging, f), { recursive: true, force: true });
 		try {
 			renameSync(staging, seed);
 		} catch {
@@ -410,7 +475,12 @@ async function ensureSeed(install: N8nInstall, env: NodeJS.ProcessEnv): Promise<
 /* Instance                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
 
-export const OWNER = { email: 'owner@lp-e2e.test', firstName: 'E2E', lastName: 'Owner', password: 'E2e-owner-Passw0rd' } as const;
+export const OWNER = {
+	email: 'owner@lp-e2e.test',
+	firstName: 'E2E',
+	lastName: 'Owner',
+	password: 'E2e-owner-Passw0rd',
+} as const;
 const BROWSER_ID = 'lp-e2e-harness';
 
 export class N8nInstance {
@@ -441,7 +511,10 @@ export class N8nInstance {
 	private async processEnv(): Promise<NodeJS.ProcessEnv> {
 		// Each process gets its own task-broker port, so a CLI run beside a started server (or
 		// another test run on the machine) never collides on n8n's default 5679.
-		return { ...this.env, N8N_RUNNERS_BROKER_PORT: this.env.N8N_RUNNERS_BROKER_PORT ?? String(await freePort()) };
+		return {
+			...this.env,
+			N8N_RUNNERS_BROKER_PORT: this.env.N8N_RUNNERS_BROKER_PORT ?? String(await freePort()),
+		};
 	}
 
 	private spawnN8n(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
@@ -458,7 +531,10 @@ export class N8nInstance {
 	}
 
 	/** Runs `n8n <args>` to its end. Never throws for a non-zero exit: the caller judges. */
-	async run(args: string[], { timeoutMs = 180_000 }: { timeoutMs?: number } = {}): Promise<CliResult> {
+	async run(
+		args: string[],
+		{ timeoutMs = 180_000 }: { timeoutMs?: number } = {},
+	): Promise<CliResult> {
 		const started = Date.now();
 		const child = this.spawnN8n(args, await this.processEnv());
 		let output = '';
@@ -475,10 +551,14 @@ export class N8nInstance {
 			this.logChunks.push(s);
 		});
 		const timer = setTimeout(() => {
-			this.logChunks.push(`\n[harness] n8n ${args[0]} still running after ${timeoutMs} ms: killed\n`);
+			this.logChunks.push(
+				`\n[harness] n8n ${args[0]} still running after ${timeoutMs} ms: killed\n`,
+			);
 			if (child.pid) process.kill(-child.pid, 'SIGKILL');
 		}, timeoutMs);
-		const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((r) => child.on('close', (c, s) => r([c, s])));
+		const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((r) =>
+			child.on('close', (c, s) => r([c, s])),
+		);
 		clearTimeout(timer);
 		// The task runner is a child of n8n in the same group; make sure none is left.
 		try {
@@ -491,7 +571,10 @@ export class N8nInstance {
 
 	private async runOk(args: string[]): Promise<CliResult> {
 		const r = await this.run(args);
-		if (r.code !== 0) throw new Error(`n8n ${args.join(' ')} failed (exit ${r.code ?? r.signal}):\n${r.output.slice(-3000)}`);
+		if (r.code !== 0)
+			throw new Error(
+				`n8n ${args.join(' ')} failed (exit ${r.code ?? r.signal}):\n${r.output.slice(-3000)}`,
+			);
 		return r;
 	}
 
@@ -516,10 +599,15 @@ export class N8nInstance {
 	/** `n8n import:workflow` of one workflow (or several); each needs an `id`. */
 	async importWorkflow(workflow: WorkflowJson | WorkflowJson[]): Promise<void> {
 		const list = Array.isArray(workflow) ? workflow : [workflow];
-		for (const wf of list) if (!wf.id) throw new Error(`workflow "${wf.name}" has no id: n8n execute needs one`);
+		for (const wf of list)
+			if (!wf.id) throw new Error(`workflow "${wf.name}" has no id: n8n execute needs one`);
 		// n8n 2.0 (compatibility runs) rejects a workflow without these two on import; later versions
 		// fill them in. The versionId is derived from the id so an import stays reproducible.
-		const complete = list.map((wf) => ({ active: false, versionId: uuidFrom(`version:${wf.id}`), ...wf }));
+		const complete = list.map((wf) => ({
+			active: false,
+			versionId: uuidFrom(`version:${wf.id}`),
+			...wf,
+		}));
 		const file = this.tmpFile('workflows.json', complete);
 		try {
 			await this.runOk(['import:workflow', `--input=${file}`]);
@@ -532,10 +620,16 @@ export class N8nInstance {
 	 * `n8n execute --id <id> --rawOutput`, judged by the JSON n8n printed (n8n has segfaulted on exit
 	 * after a successful run). Throws only when no run JSON was printed at all.
 	 */
-	async execute(workflowId: string, { timeoutMs = 180_000 }: { timeoutMs?: number } = {}): Promise<ExecutionResult> {
+	async execute(
+		workflowId: string,
+		{ timeoutMs = 180_000 }: { timeoutMs?: number } = {},
+	): Promise<ExecutionResult> {
 		const cli = await this.run(['execute', `--id=${workflowId}`, '--rawOutput'], { timeoutMs });
 		const run = parseRunJson(cli.stdout) ?? parseRunJson(cli.output);
-		if (!run) throw new Error(`n8n execute printed no run data (exit ${cli.code ?? cli.signal}):\n${cli.output.slice(-3000)}`);
+		if (!run)
+			throw new Error(
+				`n8n execute printed no run data (exit ${cli.code ?? cli.signal}):\n${cli.output.slice(-3000)}`,
+			);
 		return makeExecutionResult(run, cli);
 	}
 
@@ -578,11 +672,16 @@ export class N8nInstance {
 		const deadline = Date.now() + timeoutMs;
 		const waitFor = async (what: string, probe: () => Promise<boolean>) => {
 			for (;;) {
-				if (exited) throw new Error(`n8n start exited while waiting for ${what}:\n${this.logs().slice(-3000)}`);
+				if (exited)
+					throw new Error(
+						`n8n start exited while waiting for ${what}:\n${this.logs().slice(-3000)}`,
+					);
 				if (await probe().catch(() => false)) return;
 				if (Date.now() > deadline) {
 					await this.stop();
-					throw new Error(`n8n start: no ${what} after ${timeoutMs} ms:\n${this.logs().slice(-3000)}`);
+					throw new Error(
+						`n8n start: no ${what} after ${timeoutMs} ms:\n${this.logs().slice(-3000)}`,
+					);
 				}
 				await sleep(250);
 			}
@@ -590,7 +689,10 @@ export class N8nInstance {
 		await waitFor('/healthz', async () => (await fetch(`${this.baseUrl}/healthz`)).status === 200);
 		// REST controllers are mounted a few seconds after /healthz: an unauthenticated GET /rest/login
 		// answers 401 then (404 before).
-		await waitFor('REST routes', async () => (await fetch(`${this.baseUrl}/rest/login`)).status === 401);
+		await waitFor(
+			'REST routes',
+			async () => (await fetch(`${this.baseUrl}/rest/login`)).status === 401,
+		);
 		await this.signIn();
 	}
 
@@ -598,15 +700,28 @@ export class N8nInstance {
 		this.cookie = undefined;
 		const setup = await this.rawRest('POST', '/rest/owner/setup', OWNER);
 		if (setup.status === 200) return;
-		const login = await this.rawRest('POST', '/rest/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
-		if (login.status !== 200) throw new Error(`owner setup (${setup.status}: ${await setup.text()}) and login (${login.status}: ${await login.text()}) both failed`);
+		const login = await this.rawRest('POST', '/rest/login', {
+			emailOrLdapLoginId: OWNER.email,
+			password: OWNER.password,
+		});
+		if (login.status !== 200)
+			throw new Error(
+				`owner setup (${setup.status}: ${await setup.text()}) and login (${login.status}: ${await login.text()}) both failed`,
+			);
 	}
 
 	private async rawRest(method: string, path: string, body?: unknown): Promise<Response> {
-		const headers: Record<string, string> = { 'browser-id': BROWSER_ID, accept: 'application/json' };
+		const headers: Record<string, string> = {
+			'browser-id': BROWSER_ID,
+			accept: 'application/json',
+		};
 		if (body !== undefined) headers['content-type'] = 'application/json';
 		if (this.cookie) headers.cookie = this.cookie;
-		const res = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+		const res = await fetch(`${this.baseUrl}${path}`, {
+			method,
+			headers,
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
 		const auth = res.headers.getSetCookie().find((c) => c.startsWith('n8n-auth='));
 		if (auth) this.cookie = auth.split(';')[0];
 		return res;
@@ -616,13 +731,21 @@ export class N8nInstance {
 	 * Authenticated REST call (`/rest/...` or `/types/...`) as the owner; returns the parsed body, unwrapping
 	 * n8n's `{ data }` envelope. Throws with n8n's message on a non-2xx answer.
 	 */
-	async rest<T = unknown>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
+	async rest<T = unknown>(
+		method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+		path: string,
+		body?: unknown,
+	): Promise<T> {
 		if (!this.server || !this.cookie) throw new Error('start() the instance first');
 		const res = await this.rawRest(method, path, body);
 		const text = await res.text();
 		if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text.slice(0, 1000)}`);
 		const parsed = text ? (JSON.parse(text) as unknown) : undefined;
-		return (parsed && typeof parsed === 'object' && !Array.isArray(parsed) && 'data' in parsed ? (parsed as { data: T }).data : parsed) as T;
+		return (
+			parsed && typeof parsed === 'object' && !Array.isArray(parsed) && 'data' in parsed
+				? (parsed as { data: T }).data
+				: parsed
+		) as T;
 	}
 
 	/**
@@ -630,9 +753,19 @@ export class N8nInstance {
 	 * With an `id` of an imported credential, n8n merges `data` over the stored data; without, it
 	 * tests the given data as is.
 	 */
-	async testCredential(credential: { id?: string; name?: string; type: string; data?: Record<string, unknown> }): Promise<{ status: 'OK' | 'Error'; message: string }> {
+	async testCredential(credential: {
+		id?: string;
+		name?: string;
+		type: string;
+		data?: Record<string, unknown>;
+	}): Promise<{ status: 'OK' | 'Error'; message: string }> {
 		return await this.rest('POST', '/rest/credentials/test', {
-			credentials: { id: credential.id ?? '', name: credential.name ?? `test ${credential.type}`, type: credential.type, data: credential.data ?? {} },
+			credentials: {
+				id: credential.id ?? '',
+				name: credential.name ?? `test ${credential.type}`,
+				type: credential.type,
+				data: credential.data ?? {},
+			},
 		});
 	}
 
@@ -641,19 +774,32 @@ export class N8nInstance {
 	 * production webhooks and triggers are live. n8n 2.41 publishes through an outbox that a
 	 * poller applies (every N8N_WORKFLOW_PUBLICATION_OUTBOX_POLL_INTERVAL_MS, 1 s here).
 	 */
-	async activateWorkflow(workflowId: string, { timeoutMs = 60_000 }: { timeoutMs?: number } = {}): Promise<void> {
+	async activateWorkflow(
+		workflowId: string,
+		{ timeoutMs = 60_000 }: { timeoutMs?: number } = {},
+	): Promise<void> {
 		const wf = await this.rest<{ versionId: string }>('GET', `/rest/workflows/${workflowId}`);
 		await this.rest('POST', `/rest/workflows/${workflowId}/activate`, { versionId: wf.versionId });
 		await this.waitForPublication(workflowId, ['published'], timeoutMs);
 	}
 
-	async deactivateWorkflow(workflowId: string, { timeoutMs = 60_000 }: { timeoutMs?: number } = {}): Promise<void> {
+	async deactivateWorkflow(
+		workflowId: string,
+		{ timeoutMs = 60_000 }: { timeoutMs?: number } = {},
+	): Promise<void> {
 		await this.rest('POST', `/rest/workflows/${workflowId}/deactivate`, {});
 		await this.waitForPublication(workflowId, ['not_published'], timeoutMs);
 	}
 
-	private async waitForPublication(workflowId: string, wanted: string[], timeoutMs: number): Promise<void> {
-		type Status = { status: string; triggers: Array<{ nodeId: string; status: string; errorMessage?: string | null }> };
+	private async waitForPublication(
+		workflowId: string,
+		wanted: string[],
+		timeoutMs: number,
+	): Promise<void> {
+		type Status = {
+			status: string;
+			triggers: Array<{ nodeId: string; status: string; errorMessage?: string | null }>;
+		};
 		const deadline = Date.now() + timeoutMs;
 		let last: Status | undefined;
 		while (Date.now() < deadline) {
@@ -662,7 +808,9 @@ export class N8nInstance {
 			if (last.status === 'failed' || last.status === 'partial') break;
 			await sleep(250);
 		}
-		throw new Error(`workflow ${workflowId}: publication status ${JSON.stringify(last)} (wanted ${wanted.join('/')})`);
+		throw new Error(
+			`workflow ${workflowId}: publication status ${JSON.stringify(last)} (wanted ${wanted.join('/')})`,
+		);
 	}
 
 	/** Production webhook URL of a Webhook/trigger node `path`. */
@@ -685,7 +833,9 @@ export class N8nInstance {
 		// The grace timer is cleared once n8n has exited: left running, it kept jest waiting up to 20 s
 		// after the last test ("did not exit one second after the test run").
 		let graceTimer: NodeJS.Timeout | undefined;
-		const grace = new Promise<boolean>((resolve) => (graceTimer = setTimeout(() => resolve(true), graceMs)));
+		const grace = new Promise<boolean>(
+			(resolve) => (graceTimer = setTimeout(() => resolve(true), graceMs)),
+		);
 		const killed = await Promise.race([this.serverExit!.then(() => false), grace]);
 		clearTimeout(graceTimer);
 		try {
@@ -740,7 +890,11 @@ export async function createN8nInstance(options: CreateN8nOptions = {}): Promise
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 		N8N_PERSONALIZATION_ENABLED: 'false',
 		// Older n8n releases (compatibility runs) do not have this module and refuse to start when it is named.
-		N8N_DISABLED_MODULES: existsSync(join(install.dir, 'node_modules', 'n8n', 'dist', 'modules', 'mcp-registry')) ? 'mcp-registry' : undefined,
+		N8N_DISABLED_MODULES: existsSync(
+			join(install.dir, 'node_modules', 'n8n', 'dist', 'modules', 'mcp-registry'),
+		)
+			? 'mcp-registry'
+			: undefined,
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_HOST: '127.0.0.1',
@@ -763,9 +917,18 @@ export async function createN8nInstance(options: CreateN8nOptions = {}): Promise
 			const nodesDir = join(userFolder, '.n8n', 'nodes');
 			const pkgDir = join(nodesDir, 'node_modules', pack.name);
 			mkdirSync(pkgDir, { recursive: true });
-			const t = spawnSync('tar', ['-xzf', pack.tarball, '-C', pkgDir, '--strip-components=1'], { encoding: 'utf8' });
+			const t = spawnSync('tar', ['-xzf', pack.tarball, '-C', pkgDir, '--strip-components=1'], {
+				encoding: 'utf8',
+			});
 			if (t.status !== 0) throw new Error(`cannot unpack ${pack.tarball}: ${t.stderr}`);
-			writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [pack.name]: pack.version } }, null, 2));
+			writeFileSync(
+				join(nodesDir, 'package.json'),
+				JSON.stringify(
+					{ name: 'installed-nodes', private: true, dependencies: { [pack.name]: pack.version } },
+					null,
+					2,
+				),
+			);
 		}
 	} catch (e) {
 		rmSync(userFolder, { recursive: true, force: true });

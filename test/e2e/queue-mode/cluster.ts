@@ -83,7 +83,10 @@ export class QueueWorker {
 	async waitReady(timeoutMs: number): Promise<void> {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
-			if (this.exited) throw new Error(`worker ${this.name} exited before it was ready:\n${this.logs().slice(-4000)}`);
+			if (this.exited)
+				throw new Error(
+					`worker ${this.name} exited before it was ready:\n${this.logs().slice(-4000)}`,
+				);
 			const ok = await fetch(`http://127.0.0.1:${this.healthPort}/healthz/readiness`)
 				.then((r) => r.status === 200)
 				.catch(() => false);
@@ -91,7 +94,10 @@ export class QueueWorker {
 				this.readyMs = Date.now() - this.startedAt;
 				return;
 			}
-			if (Date.now() > deadline) throw new Error(`worker ${this.name} not ready after ${timeoutMs} ms:\n${this.logs().slice(-4000)}`);
+			if (Date.now() > deadline)
+				throw new Error(
+					`worker ${this.name} not ready after ${timeoutMs} ms:\n${this.logs().slice(-4000)}`,
+				);
 			await sleep(250);
 		}
 	}
@@ -155,7 +161,10 @@ export class QueueCluster {
 	 * as a community package, as on a separate machine) with the cluster's environment, its own
 	 * task-runner broker port and its own health port, and waits until it is ready.
 	 */
-	async startWorker(name: string, { concurrency = 2, timeoutMs = 180_000 }: { concurrency?: number; timeoutMs?: number } = {}): Promise<QueueWorker> {
+	async startWorker(
+		name: string,
+		{ concurrency = 2, timeoutMs = 180_000 }: { concurrency?: number; timeoutMs?: number } = {},
+	): Promise<QueueWorker> {
 		const instance = await createN8nInstance({ pack: this.pack, env: this.env });
 		dropSqlite(instance);
 		const healthPort = await freePort();
@@ -166,12 +175,16 @@ export class QueueCluster {
 			QUEUE_HEALTH_CHECK_PORT: String(healthPort),
 			N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
 		};
-		const child = spawn(instance.install.node, [instance.install.n8nBin, 'worker', `--concurrency=${concurrency}`], {
-			cwd: instance.userFolder,
-			env,
-			stdio: ['ignore', 'pipe', 'pipe'],
-			detached: true, // own process group: a forced stop also ends its task runner
-		});
+		const child = spawn(
+			instance.install.node,
+			[instance.install.n8nBin, 'worker', `--concurrency=${concurrency}`],
+			{
+				cwd: instance.userFolder,
+				env,
+				stdio: ['ignore', 'pipe', 'pipe'],
+				detached: true, // own process group: a forced stop also ends its task runner
+			},
+		);
 		const worker = new QueueWorker(name, instance, healthPort, concurrency, child);
 		liveWorkers.add(worker);
 		this.workers.push(worker);
@@ -187,7 +200,9 @@ export class QueueCluster {
 
 	/** execution_entity rows (optionally of some workflows), oldest first. */
 	executions(workflowIds?: string[]): ExecutionRow[] {
-		const where = workflowIds?.length ? `WHERE "workflowId" IN (${workflowIds.map((w) => `'${w.replace(/'/g, "''")}'`).join(',')})` : '';
+		const where = workflowIds?.length
+			? `WHERE "workflowId" IN (${workflowIds.map((w) => `'${w.replace(/'/g, "''")}'`).join(',')})`
+			: '';
 		return (
 			this.services.queryJson<ExecutionRow[] | null>(
 				`SELECT json_agg(t ORDER BY t.id::bigint) FROM (SELECT id::text AS id, "workflowId", status, finished, mode, "startedAt", "stoppedAt" FROM execution_entity ${where}) t`,
@@ -206,7 +221,12 @@ export class QueueCluster {
 	}
 
 	/** Waits until `count` executions of the workflows exist and none is still new/running/waiting. */
-	async waitForExecutions(workflowIds: string[], count: number, timeoutMs: number, { settleMs = 0 }: { settleMs?: number } = {}): Promise<ExecutionRow[]> {
+	async waitForExecutions(
+		workflowIds: string[],
+		count: number,
+		timeoutMs: number,
+		{ settleMs = 0 }: { settleMs?: number } = {},
+	): Promise<ExecutionRow[]> {
 		const deadline = Date.now() + timeoutMs;
 		let rows: ExecutionRow[] = [];
 		for (;;) {
@@ -214,7 +234,9 @@ export class QueueCluster {
 			const done = rows.filter((r) => !['new', 'running', 'waiting', 'unknown'].includes(r.status));
 			if (rows.length >= count && done.length === rows.length) break;
 			if (Date.now() > deadline) {
-				throw new Error(`waited ${timeoutMs} ms for ${count} finished executions of ${workflowIds.join(', ')}; have ${JSON.stringify(rows.map((r) => [r.id, r.status]))}\n${this.logTail()}`);
+				throw new Error(
+					`waited ${timeoutMs} ms for ${count} finished executions of ${workflowIds.join(', ')}; have ${JSON.stringify(rows.map((r) => [r.id, r.status]))}\n${this.logTail()}`,
+				);
 			}
 			await sleep(500);
 		}
@@ -227,13 +249,19 @@ export class QueueCluster {
 	}
 
 	logTail(chars = 3000): string {
-		return [`--- main ---\n${this.main.logs().slice(-chars)}`, ...this.workers.map((w) => `--- worker ${w.name} ---\n${w.logs().slice(-chars)}`)].join('\n');
+		return [
+			`--- main ---\n${this.main.logs().slice(-chars)}`,
+			...this.workers.map((w) => `--- worker ${w.name} ---\n${w.logs().slice(-chars)}`),
+		].join('\n');
 	}
 
 	async dispose(): Promise<void> {
 		const errors: unknown[] = [];
 		// All n8n processes stop at once (each may wait for its graceful shutdown).
-		await Promise.all([...this.workers.map((w) => this.stopWorker(w).catch((e) => errors.push(e))), this.main.stop().catch((e) => errors.push(e))]);
+		await Promise.all([
+			...this.workers.map((w) => this.stopWorker(w).catch((e) => errors.push(e))),
+			this.main.stop().catch((e) => errors.push(e)),
+		]);
 		await this.main.dispose().catch((e) => errors.push(e));
 		for (const w of this.workers) await w.instance.dispose().catch((e) => errors.push(e));
 		await this.services.stop().catch((e) => errors.push(e));
@@ -243,7 +271,8 @@ export class QueueCluster {
 
 /** The seed's SQLite database is not used in queue mode (PostgreSQL is): removed so nothing can fall back to it. */
 function dropSqlite(instance: N8nInstance): void {
-	for (const f of ['database.sqlite', 'database.sqlite-wal', 'database.sqlite-shm']) rmSync(join(instance.userFolder, '.n8n', f), { force: true });
+	for (const f of ['database.sqlite', 'database.sqlite-wal', 'database.sqlite-shm'])
+		rmSync(join(instance.userFolder, '.n8n', f), { force: true });
 }
 
 /**
@@ -283,7 +312,11 @@ export async function createQueueCluster(options: QueueClusterOptions): Promise<
 		};
 		const main = await createN8nInstance({ pack: options.pack, env });
 		dropSqlite(main);
-		const key = (JSON.parse(readFileSync(join(main.userFolder, '.n8n', 'config'), 'utf8')) as { encryptionKey: string }).encryptionKey;
+		const key = (
+			JSON.parse(readFileSync(join(main.userFolder, '.n8n', 'config'), 'utf8')) as {
+				encryptionKey: string;
+			}
+		).encryptionKey;
 		env = { ...env, N8N_ENCRYPTION_KEY: key };
 		main.env.N8N_ENCRYPTION_KEY = key;
 		const cluster = new QueueCluster(services, main, env, options.pack);

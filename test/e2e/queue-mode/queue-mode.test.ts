@@ -15,10 +15,23 @@ import { join } from 'node:path';
 
 import { nodeType, packPackage, type WorkflowJson } from '../harness/n8n';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
-import { DEGREED_DEMO, DegreedEmulator, degreedSandboxCredential } from '../../sandbox/providers/degreed';
+import {
+	DEGREED_DEMO,
+	DegreedEmulator,
+	degreedSandboxCredential,
+} from '../../sandbox/providers/degreed';
 import { LearnLinkEmulator, learnlinkProvider } from '../../sandbox/providers/learnlink';
-import { SCORMCLOUD_DEMO, scormCloudProvider, type ScormCloudEmulator } from '../../sandbox/providers/scormcloud';
-import { createQueueCluster, type ExecutionRow, type QueueCluster, type QueueWorker } from './cluster';
+import {
+	SCORMCLOUD_DEMO,
+	scormCloudProvider,
+	type ScormCloudEmulator,
+} from '../../sandbox/providers/scormcloud';
+import {
+	createQueueCluster,
+	type ExecutionRow,
+	type QueueCluster,
+	type QueueWorker,
+} from './cluster';
 
 /* ------------------------------------------------------------------------------------------------ */
 /* Parameters                                                                                        */
@@ -41,10 +54,18 @@ const CREDENTIAL_ID = 'QueueDegreedCred';
 const SYNC_ID = 'QueueDegreedSync';
 const SYNC_PATH = 'queue-degreed-sync';
 /** Demo learners (by email) and courses (by external id) of the Degreed emulator. */
-const USERS = ['jane.doe@acme.example', 'omar.haddad@acme.example', 'li.wei@acme.example', 'ana.souza@acme.example', 'kofi.mensah@acme.example', 'sara.lind@acme.example'];
+const USERS = [
+	'jane.doe@acme.example',
+	'omar.haddad@acme.example',
+	'li.wei@acme.example',
+	'ana.souza@acme.example',
+	'kofi.mensah@acme.example',
+	'sara.lind@acme.example',
+];
 const COURSES = ['course-privacy-101', 'course-remote-lead', 'course-onboarding'];
 
-const readWorkflow = (name: string) => JSON.parse(readFileSync(join(__dirname, '..', 'workflows', name), 'utf8')) as WorkflowJson;
+const readWorkflow = (name: string) =>
+	JSON.parse(readFileSync(join(__dirname, '..', 'workflows', name), 'utf8')) as WorkflowJson;
 const LEARNLINK_TRIGGER = readWorkflow('learnlink-trigger.workflow.json');
 const SCORM_TRIGGER = readWorkflow('scormcloud-postback.workflow.json');
 const LEARNLINK_PATH = 'learnlink-e2e-completions/webhook';
@@ -75,7 +96,12 @@ return Array.from({ length: Number(count) }, (_, i) => ({
 				typeVersion: 2,
 				position: [0, 0],
 				webhookId: 'b2e1d8ef-0000-4000-8000-000000000001',
-				parameters: { httpMethod: 'POST', path: SYNC_PATH, responseMode: 'onReceived', options: {} },
+				parameters: {
+					httpMethod: 'POST',
+					path: SYNC_PATH,
+					responseMode: 'onReceived',
+					options: {},
+				},
 			},
 			{
 				id: 'a1f0c7de-0000-4000-8000-000000000002',
@@ -117,13 +143,17 @@ return Array.from({ length: Number(count) }, (_, i) => ({
 
 /** The ledger keys (`<user id>|<content id>|<completed-at>`) the runs must write, each once. */
 function expectedKeys(runs: number[]): string[] {
-	const userId = (email: string) => [...emulator.users.values()].find((u) => u.attributes.email === email)!.id;
-	const contentId = (externalId: string) => [...emulator.content.values()].find((c) => c.attributes['external-id'] === externalId)!.id;
+	const userId = (email: string) =>
+		[...emulator.users.values()].find((u) => u.attributes.email === email)!.id;
+	const contentId = (externalId: string) =>
+		[...emulator.content.values()].find((c) => c.attributes['external-id'] === externalId)!.id;
 	const keys: string[] = [];
 	for (const run of runs) {
 		const base = Date.UTC(2026, 9, 1) + run * 86_400_000;
 		for (let i = 0; i < RECORDS_PER_EXECUTION; i++) {
-			keys.push(`${userId(USERS[i % USERS.length])}|${contentId(COURSES[i % COURSES.length])}|${new Date(base + i * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z')}`);
+			keys.push(
+				`${userId(USERS[i % USERS.length])}|${contentId(COURSES[i % COURSES.length])}|${new Date(base + i * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z')}`,
+			);
 		}
 	}
 	return keys.sort();
@@ -149,8 +179,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 beforeAll(async () => {
 	const started = Date.now();
 	// The limit and token lifetime are the emulator's options, so sandbox.reset() between runs keeps them.
-	emulator = new DegreedEmulator({ requestsPerMinute: PER_WINDOW, windowMs: WINDOW_MS, tokenLifetimeSeconds: TOKEN_LIFETIME_SECONDS });
-	sandbox = await startSandbox({ providers: [emulator, learnlinkProvider(), scormCloudProvider()], logLevel: 'silent' });
+	emulator = new DegreedEmulator({
+		requestsPerMinute: PER_WINDOW,
+		windowMs: WINDOW_MS,
+		tokenLifetimeSeconds: TOKEN_LIFETIME_SECONDS,
+	});
+	sandbox = await startSandbox({
+		providers: [emulator, learnlinkProvider(), scormCloudProvider()],
+		logLevel: 'silent',
+	});
 	learnlink = sandbox.provider<LearnLinkEmulator>('learnlink');
 	scorm = sandbox.provider<ScormCloudEmulator>('scormcloud');
 	let t = Date.now();
@@ -247,7 +284,14 @@ function errorTexts(rows: ExecutionRow[]): string[] {
 		} catch {
 			/* not flatted */
 		}
-		const texts = entries.filter((v): v is string => typeof v === 'string' && /error|fail|refus|invalid|denied|timeout/i.test(v) && v.length < 2000).map((v) => v.split('\n')[0]);
+		const texts = entries
+			.filter(
+				(v): v is string =>
+					typeof v === 'string' &&
+					/error|fail|refus|invalid|denied|timeout/i.test(v) &&
+					v.length < 2000,
+			)
+			.map((v) => v.split('\n')[0]);
 		return [`execution ${e.id}: ${[...new Set(texts)].slice(0, 8).join(' | ')}`];
 	});
 }
@@ -267,12 +311,22 @@ function peakInWindow(times: number[], ms: number): number {
  * Fires the 3 webhook calls at once, waits for the 3 executions, and checks the ledger.
  * `whenAllStarted` runs once every execution of this run is on a worker (none left in the queue).
  */
-async function runSync(runs: number[], workers: QueueWorker[], whenAllStarted?: () => void): Promise<SyncFigures> {
+async function runSync(
+	runs: number[],
+	workers: QueueWorker[],
+	whenAllStarted?: () => void,
+): Promise<SyncFigures> {
 	sandbox.reset();
 	const before = new Set(cluster.executions([SYNC_ID]).map((e) => e.id));
 	const started = Date.now();
 	const responses = await Promise.all(
-		runs.map((run) => cluster.main.callWebhook(SYNC_PATH, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ run, count: RECORDS_PER_EXECUTION }) })),
+		runs.map((run) =>
+			cluster.main.callWebhook(SYNC_PATH, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ run, count: RECORDS_PER_EXECUTION }),
+			}),
+		),
 	);
 	expect(responses.map((r) => r.status)).toEqual(runs.map(() => 200));
 	if (whenAllStarted) {
@@ -285,12 +339,17 @@ async function runSync(runs: number[], workers: QueueWorker[], whenAllStarted?: 
 		}, 250);
 		watch.unref();
 	}
-	const all = await cluster.waitForExecutions([SYNC_ID], before.size + runs.length, 360_000, { settleMs: 1000 });
+	const all = await cluster.waitForExecutions([SYNC_ID], before.size + runs.length, 360_000, {
+		settleMs: 1000,
+	});
 	const wallMs = Date.now() - started;
 	const rows = all.filter((e) => !before.has(e.id));
 
 	// 0 failed executions, exactly one execution per webhook call (a failure shows n8n's error texts).
-	expect({ statuses: rows.map((e) => e.status), errors: errorTexts(rows.filter((e) => e.status !== 'success')) }).toEqual({ statuses: runs.map(() => 'success'), errors: [] });
+	expect({
+		statuses: rows.map((e) => e.status),
+		errors: errorTexts(rows.filter((e) => e.status !== 'success')),
+	}).toEqual({ statuses: runs.map(() => 'success'), errors: [] });
 
 	// Every record written exactly once: no duplicate, none missing.
 	const writes = sandbox.ledger.writes('degreed', 'completion');
@@ -299,8 +358,13 @@ async function runSync(runs: number[], workers: QueueWorker[], whenAllStarted?: 
 	expect([...writes.keys].sort()).toEqual(expectedKeys(runs));
 
 	// Which worker ran each execution (each worker's own log), and each ran on exactly one.
-	const ran = (id: string) => workers.filter((w) => w.executionIds().includes(id)).map((w) => w.name);
-	for (const e of rows) expect({ execution: e.id, ranOn: ran(e.id) }).toEqual({ execution: e.id, ranOn: [expect.any(String)] });
+	const ran = (id: string) =>
+		workers.filter((w) => w.executionIds().includes(id)).map((w) => w.name);
+	for (const e of rows)
+		expect({ execution: e.id, ranOn: ran(e.id) }).toEqual({
+			execution: e.id,
+			ranOn: [expect.any(String)],
+		});
 
 	const api = sandbox.ledger.requests({ provider: 'degreed', host: 'api' });
 	const accepted = api.filter((r) => r.status !== 429 && r.status !== 401);
@@ -322,13 +386,22 @@ async function runSync(runs: number[], workers: QueueWorker[], whenAllStarted?: 
 	return {
 		workers: workers.length,
 		wallMs,
-		executions: rows.map((e) => ({ id: e.id, status: e.status, worker: ran(e.id)[0], ms: Date.parse(String(e.stoppedAt)) - Date.parse(String(e.startedAt)) })),
+		executions: rows.map((e) => ({
+			id: e.id,
+			status: e.status,
+			worker: ran(e.id)[0],
+			ms: Date.parse(String(e.stoppedAt)) - Date.parse(String(e.startedAt)),
+		})),
 		writes: writes.total,
 		apiRequests: api.length,
 		status429: sandbox.ledger.requestCount('degreed', 'api', 429),
 		status401: sandbox.ledger.requestCount('degreed', 'api', 401),
 		tokenRequests: sandbox.ledger.tokenRequests('degreed'),
-		allowed: { perWindow: PER_WINDOW, windowMs: WINDOW_MS, nodeRequestsPerMinute: NODE_REQUESTS_PER_MINUTE },
+		allowed: {
+			perWindow: PER_WINDOW,
+			windowMs: WINDOW_MS,
+			nodeRequestsPerMinute: NODE_REQUESTS_PER_MINUTE,
+		},
 		serverWindows: windows,
 		peakAcceptedPerServerWindow: peakPerServerWindow,
 		peakAcceptedPerSlidingWindow: peakInWindow(
@@ -358,13 +431,17 @@ describe('Degreed completions sync in queue mode (3 × 300 records, rate-limited
 	});
 
 	test('two workers: 900 written exactly once, 0 failed executions, both workers ran executions', async () => {
-		workerB = await (workerBStarting ?? cluster.startWorker('B', { concurrency: WORKER_CONCURRENCY }));
+		workerB = await (workerBStarting ??
+			cluster.startWorker('B', { concurrency: WORKER_CONCURRENCY }));
 		figures.setup = { ...(figures.setup as object), workerBReadyMs: workerB.readyMs };
 		const f = await runSync([0, 1, 2], [workerA, workerB]);
 		figures.twoWorkers = f;
 		const one = figures.oneWorker as SyncFigures | undefined;
 		if (one) figures.wallTimeTwoWorkersVsOne = Math.round((f.wallMs / one.wallMs) * 100) / 100;
-		const byWorker = { A: f.executions.filter((e) => e.worker === 'A').length, B: f.executions.filter((e) => e.worker === 'B').length };
+		const byWorker = {
+			A: f.executions.filter((e) => e.worker === 'A').length,
+			B: f.executions.filter((e) => e.worker === 'B').length,
+		};
 		figures.twoWorkersExecutionsPerWorker = byWorker;
 		expect(byWorker.A).toBeGreaterThan(0);
 		expect(byWorker.B).toBeGreaterThan(0);
@@ -390,75 +467,146 @@ describe('triggers in queue mode', () => {
 
 		// Learn.link: signed content.completed events, each with its own id.
 		const llUrl = cluster.main.webhookUrl(LEARNLINK_PATH);
-		const events = Array.from({ length: TRIGGER_EVENTS }, (_, i) => learnlink.completionEvent({ id: `qm-event-${String(i).padStart(3, '0')}` }));
+		const events = Array.from({ length: TRIGGER_EVENTS }, (_, i) =>
+			learnlink.completionEvent({ id: `qm-event-${String(i).padStart(3, '0')}` }),
+		);
 		// SCORM Cloud: a registration per learner, its postback to the trigger (HTTP Basic).
 		const course = [...scorm.courses.keys()][0];
-		const regIds = Array.from({ length: TRIGGER_EVENTS }, (_, i) => `qm-reg-${String(i).padStart(3, '0')}`);
-		scorm.seed({ registrations: regIds.map((id, i) => ({ id, courseId: course, learner: { id: `qm-learner-${i}`, firstName: 'Queue', lastName: `Learner ${i}` } })) });
+		const regIds = Array.from(
+			{ length: TRIGGER_EVENTS },
+			(_, i) => `qm-reg-${String(i).padStart(3, '0')}`,
+		);
+		scorm.seed({
+			registrations: regIds.map((id, i) => ({
+				id,
+				courseId: course,
+				learner: { id: `qm-learner-${i}`, firstName: 'Queue', lastName: `Learner ${i}` },
+			})),
+		});
 		for (const id of regIds) {
-			scorm.registrations.get(id)!.postBack = { url: cluster.main.webhookUrl(SCORM_PATH), authType: 'httpbasic', userName: 'e2e-postback', password: 'e2e-postback-pass-1', resultsFormat: 'course' };
+			scorm.registrations.get(id)!.postBack = {
+				url: cluster.main.webhookUrl(SCORM_PATH),
+				authType: 'httpbasic',
+				userName: 'e2e-postback',
+				password: 'e2e-postback-pass-1',
+				resultsFormat: 'course',
+			};
 		}
 
 		// All deliveries of a provider at once (one provider after the other, so a loaded machine does
 		// not push a delivery past the sandbox's 10 s webhook timeout). A failed delivery shows its error.
-		const llResults = await Promise.all(events.map((event) => learnlink.sendEvent({ url: llUrl, event, signature: 'valid' })));
-		expect(llResults.map((r) => `${r.status}${r.error ? ` ${r.error}` : ''}`)).toEqual(events.map(() => '200'));
-		const scResults = await Promise.all(regIds.map((id) => scorm.completeRegistration(id, { score: 90 })));
-		expect(scResults.map((r) => `${r?.postback?.status}${r?.postback?.error ? ` ${r.postback.error}` : ''}`)).toEqual(regIds.map(() => '200'));
+		const llResults = await Promise.all(
+			events.map((event) => learnlink.sendEvent({ url: llUrl, event, signature: 'valid' })),
+		);
+		expect(llResults.map((r) => `${r.status}${r.error ? ` ${r.error}` : ''}`)).toEqual(
+			events.map(() => '200'),
+		);
+		const scResults = await Promise.all(
+			regIds.map((id) => scorm.completeRegistration(id, { score: 90 })),
+		);
+		expect(
+			scResults.map(
+				(r) => `${r?.postback?.status}${r?.postback?.error ? ` ${r.postback.error}` : ''}`,
+			),
+		).toEqual(regIds.map(() => '200'));
 
-		const rows = (await cluster.waitForExecutions(triggerIds, before.size + 2 * TRIGGER_EVENTS, 180_000, { settleMs: 2000 })).filter((e) => !before.has(e.id));
+		const rows = (
+			await cluster.waitForExecutions(triggerIds, before.size + 2 * TRIGGER_EVENTS, 180_000, {
+				settleMs: 2000,
+			})
+		).filter((e) => !before.has(e.id));
 		const ll = rows.filter((e) => e.workflowId === LEARNLINK_TRIGGER.id);
 		const sc = rows.filter((e) => e.workflowId === SCORM_TRIGGER.id);
-		expect({ learnlink: ll.length, scorm: sc.length }).toEqual({ learnlink: TRIGGER_EVENTS, scorm: TRIGGER_EVENTS });
+		expect({ learnlink: ll.length, scorm: sc.length }).toEqual({
+			learnlink: TRIGGER_EVENTS,
+			scorm: TRIGGER_EVENTS,
+		});
 		expect(rows.filter((e) => e.status !== 'success')).toEqual([]);
 
 		// Each event / registration in exactly one execution (n8n stores run data as `flatted` text:
 		// the ids are in it as sent).
 		const data = cluster.executionData(rows.map((e) => e.id));
-		const holders = (rowsOf: ExecutionRow[], needle: string) => rowsOf.filter((e) => (data.get(e.id) ?? '').includes(`"${needle}"`)).length;
-		expect(events.map((e) => [e.id, holders(ll, String(e.id))])).toEqual(events.map((e) => [e.id, 1]));
+		const holders = (rowsOf: ExecutionRow[], needle: string) =>
+			rowsOf.filter((e) => (data.get(e.id) ?? '').includes(`"${needle}"`)).length;
+		expect(events.map((e) => [e.id, holders(ll, String(e.id))])).toEqual(
+			events.map((e) => [e.id, 1]),
+		);
 		expect(regIds.map((id) => [id, holders(sc, id)])).toEqual(regIds.map((id) => [id, 1]));
 
 		// No execution was started by two workers, and both workers ran some. (Exactly-once is proven
 		// above from the stored run data. Attribution comes from the workers' "Worker started execution"
 		// log lines; in some runs a share of executions has no such line in either worker's output,
 		// cause not found — see README — so executions without a line are counted, not failed.)
-		const ranOn = (id: string) => [workerA, workerB].filter((w) => w.executionIds().includes(id)).map((w) => w.name);
-		expect(rows.filter((e) => ranOn(e.id).length > 1).map((e) => [e.id, ...ranOn(e.id)])).toEqual([]);
-		const perWorker = { A: rows.filter((e) => workerA.executionIds().includes(e.id)).length, B: rows.filter((e) => workerB.executionIds().includes(e.id)).length };
+		const ranOn = (id: string) =>
+			[workerA, workerB].filter((w) => w.executionIds().includes(id)).map((w) => w.name);
+		expect(rows.filter((e) => ranOn(e.id).length > 1).map((e) => [e.id, ...ranOn(e.id)])).toEqual(
+			[],
+		);
+		const perWorker = {
+			A: rows.filter((e) => workerA.executionIds().includes(e.id)).length,
+			B: rows.filter((e) => workerB.executionIds().includes(e.id)).length,
+		};
 		expect(perWorker.A).toBeGreaterThan(0);
 		expect(perWorker.B).toBeGreaterThan(0);
 		const unattributed = rows.filter((e) => ranOn(e.id).length === 0).length;
-		figures.triggers = { events: TRIGGER_EVENTS, executions: { learnlink: ll.length, scorm: sc.length }, perWorker, unattributed, ms: Date.now() - started };
+		figures.triggers = {
+			events: TRIGGER_EVENTS,
+			executions: { learnlink: ll.length, scorm: sc.length },
+			perWorker,
+			unattributed,
+			ms: Date.now() - started,
+		};
 
 		// Replays of every delivered event: the same signed bytes (Learn.link: the same event, so the
 		// same body and signature; SCORM Cloud: the same postback body and credentials) are refused.
-		const llReplays = await Promise.all(events.map((event) => learnlink.sendEvent({ url: llUrl, event, signature: 'valid' })));
+		const llReplays = await Promise.all(
+			events.map((event) => learnlink.sendEvent({ url: llUrl, event, signature: 'valid' })),
+		);
 		const scReplays = await Promise.all(
 			regIds.map((id) =>
 				fetch(cluster.main.webhookUrl(SCORM_PATH), {
 					method: 'POST',
-					headers: { 'content-type': 'application/json; charset=UTF-8', authorization: `Basic ${Buffer.from('e2e-postback:e2e-postback-pass-1').toString('base64')}` },
+					headers: {
+						'content-type': 'application/json; charset=UTF-8',
+						authorization: `Basic ${Buffer.from('e2e-postback:e2e-postback-pass-1').toString('base64')}`,
+					},
 					body: JSON.stringify(scorm.registrationView(scorm.registrations.get(id)!)),
 				}).then((r) => r.status),
 			),
 		);
 		await sleep(3000);
 		const after = cluster.executions(triggerIds).filter((e) => !before.has(e.id));
-		figures.triggerReplays = { learnlinkRefused: llReplays.filter((r) => r.status === 401).length, scormRefused: scReplays.filter((s) => s === 401).length, of: TRIGGER_EVENTS, newExecutions: after.length - rows.length };
-		expect({ learnlinkReplays: llReplays.filter((r) => r.status !== 401).length, scormReplays: scReplays.filter((s) => s !== 401).length, newExecutions: after.length - rows.length }).toEqual({
+		figures.triggerReplays = {
+			learnlinkRefused: llReplays.filter((r) => r.status === 401).length,
+			scormRefused: scReplays.filter((s) => s === 401).length,
+			of: TRIGGER_EVENTS,
+			newExecutions: after.length - rows.length,
+		};
+		expect({
+			learnlinkReplays: llReplays.filter((r) => r.status !== 401).length,
+			scormReplays: scReplays.filter((s) => s !== 401).length,
+			newExecutions: after.length - rows.length,
+		}).toEqual({
 			learnlinkReplays: 0,
 			scormReplays: 0,
 			newExecutions: 0,
 		});
-		expect(`${cluster.main.logs()}${workerA.logs()}${workerB.logs()}`).not.toContain(DEGREED_DEMO.clientSecret);
-		expect(`${cluster.main.logs()}${workerA.logs()}${workerB.logs()}`).not.toContain(SCORMCLOUD_DEMO.secretKey);
+		expect(`${cluster.main.logs()}${workerA.logs()}${workerB.logs()}`).not.toContain(
+			DEGREED_DEMO.clientSecret,
+		);
+		expect(`${cluster.main.logs()}${workerA.logs()}${workerB.logs()}`).not.toContain(
+			SCORMCLOUD_DEMO.secretKey,
+		);
 	});
 });
 
 /** One JSON line on stdout and last-run.json beside this file (not committed). */
 function report(): void {
-	const line = JSON.stringify({ at: new Date().toISOString(), ...figures, fileElapsedMs: Date.now() - fileStarted });
+	const line = JSON.stringify({
+		at: new Date().toISOString(),
+		...figures,
+		fileElapsedMs: Date.now() - fileStarted,
+	});
 	process.stdout.write(`QUEUE-MODE-FIGURES ${line}\n`);
 	writeFileSync(join(__dirname, 'last-run.json'), `${JSON.stringify(JSON.parse(line), null, 2)}\n`);
 }

@@ -4,7 +4,15 @@
 // the machine's own clusters or services: the data directory, sockets and logs live in a temp
 // folder that stop() removes.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+	chownSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+} from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +29,14 @@ export interface ServiceTimings {
 
 export interface Services {
 	root: string;
-	postgres: { host: string; port: number; user: string; database: string; bin: string; version: string };
+	postgres: {
+		host: string;
+		port: number;
+		user: string;
+		database: string;
+		bin: string;
+		version: string;
+	};
 	redis: { host: string; port: number; version: string };
 	timings: ServiceTimings;
 	/** Runs one SQL statement in the n8n database with psql; returns what it printed (unaligned, tuples only). */
@@ -40,19 +55,36 @@ function findPostgresBin(): { bin: string; version: string } | undefined {
 	const base = '/usr/lib/postgresql';
 	if (!existsSync(base)) return undefined;
 	const versions = readdirSync(base)
-		.filter((v) => existsSync(join(base, v, 'bin', 'postgres')) && existsSync(join(base, v, 'bin', 'initdb')))
+		.filter(
+			(v) =>
+				existsSync(join(base, v, 'bin', 'postgres')) && existsSync(join(base, v, 'bin', 'initdb')),
+		)
 		.sort((a, b) => Number(b) - Number(a));
-	return versions.length ? { bin: join(base, versions[0], 'bin'), version: versions[0] } : undefined;
+	return versions.length
+		? { bin: join(base, versions[0], 'bin'), version: versions[0] }
+		: undefined;
 }
 
 function findRedisServer(): string | undefined {
-	for (const p of ['/usr/bin/redis-server', '/usr/local/bin/redis-server']) if (existsSync(p)) return p;
+	for (const p of ['/usr/bin/redis-server', '/usr/local/bin/redis-server'])
+		if (existsSync(p)) return p;
 	return undefined;
 }
 
-function run(cmd: string, args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): { status: number | null; output: string } {
-	const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: options.timeoutMs ?? 120_000, env: options.env ?? process.env });
-	return { status: r.status, output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
+function run(
+	cmd: string,
+	args: string[],
+	options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): { status: number | null; output: string } {
+	const r = spawnSync(cmd, args, {
+		encoding: 'utf8',
+		timeout: options.timeoutMs ?? 120_000,
+		env: options.env ?? process.env,
+	});
+	return {
+		status: r.status,
+		output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}`,
+	};
 }
 
 /**
@@ -67,17 +99,30 @@ function ensurePackages(): number {
 	if (!findRedisServer()) missing.push('redis-server');
 	if (!missing.length) return 0;
 	const started = Date.now();
-	if (!isRoot()) throw new Error(`queue-mode test: ${missing.join(' and ')} missing and this process is not root, so apt-get cannot install them. Install them (apt-get install -y ${missing.join(' ')}) or run as root.`);
+	if (!isRoot())
+		throw new Error(
+			`queue-mode test: ${missing.join(' and ')} missing and this process is not root, so apt-get cannot install them. Install them (apt-get install -y ${missing.join(' ')}) or run as root.`,
+		);
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-	const install = () => run('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { timeoutMs: 600_000, env });
+	const install = () =>
+		run('apt-get', ['install', '-y', '--no-install-recommends', ...missing], {
+			timeoutMs: 600_000,
+			env,
+		});
 	let r = install();
 	if (r.status !== 0) {
 		// A fresh machine may have no package lists yet.
 		const update = run('apt-get', ['update'], { timeoutMs: 300_000, env });
 		r = install();
-		if (r.status !== 0) throw new Error(`queue-mode test: apt-get install -y ${missing.join(' ')} failed (exit ${r.status}).\napt-get update:\n${update.output.slice(-2000)}\napt-get install:\n${r.output.slice(-3000)}`);
+		if (r.status !== 0)
+			throw new Error(
+				`queue-mode test: apt-get install -y ${missing.join(' ')} failed (exit ${r.status}).\napt-get update:\n${update.output.slice(-2000)}\napt-get install:\n${r.output.slice(-3000)}`,
+			);
 	}
-	if (!findPostgresBin() || !findRedisServer()) throw new Error(`queue-mode test: apt-get installed ${missing.join(' ')} but the binaries are not where Debian puts them (/usr/lib/postgresql/<version>/bin, /usr/bin/redis-server)`);
+	if (!findPostgresBin() || !findRedisServer())
+		throw new Error(
+			`queue-mode test: apt-get installed ${missing.join(' ')} but the binaries are not where Debian puts them (/usr/lib/postgresql/<version>/bin, /usr/bin/redis-server)`,
+		);
 	return Date.now() - started;
 }
 
@@ -125,7 +170,10 @@ export async function startServices(): Promise<Services> {
 	if (isRoot()) {
 		const id = run('id', ['-u', 'postgres']);
 		const gid = run('id', ['-g', 'postgres']);
-		if (id.status !== 0) throw new Error(`queue-mode test: no 'postgres' user (the postgresql package creates it): ${id.output}`);
+		if (id.status !== 0)
+			throw new Error(
+				`queue-mode test: no 'postgres' user (the postgresql package creates it): ${id.output}`,
+			);
 		chownSync(root, Number(id.output.trim()), Number(gid.output.trim()));
 		chownSync(pgDir, Number(id.output.trim()), Number(gid.output.trim()));
 		asPostgres = (cmd, args) => ['runuser', ['-u', 'postgres', '--', cmd, ...args]];
@@ -136,7 +184,16 @@ export async function startServices(): Promise<Services> {
 	let pgStarted = false;
 	const stopPostgresSync = (mode: 'fast' | 'immediate') => {
 		if (!pgStarted) return;
-		const [c, a] = asPostgres(join(pg.bin, 'pg_ctl'), ['stop', '-D', dataDir, '-m', mode, '-w', '-t', '30']);
+		const [c, a] = asPostgres(join(pg.bin, 'pg_ctl'), [
+			'stop',
+			'-D',
+			dataDir,
+			'-m',
+			mode,
+			'-w',
+			'-t',
+			'30',
+		]);
 		const r = run(c, a, { timeoutMs: 40_000 });
 		if (r.status === 0 || /no server running|does not exist/i.test(r.output)) pgStarted = false;
 	};
@@ -152,55 +209,142 @@ export async function startServices(): Promise<Services> {
 		let t = Date.now();
 		const redisDir = join(root, 'redis');
 		mkdirSync(redisDir);
-		redis = spawn(redisServer, ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', redisDir, '--logfile', join(redisDir, 'redis.log')], {
-			stdio: 'ignore',
-		});
+		redis = spawn(
+			redisServer,
+			[
+				'--port',
+				String(redisPort),
+				'--bind',
+				'127.0.0.1',
+				'--save',
+				'',
+				'--appendonly',
+				'no',
+				'--dir',
+				redisDir,
+				'--logfile',
+				join(redisDir, 'redis.log'),
+			],
+			{
+				stdio: 'ignore',
+			},
+		);
 		let redisExit: string | undefined;
 		redis.on('exit', (code, signal) => (redisExit = String(code ?? signal)));
 
 		t = Date.now();
-		const [ic, ia] = asPostgres(join(pg.bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions']);
+		const [ic, ia] = asPostgres(join(pg.bin, 'initdb'), [
+			'-D',
+			dataDir,
+			'-U',
+			'postgres',
+			'--auth=trust',
+			'-E',
+			'UTF8',
+			'--locale=C',
+			'--no-sync',
+			'--no-instructions',
+		]);
 		const init = run(ic, ia);
-		if (init.status !== 0) throw new Error(`queue-mode test: initdb failed (exit ${init.status}):\n${init.output.slice(-3000)}`);
+		if (init.status !== 0)
+			throw new Error(
+				`queue-mode test: initdb failed (exit ${init.status}):\n${init.output.slice(-3000)}`,
+			);
 		timings.initdbMs = Date.now() - t;
 
 		// Durability is not needed for a throwaway database: fsync and synchronous commit off.
 		t = Date.now();
-		const serverOptions = [`-p ${pgPort}`, `-k ${pgDir}`, "-c listen_addresses='127.0.0.1'", '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off', '-c max_connections=200'].join(' ');
-		const [sc, sa] = asPostgres(join(pg.bin, 'pg_ctl'), ['start', '-D', dataDir, '-l', join(pgDir, 'postgres.log'), '-w', '-t', '60', '-o', serverOptions]);
+		const serverOptions = [
+			`-p ${pgPort}`,
+			`-k ${pgDir}`,
+			"-c listen_addresses='127.0.0.1'",
+			'-c fsync=off',
+			'-c synchronous_commit=off',
+			'-c full_page_writes=off',
+			'-c max_connections=200',
+		].join(' ');
+		const [sc, sa] = asPostgres(join(pg.bin, 'pg_ctl'), [
+			'start',
+			'-D',
+			dataDir,
+			'-l',
+			join(pgDir, 'postgres.log'),
+			'-w',
+			'-t',
+			'60',
+			'-o',
+			serverOptions,
+		]);
 		const start = run(sc, sa, { timeoutMs: 90_000 });
 		pgStarted = true;
 		if (start.status !== 0) {
-			const log = existsSync(join(pgDir, 'postgres.log')) ? readFileSync(join(pgDir, 'postgres.log'), 'utf8') : '';
-			throw new Error(`queue-mode test: PostgreSQL did not start (exit ${start.status}):\n${start.output.slice(-2000)}\n${log.slice(-2000)}`);
+			const log = existsSync(join(pgDir, 'postgres.log'))
+				? readFileSync(join(pgDir, 'postgres.log'), 'utf8')
+				: '';
+			throw new Error(
+				`queue-mode test: PostgreSQL did not start (exit ${start.status}):\n${start.output.slice(-2000)}\n${log.slice(-2000)}`,
+			);
 		}
-		const psqlBase = ['-h', '127.0.0.1', '-p', String(pgPort), '-U', 'postgres', '-v', 'ON_ERROR_STOP=1', '-X', '-q'];
-		const created = run(join(pg.bin, 'psql'), [...psqlBase, '-d', 'postgres', '-c', 'CREATE DATABASE n8n']);
-		if (created.status !== 0) throw new Error(`queue-mode test: CREATE DATABASE failed: ${created.output}`);
+		const psqlBase = [
+			'-h',
+			'127.0.0.1',
+			'-p',
+			String(pgPort),
+			'-U',
+			'postgres',
+			'-v',
+			'ON_ERROR_STOP=1',
+			'-X',
+			'-q',
+		];
+		const created = run(join(pg.bin, 'psql'), [
+			...psqlBase,
+			'-d',
+			'postgres',
+			'-c',
+			'CREATE DATABASE n8n',
+		]);
+		if (created.status !== 0)
+			throw new Error(`queue-mode test: CREATE DATABASE failed: ${created.output}`);
 		timings.postgresStartMs = Date.now() - t;
 
 		t = Date.now();
 		for (;;) {
 			if (redisExit !== undefined) {
-				const log = existsSync(join(redisDir, 'redis.log')) ? readFileSync(join(redisDir, 'redis.log'), 'utf8') : '';
-				throw new Error(`queue-mode test: redis-server exited (${redisExit}):\n${log.slice(-2000)}`);
+				const log = existsSync(join(redisDir, 'redis.log'))
+					? readFileSync(join(redisDir, 'redis.log'), 'utf8')
+					: '';
+				throw new Error(
+					`queue-mode test: redis-server exited (${redisExit}):\n${log.slice(-2000)}`,
+				);
 			}
 			if (await redisPing(redisPort)) break;
-			if (Date.now() - t > 30_000) throw new Error('queue-mode test: redis-server does not answer PING after 30 s');
+			if (Date.now() - t > 30_000)
+				throw new Error('queue-mode test: redis-server does not answer PING after 30 s');
 			await sleep(50);
 		}
 		timings.redisStartMs = Date.now() - t;
 
 		const redisVersion = run(redisServer, ['--version']).output.match(/v=(\S+)/)?.[1] ?? 'unknown';
 		const psql = (sql: string): string => {
-			const r = run(join(pg.bin, 'psql'), [...psqlBase, '-d', 'n8n', '-A', '-t', '-c', sql], { timeoutMs: 30_000 });
-			if (r.status !== 0) throw new Error(`psql failed (exit ${r.status}) for ${sql}:\n${r.output}`);
+			const r = run(join(pg.bin, 'psql'), [...psqlBase, '-d', 'n8n', '-A', '-t', '-c', sql], {
+				timeoutMs: 30_000,
+			});
+			if (r.status !== 0)
+				throw new Error(`psql failed (exit ${r.status}) for ${sql}:\n${r.output}`);
 			return r.output.trim();
 		};
 		let stopped = false;
 		return {
 			root,
-			postgres: { host: '127.0.0.1', port: pgPort, user: 'postgres', database: 'n8n', bin: pg.bin, version: pg.version },
+			postgres: {
+				host: '127.0.0.1',
+				port: pgPort,
+				user: 'postgres',
+				database: 'n8n',
+				bin: pg.bin,
+				version: pg.version,
+			},
 			redis: { host: '127.0.0.1', port: redisPort, version: redisVersion },
 			timings,
 			psql,

@@ -14,7 +14,9 @@ export interface DegreedSandbox {
 }
 
 /** A sandbox with only the Degreed emulator; its rate limit is raised unless a test lowers it. */
-export async function startDegreed(options: DegreedEmulatorOptions = { requestsPerMinute: 100_000 }): Promise<DegreedSandbox> {
+export async function startDegreed(
+	options: DegreedEmulatorOptions = { requestsPerMinute: 100_000 },
+): Promise<DegreedSandbox> {
 	const emulator = new DegreedEmulator(options);
 	const sandbox = await startSandbox({ providers: [emulator], seed: 4 });
 	const credentials = (overrides: IDataObject = {}) => ({

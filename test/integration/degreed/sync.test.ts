@@ -12,15 +12,31 @@ beforeAll(async () => {
 afterAll(async () => await env.sandbox.close());
 beforeEach(() => resetDegreed(env));
 
-const users = ['jane.doe@acme.example', 'omar.haddad@acme.example', 'li.wei@acme.example', 'ana.souza@acme.example', 'kofi.mensah@acme.example', 'sara.lind@acme.example'];
-const courses = ['course-privacy-101', 'course-remote-lead', 'article-clear-email', 'video-sql-intro'];
+const users = [
+	'jane.doe@acme.example',
+	'omar.haddad@acme.example',
+	'li.wei@acme.example',
+	'ana.souza@acme.example',
+	'kofi.mensah@acme.example',
+	'sara.lind@acme.example',
+];
+const courses = [
+	'course-privacy-101',
+	'course-remote-lead',
+	'article-clear-email',
+	'video-sql-intro',
+];
 
 describe('Degreed: a 1,000-completion sync under the rate limit', () => {
 	it('sends every completion exactly once, paced under the limit, with short-lived tokens refreshed ahead of expiry', async () => {
 		// Degreed's 70/min scaled up on both sides so the run takes seconds: the emulator enforces
 		// 6,000 requests per 60 s window per client, the node paces at the same 6,000/min.
 		const perMinute = 6000;
-		env.emulator.configure({ requestsPerMinute: perMinute, windowMs: 60_000, tokenLifetimeSeconds: 10 });
+		env.emulator.configure({
+			requestsPerMinute: perMinute,
+			windowMs: 60_000,
+			tokenLifetimeSeconds: 10,
+		});
 		const count = 1000;
 		const items: IDataObject[] = Array.from({ length: count }, (_, n) => ({ n }));
 		const started = Date.now();
@@ -43,7 +59,11 @@ describe('Degreed: a 1,000-completion sync under the rate limit', () => {
 		const seconds = (Date.now() - started) / 1000;
 		const failures = output.filter((o) => o.json.error !== undefined);
 		const writes = env.sandbox.ledger.writes('degreed', 'completion');
-		const posts = env.sandbox.ledger.requests({ provider: 'degreed', method: 'POST', path: '^/api/v2/completions$' });
+		const posts = env.sandbox.ledger.requests({
+			provider: 'degreed',
+			method: 'POST',
+			path: '^/api/v2/completions$',
+		});
 		const status429 = posts.filter((p) => p.status === 429).length;
 		const status401 = env.sandbox.ledger.requestCount('degreed', 'api', 401);
 		const tokens = env.sandbox.ledger.tokenRequests('degreed');
@@ -56,7 +76,9 @@ describe('Degreed: a 1,000-completion sync under the rate limit', () => {
 		);
 		expect(output).toHaveLength(count);
 		expect(failures).toHaveLength(0);
-		expect(output.map((o) => (o.pairedItem as { item: number }).item)).toEqual(items.map((_, i) => i));
+		expect(output.map((o) => (o.pairedItem as { item: number }).item)).toEqual(
+			items.map((_, i) => i),
+		);
 		expect(writes).toMatchObject({ total: count, unique: count, duplicates: [] });
 		// Pacing, not retries, kept the run under the limit: at most a handful of 429s, every one retried.
 		expect(status429).toBeLessThanOrEqual(5);
@@ -93,9 +115,15 @@ describe('Degreed: a 1,000-completion sync under the rate limit', () => {
 		expect(env.emulator.rateLimited).toBeGreaterThan(0);
 		// Paced from the server's remaining budget, the node does not keep running into the limit.
 		expect(env.emulator.rateLimited).toBeLessThan(10);
-		expect(env.sandbox.ledger.writes('degreed', 'completion')).toMatchObject({ total: 25, unique: 25, duplicates: [] });
+		expect(env.sandbox.ledger.writes('degreed', 'completion')).toMatchObject({
+			total: 25,
+			unique: 25,
+			duplicates: [],
+		});
 		// The 429 answer is Degreed's documented one.
-		const limited = env.sandbox.ledger.requests({ provider: 'degreed', method: 'POST' }).filter((r) => r.status === 429);
+		const limited = env.sandbox.ledger
+			.requests({ provider: 'degreed', method: 'POST' })
+			.filter((r) => r.status === 429);
 		expect(limited.length).toBe(env.emulator.rateLimited);
 	});
 });
@@ -108,14 +136,24 @@ describe('Degreed: paging cursors', () => {
 			if (n === 2) env.sandbox.clock.advance(121_000);
 		};
 		const { output } = await runNode(Degreed, {
-			parameters: { resource: 'completion', operation: 'getAll', returnAll: true, options: { pageSize: 4 }, filters: {}, requestOptions: fastRequests },
+			parameters: {
+				resource: 'completion',
+				operation: 'getAll',
+				returnAll: true,
+				options: { pageSize: 4 },
+				filters: {},
+				requestOptions: fastRequests,
+			},
 			credentials: env.credentials(),
 		});
 		const ids = output.map((o) => o.json.id);
 		expect(ids).toHaveLength(10);
 		expect(new Set(ids).size).toBe(10);
 		expect(env.emulator.expiredCursors).toBe(1);
-		const requests = env.sandbox.ledger.requests({ provider: 'degreed', path: '^/api/v2/completions$' });
+		const requests = env.sandbox.ledger.requests({
+			provider: 'degreed',
+			path: '^/api/v2/completions$',
+		});
 		expect(requests.map((r) => r.status)).toEqual([200, 410, 200, 200, 200]);
 		expect(requests.filter((r) => !/next=/.test(r.query))).toHaveLength(2);
 	});
@@ -127,11 +165,22 @@ describe('Degreed: paging cursors', () => {
 			if (n > 1) env.sandbox.clock.advance(110_000);
 		};
 		const { output } = await runNode(Degreed, {
-			parameters: { resource: 'user', operation: 'getAll', returnAll: true, options: { pageSize: 2 }, filters: {}, requestOptions: fastRequests },
+			parameters: {
+				resource: 'user',
+				operation: 'getAll',
+				returnAll: true,
+				options: { pageSize: 2 },
+				filters: {},
+				requestOptions: fastRequests,
+			},
 			credentials: env.credentials(),
 		});
 		expect(output.map((o) => o.json.email)).toHaveLength(6);
 		expect(env.emulator.expiredCursors).toBe(0);
-		expect(env.sandbox.ledger.requests({ provider: 'degreed', path: '^/api/v2/users$' }).map((r) => r.status)).toEqual([200, 200, 200]);
+		expect(
+			env.sandbox.ledger
+				.requests({ provider: 'degreed', path: '^/api/v2/users$' })
+				.map((r) => r.status),
+		).toEqual([200, 200, 200]);
 	});
 });

@@ -10,12 +10,18 @@ import { runNode } from '../../support/n8nContext';
 
 export { LEARNLINK_DEMO };
 
-export async function startLearnLinkSandbox(): Promise<{ sandbox: Sandbox; emulator: LearnLinkEmulator }> {
+export async function startLearnLinkSandbox(): Promise<{
+	sandbox: Sandbox;
+	emulator: LearnLinkEmulator;
+}> {
 	const sandbox = await startSandbox({ providers: [learnlinkProvider()], logLevel: 'silent' });
 	return { sandbox, emulator: sandbox.provider<LearnLinkEmulator>('learnlink') };
 }
 
-export function credentialsFor(sandbox: Sandbox, overrides: IDataObject = {}): ICredentialDataDecryptedObject {
+export function credentialsFor(
+	sandbox: Sandbox,
+	overrides: IDataObject = {},
+): ICredentialDataDecryptedObject {
 	return {
 		environment: 'custom',
 		publicApiUrl: sandbox.urlFor('learnlink', 'public'),
@@ -43,7 +49,9 @@ export function credentialsFor(sandbox: Sandbox, overrides: IDataObject = {}): I
 }
 
 /** Fast retries for fault tests. */
-export const fastRetries = { requestOptions: { maxAttempts: 4, maxRetryWaitSeconds: 5, concurrency: 5 } };
+export const fastRetries = {
+	requestOptions: { maxAttempts: 4, maxRetryWaitSeconds: 5, concurrency: 5 },
+};
 
 export async function run(
 	sandbox: Sandbox,
@@ -51,7 +59,10 @@ export async function run(
 	options: { items?: IDataObject[]; continueOnFail?: boolean; credentials?: IDataObject } = {},
 ) {
 	return await runNode(LearnLink, {
-		parameters: typeof parameters === 'function' ? (i: number) => ({ ...fastRetries, ...parameters(i) }) : { ...fastRetries, ...parameters },
+		parameters:
+			typeof parameters === 'function'
+				? (i: number) => ({ ...fastRetries, ...parameters(i) })
+				: { ...fastRetries, ...parameters },
 		items: options.items,
 		continueOnFail: options.continueOnFail,
 		credentials: { learnLinkApi: credentialsFor(sandbox, options.credentials) },

@@ -1,6 +1,13 @@
 import { NodeApiError } from 'n8n-workflow';
 
-import { PAGE_SIZE, searchCompletions, searchContent, searchContentExternalIds, searchUserEmails, searchUsers } from '../../../nodes/Degreed/methods/listSearch';
+import {
+	PAGE_SIZE,
+	searchCompletions,
+	searchContent,
+	searchContentExternalIds,
+	searchUserEmails,
+	searchUsers,
+} from '../../../nodes/Degreed/methods/listSearch';
 import { resetDegreed, startDegreed } from '../degreed/helpers';
 import type { DegreedSandbox } from '../degreed/helpers';
 import { listError, lister, values } from './helpers';
@@ -13,11 +20,22 @@ beforeAll(async () => {
 afterAll(async () => await env.sandbox.close());
 beforeEach(() => resetDegreed(env));
 
-const tokenRequests = () => env.sandbox.ledger.requests({ provider: 'degreed' }).filter((r) => /oauth\/token/.test(r.path)).length;
+const tokenRequests = () =>
+	env.sandbox.ledger.requests({ provider: 'degreed' }).filter((r) => /oauth\/token/.test(r.path))
+		.length;
 
 function addUsers(count: number): void {
 	for (let n = 0; n < count; n++) {
-		env.emulator.users.set(`B${n}`, { id: `B${n}`, attributes: { 'first-name': 'Bulk', 'last-name': `Learner ${n}`, email: `bulk${n}@acme.example`, 'employee-id': `E-B${n}`, 'is-active': true } });
+		env.emulator.users.set(`B${n}`, {
+			id: `B${n}`,
+			attributes: {
+				'first-name': 'Bulk',
+				'last-name': `Learner ${n}`,
+				email: `bulk${n}@acme.example`,
+				'employee-id': `E-B${n}`,
+				'is-active': true,
+			},
+		});
 	}
 }
 
@@ -63,7 +81,8 @@ describe('Degreed list search', () => {
 		const some = [...env.emulator.completions.values()][0];
 		const mine = values(await list.all(searchCompletions, String(some.attributes.email)));
 		expect(mine).toContain(some.id);
-		for (const id of mine) expect(env.emulator.completions.get(id)?.attributes.email).toBe(some.attributes.email);
+		for (const id of mine)
+			expect(env.emulator.completions.get(id)?.attributes.email).toBe(some.attributes.email);
 	});
 
 	test('a token revoked between two pages is replaced and the cursor still works', async () => {
@@ -79,7 +98,11 @@ describe('Degreed list search', () => {
 
 	test('a token that points off the API host is not followed', async () => {
 		const list = lister(env.credentials());
-		const page = await list.call(searchUsers, undefined, 'https://attacker.example/api/v2/users?next=x');
+		const page = await list.call(
+			searchUsers,
+			undefined,
+			'https://attacker.example/api/v2/users?next=x',
+		);
 		expect(page.results).toEqual([]);
 		expect(list.requests.filter((r) => String(r.url).includes('attacker'))).toHaveLength(0);
 	});

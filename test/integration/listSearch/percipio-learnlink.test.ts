@@ -1,7 +1,16 @@
 import { NodeApiError } from 'n8n-workflow';
 
-import { PAGE_SIZE as THRIVE_PAGE, searchAudiences, searchContent, searchUserRefs, searchUsers as searchThriveUsers } from '../../../nodes/LearnLink/methods/listSearch';
-import { PAGE_SIZE as PERCIPIO_PAGE, searchUsers as searchPercipioUsers } from '../../../nodes/Percipio/methods/listSearch';
+import {
+	PAGE_SIZE as THRIVE_PAGE,
+	searchAudiences,
+	searchContent,
+	searchUserRefs,
+	searchUsers as searchThriveUsers,
+} from '../../../nodes/LearnLink/methods/listSearch';
+import {
+	PAGE_SIZE as PERCIPIO_PAGE,
+	searchUsers as searchPercipioUsers,
+} from '../../../nodes/Percipio/methods/listSearch';
 import { sharedTokenManager } from '../../../nodes/shared/tokenManager';
 import { learnlinkProvider } from '../../sandbox/providers/learnlink';
 import type { LearnLinkEmulator } from '../../sandbox/providers/learnlink';
@@ -18,7 +27,10 @@ let percipio: PercipioEmulator;
 let thrive: LearnLinkEmulator;
 
 beforeAll(async () => {
-	sandbox = await startSandbox({ providers: [percipioProvider({ demoData: true }), learnlinkProvider()], logLevel: 'silent' });
+	sandbox = await startSandbox({
+		providers: [percipioProvider({ demoData: true }), learnlinkProvider()],
+		logLevel: 'silent',
+	});
 	percipio = sandbox.provider<PercipioEmulator>('percipio');
 	thrive = sandbox.provider<LearnLinkEmulator>('learnlink');
 });
@@ -28,13 +40,25 @@ beforeEach(() => {
 	sharedTokenManager.clear();
 });
 
-const tokenRequests = (provider: string) => sandbox.ledger.requests({ provider }).filter((r) => /oauth2/.test(r.path) || /oauth2-provider/.test(r.path)).length;
+const tokenRequests = (provider: string) =>
+	sandbox.ledger
+		.requests({ provider })
+		.filter((r) => /oauth2/.test(r.path) || /oauth2-provider/.test(r.path)).length;
 const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
 describe('Percipio list search', () => {
 	function addUsers(count: number): void {
 		const [sample] = [...percipio.users.values()];
-		for (let n = 0; n < count; n++) percipio.users.set(uuid(n), { ...sample, id: uuid(n), externalUserId: `bulk-${n}`, loginName: `bulk${n}`, email: `bulk${n}@acme.example`, firstName: 'Bulk', lastName: `Learner ${n}` });
+		for (let n = 0; n < count; n++)
+			percipio.users.set(uuid(n), {
+				...sample,
+				id: uuid(n),
+				externalUserId: `bulk-${n}`,
+				loginName: `bulk${n}`,
+				email: `bulk${n}@acme.example`,
+				firstName: 'Bulk',
+				lastName: `Learner ${n}`,
+			});
 	}
 
 	test('users: offset pages to every user once; the token is the next offset', async () => {
@@ -66,18 +90,30 @@ describe('Percipio list search', () => {
 	});
 
 	test('a provider error is a readable message naming Percipio, without the secret', async () => {
-		const list = lister({ percipioApi: percipioCredentials(sandbox, { clientSecret: 'wrong-percipio-secret-42' }) });
+		const list = lister({
+			percipioApi: percipioCredentials(sandbox, { clientSecret: 'wrong-percipio-secret-42' }),
+		});
 		const error = await listError(list.call(searchPercipioUsers));
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toMatch(/Percipio/);
-		expect(JSON.stringify({ m: error.message, d: error.description })).not.toContain('wrong-percipio-secret-42');
+		expect(JSON.stringify({ m: error.message, d: error.description })).not.toContain(
+			'wrong-percipio-secret-42',
+		);
 	});
 });
 
 describe('Learn.link list search', () => {
 	function addUsers(count: number): void {
 		const [sample] = [...thrive.users.values()];
-		for (let n = 0; n < count; n++) thrive.users.set(`bulk-${n}`, { ...sample, id: `bulk-${n}`, ref: `emp-bulk-${n}`, email: `bulk${n}@acme.example`, firstName: 'Bulk', lastName: `Learner ${n}` });
+		for (let n = 0; n < count; n++)
+			thrive.users.set(`bulk-${n}`, {
+				...sample,
+				id: `bulk-${n}`,
+				ref: `emp-bulk-${n}`,
+				email: `bulk${n}@acme.example`,
+				firstName: 'Bulk',
+				lastName: `Learner ${n}`,
+			});
 	}
 
 	test('users: page/perPage pages to every user once; the reference list gives references', async () => {
@@ -95,7 +131,8 @@ describe('Learn.link list search', () => {
 		const [content] = [...thrive.contents.values()];
 		const found = await list.call(searchContent, content.title.slice(0, 6));
 		expect(values([found])).toContain(content.id);
-		for (const r of found.results) expect(String(r.name).toLowerCase()).toContain(content.title.slice(0, 6).toLowerCase());
+		for (const r of found.results)
+			expect(String(r.name).toLowerCase()).toContain(content.title.slice(0, 6).toLowerCase());
 		const [audience] = [...thrive.audiences.values()];
 		const audiences = await list.call(searchAudiences, audience.name);
 		expect(values([audiences])).toContain(audience.id);
@@ -114,10 +151,14 @@ describe('Learn.link list search', () => {
 	});
 
 	test('a provider error is a readable message naming Learn.link, without the secret', async () => {
-		const list = lister({ learnLinkApi: thriveCredentials(sandbox, { apiSecret: 'wrong-thrive-secret-77' }) });
+		const list = lister({
+			learnLinkApi: thriveCredentials(sandbox, { apiSecret: 'wrong-thrive-secret-77' }),
+		});
 		const error = await listError(list.call(searchAudiences));
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toMatch(/Learn\.link|Thrive/);
-		expect(JSON.stringify({ m: error.message, d: error.description })).not.toContain('wrong-thrive-secret-77');
+		expect(JSON.stringify({ m: error.message, d: error.description })).not.toContain(
+			'wrong-thrive-secret-77',
+		);
 	});
 });

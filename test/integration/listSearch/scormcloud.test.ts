@@ -23,11 +23,14 @@ beforeEach(() => {
 	sharedTokenManager.clear();
 });
 
-const tokenRequests = () => sandbox.ledger.requests({ provider: 'scormcloud' }).filter((r) => /oauth/.test(r.path)).length;
+const tokenRequests = () =>
+	sandbox.ledger.requests({ provider: 'scormcloud' }).filter((r) => /oauth/.test(r.path)).length;
 
 describe('SCORM Cloud list search', () => {
 	test('courses: pages follow SCORM Cloud\'s "more" token, which is sent alone, to every course once', async () => {
-		emulator.seed({ courses: [1, 2, 3, 4].map((n) => ({ id: `extra-${n}`, title: `Extra course ${n}` })) });
+		emulator.seed({
+			courses: [1, 2, 3, 4].map((n) => ({ id: `extra-${n}`, title: `Extra course ${n}` })),
+		});
 		const list = lister({ scormCloudApi: credentialsFor(sandbox) });
 		const pages = await list.all(searchCourses);
 		const expected = [...emulator.courses.keys()];
@@ -44,7 +47,9 @@ describe('SCORM Cloud list search', () => {
 		const word = course.title.split(/\s+/)[0];
 		const list = lister({ scormCloudApi: credentialsFor(sandbox) });
 		const pages = await list.all(searchCourses, word);
-		const expected = [...emulator.courses.values()].filter((c) => c.title.toLowerCase().includes(word.toLowerCase())).map((c) => c.id);
+		const expected = [...emulator.courses.values()]
+			.filter((c) => c.title.toLowerCase().includes(word.toLowerCase()))
+			.map((c) => c.id);
 		expect(new Set(values(pages))).toEqual(new Set(expected));
 		expect(list.requests[0].qs).toMatchObject({ filter: word, filterBy: 'title' });
 		expect(pages[0].results[0].name).toContain(word);
@@ -55,7 +60,8 @@ describe('SCORM Cloud list search', () => {
 		const list = lister({ scormCloudApi: credentialsFor(sandbox) });
 		const pages = await list.all(searchRegistrations, reg.learner.email!);
 		expect(values(pages)).toContain(reg.id);
-		for (const id of values(pages)) expect(emulator.registrations.get(id)?.learner.email).toBe(reg.learner.email);
+		for (const id of values(pages))
+			expect(emulator.registrations.get(id)?.learner.email).toBe(reg.learner.email);
 		expect(list.requests[0].qs).toMatchObject({ filterBy: 'learner_email' });
 	});
 
@@ -68,15 +74,21 @@ describe('SCORM Cloud list search', () => {
 		const second = await list.call(searchRegistrations, undefined, first.paginationToken);
 		expect(second.results.length).toBeGreaterThan(0);
 		expect(tokenRequests()).toBe(2);
-		expect(new Set([...values([first]), ...values([second])]).size).toBe(first.results.length + second.results.length);
+		expect(new Set([...values([first]), ...values([second])]).size).toBe(
+			first.results.length + second.results.length,
+		);
 	});
 
 	test('a provider error is a readable message naming SCORM Cloud, without the secret', async () => {
-		const list = lister({ scormCloudApi: credentialsFor(sandbox, { secretKey: 'a-wrong-secret-key-123' }) });
+		const list = lister({
+			scormCloudApi: credentialsFor(sandbox, { secretKey: 'a-wrong-secret-key-123' }),
+		});
 		const error = await listError(list.call(searchCourses));
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toMatch(/^SCORM Cloud: /);
 		expect(error.description).toMatch(/credential/i);
-		expect(JSON.stringify({ m: error.message, d: error.description })).not.toContain('a-wrong-secret-key-123');
+		expect(JSON.stringify({ m: error.message, d: error.description })).not.toContain(
+			'a-wrong-secret-key-123',
+		);
 	});
 });

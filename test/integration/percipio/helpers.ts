@@ -11,7 +11,10 @@ import { runNode } from '../../support/n8nContext';
 
 export { PERCIPIO_DEMO, PERCIPIO_SANDBOX };
 
-export async function startPercipioSandbox(): Promise<{ sandbox: Sandbox; emulator: PercipioEmulator }> {
+export async function startPercipioSandbox(): Promise<{
+	sandbox: Sandbox;
+	emulator: PercipioEmulator;
+}> {
 	const sandbox = await startSandbox({ providers: [percipioProvider({ demoData: true })] });
 	return { sandbox, emulator: sandbox.provider<PercipioEmulator>('percipio') };
 }
@@ -21,7 +24,10 @@ export function resetAll(sandbox: Sandbox): void {
 	sharedTokenManager.clear();
 }
 
-export function credentialsFor(sandbox: Sandbox, overrides: IDataObject = {}): ICredentialDataDecryptedObject {
+export function credentialsFor(
+	sandbox: Sandbox,
+	overrides: IDataObject = {},
+): ICredentialDataDecryptedObject {
 	return {
 		authMethod: 'oAuth2ClientCredentials',
 		region: 'custom',
@@ -46,11 +52,21 @@ export function credentialsFor(sandbox: Sandbox, overrides: IDataObject = {}): I
 export async function run(
 	sandbox: Sandbox,
 	parameters: IDataObject | ((i: number) => IDataObject),
-	options: { items?: IDataObject[] | INodeExecutionData[]; credentials?: IDataObject; continueOnFail?: boolean } = {},
+	options: {
+		items?: IDataObject[] | INodeExecutionData[];
+		credentials?: IDataObject;
+		continueOnFail?: boolean;
+	} = {},
 ) {
-	const withDefaults = (p: IDataObject): IDataObject => ({ requestOptions: { maxRetryWaitSeconds: 5 }, ...p });
+	const withDefaults = (p: IDataObject): IDataObject => ({
+		requestOptions: { maxRetryWaitSeconds: 5 },
+		...p,
+	});
 	return await runNode(Percipio, {
-		parameters: typeof parameters === 'function' ? (i: number) => withDefaults(parameters(i)) : withDefaults(parameters),
+		parameters:
+			typeof parameters === 'function'
+				? (i: number) => withDefaults(parameters(i))
+				: withDefaults(parameters),
 		items: options.items,
 		credentials: { percipioApi: credentialsFor(sandbox, options.credentials) },
 		continueOnFail: options.continueOnFail,
@@ -60,7 +76,9 @@ export async function run(
 
 /** The ledger's requests to the Percipio API host, as "METHOD path?query status". */
 export function apiCalls(sandbox: Sandbox, path?: RegExp): string[] {
-	return sandbox.ledger.requests({ provider: 'percipio', host: 'api', path }).map((r) => `${r.method} ${r.path}${r.query ? `?${r.query}` : ''} ${r.status}`);
+	return sandbox.ledger
+		.requests({ provider: 'percipio', host: 'api', path })
+		.map((r) => `${r.method} ${r.path}${r.query ? `?${r.query}` : ''} ${r.status}`);
 }
 
 export const ORG = PERCIPIO_DEMO.orgId;
@@ -76,15 +94,21 @@ export const course = (n: number, extra: IDataObject = {}): IDataObject => ({
 });
 
 /** Content Import parameters mapping each input item (as n8n expressions would). */
-export const importParams = (items: IDataObject[], options: IDataObject = {}, additional: (item: IDataObject) => IDataObject = () => ({})) => (i: number): IDataObject => ({
-	resource: 'contentImport',
-	operation: 'upsert',
-	contentId: items[i].id,
-	title: items[i].title,
-	contentType: 'COURSE',
-	url: items[i].url,
-	language: 'en',
-	duration: items[i].seconds,
-	additionalFields: additional(items[i]),
-	options,
-});
+export const importParams =
+	(
+		items: IDataObject[],
+		options: IDataObject = {},
+		additional: (item: IDataObject) => IDataObject = () => ({}),
+	) =>
+	(i: number): IDataObject => ({
+		resource: 'contentImport',
+		operation: 'upsert',
+		contentId: items[i].id,
+		title: items[i].title,
+		contentType: 'COURSE',
+		url: items[i].url,
+		language: 'en',
+		duration: items[i].seconds,
+		additionalFields: additional(items[i]),
+		options,
+	});

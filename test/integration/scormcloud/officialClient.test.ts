@@ -24,7 +24,8 @@ type Callback = (error: any, data: any, response: any) => void;
 /** Calls a callback-style client method; resolves with data and the raw response, rejects with the error. */
 function call(api: any, method: string, ...args: unknown[]): Promise<{ data: any; response: any }> {
 	return new Promise((resolve, reject) => {
-		const cb: Callback = (error, data, response) => (error ? reject(Object.assign(error, { response })) : resolve({ data, response }));
+		const cb: Callback = (error, data, response) =>
+			error ? reject(Object.assign(error, { response })) : resolve({ data, response });
 		api[method](...args, cb);
 	});
 }
@@ -45,13 +46,15 @@ function client(auth: { basic?: boolean; token?: string } = { basic: true }) {
 	};
 }
 
-describe('Rustici\'s official client against the emulator', () => {
+describe("Rustici's official client against the emulator", () => {
 	it('pingAppId (Basic) and getAppToken → pingAppId (OAuth)', async () => {
 		const basic = client();
 		const { data: pong } = await call(basic.ping, 'pingAppId');
 		expect(pong.apiMessage).toBe(`pong ${SCORMCLOUD_DEMO.appId}`);
 		expect(typeof pong.currentTime).toBe('string');
-		const { data: token } = await call(basic.auth, 'getAppToken', 'read:ping read:registration', { expiration: 120 });
+		const { data: token } = await call(basic.auth, 'getAppToken', 'read:ping read:registration', {
+			expiration: 120,
+		});
 		// the model maps the wire names access_token / expires_in / token_type
 		expect(token.accessToken).toMatch(/\S{10,}/);
 		expect(token.expiresIn).toBe(119);
@@ -63,32 +66,57 @@ describe('Rustici\'s official client against the emulator', () => {
 
 	it('createRegistration, getRegistration (HEAD), getRegistrationProgress, getRegistrations, buildRegistrationLaunchLink', async () => {
 		const api = client().registrations;
-		await call(api, 'createRegistration', {
-			courseId: 'course-safety-101',
-			registrationId: 'client-reg-1',
-			learner: { id: 'client-learner', firstName: 'Dorothy', lastName: 'Vaughan' },
-			registrationTags: ['official-client'],
-			postBack: { url: 'https://hooks.example.com/pb', authType: 'HTTPBASIC', userName: 'u', password: 'p', resultsFormat: 'COURSE' },
-		}, {});
-		expect(emulator.registrations.get('client-reg-1')?.postBack).toMatchObject({ authType: 'httpbasic', resultsFormat: 'course' });
+		await call(
+			api,
+			'createRegistration',
+			{
+				courseId: 'course-safety-101',
+				registrationId: 'client-reg-1',
+				learner: { id: 'client-learner', firstName: 'Dorothy', lastName: 'Vaughan' },
+				registrationTags: ['official-client'],
+				postBack: {
+					url: 'https://hooks.example.com/pb',
+					authType: 'HTTPBASIC',
+					userName: 'u',
+					password: 'p',
+					resultsFormat: 'COURSE',
+				},
+			},
+			{},
+		);
+		expect(emulator.registrations.get('client-reg-1')?.postBack).toMatchObject({
+			authType: 'httpbasic',
+			resultsFormat: 'course',
+		});
 
 		const head = await call(api, 'getRegistration', 'client-reg-1');
 		expect(head.response.status).toBe(200);
 		await expect(call(api, 'getRegistration', 'nobody')).rejects.toMatchObject({ status: 404 });
 
-		const { data: progress } = await call(api, 'getRegistrationProgress', 'client-reg-1', { includeChildResults: true });
+		const { data: progress } = await call(api, 'getRegistrationProgress', 'client-reg-1', {
+			includeChildResults: true,
+		});
 		expect(progress.id).toBe('client-reg-1');
 		expect(progress.registrationCompletion).toBe('UNKNOWN');
 		expect(progress.learner.firstName).toBe('Dorothy');
 		expect(progress.course.id).toBe('course-safety-101');
 
-		const { data: list, response } = await call(api, 'getRegistrations', { courseId: 'course-safety-101', tags: ['official-client'], includeTotalCount: true });
+		const { data: list, response } = await call(api, 'getRegistrations', {
+			courseId: 'course-safety-101',
+			tags: ['official-client'],
+			includeTotalCount: true,
+		});
 		expect(list.registrations.map((r: { id: string }) => r.id)).toEqual(['client-reg-1']);
 		expect(response.headers['x-total-count']).toBe('1');
 
-		const { data: link } = await call(api, 'buildRegistrationLaunchLink', 'client-reg-1', { redirectOnExitUrl: 'https://lms.example.com/back', expiry: 60 });
+		const { data: link } = await call(api, 'buildRegistrationLaunchLink', 'client-reg-1', {
+			redirectOnExitUrl: 'https://lms.example.com/back',
+			expiry: 60,
+		});
 		expect(link.launchLink).toContain('/registration/launch/client-reg-1');
-		await expect(call(api, 'buildRegistrationLaunchLink', 'client-reg-1', { expiry: 5 })).rejects.toMatchObject({ status: 400 });
+		await expect(
+			call(api, 'buildRegistrationLaunchLink', 'client-reg-1', { expiry: 5 }),
+		).rejects.toMatchObject({ status: 400 });
 	});
 
 	it('getRegistrations follows `more` the way the client does (only `more` on follow-ups)', async () => {
@@ -98,7 +126,11 @@ describe('Rustici\'s official client against the emulator', () => {
 		let more: string | undefined;
 		let pages = 0;
 		do {
-			const { data } = await call(api, 'getRegistrations', more ? { more } : { filter: 'gen-', orderBy: 'created_asc' });
+			const { data } = await call(
+				api,
+				'getRegistrations',
+				more ? { more } : { filter: 'gen-', orderBy: 'created_asc' },
+			);
 			ids.push(...data.registrations.map((r: { id: string }) => r.id));
 			more = data.more;
 			pages++;
@@ -111,10 +143,23 @@ describe('Rustici\'s official client against the emulator', () => {
 	it('getCourses, createFetchAndImportCourseJob and getImportJobStatus until COMPLETE', async () => {
 		const api = client().courses;
 		const { data: courses } = await call(api, 'getCourses', { includeRegistrationCount: true });
-		expect(courses.courses.map((c: { id: string }) => c.id).sort()).toEqual(['course-leadership-301', 'course-privacy-201', 'course-safety-101']);
-		expect(courses.courses.find((c: { id: string }) => c.id === 'course-safety-101').courseLearningStandard).toBe('SCORM20043RDEDITION');
+		expect(courses.courses.map((c: { id: string }) => c.id).sort()).toEqual([
+			'course-leadership-301',
+			'course-privacy-201',
+			'course-safety-101',
+		]);
+		expect(
+			courses.courses.find((c: { id: string }) => c.id === 'course-safety-101')
+				.courseLearningStandard,
+		).toBe('SCORM20043RDEDITION');
 
-		const { data: started } = await call(api, 'createFetchAndImportCourseJob', 'client-course', { url: 'https://files.example.com/client-course.zip', contentType: 'application/zip' }, {});
+		const { data: started } = await call(
+			api,
+			'createFetchAndImportCourseJob',
+			'client-course',
+			{ url: 'https://files.example.com/client-course.zip', contentType: 'application/zip' },
+			{},
+		);
 		expect(started.result).toMatch(/^[0-9a-f-]{36}$/);
 		const statuses: string[] = [];
 		let job: any;

@@ -15,7 +15,12 @@ let sandbox: Sandbox;
 let emulator: ScormCloudEmulator;
 let receiver: { url: string; results: IWebhookResponseData[]; close: () => Promise<void> };
 
-const TRIGGER = { authentication: 'basic', userName: 'pb-user', password: 'pb-pass-1', options: {} };
+const TRIGGER = {
+	authentication: 'basic',
+	userName: 'pb-user',
+	password: 'pb-pass-1',
+	options: {},
+};
 
 /** An HTTP endpoint that hands each request to the trigger's webhook(), as n8n would. */
 async function triggerEndpoint(parameters: IDataObject) {
@@ -45,7 +50,8 @@ async function triggerEndpoint(parameters: IDataObject) {
 				getWorkflowStaticData: () => staticData,
 				getWorkflow: () => workflowOf(staticData),
 				getNode: () => ({ name: 'Trigger', type: 'trigger', typeVersion: 1, parameters: {} }),
-				getNodeParameter: (name: string, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
+				getNodeParameter: (name: string, fallback?: unknown) =>
+					name in parameters ? parameters[name] : fallback,
 			} as unknown as IWebhookFunctions;
 			const result = await new ScormCloudTrigger().webhook.call(ctx);
 			results.push(result);
@@ -56,7 +62,11 @@ async function triggerEndpoint(parameters: IDataObject) {
 		});
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook/x/postback`, results, close: () => new Promise<void>((r) => server.close(() => r())) };
+	return {
+		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook/x/postback`,
+		results,
+		close: () => new Promise<void>((r) => server.close(() => r())),
+	};
 }
 
 beforeAll(async () => {
@@ -91,20 +101,43 @@ describe('postbacks from the emulator to the trigger', () => {
 		['httpbasic', 'course', 'json', 'httpbasic'],
 		['httpbasic', 'full', 'json', 'httpbasic'],
 		['form', 'activity', 'form-json', 'form'],
-	])('authType %s, results %s: one item with the registration', async (authType, resultsFormat, format, seenAuth) => {
-		await register(`pb-${authType}-${resultsFormat}`, { authType, resultsFormat, userName: 'pb-user', password: 'pb-pass-1' });
-		const sent = await emulator.completeRegistration(`pb-${authType}-${resultsFormat}`, { score: 91 });
-		expect(sent?.postback?.status).toBe(200);
-		expect(receiver.results).toHaveLength(1);
-		const item = receiver.results[0].workflowData?.[0][0].json as IDataObject;
-		expect(item).toMatchObject({ registrationId: `pb-${authType}-${resultsFormat}`, registrationCompletion: 'COMPLETED', registrationSuccess: 'PASSED', score: { scaled: 91 }, postback: { format, authType: seenAuth } });
-		if (resultsFormat === 'course') expect(item.activityDetails).toBeUndefined();
-		else expect(item.activityDetails).toBeDefined();
-		if (resultsFormat === 'full') expect((item.activityDetails as IDataObject).runtime).toBeDefined();
-	});
+	])(
+		'authType %s, results %s: one item with the registration',
+		async (authType, resultsFormat, format, seenAuth) => {
+			await register(`pb-${authType}-${resultsFormat}`, {
+				authType,
+				resultsFormat,
+				userName: 'pb-user',
+				password: 'pb-pass-1',
+			});
+			const sent = await emulator.completeRegistration(`pb-${authType}-${resultsFormat}`, {
+				score: 91,
+			});
+			expect(sent?.postback?.status).toBe(200);
+			expect(receiver.results).toHaveLength(1);
+			const item = receiver.results[0].workflowData?.[0][0].json as IDataObject;
+			expect(item).toMatchObject({
+				registrationId: `pb-${authType}-${resultsFormat}`,
+				registrationCompletion: 'COMPLETED',
+				registrationSuccess: 'PASSED',
+				score: { scaled: 91 },
+				postback: { format, authType: seenAuth },
+			});
+			if (resultsFormat === 'course') expect(item.activityDetails).toBeUndefined();
+			else expect(item.activityDetails).toBeDefined();
+			if (resultsFormat === 'full')
+				expect((item.activityDetails as IDataObject).runtime).toBeDefined();
+		},
+	);
 
 	it('legacy XML postbacks arrive as text with the registration id', async () => {
-		await register('pb-legacy', { authType: 'httpbasic', resultsFormat: 'course', userName: 'pb-user', password: 'pb-pass-1', legacy: true });
+		await register('pb-legacy', {
+			authType: 'httpbasic',
+			resultsFormat: 'course',
+			userName: 'pb-user',
+			password: 'pb-pass-1',
+			legacy: true,
+		});
 		await emulator.completeRegistration('pb-legacy', { score: 70 });
 		const item = receiver.results[0].workflowData?.[0][0].json as IDataObject;
 		expect(item.registrationId).toBe('pb-legacy');
@@ -116,19 +149,38 @@ describe('postbacks from the emulator to the trigger', () => {
 		['form', { userName: 'pb-user', password: 'wrong' }],
 		['httpbasic', {}],
 	])('authType %s with wrong or no credentials: 401, nothing emitted', async (authType, creds) => {
-		await register(`pb-bad-${authType}-${Object.keys(creds).length}`, { authType, resultsFormat: 'course', ...creds });
-		const sent = await emulator.completeRegistration(`pb-bad-${authType}-${Object.keys(creds).length}`, { score: 50 });
+		await register(`pb-bad-${authType}-${Object.keys(creds).length}`, {
+			authType,
+			resultsFormat: 'course',
+			...creds,
+		});
+		const sent = await emulator.completeRegistration(
+			`pb-bad-${authType}-${Object.keys(creds).length}`,
+			{ score: 50 },
+		);
 		expect(sent?.postback?.status).toBe(401);
 		expect(receiver.results).toHaveLength(1);
 		expect(receiver.results[0].workflowData).toBeUndefined();
 	});
 
 	it('the control route of the sandbox completes a registration and sends the postback (for tests of a real n8n)', async () => {
-		await register('pb-control', { authType: 'httpbasic', resultsFormat: 'course', userName: 'pb-user', password: 'pb-pass-1' });
-		const res = await fetch(`${sandbox.urlFor('scormcloud', 'control')}/complete`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ registrationId: 'pb-control', score: 99 }) });
+		await register('pb-control', {
+			authType: 'httpbasic',
+			resultsFormat: 'course',
+			userName: 'pb-user',
+			password: 'pb-pass-1',
+		});
+		const res = await fetch(`${sandbox.urlFor('scormcloud', 'control')}/complete`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ registrationId: 'pb-control', score: 99 }),
+		});
 		expect(res.status).toBe(200);
 		expect(((await res.json()) as IDataObject).postback).toEqual({ status: 200 });
 		expect(sandbox.ledger.webhooks('scormcloud')).toHaveLength(1);
-		expect(receiver.results[0].workflowData?.[0][0].json).toMatchObject({ registrationId: 'pb-control', score: { scaled: 99 } });
+		expect(receiver.results[0].workflowData?.[0][0].json).toMatchObject({
+			registrationId: 'pb-control',
+			score: { scaled: 99 },
+		});
 	});
 });

@@ -38,14 +38,23 @@ import { basicAuth, isJson, mediaType } from '../http-helpers';
 import type { InsertRecord, ProviderContext, SandboxProvider, TokenGrant } from '../types';
 import { insertTime } from '../types';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const validateStatement: (statement: unknown) => Array<{ path?: unknown; message?: string }> = require('@learninglocker/xapi-validation').default;
+const validateStatement: (statement: unknown) => Array<{ path?: unknown; message?: string }> =
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	require('@learninglocker/xapi-validation').default;
 
 export const DEGREED_DEMO = {
 	clientId: 'sandbox-degreed-client',
 	clientSecret: 'sandbox-degreed-secret',
 	/** every scope the node's operations use */
-	scopes: ['users:read', 'content:read', 'content:write', 'completions:read', 'completions:write', 'xapi:read', 'xapi:write'],
+	scopes: [
+		'users:read',
+		'content:read',
+		'content:write',
+		'completions:read',
+		'completions:write',
+		'xapi:read',
+		'xapi:write',
+	],
 	/** a provider key with read-only content access, for 403 tests */
 	limitedClientId: 'sandbox-degreed-content-reader',
 	limitedClientSecret: 'sandbox-degreed-content-reader-secret',
@@ -60,14 +69,32 @@ export const DEGREED_DOCUMENTED_SCOPES = new Set(
 	),
 );
 
-export const DEGREED_CONTENT_KINDS = ['articles', 'books', 'videos', 'courses', 'podcasts', 'assessments', 'events'] as const;
-const KIND_LABEL: Record<string, string> = { articles: 'Article', books: 'Book', videos: 'Video', courses: 'Course', podcasts: 'Podcast', assessments: 'Assessment', events: 'Event' };
+export const DEGREED_CONTENT_KINDS = [
+	'articles',
+	'books',
+	'videos',
+	'courses',
+	'podcasts',
+	'assessments',
+	'events',
+] as const;
+const KIND_LABEL: Record<string, string> = {
+	articles: 'Article',
+	books: 'Book',
+	videos: 'Video',
+	courses: 'Course',
+	podcasts: 'Podcast',
+	assessments: 'Assessment',
+	events: 'Event',
+};
 
 /**
  * The package's Degreed credential (`degreedApi`) pointed at this emulator with the demo key and
  * every scope: what tests, the demo and the benchmarks store. Callers add what they vary.
  */
-export function degreedSandboxCredential(sandbox: { urlFor(provider: string, host: string): string }) {
+export function degreedSandboxCredential(sandbox: {
+	urlFor(provider: string, host: string): string;
+}) {
 	return {
 		environment: 'custom',
 		tokenBaseUrl: sandbox.urlFor('degreed', 'oauth'),
@@ -142,8 +169,12 @@ const iso = (ms: number) => {
 	lastIso = s.length === 24 ? `${s.slice(0, 19)}Z` : s.replace(/\.\d{3}Z$/, 'Z');
 	return lastIso;
 };
-const completionKey = (rec: Rec) => `${String(rec.attributes['user-id'])}|${String(rec.attributes['content-id'])}|${String(rec.attributes['completed-at'])}`;
-const lower = (v: unknown) => String(v ?? '').trim().toLowerCase();
+const completionKey = (rec: Rec) =>
+	`${String(rec.attributes['user-id'])}|${String(rec.attributes['content-id'])}|${String(rec.attributes['completed-at'])}`;
+const lower = (v: unknown) =>
+	String(v ?? '')
+		.trim()
+		.toLowerCase();
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function canonical(value: unknown): string {
@@ -206,7 +237,11 @@ class HttpError extends Error {
 export class DegreedEmulator implements SandboxProvider {
 	readonly name = 'degreed';
 	readonly hosts = ['oauth', 'api', 'eu-oauth', 'eu-api', 'ca-oauth', 'ca-api'];
-	readonly demo = { client_id: DEGREED_DEMO.clientId, client_secret: DEGREED_DEMO.clientSecret, scope: DEGREED_DEMO.scopes.join(',') };
+	readonly demo = {
+		client_id: DEGREED_DEMO.clientId,
+		client_secret: DEGREED_DEMO.clientSecret,
+		scope: DEGREED_DEMO.scopes.join(','),
+	};
 
 	private ctx!: ProviderContext;
 	private clients = new Map<string, DegreedClientConfig>();
@@ -218,8 +253,12 @@ export class DegreedEmulator implements SandboxProvider {
 	duplicateCompletions: 'conflict' | 'create' = 'conflict';
 	readonly statements = new Map<string, { statement: Attrs; stored: number; canonical: string }>();
 	private cursors = new Map<string, Cursor>();
-	private readonly userIndex = new LookupIndex(this.users, (u, field) => (field === 'id' ? lower(u.id) : lower(u.attributes[field])));
-	private readonly contentIndex = new LookupIndex(this.content, (c, field) => (field === 'id' ? lower(c.id) : lower(c.attributes[field])));
+	private readonly userIndex = new LookupIndex(this.users, (u, field) =>
+		field === 'id' ? lower(u.id) : lower(u.attributes[field]),
+	);
+	private readonly contentIndex = new LookupIndex(this.content, (c, field) =>
+		field === 'id' ? lower(c.id) : lower(c.attributes[field]),
+	);
 	private requestsPerMinute: number;
 	private windowMs: number;
 	private cursorTtlMs: number;
@@ -249,10 +288,20 @@ export class DegreedEmulator implements SandboxProvider {
 	 * as `requestsPerMinute` / `windowMs` or nested as `rateLimit: { requestsPerMinute, windowMs }` (as in
 	 * seed data); `requestsPerMinute` is per window, per API client; 0 turns the limit off.
 	 */
-	configure(settings: { requestsPerMinute?: number; windowMs?: number; rateLimit?: { requestsPerMinute?: number; windowMs?: number }; cursorTtlMs?: number; tokenLifetimeSeconds?: number }): void {
+	configure(settings: {
+		requestsPerMinute?: number;
+		windowMs?: number;
+		rateLimit?: { requestsPerMinute?: number; windowMs?: number };
+		cursorTtlMs?: number;
+		tokenLifetimeSeconds?: number;
+	}): void {
 		const requestsPerMinute = settings.rateLimit?.requestsPerMinute ?? settings.requestsPerMinute;
 		const windowMs = settings.rateLimit?.windowMs ?? settings.windowMs;
-		if (requestsPerMinute !== undefined && !(Number.isInteger(requestsPerMinute) && requestsPerMinute >= 0)) throw new Error('requestsPerMinute must be an integer >= 0');
+		if (
+			requestsPerMinute !== undefined &&
+			!(Number.isInteger(requestsPerMinute) && requestsPerMinute >= 0)
+		)
+			throw new Error('requestsPerMinute must be an integer >= 0');
 		if (windowMs !== undefined && !(windowMs > 0)) throw new Error('windowMs must be > 0');
 		if (requestsPerMinute !== undefined) this.requestsPerMinute = requestsPerMinute;
 		if (windowMs !== undefined) this.windowMs = windowMs;
@@ -281,12 +330,22 @@ export class DegreedEmulator implements SandboxProvider {
 				const id = r.id ?? this.ctx.rng.uuid();
 				const statement = {
 					id,
-					actor: { objectType: 'Agent', mbox: `mailto:${String(users[i % users.length]?.attributes.email ?? 'learner@acme.example')}` },
-					verb: { id: 'http://adlnet.gov/expapi/verbs/completed', display: { 'en-US': 'completed' } },
+					actor: {
+						objectType: 'Agent',
+						mbox: `mailto:${String(users[i % users.length]?.attributes.email ?? 'learner@acme.example')}`,
+					},
+					verb: {
+						id: 'http://adlnet.gov/expapi/verbs/completed',
+						display: { 'en-US': 'completed' },
+					},
 					object: { objectType: 'Activity', id: `https://learn.acme.example/inserted/${id}` },
 					timestamp: iso(at),
 				};
-				this.statements.set(id, { statement: { ...statement, stored: iso(at), version: '1.0.0' }, stored: at, canonical: canonical(statement) });
+				this.statements.set(id, {
+					statement: { ...statement, stored: iso(at), version: '1.0.0' },
+					stored: at,
+					canonical: canonical(statement),
+				});
 				return id;
 			}
 			if (kind === 'completion') {
@@ -294,7 +353,17 @@ export class DegreedEmulator implements SandboxProvider {
 				const item = content[i % content.length];
 				const rec: Rec = {
 					id: r.id ?? this.newId('k'),
-					attributes: { 'user-id': user.id, 'employee-id': user.attributes['employee-id'], email: user.attributes.email, 'content-id': item.id, 'content-type': item.attributes['content-type'], 'completed-at': iso(at), percentile: null, 'is-verified': false, 'added-at': iso(this.now()) },
+					attributes: {
+						'user-id': user.id,
+						'employee-id': user.attributes['employee-id'],
+						email: user.attributes.email,
+						'content-id': item.id,
+						'content-type': item.attributes['content-type'],
+						'completed-at': iso(at),
+						percentile: null,
+						'is-verified': false,
+						'added-at': iso(this.now()),
+					},
 				};
 				this.completions.set(rec.id, rec);
 				return rec.id;
@@ -320,27 +389,50 @@ export class DegreedEmulator implements SandboxProvider {
 		this.requestsPerMinute = this.options.requestsPerMinute ?? DEGREED_DEMO.requestsPerMinute;
 		this.windowMs = this.options.windowMs ?? 60_000;
 		this.cursorTtlMs = this.options.cursorTtlMs ?? 120_000;
-		this.tokenLifetimeSeconds = this.options.tokenLifetimeSeconds ?? DEGREED_DEMO.tokenLifetimeSeconds;
-		this.clients.set(DEGREED_DEMO.clientId, { clientId: DEGREED_DEMO.clientId, clientSecret: DEGREED_DEMO.clientSecret, scopes: [...DEGREED_DEMO.scopes] });
-		this.clients.set(DEGREED_DEMO.limitedClientId, { clientId: DEGREED_DEMO.limitedClientId, clientSecret: DEGREED_DEMO.limitedClientSecret, scopes: [...DEGREED_DEMO.limitedScopes] });
+		this.tokenLifetimeSeconds =
+			this.options.tokenLifetimeSeconds ?? DEGREED_DEMO.tokenLifetimeSeconds;
+		this.clients.set(DEGREED_DEMO.clientId, {
+			clientId: DEGREED_DEMO.clientId,
+			clientSecret: DEGREED_DEMO.clientSecret,
+			scopes: [...DEGREED_DEMO.scopes],
+		});
+		this.clients.set(DEGREED_DEMO.limitedClientId, {
+			clientId: DEGREED_DEMO.limitedClientId,
+			clientSecret: DEGREED_DEMO.limitedClientSecret,
+			scopes: [...DEGREED_DEMO.limitedScopes],
+		});
 		if (this.options.demoData !== false) this.seedDemo();
 	}
 
 	seed(data: unknown): void {
 		const d = (data ?? {}) as DegreedSeed;
 		for (const c of d.clients ?? []) {
-			if (!c.clientId || !c.clientSecret || !Array.isArray(c.scopes)) throw new Error('a client needs clientId, clientSecret and scopes[]');
+			if (!c.clientId || !c.clientSecret || !Array.isArray(c.scopes))
+				throw new Error('a client needs clientId, clientSecret and scopes[]');
 			this.clients.set(c.clientId, { ...c });
 		}
 		for (const u of d.users ?? []) {
 			const { id, ...attributes } = u;
-			const rec = { id: id ?? this.newId('u'), attributes: { 'created-at': iso(this.now()), ...attributes } };
+			const rec = {
+				id: id ?? this.newId('u'),
+				attributes: { 'created-at': iso(this.now()), ...attributes },
+			};
 			this.users.set(rec.id, rec);
 		}
 		for (const c of d.content ?? []) {
 			const { id, kind, ...attributes } = c;
-			if (!DEGREED_CONTENT_KINDS.includes(kind as never)) throw new Error(`unknown content kind "${kind}"`);
-			const rec: ContentRec = { id: id ?? this.newId('c'), kind, attributes: { 'content-type': KIND_LABEL[kind], 'created-at': iso(this.now()), 'modified-at': iso(this.now()), ...attributes } };
+			if (!DEGREED_CONTENT_KINDS.includes(kind as never))
+				throw new Error(`unknown content kind "${kind}"`);
+			const rec: ContentRec = {
+				id: id ?? this.newId('c'),
+				kind,
+				attributes: {
+					'content-type': KIND_LABEL[kind],
+					'created-at': iso(this.now()),
+					'modified-at': iso(this.now()),
+					...attributes,
+				},
+			};
 			this.content.set(rec.id, rec);
 		}
 		for (const c of d.completions ?? []) {
@@ -350,39 +442,90 @@ export class DegreedEmulator implements SandboxProvider {
 			this.completionByKey.set(completionKey(rec), rec.id);
 		}
 		if (d.rateLimit || d.cursorTtlMs !== undefined || d.tokenLifetimeSeconds !== undefined) {
-			this.configure({ ...d.rateLimit, cursorTtlMs: d.cursorTtlMs, tokenLifetimeSeconds: d.tokenLifetimeSeconds });
+			this.configure({
+				...d.rateLimit,
+				cursorTtlMs: d.cursorTtlMs,
+				tokenLifetimeSeconds: d.tokenLifetimeSeconds,
+			});
 		}
 	}
 
 	errorBody(status: number, message: string): unknown {
-		return { errors: [{ id: this.ctx?.rng.uuid() ?? '00000000-0000-4000-8000-000000000000', code: codeFor(status), status, title: STATUS_CODES[status] ?? 'Error', detail: message }] };
+		return {
+			errors: [
+				{
+					id: this.ctx?.rng.uuid() ?? '00000000-0000-4000-8000-000000000000',
+					code: codeFor(status),
+					status,
+					title: STATUS_CODES[status] ?? 'Error',
+					detail: message,
+				},
+			],
+		};
 	}
 
 	// ---- token host --------------------------------------------------------------------------------
 
 	private registerOAuth(app: FastifyInstance, region: string): void {
 		app.post('/oauth/token', { config: { tokenEndpoint: true } }, async (req, reply) => {
-			const oauthError = (status: number, error: string, description: string) => reply.code(status).send({ error, error_description: description });
-			if (mediaType(req) !== 'application/x-www-form-urlencoded') return oauthError(400, 'invalid_request', 'The request must be application/x-www-form-urlencoded.');
+			const oauthError = (status: number, error: string, description: string) =>
+				reply.code(status).send({ error, error_description: description });
+			if (mediaType(req) !== 'application/x-www-form-urlencoded')
+				return oauthError(
+					400,
+					'invalid_request',
+					'The request must be application/x-www-form-urlencoded.',
+				);
 			const body = (req.body ?? {}) as Record<string, unknown>;
-			if (body.grant_type !== 'client_credentials') return oauthError(400, 'unsupported_grant_type', 'grant_type must be client_credentials.');
+			if (body.grant_type !== 'client_credentials')
+				return oauthError(400, 'unsupported_grant_type', 'grant_type must be client_credentials.');
 			const basic = basicAuth(req.headers.authorization);
 			const clientId = basic ? decodeURIComponent(basic.user) : String(body.client_id ?? '');
 			const secret = basic ? decodeURIComponent(basic.password) : String(body.client_secret ?? '');
 			const client = this.clients.get(clientId);
-			if (!client || client.clientSecret !== secret) return oauthError(401, 'invalid_client', 'Client authentication failed.');
-			if (typeof body.scope !== 'string' || !body.scope.trim()) return oauthError(400, 'invalid_scope', 'The scope parameter is required (a comma-delimited list).');
-			const requested = body.scope.split(',').map((s) => s.trim()).filter(Boolean);
-			const refused = requested.filter((s) => !DEGREED_DOCUMENTED_SCOPES.has(s) || !client.scopes.includes(s));
-			if (refused.length) return oauthError(403, 'invalid_scope', `The API key is not permitted scope(s): ${refused.join(', ')}`);
+			if (!client || client.clientSecret !== secret)
+				return oauthError(401, 'invalid_client', 'Client authentication failed.');
+			if (typeof body.scope !== 'string' || !body.scope.trim())
+				return oauthError(
+					400,
+					'invalid_scope',
+					'The scope parameter is required (a comma-delimited list).',
+				);
+			const requested = body.scope
+				.split(',')
+				.map((s) => s.trim())
+				.filter(Boolean);
+			const refused = requested.filter(
+				(s) => !DEGREED_DOCUMENTED_SCOPES.has(s) || !client.scopes.includes(s),
+			);
+			if (refused.length)
+				return oauthError(
+					403,
+					'invalid_scope',
+					`The API key is not permitted scope(s): ${refused.join(', ')}`,
+				);
 			const lifetime = client.tokenLifetimeSeconds ?? this.tokenLifetimeSeconds;
-			const { accessToken, expiresIn } = this.ctx.tokens.issue({ clientId, scopes: requested, lifetimeSeconds: lifetime, subject: region });
-			return reply.send({ access_token: accessToken, token_type: 'bearer', expires_in: expiresIn, refresh_token: this.ctx.rng.hex(32) });
+			const { accessToken, expiresIn } = this.ctx.tokens.issue({
+				clientId,
+				scopes: requested,
+				lifetimeSeconds: lifetime,
+				subject: region,
+			});
+			return reply.send({
+				access_token: accessToken,
+				token_type: 'bearer',
+				expires_in: expiresIn,
+				refresh_token: this.ctx.rng.hex(32),
+			});
 		});
 
 		app.post('/oauth/logout', async (req, reply) => {
 			const auth = this.ctx.tokens.verify(req.headers.authorization);
-			if (!auth.ok) return reply.code(401).send({ error: 'invalid_token', error_description: `The access token is ${auth.reason}.` });
+			if (!auth.ok)
+				return reply.code(401).send({
+					error: 'invalid_token',
+					error_description: `The access token is ${auth.reason}.`,
+				});
 			this.ctx.tokens.revoke(auth.grant.token);
 			return reply.code(200).send({});
 		});
@@ -391,26 +534,52 @@ export class DegreedEmulator implements SandboxProvider {
 	// ---- API host ----------------------------------------------------------------------------------
 
 	/** Auth, rate limit and scope, in that order; sets the X-Rate-Limit-* headers. */
-	private guard(req: FastifyRequest, reply: FastifyReply, region: string, anyOf: string[]): TokenGrant {
+	private guard(
+		req: FastifyRequest,
+		reply: FastifyReply,
+		region: string,
+		anyOf: string[],
+	): TokenGrant {
 		this.apiRequests++;
 		this.onApiRequest?.(this.apiRequests, req.sandbox?.path ?? req.url);
 		const auth = this.ctx.tokens.verify(req.headers.authorization);
 		if (!auth.ok || auth.grant.subject !== region) {
-			throw new HttpError(401, 'unauthorized', auth.ok ? 'The access token was issued for another data center.' : `The access token is ${auth.reason}.`);
+			throw new HttpError(
+				401,
+				'unauthorized',
+				auth.ok
+					? 'The access token was issued for another data center.'
+					: `The access token is ${auth.reason}.`,
+			);
 		}
 		if (this.requestsPerMinute > 0) {
-			const r = this.ctx.rateLimit(auth.grant.clientId, { perWindow: this.requestsPerMinute, windowMs: this.windowMs });
-			const period = this.windowMs % 60_000 === 0 ? `${this.windowMs / 60_000}m` : `${Math.max(1, Math.round(this.windowMs / 1000))}s`;
+			const r = this.ctx.rateLimit(auth.grant.clientId, {
+				perWindow: this.requestsPerMinute,
+				windowMs: this.windowMs,
+			});
+			const period =
+				this.windowMs % 60_000 === 0
+					? `${this.windowMs / 60_000}m`
+					: `${Math.max(1, Math.round(this.windowMs / 1000))}s`;
 			reply.header('X-Rate-Limit-Limit', period);
 			reply.header('X-Rate-Limit-Remaining', String(Math.max(0, r.remaining)));
 			reply.header('X-Rate-Limit-Reset', new Date(r.resetAt).toISOString());
 			if (!r.allowed) {
 				this.rateLimited++;
 				reply.header('Retry-After', String(r.retryAfterSeconds));
-				throw new HttpError(429, 'quota-exceeded', `Maximum ${this.requestsPerMinute} requests allowed per ${period}.`);
+				throw new HttpError(
+					429,
+					'quota-exceeded',
+					`Maximum ${this.requestsPerMinute} requests allowed per ${period}.`,
+				);
 			}
 		}
-		if (!anyOf.some((s) => auth.grant.scopes.includes(s))) throw new HttpError(403, 'forbidden', `The access token lacks the scope ${anyOf.join(' or ')}.`);
+		if (!anyOf.some((s) => auth.grant.scopes.includes(s)))
+			throw new HttpError(
+				403,
+				'forbidden',
+				`The access token lacks the scope ${anyOf.join(' or ')}.`,
+			);
 		return auth.grant;
 	}
 
@@ -428,12 +597,28 @@ export class DegreedEmulator implements SandboxProvider {
 			handler: async (req, reply) => {
 				try {
 					this.guard(req, reply, region, scopes);
-					if ((method === 'POST' || method === 'PATCH') && !isJson(req)) throw new HttpError(415, 'unsupported-media-type', 'Send JSON (application/json or application/vnd.api+json).');
+					if ((method === 'POST' || method === 'PATCH') && !isJson(req))
+						throw new HttpError(
+							415,
+							'unsupported-media-type',
+							'Send JSON (application/json or application/vnd.api+json).',
+						);
 					const out = await handler(req, reply);
 					return reply.sent ? reply : reply.send(out);
 				} catch (error) {
 					if (error instanceof HttpError) {
-						const body = { errors: [{ id: this.ctx.rng.uuid(), code: error.code, status: error.status, title: STATUS_CODES[error.status] ?? 'Error', detail: error.message, ...(error.source ? { source: error.source } : {}) }] };
+						const body = {
+							errors: [
+								{
+									id: this.ctx.rng.uuid(),
+									code: error.code,
+									status: error.status,
+									title: STATUS_CODES[error.status] ?? 'Error',
+									detail: error.message,
+									...(error.source ? { source: error.source } : {}),
+								},
+							],
+						};
 						return reply.code(error.status).send(body);
 					}
 					throw error;
@@ -443,23 +628,44 @@ export class DegreedEmulator implements SandboxProvider {
 	}
 
 	private registerApi(app: FastifyInstance, region: string): void {
-		const r = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, scopes: string[], handler: (req: FastifyRequest, reply: FastifyReply) => unknown) =>
-			this.route(app, method, path, region, scopes, handler);
+		const r = (
+			method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+			path: string,
+			scopes: string[],
+			handler: (req: FastifyRequest, reply: FastifyReply) => unknown,
+		) => this.route(app, method, path, region, scopes, handler);
 
 		// users
 		r('GET', '/api/v2/users', ['users:read'], (req) => {
 			const q = req.query as Record<string, unknown>;
 			return this.list(req, q, 'users', '/api/v2/users', () => {
 				const filters = (q.filter ?? {}) as Record<string, unknown>;
-				return [...this.users.values()].filter((u) => Object.entries(filters).every(([k, v]) => lower(u.attributes[k.replace(/_/g, '-')]) === lower(v))).map((u) => u.id);
+				return [...this.users.values()]
+					.filter((u) =>
+						Object.entries(filters).every(
+							([k, v]) => lower(u.attributes[k.replace(/_/g, '-')]) === lower(v),
+						),
+					)
+					.map((u) => u.id);
 			});
 		});
-		r('GET', '/api/v2/users/:id', ['users:read'], (req) => ({ data: this.userResource(this.mustFind(this.users, (req.params as { id: string }).id, 'user')) }));
+		r('GET', '/api/v2/users/:id', ['users:read'], (req) => ({
+			data: this.userResource(this.mustFind(this.users, (req.params as { id: string }).id, 'user')),
+		}));
 		r('GET', '/api/v2/users/:id/completions', ['completions:read'], (req) => {
 			const id = (req.params as { id: string }).id;
 			this.mustFind(this.users, id, 'user');
 			const q = req.query as Record<string, unknown>;
-			return this.list(req, q, 'completions', `/api/v2/users/${encodeURIComponent(id)}/completions`, () => this.completionIds(q).filter((cid) => this.completions.get(cid)?.attributes['user-id'] === id));
+			return this.list(
+				req,
+				q,
+				'completions',
+				`/api/v2/users/${encodeURIComponent(id)}/completions`,
+				() =>
+					this.completionIds(q).filter(
+						(cid) => this.completions.get(cid)?.attributes['user-id'] === id,
+					),
+			);
 		});
 
 		// content
@@ -467,7 +673,13 @@ export class DegreedEmulator implements SandboxProvider {
 			const q = req.query as Record<string, unknown>;
 			const f = (q.filter ?? {}) as Record<string, unknown>;
 			for (const key of ['modified_after', 'modified_before'] as const) {
-				if (f[key] !== undefined && !DATE.test(String(f[key]))) throw new HttpError(400, 'bad-request', `filter[${key}] must be yyyy-mm-dd.`, `filter[${key}]`);
+				if (f[key] !== undefined && !DATE.test(String(f[key])))
+					throw new HttpError(
+						400,
+						'bad-request',
+						`filter[${key}] must be yyyy-mm-dd.`,
+						`filter[${key}]`,
+					);
 			}
 			const path = kind ? `/api/v2/content/${kind}` : '/api/v2/content';
 			return this.list(req, q, 'content', path, () =>
@@ -475,9 +687,21 @@ export class DegreedEmulator implements SandboxProvider {
 					.filter((c) => !kind || c.kind === kind)
 					.filter((c) => c.attributes.obsolete !== true)
 					.filter((c) => f.include_restricted === 'true' || c.attributes['is-restricted'] !== true)
-					.filter((c) => f.external_id === undefined || lower(c.attributes['external-id']) === lower(f.external_id))
-					.filter((c) => f.modified_after === undefined || String(c.attributes['modified-at']).slice(0, 10) > String(f.modified_after))
-					.filter((c) => f.modified_before === undefined || String(c.attributes['modified-at']).slice(0, 10) < String(f.modified_before))
+					.filter(
+						(c) =>
+							f.external_id === undefined ||
+							lower(c.attributes['external-id']) === lower(f.external_id),
+					)
+					.filter(
+						(c) =>
+							f.modified_after === undefined ||
+							String(c.attributes['modified-at']).slice(0, 10) > String(f.modified_after),
+					)
+					.filter(
+						(c) =>
+							f.modified_before === undefined ||
+							String(c.attributes['modified-at']).slice(0, 10) < String(f.modified_before),
+					)
 					.map((c) => c.id),
 			);
 		};
@@ -490,17 +714,30 @@ export class DegreedEmulator implements SandboxProvider {
 		r('GET', '/api/v2/content/:kind/:id', ['content:read'], (req) => {
 			const { kind, id } = req.params as { kind: string; id: string };
 			const rec = this.mustFind(this.content, id, 'content');
-			if (rec.kind !== kind) throw new HttpError(404, 'not-found', `No ${kind} content with id ${id}.`);
+			if (rec.kind !== kind)
+				throw new HttpError(404, 'not-found', `No ${kind} content with id ${id}.`);
 			return { data: this.contentResource(rec) };
 		});
 		r('POST', '/api/v2/content/:kind', ['content:write'], (req, reply) => {
 			const kind = this.kind(req);
 			const attrs = this.attributesOf(req, `content/${kind}`);
-			if (typeof attrs.title !== 'string' || !attrs.title.trim()) throw new HttpError(400, 'bad-request', 'title is required.', 'data.attributes.title');
-			const externalId = attrs['external-id'] === undefined ? undefined : String(attrs['external-id']);
+			if (typeof attrs.title !== 'string' || !attrs.title.trim())
+				throw new HttpError(400, 'bad-request', 'title is required.', 'data.attributes.title');
+			const externalId =
+				attrs['external-id'] === undefined ? undefined : String(attrs['external-id']);
 			this.assertUniqueContent(attrs, undefined);
 			const now = iso(this.now());
-			const rec: ContentRec = { id: this.newId('c'), kind, attributes: { ...attrs, 'content-type': KIND_LABEL[kind], 'degreed-url': `https://degreed.com/${kind}/${this.seq}`, 'created-at': now, 'modified-at': now } };
+			const rec: ContentRec = {
+				id: this.newId('c'),
+				kind,
+				attributes: {
+					...attrs,
+					'content-type': KIND_LABEL[kind],
+					'degreed-url': `https://degreed.com/${kind}/${this.seq}`,
+					'created-at': now,
+					'modified-at': now,
+				},
+			};
 			this.content.set(rec.id, rec);
 			this.ctx.ledger.recordWrite(this.name, 'content', externalId ?? rec.id, rec.attributes);
 			reply.code(201);
@@ -509,19 +746,27 @@ export class DegreedEmulator implements SandboxProvider {
 		r('PATCH', '/api/v2/content/:kind/:id', ['content:write'], (req) => {
 			const { kind, id } = req.params as { kind: string; id: string };
 			const rec = this.mustFind(this.content, id, 'content');
-			if (rec.kind !== kind) throw new HttpError(404, 'not-found', `No ${kind} content with id ${id}.`);
+			if (rec.kind !== kind)
+				throw new HttpError(404, 'not-found', `No ${kind} content with id ${id}.`);
 			const data = this.dataOf(req, `content/${kind}`);
-			if (data.id !== undefined && String(data.id) !== id) throw new HttpError(409, 'conflict', 'data.id does not match the URL.', 'data.id');
+			if (data.id !== undefined && String(data.id) !== id)
+				throw new HttpError(409, 'conflict', 'data.id does not match the URL.', 'data.id');
 			const attrs = (data.attributes ?? {}) as Attrs;
 			this.assertUniqueContent(attrs, id);
 			Object.assign(rec.attributes, attrs, { 'modified-at': iso(this.now()) });
-			this.ctx.ledger.recordUpdate(this.name, 'content', String(rec.attributes['external-id'] ?? rec.id), rec.attributes);
+			this.ctx.ledger.recordUpdate(
+				this.name,
+				'content',
+				String(rec.attributes['external-id'] ?? rec.id),
+				rec.attributes,
+			);
 			return { data: this.contentResource(rec) };
 		});
 		r('DELETE', '/api/v2/content/:kind/:id', ['content:write'], (req, reply) => {
 			const { kind, id } = req.params as { kind: string; id: string };
 			const rec = this.mustFind(this.content, id, 'content');
-			if (rec.kind !== kind) throw new HttpError(404, 'not-found', `No ${kind} content with id ${id}.`);
+			if (rec.kind !== kind)
+				throw new HttpError(404, 'not-found', `No ${kind} content with id ${id}.`);
 			this.content.delete(id);
 			return reply.code(204).send();
 		});
@@ -532,15 +777,36 @@ export class DegreedEmulator implements SandboxProvider {
 			const user = this.resolveUser(attrs['user-id'], attrs['user-identifier-type']);
 			const content = this.resolveContent(attrs['content-id'], attrs['content-id-type']);
 			const completedAt = Date.parse(String(attrs['completed-at'] ?? ''));
-			if (Number.isNaN(completedAt)) throw new HttpError(400, 'bad-request', 'completed-at is required (ISO 8601).', 'data.attributes.completed-at');
+			if (Number.isNaN(completedAt))
+				throw new HttpError(
+					400,
+					'bad-request',
+					'completed-at is required (ISO 8601).',
+					'data.attributes.completed-at',
+				);
 			const percentile = attrs.percentile;
-			if (percentile !== undefined && (typeof percentile !== 'number' || percentile < 0 || percentile > 100)) throw new HttpError(400, 'bad-request', 'percentile must be a number from 0 to 100.', 'data.attributes.percentile');
+			if (
+				percentile !== undefined &&
+				(typeof percentile !== 'number' || percentile < 0 || percentile > 100)
+			)
+				throw new HttpError(
+					400,
+					'bad-request',
+					'percentile must be a number from 0 to 100.',
+					'data.attributes.percentile',
+				);
 			// Degreed's error codes: 409 = a duplicate. The same user, content and completion time is one
 			// completion; a re-send of it is refused (unless a test asks for the old accept-everything mode).
 			if (this.duplicateCompletions === 'conflict') {
 				const key = `${user.id}|${content.id}|${iso(completedAt)}`;
 				const same = this.completions.get(this.completionByKey.get(key) ?? '');
-				if (same && completionKey(same) === key) throw new HttpError(409, 'conflict', `A completion of content ${content.id} by user ${user.id} at ${iso(completedAt)} already exists (id ${same.id}).`, 'data.attributes');
+				if (same && completionKey(same) === key)
+					throw new HttpError(
+						409,
+						'conflict',
+						`A completion of content ${content.id} by user ${user.id} at ${iso(completedAt)} already exists (id ${same.id}).`,
+						'data.attributes',
+					);
 			}
 			const rec: Rec = {
 				id: this.newId('k'),
@@ -560,7 +826,12 @@ export class DegreedEmulator implements SandboxProvider {
 			this.completions.set(rec.id, rec);
 			this.completionByKey.set(completionKey(rec), rec.id);
 			// No idempotency key: with duplicateCompletions 'create' a second POST is a second completion, and the ledger shows it.
-			this.ctx.ledger.recordWrite(this.name, 'completion', `${user.id}|${content.id}|${iso(completedAt)}`, rec.attributes);
+			this.ctx.ledger.recordWrite(
+				this.name,
+				'completion',
+				`${user.id}|${content.id}|${iso(completedAt)}`,
+				rec.attributes,
+			);
 			reply.code(201);
 			return { data: this.completionResource(rec) };
 		});
@@ -568,21 +839,37 @@ export class DegreedEmulator implements SandboxProvider {
 			const q = req.query as Record<string, unknown>;
 			return this.list(req, q, 'completions', '/api/v2/completions', () => this.completionIds(q));
 		});
-		r('GET', '/api/v2/completions/:id', ['completions:read'], (req) => ({ data: this.completionResource(this.mustFind(this.completions, (req.params as { id: string }).id, 'completion')) }));
+		r('GET', '/api/v2/completions/:id', ['completions:read'], (req) => ({
+			data: this.completionResource(
+				this.mustFind(this.completions, (req.params as { id: string }).id, 'completion'),
+			),
+		}));
 		r('PATCH', '/api/v2/completions/:id', ['completions:write'], (req) => {
 			const id = (req.params as { id: string }).id;
 			const rec = this.mustFind(this.completions, id, 'completion');
 			const data = this.dataOf(req, 'completions');
-			if (data.id !== undefined && String(data.id) !== id) throw new HttpError(409, 'conflict', 'data.id does not match the URL.', 'data.id');
+			if (data.id !== undefined && String(data.id) !== id)
+				throw new HttpError(409, 'conflict', 'data.id does not match the URL.', 'data.id');
 			const attrs = (data.attributes ?? {}) as Attrs;
 			if (attrs['completed-at'] !== undefined) {
 				const t = Date.parse(String(attrs['completed-at']));
-				if (Number.isNaN(t)) throw new HttpError(400, 'bad-request', 'completed-at must be ISO 8601.', 'data.attributes.completed-at');
+				if (Number.isNaN(t))
+					throw new HttpError(
+						400,
+						'bad-request',
+						'completed-at must be ISO 8601.',
+						'data.attributes.completed-at',
+					);
 				attrs['completed-at'] = iso(t);
 			}
 			Object.assign(rec.attributes, attrs);
 			this.completionByKey.set(completionKey(rec), rec.id);
-			this.ctx.ledger.recordUpdate(this.name, 'completion', `${rec.attributes['user-id']}|${rec.attributes['content-id']}|${rec.attributes['completed-at']}`, rec.attributes);
+			this.ctx.ledger.recordUpdate(
+				this.name,
+				'completion',
+				`${rec.attributes['user-id']}|${rec.attributes['content-id']}|${rec.attributes['completed-at']}`,
+				rec.attributes,
+			);
 			return { data: this.completionResource(rec) };
 		});
 		r('DELETE', '/api/v2/completions/:id', ['completions:write'], (req, reply) => {
@@ -593,13 +880,21 @@ export class DegreedEmulator implements SandboxProvider {
 		});
 
 		// xAPI (outside /api/v2)
-		r('GET', '/xAPI/statements', ['xapi:read', 'xapi:write', 'xapi:all'], (req) => this.listStatements(req));
+		r('GET', '/xAPI/statements', ['xapi:read', 'xapi:write', 'xapi:all'], (req) =>
+			this.listStatements(req),
+		);
 		r('POST', '/xAPI/statements', ['xapi:write', 'xapi:all'], (req) => this.storeStatements(req));
 	}
 
 	// ---- lists and cursors ---------------------------------------------------------------------------
 
-	private list(req: FastifyRequest, q: Record<string, unknown>, kind: Cursor['kind'], path: string, select: () => string[]): unknown {
+	private list(
+		req: FastifyRequest,
+		q: Record<string, unknown>,
+		kind: Cursor['kind'],
+		path: string,
+		select: () => string[],
+	): unknown {
 		const cursor = this.cursorFor(q, kind, path, select);
 		const ids = cursor.ids.slice(cursor.pos, cursor.pos + cursor.limit);
 		cursor.pos += ids.length;
@@ -607,21 +902,39 @@ export class DegreedEmulator implements SandboxProvider {
 		const base = this.ctx.publicUrl(req);
 		const links: Attrs = { self: `${base}${req.url.replace(/^\/degreed\/[^/]+/, '')}` };
 		const cursorId = this.cursorIdOf(cursor);
-		if (cursor.pos < cursor.ids.length) links.next = `${base}${cursor.path}?limit=${cursor.limit}&next=${cursorId}`;
+		if (cursor.pos < cursor.ids.length)
+			links.next = `${base}${cursor.path}?limit=${cursor.limit}&next=${cursorId}`;
 		else this.cursors.delete(cursorId);
 		return { links, data };
 	}
 
-	private cursorFor(q: Record<string, unknown>, kind: Cursor['kind'], path: string, select: () => string[]): Cursor {
+	private cursorFor(
+		q: Record<string, unknown>,
+		kind: Cursor['kind'],
+		path: string,
+		select: () => string[],
+	): Cursor {
 		const limit = q.limit === undefined ? 100 : Number(q.limit);
-		if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new HttpError(400, 'bad-request', 'limit must be an integer from 1 to 1000.', 'limit');
+		if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+			throw new HttpError(400, 'bad-request', 'limit must be an integer from 1 to 1000.', 'limit');
 		if (q.next !== undefined) {
 			const cursor = this.cursors.get(String(q.next));
-			if (!cursor || cursor.kind !== kind) throw new HttpError(410, 'cursor-expired', 'The paging cursor has expired or is unknown; request the first page again.', 'next');
+			if (!cursor || cursor.kind !== kind)
+				throw new HttpError(
+					410,
+					'cursor-expired',
+					'The paging cursor has expired or is unknown; request the first page again.',
+					'next',
+				);
 			if (this.now() - cursor.lastUsed > this.cursorTtlMs) {
 				this.cursors.delete(String(q.next));
 				this.expiredCursors++;
-				throw new HttpError(410, 'cursor-expired', 'The paging cursor has expired (no next call for 2 minutes); request the first page again.', 'next');
+				throw new HttpError(
+					410,
+					'cursor-expired',
+					'The paging cursor has expired (no next call for 2 minutes); request the first page again.',
+					'next',
+				);
 			}
 			cursor.lastUsed = this.now();
 			cursor.limit = limit;
@@ -638,20 +951,39 @@ export class DegreedEmulator implements SandboxProvider {
 	}
 
 	private resourceOf(kind: Cursor['kind'], id: string): unknown {
-		if (kind === 'users') return this.users.has(id) ? this.userResource(this.users.get(id)!) : undefined;
-		if (kind === 'content') return this.content.has(id) ? this.contentResource(this.content.get(id)!) : undefined;
-		if (kind === 'completions') return this.completions.has(id) ? this.completionResource(this.completions.get(id)!) : undefined;
+		if (kind === 'users')
+			return this.users.has(id) ? this.userResource(this.users.get(id)!) : undefined;
+		if (kind === 'content')
+			return this.content.has(id) ? this.contentResource(this.content.get(id)!) : undefined;
+		if (kind === 'completions')
+			return this.completions.has(id)
+				? this.completionResource(this.completions.get(id)!)
+				: undefined;
 		return this.statements.get(id)?.statement;
 	}
 
 	private completionIds(q: Record<string, unknown>): string[] {
 		const f = (q.filter ?? {}) as Record<string, unknown>;
 		for (const key of ['start_date', 'end_date'] as const) {
-			if (f[key] !== undefined && !DATE.test(String(f[key]))) throw new HttpError(400, 'bad-request', `filter[${key}] must be yyyy-mm-dd.`, `filter[${key}]`);
+			if (f[key] !== undefined && !DATE.test(String(f[key])))
+				throw new HttpError(
+					400,
+					'bad-request',
+					`filter[${key}] must be yyyy-mm-dd.`,
+					`filter[${key}]`,
+				);
 		}
 		return [...this.completions.values()]
-			.filter((c) => f.start_date === undefined || String(c.attributes['completed-at']).slice(0, 10) >= String(f.start_date))
-			.filter((c) => f.end_date === undefined || String(c.attributes['completed-at']).slice(0, 10) <= String(f.end_date))
+			.filter(
+				(c) =>
+					f.start_date === undefined ||
+					String(c.attributes['completed-at']).slice(0, 10) >= String(f.start_date),
+			)
+			.filter(
+				(c) =>
+					f.end_date === undefined ||
+					String(c.attributes['completed-at']).slice(0, 10) <= String(f.end_date),
+			)
 			.map((c) => c.id);
 	}
 
@@ -660,37 +992,70 @@ export class DegreedEmulator implements SandboxProvider {
 	private listStatements(req: FastifyRequest): unknown {
 		const q = req.query as Record<string, unknown>;
 		if (q.next !== undefined) {
-			const page = this.list(req, { next: q.next, limit: q.limit ?? this.cursors.get(String(q.next))?.limit }, 'statements', '/xAPI/statements', () => []) as { links: Attrs; data: unknown[] };
+			const page = this.list(
+				req,
+				{ next: q.next, limit: q.limit ?? this.cursors.get(String(q.next))?.limit },
+				'statements',
+				'/xAPI/statements',
+				() => [],
+			) as { links: Attrs; data: unknown[] };
 			return { statements: page.data, more: page.links.next ?? '' };
 		}
 		for (const key of ['since', 'until'] as const) {
-			if (q[key] !== undefined && Number.isNaN(Date.parse(String(q[key])))) throw new HttpError(400, 'bad-request', `${key} must be an ISO 8601 timestamp.`, key);
+			if (q[key] !== undefined && Number.isNaN(Date.parse(String(q[key]))))
+				throw new HttpError(400, 'bad-request', `${key} must be an ISO 8601 timestamp.`, key);
 		}
 		const since = q.since === undefined ? -Infinity : Date.parse(String(q.since));
 		const until = q.until === undefined ? Infinity : Date.parse(String(q.until));
 		const ascending = String(q.ascending) === 'true';
 		const select = () => {
-			const rows = [...this.statements.entries()].filter(([, s]) => s.stored > since && s.stored <= until && (q.verb === undefined || (s.statement.verb as Attrs)?.id === q.verb));
+			const rows = [...this.statements.entries()].filter(
+				([, s]) =>
+					s.stored > since &&
+					s.stored <= until &&
+					(q.verb === undefined || (s.statement.verb as Attrs)?.id === q.verb),
+			);
 			rows.sort((a, b) => (ascending ? a[1].stored - b[1].stored : b[1].stored - a[1].stored));
 			return rows.map(([id]) => id);
 		};
-		const page = this.list(req, { limit: q.limit ?? 100 }, 'statements', '/xAPI/statements', select) as { links: Attrs; data: unknown[] };
+		const page = this.list(
+			req,
+			{ limit: q.limit ?? 100 },
+			'statements',
+			'/xAPI/statements',
+			select,
+		) as { links: Attrs; data: unknown[] };
 		return { statements: page.data, more: page.links.next ?? '' };
 	}
 
 	private storeStatements(req: FastifyRequest): unknown {
 		const body = req.body as unknown;
 		const list = Array.isArray(body) ? body : [body];
-		if (!list.length || list.some((s) => !s || typeof s !== 'object' || Array.isArray(s))) throw new HttpError(400, 'bad-request', 'Send a statement object or an array of statements.');
+		if (!list.length || list.some((s) => !s || typeof s !== 'object' || Array.isArray(s)))
+			throw new HttpError(400, 'bad-request', 'Send a statement object or an array of statements.');
 		const problems: string[] = [];
 		list.forEach((s, n) => {
 			const warnings = validateStatement(s);
-			if (warnings.length) problems.push(`statement ${n}: ${warnings.slice(0, 3).map((w) => `${JSON.stringify(w.path ?? '')} ${w.message ?? ''}`.trim()).join('; ')}`);
+			if (warnings.length)
+				problems.push(
+					`statement ${n}: ${warnings
+						.slice(0, 3)
+						.map((w) => `${JSON.stringify(w.path ?? '')} ${w.message ?? ''}`.trim())
+						.join('; ')}`,
+				);
 		});
-		if (problems.length) throw new HttpError(400, 'bad-request', `Invalid xAPI statement(s), nothing was stored. ${problems.join(' | ')}`);
+		if (problems.length)
+			throw new HttpError(
+				400,
+				'bad-request',
+				`Invalid xAPI statement(s), nothing was stored. ${problems.join(' | ')}`,
+			);
 		// Check every id first: a conflicting batch stores nothing.
 		const prepared = (list as Attrs[]).map((s) => {
-			const statement: Attrs = { ...s, id: typeof s.id === 'string' ? s.id.toLowerCase() : this.ctx.rng.uuid() };
+			const statement: Attrs = {
+				...s,
+				id: typeof s.id === 'string' ? s.id.toLowerCase() : this.ctx.rng.uuid(),
+			};
 			const content: Attrs = { ...statement };
 			for (const k of ['stored', 'authority', 'version']) delete content[k];
 			return { statement, canonical: canonical(content) };
@@ -699,8 +1064,16 @@ export class DegreedEmulator implements SandboxProvider {
 		for (const p of prepared) {
 			const existing = this.statements.get(String(p.statement.id));
 			const twin = seenInBatch.get(String(p.statement.id));
-			if ((existing && existing.canonical !== p.canonical) || (twin !== undefined && twin !== p.canonical)) {
-				throw new HttpError(409, 'conflict', `A different statement with id ${p.statement.id} already exists.`, 'id');
+			if (
+				(existing && existing.canonical !== p.canonical) ||
+				(twin !== undefined && twin !== p.canonical)
+			) {
+				throw new HttpError(
+					409,
+					'conflict',
+					`A different statement with id ${p.statement.id} already exists.`,
+					'id',
+				);
 			}
 			seenInBatch.set(String(p.statement.id), p.canonical);
 		}
@@ -713,7 +1086,15 @@ export class DegreedEmulator implements SandboxProvider {
 				continue;
 			}
 			const stored = this.now();
-			this.statements.set(id, { statement: { ...p.statement, stored: new Date(stored).toISOString(), version: p.statement.version ?? '1.0.0' }, stored, canonical: p.canonical });
+			this.statements.set(id, {
+				statement: {
+					...p.statement,
+					stored: new Date(stored).toISOString(),
+					version: p.statement.version ?? '1.0.0',
+				},
+				stored,
+				canonical: p.canonical,
+			});
 			this.ctx.ledger.recordWrite(this.name, 'statement', id, p.statement);
 		}
 		return ids;
@@ -738,65 +1119,133 @@ export class DegreedEmulator implements SandboxProvider {
 
 	private kind(req: FastifyRequest): string {
 		const kind = (req.params as { kind: string }).kind;
-		if (!DEGREED_CONTENT_KINDS.includes(kind as never)) throw new HttpError(404, 'not-found', `Unknown content type ${kind}.`);
+		if (!DEGREED_CONTENT_KINDS.includes(kind as never))
+			throw new HttpError(404, 'not-found', `Unknown content type ${kind}.`);
 		return kind;
 	}
 
 	private dataOf(req: FastifyRequest, type: string): Attrs {
 		const data = (req.body as { data?: unknown })?.data;
-		if (!data || typeof data !== 'object' || Array.isArray(data)) throw new HttpError(400, 'bad-request', 'The body must be a JSON:API document: {"data": {"attributes": {...}}}.', 'data');
+		if (!data || typeof data !== 'object' || Array.isArray(data))
+			throw new HttpError(
+				400,
+				'bad-request',
+				'The body must be a JSON:API document: {"data": {"attributes": {...}}}.',
+				'data',
+			);
 		const t = (data as Attrs).type;
-		if (t !== undefined && t !== type) throw new HttpError(409, 'conflict', `data.type must be "${type}".`, 'data.type');
+		if (t !== undefined && t !== type)
+			throw new HttpError(409, 'conflict', `data.type must be "${type}".`, 'data.type');
 		return data as Attrs;
 	}
 
 	private attributesOf(req: FastifyRequest, type: string): Attrs {
 		const attrs = this.dataOf(req, type).attributes;
-		if (!attrs || typeof attrs !== 'object' || Array.isArray(attrs)) throw new HttpError(400, 'bad-request', 'data.attributes is required.', 'data.attributes');
+		if (!attrs || typeof attrs !== 'object' || Array.isArray(attrs))
+			throw new HttpError(400, 'bad-request', 'data.attributes is required.', 'data.attributes');
 		return { ...(attrs as Attrs) };
 	}
 
 	private assertUniqueContent(attrs: Attrs, selfId: string | undefined): void {
 		// Fast path: no record at all has either value. Otherwise (a conflict, or the record itself) the
 		// scan below decides, exactly as before, which conflict is reported.
-		const free = (field: string) => attrs[field] === undefined || this.contentIndex.find(field, lower(attrs[field])) === undefined;
+		const free = (field: string) =>
+			attrs[field] === undefined ||
+			this.contentIndex.find(field, lower(attrs[field])) === undefined;
 		if (free('external-id') && free('url')) return;
 		for (const c of this.content.values()) {
 			if (c.id === selfId) continue;
-			if (attrs['external-id'] !== undefined && lower(c.attributes['external-id']) === lower(attrs['external-id'])) {
-				if (!selfId) this.ctx.ledger.recordUpdate(this.name, 'content', String(attrs['external-id']), attrs);
-				throw new HttpError(409, 'conflict', `Content with external-id "${attrs['external-id']}" already exists.`, 'data.attributes.external-id');
+			if (
+				attrs['external-id'] !== undefined &&
+				lower(c.attributes['external-id']) === lower(attrs['external-id'])
+			) {
+				if (!selfId)
+					this.ctx.ledger.recordUpdate(this.name, 'content', String(attrs['external-id']), attrs);
+				throw new HttpError(
+					409,
+					'conflict',
+					`Content with external-id "${attrs['external-id']}" already exists.`,
+					'data.attributes.external-id',
+				);
 			}
-			if (attrs.url !== undefined && lower(c.attributes.url) === lower(attrs.url)) throw new HttpError(409, 'conflict', `Content with url "${attrs.url}" already exists.`, 'data.attributes.url');
+			if (attrs.url !== undefined && lower(c.attributes.url) === lower(attrs.url))
+				throw new HttpError(
+					409,
+					'conflict',
+					`Content with url "${attrs.url}" already exists.`,
+					'data.attributes.url',
+				);
 		}
 	}
 
 	private resolveUser(value: unknown, type: unknown): Rec {
 		const v = lower(value);
 		const t = lower(type ?? 'email');
-		const field = t === 'email' ? 'email' : t === 'employeeid' ? 'employee-id' : t === 'username' ? 'user-name' : t === 'id' ? 'id' : undefined;
-		if (!field) throw new HttpError(400, 'bad-request', `Invalid user identifier type: ${String(type)}`, 'data.attributes.user-identifier-type');
+		const field =
+			t === 'email'
+				? 'email'
+				: t === 'employeeid'
+					? 'employee-id'
+					: t === 'username'
+						? 'user-name'
+						: t === 'id'
+							? 'id'
+							: undefined;
+		if (!field)
+			throw new HttpError(
+				400,
+				'bad-request',
+				`Invalid user identifier type: ${String(type)}`,
+				'data.attributes.user-identifier-type',
+			);
 		const u = v ? this.userIndex.find(field, v) : undefined;
 		if (u) return u;
-		throw new HttpError(400, 'bad-request', `Invalid user identifier: ${String(value)}`, 'data.attributes.user-id');
+		throw new HttpError(
+			400,
+			'bad-request',
+			`Invalid user identifier: ${String(value)}`,
+			'data.attributes.user-id',
+		);
 	}
 
 	private resolveContent(value: unknown, type: unknown): ContentRec {
 		const v = lower(value);
 		const t = lower(type ?? 'externalid');
-		const field = t === 'externalid' ? 'external-id' : t === 'id' ? 'id' : t === 'url' ? 'url' : undefined;
-		if (!field) throw new HttpError(400, 'bad-request', `Invalid content identifier type: ${String(type)}`, 'data.attributes.content-id-type');
+		const field =
+			t === 'externalid' ? 'external-id' : t === 'id' ? 'id' : t === 'url' ? 'url' : undefined;
+		if (!field)
+			throw new HttpError(
+				400,
+				'bad-request',
+				`Invalid content identifier type: ${String(type)}`,
+				'data.attributes.content-id-type',
+			);
 		const c = v ? this.contentIndex.find(field, v) : undefined;
 		if (c) return c;
-		throw new HttpError(400, 'bad-request', `Invalid content identifier: ${String(value)}`, 'data.attributes.content-id');
+		throw new HttpError(
+			400,
+			'bad-request',
+			`Invalid content identifier: ${String(value)}`,
+			'data.attributes.content-id',
+		);
 	}
 
 	private userResource(u: Rec): unknown {
-		return { type: 'users', id: u.id, attributes: u.attributes, links: { self: `/api/v2/users/${u.id}` } };
+		return {
+			type: 'users',
+			id: u.id,
+			attributes: u.attributes,
+			links: { self: `/api/v2/users/${u.id}` },
+		};
 	}
 
 	private contentResource(c: ContentRec): unknown {
-		return { type: 'content', id: c.id, attributes: c.attributes, links: { self: `/api/v2/content/${c.kind}/${c.id}` } };
+		return {
+			type: 'content',
+			id: c.id,
+			attributes: c.attributes,
+			links: { self: `/api/v2/content/${c.kind}/${c.id}` },
+		};
 	}
 
 	private completionResource(k: Rec): unknown {
@@ -804,7 +1253,10 @@ export class DegreedEmulator implements SandboxProvider {
 			type: 'completions',
 			id: k.id,
 			attributes: k.attributes,
-			relationships: { user: { data: { type: 'users', id: k.attributes['user-id'] } }, content: { data: { type: 'content', id: k.attributes['content-id'] } } },
+			relationships: {
+				user: { data: { type: 'users', id: k.attributes['user-id'] } },
+				content: { data: { type: 'content', id: k.attributes['content-id'] } },
+			},
 		};
 	}
 
@@ -818,16 +1270,82 @@ export class DegreedEmulator implements SandboxProvider {
 			['Sara', 'Lind', 'sara.lind@acme.example', 'E1006'],
 		];
 		this.seed({
-			users: people.map(([first, last, email, employee], n) => ({ id: `U${n + 1}`, 'first-name': first, 'last-name': last, email, 'employee-id': employee, 'user-name': email.split('@')[0], 'is-active': true })),
+			users: people.map(([first, last, email, employee], n) => ({
+				id: `U${n + 1}`,
+				'first-name': first,
+				'last-name': last,
+				email,
+				'employee-id': employee,
+				'user-name': email.split('@')[0],
+				'is-active': true,
+			})),
 			content: [
-				{ id: 'C1', kind: 'courses', title: 'Data Privacy Essentials', 'external-id': 'course-privacy-101', url: 'https://learn.acme.example/courses/privacy-101', duration: 45, 'duration-type': 'Minutes', language: 'en' },
-				{ id: 'C2', kind: 'courses', title: 'Leading Remote Teams', 'external-id': 'course-remote-lead', url: 'https://learn.acme.example/courses/remote-lead', duration: 2, 'duration-type': 'Hours', language: 'en' },
-				{ id: 'C3', kind: 'articles', title: 'Writing Clear Emails', 'external-id': 'article-clear-email', url: 'https://learn.acme.example/articles/clear-email', language: 'en' },
-				{ id: 'C4', kind: 'videos', title: 'Intro to SQL', 'external-id': 'video-sql-intro', url: 'https://learn.acme.example/videos/sql-intro', duration: 12, 'duration-type': 'Minutes' },
-				{ id: 'C5', kind: 'books', title: 'The Pragmatic Manager', 'external-id': 'book-pragmatic-manager', authors: ['A. Author'] },
-				{ id: 'C6', kind: 'podcasts', title: 'Security Weekly #12', 'external-id': 'podcast-sec-12', url: 'https://learn.acme.example/podcasts/sec-12' },
-				{ id: 'C7', kind: 'courses', title: 'Workplace Safety', 'external-id': 'course-safety', url: 'https://learn.acme.example/courses/safety', 'is-restricted': true },
-				{ id: 'C8', kind: 'courses', title: 'Onboarding 2026', 'external-id': 'course-onboarding', url: 'https://learn.acme.example/courses/onboarding' },
+				{
+					id: 'C1',
+					kind: 'courses',
+					title: 'Data Privacy Essentials',
+					'external-id': 'course-privacy-101',
+					url: 'https://learn.acme.example/courses/privacy-101',
+					duration: 45,
+					'duration-type': 'Minutes',
+					language: 'en',
+				},
+				{
+					id: 'C2',
+					kind: 'courses',
+					title: 'Leading Remote Teams',
+					'external-id': 'course-remote-lead',
+					url: 'https://learn.acme.example/courses/remote-lead',
+					duration: 2,
+					'duration-type': 'Hours',
+					language: 'en',
+				},
+				{
+					id: 'C3',
+					kind: 'articles',
+					title: 'Writing Clear Emails',
+					'external-id': 'article-clear-email',
+					url: 'https://learn.acme.example/articles/clear-email',
+					language: 'en',
+				},
+				{
+					id: 'C4',
+					kind: 'videos',
+					title: 'Intro to SQL',
+					'external-id': 'video-sql-intro',
+					url: 'https://learn.acme.example/videos/sql-intro',
+					duration: 12,
+					'duration-type': 'Minutes',
+				},
+				{
+					id: 'C5',
+					kind: 'books',
+					title: 'The Pragmatic Manager',
+					'external-id': 'book-pragmatic-manager',
+					authors: ['A. Author'],
+				},
+				{
+					id: 'C6',
+					kind: 'podcasts',
+					title: 'Security Weekly #12',
+					'external-id': 'podcast-sec-12',
+					url: 'https://learn.acme.example/podcasts/sec-12',
+				},
+				{
+					id: 'C7',
+					kind: 'courses',
+					title: 'Workplace Safety',
+					'external-id': 'course-safety',
+					url: 'https://learn.acme.example/courses/safety',
+					'is-restricted': true,
+				},
+				{
+					id: 'C8',
+					kind: 'courses',
+					title: 'Onboarding 2026',
+					'external-id': 'course-onboarding',
+					url: 'https://learn.acme.example/courses/onboarding',
+				},
 			],
 		});
 		const day = Date.UTC(2026, 4, 1, 9, 0, 0);
@@ -857,13 +1375,28 @@ export class DegreedEmulator implements SandboxProvider {
 			const id = `0a7c5f1e-2b3d-4e5f-8a9b-00000000000${n + 1}`;
 			const statement = {
 				id,
-				actor: { objectType: 'Agent', mbox: `mailto:${this.users.get(`U${n + 1}`)!.attributes.email}` },
+				actor: {
+					objectType: 'Agent',
+					mbox: `mailto:${this.users.get(`U${n + 1}`)!.attributes.email}`,
+				},
 				verb: { id: `http://adlnet.gov/expapi/verbs/${verbs[n]}`, display: { 'en-US': verbs[n] } },
-				object: { objectType: 'Activity', id: String(this.content.get(`C${n + 1}`)!.attributes.url ?? 'https://learn.acme.example/x'), definition: { name: { 'en-US': String(this.content.get(`C${n + 1}`)!.attributes.title) } } },
+				object: {
+					objectType: 'Activity',
+					id: String(
+						this.content.get(`C${n + 1}`)!.attributes.url ?? 'https://learn.acme.example/x',
+					),
+					definition: {
+						name: { 'en-US': String(this.content.get(`C${n + 1}`)!.attributes.title) },
+					},
+				},
 				timestamp: iso(day + n * 60_000),
 			};
 			const stored = day + n * 60_000 + 1000;
-			this.statements.set(id, { statement: { ...statement, stored: new Date(stored).toISOString(), version: '1.0.0' }, stored, canonical: canonical(statement) });
+			this.statements.set(id, {
+				statement: { ...statement, stored: new Date(stored).toISOString(), version: '1.0.0' },
+				stored,
+				canonical: canonical(statement),
+			});
 		}
 	}
 }

@@ -109,8 +109,19 @@ class MoodleError extends Error {
 	}
 }
 
-const invalidParameter = (debuginfo: string) => new MoodleError('invalid_parameter_exception', 'invalidparameter', 'Invalid parameter value detected', debuginfo);
-const missingRecord = (table: string) => new MoodleError('dml_missing_record_exception', 'invalidrecord', `Can't find data record in database table ${table}.`);
+const invalidParameter = (debuginfo: string) =>
+	new MoodleError(
+		'invalid_parameter_exception',
+		'invalidparameter',
+		'Invalid parameter value detected',
+		debuginfo,
+	);
+const missingRecord = (table: string) =>
+	new MoodleError(
+		'dml_missing_record_exception',
+		'invalidrecord',
+		`Can't find data record in database table ${table}.`,
+	);
 
 const ALL_FUNCTIONS = [
 	'core_webservice_get_site_info',
@@ -130,14 +141,20 @@ const ALL_FUNCTIONS = [
 ];
 
 const FRONT_PAGE = `<!DOCTYPE html>\n<html lang="en"><head><title>${MOODLE_DEMO.siteName}</title></head><body><h1>${MOODLE_DEMO.siteName}</h1><a href="login/index.php">Log in</a></body></html>`;
-const SSO_PAGE = '<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body><form method="post" action="/sso/login"><input name="user"><input type="password" name="pass"></form></body></html>';
+const SSO_PAGE =
+	'<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body><form method="post" action="/sso/login"><input name="user"><input type="password" name="pass"></form></body></html>';
 
 // ---- XML, as Moodle's REST server writes it when the format is not json ----
 function xmlEscape(s: string): string {
-	return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+	return s
+		.replace(/&/g, '&amp;')
+		.replace(/</g, '&lt;')
+		.replace(/>/g, '&gt;')
+		.replace(/"/g, '&quot;');
 }
 function toXml(value: unknown): string {
-	if (Array.isArray(value)) return `<MULTIPLE>\n${value.map((v) => toXml(v)).join('')}</MULTIPLE>\n`;
+	if (Array.isArray(value))
+		return `<MULTIPLE>\n${value.map((v) => toXml(v)).join('')}</MULTIPLE>\n`;
 	if (value !== null && typeof value === 'object') {
 		return `<SINGLE>\n${Object.entries(value as Row)
 			.map(([k, v]) => `<KEY name="${xmlEscape(k)}">${toXml(v)}</KEY>\n`)
@@ -161,22 +178,32 @@ const requireInt = (params: Row, name: string, fallback?: number): number => {
 		throw invalidParameter(`Missing required key in single structure: ${name}`);
 	}
 	const n = int(raw);
-	if (n === undefined) throw invalidParameter(`${name} => Invalid parameter value detected (Invalid external api parameter: the value is "${String(raw)}", the server was expecting "int" type)`);
+	if (n === undefined)
+		throw invalidParameter(
+			`${name} => Invalid parameter value detected (Invalid external api parameter: the value is "${String(raw)}", the server was expecting "int" type)`,
+		);
 	return n;
 };
 const requireString = (params: Row, name: string): string => {
 	const raw = params[name];
-	if (raw === undefined) throw invalidParameter(`Missing required key in single structure: ${name}`);
-	if (typeof raw !== 'string') throw invalidParameter(`${name} => Invalid parameter value detected`);
+	if (raw === undefined)
+		throw invalidParameter(`Missing required key in single structure: ${name}`);
+	if (typeof raw !== 'string')
+		throw invalidParameter(`${name} => Invalid parameter value detected`);
 	return raw;
 };
-const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v && typeof v === 'object' ? Object.values(v as Row) : []);
+const asList = (v: unknown): unknown[] =>
+	Array.isArray(v) ? v : v && typeof v === 'object' ? Object.values(v as Row) : [];
 const bool = (v: unknown) => v === true || v === 1 || v === '1' || v === 'true';
 
 export class MoodleEmulator implements SandboxProvider {
 	readonly name = 'moodle';
 	readonly hosts = ['site'] as const;
-	readonly demo = { siteUrl: '<sandbox>/moodle/site', token: MOODLE_DEMO.token, percipioToken: MOODLE_DEMO.percipioToken };
+	readonly demo = {
+		siteUrl: '<sandbox>/moodle/site',
+		token: MOODLE_DEMO.token,
+		percipioToken: MOODLE_DEMO.percipioToken,
+	};
 
 	private ctx!: ProviderContext;
 	debug = false;
@@ -237,8 +264,22 @@ export class MoodleEmulator implements SandboxProvider {
 		this.nextCmid = 100;
 		this.services = new Map<string, Service>([
 			['n8n_integration', { shortname: 'n8n_integration', enabled: true, functions: 'all' }],
-			['Percipio-API', { shortname: 'Percipio-API', enabled: true, functions: new Set(['percipio_asset_import', 'percipio_progress_tracking']) }],
-			['site_info_only', { shortname: 'site_info_only', enabled: true, functions: new Set(['core_webservice_get_site_info']) }],
+			[
+				'Percipio-API',
+				{
+					shortname: 'Percipio-API',
+					enabled: true,
+					functions: new Set(['percipio_asset_import', 'percipio_progress_tracking']),
+				},
+			],
+			[
+				'site_info_only',
+				{
+					shortname: 'site_info_only',
+					enabled: true,
+					functions: new Set(['core_webservice_get_site_info']),
+				},
+			],
 			['retired', { shortname: 'retired', enabled: false, functions: 'all' }],
 		]);
 		this.tokens = new Map([
@@ -255,16 +296,33 @@ export class MoodleEmulator implements SandboxProvider {
 	 * enrolments?: {courseid, userid, roleid?}[], tokens?: {token, userid?, service?}[] }`.
 	 */
 	seed(data: unknown): void {
-		const d = (data ?? {}) as { debug?: boolean; users?: Array<Partial<User>>; courses?: Array<Partial<Course>>; enrolments?: Array<Partial<Enrolment>>; tokens?: Array<{ token: string; userid?: number; service?: string }> };
+		const d = (data ?? {}) as {
+			debug?: boolean;
+			users?: Array<Partial<User>>;
+			courses?: Array<Partial<Course>>;
+			enrolments?: Array<Partial<Enrolment>>;
+			tokens?: Array<{ token: string; userid?: number; service?: string }>;
+		};
 		if (typeof d !== 'object') throw new Error('seed data must be an object');
 		if (d.debug !== undefined) this.debug = d.debug === true;
 		for (const u of d.users ?? []) this.addUser(u);
 		for (const c of d.courses ?? []) this.addCourse(c);
 		for (const e of d.enrolments ?? []) {
 			if (!e.courseid || !e.userid) throw new Error('an enrolment needs courseid and userid');
-			this.enrol({ courseid: e.courseid, userid: e.userid, roleid: e.roleid ?? 5, timestart: 0, timeend: 0, suspend: e.suspend ?? 0 });
+			this.enrol({
+				courseid: e.courseid,
+				userid: e.userid,
+				roleid: e.roleid ?? 5,
+				timestart: 0,
+				timeend: 0,
+				suspend: e.suspend ?? 0,
+			});
 		}
-		for (const t of d.tokens ?? []) this.tokens.set(t.token, { userid: t.userid ?? MOODLE_DEMO.adminUserId, service: t.service ?? 'n8n_integration' });
+		for (const t of d.tokens ?? [])
+			this.tokens.set(t.token, {
+				userid: t.userid ?? MOODLE_DEMO.adminUserId,
+				service: t.service ?? 'n8n_integration',
+			});
 	}
 
 	addUser(u: Partial<User>): User {
@@ -331,9 +389,28 @@ export class MoodleEmulator implements SandboxProvider {
 
 	/** Demo data: a site course, an admin, six learners, three courses (one from Percipio), completions and grades. */
 	private seedDemo(): void {
-		this.addCourse({ id: 1, shortname: 'academy', fullname: MOODLE_DEMO.siteName, format: 'site', enablecompletion: 0 });
-		this.addUser({ id: 1, username: 'guest', firstname: 'Guest user', lastname: ' ', email: 'root@localhost', auth: 'manual' });
-		this.addUser({ id: 2, username: 'admin', firstname: 'Admin', lastname: 'User', email: 'admin@academy.example' });
+		this.addCourse({
+			id: 1,
+			shortname: 'academy',
+			fullname: MOODLE_DEMO.siteName,
+			format: 'site',
+			enablecompletion: 0,
+		});
+		this.addUser({
+			id: 1,
+			username: 'guest',
+			firstname: 'Guest user',
+			lastname: ' ',
+			email: 'root@localhost',
+			auth: 'manual',
+		});
+		this.addUser({
+			id: 2,
+			username: 'admin',
+			firstname: 'Admin',
+			lastname: 'User',
+			email: 'admin@academy.example',
+		});
 		const learners: Array<[string, string, string, string]> = [
 			['ada.lovelace', 'Ada', 'Lovelace', 'HR-1001'],
 			['alan.turing', 'Alan', 'Turing', 'HR-1002'],
@@ -343,26 +420,79 @@ export class MoodleEmulator implements SandboxProvider {
 			['margaret.hamilton', 'Margaret', 'Hamilton', 'HR-1006'],
 		];
 		for (const [username, firstname, lastname, idnumber] of learners) {
-			this.addUser({ username, firstname, lastname, idnumber, email: `${username}@academy.example`, department: 'Engineering', firstaccess: 1_767_312_000, lastaccess: 1_768_000_000 });
+			this.addUser({
+				username,
+				firstname,
+				lastname,
+				idnumber,
+				email: `${username}@academy.example`,
+				department: 'Engineering',
+				firstaccess: 1_767_312_000,
+				lastaccess: 1_768_000_000,
+			});
 		}
 		this.categories.set('Percipio', 2);
-		const onboarding = this.addCourse({ id: 2, shortname: 'ONB-101', fullname: 'Onboarding essentials', idnumber: 'ONB-101' });
+		const onboarding = this.addCourse({
+			id: 2,
+			shortname: 'ONB-101',
+			fullname: 'Onboarding essentials',
+			idnumber: 'ONB-101',
+		});
 		this.addModule(onboarding, 'page', 'Welcome');
 		this.addModule(onboarding, 'quiz', 'Policies quiz');
-		const percipio = this.addCourse({ id: 3, shortname: MOODLE_DEMO.percipioContentId, fullname: 'Leading Teams: Building Trust', format: 'singleactivity', categoryid: 2 });
+		const percipio = this.addCourse({
+			id: 3,
+			shortname: MOODLE_DEMO.percipioContentId,
+			fullname: 'Leading Teams: Building Trust',
+			format: 'singleactivity',
+			categoryid: 2,
+		});
 		const activity = this.addModule(percipio, 'percipio', 'Leading Teams: Building Trust');
 		this.percipioEntries.set(percipio.shortname, { courseid: percipio.id, cmid: activity.cmid });
-		this.addCourse({ id: 4, shortname: 'SEC-201', fullname: 'Security awareness 2026', idnumber: 'SEC-201' });
+		this.addCourse({
+			id: 4,
+			shortname: 'SEC-201',
+			fullname: 'Security awareness 2026',
+			idnumber: 'SEC-201',
+		});
 
-		for (const userid of [3, 4, 5, 6, 7, 8]) this.enrol({ courseid: 3, userid, roleid: 5, timestart: 1_767_312_000, timeend: 0, suspend: userid === 8 ? 1 : 0 });
-		for (const userid of [3, 4, 5]) this.enrol({ courseid: 2, userid, roleid: 5, timestart: 1_767_312_000, timeend: 0, suspend: 0 });
+		for (const userid of [3, 4, 5, 6, 7, 8])
+			this.enrol({
+				courseid: 3,
+				userid,
+				roleid: 5,
+				timestart: 1_767_312_000,
+				timeend: 0,
+				suspend: userid === 8 ? 1 : 0,
+			});
+		for (const userid of [3, 4, 5])
+			this.enrol({
+				courseid: 2,
+				userid,
+				roleid: 5,
+				timestart: 1_767_312_000,
+				timeend: 0,
+				suspend: 0,
+			});
 		// Ada and Alan completed the Percipio course, Grace is half-way.
-		for (const [userid, grade] of [[3, 92], [4, 81]] as const) {
-			this.activityCompletion.set(`${activity.cmid}:${userid}`, { state: 2, timecompleted: 1_768_100_000 + userid });
+		for (const [userid, grade] of [
+			[3, 92],
+			[4, 81],
+		] as const) {
+			this.activityCompletion.set(`${activity.cmid}:${userid}`, {
+				state: 2,
+				timecompleted: 1_768_100_000 + userid,
+			});
 			this.courseCompletion.set(`3:${userid}`, 1_768_100_000 + userid);
-			this.grades.set(`3:${userid}`, [this.gradeItem(activity.name, 'percipio', grade), this.gradeItem('Course total', 'course', grade)]);
+			this.grades.set(`3:${userid}`, [
+				this.gradeItem(activity.name, 'percipio', grade),
+				this.gradeItem('Course total', 'course', grade),
+			]);
 		}
-		this.activityCompletion.set(`${onboarding.modules[0].cmid}:3`, { state: 1, timecompleted: 1_767_400_000 });
+		this.activityCompletion.set(`${onboarding.modules[0].cmid}:3`, {
+			state: 1,
+			timecompleted: 1_767_400_000,
+		});
 	}
 
 	private gradeItem(itemname: string, itemtype: string, grade: number | null): Row {
@@ -385,36 +515,65 @@ export class MoodleEmulator implements SandboxProvider {
 		const query = (req.query ?? {}) as Row;
 		// PHP fills $_POST only from form bodies; a JSON body is invisible to the REST server.
 		const form = mediaType(req) === 'application/x-www-form-urlencoded';
-		const body = form && req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body) ? (req.body as Row) : {};
+		const body =
+			form && req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body)
+				? (req.body as Row)
+				: {};
 		const params: Row = { ...query, ...body };
 		const json = params.moodlewsrestformat === 'json';
 		reply.header('Cache-Control', 'private, must-revalidate, pre-check=0, post-check=0, max-age=0');
 		try {
 			const result = this.dispatch(params);
-			if (json) return reply.type('application/json').send(result === null || result === undefined ? 'null' : JSON.stringify(result));
-			return reply.type('application/xml; charset=utf-8').send(xmlDocument(`<RESPONSE>\n${toXml(result ?? null)}</RESPONSE>\n`));
+			if (json)
+				return reply
+					.type('application/json')
+					.send(result === null || result === undefined ? 'null' : JSON.stringify(result));
+			return reply
+				.type('application/xml; charset=utf-8')
+				.send(xmlDocument(`<RESPONSE>\n${toXml(result ?? null)}</RESPONSE>\n`));
 		} catch (error) {
 			if (!(error instanceof MoodleError)) throw error;
 			reply.code(error.status);
 			const debuginfo = this.debug ? error.debuginfo : undefined;
-			if (json) return reply.type('application/json').send({ exception: error.exception, errorcode: error.errorcode, message: error.message, ...(debuginfo ? { debuginfo } : {}) });
+			if (json)
+				return reply.type('application/json').send({
+					exception: error.exception,
+					errorcode: error.errorcode,
+					message: error.message,
+					...(debuginfo ? { debuginfo } : {}),
+				});
 			return reply
 				.type('application/xml; charset=utf-8')
-				.send(xmlDocument(`<EXCEPTION class="${error.exception}">\n<ERRORCODE>${xmlEscape(error.errorcode)}</ERRORCODE>\n<MESSAGE>${xmlEscape(error.message)}</MESSAGE>\n${debuginfo ? `<DEBUGINFO>${xmlEscape(debuginfo)}</DEBUGINFO>\n` : ''}</EXCEPTION>\n`));
+				.send(
+					xmlDocument(
+						`<EXCEPTION class="${error.exception}">\n<ERRORCODE>${xmlEscape(error.errorcode)}</ERRORCODE>\n<MESSAGE>${xmlEscape(error.message)}</MESSAGE>\n${debuginfo ? `<DEBUGINFO>${xmlEscape(debuginfo)}</DEBUGINFO>\n` : ''}</EXCEPTION>\n`,
+					),
+				);
 		}
 	}
 
 	private dispatch(params: Row): unknown {
 		const token = typeof params.wstoken === 'string' ? params.wstoken : '';
 		const grant = this.tokens.get(token);
-		if (!grant) throw new MoodleError('moodle_exception', 'invalidtoken', 'Invalid token - token not found');
+		if (!grant)
+			throw new MoodleError('moodle_exception', 'invalidtoken', 'Invalid token - token not found');
 		const service = this.services.get(grant.service);
-		if (!service || !service.enabled) throw new MoodleError('webservice_access_exception', 'servicenotavailable', "Web service is not available (it doesn't exist or might be disabled)");
+		if (!service || !service.enabled)
+			throw new MoodleError(
+				'webservice_access_exception',
+				'servicenotavailable',
+				"Web service is not available (it doesn't exist or might be disabled)",
+			);
 		const fn = typeof params.wsfunction === 'string' ? params.wsfunction : '';
 		if (!fn) throw invalidParameter('Missing required parameter wsfunction');
 		if (!ALL_FUNCTIONS.includes(fn)) throw missingRecord('external_functions');
 		if (service.functions !== 'all' && !service.functions.has(fn)) {
-			throw new MoodleError('webservice_access_exception', 'accessexception', 'Access control exception', `Access to the function ${fn}() is not allowed. There could be multiple reasons for this: 1. The service linked to the user token does not contain the function. 2. The service is user-restricted and the user is not listed. 3. The service is IP-restricted and the user IP is not listed. 4. The service is time-restricted and the time has expired. 5. The token is time-restricted and the time has expired. 6. The user has no capability to call the exact function. 7. The function is called with username/password (no user token is sent in the request). 8. The function is called from unsupported protocol.`);
+			throw new MoodleError(
+				'webservice_access_exception',
+				'accessexception',
+				'Access control exception',
+				`Access to the function ${fn}() is not allowed. There could be multiple reasons for this: 1. The service linked to the user token does not contain the function. 2. The service is user-restricted and the user is not listed. 3. The service is IP-restricted and the user IP is not listed. 4. The service is time-restricted and the time has expired. 5. The token is time-restricted and the time has expired. 6. The user has no capability to call the exact function. 7. The function is called with username/password (no user token is sent in the request). 8. The function is called from unsupported protocol.`,
+			);
 		}
 		this.calls.set(fn, (this.calls.get(fn) ?? 0) + 1);
 		const args: Row = { ...params };
@@ -517,35 +676,82 @@ export class MoodleEmulator implements SandboxProvider {
 
 	private usersByField(args: Row): Row[] {
 		const field = requireString(args, 'field');
-		if (!['id', 'idnumber', 'username', 'email'].includes(field)) throw invalidParameter(`The search field '${field}' is not supported, look at the web service documentation`);
+		if (!['id', 'idnumber', 'username', 'email'].includes(field))
+			throw invalidParameter(
+				`The search field '${field}' is not supported, look at the web service documentation`,
+			);
 		const values = asList(args.values).map(String);
-		if (args.values === undefined) throw invalidParameter('Missing required key in single structure: values');
-		if (field === 'id' && values.some((v) => int(v) === undefined)) throw invalidParameter('values => Invalid parameter value detected');
+		if (args.values === undefined)
+			throw invalidParameter('Missing required key in single structure: values');
+		if (field === 'id' && values.some((v) => int(v) === undefined))
+			throw invalidParameter('values => Invalid parameter value detected');
 		// Moodle cleans the values with the field's PARAM type: ids as integers, usernames and emails lowercased.
-		const wanted = new Set(values.map((v) => (field === 'id' ? String(int(v)) : field === 'email' || field === 'username' ? v.toLowerCase() : v)));
+		const wanted = new Set(
+			values.map((v) =>
+				field === 'id'
+					? String(int(v))
+					: field === 'email' || field === 'username'
+						? v.toLowerCase()
+						: v,
+			),
+		);
 		return [...this.users.values()]
 			.filter((u) => {
-				const value = field === 'id' ? String(u.id) : field === 'email' ? u.email.toLowerCase() : String(u[field as keyof User]);
+				const value =
+					field === 'id'
+						? String(u.id)
+						: field === 'email'
+							? u.email.toLowerCase()
+							: String(u[field as keyof User]);
 				return u.id !== 1 && wanted.has(value);
 			})
 			.map((u) => this.userRecord(u));
 	}
 
 	private createUsers(args: Row): Row[] {
-		if (args.users === undefined) throw invalidParameter('Missing required key in single structure: users');
+		if (args.users === undefined)
+			throw invalidParameter('Missing required key in single structure: users');
 		const users = asList(args.users) as Row[];
 		const prepared: Array<Partial<User> & { username: string }> = [];
 		for (const u of users) {
-			for (const k of ['username', 'firstname', 'lastname', 'email']) if (typeof u[k] !== 'string' || u[k] === '') throw invalidParameter(`users => Invalid parameter value detected (Missing required key in single structure: ${k})`);
+			for (const k of ['username', 'firstname', 'lastname', 'email'])
+				if (typeof u[k] !== 'string' || u[k] === '')
+					throw invalidParameter(
+						`users => Invalid parameter value detected (Missing required key in single structure: ${k})`,
+					);
 			const username = u.username as string;
-			if (username !== username.toLowerCase()) throw invalidParameter('The username must be in lower case');
-			if ([...this.users.values()].some((x) => x.username === username) || prepared.some((p) => p.username === username)) throw invalidParameter(`Username already exists: ${username}`);
-			if (!bool(u.createpassword) && (u.auth ?? 'manual') === 'manual' && (typeof u.password !== 'string' || u.password.length < 8)) {
-				throw invalidParameter('Invalid password: you must provide a password, or set createpassword.');
+			if (username !== username.toLowerCase())
+				throw invalidParameter('The username must be in lower case');
+			if (
+				[...this.users.values()].some((x) => x.username === username) ||
+				prepared.some((p) => p.username === username)
+			)
+				throw invalidParameter(`Username already exists: ${username}`);
+			if (
+				!bool(u.createpassword) &&
+				(u.auth ?? 'manual') === 'manual' &&
+				(typeof u.password !== 'string' || u.password.length < 8)
+			) {
+				throw invalidParameter(
+					'Invalid password: you must provide a password, or set createpassword.',
+				);
 			}
-			if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(u.email as string)) throw invalidParameter(`Email address is invalid: ${String(u.email)}`);
-			const customfields = (asList(u.customfields) as Row[]).map((f) => ({ type: String(f.type), value: String(f.value ?? ''), name: String(f.type), shortname: String(f.type) }));
-			prepared.push({ ...(u as Partial<User>), username, customfields, suspended: false, firstaccess: 0, lastaccess: 0 });
+			if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(u.email as string))
+				throw invalidParameter(`Email address is invalid: ${String(u.email)}`);
+			const customfields = (asList(u.customfields) as Row[]).map((f) => ({
+				type: String(f.type),
+				value: String(f.value ?? ''),
+				name: String(f.type),
+				shortname: String(f.type),
+			}));
+			prepared.push({
+				...(u as Partial<User>),
+				username,
+				customfields,
+				suspended: false,
+				firstaccess: 0,
+				lastaccess: 0,
+			});
 		}
 		// All or nothing, as Moodle's delegated transaction.
 		return prepared.map((p) => {
@@ -558,7 +764,10 @@ export class MoodleEmulator implements SandboxProvider {
 	private optionsOf(args: Row): Map<string, string> {
 		const out = new Map<string, string>();
 		for (const o of asList(args.options) as Row[]) {
-			if (!o || typeof o.name !== 'string') throw invalidParameter('options => Invalid parameter value detected (Missing required key in single structure: name)');
+			if (!o || typeof o.name !== 'string')
+				throw invalidParameter(
+					'options => Invalid parameter value detected (Missing required key in single structure: name)',
+				);
 			out.set(o.name, String(o.value ?? ''));
 		}
 		return out;
@@ -576,13 +785,20 @@ export class MoodleEmulator implements SandboxProvider {
 		const o = this.optionsOf(args);
 		const from = o.has('limitfrom') ? int(o.get('limitfrom')) : 0;
 		const count = o.has('limitnumber') ? int(o.get('limitnumber')) : 0;
-		if (from === undefined || count === undefined || from < 0 || count < 0) throw invalidParameter('limitfrom/limitnumber must be integers');
+		if (from === undefined || count === undefined || from < 0 || count < 0)
+			throw invalidParameter('limitfrom/limitnumber must be integers');
 		const sortby = o.get('sortby') ?? 'id';
-		if (!['id', 'firstname', 'lastname', 'siteorder'].includes(sortby)) throw invalidParameter(`Invalid sort parameter: ${sortby}`);
+		if (!['id', 'firstname', 'lastname', 'siteorder'].includes(sortby))
+			throw invalidParameter(`Invalid sort parameter: ${sortby}`);
 		const direction = (o.get('sortdirection') ?? 'ASC').toUpperCase();
-		if (!['ASC', 'DESC'].includes(direction)) throw invalidParameter(`Invalid sort direction parameter: ${direction}`);
+		if (!['ASC', 'DESC'].includes(direction))
+			throw invalidParameter(`Invalid sort direction parameter: ${direction}`);
 		const onlyActive = bool(o.get('onlyactive'));
-		const fields = o.get('userfields')?.split(',').map((f) => f.trim()).filter(Boolean);
+		const fields = o
+			.get('userfields')
+			?.split(',')
+			.map((f) => f.trim())
+			.filter(Boolean);
 		let rows = [...this.enrolments.values()]
 			.filter((e) => e.courseid === courseid && (!onlyActive || e.suspend === 0))
 			.map((e) => this.users.get(e.userid))
@@ -599,11 +815,26 @@ export class MoodleEmulator implements SandboxProvider {
 			const full: Row = {
 				...this.userRecord(u),
 				lastcourseaccess: u.lastaccess,
-				roles: [{ roleid: e.roleid, name: '', shortname: e.roleid === 5 ? 'student' : 'editingteacher', sortorder: 0 }],
-				enrolledcourses: [{ id: courseid, fullname: this.courses.get(courseid)?.fullname, shortname: this.courses.get(courseid)?.shortname }],
+				roles: [
+					{
+						roleid: e.roleid,
+						name: '',
+						shortname: e.roleid === 5 ? 'student' : 'editingteacher',
+						sortorder: 0,
+					},
+				],
+				enrolledcourses: [
+					{
+						id: courseid,
+						fullname: this.courses.get(courseid)?.fullname,
+						shortname: this.courses.get(courseid)?.shortname,
+					},
+				],
 			};
 			if (!fields?.length) return full;
-			return Object.fromEntries(Object.entries(full).filter(([k]) => k === 'id' || fields.includes(k)));
+			return Object.fromEntries(
+				Object.entries(full).filter(([k]) => k === 'id' || fields.includes(k)),
+			);
 		});
 	}
 
@@ -630,8 +861,16 @@ export class MoodleEmulator implements SandboxProvider {
 	private getCourses(args: Row): Row[] {
 		const raw = (args.options as Row | undefined)?.ids;
 		const ids = raw === undefined ? undefined : asList(raw).map((v) => int(v));
-		if (ids?.some((v) => v === undefined)) throw invalidParameter('options => Invalid parameter value detected');
-		const all: Row[] = [...this.courses.values()].map((c) => ({ ...this.courseRecord(c), categorysortorder: 1, numsections: 1, showgrades: 1, newsitems: 5, lang: '' }));
+		if (ids?.some((v) => v === undefined))
+			throw invalidParameter('options => Invalid parameter value detected');
+		const all: Row[] = [...this.courses.values()].map((c) => ({
+			...this.courseRecord(c),
+			categorysortorder: 1,
+			numsections: 1,
+			showgrades: 1,
+			newsitems: 5,
+			lang: '',
+		}));
 		if (!ids) return all;
 		return ids.map((id) => {
 			const c = all.find((x) => x.id === id);
@@ -643,8 +882,10 @@ export class MoodleEmulator implements SandboxProvider {
 	private coursesByField(args: Row): Row {
 		const field = typeof args.field === 'string' ? args.field : '';
 		const value = args.value === undefined ? '' : String(args.value);
-		if (field && !['id', 'ids', 'shortname', 'idnumber', 'category'].includes(field)) throw invalidParameter(`Invalid field name: ${field}`);
-		if (field && value === '') throw invalidParameter('When using a field you must provide a value');
+		if (field && !['id', 'ids', 'shortname', 'idnumber', 'category'].includes(field))
+			throw invalidParameter(`Invalid field name: ${field}`);
+		if (field && value === '')
+			throw invalidParameter('When using a field you must provide a value');
 		let list = [...this.courses.values()].filter((c) => c.format !== 'site');
 		if (field === 'id') list = list.filter((c) => String(c.id) === value);
 		if (field === 'ids') {
@@ -654,17 +895,37 @@ export class MoodleEmulator implements SandboxProvider {
 		if (field === 'shortname') list = list.filter((c) => c.shortname === value);
 		if (field === 'idnumber') list = list.filter((c) => c.idnumber === value);
 		if (field === 'category') list = list.filter((c) => String(c.categoryid) === value);
-		return { courses: list.map((c) => ({ ...this.courseRecord(c), categoryname: [...this.categories].find(([, id]) => id === c.categoryid)?.[0] ?? '' })), warnings: [] };
+		return {
+			courses: list.map((c) => ({
+				...this.courseRecord(c),
+				categoryname: [...this.categories].find(([, id]) => id === c.categoryid)?.[0] ?? '',
+			})),
+			warnings: [],
+		};
 	}
 
 	/** core_course_search_courses with criterianame=search: words in the full or short name, paged. */
 	private searchCourses(args: Row): Row {
-		if (args.criterianame !== 'search') throw invalidParameter('criterianame => Invalid parameter value detected');
-		const words = String(args.criteriavalue ?? '').toLowerCase().split(/\s+/).filter(Boolean);
-		if (!words.length) throw new MoodleError('moodle_exception', 'invalidparameter', 'Invalid parameter value detected', 'The search text must not be empty');
+		if (args.criterianame !== 'search')
+			throw invalidParameter('criterianame => Invalid parameter value detected');
+		const words = String(args.criteriavalue ?? '')
+			.toLowerCase()
+			.split(/\s+/)
+			.filter(Boolean);
+		if (!words.length)
+			throw new MoodleError(
+				'moodle_exception',
+				'invalidparameter',
+				'Invalid parameter value detected',
+				'The search text must not be empty',
+			);
 		const page = int(args.page ?? 0) ?? 0;
 		const perpage = int(args.perpage ?? 0) ?? 0;
-		const found = [...this.courses.values()].filter((c) => c.format !== 'site' && words.every((w) => `${c.fullname} ${c.shortname}`.toLowerCase().includes(w)));
+		const found = [...this.courses.values()].filter(
+			(c) =>
+				c.format !== 'site' &&
+				words.every((w) => `${c.fullname} ${c.shortname}`.toLowerCase().includes(w)),
+		);
 		const slice = perpage > 0 ? found.slice(page * perpage, page * perpage + perpage) : found;
 		return { total: found.length, courses: slice.map((c) => this.courseRecord(c)), warnings: [] };
 	}
@@ -672,19 +933,39 @@ export class MoodleEmulator implements SandboxProvider {
 	/** core_user_get_users: AND of criteria; email, firstname and lastname take % wildcards as SQL LIKE. */
 	private getUsers(args: Row): Row {
 		const criteria = asList(args.criteria) as Row[];
-		if (!criteria.length) throw invalidParameter('Missing required key in single structure: criteria');
-		const like = (pattern: string, value: string) => new RegExp(`^${pattern.split('%').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i').test(value);
-		const users = [...this.users.values()].filter((u) => u.id !== 1 && criteria.every((c) => {
-			const key = String(c.key);
-			if (!['id', 'lastname', 'firstname', 'idnumber', 'username', 'email', 'auth'].includes(key)) throw invalidParameter(`The search key '${key}' is not supported, look at the web service documentation`);
-			const value = String((u as unknown as Row)[key] ?? '');
-			return ['email', 'firstname', 'lastname'].includes(key) ? like(String(c.value ?? ''), value) : value === String(c.value ?? '');
-		}));
+		if (!criteria.length)
+			throw invalidParameter('Missing required key in single structure: criteria');
+		const like = (pattern: string, value: string) =>
+			new RegExp(
+				`^${pattern
+					.split('%')
+					.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+					.join('.*')}$`,
+				'i',
+			).test(value);
+		const users = [...this.users.values()].filter(
+			(u) =>
+				u.id !== 1 &&
+				criteria.every((c) => {
+					const key = String(c.key);
+					if (
+						!['id', 'lastname', 'firstname', 'idnumber', 'username', 'email', 'auth'].includes(key)
+					)
+						throw invalidParameter(
+							`The search key '${key}' is not supported, look at the web service documentation`,
+						);
+					const value = String((u as unknown as Row)[key] ?? '');
+					return ['email', 'firstname', 'lastname'].includes(key)
+						? like(String(c.value ?? ''), value)
+						: value === String(c.value ?? '');
+				}),
+		);
 		return { users: users.map((u) => this.userRecord(u)), warnings: [] };
 	}
 
 	private manualEnrol(args: Row): null {
-		if (args.enrolments === undefined) throw invalidParameter('Missing required key in single structure: enrolments');
+		if (args.enrolments === undefined)
+			throw invalidParameter('Missing required key in single structure: enrolments');
 		const list = asList(args.enrolments) as Row[];
 		const prepared = list.map((e) => {
 			const enrolment: Enrolment = {
@@ -697,7 +978,18 @@ export class MoodleEmulator implements SandboxProvider {
 			};
 			this.courseOrFail(enrolment.courseid);
 			if (!this.users.has(enrolment.userid)) throw missingRecord('user');
-			if (![1, 2, 3, 4, 5, 6, 7, 8].includes(enrolment.roleid)) throw new MoodleError('moodle_exception', 'wsusercannotassign', 'You do not have the permission to assign this role ' + enrolment.roleid + ' to this user ' + enrolment.userid + ' in this course ' + enrolment.courseid + '.');
+			if (![1, 2, 3, 4, 5, 6, 7, 8].includes(enrolment.roleid))
+				throw new MoodleError(
+					'moodle_exception',
+					'wsusercannotassign',
+					'You do not have the permission to assign this role ' +
+						enrolment.roleid +
+						' to this user ' +
+						enrolment.userid +
+						' in this course ' +
+						enrolment.courseid +
+						'.',
+				);
 			return enrolment;
 		});
 		for (const e of prepared) {
@@ -711,7 +1003,8 @@ export class MoodleEmulator implements SandboxProvider {
 	private requireEnrolled(courseid: number, userid: number): void {
 		this.courseOrFail(courseid);
 		if (!this.users.has(userid)) throw missingRecord('user');
-		if (!this.enrolments.has(`${courseid}:${userid}`)) throw new MoodleError('moodle_exception', 'notenrolled', 'User not enrolled in the course');
+		if (!this.enrolments.has(`${courseid}:${userid}`))
+			throw new MoodleError('moodle_exception', 'notenrolled', 'User not enrolled in the course');
 	}
 
 	private courseCompletionStatus(args: Row): Row {
@@ -719,7 +1012,12 @@ export class MoodleEmulator implements SandboxProvider {
 		const userid = requireInt(args, 'userid');
 		const course = this.courseOrFail(courseid);
 		this.requireEnrolled(courseid, userid);
-		if (!course.enablecompletion) throw new MoodleError('moodle_exception', 'completionnotenabled', 'Completion is not enabled for this course');
+		if (!course.enablecompletion)
+			throw new MoodleError(
+				'moodle_exception',
+				'completionnotenabled',
+				'Completion is not enabled for this course',
+			);
 		const timecompleted = this.courseCompletion.get(`${courseid}:${userid}`) ?? null;
 		const completions = course.modules.map((m) => {
 			const c = this.activityCompletion.get(`${m.cmid}:${userid}`);
@@ -729,10 +1027,18 @@ export class MoodleEmulator implements SandboxProvider {
 				status: c && c.state > 0 ? 'Yes' : 'No',
 				complete: !!c && c.state > 0,
 				timecompleted: c?.timecompleted ?? null,
-				details: { type: 'Activity completion', criteria: m.name, requirement: 'Marking yourself complete', status: c && c.state > 0 ? 'Yes' : 'No' },
+				details: {
+					type: 'Activity completion',
+					criteria: m.name,
+					requirement: 'Marking yourself complete',
+					status: c && c.state > 0 ? 'Yes' : 'No',
+				},
 			};
 		});
-		return { completionstatus: { completed: timecompleted !== null, aggregation: 1, completions }, warnings: [] };
+		return {
+			completionstatus: { completed: timecompleted !== null, aggregation: 1, completions },
+			warnings: [],
+		};
 	}
 
 	private activitiesCompletionStatus(args: Row): Row {
@@ -742,7 +1048,21 @@ export class MoodleEmulator implements SandboxProvider {
 		this.requireEnrolled(courseid, userid);
 		const statuses = course.modules.map((m) => {
 			const c = this.activityCompletion.get(`${m.cmid}:${userid}`);
-			return { cmid: m.cmid, modname: m.modname, instance: m.instance, name: m.name, state: c?.state ?? 0, timecompleted: c?.timecompleted ?? 0, tracking: 2, valueused: false, hascompletion: true, isautomatic: true, istrackeduser: true, uservisible: true, overrideby: null };
+			return {
+				cmid: m.cmid,
+				modname: m.modname,
+				instance: m.instance,
+				name: m.name,
+				state: c?.state ?? 0,
+				timecompleted: c?.timecompleted ?? 0,
+				tracking: 2,
+				valueused: false,
+				hascompletion: true,
+				isautomatic: true,
+				istrackeduser: true,
+				uservisible: true,
+				overrideby: null,
+			};
 		});
 		return { statuses, warnings: [] };
 	}
@@ -752,12 +1072,28 @@ export class MoodleEmulator implements SandboxProvider {
 		const userid = requireInt(args, 'userid', 0);
 		requireInt(args, 'groupid', 0);
 		const course = this.courseOrFail(courseid);
-		const userids = userid === 0 ? [...this.enrolments.values()].filter((e) => e.courseid === courseid).map((e) => e.userid) : [userid];
+		const userids =
+			userid === 0
+				? [...this.enrolments.values()].filter((e) => e.courseid === courseid).map((e) => e.userid)
+				: [userid];
 		if (userid !== 0) this.requireEnrolled(courseid, userid);
 		const usergrades = userids.map((id) => {
 			const u = this.users.get(id) as User;
-			const items = this.grades.get(`${courseid}:${id}`) ?? course.modules.filter((m) => m.modname !== 'page').map((m) => this.gradeItem(m.name, m.modname, null)).concat([this.gradeItem('Course total', 'course', null)]);
-			return { courseid, courseidnumber: course.idnumber, userid: id, userfullname: `${u.firstname} ${u.lastname}`, useridnumber: u.idnumber, maxdepth: 2, gradeitems: items };
+			const items =
+				this.grades.get(`${courseid}:${id}`) ??
+				course.modules
+					.filter((m) => m.modname !== 'page')
+					.map((m) => this.gradeItem(m.name, m.modname, null))
+					.concat([this.gradeItem('Course total', 'course', null)]);
+			return {
+				courseid,
+				courseidnumber: course.idnumber,
+				userid: id,
+				userfullname: `${u.firstname} ${u.lastname}`,
+				useridnumber: u.idnumber,
+				maxdepth: 2,
+				gradeitems: items,
+			};
 		});
 		return { usergrades, warnings: [] };
 	}
@@ -766,11 +1102,17 @@ export class MoodleEmulator implements SandboxProvider {
 		const raw = requireString(args, 'data');
 		try {
 			const parsed = JSON.parse(raw) as unknown;
-			if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+			if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+				throw new Error('not an object');
 			return parsed as Row;
 		} catch {
 			// json_decode gives null; the plugin then fails reading its keys.
-			throw new MoodleError('moodle_exception', 'errorinvalidparam', 'Invalid parameter', 'data is not a JSON object');
+			throw new MoodleError(
+				'moodle_exception',
+				'errorinvalidparam',
+				'Invalid parameter',
+				'data is not a JSON object',
+			);
 		}
 	}
 
@@ -778,30 +1120,69 @@ export class MoodleEmulator implements SandboxProvider {
 		const data = this.data(args);
 		const shortname = String(data.courseshortname ?? '').trim();
 		const username = String(data.username ?? '').trim();
-		if (!shortname) throw new MoodleError('moodle_exception', 'errorinvalidparam', 'Invalid parameter: courseshortname');
-		if (!username) throw new MoodleError('moodle_exception', 'errorinvalidparam', 'Invalid parameter: username');
+		if (!shortname)
+			throw new MoodleError(
+				'moodle_exception',
+				'errorinvalidparam',
+				'Invalid parameter: courseshortname',
+			);
+		if (!username)
+			throw new MoodleError('moodle_exception', 'errorinvalidparam', 'Invalid parameter: username');
 		const entry = this.percipioEntries.get(shortname);
 		if (!entry) throw new MoodleError('moodle_exception', 'error', 'Course not found');
 		// The plugin looks the "username" value up as the user *id*.
 		const user = int(username) === undefined ? undefined : this.users.get(int(username) as number);
 		if (!user) throw new MoodleError('moodle_exception', 'error', 'User not found');
 		const state = int(data.completionstate);
-		if (state === undefined || state < 0 || state > 3) throw new MoodleError('dml_write_exception', 'dmlwriteexception', 'Error writing to database', 'completionstate', 422);
+		if (state === undefined || state < 0 || state > 3)
+			throw new MoodleError(
+				'dml_write_exception',
+				'dmlwriteexception',
+				'Error writing to database',
+				'completionstate',
+				422,
+			);
 		// Self-enrols the learner when needed, then upserts attempt, completion and grades.
-		if (!this.enrolments.has(`${entry.courseid}:${user.id}`)) this.enrol({ courseid: entry.courseid, userid: user.id, roleid: 5, timestart: Math.floor(this.ctx.now() / 1000), timeend: 0, suspend: 0 });
+		if (!this.enrolments.has(`${entry.courseid}:${user.id}`))
+			this.enrol({
+				courseid: entry.courseid,
+				userid: user.id,
+				roleid: 5,
+				timestart: Math.floor(this.ctx.now() / 1000),
+				timeend: 0,
+				suspend: 0,
+			});
 		const key = `${user.id}:${shortname}`;
 		const attemptKey = `${entry.cmid}:${user.id}`;
-		const seconds = (v: unknown) => (v === null || v === undefined || v === '' ? Math.floor(this.ctx.now() / 1000) : Math.round(Number(v) / 1000));
-		const attempt = { ...data, timecompleted: seconds(data.timecompleted), timemodified: seconds(data.timemodified) };
-		if (this.percipioAttempts.has(attemptKey)) this.ctx.ledger.recordUpdate(this.name, 'progress', key, attempt);
+		const seconds = (v: unknown) =>
+			v === null || v === undefined || v === ''
+				? Math.floor(this.ctx.now() / 1000)
+				: Math.round(Number(v) / 1000);
+		const attempt = {
+			...data,
+			timecompleted: seconds(data.timecompleted),
+			timemodified: seconds(data.timemodified),
+		};
+		if (this.percipioAttempts.has(attemptKey))
+			this.ctx.ledger.recordUpdate(this.name, 'progress', key, attempt);
 		else this.ctx.ledger.recordWrite(this.name, 'progress', key, attempt);
 		this.percipioAttempts.set(attemptKey, attempt);
-		this.activityCompletion.set(attemptKey, { state, timecompleted: state > 0 ? (attempt.timecompleted as number) : 0 });
-		if (state === 1 || state === 2) this.courseCompletion.set(`${entry.courseid}:${user.id}`, attempt.timecompleted as number);
+		this.activityCompletion.set(attemptKey, {
+			state,
+			timecompleted: state > 0 ? (attempt.timecompleted as number) : 0,
+		});
+		if (state === 1 || state === 2)
+			this.courseCompletion.set(`${entry.courseid}:${user.id}`, attempt.timecompleted as number);
 		else this.courseCompletion.delete(`${entry.courseid}:${user.id}`);
-		const grade = data.finalgrade === null || data.finalgrade === undefined || data.finalgrade === '' ? null : Number(data.finalgrade);
+		const grade =
+			data.finalgrade === null || data.finalgrade === undefined || data.finalgrade === ''
+				? null
+				: Number(data.finalgrade);
 		const activity = this.courses.get(entry.courseid)?.modules.find((m) => m.cmid === entry.cmid);
-		this.grades.set(`${entry.courseid}:${user.id}`, [this.gradeItem(activity?.name ?? 'Percipio', 'percipio', grade), this.gradeItem('Course total', 'course', grade)]);
+		this.grades.set(`${entry.courseid}:${user.id}`, [
+			this.gradeItem(activity?.name ?? 'Percipio', 'percipio', grade),
+			this.gradeItem('Course total', 'course', grade),
+		]);
 		return { message: 'Success', code: 200 };
 	}
 
@@ -809,14 +1190,29 @@ export class MoodleEmulator implements SandboxProvider {
 		const data = this.data(args);
 		const fullname = String(data.fullname ?? '').trim();
 		const shortname = String(data.shortname ?? '').trim();
-		if (!fullname) throw new MoodleError('moodle_exception', 'errorinvalidparam', 'Invalid parameter: fullname');
-		if (!shortname) throw new MoodleError('moodle_exception', 'errorinvalidparam', 'Invalid parameter: shortname');
-		const modname = ((data.courseformatoptions as Row[] | undefined)?.[0]?.value as string | undefined) ?? '';
-		if (modname !== 'percipio') throw new MoodleError('dml_missing_record_exception', 'invalidrecord', "Can't find data record in database table modules.", undefined, 422);
+		if (!fullname)
+			throw new MoodleError('moodle_exception', 'errorinvalidparam', 'Invalid parameter: fullname');
+		if (!shortname)
+			throw new MoodleError(
+				'moodle_exception',
+				'errorinvalidparam',
+				'Invalid parameter: shortname',
+			);
+		const modname =
+			((data.courseformatoptions as Row[] | undefined)?.[0]?.value as string | undefined) ?? '';
+		if (modname !== 'percipio')
+			throw new MoodleError(
+				'dml_missing_record_exception',
+				'invalidrecord',
+				"Can't find data record in database table modules.",
+				undefined,
+				422,
+			);
 		const categoryName = String(data.category ?? '').trim();
 		let categoryid = 1;
 		if (categoryName) {
-			if (!this.categories.has(categoryName)) this.categories.set(categoryName, Math.max(...this.categories.values()) + 1);
+			if (!this.categories.has(categoryName))
+				this.categories.set(categoryName, Math.max(...this.categories.values()) + 1);
 			categoryid = this.categories.get(categoryName) as number;
 		}
 		const fields: Partial<Course> = {
@@ -834,13 +1230,23 @@ export class MoodleEmulator implements SandboxProvider {
 			const course = this.courses.get(existing.courseid) as Course;
 			Object.assign(course, fields);
 			this.ctx.ledger.recordUpdate(this.name, 'course', shortname, data);
-			return { moodlecourseid: course.id, percipioid: shortname, message: 'Course updated successfully', code: 200 };
+			return {
+				moodlecourseid: course.id,
+				percipioid: shortname,
+				message: 'Course updated successfully',
+				code: 200,
+			};
 		}
 		const course = this.addCourse({ ...fields, id: undefined });
 		const activity = this.addModule(course, 'percipio', fullname);
 		this.percipioEntries.set(shortname, { courseid: course.id, cmid: activity.cmid });
 		this.ctx.ledger.recordWrite(this.name, 'course', shortname, data);
-		return { moodlecourseid: course.id, percipioid: shortname, message: 'Course created successfully', code: 200 };
+		return {
+			moodlecourseid: course.id,
+			percipioid: shortname,
+			message: 'Course created successfully',
+			code: 200,
+		};
 	}
 }
 

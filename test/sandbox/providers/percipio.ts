@@ -100,17 +100,49 @@ export const PERCIPIO_SANDBOX = {
 } as const;
 
 /** The emulator's key of a Track event: same (content_id, user, status, event_date) = same event. */
-export function percipioTrackKey(event: { content_id?: unknown; user?: unknown; status?: unknown; event_date?: unknown }): string {
+export function percipioTrackKey(event: {
+	content_id?: unknown;
+	user?: unknown;
+	status?: unknown;
+	event_date?: unknown;
+}): string {
 	return createHash('sha1')
-		.update(JSON.stringify([event.content_id, event.user, String(event.status ?? '').toLowerCase(), event.event_date]))
+		.update(
+			JSON.stringify([
+				event.content_id,
+				event.user,
+				String(event.status ?? '').toLowerCase(),
+				event.event_date,
+			]),
+		)
 		.digest('hex');
 }
 
-const DEMO_CLIENT: PercipioClient = { clientId: PERCIPIO_DEMO.clientId, clientSecret: PERCIPIO_DEMO.clientSecret, scopes: [PERCIPIO_DEMO.scope] };
+const DEMO_CLIENT: PercipioClient = {
+	clientId: PERCIPIO_DEMO.clientId,
+	clientSecret: PERCIPIO_DEMO.clientSecret,
+	scopes: [PERCIPIO_DEMO.scope],
+};
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ROLES = ['LEARNER', 'ADMIN', 'CONTENT_CURATOR', 'CONTENT_COORDINATOR', 'LEARNING_ADMIN', 'MANAGER'];
+const ROLES = [
+	'LEARNER',
+	'ADMIN',
+	'CONTENT_CURATOR',
+	'CONTENT_COORDINATOR',
+	'LEARNING_ADMIN',
+	'MANAGER',
+];
 const TIME_FRAMES = ['DAY', 'WEEK', 'THIRTY_DAYS', 'CALENDAR_MONTH'];
-const REPORT_STATUSES = ['ACHIEVED', 'ACTIVE', 'COMPLETED', 'LISTENED', 'READ', 'STARTED', 'WATCHED', 'ABANDONED'];
+const REPORT_STATUSES = [
+	'ACHIEVED',
+	'ACTIVE',
+	'COMPLETED',
+	'LISTENED',
+	'READ',
+	'STARTED',
+	'WATCHED',
+	'ABANDONED',
+];
 const TRACK_STATUSES = ['started', 'in-progress', 'completed'];
 const IMPORT_REQUIRED = ['content_id', 'title', 'type', 'url', 'language', 'duration'] as const;
 
@@ -122,11 +154,19 @@ function oauthError(reply: FastifyReply, status: number, error: string, descript
 }
 
 /** A copy of `value` without `keys`. */
-function omit<T extends Record<string, unknown>>(value: T, ...keys: string[]): Record<string, unknown> {
+function omit<T extends Record<string, unknown>>(
+	value: T,
+	...keys: string[]
+): Record<string, unknown> {
 	return Object.fromEntries(Object.entries(value).filter(([k]) => !keys.includes(k)));
 }
 
-const fail = (reply: FastifyReply, status: number, message: string, extra: Record<string, unknown> = {}) => reply.code(status).send({ message, ...extra });
+const fail = (
+	reply: FastifyReply,
+	status: number,
+	message: string,
+	extra: Record<string, unknown> = {},
+) => reply.code(status).send({ message, ...extra });
 
 /** Deterministic UUID-shaped id from a name (demo data stays the same across runs). */
 function nameUuid(name: string): string {
@@ -205,8 +245,11 @@ export class PercipioEmulator implements SandboxProvider {
 	}
 
 	reset(): void {
-		this.clients = new Map((this.options.clients ?? [DEMO_CLIENT]).map((c) => [c.clientId, { ...c }]));
-		this.tokenLifetimeSeconds = this.options.tokenLifetimeSeconds ?? PERCIPIO_DEMO.tokenLifetimeSeconds;
+		this.clients = new Map(
+			(this.options.clients ?? [DEMO_CLIENT]).map((c) => [c.clientId, { ...c }]),
+		);
+		this.tokenLifetimeSeconds =
+			this.options.tokenLifetimeSeconds ?? PERCIPIO_DEMO.tokenLifetimeSeconds;
 		this.orgs = new Set([PERCIPIO_DEMO.orgId]);
 		this.partners = new Set([PERCIPIO_SANDBOX.partnerName]);
 		this.serviceTokens = new Set([PERCIPIO_SANDBOX.serviceAccountToken]);
@@ -228,12 +271,18 @@ export class PercipioEmulator implements SandboxProvider {
 	seed(data: unknown): void {
 		const d = (data ?? {}) as PercipioSeed;
 		if (d.tokenLifetimeSeconds !== undefined) {
-			if (!(typeof d.tokenLifetimeSeconds === 'number' && d.tokenLifetimeSeconds > 0)) throw new Error('tokenLifetimeSeconds must be a positive number');
+			if (!(typeof d.tokenLifetimeSeconds === 'number' && d.tokenLifetimeSeconds > 0))
+				throw new Error('tokenLifetimeSeconds must be a positive number');
 			this.tokenLifetimeSeconds = d.tokenLifetimeSeconds;
 		}
 		for (const c of d.clients ?? []) {
-			if (typeof c?.clientId !== 'string' || typeof c.clientSecret !== 'string') throw new Error('each client needs clientId and clientSecret');
-			this.clients.set(c.clientId, { clientId: c.clientId, clientSecret: c.clientSecret, scopes: c.scopes ?? [PERCIPIO_DEMO.scope] });
+			if (typeof c?.clientId !== 'string' || typeof c.clientSecret !== 'string')
+				throw new Error('each client needs clientId and clientSecret');
+			this.clients.set(c.clientId, {
+				clientId: c.clientId,
+				clientSecret: c.clientSecret,
+				scopes: c.scopes ?? [PERCIPIO_DEMO.scope],
+			});
 		}
 		for (const o of d.organizations ?? []) {
 			if (!UUID.test(o)) throw new Error(`organization '${o}' is not a UUID`);
@@ -244,7 +293,14 @@ export class PercipioEmulator implements SandboxProvider {
 		for (const u of d.users ?? []) {
 			if (typeof u?.externalUserId !== 'string') throw new Error('each user needs externalUserId');
 			const existing = this.findUser('externalUserId', u.externalUserId);
-			const user: PercipioUser = { isActive: true, role: 'LEARNER', ...existing, ...u, id: u.id ?? existing?.id ?? nameUuid(`user:${u.externalUserId}`), updatedAt: u.updatedAt ?? new Date(this.now()).toISOString() };
+			const user: PercipioUser = {
+				isActive: true,
+				role: 'LEARNER',
+				...existing,
+				...u,
+				id: u.id ?? existing?.id ?? nameUuid(`user:${u.externalUserId}`),
+				updatedAt: u.updatedAt ?? new Date(this.now()).toISOString(),
+			};
 			this.users.set(user.id, user);
 		}
 		for (const c of d.catalog ?? []) {
@@ -255,15 +311,23 @@ export class PercipioEmulator implements SandboxProvider {
 		}
 		if (d.activity) this.activity.push(...d.activity);
 		if (d.reportPolls !== undefined) {
-			if (!(Number.isInteger(d.reportPolls) && d.reportPolls >= 0)) throw new Error('reportPolls must be an integer >= 0');
+			if (!(Number.isInteger(d.reportPolls) && d.reportPolls >= 0))
+				throw new Error('reportPolls must be an integer >= 0');
 			this.reportPolls = d.reportPolls;
 		}
 		if (d.reportOutcome !== undefined) this.reportOutcome = d.reportOutcome;
-		if (d.rateLimitPerMinute !== undefined) this.rateLimitPerMinute = d.rateLimitPerMinute && d.rateLimitPerMinute > 0 ? d.rateLimitPerMinute : null;
+		if (d.rateLimitPerMinute !== undefined)
+			this.rateLimitPerMinute =
+				d.rateLimitPerMinute && d.rateLimitPerMinute > 0 ? d.rateLimitPerMinute : null;
 	}
 
 	errorBody(status: number, message: string, host: string): unknown {
-		if (host === 'oauth') return { error: status === 429 ? 'too_many_requests' : status >= 500 ? 'server_error' : 'invalid_request', error_description: message };
+		if (host === 'oauth')
+			return {
+				error:
+					status === 429 ? 'too_many_requests' : status >= 500 ? 'server_error' : 'invalid_request',
+				error_description: message,
+			};
 		return { message };
 	}
 
@@ -311,9 +375,20 @@ export class PercipioEmulator implements SandboxProvider {
 			catalog: titles.map(([type, title, seconds], i) => ({
 				id: nameUuid(`content:${i}`),
 				title,
-				contentType: { category: type.toUpperCase(), displayLabel: type, percipioType: type.toUpperCase(), source: 'Skillsoft' },
+				contentType: {
+					category: type.toUpperCase(),
+					displayLabel: type,
+					percipioType: type.toUpperCase(),
+					source: 'Skillsoft',
+				},
 				duration: isoDuration(seconds),
-				lifecycle: { status: 'ACTIVE', publishDate: '2026-01-15T00:00:00Z', lastUpdatedDate: new Date(Date.parse('2026-09-01T00:00:00Z') + i * 86_400_000).toISOString() },
+				lifecycle: {
+					status: 'ACTIVE',
+					publishDate: '2026-01-15T00:00:00Z',
+					lastUpdatedDate: new Date(
+						Date.parse('2026-09-01T00:00:00Z') + i * 86_400_000,
+					).toISOString(),
+				},
 			})),
 		});
 		const users = [...this.users.values()];
@@ -370,12 +445,23 @@ export class PercipioEmulator implements SandboxProvider {
 				return id;
 			}
 			if (kind === 'user') {
-				const user: PercipioUser = { isActive: true, role: 'LEARNER', externalUserId: `ext-${id}`, loginName: `login-${id}`, id, updatedAt: at };
+				const user: PercipioUser = {
+					isActive: true,
+					role: 'LEARNER',
+					externalUserId: `ext-${id}`,
+					loginName: `login-${id}`,
+					id,
+					updatedAt: at,
+				};
 				this.users.set(id, user);
 				return id;
 			}
 			if (kind === 'content') {
-				const item = this.catalogItem({ id, title: `Inserted ${id}`, lifecycle: { status: 'ACTIVE', publishDate: at, lastUpdatedDate: at } });
+				const item = this.catalogItem({
+					id,
+					title: `Inserted ${id}`,
+					lifecycle: { status: 'ACTIVE', publishDate: at, lastUpdatedDate: at },
+				});
 				const existing = this.catalog.findIndex((x) => x.id === id);
 				if (existing >= 0) this.catalog[existing] = item;
 				else this.catalog.push(item);
@@ -385,18 +471,32 @@ export class PercipioEmulator implements SandboxProvider {
 		});
 	}
 
-	private catalogItem(c: Partial<PercipioCatalogItem> & { id: string; title?: string }): PercipioCatalogItem {
+	private catalogItem(
+		c: Partial<PercipioCatalogItem> & { id: string; title?: string },
+	): PercipioCatalogItem {
 		const title = c.title ?? c.localizedMetadata?.[0]?.title ?? c.id;
 		const updated = c.lifecycle?.lastUpdatedDate ?? new Date(this.now()).toISOString();
 		const rest = omit(c, 'title') as Partial<PercipioCatalogItem>;
 		return {
 			code: `sbx_${c.id.slice(0, 8)}`,
-			contentType: { category: 'COURSE', displayLabel: 'Course', percipioType: 'COURSE', source: 'Skillsoft' },
-			localizedMetadata: [{ localeCode: 'en-US', title, description: `${title} (sandbox content)` }],
+			contentType: {
+				category: 'COURSE',
+				displayLabel: 'Course',
+				percipioType: 'COURSE',
+				source: 'Skillsoft',
+			},
+			localizedMetadata: [
+				{ localeCode: 'en-US', title, description: `${title} (sandbox content)` },
+			],
 			link: `https://sandbox.percipio.example/courses/${c.id}`,
 			duration: 'PT1H',
 			...rest,
-			lifecycle: { status: 'ACTIVE', publishDate: '2026-01-15T00:00:00Z', ...c.lifecycle, lastUpdatedDate: updated },
+			lifecycle: {
+				status: 'ACTIVE',
+				publishDate: '2026-01-15T00:00:00Z',
+				...c.lifecycle,
+				lastUpdatedDate: updated,
+			},
 			id: c.id,
 		};
 	}
@@ -406,29 +506,69 @@ export class PercipioEmulator implements SandboxProvider {
 	private registerOauth(app: FastifyInstance): void {
 		// JSON only, as documented for iX Studio and sent by the Moodle plugin: n8n's generic OAuth2
 		// credential (always form-urlencoded) must fail here the way it fails against Percipio.
-		app.post('/oauth2-provider/token', { config: { tokenEndpoint: true } }, async (req, reply) => this.token(req, reply));
+		app.post('/oauth2-provider/token', { config: { tokenEndpoint: true } }, async (req, reply) =>
+			this.token(req, reply),
+		);
 	}
 
 	private token(req: FastifyRequest, reply: FastifyReply) {
 		if (!isJson(req)) {
-			return oauthError(reply, 400, 'invalid_request', `The token request must be JSON (Content-Type: application/json); got ${req.headers['content-type'] ? `'${req.headers['content-type']}'` : 'no Content-Type'}`);
+			return oauthError(
+				reply,
+				400,
+				'invalid_request',
+				`The token request must be JSON (Content-Type: application/json); got ${req.headers['content-type'] ? `'${req.headers['content-type']}'` : 'no Content-Type'}`,
+			);
 		}
 		const body = req.body;
-		if (body === null || typeof body !== 'object' || Array.isArray(body)) return oauthError(reply, 400, 'invalid_request', 'The token request body must be a JSON object');
+		if (body === null || typeof body !== 'object' || Array.isArray(body))
+			return oauthError(
+				reply,
+				400,
+				'invalid_request',
+				'The token request body must be a JSON object',
+			);
 		const b = body as Record<string, unknown>;
 		for (const field of ['grant_type', 'client_id', 'client_secret'] as const) {
-			if (typeof b[field] !== 'string' || b[field] === '') return oauthError(reply, 400, 'invalid_request', `Missing required parameter: ${field}`);
+			if (typeof b[field] !== 'string' || b[field] === '')
+				return oauthError(reply, 400, 'invalid_request', `Missing required parameter: ${field}`);
 		}
-		if (b.grant_type !== 'client_credentials') return oauthError(reply, 400, 'unsupported_grant_type', `grant_type '${String(b.grant_type)}' is not supported; use client_credentials`);
-		if (b.scope !== undefined && typeof b.scope !== 'string') return oauthError(reply, 400, 'invalid_request', 'scope must be a string');
+		if (b.grant_type !== 'client_credentials')
+			return oauthError(
+				reply,
+				400,
+				'unsupported_grant_type',
+				`grant_type '${String(b.grant_type)}' is not supported; use client_credentials`,
+			);
+		if (b.scope !== undefined && typeof b.scope !== 'string')
+			return oauthError(reply, 400, 'invalid_request', 'scope must be a string');
 		const client = this.clients.get(b.client_id as string);
-		if (!client || client.clientSecret !== b.client_secret) return oauthError(reply, 401, 'invalid_client', 'Client authentication failed');
-		const requested = typeof b.scope === 'string' && b.scope.trim() !== '' ? b.scope.trim().split(/[\s,]+/) : client.scopes;
+		if (!client || client.clientSecret !== b.client_secret)
+			return oauthError(reply, 401, 'invalid_client', 'Client authentication failed');
+		const requested =
+			typeof b.scope === 'string' && b.scope.trim() !== ''
+				? b.scope.trim().split(/[\s,]+/)
+				: client.scopes;
 		const refused = requested.filter((s) => !client.scopes.includes(s));
-		if (refused.length) return oauthError(reply, 400, 'invalid_scope', `Scope not allowed for this client: ${refused.join(' ')}`);
-		const { accessToken, expiresIn } = this.ctx.tokens.issue({ clientId: client.clientId, scopes: requested, lifetimeSeconds: this.tokenLifetimeSeconds });
+		if (refused.length)
+			return oauthError(
+				reply,
+				400,
+				'invalid_scope',
+				`Scope not allowed for this client: ${refused.join(' ')}`,
+			);
+		const { accessToken, expiresIn } = this.ctx.tokens.issue({
+			clientId: client.clientId,
+			scopes: requested,
+			lifetimeSeconds: this.tokenLifetimeSeconds,
+		});
 		reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
-		return { access_token: accessToken, token_type: 'Bearer', expires_in: expiresIn, scope: requested.join(' ') };
+		return {
+			access_token: accessToken,
+			token_type: 'Bearer',
+			expires_in: expiresIn,
+			scope: requested.join(' '),
+		};
 	}
 
 	// ---- host 'api' ----
@@ -436,31 +576,64 @@ export class PercipioEmulator implements SandboxProvider {
 	private registerApi(app: FastifyInstance): void {
 		type Org = { Params: { orgId: string } };
 		const um = '/user-management/v1/organizations/:orgId';
-		app.get<Org & { Querystring: Record<string, string> }>(`${um}/users`, async (req, reply) => this.guard(req, reply, () => this.listUsers(req, reply)));
-		app.post<Org>(`${um}/users`, async (req, reply) => this.guard(req, reply, () => this.createUser(req, reply)));
-		app.get<Org & { Params: { id: string } }>(`${um}/users/:id`, async (req, reply) => this.guard(req, reply, () => this.userBy('id', req.params.id, reply)));
-		app.patch<Org & { Params: { id: string } }>(`${um}/users/:id`, async (req, reply) => this.guard(req, reply, () => this.patchUser('id', req.params.id, req, reply)));
+		app.get<Org & { Querystring: Record<string, string> }>(`${um}/users`, async (req, reply) =>
+			this.guard(req, reply, () => this.listUsers(req, reply)),
+		);
+		app.post<Org>(`${um}/users`, async (req, reply) =>
+			this.guard(req, reply, () => this.createUser(req, reply)),
+		);
+		app.get<Org & { Params: { id: string } }>(`${um}/users/:id`, async (req, reply) =>
+			this.guard(req, reply, () => this.userBy('id', req.params.id, reply)),
+		);
+		app.patch<Org & { Params: { id: string } }>(`${um}/users/:id`, async (req, reply) =>
+			this.guard(req, reply, () => this.patchUser('id', req.params.id, req, reply)),
+		);
 		for (const [segment, field] of [
 			['external-user-id', 'externalUserId'],
 			['login-name', 'loginName'],
 		] as const) {
-			app.get<Org & { Params: { key: string } }>(`${um}/users/${segment}/:key`, async (req, reply) => this.guard(req, reply, () => this.userBy(field, req.params.key, reply)));
-			app.patch<Org & { Params: { key: string } }>(`${um}/users/${segment}/:key`, async (req, reply) => this.guard(req, reply, () => this.patchUser(field, req.params.key, req, reply)));
+			app.get<Org & { Params: { key: string } }>(
+				`${um}/users/${segment}/:key`,
+				async (req, reply) =>
+					this.guard(req, reply, () => this.userBy(field, req.params.key, reply)),
+			);
+			app.patch<Org & { Params: { key: string } }>(
+				`${um}/users/${segment}/:key`,
+				async (req, reply) =>
+					this.guard(req, reply, () => this.patchUser(field, req.params.key, req, reply)),
+			);
 		}
-		app.get<Org & { Params: { key: string } }>(`${um}/users/login-name-or-email/:key`, async (req, reply) =>
-			this.guard(req, reply, () => this.userBy('loginName', req.params.key, reply, true)),
+		app.get<Org & { Params: { key: string } }>(
+			`${um}/users/login-name-or-email/:key`,
+			async (req, reply) =>
+				this.guard(req, reply, () => this.userBy('loginName', req.params.key, reply, true)),
 		);
-		app.get<Org & { Querystring: Record<string, string> }>('/content-discovery/v2/organizations/:orgId/catalog-content', async (req, reply) =>
-			this.guard(req, reply, () => this.listCatalog(req, reply)),
+		app.get<Org & { Querystring: Record<string, string> }>(
+			'/content-discovery/v2/organizations/:orgId/catalog-content',
+			async (req, reply) => this.guard(req, reply, () => this.listCatalog(req, reply)),
 		);
 		const rep = '/reporting/v1/organizations/:orgId/report-requests';
-		app.post<Org>(`${rep}/learning-activity`, async (req, reply) => this.guard(req, reply, () => this.requestReport(req, reply)));
-		app.get<Org & { Params: { id: string } }>(`${rep}/:id`, async (req, reply) => this.guard(req, reply, () => this.pollReport(req, reply)));
+		app.post<Org>(`${rep}/learning-activity`, async (req, reply) =>
+			this.guard(req, reply, () => this.requestReport(req, reply)),
+		);
+		app.get<Org & { Params: { id: string } }>(`${rep}/:id`, async (req, reply) =>
+			this.guard(req, reply, () => this.pollReport(req, reply)),
+		);
 		const ix = '/content-aggregation/v1/partners/:partner';
-		app.post<Org & { Params: { partner: string } }>(`${ix}/organizations/:orgId/content`, async (req, reply) => this.guard(req, reply, () => this.importContent(req, reply)));
-		app.post<{ Params: { partner: string } }>(`${ix}/track`, async (req, reply) => this.guard(req, reply, () => this.track(req, reply)));
-		app.post<Org & { Params: { partner: string } }>(`${ix}/organizations/:orgId/track`, async (req, reply) => this.guard(req, reply, () => this.track(req, reply)));
-		app.post<{ Params: { partner: string } }>(`${ix}/statements`, async (req, reply) => this.guard(req, reply, () => this.postStatements(req, reply)));
+		app.post<Org & { Params: { partner: string } }>(
+			`${ix}/organizations/:orgId/content`,
+			async (req, reply) => this.guard(req, reply, () => this.importContent(req, reply)),
+		);
+		app.post<{ Params: { partner: string } }>(`${ix}/track`, async (req, reply) =>
+			this.guard(req, reply, () => this.track(req, reply)),
+		);
+		app.post<Org & { Params: { partner: string } }>(
+			`${ix}/organizations/:orgId/track`,
+			async (req, reply) => this.guard(req, reply, () => this.track(req, reply)),
+		);
+		app.post<{ Params: { partner: string } }>(`${ix}/statements`, async (req, reply) =>
+			this.guard(req, reply, () => this.postStatements(req, reply)),
+		);
 	}
 
 	/** Auth (OAuth token or service-account JWT), rate limit, organization and partner checks, then the route. */
@@ -468,15 +641,25 @@ export class PercipioEmulator implements SandboxProvider {
 		const client = this.authorize(req, reply);
 		if (!client) return reply;
 		if (this.rateLimitPerMinute) {
-			const r = this.ctx.rateLimit(`client:${client}`, { perWindow: this.rateLimitPerMinute, windowMs: 60_000 });
-			if (!r.allowed) return reply.code(429).header('retry-after', String(r.retryAfterSeconds)).send({ message: 'Too many requests' });
+			const r = this.ctx.rateLimit(`client:${client}`, {
+				perWindow: this.rateLimitPerMinute,
+				windowMs: 60_000,
+			});
+			if (!r.allowed)
+				return reply
+					.code(429)
+					.header('retry-after', String(r.retryAfterSeconds))
+					.send({ message: 'Too many requests' });
 		}
 		const params = req.params as { orgId?: string; partner?: string };
 		if (params.orgId !== undefined) {
-			if (!UUID.test(params.orgId)) return fail(reply, 400, `orgId must be a UUID: '${params.orgId}'`);
-			if (!this.orgs.has(params.orgId.toLowerCase())) return fail(reply, 403, 'The token is not valid for this organization');
+			if (!UUID.test(params.orgId))
+				return fail(reply, 400, `orgId must be a UUID: '${params.orgId}'`);
+			if (!this.orgs.has(params.orgId.toLowerCase()))
+				return fail(reply, 403, 'The token is not valid for this organization');
 		}
-		if (params.partner !== undefined && !this.partners.has(params.partner)) return fail(reply, 404, `Unknown partner '${params.partner}'`);
+		if (params.partner !== undefined && !this.partners.has(params.partner))
+			return fail(reply, 404, `Unknown partner '${params.partner}'`);
 		return route();
 	}
 
@@ -493,12 +676,19 @@ export class PercipioEmulator implements SandboxProvider {
 			expired: 'The access token has expired',
 			revoked: 'The access token has been revoked',
 		}[v.reason];
-		reply.code(401).header('www-authenticate', `Bearer error="invalid_token", error_description="${message}"`).send({ message });
+		reply
+			.code(401)
+			.header('www-authenticate', `Bearer error="invalid_token", error_description="${message}"`)
+			.send({ message });
 		return undefined;
 	}
 
 	/** offset/max as Percipio validates them; a reply was sent when undefined is returned. */
-	private paging(q: Record<string, string>, reply: FastifyReply, defaultMax = 1000): { offset: number; max: number } | undefined {
+	private paging(
+		q: Record<string, string>,
+		reply: FastifyReply,
+		defaultMax = 1000,
+	): { offset: number; max: number } | undefined {
 		const offset = q.offset === undefined ? 0 : Number(q.offset);
 		const max = q.max === undefined ? defaultMax : Number(q.max);
 		if (!Number.isInteger(offset) || offset < 0) {
@@ -524,28 +714,49 @@ export class PercipioEmulator implements SandboxProvider {
 
 	// users
 
-	private findUser(field: 'id' | 'externalUserId' | 'loginName', value: string): PercipioUser | undefined {
+	private findUser(
+		field: 'id' | 'externalUserId' | 'loginName',
+		value: string,
+	): PercipioUser | undefined {
 		if (field === 'id') return this.users.get(value);
 		for (const u of this.users.values()) if (u[field] === value) return u;
 		return undefined;
 	}
 
-	private listUsers(req: FastifyRequest<{ Querystring: Record<string, string> }>, reply: FastifyReply) {
+	private listUsers(
+		req: FastifyRequest<{ Querystring: Record<string, string> }>,
+		reply: FastifyReply,
+	) {
 		const page = this.paging(req.query, reply);
 		const since = this.since(req.query, reply);
 		if (!page || since === undefined) return reply;
-		const all = [...this.users.values()].filter((u) => since === null || Date.parse(u.updatedAt) >= since);
+		const all = [...this.users.values()].filter(
+			(u) => since === null || Date.parse(u.updatedAt) >= since,
+		);
 		reply.header('x-total-count', String(all.length));
 		return all.slice(page.offset, page.offset + page.max);
 	}
 
-	private userBy(field: 'id' | 'externalUserId' | 'loginName', value: string, reply: FastifyReply, orEmail = false) {
-		const user = this.findUser(field, value) ?? (orEmail ? [...this.users.values()].find((u) => u.email?.toLowerCase() === value.toLowerCase()) : undefined);
+	private userBy(
+		field: 'id' | 'externalUserId' | 'loginName',
+		value: string,
+		reply: FastifyReply,
+		orEmail = false,
+	) {
+		const user =
+			this.findUser(field, value) ??
+			(orEmail
+				? [...this.users.values()].find((u) => u.email?.toLowerCase() === value.toLowerCase())
+				: undefined);
 		if (!user) return fail(reply, 404, `User not found: ${field} '${value}'`);
 		return user;
 	}
 
-	private checkUserBody(body: unknown, reply: FastifyReply, requireExternalId: boolean): Record<string, unknown> | undefined {
+	private checkUserBody(
+		body: unknown,
+		reply: FastifyReply,
+		requireExternalId: boolean,
+	): Record<string, unknown> | undefined {
 		if (!body || typeof body !== 'object' || Array.isArray(body)) {
 			fail(reply, 400, 'The request body must be a JSON object');
 			return undefined;
@@ -570,16 +781,30 @@ export class PercipioEmulator implements SandboxProvider {
 		const b = this.checkUserBody(req.body, reply, true);
 		if (!b) return reply;
 		const ext = String(b.externalUserId);
-		if (this.findUser('externalUserId', ext)) return fail(reply, 409, `A user with externalUserId '${ext}' already exists`);
-		if (typeof b.loginName === 'string' && this.findUser('loginName', b.loginName)) return fail(reply, 409, `A user with loginName '${b.loginName}' already exists`);
+		if (this.findUser('externalUserId', ext))
+			return fail(reply, 409, `A user with externalUserId '${ext}' already exists`);
+		if (typeof b.loginName === 'string' && this.findUser('loginName', b.loginName))
+			return fail(reply, 409, `A user with loginName '${b.loginName}' already exists`);
 		const fields = omit(b, 'password', 'sendWelcomeEmail');
-		const user: PercipioUser = { isActive: true, role: 'LEARNER', ...fields, externalUserId: ext, id: this.ctx.rng.uuid(), updatedAt: new Date(this.now()).toISOString() };
+		const user: PercipioUser = {
+			isActive: true,
+			role: 'LEARNER',
+			...fields,
+			externalUserId: ext,
+			id: this.ctx.rng.uuid(),
+			updatedAt: new Date(this.now()).toISOString(),
+		};
 		this.users.set(user.id, user);
 		this.ctx.ledger.recordWrite(this.name, 'user', ext, user);
 		return reply.code(201).send(user);
 	}
 
-	private patchUser(field: 'id' | 'externalUserId' | 'loginName', value: string, req: FastifyRequest, reply: FastifyReply) {
+	private patchUser(
+		field: 'id' | 'externalUserId' | 'loginName',
+		value: string,
+		req: FastifyRequest,
+		reply: FastifyReply,
+	) {
 		const b = this.checkUserBody(req.body, reply, false);
 		if (!b) return reply;
 		const fields = omit(b, 'password', 'sendWelcomeEmail', 'id');
@@ -589,19 +814,33 @@ export class PercipioEmulator implements SandboxProvider {
 			// PATCH by external id / login name upserts
 			const ext = field === 'externalUserId' ? value : String(fields.externalUserId ?? '');
 			if (!ext) return fail(reply, 400, 'externalUserId is required to create a user');
-			const user: PercipioUser = { isActive: true, role: 'LEARNER', ...fields, [field]: value, externalUserId: ext, id: this.ctx.rng.uuid(), updatedAt: new Date(this.now()).toISOString() };
+			const user: PercipioUser = {
+				isActive: true,
+				role: 'LEARNER',
+				...fields,
+				[field]: value,
+				externalUserId: ext,
+				id: this.ctx.rng.uuid(),
+				updatedAt: new Date(this.now()).toISOString(),
+			};
 			this.users.set(user.id, user);
 			this.ctx.ledger.recordWrite(this.name, 'user', ext, user);
 			return reply.code(201).send(user);
 		}
-		Object.assign(existing, fields, { [field]: value === existing[field] ? value : existing[field], updatedAt: new Date(this.now()).toISOString() });
+		Object.assign(existing, fields, {
+			[field]: value === existing[field] ? value : existing[field],
+			updatedAt: new Date(this.now()).toISOString(),
+		});
 		this.ctx.ledger.recordUpdate(this.name, 'user', existing.externalUserId, existing);
 		return existing;
 	}
 
 	// catalog
 
-	private listCatalog(req: FastifyRequest<{ Querystring: Record<string, string> }>, reply: FastifyReply) {
+	private listCatalog(
+		req: FastifyRequest<{ Querystring: Record<string, string> }>,
+		reply: FastifyReply,
+	) {
 		const q = req.query;
 		const page = this.paging(q, reply);
 		const since = this.since(q, reply);
@@ -610,10 +849,13 @@ export class PercipioEmulator implements SandboxProvider {
 		let snapshot: PercipioCatalogItem[] | undefined;
 		if (pagingRequestId) {
 			snapshot = this.snapshots.get(pagingRequestId);
-			if (!snapshot) return fail(reply, 400, `Unknown or expired pagingRequestId '${pagingRequestId}'`);
+			if (!snapshot)
+				return fail(reply, 400, `Unknown or expired pagingRequestId '${pagingRequestId}'`);
 		} else {
 			pagingRequestId = this.ctx.rng.uuid();
-			snapshot = this.catalog.filter((c) => since === null || Date.parse(c.lifecycle.lastUpdatedDate) >= since).map((c) => structuredClone(c));
+			snapshot = this.catalog
+				.filter((c) => since === null || Date.parse(c.lifecycle.lastUpdatedDate) >= since)
+				.map((c) => structuredClone(c));
 			this.snapshots.set(pagingRequestId, snapshot);
 		}
 		const total = snapshot.length;
@@ -622,7 +864,10 @@ export class PercipioEmulator implements SandboxProvider {
 		reply
 			.header('x-total-count', String(total))
 			.header('x-paging-request-id', pagingRequestId)
-			.header('link', `<${base}?offset=${lastOffset}&max=${page.max}&pagingRequestId=${pagingRequestId}>; rel="last"`);
+			.header(
+				'link',
+				`<${base}?offset=${lastOffset}&max=${page.max}&pagingRequestId=${pagingRequestId}>; rel="last"`,
+			);
 		return snapshot.slice(page.offset, page.offset + page.max);
 	}
 
@@ -630,35 +875,68 @@ export class PercipioEmulator implements SandboxProvider {
 
 	private requestReport(req: FastifyRequest<{ Params: { orgId: string } }>, reply: FastifyReply) {
 		const body = (req.body ?? {}) as Record<string, unknown>;
-		if (typeof body !== 'object' || Array.isArray(body)) return fail(reply, 400, 'The request body must be a JSON object');
+		if (typeof body !== 'object' || Array.isArray(body))
+			return fail(reply, 400, 'The request body must be a JSON object');
 		const hasRange = body.start !== undefined || body.end !== undefined;
-		if (body.timeFrame !== undefined && hasRange) return fail(reply, 400, 'Use either timeFrame or start/end, not both');
-		if (body.timeFrame !== undefined && !TIME_FRAMES.includes(String(body.timeFrame))) return fail(reply, 400, `timeFrame must be one of ${TIME_FRAMES.join(', ')}`);
+		if (body.timeFrame !== undefined && hasRange)
+			return fail(reply, 400, 'Use either timeFrame or start/end, not both');
+		if (body.timeFrame !== undefined && !TIME_FRAMES.includes(String(body.timeFrame)))
+			return fail(reply, 400, `timeFrame must be one of ${TIME_FRAMES.join(', ')}`);
 		for (const f of ['start', 'end'] as const) {
-			if (body[f] !== undefined && Number.isNaN(Date.parse(String(body[f])))) return fail(reply, 400, `${f} must be an ISO 8601 date-time`);
+			if (body[f] !== undefined && Number.isNaN(Date.parse(String(body[f]))))
+				return fail(reply, 400, `${f} must be an ISO 8601 date-time`);
 		}
-		if (body.start !== undefined && body.end !== undefined && Date.parse(String(body.start)) > Date.parse(String(body.end))) return fail(reply, 400, 'start must be before end');
-		if (body.status !== undefined && !REPORT_STATUSES.includes(String(body.status))) return fail(reply, 400, `status must be one of ${REPORT_STATUSES.join(', ')}`);
-		if (body.formatType !== undefined && body.formatType !== 'JSON') return fail(reply, 400, 'The sandbox only produces JSON reports');
+		if (
+			body.start !== undefined &&
+			body.end !== undefined &&
+			Date.parse(String(body.start)) > Date.parse(String(body.end))
+		)
+			return fail(reply, 400, 'start must be before end');
+		if (body.status !== undefined && !REPORT_STATUSES.includes(String(body.status)))
+			return fail(reply, 400, `status must be one of ${REPORT_STATUSES.join(', ')}`);
+		if (body.formatType !== undefined && body.formatType !== 'JSON')
+			return fail(reply, 400, 'The sandbox only produces JSON reports');
 		const id = this.ctx.rng.uuid();
-		this.reports.set(id, { id, orgId: req.params.orgId, body, polls: 0, pollsUntilReady: this.reportPolls, outcome: this.reportOutcome });
+		this.reports.set(id, {
+			id,
+			orgId: req.params.orgId,
+			body,
+			polls: 0,
+			pollsUntilReady: this.reportPolls,
+			outcome: this.reportOutcome,
+		});
 		this.ctx.ledger.recordWrite(this.name, 'report', id, body);
 		return { id, status: 'PENDING' };
 	}
 
-	private pollReport(req: FastifyRequest<{ Params: { orgId: string; id: string } }>, reply: FastifyReply) {
+	private pollReport(
+		req: FastifyRequest<{ Params: { orgId: string; id: string } }>,
+		reply: FastifyReply,
+	) {
 		const report = this.reports.get(req.params.id);
-		if (!report || report.orgId !== req.params.orgId) return fail(reply, 404, `Report request '${req.params.id}' not found`);
+		if (!report || report.orgId !== req.params.orgId)
+			return fail(reply, 404, `Report request '${req.params.id}' not found`);
 		report.polls++;
-		if (report.polls <= report.pollsUntilReady) return { id: report.id, status: report.polls === 1 ? 'PENDING' : 'IN_PROGRESS' };
-		if (report.outcome) return { id: report.id, status: report.outcome, message: `Report generation ended with status ${report.outcome}` };
+		if (report.polls <= report.pollsUntilReady)
+			return { id: report.id, status: report.polls === 1 ? 'PENDING' : 'IN_PROGRESS' };
+		if (report.outcome)
+			return {
+				id: report.id,
+				status: report.outcome,
+				message: `Report generation ended with status ${report.outcome}`,
+			};
 		return this.reportRows(report.body);
 	}
 
 	private reportRows(body: Record<string, unknown>): Array<Record<string, unknown>> {
 		const users = [...this.users.values()];
 		const fromTracks = this.tracks.map((t) => {
-			const u = users.find((x) => x.loginName === t.payload.user || x.externalUserId === t.payload.user || x.email === t.payload.user);
+			const u = users.find(
+				(x) =>
+					x.loginName === t.payload.user ||
+					x.externalUserId === t.payload.user ||
+					x.email === t.payload.user,
+			);
 			const status = String(t.payload.status);
 			return {
 				userId: t.payload.user,
@@ -667,7 +945,9 @@ export class PercipioEmulator implements SandboxProvider {
 				lastName: u?.lastName ?? null,
 				emailAddress: u?.email ?? null,
 				contentUuid: null,
-				contentTitle: (this.content.get(String(t.payload.content_id))?.title as string | undefined) ?? String(t.payload.content_id),
+				contentTitle:
+					(this.content.get(String(t.payload.content_id))?.title as string | undefined) ??
+					String(t.payload.content_id),
 				contentType: 'Partner Content',
 				status: status === 'completed' ? 'Completed' : status === 'started' ? 'Started' : 'Active',
 				completedDate: status === 'completed' ? t.payload.event_date : null,
@@ -678,7 +958,8 @@ export class PercipioEmulator implements SandboxProvider {
 			};
 		});
 		let rows = [...this.activity, ...fromTracks];
-		if (body.status !== undefined) rows = rows.filter((r) => String(r.status).toUpperCase() === String(body.status));
+		if (body.status !== undefined)
+			rows = rows.filter((r) => String(r.status).toUpperCase() === String(body.status));
 		if (typeof body.contentType === 'string' && body.contentType.trim()) {
 			const types = body.contentType.split(',').map((s) => s.trim().toLowerCase());
 			rows = rows.filter((r) => types.includes(String(r.contentType).toLowerCase()));
@@ -688,7 +969,9 @@ export class PercipioEmulator implements SandboxProvider {
 		if (start !== undefined || end !== undefined) {
 			rows = rows.filter((r) => {
 				const t = Date.parse(String(r.lastAccess ?? ''));
-				return !Number.isNaN(t) && (start === undefined || t >= start) && (end === undefined || t <= end);
+				return (
+					!Number.isNaN(t) && (start === undefined || t >= start) && (end === undefined || t <= end)
+				);
 			});
 		}
 		return rows;
@@ -696,27 +979,44 @@ export class PercipioEmulator implements SandboxProvider {
 
 	// iX Studio partner APIs
 
-	private importContent(req: FastifyRequest<{ Params: { orgId: string; partner: string } }>, reply: FastifyReply) {
+	private importContent(
+		req: FastifyRequest<{ Params: { orgId: string; partner: string } }>,
+		reply: FastifyReply,
+	) {
 		const body = req.body;
 		const list = Array.isArray(body) ? body : [body];
 		if (list.length === 0) return fail(reply, 400, 'No content items in the request');
 		const problems: string[] = [];
 		list.forEach((item, i) => {
 			const where = Array.isArray(body) ? `[${i}].` : '';
-			if (!item || typeof item !== 'object' || Array.isArray(item)) return problems.push(`${where.slice(0, -1) || 'body'} must be an object`);
+			if (!item || typeof item !== 'object' || Array.isArray(item))
+				return problems.push(`${where.slice(0, -1) || 'body'} must be an object`);
 			const c = item as Record<string, unknown>;
-			for (const f of IMPORT_REQUIRED) if (c[f] === undefined || c[f] === null || c[f] === '') problems.push(`${where}${f} is required`);
-			if (typeof c.description === 'string' && c.description.length > 500) problems.push(`${where}description must be at most 500 characters`);
-			if (c.duration !== undefined && !(typeof c.duration === 'number' && c.duration >= 0)) problems.push(`${where}duration must be a number of seconds`);
-			if (typeof c.url === 'string' && !/^https?:\/\//.test(c.url)) problems.push(`${where}url must be an http(s) URL`);
+			for (const f of IMPORT_REQUIRED)
+				if (c[f] === undefined || c[f] === null || c[f] === '')
+					problems.push(`${where}${f} is required`);
+			if (typeof c.description === 'string' && c.description.length > 500)
+				problems.push(`${where}description must be at most 500 characters`);
+			if (c.duration !== undefined && !(typeof c.duration === 'number' && c.duration >= 0))
+				problems.push(`${where}duration must be a number of seconds`);
+			if (typeof c.url === 'string' && !/^https?:\/\//.test(c.url))
+				problems.push(`${where}url must be an http(s) URL`);
 			return undefined;
 		});
-		if (problems.length) return fail(reply, 400, `Invalid content: ${problems.join('; ')}`, { errors: problems.map((message) => ({ message })) });
+		if (problems.length)
+			return fail(reply, 400, `Invalid content: ${problems.join('; ')}`, {
+				errors: problems.map((message) => ({ message })),
+			});
 		const results = list.map((item) => {
 			const c = item as Record<string, unknown>;
 			const id = String(c.content_id);
 			const existed = this.content.has(id);
-			this.content.set(id, { ...c, partner: req.params.partner, orgId: req.params.orgId, updatedAt: new Date(this.now()).toISOString() });
+			this.content.set(id, {
+				...c,
+				partner: req.params.partner,
+				orgId: req.params.orgId,
+				updatedAt: new Date(this.now()).toISOString(),
+			});
 			if (existed) this.ctx.ledger.recordUpdate(this.name, 'content', id, c);
 			else this.ctx.ledger.recordWrite(this.name, 'content', id, c);
 			return { content_id: id, status: existed ? 'UPDATED' : 'CREATED' };
@@ -724,37 +1024,67 @@ export class PercipioEmulator implements SandboxProvider {
 		return Array.isArray(body) ? results : results[0];
 	}
 
-	private track(req: FastifyRequest<{ Params: { orgId?: string; partner: string } }>, reply: FastifyReply) {
+	private track(
+		req: FastifyRequest<{ Params: { orgId?: string; partner: string } }>,
+		reply: FastifyReply,
+	) {
 		const b = req.body as Record<string, unknown> | undefined;
-		if (!b || typeof b !== 'object' || Array.isArray(b)) return fail(reply, 400, 'The request body must be a JSON object');
-		for (const f of ['content_id', 'user', 'status'] as const) if (typeof b[f] !== 'string' || !b[f]) return fail(reply, 400, `${f} is required`);
-		if (!TRACK_STATUSES.includes(String(b.status))) return fail(reply, 400, `status must be one of ${TRACK_STATUSES.join(', ')}`);
-		if (b.event_date !== undefined && Number.isNaN(Date.parse(String(b.event_date)))) return fail(reply, 400, 'event_date must be an ISO 8601 date-time');
-		if (b.completion_percentage !== undefined && !(typeof b.completion_percentage === 'number' && b.completion_percentage >= 0 && b.completion_percentage <= 100)) {
+		if (!b || typeof b !== 'object' || Array.isArray(b))
+			return fail(reply, 400, 'The request body must be a JSON object');
+		for (const f of ['content_id', 'user', 'status'] as const)
+			if (typeof b[f] !== 'string' || !b[f]) return fail(reply, 400, `${f} is required`);
+		if (!TRACK_STATUSES.includes(String(b.status)))
+			return fail(reply, 400, `status must be one of ${TRACK_STATUSES.join(', ')}`);
+		if (b.event_date !== undefined && Number.isNaN(Date.parse(String(b.event_date))))
+			return fail(reply, 400, 'event_date must be an ISO 8601 date-time');
+		if (
+			b.completion_percentage !== undefined &&
+			!(
+				typeof b.completion_percentage === 'number' &&
+				b.completion_percentage >= 0 &&
+				b.completion_percentage <= 100
+			)
+		) {
 			return fail(reply, 400, 'completion_percentage must be a number from 0 to 100');
 		}
 		const key = percipioTrackKey(b);
-		this.tracks.push({ key, orgId: req.params.orgId, partner: req.params.partner, payload: b, at: this.now() });
+		this.tracks.push({
+			key,
+			orgId: req.params.orgId,
+			partner: req.params.partner,
+			payload: b,
+			at: this.now(),
+		});
 		// Every event received is recorded as a write: the same event received twice shows as a duplicate.
 		this.ctx.ledger.recordWrite(this.name, 'track', key, { ...b, orgId: req.params.orgId ?? null });
 		return { status: 'ok', message: 'Track event accepted' };
 	}
 
-	private postStatements(req: FastifyRequest<{ Params: { partner: string } }>, reply: FastifyReply) {
-		if (!req.headers['x-experience-api-version']) return fail(reply, 400, 'X-Experience-API-Version header is required');
+	private postStatements(
+		req: FastifyRequest<{ Params: { partner: string } }>,
+		reply: FastifyReply,
+	) {
+		if (!req.headers['x-experience-api-version'])
+			return fail(reply, 400, 'X-Experience-API-Version header is required');
 		const body = req.body;
 		const list = Array.isArray(body) ? body : [body];
 		const ids: string[] = [];
 		for (const [i, s] of list.entries()) {
 			if (!s || typeof s !== 'object') return fail(reply, 400, `statement ${i} must be an object`);
 			const st = s as Record<string, { id?: unknown; mbox?: unknown; account?: unknown } | unknown>;
-			const actor = st.actor as { mbox?: unknown; account?: { homePage?: unknown; name?: unknown } } | undefined;
+			const actor = st.actor as
+				| { mbox?: unknown; account?: { homePage?: unknown; name?: unknown } }
+				| undefined;
 			const verb = st.verb as { id?: unknown } | undefined;
 			const object = st.object as { id?: unknown } | undefined;
-			if (!actor || (!actor.mbox && !(actor.account?.homePage && actor.account?.name))) return fail(reply, 400, `statement ${i}: actor needs mbox or account {homePage, name}`);
-			if (!verb || typeof verb.id !== 'string') return fail(reply, 400, `statement ${i}: verb.id is required`);
-			if (!object || typeof object.id !== 'string') return fail(reply, 400, `statement ${i}: object.id is required`);
-			if (st.id !== undefined && (typeof st.id !== 'string' || !UUID.test(st.id))) return fail(reply, 400, `statement ${i}: id must be a UUID`);
+			if (!actor || (!actor.mbox && !(actor.account?.homePage && actor.account?.name)))
+				return fail(reply, 400, `statement ${i}: actor needs mbox or account {homePage, name}`);
+			if (!verb || typeof verb.id !== 'string')
+				return fail(reply, 400, `statement ${i}: verb.id is required`);
+			if (!object || typeof object.id !== 'string')
+				return fail(reply, 400, `statement ${i}: object.id is required`);
+			if (st.id !== undefined && (typeof st.id !== 'string' || !UUID.test(st.id)))
+				return fail(reply, 400, `statement ${i}: id must be a UUID`);
 		}
 		for (const s of list as Array<Record<string, unknown>>) {
 			const id = typeof s.id === 'string' ? s.id.toLowerCase() : this.ctx.rng.uuid();
@@ -762,7 +1092,8 @@ export class PercipioEmulator implements SandboxProvider {
 			const existing = this.statements.get(id);
 			if (existing) {
 				const before = omit(existing, 'stored', 'authority');
-				if (JSON.stringify({ ...before, id }) !== JSON.stringify({ ...content, id })) return fail(reply, 409, `Statement ${id} already exists with different content`);
+				if (JSON.stringify({ ...before, id }) !== JSON.stringify({ ...content, id }))
+					return fail(reply, 409, `Statement ${id} already exists with different content`);
 				this.ctx.ledger.recordUpdate(this.name, 'statement', id, s);
 			} else {
 				this.statements.set(id, { ...content, id, stored: new Date(this.now()).toISOString() });

@@ -1,6 +1,11 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { activityTimestamp, listOf, resultsOf, totalPagesOf } from '../../../nodes/LearnLink/actions/common';
+import {
+	activityTimestamp,
+	listOf,
+	resultsOf,
+	totalPagesOf,
+} from '../../../nodes/LearnLink/actions/common';
 import { isValidDate } from '../../../nodes/shared/validation';
 import { memberResults } from '../../../nodes/LearnLink/actions/audience/members';
 import { lifecycleEventIdFor } from '../../../nodes/LearnLink/actions/userEvent/eventId';
@@ -13,19 +18,31 @@ describe('audience member results (207 partial success)', () => {
 		const out = memberResults('aud-1', 'add', requested, {
 			statusCode: 207,
 			headers: {},
-			body: { success: { count: 2, entities: ['a@example.com', { ref: 'emp-2', id: 'u2' }] }, failure: { count: 1, entities: [{ reference: 'emp-3', reason: 'User is suspended' }] } },
+			body: {
+				success: { count: 2, entities: ['a@example.com', { ref: 'emp-2', id: 'u2' }] },
+				failure: { count: 1, entities: [{ reference: 'emp-3', reason: 'User is suspended' }] },
+			},
 		});
 		expect(out.map((o) => [o.reference, o.success, o.outcome, o.reason ?? null])).toEqual([
 			['a@example.com', true, 'added', null],
 			['emp-2', true, 'added', null],
 			['emp-3', false, 'failed', 'User is suspended'],
-			['emp-4', null, 'unreported', 'Thrive did not report this user in the success or failure list'],
+			[
+				'emp-4',
+				null,
+				'unreported',
+				'Thrive did not report this user in the success or failure list',
+			],
 		]);
 		expect(out.every((o) => o.httpStatus === 207 && o.audienceId === 'aud-1')).toBe(true);
 	});
 
 	it('a 2xx without entity lists means every requested user succeeded', () => {
-		const out = memberResults('aud-1', 'replace', ['x', 'y'], { statusCode: 204, headers: {}, body: undefined });
+		const out = memberResults('aud-1', 'replace', ['x', 'y'], {
+			statusCode: 204,
+			headers: {},
+			body: undefined,
+		});
 		expect(out.map((o) => [o.reference, o.success, o.outcome])).toEqual([
 			['x', true, 'member'],
 			['y', true, 'member'],
@@ -33,7 +50,11 @@ describe('audience member results (207 partial success)', () => {
 	});
 
 	it('accepts the entity lists as bare arrays too', () => {
-		const out = memberResults('a', 'add', ['x', 'y'], { statusCode: 207, headers: {}, body: { success: ['x'], failure: [{ reference: 'y', reason: { code: 'NOT_FOUND' } }] } });
+		const out = memberResults('a', 'add', ['x', 'y'], {
+			statusCode: 207,
+			headers: {},
+			body: { success: ['x'], failure: [{ reference: 'y', reason: { code: 'NOT_FOUND' } }] },
+		});
 		expect(out.map((o) => [o.reference, o.success, o.reason ?? null])).toEqual([
 			['x', true, null],
 			['y', false, '{"code":"NOT_FOUND"}'],
@@ -97,10 +118,28 @@ describe('list helpers', () => {
 
 describe('strict dates (the calendar date must exist)', () => {
 	it('accepts real dates and date-times', () => {
-		for (const v of ['2026-06-01', '2026-06-01T10:00:00Z', '2024-02-29T23:59:59.999+02:00', '2026-12-31 23:59:59', ' 2026-01-31 ']) expect(isValidDate(v)).toBe(true);
+		for (const v of [
+			'2026-06-01',
+			'2026-06-01T10:00:00Z',
+			'2024-02-29T23:59:59.999+02:00',
+			'2026-12-31 23:59:59',
+			' 2026-01-31 ',
+		])
+			expect(isValidDate(v)).toBe(true);
 	});
 	it('refuses impossible dates that Date.parse would roll over, and non-dates', () => {
-		for (const v of ['2026-02-30T10:00:00Z', '2026-02-29', '2026-04-31', '2026-02-30 10:00:00', '2026-13-01', '2026-06-01T24:30:00Z', 'yesterday-ish', '', '   ']) expect(isValidDate(v)).toBe(false);
+		for (const v of [
+			'2026-02-30T10:00:00Z',
+			'2026-02-29',
+			'2026-04-31',
+			'2026-02-30 10:00:00',
+			'2026-13-01',
+			'2026-06-01T24:30:00Z',
+			'yesterday-ish',
+			'',
+			'   ',
+		])
+			expect(isValidDate(v)).toBe(false);
 	});
 	it('an impossible activity filter date stays as given, so validation refuses it', () => {
 		expect(activityTimestamp('2026-02-30 10:00:00')).toBe('2026-02-30 10:00:00');
@@ -110,8 +149,26 @@ describe('strict dates (the calendar date must exist)', () => {
 
 describe("Thrive's error body", () => {
 	it('reads {status, error, message}, message lists and plain text', () => {
-		expect(parseLearnLinkError({ statusCode: 404, headers: {}, body: { status: 404, error: 'Not Found', message: 'User not found' } })).toEqual({ message: 'User not found', description: '(Not Found)', code: 'Not Found' });
-		expect(parseLearnLinkError({ statusCode: 422, headers: {}, body: { status: 422, error: 'Unprocessable Entity', message: ['email is invalid', 'ref is required'] } }).message).toBe('email is invalid; ref is required');
-		expect(parseLearnLinkError({ statusCode: 502, headers: {}, body: 'Bad gateway' }).message).toBe('Bad gateway');
+		expect(
+			parseLearnLinkError({
+				statusCode: 404,
+				headers: {},
+				body: { status: 404, error: 'Not Found', message: 'User not found' },
+			}),
+		).toEqual({ message: 'User not found', description: '(Not Found)', code: 'Not Found' });
+		expect(
+			parseLearnLinkError({
+				statusCode: 422,
+				headers: {},
+				body: {
+					status: 422,
+					error: 'Unprocessable Entity',
+					message: ['email is invalid', 'ref is required'],
+				},
+			}).message,
+		).toBe('email is invalid; ref is required');
+		expect(parseLearnLinkError({ statusCode: 502, headers: {}, body: 'Bad gateway' }).message).toBe(
+			'Bad gateway',
+		);
 	});
 });

@@ -1,9 +1,21 @@
-import { BracketEncodingError, encodeMoodleParams, toFormObject } from '../../../nodes/Moodle/transport/encode';
+import {
+	BracketEncodingError,
+	encodeMoodleParams,
+	toFormObject,
+} from '../../../nodes/Moodle/transport/encode';
 import { toFormBody } from '../../support/testOnlyHelpers';
 
 describe('Moodle bracket encoder', () => {
 	it('encodes scalars as they are, booleans as 1/0', () => {
-		expect(encodeMoodleParams({ courseid: 7, field: 'email', onlyactive: true, suspend: false, big: BigInt(12) })).toEqual([
+		expect(
+			encodeMoodleParams({
+				courseid: 7,
+				field: 'email',
+				onlyactive: true,
+				suspend: false,
+				big: BigInt(12),
+			}),
+		).toEqual([
 			['courseid', '7'],
 			['field', 'email'],
 			['onlyactive', '1'],
@@ -38,26 +50,34 @@ describe('Moodle bracket encoder', () => {
 	});
 
 	it('encodes objects keyed by name (options[ids][0]) and deep nesting', () => {
-		expect(encodeMoodleParams({ options: { ids: [3, 4] }, a: { b: { c: [{ d: 'x' }] } } })).toEqual([
-			['options[ids][0]', '3'],
-			['options[ids][1]', '4'],
-			['a[b][c][0][d]', 'x'],
-		]);
+		expect(encodeMoodleParams({ options: { ids: [3, 4] }, a: { b: { c: [{ d: 'x' }] } } })).toEqual(
+			[
+				['options[ids][0]', '3'],
+				['options[ids][1]', '4'],
+				['a[b][c][0][d]', 'x'],
+			],
+		);
 	});
 
 	it('leaves out null, undefined and empty containers', () => {
-		expect(encodeMoodleParams({ a: null, b: undefined, c: [], d: {}, e: [null, 'kept'], f: '' })).toEqual([
+		expect(
+			encodeMoodleParams({ a: null, b: undefined, c: [], d: {}, e: [null, 'kept'], f: '' }),
+		).toEqual([
 			['e[1]', 'kept'],
 			['f', ''],
 		]);
 	});
 
 	it('turns Dates into Unix seconds', () => {
-		expect(encodeMoodleParams({ timestart: new Date('2026-01-02T03:04:05.678Z') })).toEqual([['timestart', '1767323045']]);
+		expect(encodeMoodleParams({ timestart: new Date('2026-01-02T03:04:05.678Z') })).toEqual([
+			['timestart', '1767323045'],
+		]);
 	});
 
 	it('rejects values Moodle cannot receive, naming the key', () => {
-		expect(() => encodeMoodleParams({ users: [{ age: Number.NaN }] })).toThrow(new BracketEncodingError('"users[0][age]" is not a finite number'));
+		expect(() => encodeMoodleParams({ users: [{ age: Number.NaN }] })).toThrow(
+			new BracketEncodingError('"users[0][age]" is not a finite number'),
+		);
 		expect(() => encodeMoodleParams({ f: () => 1 })).toThrow(/"f" has a value of type function/);
 		expect(() => encodeMoodleParams({ d: new Date('nope') })).toThrow(/not a valid date/);
 		const deep: Record<string, unknown> = {};
@@ -68,8 +88,12 @@ describe('Moodle bracket encoder', () => {
 	});
 
 	it('form-encodes brackets and special characters the way PHP decodes them', () => {
-		const body = toFormBody(encodeMoodleParams({ users: [{ email: 'a+b@c.example', firstname: 'Zoë & Co' }] }));
-		expect(body).toBe('users%5B0%5D%5Bemail%5D=a%2Bb%40c.example&users%5B0%5D%5Bfirstname%5D=Zo%C3%AB+%26+Co');
+		const body = toFormBody(
+			encodeMoodleParams({ users: [{ email: 'a+b@c.example', firstname: 'Zoë & Co' }] }),
+		);
+		expect(body).toBe(
+			'users%5B0%5D%5Bemail%5D=a%2Bb%40c.example&users%5B0%5D%5Bfirstname%5D=Zo%C3%AB+%26+Co',
+		);
 		// Round trip through a PHP-style parser (qs parses brackets like PHP).
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		const qs = require('qs') as typeof import('qs');
@@ -77,6 +101,16 @@ describe('Moodle bracket encoder', () => {
 	});
 
 	it('toFormObject keeps order and values', () => {
-		expect(Object.entries(toFormObject([['b', '1'], ['a', '2']]))).toEqual([['b', '1'], ['a', '2']]);
+		expect(
+			Object.entries(
+				toFormObject([
+					['b', '1'],
+					['a', '2'],
+				]),
+			),
+		).toEqual([
+			['b', '1'],
+			['a', '2'],
+		]);
 	});
 });

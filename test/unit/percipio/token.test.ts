@@ -1,7 +1,11 @@
 import { PercipioApi } from '../../../credentials/PercipioApi.credentials';
 import { readPercipioConfig, PercipioConfigError } from '../../../nodes/Percipio/transport/config';
 import { PERCIPIO_REGIONS, resolveHosts } from '../../../nodes/Percipio/transport/hosts';
-import { fetchPercipioToken, inspectServiceAccountToken, percipioTokenKey } from '../../../nodes/Percipio/transport/token';
+import {
+	fetchPercipioToken,
+	inspectServiceAccountToken,
+	percipioTokenKey,
+} from '../../../nodes/Percipio/transport/token';
 import { failureOf, tokenOf } from '../../support/tokenResult';
 import { applyAuthenticate, n8nHttpRequest, runPreAuthentication } from '../../support/n8nContext';
 import { json, scriptedServer } from '../transport/helpers';
@@ -11,17 +15,33 @@ const SECRET = 'percipio-canary-secret-91c2';
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 
 const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
-export const jwt = (payload: object = { sub: 'svc', iat: NOW / 1000 - 60, exp: NOW / 1000 + 86_400 }) => `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(payload)}.c2lnbmF0dXJl`;
+export const jwt = (
+	payload: object = { sub: 'svc', iat: NOW / 1000 - 60, exp: NOW / 1000 + 86_400 },
+) => `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(payload)}.c2lnbmF0dXJl`;
 
 describe('fetchPercipioToken: the documented JSON client-credentials contract', () => {
 	test('POSTs JSON {client_id, client_secret, grant_type, scope} with JSON Content-Type and Accept, and honours expires_in', async () => {
-		const server = await scriptedServer((_req, res) => json(res, 200, { access_token: 'tok-1', token_type: 'Bearer', expires_in: 1800, scope: 'api' }));
+		const server = await scriptedServer((_req, res) =>
+			json(res, 200, {
+				access_token: 'tok-1',
+				token_type: 'Bearer',
+				expires_in: 1800,
+				scope: 'api',
+			}),
+		);
 		try {
-			const token = await tokenOf(fetchPercipioToken(
-				{ tokenUrl: `${server.url}/oauth2-provider/token`, clientId: ' client-1 ', clientSecret: SECRET, scope: 'api' },
-				n8nHttpRequest(),
-				() => NOW,
-			));
+			const token = await tokenOf(
+				fetchPercipioToken(
+					{
+						tokenUrl: `${server.url}/oauth2-provider/token`,
+						clientId: ' client-1 ',
+						clientSecret: SECRET,
+						scope: 'api',
+					},
+					n8nHttpRequest(),
+					() => NOW,
+				),
+			);
 			expect(token).toEqual({ accessToken: 'tok-1', issuedAt: NOW, expiresAt: NOW + 1800 * 1000 });
 			expect(server.requests).toHaveLength(1);
 			const [req] = server.requests;
@@ -30,18 +50,45 @@ describe('fetchPercipioToken: the documented JSON client-credentials contract', 
 			expect(req.headers['content-type']).toMatch(/^application\/json/);
 			expect(req.headers.accept).toBe('application/json');
 			expect(req.headers.authorization).toBeUndefined();
-			expect(JSON.parse(req.body)).toEqual({ client_id: 'client-1', client_secret: SECRET, grant_type: 'client_credentials', scope: 'api' });
+			expect(JSON.parse(req.body)).toEqual({
+				client_id: 'client-1',
+				client_secret: SECRET,
+				grant_type: 'client_credentials',
+				scope: 'api',
+			});
 		} finally {
 			await server.close();
 		}
 	});
 
 	test('sends a custom scope verbatim, defaults an empty scope to "api", and assumes 3600 s without expires_in', async () => {
-		const server = await scriptedServer((_req, res) => json(res, 200, { access_token: 'tok-2', token_type: 'bearer' }));
+		const server = await scriptedServer((_req, res) =>
+			json(res, 200, { access_token: 'tok-2', token_type: 'bearer' }),
+		);
 		try {
 			const http = n8nHttpRequest();
-			await fetchPercipioToken({ tokenUrl: `${server.url}/oauth2-provider/token`, clientId: 'c', clientSecret: SECRET, scope: 'api content:write' }, http, () => NOW);
-			const token = await tokenOf(fetchPercipioToken({ tokenUrl: `${server.url}/oauth2-provider/token`, clientId: 'c', clientSecret: SECRET, scope: '  ' }, http, () => NOW));
+			await fetchPercipioToken(
+				{
+					tokenUrl: `${server.url}/oauth2-provider/token`,
+					clientId: 'c',
+					clientSecret: SECRET,
+					scope: 'api content:write',
+				},
+				http,
+				() => NOW,
+			);
+			const token = await tokenOf(
+				fetchPercipioToken(
+					{
+						tokenUrl: `${server.url}/oauth2-provider/token`,
+						clientId: 'c',
+						clientSecret: SECRET,
+						scope: '  ',
+					},
+					http,
+					() => NOW,
+				),
+			);
 			expect(JSON.parse(server.requests[0].body).scope).toBe('api content:write');
 			expect(JSON.parse(server.requests[1].body).scope).toBe('api');
 			expect(token.expiresAt - token.issuedAt).toBe(3600 * 1000);
@@ -50,10 +97,22 @@ describe('fetchPercipioToken: the documented JSON client-credentials contract', 
 		}
 	});
 
-	test('a refused client becomes a TokenRequestError with the endpoint\'s own words and a hint, never the secret', async () => {
-		const server = await scriptedServer((_req, res) => json(res, 401, { error: 'invalid_client', error_description: `bad secret ${SECRET}` }));
+	test("a refused client becomes a TokenRequestError with the endpoint's own words and a hint, never the secret", async () => {
+		const server = await scriptedServer((_req, res) =>
+			json(res, 401, { error: 'invalid_client', error_description: `bad secret ${SECRET}` }),
+		);
 		try {
-			const error = await failureOf(fetchPercipioToken({ tokenUrl: `${server.url}/oauth2-provider/token`, clientId: 'c', clientSecret: SECRET, scope: 'api' }, n8nHttpRequest()));
+			const error = await failureOf(
+				fetchPercipioToken(
+					{
+						tokenUrl: `${server.url}/oauth2-provider/token`,
+						clientId: 'c',
+						clientSecret: SECRET,
+						scope: 'api',
+					},
+					n8nHttpRequest(),
+				),
+			);
 			expect(error).toMatchObject({ kind: 'tokenFailure' });
 			expect(error.statusCode).toBe(401);
 			expect(error.message).toContain('HTTP 401');
@@ -73,7 +132,12 @@ describe('fetchPercipioToken: the documented JSON client-credentials contract', 
 			res.end('<html>Percipio</html>');
 		});
 		try {
-			const fields = { tokenUrl: `${server.url}/oauth2-provider/token`, clientId: 'c', clientSecret: SECRET, scope: 'api' };
+			const fields = {
+				tokenUrl: `${server.url}/oauth2-provider/token`,
+				clientId: 'c',
+				clientSecret: SECRET,
+				scope: 'api',
+			};
 			const limited = await failureOf(fetchPercipioToken(fields, n8nHttpRequest()));
 			expect(limited.statusCode).toBe(429);
 			expect(limited.retryAfterMs).toBe(7000);
@@ -92,18 +156,37 @@ describe('fetchPercipioToken: the documented JSON client-credentials contract', 
 			calls.push(o);
 			return { statusCode: 200, headers: {}, body: { access_token: 'x', token_type: 'Bearer' } };
 		};
-		const fields = { tokenUrl: 'http://percipio.lab.example/oauth2-provider/token', clientId: 'c', clientSecret: SECRET, scope: 'api' };
-		expect((await failureOf(fetchPercipioToken(fields, http))).message).toMatch(/refusing to send the client secret over http:/);
+		const fields = {
+			tokenUrl: 'http://percipio.lab.example/oauth2-provider/token',
+			clientId: 'c',
+			clientSecret: SECRET,
+			scope: 'api',
+		};
+		expect((await failureOf(fetchPercipioToken(fields, http))).message).toMatch(
+			/refusing to send the client secret over http:/,
+		);
 		expect(calls).toHaveLength(0);
-		await expect(fetchPercipioToken({ ...fields, allowInsecureHttp: true }, http)).resolves.toMatchObject({ accessToken: 'x' });
+		await expect(
+			fetchPercipioToken({ ...fields, allowInsecureHttp: true }, http),
+		).resolves.toMatchObject({ accessToken: 'x' });
 		expect(calls).toHaveLength(1);
 	});
 
 	test('the cache key changes with every field that shapes the token and never contains the secret', () => {
-		const base = { tokenUrl: 'https://a/oauth2-provider/token', clientId: 'c', clientSecret: SECRET, scope: 'api' };
+		const base = {
+			tokenUrl: 'https://a/oauth2-provider/token',
+			clientId: 'c',
+			clientSecret: SECRET,
+			scope: 'api',
+		};
 		const key = percipioTokenKey(base);
 		expect(key).not.toContain(SECRET);
-		for (const change of [{ tokenUrl: 'https://b/oauth2-provider/token' }, { clientId: 'd' }, { clientSecret: 'other-secret' }, { scope: 'api2' }]) {
+		for (const change of [
+			{ tokenUrl: 'https://b/oauth2-provider/token' },
+			{ clientId: 'd' },
+			{ clientSecret: 'other-secret' },
+			{ scope: 'api2' },
+		]) {
 			expect(percipioTokenKey({ ...base, ...change })).not.toBe(key);
 		}
 	});
@@ -111,10 +194,16 @@ describe('fetchPercipioToken: the documented JSON client-credentials contract', 
 
 describe('service-account token (JWT) checks', () => {
 	test('accepts a JWT (also pasted with "Bearer "), and reports expiry', () => {
-		expect(inspectServiceAccountToken(jwt(), NOW)).toEqual({ ok: true, info: { issuedAt: NOW - 60_000, expiresAt: NOW + 86_400_000 } });
+		expect(inspectServiceAccountToken(jwt(), NOW)).toEqual({
+			ok: true,
+			info: { issuedAt: NOW - 60_000, expiresAt: NOW + 86_400_000 },
+		});
 		expect(inspectServiceAccountToken(`Bearer ${jwt()}`, NOW).ok).toBe(true);
 		const expired = inspectServiceAccountToken(jwt({ exp: NOW / 1000 - 3600 }), NOW);
-		expect(expired).toEqual({ ok: false, problem: expect.stringContaining('expired on 2026-11-23T11:00:00.000Z') });
+		expect(expired).toEqual({
+			ok: false,
+			problem: expect.stringContaining('expired on 2026-11-23T11:00:00.000Z'),
+		});
 	});
 
 	test.each([
@@ -131,12 +220,27 @@ describe('service-account token (JWT) checks', () => {
 });
 
 describe('credential fields', () => {
-	const oauth = { authMethod: 'oAuth2ClientCredentials', region: 'us', organizationId: ORG, clientId: 'c', clientSecret: SECRET, scope: '' };
+	const oauth = {
+		authMethod: 'oAuth2ClientCredentials',
+		region: 'us',
+		organizationId: ORG,
+		clientId: 'c',
+		clientSecret: SECRET,
+		scope: '',
+	};
 
 	test('regions resolve to the documented hosts; custom URLs are typed', () => {
 		expect(readPercipioConfig({ ...oauth }).hosts).toEqual(PERCIPIO_REGIONS.us);
-		expect(readPercipioConfig({ ...oauth, region: 'eu' }).hosts).toEqual({ apiBaseUrl: 'https://dew1-api.percipio.com', tokenUrl: 'https://euc1-prod-oauth2-provider.percipio.com/oauth2-provider/token' });
-		expect(resolveHosts('custom', { apiBaseUrl: 'http://127.0.0.1:9/percipio/api//', tokenUrl: ' http://127.0.0.1:9/t ' })).toEqual({ apiBaseUrl: 'http://127.0.0.1:9/percipio/api', tokenUrl: 'http://127.0.0.1:9/t' });
+		expect(readPercipioConfig({ ...oauth, region: 'eu' }).hosts).toEqual({
+			apiBaseUrl: 'https://dew1-api.percipio.com',
+			tokenUrl: 'https://euc1-prod-oauth2-provider.percipio.com/oauth2-provider/token',
+		});
+		expect(
+			resolveHosts('custom', {
+				apiBaseUrl: 'http://127.0.0.1:9/percipio/api//',
+				tokenUrl: ' http://127.0.0.1:9/t ',
+			}),
+		).toEqual({ apiBaseUrl: 'http://127.0.0.1:9/percipio/api', tokenUrl: 'http://127.0.0.1:9/t' });
 		expect(readPercipioConfig({ ...oauth }).token?.scope).toBe('api');
 	});
 
@@ -146,9 +250,15 @@ describe('credential fields', () => {
 		[{ organizationId: `${ORG}/../x` }, /must be a UUID/],
 		[{ clientId: '' }, /"Client ID" is empty/],
 		[{ clientSecret: '' }, /"Client Secret" is empty/],
-		[{ region: 'custom', apiBaseUrl: '', tokenUrl: 'https://x/t' }, /"API Base URL" must be a full URL/],
+		[
+			{ region: 'custom', apiBaseUrl: '', tokenUrl: 'https://x/t' },
+			/"API Base URL" must be a full URL/,
+		],
 		[{ region: 'custom', apiBaseUrl: 'https://x', tokenUrl: '' }, /"Token URL" must be a full URL/],
-		[{ authMethod: 'serviceAccount', serviceAccountToken: 'abc' }, /"Service Account Token": the service-account token is not a JWT/],
+		[
+			{ authMethod: 'serviceAccount', serviceAccountToken: 'abc' },
+			/"Service Account Token": the service-account token is not a JWT/,
+		],
 	])('rejects %j by field name', (change, message) => {
 		expect(() => readPercipioConfig({ ...oauth, ...change } as never)).toThrow(PercipioConfigError);
 		expect(() => readPercipioConfig({ ...oauth, ...change } as never)).toThrow(message);
@@ -157,28 +267,72 @@ describe('credential fields', () => {
 
 describe('PercipioApi credential', () => {
 	test('preAuthentication fetches a token with the JSON contract and returns the hidden fields n8n persists', async () => {
-		const server = await scriptedServer((_req, res) => json(res, 200, { access_token: 'tok-pre', token_type: 'Bearer', expires_in: 3600 }));
+		const server = await scriptedServer((_req, res) =>
+			json(res, 200, { access_token: 'tok-pre', token_type: 'Bearer', expires_in: 3600 }),
+		);
 		try {
-			const data = { ...{ authMethod: 'oAuth2ClientCredentials', region: 'custom', apiBaseUrl: server.url, tokenUrl: `${server.url}/oauth2-provider/token`, organizationId: ORG, clientId: 'c', clientSecret: SECRET, scope: 'api' } };
+			const data = {
+				...{
+					authMethod: 'oAuth2ClientCredentials',
+					region: 'custom',
+					apiBaseUrl: server.url,
+					tokenUrl: `${server.url}/oauth2-provider/token`,
+					organizationId: ORG,
+					clientId: 'c',
+					clientSecret: SECRET,
+					scope: 'api',
+				},
+			};
 			const before = Date.now();
 			const out = await runPreAuthentication(PercipioApi, data);
-			expect(out).toEqual({ accessToken: 'tok-pre', issuedAt: expect.any(String), expiresAt: expect.any(String), issuedFor: percipioTokenKey({ tokenUrl: data.tokenUrl, clientId: 'c', clientSecret: SECRET, scope: 'api' }) });
+			expect(out).toEqual({
+				accessToken: 'tok-pre',
+				issuedAt: expect.any(String),
+				expiresAt: expect.any(String),
+				issuedFor: percipioTokenKey({
+					tokenUrl: data.tokenUrl,
+					clientId: 'c',
+					clientSecret: SECRET,
+					scope: 'api',
+				}),
+			});
 			expect(Number(out.expiresAt) - Number(out.issuedAt)).toBe(3600_000);
 			expect(Number(out.issuedAt)).toBeGreaterThanOrEqual(before);
-			expect(JSON.parse(server.requests[0].body)).toEqual({ client_id: 'c', client_secret: SECRET, grant_type: 'client_credentials', scope: 'api' });
+			expect(JSON.parse(server.requests[0].body)).toEqual({
+				client_id: 'c',
+				client_secret: SECRET,
+				grant_type: 'client_credentials',
+				scope: 'api',
+			});
 		} finally {
 			await server.close();
 		}
 	});
 
 	test('preAuthentication errors name the problem and never show the secret', async () => {
-		const server = await scriptedServer((_req, res) => json(res, 401, { error: 'invalid_client', error_description: `unknown secret ${SECRET}` }));
+		const server = await scriptedServer((_req, res) =>
+			json(res, 401, { error: 'invalid_client', error_description: `unknown secret ${SECRET}` }),
+		);
 		try {
-			const data = { authMethod: 'oAuth2ClientCredentials', region: 'custom', apiBaseUrl: server.url, tokenUrl: `${server.url}/oauth2-provider/token`, organizationId: ORG, clientId: 'c', clientSecret: SECRET, scope: 'api' };
+			const data = {
+				authMethod: 'oAuth2ClientCredentials',
+				region: 'custom',
+				apiBaseUrl: server.url,
+				tokenUrl: `${server.url}/oauth2-provider/token`,
+				organizationId: ORG,
+				clientId: 'c',
+				clientSecret: SECRET,
+				scope: 'api',
+			};
 			const error = (await runPreAuthentication(PercipioApi, data).catch((e) => e)) as Error;
-			expect(error.message).toMatch(/^Skillsoft Percipio: the token endpoint answered HTTP 401: invalid_client: unknown secret \[redacted\]\. Check the client ID/);
+			expect(error.message).toMatch(
+				/^Skillsoft Percipio: the token endpoint answered HTTP 401: invalid_client: unknown secret \[redacted\]\. Check the client ID/,
+			);
 			expect(error.message).not.toContain(SECRET);
-			const bad = (await runPreAuthentication(PercipioApi, { ...data, organizationId: 'nope' }).catch((e) => e)) as Error;
+			const bad = (await runPreAuthentication(PercipioApi, {
+				...data,
+				organizationId: 'nope',
+			}).catch((e) => e)) as Error;
 			expect(bad.message).toMatch(/"Organization ID" must be a UUID/);
 			expect(server.requests).toHaveLength(1); // the bad organization ID sent nothing
 		} finally {
@@ -187,16 +341,31 @@ describe('PercipioApi credential', () => {
 	});
 
 	test('service-account mode fetches nothing, returns nothing to persist, and rejects a non-JWT on Test', async () => {
-		const data = { authMethod: 'serviceAccount', region: 'us', organizationId: ORG, serviceAccountToken: jwt({ sub: 'svc' }) };
+		const data = {
+			authMethod: 'serviceAccount',
+			region: 'us',
+			organizationId: ORG,
+			serviceAccountToken: jwt({ sub: 'svc' }),
+		};
 		await expect(runPreAuthentication(PercipioApi, data)).resolves.toEqual({});
-		await expect(runPreAuthentication(PercipioApi, { ...data, serviceAccountToken: 'secret-but-not-a-jwt' })).rejects.toThrow(/"Service Account Token": the service-account token is not a JWT/);
+		await expect(
+			runPreAuthentication(PercipioApi, { ...data, serviceAccountToken: 'secret-but-not-a-jwt' }),
+		).rejects.toThrow(/"Service Account Token": the service-account token is not a JWT/);
 	});
 
 	test('authenticate puts the right bearer on the request in both modes (function style, for the HTTP Request node)', async () => {
 		const sa = jwt({ sub: 'svc' });
-		const a = await applyAuthenticate(PercipioApi, { authMethod: 'oAuth2ClientCredentials', accessToken: 'tok-9', serviceAccountToken: sa }, { url: 'https://x', headers: { Accept: 'application/json' } });
+		const a = await applyAuthenticate(
+			PercipioApi,
+			{ authMethod: 'oAuth2ClientCredentials', accessToken: 'tok-9', serviceAccountToken: sa },
+			{ url: 'https://x', headers: { Accept: 'application/json' } },
+		);
 		expect(a.headers).toEqual({ Accept: 'application/json', Authorization: 'Bearer tok-9' });
-		const b = await applyAuthenticate(PercipioApi, { authMethod: 'serviceAccount', accessToken: 'stale', serviceAccountToken: `Bearer ${sa}` }, { url: 'https://x' });
+		const b = await applyAuthenticate(
+			PercipioApi,
+			{ authMethod: 'serviceAccount', accessToken: 'stale', serviceAccountToken: `Bearer ${sa}` },
+			{ url: 'https://x' },
+		);
 		expect(b.headers).toEqual({ Authorization: `Bearer ${sa}` });
 	});
 
@@ -205,8 +374,12 @@ describe('PercipioApi credential', () => {
 		expect(cred.name).toBe('percipioApi');
 		const hidden = cred.properties.filter((p) => p.type === 'hidden').map((p) => p.name);
 		expect(hidden).toEqual(['accessToken', 'issuedAt', 'expiresAt', 'issuedFor']);
-		expect(cred.properties.find((p) => p.name === 'accessToken')?.typeOptions).toEqual({ expirable: true, password: true });
-		for (const secret of ['clientSecret', 'serviceAccountToken']) expect(cred.properties.find((p) => p.name === secret)?.typeOptions?.password).toBe(true);
+		expect(cred.properties.find((p) => p.name === 'accessToken')?.typeOptions).toEqual({
+			expirable: true,
+			password: true,
+		});
+		for (const secret of ['clientSecret', 'serviceAccountToken'])
+			expect(cred.properties.find((p) => p.name === secret)?.typeOptions?.password).toBe(true);
 		expect(cred.test.request.method).toBe('GET');
 		expect(cred.test.request.url).toContain('/user-management/v1/organizations/{orgId}/users');
 	});

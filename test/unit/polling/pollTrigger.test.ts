@@ -18,7 +18,11 @@ function source(fake: Fake): PollTriggerConfig<Fake> {
 		description: '',
 		async *fetch(f, window) {
 			f.windows.push(window);
-			const rows = f.records.filter((r) => Date.parse(String(r.updated)) >= window.since && Date.parse(String(r.updated)) <= window.until);
+			const rows = f.records.filter(
+				(r) =>
+					Date.parse(String(r.updated)) >= window.since &&
+					Date.parse(String(r.updated)) <= window.until,
+			);
 			for (let p = 0; p * f.pageSize < rows.length; p++) {
 				if (f.failOnPage === p) throw new Error('HTTP 503 on page ' + p);
 				yield rows.slice(p * f.pageSize, (p + 1) * f.pageSize);
@@ -30,10 +34,22 @@ function source(fake: Fake): PollTriggerConfig<Fake> {
 	return { events: [event], client: async () => fake, defaultOverlapMinutes: 5 };
 }
 
-function context(params: IDataObject, staticData: IDataObject, mode: 'trigger' | 'manual' = 'trigger'): IPollFunctions {
+function context(
+	params: IDataObject,
+	staticData: IDataObject,
+	mode: 'trigger' | 'manual' = 'trigger',
+): IPollFunctions {
 	return {
-		getNode: () => ({ id: 'n', name: 'T', type: 't', typeVersion: 1, position: [0, 0], parameters: {} }),
-		getNodeParameter: (name: string, fallback?: unknown) => (name in params ? params[name] : fallback),
+		getNode: () => ({
+			id: 'n',
+			name: 'T',
+			type: 't',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		}),
+		getNodeParameter: (name: string, fallback?: unknown) =>
+			name in params ? params[name] : fallback,
 		getMode: () => mode,
 		getWorkflowStaticData: () => staticData,
 		getCredentials: async () => ({}),
@@ -42,7 +58,8 @@ function context(params: IDataObject, staticData: IDataObject, mode: 'trigger' |
 }
 
 const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
-const idsOf = (out: Awaited<ReturnType<typeof runPoll>>) => (out ? out[0].map((i) => i.json.id) : []);
+const idsOf = (out: Awaited<ReturnType<typeof runPoll>>) =>
+	out ? out[0].map((i) => i.json.id) : [];
 
 describe('runPoll', () => {
 	test('first activation starts from now: older records are not emitted, new ones are', async () => {
@@ -56,7 +73,11 @@ describe('runPoll', () => {
 	});
 
 	test('a start date catches up in batches, oldest first', async () => {
-		const fake: Fake = { records: [1, 2, 3, 4, 5].map((n) => ({ id: `r${n}`, updated: at(100 - n) })), pageSize: 2, windows: [] };
+		const fake: Fake = {
+			records: [1, 2, 3, 4, 5].map((n) => ({ id: `r${n}`, updated: at(100 - n) })),
+			pageSize: 2,
+			windows: [],
+		};
 		const data: IDataObject = {};
 		const params = { startFrom: 'date', startDate: at(200), options: { maxRecords: 2 } };
 		expect(idsOf(await runPoll(context(params, data), source(fake)))).toEqual(['r1', 'r2']);
@@ -66,7 +87,11 @@ describe('runPoll', () => {
 	});
 
 	test('manual mode returns the newest few and never touches the state', async () => {
-		const fake: Fake = { records: Array.from({ length: 8 }, (_, n) => ({ id: `r${n}`, updated: at(60 - n) })), pageSize: 3, windows: [] };
+		const fake: Fake = {
+			records: Array.from({ length: 8 }, (_, n) => ({ id: `r${n}`, updated: at(60 - n) })),
+			pageSize: 3,
+			windows: [],
+		};
 		const data: IDataObject = {};
 		const params = { startFrom: 'date', startDate: at(600) };
 		const sample = await runPoll(context(params, data, 'manual'), source(fake));
@@ -76,41 +101,70 @@ describe('runPoll', () => {
 	});
 
 	test('an error on a later page throws, emits nothing and leaves the state as it was', async () => {
-		const fake: Fake = { records: Array.from({ length: 6 }, (_, n) => ({ id: `r${n}`, updated: at(60 - n) })), pageSize: 2, windows: [] };
+		const fake: Fake = {
+			records: Array.from({ length: 6 }, (_, n) => ({ id: `r${n}`, updated: at(60 - n) })),
+			pageSize: 2,
+			windows: [],
+		};
 		const data: IDataObject = {};
 		const params = { startFrom: 'date', startDate: at(600) };
-		expect(idsOf(await runPoll(context({ ...params, options: { maxRecords: 2 } }, data), source(fake)))).toEqual(['r0', 'r1']);
+		expect(
+			idsOf(await runPoll(context({ ...params, options: { maxRecords: 2 } }, data), source(fake))),
+		).toEqual(['r0', 'r1']);
 		const before = JSON.stringify(data);
 		fake.failOnPage = 1;
 		await expect(runPoll(context(params, data), source(fake))).rejects.toThrow('503');
 		expect(JSON.stringify(data)).toBe(before);
 		fake.failOnPage = undefined;
-		expect(idsOf(await runPoll(context(params, data), source(fake)))).toEqual(['r2', 'r3', 'r4', 'r5']);
+		expect(idsOf(await runPoll(context(params, data), source(fake)))).toEqual([
+			'r2',
+			'r3',
+			'r4',
+			'r5',
+		]);
 	});
 
 	test('a restart from the persisted state continues where it stopped; changing the event or start starts over', async () => {
-		const fake: Fake = { records: [{ id: 'a', updated: at(30) }, { id: 'b', updated: at(20) }], pageSize: 10, windows: [] };
+		const fake: Fake = {
+			records: [
+				{ id: 'a', updated: at(30) },
+				{ id: 'b', updated: at(20) },
+			],
+			pageSize: 10,
+			windows: [],
+		};
 		const params = { startFrom: 'date', startDate: at(600) };
 		const data: IDataObject = {};
 		expect(idsOf(await runPoll(context(params, data), source(fake)))).toEqual(['a', 'b']);
 		const persisted = JSON.parse(JSON.stringify(data)) as IDataObject; // what the database holds
 		fake.records.push({ id: 'c', updated: at(10) });
 		expect(idsOf(await runPoll(context(params, persisted), source(fake)))).toEqual(['c']);
-		expect(fake.windows.at(-1)!.since).toBe(Date.parse(String(fake.records[1].updated)) - 5 * 60_000);
+		expect(fake.windows.at(-1)!.since).toBe(
+			Date.parse(String(fake.records[1].updated)) - 5 * 60_000,
+		);
 		const moved = { ...params, startDate: at(25) };
 		expect(idsOf(await runPoll(context(moved, persisted), source(fake)))).toEqual(['b', 'c']);
 	});
 
 	test('a window of more than 500 pages fails the poll unless the source is oldest first, which drains it batch by batch', async () => {
-		const records = Array.from({ length: 501 }, (_, n) => ({ id: `r${String(n).padStart(3, '0')}`, updated: new Date(Date.now() - 600_000 + n).toISOString() }));
+		const records = Array.from({ length: 501 }, (_, n) => ({
+			id: `r${String(n).padStart(3, '0')}`,
+			updated: new Date(Date.now() - 600_000 + n).toISOString(),
+		}));
 		const params = { startFrom: 'date', startDate: at(60), options: { maxRecords: 10 } };
 		const whole: Fake = { records, pageSize: 1, windows: [] };
 		const data: IDataObject = {};
-		await expect(runPoll(context(params, data), source(whole))).rejects.toThrow('More than 500 pages');
+		await expect(runPoll(context(params, data), source(whole))).rejects.toThrow(
+			'More than 500 pages',
+		);
 		expect(data).toEqual({});
 		const config = source({ records, pageSize: 1, windows: [] });
 		config.events[0].ascending = true;
-		expect(idsOf(await runPoll(context(params, data), config))).toEqual(records.slice(0, 10).map((r) => r.id));
-		expect(idsOf(await runPoll(context(params, data), config))).toEqual(records.slice(10, 20).map((r) => r.id));
+		expect(idsOf(await runPoll(context(params, data), config))).toEqual(
+			records.slice(0, 10).map((r) => r.id),
+		);
+		expect(idsOf(await runPoll(context(params, data), config))).toEqual(
+			records.slice(10, 20).map((r) => r.id),
+		);
 	});
 });

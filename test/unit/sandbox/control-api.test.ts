@@ -28,23 +28,42 @@ describe('control API', () => {
 			ok: true,
 			seed: 3,
 			providers: [
-				{ name: 'percipio', hosts: { oauth: `${sandbox.url}/percipio/oauth`, api: `${sandbox.url}/percipio/api` } },
+				{
+					name: 'percipio',
+					hosts: { oauth: `${sandbox.url}/percipio/oauth`, api: `${sandbox.url}/percipio/api` },
+				},
 				{ name: 'items', hosts: { api: `${sandbox.url}/items/api` } },
 			],
 		});
 	});
 
 	test('a fault added over HTTP applies, shows its counters, and can be deleted', async () => {
-		const add = await h.json(`${control}/faults`, 'POST', [{ id: 'slow-token', kind: 'status', status: 503, count: 1, match: { provider: 'percipio', host: 'oauth' } }]);
+		const add = await h.json(`${control}/faults`, 'POST', [
+			{
+				id: 'slow-token',
+				kind: 'status',
+				status: 503,
+				count: 1,
+				match: { provider: 'percipio', host: 'oauth' },
+			},
+		]);
 		expect(add.status).toBe(201);
-		expect(add.json().added).toEqual([expect.objectContaining({ id: 'slow-token', remaining: 1, active: true })]);
+		expect(add.json().added).toEqual([
+			expect.objectContaining({ id: 'slow-token', remaining: 1, active: true }),
+		]);
 
-		const token = await h.json(`${sandbox.urlFor('percipio', 'oauth')}/oauth2-provider/token`, 'POST', percipioTokenBody);
+		const token = await h.json(
+			`${sandbox.urlFor('percipio', 'oauth')}/oauth2-provider/token`,
+			'POST',
+			percipioTokenBody,
+		);
 		expect(token.status).toBe(503);
 		expect(token.headers['x-sandbox-fault']).toBe('slow-token');
 
 		const list = await h.send(`${control}/faults`);
-		expect(list.json().faults).toEqual([expect.objectContaining({ id: 'slow-token', fired: 1, remaining: 0, active: false })]);
+		expect(list.json().faults).toEqual([
+			expect.objectContaining({ id: 'slow-token', fired: 1, remaining: 0, active: false }),
+		]);
 
 		await h.json(`${control}/faults`, 'POST', { kind: 'status', status: 500 });
 		const del = await h.send(`${control}/faults`, { method: 'DELETE' });
@@ -69,11 +88,27 @@ describe('control API', () => {
 		await h.json(`${sandbox.urlFor('items', 'api')}/items`, 'POST', { key: 'k1' });
 
 		const ledger = (await h.send(`${control}/ledger?provider=percipio&since=${since}`)).json();
-		expect(ledger.entries).toEqual([expect.objectContaining({ provider: 'percipio', host: 'api', method: 'GET', path: usersPath, status: 401 })]);
+		expect(ledger.entries).toEqual([
+			expect.objectContaining({
+				provider: 'percipio',
+				host: 'api',
+				method: 'GET',
+				path: usersPath,
+				status: 401,
+			}),
+		]);
 		expect(ledger.lastSeq).toBe(4);
 
 		const writes = (await h.send(`${control}/writes?provider=items&kind=item`)).json();
-		expect(writes).toEqual({ provider: 'items', kind: 'item', total: 1, unique: 1, updates: 1, duplicates: [], keys: ['k1'] });
+		expect(writes).toEqual({
+			provider: 'items',
+			kind: 'item',
+			total: 1,
+			unique: 1,
+			updates: 1,
+			duplicates: [],
+			keys: ['k1'],
+		});
 		expect((await h.send(`${control}/writes`)).json().writes).toHaveLength(1);
 
 		const stats = (await h.send(`${control}/stats`)).json();
@@ -91,20 +126,36 @@ describe('control API', () => {
 		const bearer = async () => ({ authorization: `Bearer ${await percipioToken(sandbox, h)}` });
 
 		let headers = await bearer();
-		expect((await h.json(`${control}/tokens/revoke`, 'POST', { provider: 'percipio' })).json()).toEqual({ revoked: 1 });
+		expect(
+			(await h.json(`${control}/tokens/revoke`, 'POST', { provider: 'percipio' })).json(),
+		).toEqual({ revoked: 1 });
 		expect((await h.send(usersUrl, { headers })).json().message).toMatch(/revoked/);
 
 		headers = await bearer();
-		expect((await h.json(`${control}/tokens/expire`, 'POST', { provider: 'percipio' })).json()).toEqual({ expired: 1 });
+		expect(
+			(await h.json(`${control}/tokens/expire`, 'POST', { provider: 'percipio' })).json(),
+		).toEqual({ expired: 1 });
 		expect((await h.send(usersUrl, { headers })).json().message).toMatch(/expired/);
 
-		const seed = await h.json(`${control}/seed`, 'POST', { provider: 'percipio', data: { clients: [{ clientId: 'n8n-demo', clientSecret: 'pw' }] } });
+		const seed = await h.json(`${control}/seed`, 'POST', {
+			provider: 'percipio',
+			data: { clients: [{ clientId: 'n8n-demo', clientSecret: 'pw' }] },
+		});
 		expect(seed.json()).toEqual({ ok: true });
 		const tokenUrl = `${sandbox.urlFor('percipio', 'oauth')}/oauth2-provider/token`;
-		const seeded = await h.json(tokenUrl, 'POST', { ...percipioTokenBody, client_id: 'n8n-demo', client_secret: 'pw' });
+		const seeded = await h.json(tokenUrl, 'POST', {
+			...percipioTokenBody,
+			client_id: 'n8n-demo',
+			client_secret: 'pw',
+		});
 		expect(seeded.status).toBe(200);
-		expect((await h.json(`${control}/seed`, 'POST', { provider: 'items', data: {} })).status).toBe(400);
-		expect((await h.json(`${control}/seed`, 'POST', { provider: 'percipio', data: { clients: [{}] } })).status).toBe(400);
+		expect((await h.json(`${control}/seed`, 'POST', { provider: 'items', data: {} })).status).toBe(
+			400,
+		);
+		expect(
+			(await h.json(`${control}/seed`, 'POST', { provider: 'percipio', data: { clients: [{}] } }))
+				.status,
+		).toBe(400);
 
 		const clock = await h.json(`${control}/clock`, 'POST', { freeze: 1_000, advanceMs: 500 });
 		expect(clock.json()).toEqual({ now: 1_500, frozen: true });
@@ -112,6 +163,14 @@ describe('control API', () => {
 		expect((await h.json(`${control}/reset`, 'POST', {})).json()).toEqual({ ok: true });
 		expect(sandbox.ledger.requestCount()).toBe(0);
 		expect(sandbox.clock.frozen).toBe(false);
-		expect((await h.json(tokenUrl, 'POST', { ...percipioTokenBody, client_id: 'n8n-demo', client_secret: 'pw' })).status).toBe(401);
+		expect(
+			(
+				await h.json(tokenUrl, 'POST', {
+					...percipioTokenBody,
+					client_id: 'n8n-demo',
+					client_secret: 'pw',
+				})
+			).status,
+		).toBe(401);
 	});
 });

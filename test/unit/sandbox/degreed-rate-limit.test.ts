@@ -11,7 +11,11 @@ import type { Sandbox } from '../../sandbox/server';
 let sandbox: Sandbox;
 let emulator: DegreedEmulator;
 const agent = new Agent({ connections: 10 });
-const SECOND_CLIENT = { clientId: 'bench-client-2', clientSecret: 'bench-secret-2', scopes: ['completions:write'] };
+const SECOND_CLIENT = {
+	clientId: 'bench-client-2',
+	clientSecret: 'bench-secret-2',
+	scopes: ['completions:write'],
+};
 
 beforeAll(async () => {
 	sandbox = await startSandbox({ providers: [degreedProvider()], ledger: 'off' });
@@ -30,7 +34,12 @@ async function token(clientId: string, clientSecret: string): Promise<string> {
 	const res = await request(`${sandbox.urlFor('degreed', 'oauth')}/oauth/token`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope: 'completions:write' }).toString(),
+		body: new URLSearchParams({
+			grant_type: 'client_credentials',
+			client_id: clientId,
+			client_secret: clientSecret,
+			scope: 'completions:write',
+		}).toString(),
 		dispatcher: agent,
 	});
 	const body = (await res.body.json()) as { access_token: string };
@@ -40,7 +49,16 @@ async function token(clientId: string, clientSecret: string): Promise<string> {
 
 let seq = 0;
 async function complete(accessToken: string) {
-	const body = { data: { type: 'completions', attributes: { 'user-id': 'jane.doe@acme.example', 'content-id': 'course-privacy-101', 'completed-at': new Date(Date.UTC(2026, 0, 1) + seq++ * 1000).toISOString() } } };
+	const body = {
+		data: {
+			type: 'completions',
+			attributes: {
+				'user-id': 'jane.doe@acme.example',
+				'content-id': 'course-privacy-101',
+				'completed-at': new Date(Date.UTC(2026, 0, 1) + seq++ * 1000).toISOString(),
+			},
+		},
+	};
 	const res = await request(`${sandbox.urlFor('degreed', 'api')}/api/v2/completions`, {
 		method: 'POST',
 		headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
@@ -48,10 +66,18 @@ async function complete(accessToken: string) {
 		dispatcher: agent,
 	});
 	const text = await res.body.text();
-	return { status: res.statusCode, headers: res.headers, body: JSON.parse(text) as { errors?: Array<{ code: string; status: number }> } };
+	return {
+		status: res.statusCode,
+		headers: res.headers,
+		body: JSON.parse(text) as { errors?: Array<{ code: string; status: number }> },
+	};
 }
 
-async function burst(accessToken: string, n: number, concurrency = 10): Promise<Record<number, number>> {
+async function burst(
+	accessToken: string,
+	n: number,
+	concurrency = 10,
+): Promise<Record<number, number>> {
 	const statuses: Record<number, number> = {};
 	let left = n;
 	await Promise.all(
@@ -125,7 +151,14 @@ test('thousands of requests: exactly the budget per client and window, every 429
 	const run = diffCounters(before, sandbox.counters());
 	expect(run).toEqual({
 		requests: 4_703,
-		byProvider: { degreed: { requests: 4_703, rateLimited: 1_700, byHost: { oauth: 3, api: 4_700 }, byStatus: { 200: 3, 201: 3_000, 429: 1_700 } } },
+		byProvider: {
+			degreed: {
+				requests: 4_703,
+				rateLimited: 1_700,
+				byHost: { oauth: 3, api: 4_700 },
+				byStatus: { 200: 3, 201: 3_000, 429: 1_700 },
+			},
+		},
 		tokenRequests: { degreed: 3 },
 		writes: { 'degreed/completion': { created: 3_000 } },
 		tokensIssued: { degreed: { [DEGREED_DEMO.clientId]: 1, [SECOND_CLIENT.clientId]: 2 } },
@@ -138,7 +171,12 @@ test('counters are there in ledger mode off and over the control API; failed tok
 	const bad = await request(`${sandbox.urlFor('degreed', 'oauth')}/oauth/token`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams({ grant_type: 'client_credentials', client_id: DEGREED_DEMO.clientId, client_secret: 'wrong', scope: 'completions:write' }).toString(),
+		body: new URLSearchParams({
+			grant_type: 'client_credentials',
+			client_id: DEGREED_DEMO.clientId,
+			client_secret: 'wrong',
+			scope: 'completions:write',
+		}).toString(),
 		dispatcher: agent,
 	});
 	expect(bad.statusCode).toBe(401);
@@ -149,7 +187,9 @@ test('counters are there in ledger mode off and over the control API; failed tok
 	expect(overHttp).toEqual(sandbox.counters());
 	expect(diffCounters(before, sandbox.counters())).toEqual({
 		requests: 3,
-		byProvider: { degreed: { requests: 3, byHost: { oauth: 2, api: 1 }, byStatus: { 200: 1, 201: 1, 401: 1 } } },
+		byProvider: {
+			degreed: { requests: 3, byHost: { oauth: 2, api: 1 }, byStatus: { 200: 1, 201: 1, 401: 1 } },
+		},
 		tokenRequests: { degreed: 2 },
 		writes: { 'degreed/completion': { created: 1 } },
 		tokensIssued: { degreed: { [DEGREED_DEMO.clientId]: 1 } },

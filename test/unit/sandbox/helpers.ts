@@ -52,22 +52,45 @@ export class ItemsProvider implements SandboxProvider {
 
 export interface Http {
 	agent: Agent;
-	send(url: string, init?: { method?: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string; json: () => any }>;
-	json(url: string, method: string, body: unknown, headers?: Record<string, string>): ReturnType<Http['send']>;
+	send(
+		url: string,
+		init?: { method?: string; headers?: Record<string, string>; body?: string | Buffer },
+	): Promise<{
+		status: number;
+		headers: Record<string, string | string[] | undefined>;
+		text: string;
+		json: () => any;
+	}>;
+	json(
+		url: string,
+		method: string,
+		body: unknown,
+		headers?: Record<string, string>,
+	): ReturnType<Http['send']>;
 	close(): Promise<void>;
 }
 
 export function http(): Http {
 	const agent = new Agent({ keepAliveTimeout: 1000 });
 	const send: Http['send'] = async (url, init = {}) => {
-		const res = await request(url, { method: (init.method ?? 'GET') as 'GET', headers: init.headers, body: init.body, dispatcher: agent });
+		const res = await request(url, {
+			method: (init.method ?? 'GET') as 'GET',
+			headers: init.headers,
+			body: init.body,
+			dispatcher: agent,
+		});
 		const text = await res.body.text();
 		return { status: res.statusCode, headers: res.headers, text, json: () => JSON.parse(text) };
 	};
 	return {
 		agent,
 		send,
-		json: (url, method, body, headers = {}) => send(url, { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }),
+		json: (url, method, body, headers = {}) =>
+			send(url, {
+				method,
+				headers: { 'content-type': 'application/json', ...headers },
+				body: JSON.stringify(body),
+			}),
 		close: () => agent.close(),
 	};
 }
@@ -80,7 +103,11 @@ export const percipioTokenBody = {
 };
 
 export async function percipioToken(sandbox: Sandbox, h: Http): Promise<string> {
-	const res = await h.json(`${sandbox.urlFor('percipio', 'oauth')}/oauth2-provider/token`, 'POST', percipioTokenBody);
+	const res = await h.json(
+		`${sandbox.urlFor('percipio', 'oauth')}/oauth2-provider/token`,
+		'POST',
+		percipioTokenBody,
+	);
 	if (res.status !== 200) throw new Error(`token request failed: ${res.status} ${res.text}`);
 	return res.json().access_token as string;
 }

@@ -39,14 +39,20 @@ describe('request ledger', () => {
 		expect(sandbox.ledger.requestCount('percipio')).toBe(3);
 		expect(sandbox.ledger.requestCount('percipio', 'api', 401)).toBe(1);
 		expect(sandbox.ledger.requests({ since: 2 }).map((e) => e.seq)).toEqual([3, 4]);
-		expect(sandbox.ledger.requests({ provider: 'percipio', path: '^/user-management/' }).length).toBe(2);
-		expect(sandbox.ledger.stats().requests.byProvider.percipio.api).toEqual({ total: 2, byStatus: { 200: 1, 401: 1 } });
+		expect(
+			sandbox.ledger.requests({ provider: 'percipio', path: '^/user-management/' }).length,
+		).toBe(2);
+		expect(sandbox.ledger.stats().requests.byProvider.percipio.api).toEqual({
+			total: 2,
+			byStatus: { 200: 1, 401: 1 },
+		});
 	});
 
 	test("mode 'off' keeps the counters but no entries", async () => {
 		sandbox.ledger.mode = 'off';
 		try {
-			for (let i = 0; i < 5; i++) await h.json(`${sandbox.urlFor('items', 'api')}/items`, 'POST', { key: `k${i}` });
+			for (let i = 0; i < 5; i++)
+				await h.json(`${sandbox.urlFor('items', 'api')}/items`, 'POST', { key: `k${i}` });
 			expect(sandbox.ledger.requests()).toEqual([]);
 			expect(sandbox.ledger.requestCount('items', 'api', 201)).toBe(5);
 			expect(sandbox.ledger.lastSeq).toBe(5);
@@ -76,11 +82,22 @@ describe('write ledger', () => {
 		expect(l.recordWrite('degreed', 'completion', 'a', { n: 2 })).toBe(2);
 		expect(l.recordUpdate('degreed', 'completion', 'b', { n: 3 })).toBe(1);
 		l.recordWrite('degreed', 'content', 'a');
-		expect(l.writes('degreed', 'completion')).toEqual({ provider: 'degreed', kind: 'completion', total: 3, unique: 2, updates: 1, duplicates: ['a'], keys: ['a', 'b'] });
+		expect(l.writes('degreed', 'completion')).toEqual({
+			provider: 'degreed',
+			kind: 'completion',
+			total: 3,
+			unique: 2,
+			updates: 1,
+			duplicates: ['a'],
+			keys: ['a', 'b'],
+		});
 		expect(l.duplicates('degreed', 'completion')).toEqual(['a']);
 		expect(l.duplicates('degreed', 'content')).toEqual([]);
 		expect(l.payload('degreed', 'completion', 'b')).toEqual({ n: 3 });
-		expect(l.writeKinds('degreed')).toEqual([{ provider: 'degreed', kind: 'completion' }, { provider: 'degreed', kind: 'content' }]);
+		expect(l.writeKinds('degreed')).toEqual([
+			{ provider: 'degreed', kind: 'completion' },
+			{ provider: 'degreed', kind: 'content' },
+		]);
 		expect(l.writes('moodle', 'user')).toMatchObject({ total: 0, keys: [] });
 	});
 
@@ -103,7 +120,9 @@ describe('sandbox.reset()', () => {
 		await h.json(`${sandbox.urlFor('items', 'api')}/items`, 'POST', { key: 'a' });
 		sandbox.faults.add({ kind: 'latency', latencyMs: 5 });
 		sandbox.clock.freeze(0);
-		sandbox.provider('percipio').seed?.({ clients: [{ clientId: 'extra', clientSecret: 's', scopes: ['api'] }] });
+		sandbox
+			.provider('percipio')
+			.seed?.({ clients: [{ clientId: 'extra', clientSecret: 's', scopes: ['api'] }] });
 
 		sandbox.reset();
 
@@ -115,13 +134,19 @@ describe('sandbox.reset()', () => {
 		expect(sandbox.tokens.issued()).toBe(0);
 		expect(sandbox.clock.frozen).toBe(false);
 		expect(sandbox.provider<ItemsProvider>('items').items.size).toBe(0);
-		const old = await h.send(`${sandbox.urlFor('percipio', 'api')}${usersPath}`, { headers: { authorization: `Bearer ${token}` } });
-		expect(old.status).toBe(401);
-		const extra = await h.json(`${sandbox.urlFor('percipio', 'oauth')}/oauth2-provider/token`, 'POST', {
-			client_id: 'extra',
-			client_secret: 's',
-			grant_type: 'client_credentials',
+		const old = await h.send(`${sandbox.urlFor('percipio', 'api')}${usersPath}`, {
+			headers: { authorization: `Bearer ${token}` },
 		});
+		expect(old.status).toBe(401);
+		const extra = await h.json(
+			`${sandbox.urlFor('percipio', 'oauth')}/oauth2-provider/token`,
+			'POST',
+			{
+				client_id: 'extra',
+				client_secret: 's',
+				grant_type: 'client_credentials',
+			},
+		);
 		expect(extra.status).toBe(401);
 		// the seeded random streams start over
 		const first = sandbox.context('percipio').rng.uuid();
@@ -136,15 +161,33 @@ describe('ctx.rateLimit', () => {
 		sandbox.clock.freeze(1_000_000);
 		const ctx = sandbox.context('items');
 		const o = { perWindow: 3, windowMs: 60_000 };
-		expect(ctx.rateLimit('client-a', o)).toEqual({ allowed: true, limit: 3, remaining: 2, resetAt: 1_060_000, retryAfterSeconds: 0 });
+		expect(ctx.rateLimit('client-a', o)).toEqual({
+			allowed: true,
+			limit: 3,
+			remaining: 2,
+			resetAt: 1_060_000,
+			retryAfterSeconds: 0,
+		});
 		expect(ctx.rateLimit('client-a', o).remaining).toBe(1);
 		expect(ctx.rateLimit('client-a', o).remaining).toBe(0);
-		expect(ctx.rateLimit('client-a', o)).toEqual({ allowed: false, limit: 3, remaining: 0, resetAt: 1_060_000, retryAfterSeconds: 60 });
+		expect(ctx.rateLimit('client-a', o)).toEqual({
+			allowed: false,
+			limit: 3,
+			remaining: 0,
+			resetAt: 1_060_000,
+			retryAfterSeconds: 60,
+		});
 		expect(ctx.rateLimit('client-b', o).remaining).toBe(2); // keys are independent
 		sandbox.clock.advance(30_500);
 		expect(ctx.rateLimit('client-a', o).retryAfterSeconds).toBe(30);
 		sandbox.clock.advance(29_500);
-		expect(ctx.rateLimit('client-a', o)).toEqual({ allowed: true, limit: 3, remaining: 2, resetAt: 1_120_000, retryAfterSeconds: 0 });
+		expect(ctx.rateLimit('client-a', o)).toEqual({
+			allowed: true,
+			limit: 3,
+			remaining: 2,
+			resetAt: 1_120_000,
+			retryAfterSeconds: 0,
+		});
 		// the same key of another provider is another counter
 		expect(sandbox.context('percipio').rateLimit('client-a', o).remaining).toBe(2);
 	});
@@ -157,7 +200,13 @@ describe('ctx.rateLimit', () => {
 		sandbox.clock.advance(4_000);
 		expect(ctx.rateLimit('k', o)).toMatchObject({ allowed: true, remaining: 0, resetAt: 10_000 });
 		sandbox.clock.advance(1_000);
-		expect(ctx.rateLimit('k', o)).toEqual({ allowed: false, limit: 2, remaining: 0, resetAt: 10_000, retryAfterSeconds: 5 });
+		expect(ctx.rateLimit('k', o)).toEqual({
+			allowed: false,
+			limit: 2,
+			remaining: 0,
+			resetAt: 10_000,
+			retryAfterSeconds: 5,
+		});
 		sandbox.clock.advance(5_000);
 		expect(ctx.rateLimit('k', o)).toMatchObject({ allowed: true, remaining: 0, resetAt: 14_000 });
 	});
@@ -180,13 +229,17 @@ describe('ctx.sendWebhook', () => {
 		try {
 			const ctx = sandbox.context('items');
 			const raw = '{"eventType":"content.completed", "spacing":"kept"}';
-			const res = await ctx.sendWebhook(`http://127.0.0.1:${port}/hook`, raw, { 'x-hmac-signature': 'sha256=abc' });
+			const res = await ctx.sendWebhook(`http://127.0.0.1:${port}/hook`, raw, {
+				'x-hmac-signature': 'sha256=abc',
+			});
 			expect(res).toMatchObject({ status: 202, body: 'ok' });
 			expect(received).toEqual([{ body: raw, sig: 'sha256=abc' }]);
 		} finally {
 			await new Promise((r) => server.close(r));
 		}
-		const refused = await sandbox.context('items').sendWebhook(`http://127.0.0.1:${port}/hook`, '{}');
+		const refused = await sandbox
+			.context('items')
+			.sendWebhook(`http://127.0.0.1:${port}/hook`, '{}');
 		expect(refused.status).toBe(0);
 		expect(refused.error).toBeTruthy();
 		expect(sandbox.ledger.webhooks('items').map((w) => w.status)).toEqual([202, 0]);
@@ -196,17 +249,41 @@ describe('ctx.sendWebhook', () => {
 describe('bodies', () => {
 	test('forms are parsed with PHP-style brackets, raw bodies are kept, other types arrive as Buffers', async () => {
 		const echo = `${sandbox.urlFor('items', 'api')}/echo`;
-		const form = 'wsfunction=core_user_create_users&users%5B0%5D%5Busername%5D=ann&users%5B1%5D%5Busername%5D=bob';
-		const f = await h.send(echo, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
-		expect(f.json()).toEqual({ body: { wsfunction: 'core_user_create_users', users: [{ username: 'ann' }, { username: 'bob' }] }, raw: form, query: {} });
+		const form =
+			'wsfunction=core_user_create_users&users%5B0%5D%5Busername%5D=ann&users%5B1%5D%5Busername%5D=bob';
+		const f = await h.send(echo, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: form,
+		});
+		expect(f.json()).toEqual({
+			body: {
+				wsfunction: 'core_user_create_users',
+				users: [{ username: 'ann' }, { username: 'bob' }],
+			},
+			raw: form,
+			query: {},
+		});
 		const json = '{"a": 1,  "b": [true]}';
-		const j = await h.send(echo, { method: 'POST', headers: { 'content-type': 'application/vnd.api+json' }, body: json });
+		const j = await h.send(echo, {
+			method: 'POST',
+			headers: { 'content-type': 'application/vnd.api+json' },
+			body: json,
+		});
 		expect(j.json()).toMatchObject({ body: { a: 1, b: [true] }, raw: json });
-		const x = await h.send(echo, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<a/>' });
+		const x = await h.send(echo, {
+			method: 'POST',
+			headers: { 'content-type': 'application/xml' },
+			body: '<a/>',
+		});
 		expect(x.json()).toMatchObject({ body: 'buffer:4', raw: '<a/>' });
 		const q = await h.send(`${echo}?field=email&values%5B0%5D=a%40b.c&values[1]=d`);
 		expect(q.json().query).toEqual({ field: 'email', values: ['a@b.c', 'd'] });
-		const bad = await h.send(echo, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
+		const bad = await h.send(echo, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: '{',
+		});
 		expect(bad.status).toBe(400);
 		expect(bad.json().errors[0].title).toMatch(/not valid JSON/);
 	});
@@ -214,7 +291,10 @@ describe('bodies', () => {
 	test('providers that ask for multipart get file uploads', async () => {
 		const fd = new FormData();
 		fd.append('file', new Blob([Buffer.alloc(1234, 1)]), 'course.zip');
-		const res = await fetch(`${sandbox.urlFor('items', 'api')}/upload`, { method: 'POST', body: fd });
+		const res = await fetch(`${sandbox.urlFor('items', 'api')}/upload`, {
+			method: 'POST',
+			body: fd,
+		});
 		expect(await res.json()).toEqual({ field: 'file', filename: 'course.zip', bytes: 1234 });
 	});
 });

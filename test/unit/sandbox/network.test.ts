@@ -11,9 +11,18 @@ import { ItemsProvider } from './helpers';
 const RTT = 30;
 const run = promisify(execFile);
 
-async function timed(url: string, dispatcher: Agent, init: { method?: 'GET' | 'POST'; body?: string } = {}): Promise<{ ms: number; status: number; text: string }> {
+async function timed(
+	url: string,
+	dispatcher: Agent,
+	init: { method?: 'GET' | 'POST'; body?: string } = {},
+): Promise<{ ms: number; status: number; text: string }> {
 	const started = performance.now();
-	const res = await request(url, { method: init.method ?? 'GET', body: init.body, headers: init.body ? { 'content-type': 'application/json' } : {}, dispatcher });
+	const res = await request(url, {
+		method: init.method ?? 'GET',
+		body: init.body,
+		headers: init.body ? { 'content-type': 'application/json' } : {},
+		dispatcher,
+	});
 	const text = await res.body.text();
 	return { ms: performance.now() - started, status: res.statusCode, text };
 }
@@ -26,7 +35,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
  * so upper bounds hold on this difference where they would not on the raw time; lower bounds stay on
  * the raw time (load only ever adds to it).
  */
-async function added(sandbox: Sandbox, rounds: number, measure: () => Promise<number>): Promise<{ withMs: number; withoutMs: number; addedMs: number }> {
+async function added(
+	sandbox: Sandbox,
+	rounds: number,
+	measure: () => Promise<number>,
+): Promise<{ withMs: number; withoutMs: number; addedMs: number }> {
 	const on: number[] = [];
 	const off: number[] = [];
 	for (let i = 0; i < rounds; i++) {
@@ -62,13 +75,17 @@ describe('HTTPS with latency (tls: true, latencyMs: 30)', () => {
 		await trusting.close();
 
 		const plain = new Agent();
-		await expect(request(echo, { dispatcher: plain })).rejects.toMatchObject({ code: expect.stringMatching(/SELF_SIGNED|UNABLE_TO_VERIFY|CERT/) });
+		await expect(request(echo, { dispatcher: plain })).rejects.toMatchObject({
+			code: expect.stringMatching(/SELF_SIGNED|UNABLE_TO_VERIFY|CERT/),
+		});
 		await plain.close();
 	});
 
 	test('another Node process trusts it through NODE_EXTRA_CA_CERTS (as n8n will)', async () => {
 		const script = `fetch(process.argv[1]).then(async (r) => console.log(r.status, await r.text()), (e) => { console.log('ERR', e.cause?.code ?? e.message); process.exit(3); })`;
-		const { stdout } = await run(process.execPath, ['-e', script, `${echo}?via=child`], { env: { ...process.env, NODE_EXTRA_CA_CERTS: sandbox.tls?.caPath } });
+		const { stdout } = await run(process.execPath, ['-e', script, `${echo}?via=child`], {
+			env: { ...process.env, NODE_EXTRA_CA_CERTS: sandbox.tls?.caPath },
+		});
 		expect(stdout.trim()).toBe('200 {"query":{"via":"child"}}');
 	});
 
@@ -77,7 +94,12 @@ describe('HTTPS with latency (tls: true, latencyMs: 30)', () => {
 		await timed(echo, reused); // connect + handshake once
 		const before = sandbox.connections;
 		let i = 0;
-		const warm = await added(sandbox, 7, async () => (await timed(echo, reused, { method: 'POST', body: JSON.stringify({ i: i++ }) })).ms);
+		const warm = await added(
+			sandbox,
+			7,
+			async () =>
+				(await timed(echo, reused, { method: 'POST', body: JSON.stringify({ i: i++ }) })).ms,
+		);
 		expect(sandbox.connections).toBe(before); // all on the one connection
 		await reused.close();
 
@@ -119,7 +141,9 @@ describe('HTTPS with latency (tls: true, latencyMs: 30)', () => {
 	test('a reset fault still reaches the client through the proxy; the control API works on directUrl', async () => {
 		sandbox.faults.add({ kind: 'reset', count: 1, match: { provider: 'items' } });
 		const agent = new Agent({ connect: { ca: sandbox.tls?.ca } });
-		await expect(request(echo, { dispatcher: agent }).then((r) => r.body.text())).rejects.toMatchObject({ code: expect.stringMatching(/ECONNRESET|UND_ERR_SOCKET/) });
+		await expect(
+			request(echo, { dispatcher: agent }).then((r) => r.body.text()),
+		).rejects.toMatchObject({ code: expect.stringMatching(/ECONNRESET|UND_ERR_SOCKET/) });
 		expect((await timed(echo, agent)).status).toBe(200);
 		const health = await timed(`${sandbox.directUrl}/_control/health`, agent);
 		expect(JSON.parse(health.text)).toMatchObject({ ok: true, url: sandbox.url });

@@ -23,12 +23,28 @@ afterAll(async () => {
 });
 beforeEach(() => sandbox.reset());
 
-type Reg = { id: string; createdDate: string; updated: string; course: { id: string }; learner: { id: string }; registrationCompletion: string; score?: { scaled: number } };
+type Reg = {
+	id: string;
+	createdDate: string;
+	updated: string;
+	course: { id: string };
+	learner: { id: string };
+	registrationCompletion: string;
+	score?: { scaled: number };
+};
 
 async function get(path: string, method: 'GET' | 'HEAD' | 'DELETE' = 'GET') {
-	const res = await request(`${api}${path}`, { method, headers: { authorization }, dispatcher: agent });
+	const res = await request(`${api}${path}`, {
+		method,
+		headers: { authorization },
+		dispatcher: agent,
+	});
 	const text = await res.body.text();
-	return { status: res.statusCode, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+	return {
+		status: res.statusCode,
+		headers: res.headers,
+		body: text ? JSON.parse(text) : undefined,
+	};
 }
 
 /** Every page of a listing, following `more` (which must be sent alone). */
@@ -54,14 +70,17 @@ test('100,000 registrations page through the emulator in seconds, none of them s
 	const started = performance.now();
 	const { records, pages, total } = await listAll('includeTotalCount=true');
 	const seconds = (performance.now() - started) / 1000;
-	console.log(`paged ${records.length} registrations in ${pages} pages of ${emulator.pageSize}: ${seconds.toFixed(2)} s (${Math.round(records.length / seconds)} records/s), heap ${Math.round(process.memoryUsage().heapUsed / 2 ** 20)} MiB`);
+	console.log(
+		`paged ${records.length} registrations in ${pages} pages of ${emulator.pageSize}: ${seconds.toFixed(2)} s (${Math.round(records.length / seconds)} records/s), heap ${Math.round(process.memoryUsage().heapUsed / 2 ** 20)} MiB`,
+	);
 
 	expect(records.length).toBe(100_000 + storedBefore);
 	expect(total).toBe(String(100_000 + storedBefore));
 	expect(pages).toBe(Math.ceil(records.length / emulator.pageSize));
 	expect(new Set(records.map((r) => r.id)).size).toBe(records.length);
 	// default order: created_desc, the stored demo registrations (2026) before the synthetic ones (from Dec 2025)
-	for (let i = 1; i < records.length; i++) expect(records[i - 1].createdDate >= records[i].createdDate).toBe(true);
+	for (let i = 1; i < records.length; i++)
+		expect(records[i - 1].createdDate >= records[i].createdDate).toBe(true);
 	expect(records[storedBefore].id).toBe('syn-0099999');
 	expect(records.at(-1)?.id).toBe('syn-0000000');
 	expect(emulator.registrations.size).toBe(storedBefore);
@@ -86,7 +105,8 @@ test('any filter and order lists synthetic registrations exactly as if they were
 	expect(lazily[3].records.length).toBe(60); // every tenth is tagged 'sample'
 
 	// Store every synthetic registration (a lookup by id turns one into a stored record), list again.
-	for (let i = 0; i < 600; i++) expect((await get(`/registrations/syn-${String(i).padStart(7, '0')}`)).status).toBe(200);
+	for (let i = 0; i < 600; i++)
+		expect((await get(`/registrations/syn-${String(i).padStart(7, '0')}`)).status).toBe(200);
 	expect(emulator.registrations.size).toBe(608);
 	for (const [n, q] of queries.entries()) {
 		const stored = await listAll(q);
@@ -99,7 +119,11 @@ test('synthetic registrations answer get, HEAD and delete like stored ones; thei
 	emulator.configure({ registrations: 10 });
 	const one = await get('/registrations/syn-0000003');
 	expect(one.status).toBe(200);
-	expect(one.body).toMatchObject({ id: 'syn-0000003', registrationCompletion: 'COMPLETED', learner: { id: 'learner-katherine-3' } });
+	expect(one.body).toMatchObject({
+		id: 'syn-0000003',
+		registrationCompletion: 'COMPLETED',
+		learner: { id: 'learner-katherine-3' },
+	});
 	expect((await get('/registrations/syn-0000004', 'HEAD')).status).toBe(200);
 	expect((await get('/registrations/syn-0000010', 'HEAD')).status).toBe(404); // beyond the count
 	expect((await get('/registrations/syn-0000005', 'DELETE')).status).toBe(204);
@@ -107,20 +131,39 @@ test('synthetic registrations answer get, HEAD and delete like stored ones; thei
 	const created = await request(`${api}/registrations`, {
 		method: 'POST',
 		headers: { authorization, 'content-type': 'application/json' },
-		body: JSON.stringify({ courseId: 'course-safety-101', registrationId: 'syn-0000006', learner: { id: 'x' } }),
+		body: JSON.stringify({
+			courseId: 'course-safety-101',
+			registrationId: 'syn-0000006',
+			learner: { id: 'x' },
+		}),
 		dispatcher: agent,
 	});
 	expect(created.statusCode).toBe(400);
 	await created.body.text();
 	const { records } = await listAll('orderBy=created_asc&filter=syn-&filterBy=registration_id');
-	expect(records.map((r) => r.id)).toEqual(['syn-0000000', 'syn-0000001', 'syn-0000002', 'syn-0000003', 'syn-0000004', 'syn-0000006', 'syn-0000007', 'syn-0000008', 'syn-0000009']);
+	expect(records.map((r) => r.id)).toEqual([
+		'syn-0000000',
+		'syn-0000001',
+		'syn-0000002',
+		'syn-0000003',
+		'syn-0000004',
+		'syn-0000006',
+		'syn-0000007',
+		'syn-0000008',
+		'syn-0000009',
+	]);
 	// the same data twice: deterministic from the index
 	const again = (await get('/registrations/syn-0000007')).body;
 	sandbox.reset();
 	emulator.configure({ registrations: 10 });
 	expect((await get('/registrations/syn-0000007')).body).toEqual(again);
 	// over the control API too, and 0 removes them
-	const seeded = await request(`${sandbox.controlUrl}/seed`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ provider: 'scormcloud', data: { syntheticRegistrations: 0 } }), dispatcher: agent });
+	const seeded = await request(`${sandbox.controlUrl}/seed`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ provider: 'scormcloud', data: { syntheticRegistrations: 0 } }),
+		dispatcher: agent,
+	});
 	expect(seeded.statusCode).toBe(200);
 	await seeded.body.text();
 	expect((await get('/registrations/syn-0000001')).status).toBe(404);

@@ -24,7 +24,12 @@ async function recordingServer(answer: (seen: Seen) => { status: number; body: u
 		const chunks: Buffer[] = [];
 		req.on('data', (c: Buffer) => chunks.push(c));
 		req.on('end', () => {
-			const entry: Seen = { method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+			const entry: Seen = {
+				method: req.method,
+				url: req.url,
+				headers: req.headers,
+				body: Buffer.concat(chunks).toString('utf8'),
+			};
 			seen.push(entry);
 			const { status, body } = answer(entry);
 			res.writeHead(status, { 'Content-Type': 'application/json' });
@@ -45,19 +50,33 @@ function scripted(statusCode: number, body: unknown) {
 	return { http, calls };
 }
 
-const fields = { appId: 'E4CXNRBFE0', secretKey: 'SecretKeyAaBbCcDdEe', scope: 'read:registration write:registration' };
+const fields = {
+	appId: 'E4CXNRBFE0',
+	secretKey: 'SecretKeyAaBbCcDdEe',
+	scope: 'read:registration write:registration',
+};
 
-describe('fetchScormCloudToken: GetAppToken as documented, on the wire through n8n\'s HTTP helper', () => {
+describe("fetchScormCloudToken: GetAppToken as documented, on the wire through n8n's HTTP helper", () => {
 	it('POSTs a form with scope (space-delimited) and expiration, App ID / Secret Key as HTTP Basic, to {base}/oauth/authenticate/application/token', async () => {
-		const server = await recordingServer(() => ({ status: 200, body: { access_token: 'tok-1', expires_in: 599, token_type: 'Bearer' } }));
+		const server = await recordingServer(() => ({
+			status: 200,
+			body: { access_token: 'tok-1', expires_in: 599, token_type: 'Bearer' },
+		}));
 		try {
 			const before = Date.now();
-			const token = await tokenOf(fetchScormCloudToken({ ...fields, baseUrl: `${server.url}/api/v2/`, expiration: 600 }, n8nHttpRequest()));
+			const token = await tokenOf(
+				fetchScormCloudToken(
+					{ ...fields, baseUrl: `${server.url}/api/v2/`, expiration: 600 },
+					n8nHttpRequest(),
+				),
+			);
 			expect(server.seen).toHaveLength(1);
 			const req = server.seen[0];
 			expect(req.method).toBe('POST');
 			expect(req.url).toBe('/api/v2/oauth/authenticate/application/token');
-			expect(req.headers.authorization).toBe(`Basic ${Buffer.from('E4CXNRBFE0:SecretKeyAaBbCcDdEe').toString('base64')}`);
+			expect(req.headers.authorization).toBe(
+				`Basic ${Buffer.from('E4CXNRBFE0:SecretKeyAaBbCcDdEe').toString('base64')}`,
+			);
 			expect(String(req.headers['content-type'])).toMatch(/^application\/x-www-form-urlencoded/);
 			const form = new URLSearchParams(req.body);
 			expect(form.get('scope')).toBe('read:registration write:registration');
@@ -74,7 +93,10 @@ describe('fetchScormCloudToken: GetAppToken as documented, on the wire through n
 	});
 
 	it('asks for the documented default lifetime (300 s) when no expiration is set', async () => {
-		const { http, calls } = scripted(200, JSON.stringify({ access_token: 'tok', expires_in: 299, token_type: 'Bearer' }));
+		const { http, calls } = scripted(
+			200,
+			JSON.stringify({ access_token: 'tok', expires_in: 299, token_type: 'Bearer' }),
+		);
 		const token = await tokenOf(fetchScormCloudToken(fields, http));
 		expect(calls[0].url).toBe(`${DEFAULT_BASE_URL}/oauth/authenticate/application/token`);
 		expect(new URLSearchParams(String(calls[0].body)).get('expiration')).toBe('300');
@@ -93,7 +115,7 @@ describe('fetchScormCloudToken: GetAppToken as documented, on the wire through n
 		expect(`${e.message} ${e.description}`).not.toContain(fields.secretKey);
 	});
 
-	it('passes SCORM Cloud\'s own message on for a 400 (bad scope)', async () => {
+	it("passes SCORM Cloud's own message on for a 400 (bad scope)", async () => {
 		const { http } = scripted(400, { message: 'Unknown scope(s): read:nothing' });
 		const error = await failureOf(fetchScormCloudToken(fields, http));
 		expect(error.statusCode).toBe(400);
@@ -101,7 +123,12 @@ describe('fetchScormCloudToken: GetAppToken as documented, on the wire through n
 	});
 
 	it('refuses a missing scope, a bad expiration or a missing secret before sending anything', async () => {
-		for (const bad of [{ ...fields, scope: ' ' }, { ...fields, expiration: 0 }, { ...fields, expiration: 1.5 }, { ...fields, secretKey: '' }]) {
+		for (const bad of [
+			{ ...fields, scope: ' ' },
+			{ ...fields, expiration: 0 },
+			{ ...fields, expiration: 1.5 },
+			{ ...fields, secretKey: '' },
+		]) {
 			const { http, calls } = scripted(200, {});
 			expect(await fetchScormCloudToken(bad, http)).toMatchObject({ kind: 'tokenFailure' });
 			expect(calls).toHaveLength(0);
@@ -111,10 +138,14 @@ describe('fetchScormCloudToken: GetAppToken as documented, on the wire through n
 	it('names the host when it cannot be reached (a closed port), instead of a bare error code', async () => {
 		const server = await recordingServer(() => ({ status: 200, body: {} }));
 		await server.close();
-		const error = await failureOf(fetchScormCloudToken({ ...fields, baseUrl: `${server.url}/api/v2` }, n8nHttpRequest()));
+		const error = await failureOf(
+			fetchScormCloudToken({ ...fields, baseUrl: `${server.url}/api/v2` }, n8nHttpRequest()),
+		);
 		expect(error).toMatchObject({ kind: 'tokenFailure' });
 		// One wording for every provider, without the code (n8n swaps a message naming ECONNREFUSED for a generic one).
-		expect(error.message).toBe(`could not reach ${new URL(server.url).host}: the connection was refused`);
+		expect(error.message).toBe(
+			`could not reach ${new URL(server.url).host}: the connection was refused`,
+		);
 		expect(error.code).toBe('ECONNREFUSED');
 		// ECONNREFUSED is retryable: no status, so the transport may try again
 		expect(error.statusCode).toBeUndefined();
@@ -123,13 +154,17 @@ describe('fetchScormCloudToken: GetAppToken as documented, on the wire through n
 
 	it('rejects a 200 without an access_token', async () => {
 		const { http } = scripted(200, { token_type: 'Bearer' });
-		expect((await failureOf(fetchScormCloudToken(fields, http))).message).toMatch('without an access_token');
+		expect((await failureOf(fetchScormCloudToken(fields, http))).message).toMatch(
+			'without an access_token',
+		);
 	});
 });
 
 describe('scopeString', () => {
 	it('joins the chosen scopes and the extra ones with spaces, once each, whatever the separator typed', () => {
-		expect(scopeString(['read:registration', 'read:ping'], 'write:course, read:ping  read:course')).toBe('read:registration read:ping write:course read:course');
+		expect(
+			scopeString(['read:registration', 'read:ping'], 'write:course, read:ping  read:course'),
+		).toBe('read:registration read:ping write:course read:course');
 		expect(scopeString(undefined, '')).toBe('');
 	});
 });
@@ -152,21 +187,47 @@ describe('ScormCloudApi credential', () => {
 	});
 
 	it('with HTTP Basic: preAuthentication sends nothing, authenticate adds App ID : Secret Key', async () => {
-		const out = await runPreAuthentication(ScormCloudApi, { authMethod: 'basic', appId: 'APP', secretKey: 'sek-ret-1' });
+		const out = await runPreAuthentication(ScormCloudApi, {
+			authMethod: 'basic',
+			appId: 'APP',
+			secretKey: 'sek-ret-1',
+		});
 		expect(out).toEqual({});
-		const request = await applyAuthenticate(ScormCloudApi, { authMethod: 'basic', appId: 'APP', secretKey: 'sek-ret-1', accessToken: 'stale' }, { url: 'https://x/ping', headers: { Accept: 'application/json' } });
-		expect(request.headers).toEqual({ Accept: 'application/json', Authorization: `Basic ${Buffer.from('APP:sek-ret-1').toString('base64')}` });
+		const request = await applyAuthenticate(
+			ScormCloudApi,
+			{ authMethod: 'basic', appId: 'APP', secretKey: 'sek-ret-1', accessToken: 'stale' },
+			{ url: 'https://x/ping', headers: { Accept: 'application/json' } },
+		);
+		expect(request.headers).toEqual({
+			Accept: 'application/json',
+			Authorization: `Basic ${Buffer.from('APP:sek-ret-1').toString('base64')}`,
+		});
 	});
 
 	it('with OAuth: preAuthentication fetches a token (returned for n8n to persist) and authenticate sends it as Bearer', async () => {
-		const server = await recordingServer(() => ({ status: 200, body: { access_token: 'tok-oauth', expires_in: 120, token_type: 'Bearer' } }));
+		const server = await recordingServer(() => ({
+			status: 200,
+			body: { access_token: 'tok-oauth', expires_in: 120, token_type: 'Bearer' },
+		}));
 		try {
-			const data = { authMethod: 'oauth', appId: 'APP', secretKey: 'sek-ret-1', baseUrl: `${server.url}/api/v2`, scopes: ['read:ping'], extraScopes: 'read:course', expirationSeconds: 120 };
+			const data = {
+				authMethod: 'oauth',
+				appId: 'APP',
+				secretKey: 'sek-ret-1',
+				baseUrl: `${server.url}/api/v2`,
+				scopes: ['read:ping'],
+				extraScopes: 'read:course',
+				expirationSeconds: 120,
+			};
 			const out = await runPreAuthentication(ScormCloudApi, data);
 			expect(out.accessToken).toBe('tok-oauth');
 			expect(Number(out.expiresAt) - Number(out.issuedAt)).toBe(120_000);
 			expect(new URLSearchParams(server.seen[0].body).get('scope')).toBe('read:ping read:course');
-			const request = await applyAuthenticate(ScormCloudApi, { ...data, ...out }, { url: 'https://x/ping' });
+			const request = await applyAuthenticate(
+				ScormCloudApi,
+				{ ...data, ...out },
+				{ url: 'https://x/ping' },
+			);
 			expect((request.headers as Record<string, string>).Authorization).toBe('Bearer tok-oauth');
 		} finally {
 			await server.close();
@@ -176,16 +237,30 @@ describe('ScormCloudApi credential', () => {
 
 describe('parseScormCloudError: 401 and 404 say different things', () => {
 	it('401: the credential was refused, with where to find the right values', () => {
-		const e = parseScormCloudError({ statusCode: 401, headers: {}, body: { error: 'Authorization Required.' } });
+		const e = parseScormCloudError({
+			statusCode: 401,
+			headers: {},
+			body: { error: 'Authorization Required.' },
+		});
 		expect(e.message).toBe('not authorised (HTTP 401): Authorization Required.');
 		expect(e.description).toContain('App ID and Secret Key');
 	});
 	it('404: the credential was accepted, the ID does not exist in this application', () => {
-		const e = parseScormCloudError({ statusCode: 404, headers: {}, body: { message: "Registration 'x' was not found" } });
+		const e = parseScormCloudError({
+			statusCode: 404,
+			headers: {},
+			body: { message: "Registration 'x' was not found" },
+		});
 		expect(e.message).toBe("not found (HTTP 404): Registration 'x' was not found");
 		expect(e.description).toContain('The credential was accepted');
 	});
-	it('other statuses: SCORM Cloud\'s own message', () => {
-		expect(parseScormCloudError({ statusCode: 400, headers: {}, body: '{"message":"expiry must be between 10 and 300"}' }).message).toBe('expiry must be between 10 and 300 (HTTP 400)');
+	it("other statuses: SCORM Cloud's own message", () => {
+		expect(
+			parseScormCloudError({
+				statusCode: 400,
+				headers: {},
+				body: '{"message":"expiry must be between 10 and 300"}',
+			}).message,
+		).toBe('expiry must be between 10 and 300 (HTTP 400)');
 	});
 });

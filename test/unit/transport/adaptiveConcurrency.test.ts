@@ -12,7 +12,10 @@ class VirtualTime implements Clock {
 	private timers: Array<{ at: number; seq: number; fire: () => void }> = [];
 	private seq = 0;
 	now = (): number => this.current;
-	sleep = (ms: number): Promise<void> => new Promise((resolve) => this.timers.push({ at: this.current + Math.max(0, ms), seq: this.seq++, fire: resolve }));
+	sleep = (ms: number): Promise<void> =>
+		new Promise((resolve) =>
+			this.timers.push({ at: this.current + Math.max(0, ms), seq: this.seq++, fire: resolve }),
+		);
 	async run(): Promise<void> {
 		for (;;) {
 			for (let i = 0; i < 20; i++) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -47,7 +50,10 @@ async function throughput(width: number | 'auto', records = 4000) {
 	const request = latencyModel(clock);
 	const items = Array.from({ length: records }, (_, i) => i);
 	const controller = new AdaptiveConcurrency({ initial: 5, max: 50 }, clock.now);
-	const run = width === 'auto' ? mapAdaptive(items, controller, request, { now: clock.now, pushbacks: () => 0 }) : mapConcurrent(items, width, request);
+	const run =
+		width === 'auto'
+			? mapAdaptive(items, controller, request, { now: clock.now, pushbacks: () => 0 })
+			: mapConcurrent(items, width, request);
 	await clock.run();
 	await run;
 	return { perSecond: (records * 1000) / (clock.now() - EPOCH), controller };
@@ -55,7 +61,9 @@ async function throughput(width: number | 'auto', records = 4000) {
 
 describe('AdaptiveConcurrency (Auto)', () => {
 	it('reaches at least 90 % of the best fixed concurrency of 5, 10, 20, 50 under a CPU-bound latency model', async () => {
-		const fixed = await Promise.all([5, 10, 20, 50].map(async (w) => (await throughput(w)).perSecond));
+		const fixed = await Promise.all(
+			[5, 10, 20, 50].map(async (w) => (await throughput(w)).perSecond),
+		);
 		const best = Math.max(...fixed);
 		const auto = await throughput('auto');
 		// The sweep must have a knee for the test to mean anything: 5 is latency-bound.
@@ -114,27 +122,38 @@ describe('AdaptiveConcurrency (Auto)', () => {
 		const c = new AdaptiveConcurrency({ initial: 3 });
 		const seen: number[] = [];
 		await expect(
-			mapAdaptive([1, 2, 3, 4, 5, 6], c, async (n) => {
-				seen.push(n);
-				await new Promise((r) => setImmediate(r));
-				if (n === 1 || n === 2) throw new Error(`failed ${n}`);
-				return n;
-			}, { stopOnError: true }),
+			mapAdaptive(
+				[1, 2, 3, 4, 5, 6],
+				c,
+				async (n) => {
+					seen.push(n);
+					await new Promise((r) => setImmediate(r));
+					if (n === 1 || n === 2) throw new Error(`failed ${n}`);
+					return n;
+				},
+				{ stopOnError: true },
+			),
 		).rejects.toThrow('failed 1');
 		expect(seen).toEqual([1, 2, 3]);
-		expect(await mapAdaptive([3, 1, 2], new AdaptiveConcurrency({ initial: 2 }), async (n) => n * 10)).toEqual([30, 10, 20]);
+		expect(
+			await mapAdaptive([3, 1, 2], new AdaptiveConcurrency({ initial: 2 }), async (n) => n * 10),
+		).toEqual([30, 10, 20]);
 		expect(await mapAdaptive([], new AdaptiveConcurrency(), async (n) => n)).toEqual([]);
 	});
 
 	it('mapConcurrent with limit 0 runs in Auto mode', async () => {
 		let inFlight = 0;
 		let peak = 0;
-		const out = await mapConcurrent(Array.from({ length: 40 }, (_, i) => i), 0, async (n) => {
-			peak = Math.max(peak, ++inFlight);
-			await new Promise((r) => setImmediate(r));
-			inFlight--;
-			return n;
-		});
+		const out = await mapConcurrent(
+			Array.from({ length: 40 }, (_, i) => i),
+			0,
+			async (n) => {
+				peak = Math.max(peak, ++inFlight);
+				await new Promise((r) => setImmediate(r));
+				inFlight--;
+				return n;
+			},
+		);
 		expect(out).toEqual(Array.from({ length: 40 }, (_, i) => i));
 		expect(peak).toBeGreaterThan(1);
 		expect(peak).toBeLessThanOrEqual(50);
@@ -148,7 +167,11 @@ class FixedWindowServer {
 	accepted = 0;
 	rejected = 0;
 	readonly acceptedPerWindow: number[] = [];
-	constructor(private readonly clock: VirtualTime, readonly perWindow: number, readonly windowMs: number) {}
+	constructor(
+		private readonly clock: VirtualTime,
+		readonly perWindow: number,
+		readonly windowMs: number,
+	) {}
 	handle() {
 		const now = this.clock.now();
 		if (now >= this.windowStart + this.windowMs) {
@@ -166,13 +189,27 @@ class FixedWindowServer {
 		const retryAfterS = Math.max(1, Math.ceil((resetAt - now) / 1000));
 		return {
 			status: ok ? 200 : 429,
-			headers: { 'x-rate-limit-remaining': String(this.perWindow - this.used), 'x-rate-limit-reset': new Date(resetAt).toISOString(), date: new Date(now).toUTCString() },
+			headers: {
+				'x-rate-limit-remaining': String(this.perWindow - this.used),
+				'x-rate-limit-reset': new Date(resetAt).toISOString(),
+				date: new Date(now).toUTCString(),
+			},
 			retryAfterMs: ok ? undefined : retryAfterS * 1000,
 		};
 	}
 }
 
-async function rateLimited(workers: number, { perWindow = 300, windowMs = 10_000, records = 3000, latencyMs = 40, fixed = 0, noRate = false } = {}) {
+async function rateLimited(
+	workers: number,
+	{
+		perWindow = 300,
+		windowMs = 10_000,
+		records = 3000,
+		latencyMs = 40,
+		fixed = 0,
+		noRate = false,
+	} = {},
+) {
 	const clock = new VirtualTime();
 	const server = new FixedWindowServer(clock, perWindow, windowMs);
 	const requestsPerMinute = (perWindow * 60_000) / windowMs;
@@ -182,29 +219,43 @@ async function rateLimited(workers: number, { perWindow = 300, windowMs = 10_000
 	const runs = Array.from({ length: workers }, async () => {
 		const limiter = new RateLimiter({ requestsPerMinute, burst: 7 }, clock);
 		let pushbacks = 0;
-		const controller = new AdaptiveConcurrency({ initial: 5, max: 50, ratePerMs: noRate ? undefined : requestsPerMinute / 60_000 }, clock.now);
-		const items = Array.from({ length: records / workers }, (_, i) => i);
-		await (fixed ? (w: (i: number) => Promise<void>) => mapConcurrent(items, fixed, (_n, i) => w(i)) : (w: (i: number) => Promise<void>) => mapAdaptive(items, controller, (_n, i) => w(i), { now: clock.now, pushbacks: () => pushbacks }))(
-			async (i: number) => {
-				if (i >= items.length / 2) laterPeaks[0] = Math.max(laterPeaks[0] ?? 0, controller.limit);
-				for (;;) {
-					await limiter.acquire();
-					await clock.sleep(latencyMs / 2);
-					const response = server.handle();
-					await clock.sleep(latencyMs / 2);
-					limiter.observe(response.status, response.headers, response.retryAfterMs);
-					if (response.status !== 429) return;
-					pushbacks++;
-					await clock.sleep(response.retryAfterMs!);
-				}
-			},
+		const controller = new AdaptiveConcurrency(
+			{ initial: 5, max: 50, ratePerMs: noRate ? undefined : requestsPerMinute / 60_000 },
+			clock.now,
 		);
+		const items = Array.from({ length: records / workers }, (_, i) => i);
+		await (
+			fixed
+				? (w: (i: number) => Promise<void>) => mapConcurrent(items, fixed, (_n, i) => w(i))
+				: (w: (i: number) => Promise<void>) =>
+						mapAdaptive(items, controller, (_n, i) => w(i), {
+							now: clock.now,
+							pushbacks: () => pushbacks,
+						})
+		)(async (i: number) => {
+			if (i >= items.length / 2) laterPeaks[0] = Math.max(laterPeaks[0] ?? 0, controller.limit);
+			for (;;) {
+				await limiter.acquire();
+				await clock.sleep(latencyMs / 2);
+				const response = server.handle();
+				await clock.sleep(latencyMs / 2);
+				limiter.observe(response.status, response.headers, response.retryAfterMs);
+				if (response.status !== 429) return;
+				pushbacks++;
+				await clock.sleep(response.retryAfterMs!);
+			}
+		});
 		peaks.push(controller.peak);
 	});
 	const done = Promise.all(runs);
 	await clock.run();
 	await done;
-	return { server, peaks, laterPeaks, shareOfAllowed: server.accepted / (clock.now() - EPOCH) / (perWindow / windowMs) };
+	return {
+		server,
+		peaks,
+		laterPeaks,
+		shareOfAllowed: server.accepted / (clock.now() - EPOCH) / (perWindow / windowMs),
+	};
 }
 
 describe('AdaptiveConcurrency under a provider rate limit', () => {
@@ -225,7 +276,11 @@ describe('AdaptiveConcurrency under a provider rate limit', () => {
 	});
 
 	it('wired as in the nodes (no rate given, waiting in the limiter counts as latency): in flight stays near rate × round trip over a long run', async () => {
-		const { server, laterPeaks, shareOfAllowed } = await rateLimited(1, { records: 6000, latencyMs: 110, noRate: true });
+		const { server, laterPeaks, shareOfAllowed } = await rateLimited(1, {
+			records: 6000,
+			latencyMs: 110,
+			noRate: true,
+		});
 		expect(server.accepted).toBe(6000);
 		// At 110 ms the limiter alone lets one request meet a window edge (fixed 5 too, see above).
 		expect(server.rejected).toBeLessThanOrEqual(1);

@@ -1,11 +1,21 @@
 import { RateLimiter, abortableSleep } from '../../../nodes/shared/rateLimiter';
-import { collect, moreTokenPaging, nextLinkPaging, offsetPaging, paginate } from '../../../nodes/shared/pagination';
+import {
+	collect,
+	moreTokenPaging,
+	nextLinkPaging,
+	offsetPaging,
+	paginate,
+} from '../../../nodes/shared/pagination';
 import { buildPath, isMetadataHost, pathProblem, safePath } from '../../../nodes/shared/urls';
 import { SECRET, bearerClient, failure, fakeClock, json, scriptedServer } from './helpers';
 
 type Server = Awaited<ReturnType<typeof scriptedServer>>;
 
-async function withApi(handler: Parameters<typeof scriptedServer>[0], run: (server: Server) => Promise<void>, token = 'tok-canary-9x8y7z') {
+async function withApi(
+	handler: Parameters<typeof scriptedServer>[0],
+	run: (server: Server) => Promise<void>,
+	token = 'tok-canary-9x8y7z',
+) {
 	const server = await scriptedServer((req, res) => {
 		if (req.url === '/token') return json(res, 200, { access_token: token, expires_in: 3600 });
 		handler(req, res);
@@ -29,17 +39,38 @@ describe('transport log', () => {
 			},
 			async (server) => {
 				const clock = fakeClock();
-				const { client, logs } = bearerClient(server.url, { clock, random: () => 0.5, retry: { maxAttempts: 4, baseDelayMs: 100 } });
-				await failure(client.json({ method: 'GET', url: `${server.url}/users?wstoken=${SECRET}&q=private-query` }));
+				const { client, logs } = bearerClient(server.url, {
+					clock,
+					random: () => 0.5,
+					retry: { maxAttempts: 4, baseDelayMs: 100 },
+				});
+				await failure(
+					client.json({
+						method: 'GET',
+						url: `${server.url}/users?wstoken=${SECRET}&q=private-query`,
+					}),
+				);
 				const lines = logs.map((l) => `${l.level} ${l.message} ${JSON.stringify(l.meta)}`);
 				expect(lines.filter((l) => /token request/.test(l))).toHaveLength(2);
 				expect(lines.some((l) => /^debug .*renewing it.*HTTP 401.*attempt 1/.test(l))).toBe(true);
-				expect(lines.some((l) => /^debug .*Retry-After.*HTTP 429.*attempt 2.*wait 2000 ms/.test(l))).toBe(true);
-				expect(lines.some((l) => /^debug .*backoff.*HTTP 503.*attempt 3.*wait 200 ms/.test(l))).toBe(true);
+				expect(
+					lines.some((l) => /^debug .*Retry-After.*HTTP 429.*attempt 2.*wait 2000 ms/.test(l)),
+				).toBe(true);
+				expect(
+					lines.some((l) => /^debug .*backoff.*HTTP 503.*attempt 3.*wait 200 ms/.test(l)),
+				).toBe(true);
 				const warn = logs.filter((l) => l.level === 'warn');
 				expect(warn).toHaveLength(1);
-				expect(warn[0].message).toMatch(/TestLMS: request gave up, GET 127\.0\.0\.1:\d+, HTTP 503, attempt 4, attempts/);
-				expect(warn[0].meta).toMatchObject({ provider: 'TestLMS', method: 'GET', status: 503, attempt: 4, reason: 'attempts' });
+				expect(warn[0].message).toMatch(
+					/TestLMS: request gave up, GET 127\.0\.0\.1:\d+, HTTP 503, attempt 4, attempts/,
+				);
+				expect(warn[0].meta).toMatchObject({
+					provider: 'TestLMS',
+					method: 'GET',
+					status: 503,
+					attempt: 4,
+					reason: 'attempts',
+				});
 				for (const line of lines) {
 					expect(line).not.toContain(SECRET);
 					expect(line).not.toContain('tok-canary-9x8y7z');
@@ -56,7 +87,10 @@ describe('transport log', () => {
 			(_req, res) => json(res, 200, { ok: true }),
 			async (server) => {
 				const clock = fakeClock();
-				const { client, logs } = bearerClient(server.url, { clock, rateLimit: { requestsPerMinute: 60, burst: 1 } });
+				const { client, logs } = bearerClient(server.url, {
+					clock,
+					rateLimit: { requestsPerMinute: 60, burst: 1 },
+				});
 				await client.json({ method: 'GET', url: `${server.url}/a` });
 				await client.json({ method: 'GET', url: `${server.url}/a` });
 				expect(logs.some((l) => /rate-limit pause.*wait 1000 ms/.test(l.message))).toBe(true);
@@ -68,7 +102,7 @@ describe('transport log', () => {
 describe('Allowed Domains', () => {
 	const restricted = { allowedHttpRequestDomains: 'domains', allowedDomains: 'example.com' };
 
-	it('restricts the package\'s own requests and its token requests: nothing is sent to another host', async () => {
+	it("restricts the package's own requests and its token requests: nothing is sent to another host", async () => {
 		await withApi(
 			(_req, res) => json(res, 200, { ok: true }),
 			async (server) => {
@@ -77,7 +111,13 @@ describe('Allowed Domains', () => {
 				expect(error.message).toMatch(/Domain not allowed/);
 				expect(server.requests).toHaveLength(0);
 				// A token request alone (as a token fetcher makes it) is checked as well.
-				const tokenError = await failure(client.tokenHttp()({ method: 'POST', url: `${server.url}/token`, body: { secret: SECRET } }));
+				const tokenError = await failure(
+					client.tokenHttp()({
+						method: 'POST',
+						url: `${server.url}/token`,
+						body: { secret: SECRET },
+					}),
+				);
 				expect(tokenError.message).toMatch(/Domain not allowed/);
 				expect(server.requests).toHaveLength(0);
 			},
@@ -88,8 +128,15 @@ describe('Allowed Domains', () => {
 		await withApi(
 			(_req, res) => json(res, 200, { ok: true }),
 			async (server) => {
-				const { client } = bearerClient(server.url, { credentials: { allowedHttpRequestDomains: 'domains', allowedDomains: 'example.com, 127.0.0.1' } });
-				await expect(client.json({ method: 'GET', url: `${server.url}/users` })).resolves.toEqual({ ok: true });
+				const { client } = bearerClient(server.url, {
+					credentials: {
+						allowedHttpRequestDomains: 'domains',
+						allowedDomains: 'example.com, 127.0.0.1',
+					},
+				});
+				await expect(client.json({ method: 'GET', url: `${server.url}/users` })).resolves.toEqual({
+					ok: true,
+				});
 			},
 		);
 	});
@@ -119,13 +166,26 @@ describe('typed hosts: link-local and metadata addresses', () => {
 		expect(requests).toHaveLength(0);
 	});
 
-	it.each(['https://example.com/', 'https://169.253.1.1/', 'https://[fd00::1]/', 'https://100.100.100.201/', 'https://[fec0::1]/'])('%s is an ordinary host', (url) => {
+	it.each([
+		'https://example.com/',
+		'https://169.253.1.1/',
+		'https://[fd00::1]/',
+		'https://100.100.100.201/',
+		'https://[fec0::1]/',
+	])('%s is an ordinary host', (url) => {
 		expect(isMetadataHost(new URL(url).hostname)).toBe(false);
 	});
 
 	it('the lab option lets a lab host on such an address through', async () => {
 		const { client } = bearerClient('https://lms.example.com', { allowInsecureHttp: true });
-		const error = await failure(client.json({ method: 'GET', url: 'http://169.254.1.1:1/x', timeoutMs: 50, retry: { maxAttempts: 1 } }));
+		const error = await failure(
+			client.json({
+				method: 'GET',
+				url: 'http://169.254.1.1:1/x',
+				timeoutMs: 50,
+				retry: { maxAttempts: 1 },
+			}),
+		);
 		expect(error.message).not.toMatch(/metadata/);
 	});
 });
@@ -157,7 +217,13 @@ describe('path overrides', () => {
 		expect(() => buildPath(path, {})).toThrow(reason);
 	});
 
-	it.each(['/xAPI/statements', '/content-integration/v2/organizations/{orgId}/content-items', '/users/ref/{ref}', '/a/b/', '/caf%C3%A9'])('%s is accepted', (path) => {
+	it.each([
+		'/xAPI/statements',
+		'/content-integration/v2/organizations/{orgId}/content-items',
+		'/users/ref/{ref}',
+		'/a/b/',
+		'/caf%C3%A9',
+	])('%s is accepted', (path) => {
 		expect(pathProblem(path)).toBeUndefined();
 		expect(safePath(path)).toBe(path);
 	});
@@ -175,14 +241,28 @@ describe('bounded waits', () => {
 
 	it('X-Rate-Limit-Remaining: 0 with a reset a day away never stalls a later request past its budget', async () => {
 		await withApi(
-			(_req, res) => json(res, 200, { ok: true }, { 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(24 * 3600) }),
+			(_req, res) =>
+				json(
+					res,
+					200,
+					{ ok: true },
+					{ 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(24 * 3600) },
+				),
 			async (server) => {
 				const clock = fakeClock();
-				const { client } = bearerClient(server.url, { clock, rateLimit: {}, retry: { maxTotalWaitMs: 10_000 } });
+				const { client } = bearerClient(server.url, {
+					clock,
+					rateLimit: {},
+					retry: { maxTotalWaitMs: 10_000 },
+				});
 				await client.json({ method: 'GET', url: `${server.url}/a` });
 				// A request with a shorter budget than the learnt wait fails at once, nothing sent.
-				const error = await failure(client.json({ method: 'GET', url: `${server.url}/a`, retry: { maxTotalWaitMs: 5000 } }));
-				expect(error.message).toMatch(/asked to wait 10 s before the next request, longer than "Max Retry Wait" \(5 s\)/);
+				const error = await failure(
+					client.json({ method: 'GET', url: `${server.url}/a`, retry: { maxTotalWaitMs: 5000 } }),
+				);
+				expect(error.message).toMatch(
+					/asked to wait 10 s before the next request, longer than "Max Retry Wait" \(5 s\)/,
+				);
 				expect(clock.sleeps).toEqual([]);
 				expect(server.requests.filter((r) => r.url === '/a')).toHaveLength(1);
 				// The state never holds more than the Max Retry Wait of the request that learnt it.
@@ -199,7 +279,9 @@ describe('bounded waits', () => {
 				const clock = fakeClock();
 				const { client } = bearerClient(server.url, { clock });
 				const error = await failure(client.json({ method: 'GET', url: `${server.url}/a` }));
-				expect(error.description).toMatch(/asked to wait 3600 s, more than is left of "Max Retry Wait" \(300 s\)/);
+				expect(error.description).toMatch(
+					/asked to wait 3600 s, more than is left of "Max Retry Wait" \(300 s\)/,
+				);
 				expect(clock.sleeps).toEqual([]);
 			},
 		);
@@ -221,7 +303,8 @@ describe('bounded waits', () => {
 			async (server) => {
 				const controller = new AbortController();
 				const { client, ctx } = bearerClient(server.url);
-				(ctx as { getExecutionCancelSignal: () => AbortSignal }).getExecutionCancelSignal = () => controller.signal;
+				(ctx as { getExecutionCancelSignal: () => AbortSignal }).getExecutionCancelSignal = () =>
+					controller.signal;
 				const started = Date.now();
 				const pending = client.json({ method: 'GET', url: `${server.url}/a` });
 				setTimeout(() => controller.abort(), 200);
@@ -239,7 +322,11 @@ describe('recover() and the budget', () => {
 			async (server) => {
 				const clock = fakeClock();
 				const budgets: unknown[] = [];
-				const { client, logs } = bearerClient(server.url, { clock, random: () => 0.5, retry: { maxAttempts: 5, maxTotalWaitMs: 10_000, baseDelayMs: 1000 } });
+				const { client, logs } = bearerClient(server.url, {
+					clock,
+					random: () => 0.5,
+					retry: { maxAttempts: 5, maxTotalWaitMs: 10_000, baseDelayMs: 1000 },
+				});
 				const error = await failure(
 					client.json({
 						method: 'POST',
@@ -253,7 +340,10 @@ describe('recover() and the budget', () => {
 					}),
 				);
 				// 1st failure: recover (6 s) + backoff 500 ms; 2nd: recover (6 s) → 12.5 s > 10 s: give up.
-				expect(budgets).toEqual([{ maxAttempts: 4, maxTotalWaitMs: 10_000 }, { maxAttempts: 3, maxTotalWaitMs: 3500 }]);
+				expect(budgets).toEqual([
+					{ maxAttempts: 4, maxTotalWaitMs: 10_000 },
+					{ maxAttempts: 3, maxTotalWaitMs: 3500 },
+				]);
 				expect(clock.sleeps).toEqual([500]);
 				expect(error.message).toMatch(/unwell/);
 				expect(server.requests.filter((r) => r.url === '/records')).toHaveLength(2);
@@ -269,12 +359,27 @@ describe('paging', () => {
 		const other = await scriptedServer((_req, res) => json(res, 200, { data: [], links: {} }));
 		try {
 			await withApi(
-				(_req, res) => json(res, 200, { data: [{ id: 1 }], links: { next: `${other.url}/steal?cursor=2` } }),
+				(_req, res) =>
+					json(res, 200, { data: [{ id: 1 }], links: { next: `${other.url}/steal?cursor=2` } }),
 				async (server) => {
 					const { client } = bearerClient(server.url);
-					const strategy = nextLinkPaging<unknown>({ items: (b) => (b as { data: unknown[] }).data, nextUrl: (b) => (b as { links: { next?: string } }).links.next });
-					const error = await failure(collect(paginate((r) => client.request(r), { method: 'GET', url: `${server.url}/list` }, strategy.read), { returnAll: true }));
-					expect(error.message).toMatch(/TestLMS: the next-page link points to http:\/\/127\.0\.0\.1:\d+, outside the API origin/);
+					const strategy = nextLinkPaging<unknown>({
+						items: (b) => (b as { data: unknown[] }).data,
+						nextUrl: (b) => (b as { links: { next?: string } }).links.next,
+					});
+					const error = await failure(
+						collect(
+							paginate(
+								(r) => client.request(r),
+								{ method: 'GET', url: `${server.url}/list` },
+								strategy.read,
+							),
+							{ returnAll: true },
+						),
+					);
+					expect(error.message).toMatch(
+						/TestLMS: the next-page link points to http:\/\/127\.0\.0\.1:\d+, outside the API origin/,
+					);
 					expect(other.requests).toHaveLength(0);
 				},
 			);
@@ -285,11 +390,27 @@ describe('paging', () => {
 
 	it('stops a next link pointing to itself', async () => {
 		await withApi(
-			(req, res) => json(res, 200, { data: [{ id: Math.random() }], links: { next: `http://${req.headers.host}/list` } }),
+			(req, res) =>
+				json(res, 200, {
+					data: [{ id: Math.random() }],
+					links: { next: `http://${req.headers.host}/list` },
+				}),
 			async (server) => {
 				const { client } = bearerClient(server.url);
-				const strategy = nextLinkPaging<unknown>({ items: (b) => (b as { data: unknown[] }).data, nextUrl: (b) => (b as { links: { next?: string } }).links.next });
-				const error = await failure(collect(paginate((r) => client.request(r), { method: 'GET', url: `${server.url}/list` }, strategy.read), { returnAll: true }));
+				const strategy = nextLinkPaging<unknown>({
+					items: (b) => (b as { data: unknown[] }).data,
+					nextUrl: (b) => (b as { links: { next?: string } }).links.next,
+				});
+				const error = await failure(
+					collect(
+						paginate(
+							(r) => client.request(r),
+							{ method: 'GET', url: `${server.url}/list` },
+							strategy.read,
+						),
+						{ returnAll: true },
+					),
+				);
 				expect(error.message).toMatch(/already used/);
 				expect(server.requests.filter((r) => r.url === '/list')).toHaveLength(1);
 			},
@@ -302,8 +423,20 @@ describe('paging', () => {
 			(_req, res) => json(res, 200, { items: [{ id: ++n }], more: n < 3 ? `t${n}` : 't1' }),
 			async (server) => {
 				const { client } = bearerClient(server.url);
-				const strategy = moreTokenPaging<unknown>({ items: (b) => (b as { items: unknown[] }).items, token: (b) => (b as { more?: string }).more });
-				const error = await failure(collect(paginate((r) => client.request(r), { method: 'GET', url: `${server.url}/regs` }, strategy.read), { returnAll: true }));
+				const strategy = moreTokenPaging<unknown>({
+					items: (b) => (b as { items: unknown[] }).items,
+					token: (b) => (b as { more?: string }).more,
+				});
+				const error = await failure(
+					collect(
+						paginate(
+							(r) => client.request(r),
+							{ method: 'GET', url: `${server.url}/regs` },
+							strategy.read,
+						),
+						{ returnAll: true },
+					),
+				);
 				expect(error.message).toMatch(/already used/);
 				expect(server.requests.filter((r) => r.url.startsWith('/regs'))).toHaveLength(3);
 			},
@@ -316,7 +449,16 @@ describe('paging', () => {
 			async (server) => {
 				const { client } = bearerClient(server.url);
 				const strategy = offsetPaging<unknown>({ pageSize: 2 });
-				const error = await failure(collect(paginate((r) => client.request(r), strategy.first({ method: 'GET', url: `${server.url}/users` }), strategy.read), { returnAll: true }));
+				const error = await failure(
+					collect(
+						paginate(
+							(r) => client.request(r),
+							strategy.first({ method: 'GET', url: `${server.url}/users` }),
+							strategy.read,
+						),
+						{ returnAll: true },
+					),
+				);
 				expect(error.message).toMatch(/page 2 starts with a record an earlier page started with/);
 				expect(server.requests.filter((r) => r.url.startsWith('/users'))).toHaveLength(2);
 			},
@@ -330,7 +472,17 @@ describe('paging', () => {
 			async (server) => {
 				const { client } = bearerClient(server.url);
 				const strategy = offsetPaging<unknown>({ pageSize: 1 });
-				const error = await failure(collect(paginate((r) => client.request(r), strategy.first({ method: 'GET', url: `${server.url}/users` }), strategy.read, 5), { returnAll: true }));
+				const error = await failure(
+					collect(
+						paginate(
+							(r) => client.request(r),
+							strategy.first({ method: 'GET', url: `${server.url}/users` }),
+							strategy.read,
+							5,
+						),
+						{ returnAll: true },
+					),
+				);
 				expect(error.message).toMatch(/longer than 5 pages/);
 				expect(server.requests.filter((r) => r.url.startsWith('/users'))).toHaveLength(5);
 			},
@@ -339,10 +491,12 @@ describe('paging', () => {
 });
 
 describe('a 200 that is not what the API documents', () => {
-	const raw = (body: string, type = 'application/json') => (_req: unknown, res: import('node:http').ServerResponse) => {
-		res.writeHead(200, { 'content-type': type });
-		res.end(body);
-	};
+	const raw =
+		(body: string, type = 'application/json') =>
+		(_req: unknown, res: import('node:http').ServerResponse) => {
+			res.writeHead(200, { 'content-type': type });
+			res.end(body);
+		};
 	it.each([
 		['invalid JSON', '{"data": [', /is not valid JSON/],
 		['an empty body', '', /is empty/],
@@ -350,12 +504,27 @@ describe('a 200 that is not what the API documents', () => {
 		['a JSON number', '42', /is a number where an object or a list is documented/],
 		['JSON null', 'null', /is null where an object or a list is documented/],
 		['a JSON boolean', 'true', /is a boolean where an object or a list is documented/],
-		['an error envelope', '{"error":"invalid_request","error_description":"nope"}', /invalid_request: nope/],
-		['an errors envelope', '{"errors":[{"title":"Forbidden","detail":"thing"}]}', /Forbidden: thing/],
+		[
+			'an error envelope',
+			'{"error":"invalid_request","error_description":"nope"}',
+			/invalid_request: nope/,
+		],
+		[
+			'an errors envelope',
+			'{"errors":[{"title":"Forbidden","detail":"thing"}]}',
+			/Forbidden: thing/,
+		],
 	])('%s is an error naming provider and operation', async (_name, body, reason) => {
 		await withApi(raw(body), async (server) => {
 			const { client } = bearerClient(server.url);
-			const error = await failure(client.json({ method: 'GET', url: `${server.url}/x`, operation: 'Get Many Users', itemIndex: 3 }));
+			const error = await failure(
+				client.json({
+					method: 'GET',
+					url: `${server.url}/x`,
+					operation: 'Get Many Users',
+					itemIndex: 3,
+				}),
+			);
 			expect(error.message).toMatch(/^TestLMS: Get Many Users: /);
 			expect(error.message + (error.description ?? '')).toMatch(reason);
 			expect(error.context?.itemIndex).toBe(3);
@@ -366,34 +535,55 @@ describe('a 200 that is not what the API documents', () => {
 		await withApi(raw('"just text"'), async (server) => {
 			const { client, ctx } = bearerClient(server.url);
 			Object.assign(ctx.getNode().parameters, { resource: 'user', operation: 'getAll' });
-			await expect(client.json({ method: 'GET', url: `${server.url}/x` })).rejects.toThrow(/^TestLMS: user getAll: the response \(HTTP 200\) is a string/);
+			await expect(client.json({ method: 'GET', url: `${server.url}/x` })).rejects.toThrow(
+				/^TestLMS: user getAll: the response \(HTTP 200\) is a string/,
+			);
 		});
 	});
 
 	it('expect: object refuses an array; expect: array refuses an object', async () => {
 		await withApi(raw('[1]'), async (server) => {
 			const { client } = bearerClient(server.url);
-			await expect(client.json({ method: 'GET', url: `${server.url}/x`, expect: 'object' })).rejects.toThrow(/an array where an object is documented/);
+			await expect(
+				client.json({ method: 'GET', url: `${server.url}/x`, expect: 'object' }),
+			).rejects.toThrow(/an array where an object is documented/);
 		});
 		await withApi(raw('{"a":1}'), async (server) => {
 			const { client } = bearerClient(server.url);
-			await expect(client.json({ method: 'GET', url: `${server.url}/x`, expect: 'array' })).rejects.toThrow(/an object where a list is documented/);
+			await expect(
+				client.json({ method: 'GET', url: `${server.url}/x`, expect: 'array' }),
+			).rejects.toThrow(/an object where a list is documented/);
 		});
 	});
 
 	it('a write may answer nothing, or any JSON; 204 is never looked at; a provider may declare its own envelope', async () => {
 		await withApi(raw(''), async (server) => {
 			const { client } = bearerClient(server.url);
-			await expect(client.json({ method: 'POST', url: `${server.url}/x`, body: {} })).resolves.toBeUndefined();
+			await expect(
+				client.json({ method: 'POST', url: `${server.url}/x`, body: {} }),
+			).resolves.toBeUndefined();
 		});
 		await withApi(raw('null'), async (server) => {
 			const { client } = bearerClient(server.url);
-			await expect(client.json({ method: 'POST', url: `${server.url}/x`, body: {} })).resolves.toBeNull();
-			await expect(client.json({ method: 'POST', url: `${server.url}/x`, body: {}, expect: 'object' })).rejects.toThrow(/null where an object/);
+			await expect(
+				client.json({ method: 'POST', url: `${server.url}/x`, body: {} }),
+			).resolves.toBeNull();
+			await expect(
+				client.json({ method: 'POST', url: `${server.url}/x`, body: {}, expect: 'object' }),
+			).rejects.toThrow(/null where an object/);
 		});
 		await withApi(raw('{"error":"a field of the record"}'), async (server) => {
-			const { client } = bearerClient(server.url, { provider: { name: 'Own', credentialType: 'x', parseError: () => ({}), errorEnvelope: () => undefined } });
-			await expect(client.json({ method: 'GET', url: `${server.url}/x` })).resolves.toEqual({ error: 'a field of the record' });
+			const { client } = bearerClient(server.url, {
+				provider: {
+					name: 'Own',
+					credentialType: 'x',
+					parseError: () => ({}),
+					errorEnvelope: () => undefined,
+				},
+			});
+			await expect(client.json({ method: 'GET', url: `${server.url}/x` })).resolves.toEqual({
+				error: 'a field of the record',
+			});
 		});
 	});
 });

@@ -13,8 +13,22 @@ import { createExecuteContext } from '../../support/n8nContext';
 export type Handler = (req: IncomingMessage & { body: string }, res: ServerResponse) => void;
 
 /** A loopback server whose behaviour each test scripts, recording every request. */
-export async function scriptedServer(handler: Handler): Promise<{ url: string; requests: Array<{ method: string; url: string; headers: IncomingMessage['headers']; body: string }>; close: () => Promise<void> }> {
-	const requests: Array<{ method: string; url: string; headers: IncomingMessage['headers']; body: string }> = [];
+export async function scriptedServer(handler: Handler): Promise<{
+	url: string;
+	requests: Array<{
+		method: string;
+		url: string;
+		headers: IncomingMessage['headers'];
+		body: string;
+	}>;
+	close: () => Promise<void>;
+}> {
+	const requests: Array<{
+		method: string;
+		url: string;
+		headers: IncomingMessage['headers'];
+		body: string;
+	}> = [];
 	const server: Server = createServer((req, res) => {
 		let body = '';
 		req.on('data', (c) => (body += c));
@@ -36,13 +50,20 @@ export async function scriptedServer(handler: Handler): Promise<{ url: string; r
 	};
 }
 
-export const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+export const json = (
+	res: ServerResponse,
+	status: number,
+	body: unknown,
+	headers: Record<string, string> = {},
+) => {
 	res.writeHead(status, { 'content-type': 'application/json', ...headers });
 	res.end(JSON.stringify(body));
 };
 
 /** A clock whose sleeps return at once and move time forward, recording each wait. */
-export function fakeClock(start = Date.parse('2026-11-23T12:00:00Z')): Clock & { sleeps: number[]; advance(ms: number): void } {
+export function fakeClock(
+	start = Date.parse('2026-11-23T12:00:00Z'),
+): Clock & { sleeps: number[]; advance(ms: number): void } {
 	let now = start;
 	const sleeps: number[] = [];
 	return {
@@ -74,7 +95,10 @@ let clientSeq = 0;
 /** An ApiClient against `baseUrl` with a bearer token from `${baseUrl}/token`. */
 export function bearerClient(baseUrl: string, overrides: Partial<ApiClientOptions> = {}) {
 	const tokens = new TokenManager({ now: overrides.clock?.now });
-	const { ctx, requests, logs } = createExecuteContext({ parameters: {}, credentials: { testLmsApi: {} } });
+	const { ctx, requests, logs } = createExecuteContext({
+		parameters: {},
+		credentials: { testLmsApi: {} },
+	});
 	const client = new ApiClient(ctx, {
 		provider: testProfile,
 		credentials: {},
@@ -86,8 +110,17 @@ export function bearerClient(baseUrl: string, overrides: Partial<ApiClientOption
 			kind: 'bearer',
 			cacheKey: `key-${clientSeq}`,
 			fetchToken: async (http) => {
-				const res = (await http({ method: 'POST', url: `${baseUrl}/token`, body: { secret: SECRET }, json: true })) as { access_token: string; expires_in: number };
-				return tokenFromExpiresIn(res.access_token, res.expires_in, (overrides.clock ?? Date).now());
+				const res = (await http({
+					method: 'POST',
+					url: `${baseUrl}/token`,
+					body: { secret: SECRET },
+					json: true,
+				})) as { access_token: string; expires_in: number };
+				return tokenFromExpiresIn(
+					res.access_token,
+					res.expires_in,
+					(overrides.clock ?? Date).now(),
+				);
 			},
 		},
 		...overrides,

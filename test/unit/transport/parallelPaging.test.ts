@@ -3,7 +3,11 @@ import { paginateParallel, pagingWidth } from '../../../nodes/shared/parallelPag
 import type { HttpResponse, RequestSpec } from '../../../nodes/shared/types';
 
 const records = Array.from({ length: 1005 }, (_, i) => ({ id: i }));
-const respond = (body: unknown, headers: Record<string, string> = {}): HttpResponse => ({ statusCode: 200, headers, body });
+const respond = (body: unknown, headers: Record<string, string> = {}): HttpResponse => ({
+	statusCode: 200,
+	headers,
+	body,
+});
 
 /** A server whose pages answer in a shuffled order (later pages often first), counting what is in flight. */
 function offsetServer(options: { failAt?: number; delay?: (offset: number) => number } = {}) {
@@ -13,27 +17,38 @@ function offsetServer(options: { failAt?: number; delay?: (offset: number) => nu
 		state.inFlight++;
 		state.peak = Math.max(state.peak, state.inFlight);
 		const offset = Number(r.qs?.offset);
-		const turns = options.delay ? options.delay(offset) : ((offset / 10) * 7) % 5 + 1;
+		const turns = options.delay ? options.delay(offset) : (((offset / 10) * 7) % 5) + 1;
 		for (let i = 0; i < turns; i++) await new Promise((resolve) => setImmediate(resolve));
 		state.inFlight--;
 		if (offset === options.failAt) throw new Error(`page at ${offset} failed`);
-		return respond(records.slice(offset, offset + Number(r.qs?.max)), { 'x-total-count': String(records.length), 'x-paging-request-id': 'snap' });
+		return respond(records.slice(offset, offset + Number(r.qs?.max)), {
+			'x-total-count': String(records.length),
+			'x-paging-request-id': 'snap',
+		});
 	};
 	return { state, send };
 }
 
 describe('parallel paging', () => {
-	const strategy = offsetPaging<{ id: number }>({ pageSize: 10, snapshotHeader: 'x-paging-request-id', snapshotParam: 'pagingRequestId' });
+	const strategy = offsetPaging<{ id: number }>({
+		pageSize: 10,
+		snapshotHeader: 'x-paging-request-id',
+		snapshotParam: 'pagingRequestId',
+	});
 	const first = strategy.first({ method: 'GET', url: 'https://x/items', qs: { q: 'a' } });
 
 	it('every record once, in order, with at most `concurrency` pages in flight, each carrying the snapshot', async () => {
 		const server = offsetServer();
-		const all = await collect(paginateParallel(server.send, first, strategy, 8), { returnAll: true });
+		const all = await collect(paginateParallel(server.send, first, strategy, 8), {
+			returnAll: true,
+		});
 		expect(all).toEqual(records);
 		expect(server.state.sent).toHaveLength(101);
 		expect(server.state.peak).toBeGreaterThan(1);
 		expect(server.state.peak).toBeLessThanOrEqual(8);
-		expect(server.state.sent.slice(1).every((r) => r.qs?.pagingRequestId === 'snap' && r.qs?.q === 'a')).toBe(true);
+		expect(
+			server.state.sent.slice(1).every((r) => r.qs?.pagingRequestId === 'snap' && r.qs?.q === 'a'),
+		).toBe(true);
 		expect(new Set(server.state.sent.map((r) => r.qs?.offset)).size).toBe(101);
 	});
 
@@ -53,35 +68,60 @@ describe('parallel paging', () => {
 
 	it('a failed page fails the list with its error, and no page after the window is requested', async () => {
 		const server = offsetServer({ failAt: 300 });
-		await expect(collect(paginateParallel(server.send, first, strategy, 5), { returnAll: true })).rejects.toThrow('page at 300 failed');
+		await expect(
+			collect(paginateParallel(server.send, first, strategy, 5), { returnAll: true }),
+		).rejects.toThrow('page at 300 failed');
 		const offsets = server.state.sent.map((r) => Number(r.qs?.offset));
 		expect(Math.max(...offsets)).toBeLessThan(300 + 10 * 6);
 	});
 
 	it('a limit stops the requests', async () => {
 		const server = offsetServer();
-		const some = await collect(paginateParallel(server.send, first, strategy, 5), { returnAll: false, limit: 25 });
+		const some = await collect(paginateParallel(server.send, first, strategy, 5), {
+			returnAll: false,
+			limit: 25,
+		});
 		expect(some).toEqual(records.slice(0, 25));
 		expect(server.state.sent.length).toBeLessThanOrEqual(1 + 5 + 1);
 	});
 
 	it('page + totalPages, in order', async () => {
-		const numbered = pageNumberPaging<{ id: number }>({ pageSize: 100, items: (b) => (b as { results: Array<{ id: number }> }).results, totalPages: (b) => (b as { totalPages: number }).totalPages });
+		const numbered = pageNumberPaging<{ id: number }>({
+			pageSize: 100,
+			items: (b) => (b as { results: Array<{ id: number }> }).results,
+			totalPages: (b) => (b as { totalPages: number }).totalPages,
+		});
 		const sent: number[] = [];
 		const send = async (r: RequestSpec) => {
 			const page = Number(r.qs?.page);
 			sent.push(page);
-			for (let i = 0; i < (page * 3) % 4; i++) await new Promise((resolve) => setImmediate(resolve));
+			for (let i = 0; i < (page * 3) % 4; i++)
+				await new Promise((resolve) => setImmediate(resolve));
 			return respond({ results: records.slice((page - 1) * 100, page * 100), totalPages: 11 });
 		};
-		expect(await collect(paginateParallel(send, numbered.first({ method: 'GET', url: 'https://x' }), numbered, 3), { returnAll: true })).toEqual(records);
+		expect(
+			await collect(
+				paginateParallel(send, numbered.first({ method: 'GET', url: 'https://x' }), numbered, 3),
+				{ returnAll: true },
+			),
+		).toEqual(records);
 		expect([...sent].sort((a, b) => a - b)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
 	});
 
 	it('without a total (or width 1) it pages one at a time', async () => {
 		const server = offsetServer();
 		const noTotal = offsetPaging<{ id: number }>({ pageSize: 10, totalHeader: 'x-none' });
-		expect(await collect(paginateParallel(server.send, noTotal.first({ method: 'GET', url: 'https://x' }), noTotal, 8), { returnAll: true })).toEqual(records);
+		expect(
+			await collect(
+				paginateParallel(
+					server.send,
+					noTotal.first({ method: 'GET', url: 'https://x' }),
+					noTotal,
+					8,
+				),
+				{ returnAll: true },
+			),
+		).toEqual(records);
 		expect(server.state.peak).toBe(1);
 		const one = offsetServer();
 		await collect(paginateParallel(one.send, first, strategy, 1), { returnAll: true });

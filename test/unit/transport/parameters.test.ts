@@ -9,7 +9,8 @@ function fakeContext(parameters: INode['parameters']) {
 	const resolve = (value: unknown, itemIndex: number): unknown => {
 		if (typeof value === 'string') return value.startsWith('=') ? `item ${itemIndex}` : value;
 		if (Array.isArray(value)) return value.map((v) => resolve(v, itemIndex));
-		if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v, itemIndex)]));
+		if (value && typeof value === 'object')
+			return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v, itemIndex)]));
 		return value;
 	};
 	const ctx = {
@@ -22,7 +23,12 @@ function fakeContext(parameters: INode['parameters']) {
 		},
 		getNodeParameter(name: string, itemIndex: number, fallback?: unknown) {
 			calls.push({ name, itemIndex });
-			const raw = name.split('.').reduce<unknown>((v, part) => (v as Record<string, unknown> | undefined)?.[part], parameters);
+			const raw = name
+				.split('.')
+				.reduce<unknown>(
+					(v, part) => (v as Record<string, unknown> | undefined)?.[part],
+					parameters,
+				);
 			return raw === undefined ? fallback : resolve(raw, itemIndex);
 		},
 	};
@@ -46,7 +52,12 @@ describe('withFixedParametersOnce', () => {
 			additional: wrapped.getNodeParameter('additionalFields', i, {}),
 			batchSize: wrapped.getNodeParameter('options.batchSize', i),
 		}));
-		expect(seen[7]).toEqual({ contentType: 'Course', userId: 'item 7', additional: { percentile: 90, note: 'item 7' }, batchSize: 25 });
+		expect(seen[7]).toEqual({
+			contentType: 'Course',
+			userId: 'item 7',
+			additional: { percentile: 90, note: 'item 7' },
+			batchSize: 25,
+		});
 		const count = (name: string) => calls.filter((c) => c.name === name).length;
 		expect(count('contentType')).toBe(1);
 		expect(count('options.batchSize')).toBe(1);
@@ -57,10 +68,16 @@ describe('withFixedParametersOnce', () => {
 	it('gives every caller its own copy of an object value', () => {
 		const { ctx } = fakeContext(parameters);
 		const wrapped = withFixedParametersOnce(ctx);
-		const first = wrapped.getNodeParameter('options', 0) as { batchSize: number; nested: { deep: string[] } };
+		const first = wrapped.getNodeParameter('options', 0) as {
+			batchSize: number;
+			nested: { deep: string[] };
+		};
 		first.batchSize = 1;
 		first.nested.deep.push('changed');
-		expect(wrapped.getNodeParameter('options', 1)).toEqual({ batchSize: 25, nested: { deep: ['a', 'b'] } });
+		expect(wrapped.getNodeParameter('options', 1)).toEqual({
+			batchSize: 25,
+			nested: { deep: ['a', 'b'] },
+		});
 	});
 
 	it('leaves missing parameters (fallbacks), calls with options and the rest of the context to n8n', () => {

@@ -36,7 +36,10 @@ describe('RateLimiter', () => {
 	it('spreads the remaining server budget over the time to reset (X-Rate-Limit-*)', async () => {
 		const clock = fakeClock(Date.parse('2026-11-23T12:00:00Z'));
 		const limiter = new RateLimiter({}, clock);
-		limiter.observe(200, { 'x-rate-limit-remaining': '10', 'x-rate-limit-reset': '2026-11-23T12:00:30Z' });
+		limiter.observe(200, {
+			'x-rate-limit-remaining': '10',
+			'x-rate-limit-reset': '2026-11-23T12:00:30Z',
+		});
 		const start = clock.now();
 		const sentAt: number[] = [];
 		for (let i = 0; i < 3; i++) {
@@ -49,7 +52,10 @@ describe('RateLimiter', () => {
 	it('waits for the reset when the server budget is spent', async () => {
 		const clock = fakeClock(Date.parse('2026-11-23T12:00:00Z'));
 		const limiter = new RateLimiter({ requestsPerMinute: 1000 }, clock);
-		limiter.observe(200, { 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': '2026-11-23T12:00:20Z' });
+		limiter.observe(200, {
+			'x-rate-limit-remaining': '0',
+			'x-rate-limit-reset': '2026-11-23T12:00:20Z',
+		});
 		await limiter.acquire();
 		expect(clock.sleeps).toEqual([20_000]);
 	});

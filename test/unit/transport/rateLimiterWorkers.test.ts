@@ -14,7 +14,9 @@ class VirtualTime implements Clock {
 	now = (): number => this.current;
 
 	sleep = (ms: number): Promise<void> =>
-		new Promise((resolve) => this.timers.push({ at: this.current + Math.max(0, ms), seq: this.seq++, fire: resolve }));
+		new Promise((resolve) =>
+			this.timers.push({ at: this.current + Math.max(0, ms), seq: this.seq++, fire: resolve }),
+		);
 
 	/** Runs until nothing is waiting any more: lets promise chains settle, then fires the next timer. */
 	async run(): Promise<void> {
@@ -73,7 +75,14 @@ class FixedWindowServer {
 }
 
 /** One worker: `concurrency` lanes sending `records` writes, each retried after a 429 like ApiClient does. */
-async function worker(clock: VirtualTime, server: FixedWindowServer, limiter: RateLimiter, records: { left: number }, concurrency: number, latencyMs: number): Promise<void> {
+async function worker(
+	clock: VirtualTime,
+	server: FixedWindowServer,
+	limiter: RateLimiter,
+	records: { left: number },
+	concurrency: number,
+	latencyMs: number,
+): Promise<void> {
 	const lane = async () => {
 		while (records.left > 0) {
 			records.left--;
@@ -91,13 +100,25 @@ async function worker(clock: VirtualTime, server: FixedWindowServer, limiter: Ra
 	await Promise.all(Array.from({ length: concurrency }, lane));
 }
 
-async function simulate(workers: number, { perWindow = 50, windowMs = 10_000, records = 600, concurrency = 5, latencyMs = 40 } = {}) {
+async function simulate(
+	workers: number,
+	{ perWindow = 50, windowMs = 10_000, records = 600, concurrency = 5, latencyMs = 40 } = {},
+) {
 	const clock = new VirtualTime();
 	const server = new FixedWindowServer(clock, perWindow, windowMs);
 	// Each worker is configured with the full published rate: alone, it would use the whole budget.
 	const requestsPerMinute = (perWindow * 60_000) / windowMs;
 	const done = Promise.all(
-		Array.from({ length: workers }, () => worker(clock, server, new RateLimiter({ requestsPerMinute, burst: 7 }, clock), { left: records / workers }, concurrency, latencyMs)),
+		Array.from({ length: workers }, () =>
+			worker(
+				clock,
+				server,
+				new RateLimiter({ requestsPerMinute, burst: 7 }, clock),
+				{ left: records / workers },
+				concurrency,
+				latencyMs,
+			),
+		),
 	);
 	await clock.run();
 	await done;
@@ -107,20 +128,29 @@ async function simulate(workers: number, { perWindow = 50, windowMs = 10_000, re
 }
 
 describe('RateLimiter across workers (no shared store)', () => {
-	it.each([1, 2, 3])('%i worker(s) at the full published rate each: every record lands, few 429s, near the allowed rate', async (workers) => {
-		const { server, shareOfAllowed } = await simulate(workers);
-		expect(server.accepted).toBe(600);
-		expect(server.acceptedPerWindow.every((n) => n <= server.perWindow)).toBe(true);
-		// Without the server's headers, k workers would send k times the limit: (k-1) of every k
-		// requests would be refused. Following X-Rate-Limit-Remaining/-Reset keeps it to a few.
-		expect(server.rejected).toBeLessThanOrEqual(workers === 1 ? 0 : Math.ceil(server.accepted * 0.05));
-		expect(shareOfAllowed).toBeGreaterThan(0.9);
-	});
+	it.each([1, 2, 3])(
+		'%i worker(s) at the full published rate each: every record lands, few 429s, near the allowed rate',
+		async (workers) => {
+			const { server, shareOfAllowed } = await simulate(workers);
+			expect(server.accepted).toBe(600);
+			expect(server.acceptedPerWindow.every((n) => n <= server.perWindow)).toBe(true);
+			// Without the server's headers, k workers would send k times the limit: (k-1) of every k
+			// requests would be refused. Following X-Rate-Limit-Remaining/-Reset keeps it to a few.
+			expect(server.rejected).toBeLessThanOrEqual(
+				workers === 1 ? 0 : Math.ceil(server.accepted * 0.05),
+			);
+			expect(shareOfAllowed).toBeGreaterThan(0.9);
+		},
+	);
 
 	it('pacing from the headers alone (no published rate configured) also stays near the limit', async () => {
 		const clock = new VirtualTime();
 		const server = new FixedWindowServer(clock, 50, 10_000);
-		const done = Promise.all(Array.from({ length: 3 }, () => worker(clock, server, new RateLimiter({}, clock), { left: 200 }, 5, 40)));
+		const done = Promise.all(
+			Array.from({ length: 3 }, () =>
+				worker(clock, server, new RateLimiter({}, clock), { left: 200 }, 5, 40),
+			),
+		);
 		await clock.run();
 		await done;
 		expect(server.accepted).toBe(600);

@@ -18,7 +18,12 @@ const FORMS: Array<[string, string]> = [
 	['Basic header', `Basic ${basic}`],
 	['bare Base64 of id:secret', basic],
 	['bare Base64, unpadded', basic.replace(/=+$/, '')],
-	['Base64 of the URL-encoded pair', Buffer.from(`${encodeURIComponent(CLIENT_ID)}:${encodeURIComponent(SECRET)}`).toString('base64')],
+	[
+		'Base64 of the URL-encoded pair',
+		Buffer.from(`${encodeURIComponent(CLIENT_ID)}:${encodeURIComponent(SECRET)}`).toString(
+			'base64',
+		),
+	],
 	['URL-encoded', encodeURIComponent(SECRET)],
 	['form-encoded', new URLSearchParams({ s: SECRET }).toString().slice(2)],
 	['JSON-escaped', JSON.stringify(SECRET).slice(1, -1)],
@@ -35,9 +40,11 @@ const FRAGMENTS = (() => {
 		const credential = form.replace(/^(Basic|Bearer) /, '');
 		for (let i = 0; i + 6 <= credential.length; i++) all.add(credential.slice(i, i + 6));
 	}
-	for (const s of [SECRET, TOKEN]) for (let i = 0; i + 6 <= s.length; i++) all.add(s.slice(i, i + 6));
+	for (const s of [SECRET, TOKEN])
+		for (let i = 0; i + 6 <= s.length; i++) all.add(s.slice(i, i + 6));
 	// The filler's own characters are not fragments.
-	for (const f of [...all]) if (/^[.a ]+$/.test(f) || f.includes(REDACTED.slice(0, 6))) all.delete(f);
+	for (const f of [...all])
+		if (/^[.a ]+$/.test(f) || f.includes(REDACTED.slice(0, 6))) all.delete(f);
 	return [...all];
 })();
 
@@ -45,14 +52,17 @@ const shown = (text: string) => FRAGMENTS.filter((f) => text.includes(f));
 
 describe('clipText: redaction first, then the cut', () => {
 	const MAX = 80;
-	it.each(FORMS)('%s straddling every cut position leaves no 6-character fragment', (_name, form) => {
-		for (let before = MAX - form.length - 2; before <= MAX + 1; before++) {
-			const text = `${'a'.repeat(Math.max(0, before))} ${form} and more text after it`;
-			const clipped = clipText(text, MAX, redactor());
-			expect(shown(clipped)).toEqual([]);
-			expect(clipped.length).toBeLessThanOrEqual(MAX + CUT.length);
-		}
-	});
+	it.each(FORMS)(
+		'%s straddling every cut position leaves no 6-character fragment',
+		(_name, form) => {
+			for (let before = MAX - form.length - 2; before <= MAX + 1; before++) {
+				const text = `${'a'.repeat(Math.max(0, before))} ${form} and more text after it`;
+				const clipped = clipText(text, MAX, redactor());
+				expect(shown(clipped)).toEqual([]);
+				expect(clipped.length).toBeLessThanOrEqual(MAX + CUT.length);
+			}
+		},
+	);
 
 	it('a cut inside a redaction marker drops the partial marker', () => {
 		const text = `${'a'.repeat(70)} ${SECRET} tail`;
@@ -80,14 +90,35 @@ describe('clipText: redaction first, then the cut', () => {
 });
 
 describe('apiError: the 4,000-character body cut never shows a fragment', () => {
-	const node = { id: '1', name: 'LMS', type: 'n8n-nodes-learning-platforms.test', typeVersion: 1, position: [0, 0], parameters: {} } as INode;
+	const node = {
+		id: '1',
+		name: 'LMS',
+		type: 'n8n-nodes-learning-platforms.test',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	} as INode;
 	const positions = [-2, -1, 0, 1, 3, 7, 12, 20];
 	it.each(FORMS)('%s across the cut, in a text body and in a JSON body', (_name, form) => {
 		for (const offset of positions) {
 			const pad = 'a '.repeat(2100).slice(0, 4000 - offset);
-			for (const body of [`${pad}${form} trailing words`, { detail: `${pad.slice(0, -12)}${form} trailing words` }]) {
-				const error = apiError({ node, provider: 'LMS', redactor: redactor(), message: 'request failed', response: { statusCode: 400, headers: {}, body } });
-				const everything = JSON.stringify({ message: error.message, description: error.description, context: error.context, cause: (error as { cause?: unknown }).cause });
+			for (const body of [
+				`${pad}${form} trailing words`,
+				{ detail: `${pad.slice(0, -12)}${form} trailing words` },
+			]) {
+				const error = apiError({
+					node,
+					provider: 'LMS',
+					redactor: redactor(),
+					message: 'request failed',
+					response: { statusCode: 400, headers: {}, body },
+				});
+				const everything = JSON.stringify({
+					message: error.message,
+					description: error.description,
+					context: error.context,
+					cause: (error as { cause?: unknown }).cause,
+				});
 				expect(shown(everything)).toEqual([]);
 			}
 		}

@@ -33,13 +33,17 @@ describe('firstDelivery (trigger replay memory)', () => {
 		const db = new StaticDataInDatabase();
 		// 40 deliveries read the database before any of them saves (the race n8n's static data has).
 		const copies = Array.from({ length: 40 }, () => db.load());
-		const accepted = copies.map((copy, n) => firstDelivery(delivery(copy), 'seenEvents', `id:e${n % 20}`, NOW, NOW + WINDOW));
+		const accepted = copies.map((copy, n) =>
+			firstDelivery(delivery(copy), 'seenEvents', `id:e${n % 20}`, NOW, NOW + WINDOW),
+		);
 		// Events e0..e19 each arrived twice: the second of each pair is a replay.
 		expect(accepted.filter(Boolean)).toHaveLength(20);
 		expect(accepted.slice(20).some(Boolean)).toBe(false);
 		// Each saves its copy back (in the order they were handled): the last one carries every event.
 		for (const copy of copies) db.save(copy);
-		expect(Object.keys(db.saved.seenEvents as IDataObject).sort()).toEqual(Array.from({ length: 20 }, (_, n) => `id:e${n}`).sort());
+		expect(Object.keys(db.saved.seenEvents as IDataObject).sort()).toEqual(
+			Array.from({ length: 20 }, (_, n) => `id:e${n}`).sort(),
+		);
 	});
 
 	it('another n8n process (nothing in its memory) refuses what the first one saved', () => {
@@ -48,8 +52,12 @@ describe('firstDelivery (trigger replay memory)', () => {
 		expect(firstDelivery(delivery(copy), 'seenEvents', 'id:e1', NOW, NOW + WINDOW)).toBe(true);
 		db.save(copy);
 		forgetDeliveries();
-		expect(firstDelivery(delivery(db.load()), 'seenEvents', 'id:e1', NOW + 1000, NOW + WINDOW)).toBe(false);
-		expect(firstDelivery(delivery(db.load()), 'seenEvents', 'id:e2', NOW + 1000, NOW + WINDOW)).toBe(true);
+		expect(
+			firstDelivery(delivery(db.load()), 'seenEvents', 'id:e1', NOW + 1000, NOW + WINDOW),
+		).toBe(false);
+		expect(
+			firstDelivery(delivery(db.load()), 'seenEvents', 'id:e2', NOW + 1000, NOW + WINDOW),
+		).toBe(true);
 	});
 
 	it('an older copy saved last (a queue-mode execution saving its snapshot) does not make this process forget', () => {
@@ -59,13 +67,29 @@ describe('firstDelivery (trigger replay memory)', () => {
 		expect(firstDelivery(delivery(copy), 'seenEvents', 'id:e1', NOW, NOW + WINDOW)).toBe(true);
 		db.save(copy);
 		db.save(stale);
-		expect(firstDelivery(delivery(db.load()), 'seenEvents', 'id:e1', NOW + 1000, NOW + WINDOW)).toBe(false);
+		expect(
+			firstDelivery(delivery(db.load()), 'seenEvents', 'id:e1', NOW + 1000, NOW + WINDOW),
+		).toBe(false);
 	});
 
 	it('is scoped per workflow and forgets after the window', () => {
-		expect(firstDelivery(delivery({}, 'wf-1'), 'seenEvents', 'id:e1', NOW, NOW + WINDOW)).toBe(true);
-		expect(firstDelivery(delivery({}, 'wf-2'), 'seenEvents', 'id:e1', NOW, NOW + WINDOW)).toBe(true);
-		expect(firstDelivery(delivery({}, 'wf-1'), 'seenEvents', 'id:e1', NOW + WINDOW - 1, NOW + 2 * WINDOW)).toBe(false);
-		expect(firstDelivery(delivery({}, 'wf-1'), 'seenEvents', 'id:e1', NOW + WINDOW, NOW + 2 * WINDOW)).toBe(true);
+		expect(firstDelivery(delivery({}, 'wf-1'), 'seenEvents', 'id:e1', NOW, NOW + WINDOW)).toBe(
+			true,
+		);
+		expect(firstDelivery(delivery({}, 'wf-2'), 'seenEvents', 'id:e1', NOW, NOW + WINDOW)).toBe(
+			true,
+		);
+		expect(
+			firstDelivery(
+				delivery({}, 'wf-1'),
+				'seenEvents',
+				'id:e1',
+				NOW + WINDOW - 1,
+				NOW + 2 * WINDOW,
+			),
+		).toBe(false);
+		expect(
+			firstDelivery(delivery({}, 'wf-1'), 'seenEvents', 'id:e1', NOW + WINDOW, NOW + 2 * WINDOW),
+		).toBe(true);
 	});
 });

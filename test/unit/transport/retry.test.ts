@@ -28,7 +28,10 @@ describe('backoffDelay', () => {
 	});
 });
 
-async function withServer(handler: Parameters<typeof scriptedServer>[0], run: (url: string, server: Awaited<ReturnType<typeof scriptedServer>>) => Promise<void>) {
+async function withServer(
+	handler: Parameters<typeof scriptedServer>[0],
+	run: (url: string, server: Awaited<ReturnType<typeof scriptedServer>>) => Promise<void>,
+) {
 	const server = await scriptedServer((req, res) => {
 		if (req.url === '/token') return json(res, 200, { access_token: 'tok', expires_in: 3600 });
 		handler(req, res);
@@ -40,17 +43,23 @@ async function withServer(handler: Parameters<typeof scriptedServer>[0], run: (u
 	}
 }
 
-const calls = (server: Awaited<ReturnType<typeof scriptedServer>>, path: string) => server.requests.filter((r) => r.url.startsWith(path)).length;
+const calls = (server: Awaited<ReturnType<typeof scriptedServer>>, path: string) =>
+	server.requests.filter((r) => r.url.startsWith(path)).length;
 
 describe('ApiClient retries', () => {
 	it('honours Retry-After in seconds on 429, for a POST too', async () => {
 		let n = 0;
 		await withServer(
-			(_req, res) => (++n === 1 ? json(res, 429, { message: 'slow down' }, { 'retry-after': '3' }) : json(res, 201, { id: 1 })),
+			(_req, res) =>
+				++n === 1
+					? json(res, 429, { message: 'slow down' }, { 'retry-after': '3' })
+					: json(res, 201, { id: 1 }),
 			async (url, server) => {
 				const clock = fakeClock();
 				const { client } = bearerClient(url, { clock });
-				await expect(client.json({ method: 'POST', url: `${url}/completions`, body: { a: 1 } })).resolves.toEqual({ id: 1 });
+				await expect(
+					client.json({ method: 'POST', url: `${url}/completions`, body: { a: 1 } }),
+				).resolves.toEqual({ id: 1 });
 				expect(clock.sleeps).toEqual([3000]);
 				expect(calls(server, '/completions')).toBe(2);
 				expect(client.stats.status429).toBe(1);
@@ -62,7 +71,10 @@ describe('ApiClient retries', () => {
 		let n = 0;
 		const clock = fakeClock(Date.parse('2026-11-23T12:00:00Z'));
 		await withServer(
-			(_req, res) => (++n === 1 ? json(res, 503, {}, { 'retry-after': 'Mon, 23 Nov 2026 12:00:45 GMT' }) : json(res, 200, { ok: 1 })),
+			(_req, res) =>
+				++n === 1
+					? json(res, 503, {}, { 'retry-after': 'Mon, 23 Nov 2026 12:00:45 GMT' })
+					: json(res, 200, { ok: 1 }),
 			async (url) => {
 				const { client } = bearerClient(url, { clock });
 				await client.json({ method: 'GET', url: `${url}/x` });
@@ -76,8 +88,14 @@ describe('ApiClient retries', () => {
 			(_req, res) => json(res, 502, { message: 'bad gateway' }),
 			async (url, server) => {
 				const clock = fakeClock();
-				const { client } = bearerClient(url, { clock, random: () => 0.5, retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000 } });
-				const error = await failure(client.json({ method: 'GET', url: `${url}/list`, itemIndex: 2 }));
+				const { client } = bearerClient(url, {
+					clock,
+					random: () => 0.5,
+					retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000 },
+				});
+				const error = await failure(
+					client.json({ method: 'GET', url: `${url}/list`, itemIndex: 2 }),
+				);
 				expect(calls(server, '/list')).toBe(4);
 				expect(clock.sleeps).toEqual([50, 100, 200]);
 				expect(error.httpCode).toBe('502');
@@ -92,8 +110,13 @@ describe('ApiClient retries', () => {
 			(_req, res) => json(res, 429, {}, { 'retry-after': '40' }),
 			async (url, server) => {
 				const clock = fakeClock();
-				const { client } = bearerClient(url, { clock, retry: { maxAttempts: 10, maxTotalWaitMs: 100_000 } });
-				await expect(client.json({ method: 'GET', url: `${url}/x` })).rejects.toMatchObject({ httpCode: '429' });
+				const { client } = bearerClient(url, {
+					clock,
+					retry: { maxAttempts: 10, maxTotalWaitMs: 100_000 },
+				});
+				await expect(client.json({ method: 'GET', url: `${url}/x` })).rejects.toMatchObject({
+					httpCode: '429',
+				});
 				expect(clock.sleeps).toEqual([40_000, 40_000]);
 				expect(calls(server, '/x')).toBe(3);
 			},
@@ -118,7 +141,9 @@ describe('ApiClient retries', () => {
 			(_req, res) => (++n < 3 ? json(res, 504, {}) : json(res, 200, { stored: true })),
 			async (url, server) => {
 				const { client } = bearerClient(url, { clock: fakeClock() });
-				await expect(client.json({ method: 'POST', url: `${url}/w`, body: { id: 'k1' }, idempotent: true })).resolves.toEqual({ stored: true });
+				await expect(
+					client.json({ method: 'POST', url: `${url}/w`, body: { id: 'k1' }, idempotent: true }),
+				).resolves.toEqual({ stored: true });
 				expect(calls(server, '/w')).toBe(3);
 			},
 		);
@@ -129,8 +154,14 @@ describe('ApiClient retries', () => {
 			(_req, res) => json(res, 503, {}),
 			async (url, server) => {
 				const { client } = bearerClient(url, { clock: fakeClock() });
-				const recover = jest.fn(async () => ({ statusCode: 200, headers: {}, body: { found: true } }));
-				await expect(client.json({ method: 'POST', url: `${url}/w`, body: {}, recover })).resolves.toEqual({ found: true });
+				const recover = jest.fn(async () => ({
+					statusCode: 200,
+					headers: {},
+					body: { found: true },
+				}));
+				await expect(
+					client.json({ method: 'POST', url: `${url}/w`, body: {}, recover }),
+				).resolves.toEqual({ found: true });
 				expect(recover).toHaveBeenCalledTimes(1);
 				expect(calls(server, '/w')).toBe(1);
 			},
@@ -143,7 +174,14 @@ describe('ApiClient retries', () => {
 			(_req, res) => (++n === 1 ? json(res, 503, {}) : json(res, 201, { created: true })),
 			async (url, server) => {
 				const { client } = bearerClient(url, { clock: fakeClock() });
-				await expect(client.json({ method: 'POST', url: `${url}/w`, body: {}, recover: async () => undefined })).resolves.toEqual({ created: true });
+				await expect(
+					client.json({
+						method: 'POST',
+						url: `${url}/w`,
+						body: {},
+						recover: async () => undefined,
+					}),
+				).resolves.toEqual({ created: true });
 				expect(calls(server, '/w')).toBe(2);
 			},
 		);
@@ -158,7 +196,9 @@ describe('ApiClient retries', () => {
 			},
 			async (url, server) => {
 				const { client } = bearerClient(url, { clock: fakeClock() });
-				await expect(client.json({ method: 'GET', url: `${url}/r` })).resolves.toEqual({ ok: true });
+				await expect(client.json({ method: 'GET', url: `${url}/r` })).resolves.toEqual({
+					ok: true,
+				});
 				expect(calls(server, '/r')).toBe(2);
 				const error = await failure(client.json({ method: 'POST', url: `${url}/w`, body: {} }));
 				expect(calls(server, '/w')).toBe(1);
@@ -170,8 +210,14 @@ describe('ApiClient retries', () => {
 
 	it('resends even a plain write when the connection was refused (never sent)', async () => {
 		const clock = fakeClock();
-		const { client } = bearerClient('http://127.0.0.1:1', { clock, retry: { maxAttempts: 3 }, auth: { kind: 'static', apply: () => undefined } });
-		const error = await failure(client.json({ method: 'POST', url: 'http://127.0.0.1:1/w', body: {} }));
+		const { client } = bearerClient('http://127.0.0.1:1', {
+			clock,
+			retry: { maxAttempts: 3 },
+			auth: { kind: 'static', apply: () => undefined },
+		});
+		const error = await failure(
+			client.json({ method: 'POST', url: 'http://127.0.0.1:1/w', body: {} }),
+		);
 		expect(clock.sleeps).toHaveLength(2);
 		expect(error.description).toContain('ECONNREFUSED');
 	});
@@ -181,7 +227,12 @@ describe('ApiClient retries', () => {
 			(_req, res) => json(res, 409, { message: 'exists' }),
 			async (url) => {
 				const { client } = bearerClient(url);
-				const response = await client.request({ method: 'POST', url: `${url}/c`, body: {}, acceptStatuses: [409] });
+				const response = await client.request({
+					method: 'POST',
+					url: `${url}/c`,
+					body: {},
+					acceptStatuses: [409],
+				});
 				expect(response.statusCode).toBe(409);
 			},
 		);
@@ -189,7 +240,9 @@ describe('ApiClient retries', () => {
 
 	it('refuses plain http to a non-loopback host before sending anything', async () => {
 		const { client, requests } = bearerClient('http://example.test');
-		await expect(client.json({ method: 'GET', url: 'http://lms.example.test/api' })).rejects.toThrow(/Refusing to send credentials over http/);
+		await expect(
+			client.json({ method: 'GET', url: 'http://lms.example.test/api' }),
+		).rejects.toThrow(/Refusing to send credentials over http/);
 		expect(requests).toHaveLength(0);
 	});
 
@@ -198,7 +251,9 @@ describe('ApiClient retries', () => {
 			(_req, res) => json(res, 200, { blob: 'x'.repeat(5000) }),
 			async (url) => {
 				const { client } = bearerClient(url, { maxResponseBytes: 1000 });
-				await expect(client.json({ method: 'GET', url: `${url}/big` })).rejects.toThrow(/too large/);
+				await expect(client.json({ method: 'GET', url: `${url}/big` })).rejects.toThrow(
+					/too large/,
+				);
 			},
 		);
 	});

@@ -16,10 +16,19 @@ interface FakeClient extends ProviderClient {
 	calls: string[];
 }
 
-const field = (name: string): INodeProperties => ({ displayName: name, name, type: 'string', default: '' });
+const field = (name: string): INodeProperties => ({
+	displayName: name,
+	name,
+	type: 'string',
+	default: '',
+});
 
 function contextFor(n: number, parameters: IDataObject, continueOnFail = false): IExecuteFunctions {
-	return createExecuteContext({ parameters, items: Array.from({ length: n }, (_, i) => ({ i })), continueOnFail }).ctx;
+	return createExecuteContext({
+		parameters,
+		items: Array.from({ length: n }, (_, i) => ({ i })),
+		continueOnFail,
+	}).ctx;
 }
 
 function fakeClient(settings: RequestSettings): FakeClient {
@@ -45,10 +54,16 @@ describe('shared router', () => {
 		checked: {
 			description: [],
 			prepare(this: IExecuteFunctions, _client: FakeClient, itemIndex: number) {
-				if ((this.getInputData()[itemIndex].json as IDataObject).i === 1) throw new NodeOperationError(this.getNode(), 'item 1 is bad', { itemIndex });
+				if ((this.getInputData()[itemIndex].json as IDataObject).i === 1)
+					throw new NodeOperationError(this.getNode(), 'item 1 is bad', { itemIndex });
 				return `prepared ${itemIndex}`;
 			},
-			async execute(this: IExecuteFunctions, client: FakeClient, itemIndex: number, prepared: string) {
+			async execute(
+				this: IExecuteFunctions,
+				client: FakeClient,
+				itemIndex: number,
+				prepared: string,
+			) {
 				client.calls.push(prepared);
 				return { prepared };
 			},
@@ -86,24 +101,39 @@ describe('shared router', () => {
 	beforeEach(() => (seen.length = 0));
 
 	it('runs the operation for every item with the Request Options and pairs each result with its item', async () => {
-		const [out] = await router.call(contextFor(3, { resource: 'thing', operation: 'echo', requestOptions: { concurrency: 2 } }));
-		expect(out).toEqual([0, 1, 2].map((i) => ({ json: { item: i, concurrency: 2 }, pairedItem: { item: i } })));
+		const [out] = await router.call(
+			contextFor(3, { resource: 'thing', operation: 'echo', requestOptions: { concurrency: 2 } }),
+		);
+		expect(out).toEqual(
+			[0, 1, 2].map((i) => ({ json: { item: i, concurrency: 2 }, pairedItem: { item: i } })),
+		);
 		expect(seen).toHaveLength(1);
 		expect(seen[0].settings.rateLimit).toEqual({ requestsPerMinute: 60 });
 	});
 
 	it('keeps many output items per input item, each paired with its input', async () => {
 		const [out] = await router.call(contextFor(2, { resource: 'thing', operation: 'list' }));
-		expect(out.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 0 }, { item: 1 }, { item: 1 }]);
+		expect(out.map((o) => o.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 1 },
+		]);
 	});
 
 	it('refuses an operation the resource does not have', async () => {
-		await expect(router.call(contextFor(1, { resource: 'thing', operation: 'toString' }))).rejects.toThrow('The operation "toString" of "thing" is not supported');
-		await expect(router.call(contextFor(1, { resource: 'constructor', operation: 'echo' }))).rejects.toThrow('is not supported');
+		await expect(
+			router.call(contextFor(1, { resource: 'thing', operation: 'toString' })),
+		).rejects.toThrow('The operation "toString" of "thing" is not supported');
+		await expect(
+			router.call(contextFor(1, { resource: 'constructor', operation: 'echo' })),
+		).rejects.toThrow('is not supported');
 	});
 
 	it('when the client cannot be built: the node error, or with Continue On Fail an error item for every item', async () => {
-		await expect(failing.call(contextFor(2, { resource: 'thing', operation: 'echo' }))).rejects.toThrow('The credential is incomplete');
+		await expect(
+			failing.call(contextFor(2, { resource: 'thing', operation: 'echo' })),
+		).rejects.toThrow('The credential is incomplete');
 		const [out] = await failing.call(contextFor(2, { resource: 'thing', operation: 'echo' }, true));
 		expect(out).toEqual([
 			{ json: { error: 'The credential is incomplete' }, pairedItem: { item: 0 } },
@@ -112,20 +142,36 @@ describe('shared router', () => {
 	});
 
 	it('prepares every item before sending any: a bad item stops the node with nothing sent', async () => {
-		await expect(router.call(contextFor(3, { resource: 'thing', operation: 'checked' }))).rejects.toThrow('item 1 is bad');
+		await expect(
+			router.call(contextFor(3, { resource: 'thing', operation: 'checked' })),
+		).rejects.toThrow('item 1 is bad');
 		expect(seen[0].calls).toEqual([]);
 	});
 
 	it('with Continue On Fail a bad item becomes an error item and the others are sent with their prepared value', async () => {
-		const [out] = await router.call(contextFor(3, { resource: 'thing', operation: 'checked' }, true));
-		expect(out.map((o) => o.json)).toEqual([{ prepared: 'prepared 0' }, expect.objectContaining({ error: 'item 1 is bad' }), { prepared: 'prepared 2' }]);
+		const [out] = await router.call(
+			contextFor(3, { resource: 'thing', operation: 'checked' }, true),
+		);
+		expect(out.map((o) => o.json)).toEqual([
+			{ prepared: 'prepared 0' },
+			expect.objectContaining({ error: 'item 1 is bad' }),
+			{ prepared: 'prepared 2' },
+		]);
 		expect(seen[0].calls.sort()).toEqual(['prepared 0', 'prepared 2']);
 	});
 
 	it('sends a batch operation many items per request, each result paired with its own item', async () => {
-		const [out] = await router.call(contextFor(5, { resource: 'thing', operation: 'batched', requestOptions: { concurrency: 1 } }));
+		const [out] = await router.call(
+			contextFor(5, {
+				resource: 'thing',
+				operation: 'batched',
+				requestOptions: { concurrency: 1 },
+			}),
+		);
 		expect(seen[0].calls).toEqual(['batch 0,10', 'batch 20,30', 'batch 40']);
-		expect(out).toEqual([0, 1, 2, 3, 4].map((i) => ({ json: { sent: i * 10 }, pairedItem: { item: i } })));
+		expect(out).toEqual(
+			[0, 1, 2, 3, 4].map((i) => ({ json: { sent: i * 10 }, pairedItem: { item: i } })),
+		);
 	});
 });
 
@@ -139,11 +185,19 @@ describe('resourceDescription', () => {
 		const [selector, shared, ...fields] = resourceDescription(
 			'thing',
 			operations,
-			{ get: { name: 'Get', action: 'Get a thing' }, getAll: { name: 'Get Many', description: 'List things', action: 'Get many things' } },
+			{
+				get: { name: 'Get', action: 'Get a thing' },
+				getAll: { name: 'Get Many', description: 'List things', action: 'Get many things' },
+			},
 			'getAll',
 			[field('kind')],
 		);
-		expect(selector).toMatchObject({ name: 'operation', type: 'options', default: 'getAll', displayOptions: { show: { resource: ['thing'] } } });
+		expect(selector).toMatchObject({
+			name: 'operation',
+			type: 'options',
+			default: 'getAll',
+			displayOptions: { show: { resource: ['thing'] } },
+		});
 		expect(selector.options).toEqual([
 			{ name: 'Get', value: 'get', action: 'Get a thing' },
 			{ name: 'Get Many', value: 'getAll', description: 'List things', action: 'Get many things' },
@@ -166,17 +220,31 @@ export const description = resourceDescription('thing', operations, ${labels}, '
 		const cases = {
 			good: source(both, 'getAll'),
 			missing: source(`{ get: { name: 'Get', action: 'a' } }`, 'get'),
-			misspelt: source(`{ get: { name: 'Get', action: 'a' }, getAll: { name: 'Get Many', action: 'b' }, getMany: { name: 'Get Many', action: 'b' } }`, 'get'),
+			misspelt: source(
+				`{ get: { name: 'Get', action: 'a' }, getAll: { name: 'Get Many', action: 'b' }, getMany: { name: 'Get Many', action: 'b' } }`,
+				'get',
+			),
 			badDefault: source(both, 'getMany'),
 		};
 		try {
-			const files = Object.fromEntries(Object.entries(cases).map(([name, text]) => {
-				const file = join(dir, `${name}.ts`);
-				writeFileSync(file, text);
-				return [name, file];
-			}));
-			const program = ts.createProgram(Object.values(files), { strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, esModuleInterop: true, skipLibCheck: true, types: [] });
-			const errors = (name: string) => ts.getPreEmitDiagnostics(program, program.getSourceFile(files[name])).length;
+			const files = Object.fromEntries(
+				Object.entries(cases).map(([name, text]) => {
+					const file = join(dir, `${name}.ts`);
+					writeFileSync(file, text);
+					return [name, file];
+				}),
+			);
+			const program = ts.createProgram(Object.values(files), {
+				strict: true,
+				noEmit: true,
+				target: ts.ScriptTarget.ES2022,
+				module: ts.ModuleKind.CommonJS,
+				esModuleInterop: true,
+				skipLibCheck: true,
+				types: [],
+			});
+			const errors = (name: string) =>
+				ts.getPreEmitDiagnostics(program, program.getSourceFile(files[name])).length;
 			expect(errors('good')).toBe(0);
 			expect(errors('missing')).toBeGreaterThan(0);
 			expect(errors('misspelt')).toBeGreaterThan(0);

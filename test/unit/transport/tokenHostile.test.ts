@@ -35,30 +35,100 @@ interface Provider {
 const PROVIDERS: Provider[] = [
 	{
 		name: 'Percipio',
-		fetch: async (url, http) => await fetchPercipioToken({ tokenUrl: `${url}/oauth2-provider/token`, clientId: 'client-1', clientSecret: SECRET, scope: 'api' }, http),
+		fetch: async (url, http) =>
+			await fetchPercipioToken(
+				{
+					tokenUrl: `${url}/oauth2-provider/token`,
+					clientId: 'client-1',
+					clientSecret: SECRET,
+					scope: 'api',
+				},
+				http,
+			),
 		credential: PercipioApi,
-		data: (url) => ({ authMethod: 'oAuth2ClientCredentials', region: 'custom', apiBaseUrl: url, tokenUrl: `${url}/oauth2-provider/token`, organizationId: ORG, clientId: 'client-1', clientSecret: SECRET, scope: 'api' }),
+		data: (url) => ({
+			authMethod: 'oAuth2ClientCredentials',
+			region: 'custom',
+			apiBaseUrl: url,
+			tokenUrl: `${url}/oauth2-provider/token`,
+			organizationId: ORG,
+			clientId: 'client-1',
+			clientSecret: SECRET,
+			scope: 'api',
+		}),
 		prefix: 'Skillsoft Percipio: ',
 	},
 	{
 		name: 'Degreed',
-		fetch: async (url, http) => await fetchDegreedToken({ tokenBaseUrl: url, clientId: 'client-1', clientSecret: SECRET, scopes: ['content:read'], clientAuthentication: 'basic' }, http),
+		fetch: async (url, http) =>
+			await fetchDegreedToken(
+				{
+					tokenBaseUrl: url,
+					clientId: 'client-1',
+					clientSecret: SECRET,
+					scopes: ['content:read'],
+					clientAuthentication: 'basic',
+				},
+				http,
+			),
 		credential: DegreedApi,
-		data: (url) => ({ environment: 'custom', tokenBaseUrl: url, apiBaseUrl: url, clientId: 'client-1', clientSecret: SECRET, scopes: ['users:read'], clientAuthentication: 'basic' }),
+		data: (url) => ({
+			environment: 'custom',
+			tokenBaseUrl: url,
+			apiBaseUrl: url,
+			clientId: 'client-1',
+			clientSecret: SECRET,
+			scopes: ['users:read'],
+			clientAuthentication: 'basic',
+		}),
 		prefix: 'Degreed: ',
 	},
 	{
 		name: 'Learn.link',
-		fetch: async (url, http) => await fetchLearnLinkToken({ url: `${url}/oauth2/token`, tenant: TENANT, clientId: TENANT, clientSecret: SECRET, scopes: ['api/all'], clientAuthentication: 'basic', format: 'form' }, http),
+		fetch: async (url, http) =>
+			await fetchLearnLinkToken(
+				{
+					url: `${url}/oauth2/token`,
+					tenant: TENANT,
+					clientId: TENANT,
+					clientSecret: SECRET,
+					scopes: ['api/all'],
+					clientAuthentication: 'basic',
+					format: 'form',
+				},
+				http,
+			),
 		credential: LearnLinkApi,
-		data: (url) => ({ environment: 'custom', publicApiUrl: url, usersApiUrl: url, tenantId: TENANT, apiSecret: SECRET, authentication: 'oauth2', scopes: ['api/all'], clientAuthentication: 'basic', grantBodyFormat: 'form' }),
+		data: (url) => ({
+			environment: 'custom',
+			publicApiUrl: url,
+			usersApiUrl: url,
+			tenantId: TENANT,
+			apiSecret: SECRET,
+			authentication: 'oauth2',
+			scopes: ['api/all'],
+			clientAuthentication: 'basic',
+			grantBodyFormat: 'form',
+		}),
 		prefix: 'Learn.link (Thrive): ',
 	},
 	{
 		name: 'SCORM Cloud',
-		fetch: async (url, http) => await fetchScormCloudToken({ baseUrl: `${url}/api/v2`, appId: 'client-1', secretKey: SECRET, scope: 'read' }, http),
+		fetch: async (url, http) =>
+			await fetchScormCloudToken(
+				{ baseUrl: `${url}/api/v2`, appId: 'client-1', secretKey: SECRET, scope: 'read' },
+				http,
+			),
 		credential: ScormCloudApi,
-		data: (url) => ({ authMethod: 'oauth', appId: 'client-1', secretKey: SECRET, baseUrl: `${url}/api/v2`, scopes: ['read'], extraScopes: '', expirationSeconds: 300 }),
+		data: (url) => ({
+			authMethod: 'oauth',
+			appId: 'client-1',
+			secretKey: SECRET,
+			baseUrl: `${url}/api/v2`,
+			scopes: ['read'],
+			extraScopes: '',
+			expirationSeconds: 300,
+		}),
 		prefix: 'SCORM Cloud: ',
 	},
 ];
@@ -66,7 +136,15 @@ const PROVIDERS: Provider[] = [
 const basic = Buffer.from(`client-1:${SECRET}`).toString('base64');
 const tenantBasic = Buffer.from(`${TENANT}:${SECRET}`).toString('base64');
 const noSecret = (text: string) => {
-	for (const form of [SECRET, encodeURIComponent(SECRET), basic, tenantBasic, SECRET.slice(0, 8), SECRET.slice(-8)]) expect(text).not.toContain(form);
+	for (const form of [
+		SECRET,
+		encodeURIComponent(SECRET),
+		basic,
+		tenantBasic,
+		SECRET.slice(0, 8),
+		SECRET.slice(-8),
+	])
+		expect(text).not.toContain(form);
 };
 
 type Case = [string, (res: ServerResponse) => void, RegExp];
@@ -82,9 +160,26 @@ const CASES: Case[] = [
 		},
 		new RegExp(`the token endpoint answered more than ${MAX_TOKEN_RESPONSE_BYTES} bytes`),
 	],
-	['a "mac" token', (res) => json(res, 200, { access_token: 'hostile-mac-token', token_type: 'mac', expires_in: 3600 }), /issued a "mac" token, not a Bearer one/],
-	['a token without token_type', (res) => json(res, 200, { access_token: 'hostile-untyped-token', expires_in: 3600 }), /without a token_type, so not a Bearer one/],
-	['an error echoing every form of the secret', (res) => json(res, 400, { error: 'invalid_request', error_description: `got ${SECRET} ${encodeURIComponent(SECRET)} ${basic} ${tenantBasic}` }), /invalid_request: got \[redacted\]/],
+	[
+		'a "mac" token',
+		(res) =>
+			json(res, 200, { access_token: 'hostile-mac-token', token_type: 'mac', expires_in: 3600 }),
+		/issued a "mac" token, not a Bearer one/,
+	],
+	[
+		'a token without token_type',
+		(res) => json(res, 200, { access_token: 'hostile-untyped-token', expires_in: 3600 }),
+		/without a token_type, so not a Bearer one/,
+	],
+	[
+		'an error echoing every form of the secret',
+		(res) =>
+			json(res, 400, {
+				error: 'invalid_request',
+				error_description: `got ${SECRET} ${encodeURIComponent(SECRET)} ${basic} ${tenantBasic}`,
+			}),
+		/invalid_request: got \[redacted\]/,
+	],
 	[
 		'a redirect to another host',
 		(res) => {
@@ -108,23 +203,29 @@ describe.each(PROVIDERS)('$name', (provider) => {
 		}
 	});
 
-	it.each(CASES)("credential's Test button (preAuthentication): %s", async (_name, answer, message) => {
-		const server = await scriptedServer((_req, res) => answer(res));
-		try {
-			const error = (await runPreAuthentication(provider.credential, provider.data(server.url)).then(
-				() => undefined,
-				(e: unknown) => e,
-			)) as (Error & { httpCode?: unknown }) | undefined;
-			expect(error).toBeInstanceOf(Error);
-			expect(error!.message.startsWith(provider.prefix)).toBe(true);
-			expect(error!.message).toMatch(message);
-			// No status on the error: n8n shows these words on Test instead of a generic sentence.
-			expect(error!.httpCode).toBeUndefined();
-			noSecret(error!.message);
-		} finally {
-			await server.close();
-		}
-	});
+	it.each(CASES)(
+		"credential's Test button (preAuthentication): %s",
+		async (_name, answer, message) => {
+			const server = await scriptedServer((_req, res) => answer(res));
+			try {
+				const error = (await runPreAuthentication(
+					provider.credential,
+					provider.data(server.url),
+				).then(
+					() => undefined,
+					(e: unknown) => e,
+				)) as (Error & { httpCode?: unknown }) | undefined;
+				expect(error).toBeInstanceOf(Error);
+				expect(error!.message.startsWith(provider.prefix)).toBe(true);
+				expect(error!.message).toMatch(message);
+				// No status on the error: n8n shows these words on Test instead of a generic sentence.
+				expect(error!.httpCode).toBeUndefined();
+				noSecret(error!.message);
+			} finally {
+				await server.close();
+			}
+		},
+	);
 
 	it("a dropped connection: the same words from the token function and the credential's Test button", async () => {
 		const server = await scriptedServer((_req, res) => json(res, 200, {}));
@@ -132,19 +233,34 @@ describe.each(PROVIDERS)('$name', (provider) => {
 		const host = new URL(server.url).host;
 		const failed = await failureOf(provider.fetch(server.url, n8nHttpRequest()));
 		expect(failed.message).toBe(`could not reach ${host}: the connection was refused`);
-		const error = (await runPreAuthentication(provider.credential, provider.data(server.url)).catch((e: unknown) => e)) as Error;
-		expect(error.message).toBe(`${provider.prefix}could not reach ${host}: the connection was refused. ${failed.description}`);
+		const error = (await runPreAuthentication(provider.credential, provider.data(server.url)).catch(
+			(e: unknown) => e,
+		)) as Error;
+		expect(error.message).toBe(
+			`${provider.prefix}could not reach ${host}: the connection was refused. ${failed.description}`,
+		);
 		expect(error.message).not.toMatch(/ECONN/);
 	});
 
 	it('a Bearer token (any case) is accepted and persisted in the one format, with issuedFor', async () => {
-		const server = await scriptedServer((_req, res) => json(res, 200, { access_token: 'good-token', token_type: 'BEARER', expires_in: 600 }));
+		const server = await scriptedServer((_req, res) =>
+			json(res, 200, { access_token: 'good-token', token_type: 'BEARER', expires_in: 600 }),
+		);
 		try {
-			expect((await tokenOf(provider.fetch(server.url, n8nHttpRequest()))).accessToken).toBe('good-token');
+			expect((await tokenOf(provider.fetch(server.url, n8nHttpRequest()))).accessToken).toBe(
+				'good-token',
+			);
 			const out = await runPreAuthentication(provider.credential, provider.data(server.url));
-			expect(out).toMatchObject({ accessToken: 'good-token', issuedAt: expect.stringMatching(/^\d+$/), expiresAt: expect.stringMatching(/^\d+$/), issuedFor: expect.stringMatching(/^[0-9a-f]{64}$/) });
+			expect(out).toMatchObject({
+				accessToken: 'good-token',
+				issuedAt: expect.stringMatching(/^\d+$/),
+				expiresAt: expect.stringMatching(/^\d+$/),
+				issuedFor: expect.stringMatching(/^[0-9a-f]{64}$/),
+			});
 			expect(Number(out.expiresAt) - Number(out.issuedAt)).toBe(600_000);
-			const declared = new provider.credential().properties.filter((p) => p.type === 'hidden').map((p) => p.name);
+			const declared = new provider.credential().properties
+				.filter((p) => p.type === 'hidden')
+				.map((p) => p.name);
 			for (const field of Object.keys(out)) expect(declared).toContain(field);
 		} finally {
 			await server.close();

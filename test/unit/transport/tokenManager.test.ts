@@ -1,16 +1,34 @@
-import { TokenManager, tokenCacheKey, tokenFromExpiresIn } from '../../../nodes/shared/tokenManager';
+import {
+	TokenManager,
+	tokenCacheKey,
+	tokenFromExpiresIn,
+} from '../../../nodes/shared/tokenManager';
 import { bearerClient, json, scriptedServer, SECRET, failure } from './helpers';
 
 describe('tokenCacheKey', () => {
 	it('changes with every field that shapes a token and never contains the secret', () => {
-		const base = { url: 'https://a/token', clientId: 'id', secret: SECRET, scope: 'x', tenant: 't' };
+		const base = {
+			url: 'https://a/token',
+			clientId: 'id',
+			secret: SECRET,
+			scope: 'x',
+			tenant: 't',
+		};
 		const key = tokenCacheKey(base);
 		expect(key).toMatch(/^[0-9a-f]{64}$/);
 		expect(key).not.toContain(SECRET);
 		for (const field of Object.keys(base)) {
 			expect(tokenCacheKey({ ...base, [field]: 'other' })).not.toBe(key);
 		}
-		expect(tokenCacheKey({ tenant: 't', scope: 'x', secret: SECRET, clientId: 'id', url: 'https://a/token' })).toBe(key);
+		expect(
+			tokenCacheKey({
+				tenant: 't',
+				scope: 'x',
+				secret: SECRET,
+				clientId: 'id',
+				url: 'https://a/token',
+			}),
+		).toBe(key);
 	});
 });
 
@@ -18,11 +36,17 @@ describe('TokenManager', () => {
 	it('refreshes at 80% of the lifetime, never closer than 60 s to expiry', () => {
 		const tm = new TokenManager();
 		const t0 = 1_000_000;
-		expect(tm.refreshAt({ accessToken: 'a', issuedAt: t0, expiresAt: t0 + 3_600_000 })).toBe(t0 + 2_880_000);
+		expect(tm.refreshAt({ accessToken: 'a', issuedAt: t0, expiresAt: t0 + 3_600_000 })).toBe(
+			t0 + 2_880_000,
+		);
 		// 300 s token: 80 % = 240 s, expiry − 60 s = 240 s.
-		expect(tm.refreshAt({ accessToken: 'a', issuedAt: t0, expiresAt: t0 + 300_000 })).toBe(t0 + 240_000);
+		expect(tm.refreshAt({ accessToken: 'a', issuedAt: t0, expiresAt: t0 + 300_000 })).toBe(
+			t0 + 240_000,
+		);
 		// 200 s token: 80 % = 160 s but expiry − 60 s = 140 s wins.
-		expect(tm.refreshAt({ accessToken: 'a', issuedAt: t0, expiresAt: t0 + 200_000 })).toBe(t0 + 140_000);
+		expect(tm.refreshAt({ accessToken: 'a', issuedAt: t0, expiresAt: t0 + 200_000 })).toBe(
+			t0 + 140_000,
+		);
 	});
 
 	it('serves the cached token until its refresh point, then fetches once', async () => {
@@ -53,7 +77,11 @@ describe('TokenManager', () => {
 		const tm = new TokenManager();
 		let n = 0;
 		const fetch = jest.fn(async () => tokenFromExpiresIn(`fresh${++n}`, 3600));
-		const persisted = { accessToken: 'revoked-but-persisted', issuedAt: Date.now(), expiresAt: Date.now() + 3_600_000 };
+		const persisted = {
+			accessToken: 'revoked-but-persisted',
+			issuedAt: Date.now(),
+			expiresAt: Date.now() + 3_600_000,
+		};
 		expect((await tm.get('k', fetch, persisted)).accessToken).toBe('revoked-but-persisted');
 		tm.invalidate('k', 'revoked-but-persisted');
 		// The retry after the 401, and the next execution (same seed from the credential), get a new token.
@@ -62,7 +90,9 @@ describe('TokenManager', () => {
 		expect((await tm.get('k', fetch, persisted)).accessToken).toBe('fresh2');
 		expect(fetch).toHaveBeenCalledTimes(2);
 		// Another credential's key may still use its own persisted token.
-		expect((await tm.get('other', fetch, { ...persisted, accessToken: 'fine' })).accessToken).toBe('fine');
+		expect((await tm.get('other', fetch, { ...persisted, accessToken: 'fine' })).accessToken).toBe(
+			'fine',
+		);
 	});
 
 	it('invalidates only the token that was refused, not a newer one', async () => {
@@ -78,7 +108,9 @@ describe('TokenManager', () => {
 
 	it('does not cache a failed fetch', async () => {
 		const tm = new TokenManager();
-		await expect(tm.get('k', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+		await expect(tm.get('k', async () => Promise.reject(new Error('boom')))).rejects.toThrow(
+			'boom',
+		);
 		expect((await tm.get('k', async () => tokenFromExpiresIn('ok', 60))).accessToken).toBe('ok');
 	});
 });
@@ -96,11 +128,19 @@ describe('ApiClient token handling against a real server', () => {
 		});
 		try {
 			const { client } = bearerClient(server.url);
-			const results = await Promise.all(Array.from({ length: 100 }, (_, i) => client.json({ method: 'GET', url: `${server.url}/items/${i}` })));
+			const results = await Promise.all(
+				Array.from({ length: 100 }, (_, i) =>
+					client.json({ method: 'GET', url: `${server.url}/items/${i}` }),
+				),
+			);
 			expect(results).toHaveLength(100);
 			expect(issued).toBe(1);
 			expect(client.stats.tokenRequests).toBe(1);
-			expect(server.requests.filter((r) => r.url.startsWith('/items')).every((r) => r.headers.authorization === 'Bearer tok-1')).toBe(true);
+			expect(
+				server.requests
+					.filter((r) => r.url.startsWith('/items'))
+					.every((r) => r.headers.authorization === 'Bearer tok-1'),
+			).toBe(true);
 		} finally {
 			await server.close();
 		}
@@ -110,16 +150,25 @@ describe('ApiClient token handling against a real server', () => {
 		let issued = 0;
 		let valid = 'tok-2';
 		const server = await scriptedServer((req, res) => {
-			if (req.url === '/token') return json(res, 200, { access_token: `tok-${++issued}`, expires_in: 3600 });
-			json(res, req.headers.authorization === `Bearer ${valid}` ? 200 : 401, { message: 'token expired' });
+			if (req.url === '/token')
+				return json(res, 200, { access_token: `tok-${++issued}`, expires_in: 3600 });
+			json(res, req.headers.authorization === `Bearer ${valid}` ? 200 : 401, {
+				message: 'token expired',
+			});
 		});
 		try {
 			const { client } = bearerClient(server.url);
-			await expect(client.json({ method: 'POST', url: `${server.url}/write`, body: { a: 1 } })).resolves.toEqual({ message: 'token expired' });
+			await expect(
+				client.json({ method: 'POST', url: `${server.url}/write`, body: { a: 1 } }),
+			).resolves.toEqual({ message: 'token expired' });
 			expect(issued).toBe(2);
-			expect(server.requests.filter((r) => r.url === '/write').map((r) => r.headers.authorization)).toEqual(['Bearer tok-1', 'Bearer tok-2']);
+			expect(
+				server.requests.filter((r) => r.url === '/write').map((r) => r.headers.authorization),
+			).toEqual(['Bearer tok-1', 'Bearer tok-2']);
 			valid = 'never';
-			const error = await failure(client.json({ method: 'GET', url: `${server.url}/read`, itemIndex: 3 }));
+			const error = await failure(
+				client.json({ method: 'GET', url: `${server.url}/read`, itemIndex: 3 }),
+			);
 			expect(error.message).toContain('Test testLmsApi');
 			expect(error.message).toContain('refused twice');
 			expect(error.httpCode).toBe('401');
@@ -131,12 +180,16 @@ describe('ApiClient token handling against a real server', () => {
 	});
 
 	it('reports a token endpoint failure with the provider message and no secret', async () => {
-		const server = await scriptedServer((_req, res) => json(res, 401, { message: `invalid_client ${SECRET}` }));
+		const server = await scriptedServer((_req, res) =>
+			json(res, 401, { message: `invalid_client ${SECRET}` }),
+		);
 		try {
 			const { client } = bearerClient(server.url);
 			const error = await failure(client.json({ method: 'GET', url: `${server.url}/x` }));
 			expect(error.message).toContain('could not get an access token');
-			expect(JSON.stringify({ m: error.message, d: error.description, c: error.context })).not.toContain(SECRET);
+			expect(
+				JSON.stringify({ m: error.message, d: error.description, c: error.context }),
+			).not.toContain(SECRET);
 			expect(server.requests).toHaveLength(1);
 		} finally {
 			await server.close();

@@ -9,14 +9,28 @@ import type { HttpResponse, RequestSpec } from '../../../shared/types';
 import type { DegreedClient } from '../../transport/client';
 import { kebab, nextLink, singleItem, toAttributes, toItem } from '../../transport/jsonapi';
 import { MAX_PAGE_SIZE, recordPages } from '../../transport/paging';
-import { additionalAttributesOption, apiUrl, dateOnly, isoDateTime, jsonAttributes } from '../common';
+import {
+	additionalAttributesOption,
+	apiUrl,
+	dateOnly,
+	isoDateTime,
+	jsonAttributes,
+} from '../common';
 import { COMPLETION_CONTENT_TYPES, CONTENT_ID_TYPES, USER_IDENTIFIER_TYPES } from './fields';
 import { contentLocator, userLocator } from '../../methods/locators';
 
 const fieldsInput = { inputMode: ['fields'] };
 
 /** The completion fields an auto-mapped item may carry, by their camelCase names. */
-const AUTO_MAP_FIELDS = ['userId', 'userIdentifierType', 'contentId', 'contentIdType', 'contentType', 'completedAt', 'percentile'] as const;
+const AUTO_MAP_FIELDS = [
+	'userId',
+	'userIdentifierType',
+	'contentId',
+	'contentIdType',
+	'contentType',
+	'completedAt',
+	'percentile',
+] as const;
 
 const properties: INodeProperties[] = [
 	{
@@ -24,7 +38,11 @@ const properties: INodeProperties[] = [
 		name: 'inputMode',
 		type: 'options',
 		options: [
-			{ name: 'Fields Below', value: 'fields', description: 'Set each field, with expressions for values from the input items' },
+			{
+				name: 'Fields Below',
+				value: 'fields',
+				description: 'Set each field, with expressions for values from the input items',
+			},
 			{
 				name: "Map Each Item's Fields Automatically",
 				value: 'autoMap',
@@ -42,7 +60,20 @@ const properties: INodeProperties[] = [
 			mode.name === 'list'
 				? { ...mode, typeOptions: { ...mode.typeOptions, searchListMethod: 'searchUserEmails' } }
 				: mode.name === 'id'
-					? { ...mode, displayName: 'By Email', placeholder: 'e.g. jane@acme.com', validation: [{ type: 'regex', properties: { regex: '^\\s*[^\\s@]+@[^\\s@]+\\s*$', errorMessage: 'Enter an email address' } }] }
+					? {
+							...mode,
+							displayName: 'By Email',
+							placeholder: 'e.g. jane@acme.com',
+							validation: [
+								{
+									type: 'regex',
+									properties: {
+										regex: '^\\s*[^\\s@]+@[^\\s@]+\\s*$',
+										errorMessage: 'Enter an email address',
+									},
+								},
+							],
+						}
 					: mode,
 		),
 	}),
@@ -54,7 +85,9 @@ const properties: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. E-1042',
 		description: 'The learner who completed the content, identified as set below',
-		displayOptions: { show: { ...fieldsInput, userIdentifierType: ['EmployeeId', 'UserName', 'Id'] } },
+		displayOptions: {
+			show: { ...fieldsInput, userIdentifierType: ['EmployeeId', 'UserName', 'Id'] },
+		},
 	},
 	{
 		displayName: 'User Identifier Type',
@@ -70,7 +103,10 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { ...fieldsInput, contentIdType: ['externalId'] } },
 		modes: contentLocator().modes!.map((mode) =>
 			mode.name === 'list'
-				? { ...mode, typeOptions: { ...mode.typeOptions, searchListMethod: 'searchContentExternalIds' } }
+				? {
+						...mode,
+						typeOptions: { ...mode.typeOptions, searchListMethod: 'searchContentExternalIds' },
+					}
 				: mode.name === 'id'
 					? { ...mode, displayName: 'By External ID', placeholder: 'e.g. course-v1:acme+101' }
 					: mode,
@@ -121,9 +157,21 @@ const properties: INodeProperties[] = [
 		name: 'ifExists',
 		type: 'options',
 		options: [
-			{ name: 'Fail', value: 'error', description: 'Report "already exists" as an error for this item' },
-			{ name: 'Return It', value: 'returnExisting', description: 'Look the existing completion up and return it (extra read requests)' },
-			{ name: 'Treat as Success', value: 'success', description: 'Return the sent fields with status "alreadyExists", without another request' },
+			{
+				name: 'Fail',
+				value: 'error',
+				description: 'Report "already exists" as an error for this item',
+			},
+			{
+				name: 'Return It',
+				value: 'returnExisting',
+				description: 'Look the existing completion up and return it (extra read requests)',
+			},
+			{
+				name: 'Treat as Success',
+				value: 'success',
+				description: 'Return the sent fields with status "alreadyExists", without another request',
+			},
 		],
 		default: 'success',
 		description:
@@ -157,7 +205,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['completion'], operation: ['create'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['completion'], operation: ['create'] } },
+	properties,
+);
 
 /**
  * One of an options list (the value may come from an expression): anything else is an error naming
@@ -167,7 +218,9 @@ export const description = updateDisplayOptions({ show: { resource: ['completion
 const oneOf = (options: Array<{ value: string }>) => {
 	const values = options.map((o) => o.value) as [string, ...string[]];
 	return z.enum(values, {
-		errorMap: () => ({ message: `must be one of ${values.join(', ')} (another value can be sent through Additional Attributes (JSON))` }),
+		errorMap: () => ({
+			message: `must be one of ${values.join(', ')} (another value can be sent through Additional Attributes (JSON))`,
+		}),
 	});
 };
 
@@ -177,11 +230,19 @@ const schema = z.object({
 	contentId: z.string().trim().min(1, 'must not be empty'),
 	contentIdType: z.string().min(1),
 	contentType: oneOf(COMPLETION_CONTENT_TYPES),
-	completedAt: z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be a date and time, e.g. 2026-05-01T10:00:00Z'),
+	completedAt: z
+		.string()
+		.refine(
+			(v) => !Number.isNaN(Date.parse(v)),
+			'must be a date and time, e.g. 2026-05-01T10:00:00Z',
+		),
 	percentile: z.number().min(0).max(100).optional(),
 });
 
-const norm = (v: unknown) => String(v ?? '').trim().toLowerCase();
+const norm = (v: unknown) =>
+	String(v ?? '')
+		.trim()
+		.toLowerCase();
 
 /** The look-up reads at most this many completions of the day (10 pages of 1,000). */
 const LOOKUP_MAX_RECORDS = 10 * MAX_PAGE_SIZE;
@@ -196,10 +257,17 @@ const LOOKUP_MAX_RECORDS = 10 * MAX_PAGE_SIZE;
  * page makes the resent page answer 410), the look-up restarts from the first page instead of
  * failing the item, and stops at the first match.
  */
-export async function findCompletion(client: DegreedClient, node: INode, attrs: IDataObject, itemIndex: number): Promise<HttpResponse | undefined> {
+export async function findCompletion(
+	client: DegreedClient,
+	node: INode,
+	attrs: IDataObject,
+	itemIndex: number,
+): Promise<HttpResponse | undefined> {
 	const completedAt = Date.parse(String(attrs['completed-at']));
 	const day = dateOnly(attrs['completed-at']);
-	const next = day ? new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10) : undefined;
+	const next = day
+		? new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
+		: undefined;
 	const user = norm(attrs['user-id']);
 	const content = norm(attrs['content-id']);
 	const first: RequestSpec = {
@@ -207,23 +275,48 @@ export async function findCompletion(client: DegreedClient, node: INode, attrs: 
 		url: apiUrl(client, '/api/v2/completions'),
 		qs: { limit: MAX_PAGE_SIZE, 'filter[start_date]': day, 'filter[end_date]': next },
 	};
-	const records = (body: unknown) => ((body as { data?: IDataObject[] })?.data ?? []).filter((r): r is IDataObject => !!r && typeof r === 'object');
+	const records = (body: unknown) =>
+		((body as { data?: IDataObject[] })?.data ?? []).filter(
+			(r): r is IDataObject => !!r && typeof r === 'object',
+		);
 	let read = 0;
-	for await (const page of recordPages(client.api, first, { items: records, next: nextLink, apiBaseUrl: client.hosts.apiBaseUrl, itemIndex, node })) {
-		const matches = (page as Array<{ id?: string; attributes?: IDataObject; relationships?: IDataObject }>).filter((record) => {
+	for await (const page of recordPages(client.api, first, {
+		items: records,
+		next: nextLink,
+		apiBaseUrl: client.hosts.apiBaseUrl,
+		itemIndex,
+		node,
+	})) {
+		const matches = (
+			page as Array<{ id?: string; attributes?: IDataObject; relationships?: IDataObject }>
+		).filter((record) => {
 			if (!record || typeof record !== 'object') return false;
 			const a = record.attributes ?? {};
 			if (Date.parse(String(a['completed-at'])) !== completedAt) return false;
 			// A record without the identifiers never matches (an absent value is not "equal").
-			const values = new Set([...Object.values(a), ...Object.values(record.relationships ?? {}).map((r) => (r as { data?: { id?: string } })?.data?.id)].filter((v) => keyText(v) !== undefined).map(norm));
+			const values = new Set(
+				[
+					...Object.values(a),
+					...Object.values(record.relationships ?? {}).map(
+						(r) => (r as { data?: { id?: string } })?.data?.id,
+					),
+				]
+					.filter((v) => keyText(v) !== undefined)
+					.map(norm),
+			);
 			return !!user && !!content && values.has(user) && values.has(content);
 		});
 		// Two completions for the same user, content and time: which one this write made cannot be told.
 		if (matches.length > 1) {
-			throw new NodeOperationError(node, 'More than one Degreed completion matches this user, content and completion time', {
-				itemIndex,
-				description: 'The look-up after an interrupted request found several records, so it cannot say which one this item created. Check the completions in Degreed.',
-			});
+			throw new NodeOperationError(
+				node,
+				'More than one Degreed completion matches this user, content and completion time',
+				{
+					itemIndex,
+					description:
+						'The look-up after an interrupted request found several records, so it cannot say which one this item created. Check the completions in Degreed.',
+				},
+			);
 		}
 		if (matches.length === 1) return { statusCode: 200, headers: {}, body: { data: matches[0] } };
 		read += page.length;
@@ -238,7 +331,14 @@ export async function findCompletion(client: DegreedClient, node: INode, attrs: 
  * (when the look-up cannot find it, the sent fields are returned as for "Treat as Success": Degreed
  * has confirmed the record exists); "Treat as Success" returns the sent fields.
  */
-async function onExistingCompletion(ctx: IExecuteFunctions, client: DegreedClient, response: HttpResponse, attributes: IDataObject, ifExists: string, itemIndex: number): Promise<IDataObject> {
+async function onExistingCompletion(
+	ctx: IExecuteFunctions,
+	client: DegreedClient,
+	response: HttpResponse,
+	attributes: IDataObject,
+	ifExists: string,
+	itemIndex: number,
+): Promise<IDataObject> {
 	if (ifExists === 'error') {
 		const said = client.api.provider.parseError(response).message;
 		throw apiError({
@@ -248,7 +348,8 @@ async function onExistingCompletion(ctx: IExecuteFunctions, client: DegreedClien
 			response,
 			itemIndex,
 			message: `a completion of "${String(attributes['content-id'])}" by "${String(attributes['user-id'])}" at ${String(attributes['completed-at'])} already exists${said ? ` (${said})` : ''}`,
-			description: 'Set "If Completion Exists" to "Treat as Success" or "Return It" to accept completions that are already there (a re-run of a sync).',
+			description:
+				'Set "If Completion Exists" to "Treat as Success" or "Return It" to accept completions that are already there (a re-run of a sync).',
 		});
 	}
 	if (ifExists === 'returnExisting') {
@@ -259,18 +360,27 @@ async function onExistingCompletion(ctx: IExecuteFunctions, client: DegreedClien
 }
 
 /** One item's completion fields: from the parameters (expressions), or straight from the item's JSON. */
-function completionFields(ctx: IExecuteFunctions, i: number, autoMap: boolean, additional: IDataObject): IDataObject {
+function completionFields(
+	ctx: IExecuteFunctions,
+	i: number,
+	autoMap: boolean,
+	additional: IDataObject,
+): IDataObject {
 	const percentileOf = (v: unknown) => (v === undefined || v === null || v === '' ? undefined : v);
 	if (autoMap) {
 		const json = ctx.getInputData()[i]?.json ?? {};
 		const fields: IDataObject = {};
 		for (const name of AUTO_MAP_FIELDS) fields[name] = json[name] ?? json[kebab(name)];
 		// Employee numbers and content ids often arrive as numbers from HR exports.
-		for (const name of ['userId', 'contentId'] as const) if (typeof fields[name] === 'number') fields[name] = String(fields[name]);
+		for (const name of ['userId', 'contentId'] as const)
+			if (typeof fields[name] === 'number') fields[name] = String(fields[name]);
 		fields.userIdentifierType ??= 'Email';
 		fields.contentIdType ??= 'externalId';
 		fields.contentType ??= 'Course';
-		fields.completedAt = fields.completedAt instanceof Date ? fields.completedAt.toISOString() : String(fields.completedAt ?? '');
+		fields.completedAt =
+			fields.completedAt instanceof Date
+				? fields.completedAt.toISOString()
+				: String(fields.completedAt ?? '');
 		fields.percentile = percentileOf(fields.percentile ?? additional.percentile);
 		return fields;
 	}
@@ -285,14 +395,25 @@ function completionFields(ctx: IExecuteFunctions, i: number, autoMap: boolean, a
 	};
 }
 
-export async function execute(this: IExecuteFunctions, client: DegreedClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: DegreedClient,
+	itemIndex: number,
+): Promise<IDataObject | IDataObject[]> {
 	const autoMap = this.getNodeParameter('inputMode', 0, 'fields') === 'autoMap';
 	const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-	const input = validateInput(this.getNode(), schema, completionFields(this, itemIndex, autoMap, additional), {
-		itemIndex,
-		label: 'completion',
-		description: autoMap ? "Fix this field of the input item (auto-mapped input) and run the node again. Nothing was sent for this item." : undefined,
-	});
+	const input = validateInput(
+		this.getNode(),
+		schema,
+		completionFields(this, itemIndex, autoMap, additional),
+		{
+			itemIndex,
+			label: 'completion',
+			description: autoMap
+				? 'Fix this field of the input item (auto-mapped input) and run the node again. Nothing was sent for this item.'
+				: undefined,
+		},
+	);
 	const attributes: IDataObject = {
 		...toAttributes({
 			userId: input.userId,
@@ -313,8 +434,18 @@ export async function execute(this: IExecuteFunctions, client: DegreedClient, it
 		acceptStatuses: [409],
 		// No idempotency key exists for completions: never resent blindly; looked up first.
 		idempotent: false,
-		recover: additional.duplicateCheck === false ? undefined : async () => await findCompletion(client, this.getNode(), attributes, itemIndex),
+		recover:
+			additional.duplicateCheck === false
+				? undefined
+				: async () => await findCompletion(client, this.getNode(), attributes, itemIndex),
 	});
 	if (response.statusCode !== 409) return singleItem(response.body);
-	return await onExistingCompletion(this, client, response, attributes, this.getNodeParameter('ifExists', itemIndex, 'success') as string, itemIndex);
+	return await onExistingCompletion(
+		this,
+		client,
+		response,
+		attributes,
+		this.getNodeParameter('ifExists', itemIndex, 'success') as string,
+		itemIndex,
+	);
 }

@@ -6,9 +6,23 @@ import { apiUrl } from '../common';
 import { deleteRecord } from '../delete';
 import { completionIdField } from './fields';
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['completion'], operation: ['delete'] } }, [completionIdField(['delete'])]);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['completion'], operation: ['delete'] } },
+	[completionIdField(['delete'])],
+);
 
-export async function execute(this: IExecuteFunctions, client: DegreedClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
-	const id = String(this.getNodeParameter('completionId', itemIndex, undefined, { extractValue: true }));
-	return await deleteRecord(client, apiUrl(client, '/api/v2/completions/{id}', { id }), id, itemIndex);
+export async function execute(
+	this: IExecuteFunctions,
+	client: DegreedClient,
+	itemIndex: number,
+): Promise<IDataObject | IDataObject[]> {
+	const id = String(
+		this.getNodeParameter('completionId', itemIndex, undefined, { extractValue: true }),
+	);
+	return await deleteRecord(
+		client,
+		apiUrl(client, '/api/v2/completions/{id}', { id }),
+		id,
+		itemIndex,
+	);
 }

@@ -11,12 +11,26 @@ export const USER_IDENTIFIER_TYPES = [
 
 /** How the content of a completion is identified ("externalId" documented by a partner; the rest unconfirmed). */
 export const CONTENT_ID_TYPES = [
-	{ name: 'External ID', value: 'externalId', description: 'The external ID you gave the content in Degreed (recommended)' },
+	{
+		name: 'External ID',
+		value: 'externalId',
+		description: 'The external ID you gave the content in Degreed (recommended)',
+	},
 	{ name: 'Degreed Content ID', value: 'id' },
 	{ name: 'URL', value: 'url' },
 ];
 
-export const COMPLETION_CONTENT_TYPES = ['Article', 'Assessment', 'Book', 'Course', 'Event', 'Podcast', 'Video'].map((t) => ({ name: t, value: t }));
+export const COMPLETION_CONTENT_TYPES = [
+	'Article',
+	'Assessment',
+	'Book',
+	'Course',
+	'Event',
+	'Podcast',
+	'Video',
+].map((t) => ({ name: t, value: t }));
 
 export const completionIdField = (operations: string[]): INodeProperties =>
-	completionLocator({ displayOptions: { show: { resource: ['completion'], operation: operations } } });
+	completionLocator({
+		displayOptions: { show: { resource: ['completion'], operation: operations } },
+	});

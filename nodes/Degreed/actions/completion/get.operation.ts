@@ -6,9 +6,18 @@ import { singleItem } from '../../transport/jsonapi';
 import { apiUrl } from '../common';
 import { completionIdField } from './fields';
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['completion'], operation: ['get'] } }, [completionIdField(['get'])]);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['completion'], operation: ['get'] } },
+	[completionIdField(['get'])],
+);
 
-export async function execute(this: IExecuteFunctions, client: DegreedClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
-	const url = apiUrl(client, '/api/v2/completions/{id}', { id: this.getNodeParameter('completionId', itemIndex, undefined, { extractValue: true }) });
+export async function execute(
+	this: IExecuteFunctions,
+	client: DegreedClient,
+	itemIndex: number,
+): Promise<IDataObject | IDataObject[]> {
+	const url = apiUrl(client, '/api/v2/completions/{id}', {
+		id: this.getNodeParameter('completionId', itemIndex, undefined, { extractValue: true }),
+	});
 	return singleItem(await client.api.json({ method: 'GET', url, itemIndex }));
 }

@@ -37,7 +37,8 @@ const properties: INodeProperties[] = [
 				name: 'userId',
 				type: 'string',
 				default: '',
-				description: 'Only this learner\'s completions (Degreed user ID; uses /api/v2/users/{ID}/completions)',
+				description:
+					"Only this learner's completions (Degreed user ID; uses /api/v2/users/{ID}/completions)",
 			},
 			pageSizeOption,
 		],
@@ -47,7 +48,11 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show }, properties);
 
-export async function execute(this: IExecuteFunctions, client: DegreedClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: DegreedClient,
+	itemIndex: number,
+): Promise<IDataObject | IDataObject[]> {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = this.getNodeParameter('limit', itemIndex, 50) as number;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
@@ -57,6 +62,20 @@ export async function execute(this: IExecuteFunctions, client: DegreedClient, it
 		...(dateOnly(options.endDate) ? { 'filter[end_date]': dateOnly(options.endDate) } : {}),
 		...filterQuery(this.getNodeParameter('filters', itemIndex, {})),
 	};
-	const url = options.userId ? apiUrl(client, '/api/v2/users/{userId}/completions', { userId: options.userId }) : apiUrl(client, '/api/v2/completions');
-	return await listRecords(client.api, { method: 'GET', url, qs }, { returnAll, limit, items: listItems, next: nextLink, apiBaseUrl: client.hosts.apiBaseUrl, itemIndex, node: this.getNode() });
+	const url = options.userId
+		? apiUrl(client, '/api/v2/users/{userId}/completions', { userId: options.userId })
+		: apiUrl(client, '/api/v2/completions');
+	return await listRecords(
+		client.api,
+		{ method: 'GET', url, qs },
+		{
+			returnAll,
+			limit,
+			items: listItems,
+			next: nextLink,
+			apiBaseUrl: client.hosts.apiBaseUrl,
+			itemIndex,
+			node: this.getNode(),
+		},
+	);
 }

@@ -6,10 +6,31 @@ import { apiUrl } from '../common';
 import { deleteRecord } from '../delete';
 import { identifyByFields, resolveContentId } from './fields';
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['content'], operation: ['delete'] } }, identifyByFields(['delete']));
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['content'], operation: ['delete'] } },
+	identifyByFields(['delete']),
+);
 
-export async function execute(this: IExecuteFunctions, client: DegreedClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: DegreedClient,
+	itemIndex: number,
+): Promise<IDataObject | IDataObject[]> {
 	const kind = this.getNodeParameter('contentType', 0) as string;
-	const id = await resolveContentId(client, this.getNode(), kind, this.getNodeParameter('identifyBy', itemIndex, 'id') as string, String(this.getNodeParameter('contentId', itemIndex, undefined, { extractValue: true }) ?? '').trim(), itemIndex);
-	return await deleteRecord(client, apiUrl(client, '/api/v2/content/{kind}/{id}', { kind, id }), id, itemIndex);
+	const id = await resolveContentId(
+		client,
+		this.getNode(),
+		kind,
+		this.getNodeParameter('identifyBy', itemIndex, 'id') as string,
+		String(
+			this.getNodeParameter('contentId', itemIndex, undefined, { extractValue: true }) ?? '',
+		).trim(),
+		itemIndex,
+	);
+	return await deleteRecord(
+		client,
+		apiUrl(client, '/api/v2/content/{kind}/{id}', { kind, id }),
+		id,
+		itemIndex,
+	);
 }

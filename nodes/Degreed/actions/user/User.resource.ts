@@ -11,7 +11,11 @@ export const description = resourceDescription(
 	operations,
 	{
 		get: { name: 'Get', description: 'Get a user by Degreed ID', action: 'Get user' },
-		getAll: { name: 'Get Many', description: 'List users, optionally filtered', action: 'Get many users' },
+		getAll: {
+			name: 'Get Many',
+			description: 'List users, optionally filtered',
+			action: 'Get many users',
+		},
 	},
 	'getAll',
 );

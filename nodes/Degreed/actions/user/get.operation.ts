@@ -6,12 +6,25 @@ import { singleItem } from '../../transport/jsonapi';
 import { apiUrl } from '../common';
 import { userLocator } from '../../methods/locators';
 
-const properties: INodeProperties[] = [
-	userLocator(),
-];
+const properties: INodeProperties[] = [userLocator()];
 
-export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['get'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['user'], operation: ['get'] } },
+	properties,
+);
 
-export async function execute(this: IExecuteFunctions, client: DegreedClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
-	return singleItem(await client.api.json({ method: 'GET', url: apiUrl(client, '/api/v2/users/{id}', { id: this.getNodeParameter('userId', itemIndex, undefined, { extractValue: true }) }), itemIndex }));
+export async function execute(
+	this: IExecuteFunctions,
+	client: DegreedClient,
+	itemIndex: number,
+): Promise<IDataObject | IDataObject[]> {
+	return singleItem(
+		await client.api.json({
+			method: 'GET',
+			url: apiUrl(client, '/api/v2/users/{id}', {
+				id: this.getNodeParameter('userId', itemIndex, undefined, { extractValue: true }),
+			}),
+			itemIndex,
+		}),
+	);
 }

@@ -10,15 +10,44 @@ import { apiUrl, filterQuery, filtersProperty, pageSizeOption } from '../common'
 const properties: INodeProperties[] = [
 	...returnAllOrLimit({}),
 	filtersProperty({}, 'filter[email]=jane@acme.com'),
-	{ displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options: [pageSizeOption] },
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [pageSizeOption],
+	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['getAll'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['user'], operation: ['getAll'] } },
+	properties,
+);
 
-export async function execute(this: IExecuteFunctions, client: DegreedClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: DegreedClient,
+	itemIndex: number,
+): Promise<IDataObject | IDataObject[]> {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = this.getNodeParameter('limit', itemIndex, 50) as number;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const qs: IDataObject = { limit: pageSize(returnAll, limit, Number(options.pageSize) || undefined), ...filterQuery(this.getNodeParameter('filters', itemIndex, {})) };
-	return await listRecords(client.api, { method: 'GET', url: apiUrl(client, '/api/v2/users'), qs }, { returnAll, limit, items: listItems, next: nextLink, apiBaseUrl: client.hosts.apiBaseUrl, itemIndex, node: this.getNode() });
+	const qs: IDataObject = {
+		limit: pageSize(returnAll, limit, Number(options.pageSize) || undefined),
+		...filterQuery(this.getNodeParameter('filters', itemIndex, {})),
+	};
+	return await listRecords(
+		client.api,
+		{ method: 'GET', url: apiUrl(client, '/api/v2/users'), qs },
+		{
+			returnAll,
+			limit,
+			items: listItems,
+			next: nextLink,
+			apiBaseUrl: client.hosts.apiBaseUrl,
+			itemIndex,
+			node: this.getNode(),
+		},
+	);
 }

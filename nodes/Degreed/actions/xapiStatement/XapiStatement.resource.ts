@@ -10,8 +10,16 @@ export const description = resourceDescription(
 	'xapiStatement',
 	operations,
 	{
-		send: { name: 'Send', description: 'Send statements (one per item, or a list per item), batched', action: 'Send statements' },
-		getAll: { name: 'Get Many', description: 'List statements (since, until, verb)', action: 'Get many statements' },
+		send: {
+			name: 'Send',
+			description: 'Send statements (one per item, or a list per item), batched',
+			action: 'Send statements',
+		},
+		getAll: {
+			name: 'Get Many',
+			description: 'List statements (since, until, verb)',
+			action: 'Get many statements',
+		},
 	},
 	'send',
 );

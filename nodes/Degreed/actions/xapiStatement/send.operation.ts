@@ -5,7 +5,12 @@ import { inputError } from '../../../shared/errors';
 import type { Batch } from '../../../shared/router';
 import { validateInput } from '../../../shared/validation';
 import type { DegreedClient } from '../../transport/client';
-import { buildStatement, normalizeTimestamp, statementIdFor, statementSchema } from '../../transport/xapi';
+import {
+	buildStatement,
+	normalizeTimestamp,
+	statementIdFor,
+	statementSchema,
+} from '../../transport/xapi';
 import type { SimpleStatementFields } from '../../transport/xapi';
 import { isCommonValidStatement } from '../../transport/xapiFastPath';
 import { statementsUrl, xapiHeaders } from './shared';
@@ -19,11 +24,16 @@ const properties: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'Simple Fields', value: 'fields', description: 'Learner, verb, activity and result' },
-			{ name: 'Raw JSON', value: 'json', description: 'A full xAPI statement, or a list of statements, per item' },
+			{
+				name: 'Raw JSON',
+				value: 'json',
+				description: 'A full xAPI statement, or a list of statements, per item',
+			},
 			{
 				name: 'Each Item Is a Statement',
 				value: 'item',
-				description: "The input item's JSON is one full xAPI statement (e.g. from a Code node or another LRS). Fastest for large syncs: no expression is evaluated per item.",
+				description:
+					"The input item's JSON is one full xAPI statement (e.g. from a Code node or another LRS). Fastest for large syncs: no expression is evaluated per item.",
 			},
 		],
 		default: 'fields',
@@ -64,7 +74,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. E12345',
 		required: true,
-		description: 'The learner\'s ID in that system (e.g. employee ID)',
+		description: "The learner's ID in that system (e.g. employee ID)",
 		displayOptions: { show: { ...fieldsMode, actorType: ['account'] } },
 	},
 	{
@@ -109,14 +119,20 @@ const properties: INodeProperties[] = [
 		description: 'An IRI that identifies the activity (usually its URL)',
 		displayOptions: { show: fieldsMode },
 	},
-	{ displayName: 'Activity Name', name: 'activityName', type: 'string', default: '', displayOptions: { show: fieldsMode } },
+	{
+		displayName: 'Activity Name',
+		name: 'activityName',
+		type: 'string',
+		default: '',
+		displayOptions: { show: fieldsMode },
+	},
 	{
 		displayName: 'Timestamp',
 		name: 'timestamp',
 		type: 'dateTime',
 		default: '',
 		description:
-			'When it happened; part of the statement\'s identity, so a re-run with the same time never stores it twice. Empty: the time of sending (a re-run is then a new statement). A value without a time zone is taken as UTC.',
+			"When it happened; part of the statement's identity, so a re-run with the same time never stores it twice. Empty: the time of sending (a re-run is then a new statement). A value without a time zone is taken as UTC.",
 		displayOptions: { show: fieldsMode },
 	},
 	{
@@ -127,21 +143,50 @@ const properties: INodeProperties[] = [
 		default: {},
 		displayOptions: { show: fieldsMode },
 		options: [
-			{ displayName: 'Completion', name: 'completion', type: 'boolean', default: true, description: 'Whether the result says the learner completed the activity (result.completion)' },
-			{ displayName: 'Duration', name: 'duration', type: 'string', default: '', placeholder: 'e.g. PT45M', description: 'ISO 8601 duration' },
+			{
+				displayName: 'Completion',
+				name: 'completion',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether the result says the learner completed the activity (result.completion)',
+			},
+			{
+				displayName: 'Duration',
+				name: 'duration',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. PT45M',
+				description: 'ISO 8601 duration',
+			},
 			{ displayName: 'Score Max', name: 'scoreMax', type: 'number', default: 100 },
 			{ displayName: 'Score Min', name: 'scoreMin', type: 'number', default: 0 },
 			{ displayName: 'Score Raw', name: 'scoreRaw', type: 'number', default: 0 },
-			{ displayName: 'Score Scaled', name: 'scoreScaled', type: 'number', default: 1, typeOptions: { minValue: -1, maxValue: 1, numberPrecision: 4 }, description: 'Between -1 and 1' },
-			{ displayName: 'Success', name: 'success', type: 'boolean', default: true, description: 'Whether the result says the learner passed (result.success)' },
+			{
+				displayName: 'Score Scaled',
+				name: 'scoreScaled',
+				type: 'number',
+				default: 1,
+				typeOptions: { minValue: -1, maxValue: 1, numberPrecision: 4 },
+				description: 'Between -1 and 1',
+			},
+			{
+				displayName: 'Success',
+				name: 'success',
+				type: 'boolean',
+				default: true,
+				description: 'Whether the result says the learner passed (result.success)',
+			},
 		],
 	},
 	{
 		displayName: 'Statement (JSON)',
 		name: 'statementJson',
 		type: 'json',
-		default: '{\n  "actor": { "mbox": "mailto:jane@acme.com" },\n  "verb": { "id": "http://adlnet.gov/expapi/verbs/completed" },\n  "object": { "id": "https://learn.acme.com/courses/101" }\n}',
-		description: 'One statement or an array of statements. Without an "ID", one is derived from the statement.',
+		default:
+			'{\n  "actor": { "mbox": "mailto:jane@acme.com" },\n  "verb": { "id": "http://adlnet.gov/expapi/verbs/completed" },\n  "object": { "id": "https://learn.acme.com/courses/101" }\n}',
+		description:
+			'One statement or an array of statements. Without an "ID", one is derived from the statement.',
 		displayOptions: { show: { mode: ['json'] } },
 	},
 	{
@@ -151,8 +196,21 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Field',
 		default: {},
 		options: [
-			{ displayName: 'Activity Description', name: 'activityDescription', type: 'string', default: '', displayOptions: { show: fieldsMode } },
-			{ displayName: 'Activity Type', name: 'activityType', type: 'string', default: '', placeholder: 'e.g. http://adlnet.gov/expapi/activities/course', displayOptions: { show: fieldsMode } },
+			{
+				displayName: 'Activity Description',
+				name: 'activityDescription',
+				type: 'string',
+				default: '',
+				displayOptions: { show: fieldsMode },
+			},
+			{
+				displayName: 'Activity Type',
+				name: 'activityType',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. http://adlnet.gov/expapi/activities/course',
+				displayOptions: { show: fieldsMode },
+			},
 			{
 				displayName: 'Idempotency Key',
 				name: 'idempotencyKey',
@@ -161,10 +219,37 @@ const properties: INodeProperties[] = [
 				description:
 					'Your own unique key for this item (e.g. a registration ID); the statement ID is derived from it. By default the ID is derived from the statement itself (actor, verb, object, timestamp, result), so sending the same statement again never stores it twice.',
 			},
-			{ displayName: 'Language', name: 'language', type: 'string', default: 'en-US', description: 'Language of the names (and context.language)', displayOptions: { show: fieldsMode } },
-			{ displayName: 'Learner Name', name: 'learnerName', type: 'string', default: '', displayOptions: { show: fieldsMode } },
-			{ displayName: 'Platform', name: 'platform', type: 'string', default: '', placeholder: 'e.g. Acme LMS', displayOptions: { show: fieldsMode } },
-			{ displayName: 'Registration', name: 'registration', type: 'string', default: '', description: 'A UUID tying statements of one attempt together', displayOptions: { show: fieldsMode } },
+			{
+				displayName: 'Language',
+				name: 'language',
+				type: 'string',
+				default: 'en-US',
+				description: 'Language of the names (and context.language)',
+				displayOptions: { show: fieldsMode },
+			},
+			{
+				displayName: 'Learner Name',
+				name: 'learnerName',
+				type: 'string',
+				default: '',
+				displayOptions: { show: fieldsMode },
+			},
+			{
+				displayName: 'Platform',
+				name: 'platform',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. Acme LMS',
+				displayOptions: { show: fieldsMode },
+			},
+			{
+				displayName: 'Registration',
+				name: 'registration',
+				type: 'string',
+				default: '',
+				description: 'A UUID tying statements of one attempt together',
+				displayOptions: { show: fieldsMode },
+			},
 		],
 	},
 	{
@@ -180,20 +265,25 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				default: 50,
 				typeOptions: { minValue: 1, maxValue: 500 },
-				description: 'Statements sent per request. Fewer requests count less against the per-minute limit.',
+				description:
+					'Statements sent per request. Fewer requests count less against the per-minute limit.',
 			},
 			{
 				displayName: 'Statements Path',
 				name: 'statementsPath',
 				type: 'string',
 				default: '/xAPI/statements',
-				description: 'Path of the statements resource on the API host. Degreed documents GET /xAPI/statements; POST to the same path is assumed.',
+				description:
+					'Path of the statements resource on the API host. Degreed documents GET /xAPI/statements; POST to the same path is assumed.',
 			},
 		],
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['xapiStatement'], operation: ['send'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['xapiStatement'], operation: ['send'] } },
+	properties,
+);
 
 const blank = (v: unknown) => v === undefined || v === null || v === '';
 
@@ -203,12 +293,20 @@ function parseStatements(ctx: IExecuteFunctions, value: unknown, itemIndex: numb
 		try {
 			parsed = JSON.parse(value);
 		} catch (error) {
-			throw inputError(ctx.getNode(), `"Statement (JSON)" is not valid JSON (${(error as Error).message})`, { itemIndex, description: 'Nothing was sent for this item.' });
+			throw inputError(
+				ctx.getNode(),
+				`"Statement (JSON)" is not valid JSON (${(error as Error).message})`,
+				{ itemIndex, description: 'Nothing was sent for this item.' },
+			);
 		}
 	}
 	const list = Array.isArray(parsed) ? parsed : [parsed];
 	if (!list.length || list.some((s) => !s || typeof s !== 'object' || Array.isArray(s))) {
-		throw inputError(ctx.getNode(), '"Statement (JSON)" must be a statement object or an array of statement objects', { itemIndex });
+		throw inputError(
+			ctx.getNode(),
+			'"Statement (JSON)" must be a statement object or an array of statement objects',
+			{ itemIndex },
+		);
 	}
 	return list as IDataObject[];
 }
@@ -260,9 +358,14 @@ function prepareStatements(ctx: IExecuteFunctions, i: number): IDataObject[] {
 		const s: IDataObject = { ...statement };
 		if (typeof s.timestamp === 'string') s.timestamp = normalizeTimestamp(s.timestamp);
 		if (blank(s.id) && key === undefined && blank(s.timestamp)) s.timestamp = sentAt;
-		if (blank(s.id)) s.id = statementIdFor(s, key === undefined ? undefined : statements.length > 1 ? `${key}#${n}` : key);
+		if (blank(s.id))
+			s.id = statementIdFor(
+				s,
+				key === undefined ? undefined : statements.length > 1 ? `${key}#${n}` : key,
+			);
 		// Hook (performance): the common statement shapes are checked by hand; zod for the rest and for the message.
-		if (!isCommonValidStatement(s)) validateInput(ctx.getNode(), statementSchema, s, { itemIndex: i, label: 'statement' });
+		if (!isCommonValidStatement(s))
+			validateInput(ctx.getNode(), statementSchema, s, { itemIndex: i, label: 'statement' });
 		return s;
 	});
 }

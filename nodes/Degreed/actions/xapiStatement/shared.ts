@@ -13,6 +13,10 @@ export const xapiHeaders = { 'X-Experience-API-Version': XAPI_VERSION };
 export function statementsUrl(node: INode, client: DegreedClient, path: unknown): string {
 	const value = String(path ?? '').trim() || DEFAULT_STATEMENTS_PATH;
 	const problem = pathProblem(value);
-	if (problem) throw inputError(node, `"Statements Path" must be a path such as ${DEFAULT_STATEMENTS_PATH}: it ${problem}`);
+	if (problem)
+		throw inputError(
+			node,
+			`"Statements Path" must be a path such as ${DEFAULT_STATEMENTS_PATH}: it ${problem}`,
+		);
 	return joinUrl(client.hosts.apiBaseUrl, value);
 }

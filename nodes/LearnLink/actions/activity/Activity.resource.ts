@@ -9,7 +9,11 @@ export const description = resourceDescription(
 	'activity',
 	operations,
 	{
-		getAll: { name: 'Get Many', description: 'List learning activity in a time range', action: 'Get many activities' },
+		getAll: {
+			name: 'Get Many',
+			description: 'List learning activity in a time range',
+			action: 'Get many activities',
+		},
 	},
 	'getAll',
 );

@@ -9,8 +9,22 @@ import type { LearnLinkClient } from '../../transport/client';
 import { activityTimestamp, compact, listAll, listLimits, listOf } from '../common';
 
 const properties: INodeProperties[] = [
-	{ displayName: 'From', name: 'timestampFrom', type: 'dateTime', default: '', required: true, description: 'Start of the time range (sent as YYYY-MM-DD hh:mm:ss, UTC)' },
-	{ displayName: 'To', name: 'timestampTo', type: 'dateTime', default: '', required: true, description: 'End of the time range (sent as YYYY-MM-DD hh:mm:ss, UTC)' },
+	{
+		displayName: 'From',
+		name: 'timestampFrom',
+		type: 'dateTime',
+		default: '',
+		required: true,
+		description: 'Start of the time range (sent as YYYY-MM-DD hh:mm:ss, UTC)',
+	},
+	{
+		displayName: 'To',
+		name: 'timestampTo',
+		type: 'dateTime',
+		default: '',
+		required: true,
+		description: 'End of the time range (sent as YYYY-MM-DD hh:mm:ss, UTC)',
+	},
 	...returnAllOrLimit({}),
 	{
 		displayName: 'Filters',
@@ -19,15 +33,36 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Filter',
 		default: {},
 		options: [
-			{ displayName: 'Actions', name: 'actions', type: 'string', default: '', description: 'Only these actions (comma-separated, e.g. viewed,completed)' },
-			{ displayName: 'Content IDs', name: 'contentIds', type: 'string', default: '', description: 'Only activity on these content items (comma-separated)' },
+			{
+				displayName: 'Actions',
+				name: 'actions',
+				type: 'string',
+				default: '',
+				description: 'Only these actions (comma-separated, e.g. viewed,completed)',
+			},
+			{
+				displayName: 'Content IDs',
+				name: 'contentIds',
+				type: 'string',
+				default: '',
+				description: 'Only activity on these content items (comma-separated)',
+			},
 			{ displayName: 'Content Type', name: 'contentType', type: 'string', default: '' },
-			{ displayName: 'Omit Actions', name: 'omitActions', type: 'string', default: '', description: 'Leave out these actions (comma-separated)' },
+			{
+				displayName: 'Omit Actions',
+				name: 'omitActions',
+				type: 'string',
+				default: '',
+				description: 'Leave out these actions (comma-separated)',
+			},
 		],
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['activity'], operation: ['getAll'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['activity'], operation: ['getAll'] } },
+	properties,
+);
 
 const stamp = z
 	.string()
@@ -42,10 +77,17 @@ const schema = z
 		contentIds: z.array(z.string()).optional(),
 		contentType: z.string().optional(),
 	})
-	.refine((v) => v.timestampFrom <= v.timestampTo, { message: 'Must not be after "To"', path: ['timestampFrom'] });
+	.refine((v) => v.timestampFrom <= v.timestampTo, {
+		message: 'Must not be after "To"',
+		path: ['timestampFrom'],
+	});
 
 /** GET /rest/v1/activities?timestampFrom=…&timestampTo=…, page/perPage to the end. */
-export async function execute(this: IExecuteFunctions, client: LearnLinkClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: LearnLinkClient,
+	itemIndex: number,
+): Promise<IDataObject | IDataObject[]> {
 	const raw = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const input = validateInput(
 		this.getNode(),
@@ -65,5 +107,9 @@ export async function execute(this: IExecuteFunctions, client: LearnLinkClient, 
 	if (input.omitActions) qs.omitActions = input.omitActions.join(',');
 	if (input.contentIds) qs.contentIds = input.contentIds.join(',');
 	if (input.contentType) qs.contentType = input.contentType;
-	return await listAll(client.api, { method: 'GET', url: joinUrl(client.v1, '/activities'), qs, itemIndex }, listLimits(this, itemIndex));
+	return await listAll(
+		client.api,
+		{ method: 'GET', url: joinUrl(client.v1, '/activities'), qs, itemIndex },
+		listLimits(this, itemIndex),
+	);
 }

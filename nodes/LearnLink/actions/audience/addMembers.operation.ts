@@ -2,7 +2,10 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { memberProperties, membersExecute } from './members';
 
-export const description = updateDisplayOptions({ show: { resource: ['audience'], operation: ['addMembers'] } }, memberProperties('addMembers', 'add'));
+export const description = updateDisplayOptions(
+	{ show: { resource: ['audience'], operation: ['addMembers'] } },
+	memberProperties('addMembers', 'add'),
+);
 
 /** POST /rest/v1/audiences/{id}/members: one output item per user, success or failure. */
 export const execute = membersExecute('add');

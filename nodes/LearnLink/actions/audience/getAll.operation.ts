@@ -33,15 +33,37 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['audience'], operation: ['getAll'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['audience'], operation: ['getAll'] } },
+	properties,
+);
 
-const schema = z.object({ updatedSince: z.string().refine(isValidDate, 'Must be a date (ISO 8601)'), apiControlled: z.enum(['any', 'true', 'false']) }).partial();
+const schema = z
+	.object({
+		updatedSince: z.string().refine(isValidDate, 'Must be a date (ISO 8601)'),
+		apiControlled: z.enum(['any', 'true', 'false']),
+	})
+	.partial();
 
 /** GET /rest/v1/audiences, page/perPage to the end. */
-export async function execute(this: IExecuteFunctions, client: LearnLinkClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
-	const filters = validateInput(this.getNode(), schema, compact(this.getNodeParameter('filters', itemIndex, {}) as IDataObject), { itemIndex, label: 'Filters' });
+export async function execute(
+	this: IExecuteFunctions,
+	client: LearnLinkClient,
+	itemIndex: number,
+): Promise<IDataObject | IDataObject[]> {
+	const filters = validateInput(
+		this.getNode(),
+		schema,
+		compact(this.getNodeParameter('filters', itemIndex, {}) as IDataObject),
+		{ itemIndex, label: 'Filters' },
+	);
 	const qs: IDataObject = {};
 	if (filters.updatedSince) qs.updatedSince = new Date(filters.updatedSince).toISOString();
-	if (filters.apiControlled && filters.apiControlled !== 'any') qs.apiControlled = filters.apiControlled;
-	return await listAll(client.api, { method: 'GET', url: joinUrl(client.v1, '/audiences'), qs, itemIndex }, listLimits(this, itemIndex));
+	if (filters.apiControlled && filters.apiControlled !== 'any')
+		qs.apiControlled = filters.apiControlled;
+	return await listAll(
+		client.api,
+		{ method: 'GET', url: joinUrl(client.v1, '/audiences'), qs, itemIndex },
+		listLimits(this, itemIndex),
+	);
 }

@@ -10,8 +10,16 @@ export const description = resourceDescription(
 	'completion',
 	operations,
 	{
-		create: { name: 'Create', description: 'Record that a learner completed content ("already exists" counts as success)', action: 'Create completion' },
-		getAll: { name: 'Get Many', description: 'List completions by user, content and date range', action: 'Get many completions' },
+		create: {
+			name: 'Create',
+			description: 'Record that a learner completed content ("already exists" counts as success)',
+			action: 'Create completion',
+		},
+		getAll: {
+			name: 'Get Many',
+			description: 'List completions by user, content and date range',
+			action: 'Get many completions',
+		},
 	},
 	'getAll',
 );

@@ -9,11 +9,24 @@ import { contentLocator, userLocator } from '../../methods/locators';
 
 const properties: INodeProperties[] = [
 	userLocator(),
-	contentLocator({ description: 'The content that was completed: pick it (search by title) or give Thrive\'s content ID' }),
-	{ displayName: 'Completed At', name: 'completedAt', type: 'dateTime', default: '', required: true, description: 'When the learner completed it' },
+	contentLocator({
+		description:
+			"The content that was completed: pick it (search by title) or give Thrive's content ID",
+	}),
+	{
+		displayName: 'Completed At',
+		name: 'completedAt',
+		type: 'dateTime',
+		default: '',
+		required: true,
+		description: 'When the learner completed it',
+	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['completion'], operation: ['create'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['completion'], operation: ['create'] } },
+	properties,
+);
 
 const schema = z.object({
 	userId: z.string().trim().min(1, 'Must not be empty'),
@@ -37,18 +50,28 @@ function messageOf(body: unknown): string {
  * POST /rest/v1/learning/completions `{userId, contentId, completedAt}`. Idempotent by
  * (userId, contentId, completedAt): "already exists" (a 409, or a 2xx saying so) is a success.
  */
-export async function execute(this: IExecuteFunctions, client: LearnLinkClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: LearnLinkClient,
+	itemIndex: number,
+): Promise<IDataObject | IDataObject[]> {
 	const input = validateInput(
 		this.getNode(),
 		schema,
 		{
 			userId: String(this.getNodeParameter('userId', itemIndex, '', { extractValue: true }) ?? ''),
-			contentId: String(this.getNodeParameter('contentId', itemIndex, '', { extractValue: true }) ?? ''),
+			contentId: String(
+				this.getNodeParameter('contentId', itemIndex, '', { extractValue: true }) ?? '',
+			),
 			completedAt: String(this.getNodeParameter('completedAt', itemIndex, '') ?? ''),
 		},
 		{ itemIndex },
 	);
-	const body = { userId: input.userId, contentId: input.contentId, completedAt: new Date(input.completedAt).toISOString() };
+	const body = {
+		userId: input.userId,
+		contentId: input.contentId,
+		completedAt: new Date(input.completedAt).toISOString(),
+	};
 	const response = await client.api.request<IDataObject>({
 		method: 'POST',
 		url: joinUrl(client.v1, '/learning/completions'),
@@ -58,7 +81,10 @@ export async function execute(this: IExecuteFunctions, client: LearnLinkClient, 
 		acceptStatuses: [409],
 		itemIndex,
 	});
-	const reply = response.body && typeof response.body === 'object' && !Array.isArray(response.body) ? response.body : {};
+	const reply =
+		response.body && typeof response.body === 'object' && !Array.isArray(response.body)
+			? response.body
+			: {};
 	const exists = response.statusCode === 409 || ALREADY_EXISTS.test(messageOf(response.body));
 	return {
 		status: exists ? 'alreadyExists' : 'created',

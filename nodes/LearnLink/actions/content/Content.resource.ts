@@ -11,7 +11,11 @@ export const description = resourceDescription(
 	operations,
 	{
 		get: { name: 'Get', description: 'Get one content item by ID', action: 'Get content item' },
-		getAll: { name: 'Get Many', description: 'List content, optionally only what changed since a time', action: 'Get many content items' },
+		getAll: {
+			name: 'Get Many',
+			description: 'List content, optionally only what changed since a time',
+			action: 'Get many content items',
+		},
 	},
 	'getAll',
 );

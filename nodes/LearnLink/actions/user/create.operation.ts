@@ -10,10 +10,25 @@ import { DEFAULT_BY_REF_PATH } from './get.operation';
 import { userBody, userFieldOptions, userFieldsSchema } from './fields';
 
 const properties: INodeProperties[] = [
-	{ displayName: 'Reference', name: 'ref', type: 'string', default: '', required: true, description: "Your organisation's unique identifier for the user (the idempotency key: a retried create finds it)" },
+	{
+		displayName: 'Reference',
+		name: 'ref',
+		type: 'string',
+		default: '',
+		required: true,
+		description:
+			"Your organisation's unique identifier for the user (the idempotency key: a retried create finds it)",
+	},
 	{ displayName: 'First Name', name: 'firstName', type: 'string', default: '', required: true },
 	{ displayName: 'Last Name', name: 'lastName', type: 'string', default: '', required: true },
-	{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '', description: 'Required unless Login Method is Reference' },
+	{
+		displayName: 'Email',
+		name: 'email',
+		type: 'string',
+		placeholder: 'name@email.com',
+		default: '',
+		description: 'Required unless Login Method is Reference',
+	},
 	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
@@ -44,16 +59,32 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['create'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['user'], operation: ['create'] } },
+	properties,
+);
 
 const schema = userFieldsSchema
-	.extend({ ref: z.string().trim().min(1, 'Must not be empty'), firstName: z.string().trim().min(1, 'Must not be empty'), lastName: z.string().trim().min(1, 'Must not be empty') })
+	.extend({
+		ref: z.string().trim().min(1, 'Must not be empty'),
+		firstName: z.string().trim().min(1, 'Must not be empty'),
+		lastName: z.string().trim().min(1, 'Must not be empty'),
+	})
 	.superRefine((v, ctx) => {
-		if ((v.loginMethod ?? 'email') === 'email' && !v.email) ctx.addIssue({ code: 'custom', path: ['email'], message: 'Is required unless Login Method is Reference' });
+		if ((v.loginMethod ?? 'email') === 'email' && !v.email)
+			ctx.addIssue({
+				code: 'custom',
+				path: ['email'],
+				message: 'Is required unless Login Method is Reference',
+			});
 	});
 
 /** POST /rest/v2/users. A retry after an ambiguous failure first looks the ref up, so it never creates twice. */
-export async function execute(this: IExecuteFunctions, client: LearnLinkClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: LearnLinkClient,
+	itemIndex: number,
+): Promise<IDataObject | IDataObject[]> {
 	const extra = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const body = validateInput(
@@ -76,7 +107,12 @@ export async function execute(this: IExecuteFunctions, client: LearnLinkClient, 
 		itemIndex,
 		acceptStatuses: [409],
 		recover: async () => {
-			const found = await client.api.request({ method: 'GET', url: lookup, itemIndex, acceptStatuses: [404] });
+			const found = await client.api.request({
+				method: 'GET',
+				url: lookup,
+				itemIndex,
+				acceptStatuses: [404],
+			});
 			// Only the user asked for counts: an answer for another (or no) reference is not it.
 			const record = found.body as { ref?: unknown } | undefined;
 			return found.statusCode === 404 || !sameKey(record?.ref, body.ref) ? undefined : found;
@@ -84,10 +120,15 @@ export async function execute(this: IExecuteFunctions, client: LearnLinkClient, 
 	});
 	if (response.statusCode === 409) {
 		if (options.ifExists !== 'skip') {
-			throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: a Learn.link user with reference "${body.ref}" already exists`, {
-				itemIndex,
-				description: 'Use the Update operation for existing users, or set Options → "If the User Already Exists" to return a status instead.',
-			});
+			throw new NodeOperationError(
+				this.getNode(),
+				`Item ${itemIndex}: a Learn.link user with reference "${body.ref}" already exists`,
+				{
+					itemIndex,
+					description:
+						'Use the Update operation for existing users, or set Options → "If the User Already Exists" to return a status instead.',
+				},
+			);
 		}
 		return { result: 'alreadyExists', ref: body.ref };
 	}

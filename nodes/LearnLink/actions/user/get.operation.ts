@@ -42,24 +42,58 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['get'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['user'], operation: ['get'] } },
+	properties,
+);
 
 const schema = z
-	.object({ by: z.enum(['id', 'ref']), value: z.string().trim().min(1, 'Must not be empty'), path: z.string().trim().startsWith('/', 'Must start with /') })
-	.refine((v) => v.path.includes(v.by === 'id' ? '{userId}' : '{ref}'), { path: ['path'], message: 'Must contain the {userId} or {ref} placeholder' });
+	.object({
+		by: z.enum(['id', 'ref']),
+		value: z.string().trim().min(1, 'Must not be empty'),
+		path: z.string().trim().startsWith('/', 'Must start with /'),
+	})
+	.refine((v) => v.path.includes(v.by === 'id' ? '{userId}' : '{ref}'), {
+		path: ['path'],
+		message: 'Must contain the {userId} or {ref} placeholder',
+	});
 
-export async function execute(this: IExecuteFunctions, client: LearnLinkClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: LearnLinkClient,
+	itemIndex: number,
+): Promise<IDataObject | IDataObject[]> {
 	const by = this.getNodeParameter('by', itemIndex) as 'id' | 'ref';
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const input = validateInput(
 		this.getNode(),
 		schema,
-		{ by, value: String(this.getNodeParameter(by === 'id' ? 'userId' : 'ref', itemIndex, '', { extractValue: true }) ?? ''), path: String(options.path || (by === 'id' ? DEFAULT_BY_ID_PATH : DEFAULT_BY_REF_PATH)) },
+		{
+			by,
+			value: String(
+				this.getNodeParameter(by === 'id' ? 'userId' : 'ref', itemIndex, '', {
+					extractValue: true,
+				}) ?? '',
+			),
+			path: String(options.path || (by === 'id' ? DEFAULT_BY_ID_PATH : DEFAULT_BY_REF_PATH)),
+		},
 		{ itemIndex },
 	);
 	const path = buildPath(input.path, by === 'id' ? { userId: input.value } : { ref: input.value });
-	const body = await client.api.json<IDataObject>({ method: 'GET', url: joinUrl(client.v1, path), itemIndex });
+	const body = await client.api.json<IDataObject>({
+		method: 'GET',
+		url: joinUrl(client.v1, path),
+		itemIndex,
+	});
 	// Some Thrive responses wrap the record: unwrap so users get plain fields.
-	const record = body && typeof body === 'object' && !Array.isArray(body) && body.data && typeof body.data === 'object' && !Array.isArray(body.data) ? (body.data as IDataObject) : body;
+	const record =
+		body &&
+		typeof body === 'object' &&
+		!Array.isArray(body) &&
+		body.data &&
+		typeof body.data === 'object' &&
+		!Array.isArray(body.data)
+			? (body.data as IDataObject)
+			: body;
 	return record ?? {};
 }

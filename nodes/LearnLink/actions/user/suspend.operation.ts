@@ -9,10 +9,19 @@ import { userRefLocator } from '../../methods/locators';
 
 const properties: INodeProperties[] = [
 	userRefLocator(),
-	{ displayName: 'End Date', name: 'endDate', type: 'dateTime', default: '', description: 'Last day of the user (default: today, UTC)' },
+	{
+		displayName: 'End Date',
+		name: 'endDate',
+		type: 'dateTime',
+		default: '',
+		description: 'Last day of the user (default: today, UTC)',
+	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['suspend'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['user'], operation: ['suspend'] } },
+	properties,
+);
 
 const schema = z.object({
 	ref: z.string().trim().min(1, 'Must not be empty'),
@@ -20,9 +29,21 @@ const schema = z.object({
 });
 
 /** PATCH /rest/v2/users/ref/{ref}/suspend `{endDate}` (idempotent: suspending twice is the same). */
-export async function execute(this: IExecuteFunctions, client: LearnLinkClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: LearnLinkClient,
+	itemIndex: number,
+): Promise<IDataObject | IDataObject[]> {
 	const given = String(this.getNodeParameter('endDate', itemIndex, '') ?? '').trim();
-	const input = validateInput(this.getNode(), schema, { ref: this.getNodeParameter('ref', itemIndex, '', { extractValue: true }) as string, endDate: given || new Date().toISOString().slice(0, 10) }, { itemIndex });
+	const input = validateInput(
+		this.getNode(),
+		schema,
+		{
+			ref: this.getNodeParameter('ref', itemIndex, '', { extractValue: true }) as string,
+			endDate: given || new Date().toISOString().slice(0, 10),
+		},
+		{ itemIndex },
+	);
 	const body = await client.api.json<IDataObject>({
 		method: 'PATCH',
 		url: joinUrl(client.v2, buildPath('/users/ref/{ref}/suspend', { ref: input.ref })),
@@ -30,5 +51,10 @@ export async function execute(this: IExecuteFunctions, client: LearnLinkClient, 
 		idempotent: true,
 		itemIndex,
 	});
-	return { ref: input.ref, endDate: input.endDate, ...(body && typeof body === 'object' ? body : {}), result: 'suspended' };
+	return {
+		ref: input.ref,
+		endDate: input.endDate,
+		...(body && typeof body === 'object' ? body : {}),
+		result: 'suspended',
+	};
 }

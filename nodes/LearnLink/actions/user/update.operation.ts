@@ -21,19 +21,32 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['update'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['user'], operation: ['update'] } },
+	properties,
+);
 
 const schema = z.object({
 	ref: z.string().trim().min(1, 'Must not be empty'),
-	fields: userFieldsSchema.refine((v) => Object.keys(v).length > 0, 'Add at least one field to update'),
+	fields: userFieldsSchema.refine(
+		(v) => Object.keys(v).length > 0,
+		'Add at least one field to update',
+	),
 });
 
 /** PATCH /rest/v2/users/ref/{ref}: sending the same fields twice leaves the same user, so it is retried safely. */
-export async function execute(this: IExecuteFunctions, client: LearnLinkClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: LearnLinkClient,
+	itemIndex: number,
+): Promise<IDataObject | IDataObject[]> {
 	const input = validateInput(
 		this.getNode(),
 		schema,
-		{ ref: this.getNodeParameter('ref', itemIndex, '', { extractValue: true }) as string, fields: userBody(this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject) },
+		{
+			ref: this.getNodeParameter('ref', itemIndex, '', { extractValue: true }) as string,
+			fields: userBody(this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject),
+		},
 		{ itemIndex, label: 'Update Fields' },
 	);
 	const body = await client.api.json<IDataObject>({

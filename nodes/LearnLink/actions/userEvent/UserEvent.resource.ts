@@ -9,7 +9,12 @@ export const description = resourceDescription(
 	'userEvent',
 	operations,
 	{
-		send: { name: 'Send', description: 'Send user_joined, user_updated, user_suspended or user_deleted to the users API (one unique event ID per item)', action: 'Send user lifecycle event' },
+		send: {
+			name: 'Send',
+			description:
+				'Send user_joined, user_updated, user_suspended or user_deleted to the users API (one unique event ID per item)',
+			action: 'Send user lifecycle event',
+		},
 	},
 	'send',
 );

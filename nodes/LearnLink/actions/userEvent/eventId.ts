@@ -15,7 +15,13 @@ function sendIdentity(ctx: IExecuteFunctions, itemIndex: number): string | undef
 		const executionId = ctx.getExecutionId();
 		if (!executionId) return undefined;
 		const runIndex = ctx.getWorkflowDataProxy(itemIndex).$thisRunIndex;
-		return JSON.stringify([ctx.getWorkflow().id ?? '', executionId, ctx.getNode().id ?? ctx.getNode().name, Number(runIndex) || 0, itemIndex]);
+		return JSON.stringify([
+			ctx.getWorkflow().id ?? '',
+			executionId,
+			ctx.getNode().id ?? ctx.getNode().name,
+			Number(runIndex) || 0,
+			itemIndex,
+		]);
 	} catch {
 		return undefined;
 	}
@@ -33,7 +39,14 @@ export function uuidFromText(text: string): string {
  * Never derived from the event's content alone: a receiver that ignores repeated ids would drop a
  * legitimate repeat of the same content.
  */
-export function lifecycleEventIdFor(ctx: IExecuteFunctions, itemIndex: number, eventType: string, ref: string): string {
+export function lifecycleEventIdFor(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	eventType: string,
+	ref: string,
+): string {
 	const identity = sendIdentity(ctx, itemIndex);
-	return identity === undefined ? randomUUID() : uuidFromText(JSON.stringify([identity, eventType, ref]));
+	return identity === undefined
+		? randomUUID()
+		: uuidFromText(JSON.stringify([identity, eventType, ref]));
 }

@@ -18,14 +18,35 @@ const properties: INodeProperties[] = [
 		type: 'options',
 		default: 'user_joined',
 		options: [
-			{ name: 'User Joined', value: 'user_joined', description: 'Creates the user, or re-activates a suspended one' },
+			{
+				name: 'User Joined',
+				value: 'user_joined',
+				description: 'Creates the user, or re-activates a suspended one',
+			},
 			{ name: 'User Updated', value: 'user_updated', description: "Updates the user's details" },
 			{ name: 'User Suspended', value: 'user_suspended', description: 'Suspends the user' },
-			{ name: 'User Deleted', value: 'user_deleted', description: 'Obfuscates the user; learning history is kept' },
+			{
+				name: 'User Deleted',
+				value: 'user_deleted',
+				description: 'Obfuscates the user; learning history is kept',
+			},
 		],
 	},
-	{ displayName: 'User Reference', name: 'ref', type: 'string', default: '', required: true, description: "Your organisation's unique identifier for the user" },
-	{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '' },
+	{
+		displayName: 'User Reference',
+		name: 'ref',
+		type: 'string',
+		default: '',
+		required: true,
+		description: "Your organisation's unique identifier for the user",
+	},
+	{
+		displayName: 'Email',
+		name: 'email',
+		type: 'string',
+		placeholder: 'name@email.com',
+		default: '',
+	},
 	{ displayName: 'First Name', name: 'firstName', type: 'string', default: '' },
 	{ displayName: 'Last Name', name: 'lastName', type: 'string', default: '' },
 	{
@@ -36,10 +57,22 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			{ displayName: 'Job Title', name: 'jobTitle', type: 'string', default: '' },
-			{ displayName: 'Language Code', name: 'languageCode', type: 'string', default: '', placeholder: 'e.g. en-gb' },
+			{
+				displayName: 'Language Code',
+				name: 'languageCode',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. en-gb',
+			},
 			{ displayName: 'Manager Reference', name: 'managerRef', type: 'string', default: '' },
 			{ displayName: 'Start Date', name: 'startDate', type: 'dateTime', default: '' },
-			{ displayName: 'Time Zone', name: 'timeZone', type: 'string', default: '', placeholder: 'e.g. Europe/London' },
+			{
+				displayName: 'Time Zone',
+				name: 'timeZone',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. Europe/London',
+			},
 		],
 	},
 	{
@@ -57,7 +90,13 @@ const properties: INodeProperties[] = [
 				description:
 					"Unique reference of this event, if your source has one (e.g. the HR system's change ID): the same ID is sent again only for the same change. Default: a new ID for each item of each run, kept by every retry of that send, so a resend is recognised as the event Thrive already has and a repeated change (joined again, a value set back) is never mistaken for one.",
 			},
-			{ displayName: 'Timestamp', name: 'timestamp', type: 'dateTime', default: '', description: 'When the event happened (default: now)' },
+			{
+				displayName: 'Timestamp',
+				name: 'timestamp',
+				type: 'dateTime',
+				default: '',
+				description: 'When the event happened (default: now)',
+			},
 			{
 				displayName: 'Path (Advanced)',
 				name: 'path',
@@ -69,7 +108,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['userEvent'], operation: ['send'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['userEvent'], operation: ['send'] } },
+	properties,
+);
 
 const dateText = z.string().refine(isValidDate, 'Must be a date (ISO 8601)');
 const schema = z.object({
@@ -86,14 +128,27 @@ const schema = z.object({
 			timeZone: z.string(),
 			languageCode: z.string(),
 		})
-		.partial({ email: true, firstName: true, lastName: true, jobTitle: true, managerRef: true, startDate: true, timeZone: true, languageCode: true }),
+		.partial({
+			email: true,
+			firstName: true,
+			lastName: true,
+			jobTitle: true,
+			managerRef: true,
+			startDate: true,
+			timeZone: true,
+			languageCode: true,
+		}),
 	eventId: z.string().trim().max(200).optional(),
 	timestamp: dateText.optional(),
 	path: z.string().trim().min(1),
 });
 
 /** POST {users API}/webhooks with `{id, timestamp, eventType, content: {user}}`. */
-export async function execute(this: IExecuteFunctions, client: LearnLinkClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: LearnLinkClient,
+	itemIndex: number,
+): Promise<IDataObject | IDataObject[]> {
 	const extra = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const input = validateInput(
@@ -116,8 +171,14 @@ export async function execute(this: IExecuteFunctions, client: LearnLinkClient, 
 	);
 	const user = compact(input.user as IDataObject);
 	// Built once, before the transport's retries: a resend carries the same id, a new send a new one.
-	const id = input.eventId || lifecycleEventIdFor(this, itemIndex, input.eventType, String(user.ref));
-	const event = { id, timestamp: input.timestamp ? new Date(input.timestamp).toISOString() : new Date().toISOString(), eventType: input.eventType, content: { user } };
+	const id =
+		input.eventId || lifecycleEventIdFor(this, itemIndex, input.eventType, String(user.ref));
+	const event = {
+		id,
+		timestamp: input.timestamp ? new Date(input.timestamp).toISOString() : new Date().toISOString(),
+		eventType: input.eventType,
+		content: { user },
+	};
 	const response = await client.usersApi.request<unknown>({
 		method: 'POST',
 		url: joinUrl(client.usersBase, input.path),
@@ -128,5 +189,13 @@ export async function execute(this: IExecuteFunctions, client: LearnLinkClient, 
 		itemIndex,
 	});
 	// Thrive's answer is kept as is under `response` (an acknowledgement of an event it already had included).
-	return { status: 'sent', id, eventType: input.eventType, timestamp: event.timestamp, ref: user.ref as string, httpStatus: response.statusCode, response: (response.body ?? null) as IDataObject };
+	return {
+		status: 'sent',
+		id,
+		eventType: input.eventType,
+		timestamp: event.timestamp,
+		ref: user.ref as string,
+		httpStatus: response.statusCode,
+		response: (response.body ?? null) as IDataObject,
+	};
 }

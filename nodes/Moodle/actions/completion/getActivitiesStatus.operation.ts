@@ -19,20 +19,44 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{ displayName: 'Only Completed', name: 'onlyCompleted', type: 'boolean', default: false, description: 'Whether to output only activities whose completion state is complete (1), passed (2) or failed (3)' },
+			{
+				displayName: 'Only Completed',
+				name: 'onlyCompleted',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to output only activities whose completion state is complete (1), passed (2) or failed (3)',
+			},
 			wsfunctionOption(FUNCTION),
 		],
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['completion'], operation: ['getActivitiesStatus'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['completion'], operation: ['getActivitiesStatus'] } },
+	properties,
+);
 
 const schema = z.object({ courseid: moodleId, userid: moodleId });
 
-export async function execute(this: IExecuteFunctions, client: MoodleClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
-	const input = validateInput(this.getNode(), schema, { courseid: this.getNodeParameter('courseId', itemIndex, undefined, { extractValue: true }), userid: this.getNodeParameter('userId', itemIndex, undefined, { extractValue: true }) }, { itemIndex: itemIndex });
+export async function execute(
+	this: IExecuteFunctions,
+	client: MoodleClient,
+	itemIndex: number,
+): Promise<IDataObject | IDataObject[]> {
+	const input = validateInput(
+		this.getNode(),
+		schema,
+		{
+			courseid: this.getNodeParameter('courseId', itemIndex, undefined, { extractValue: true }),
+			userid: this.getNodeParameter('userId', itemIndex, undefined, { extractValue: true }),
+		},
+		{ itemIndex: itemIndex },
+	);
 	const options = optionsOf(this, itemIndex);
-	const result = await client.call<IDataObject>(functionName(options, FUNCTION), input, { itemIndex: itemIndex });
+	const result = await client.call<IDataObject>(functionName(options, FUNCTION), input, {
+		itemIndex: itemIndex,
+	});
 	let statuses = asArray(result?.statuses);
 	if (options.onlyCompleted === true) statuses = statuses.filter((s) => Number(s.state) > 0);
 	// One item per activity, each carrying the course and user it belongs to.

@@ -10,8 +10,16 @@ export const description = resourceDescription(
 	'course',
 	operations,
 	{
-		get: { name: 'Get', description: 'Find courses by ID, short name, ID number or category', action: 'Get courses by field' },
-		getAll: { name: 'Get Many', description: 'List the courses of the site', action: 'Get many courses' },
+		get: {
+			name: 'Get',
+			description: 'Find courses by ID, short name, ID number or category',
+			action: 'Get courses by field',
+		},
+		getAll: {
+			name: 'Get Many',
+			description: 'List the courses of the site',
+			action: 'Get many courses',
+		},
 	},
 	'get',
 );

@@ -9,7 +9,11 @@ export const description = resourceDescription(
 	'enrolment',
 	operations,
 	{
-		enrol: { name: 'Enrol User', description: 'Enrol a user in a course with manual enrolment', action: 'Enrol user in course' },
+		enrol: {
+			name: 'Enrol User',
+			description: 'Enrol a user in a course with manual enrolment',
+			action: 'Enrol user in course',
+		},
 	},
 	'enrol',
 );

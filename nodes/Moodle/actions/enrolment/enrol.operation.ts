@@ -19,7 +19,8 @@ const properties: INodeProperties[] = [
 		type: 'number',
 		default: 5,
 		required: true,
-		description: 'Role in the course. On a standard site 5 is Student, 4 Non-editing teacher, 3 Teacher.',
+		description:
+			'Role in the course. On a standard site 5 is Student, 4 Non-editing teacher, 3 Teacher.',
 	},
 	{
 		displayName: 'Additional Fields',
@@ -30,7 +31,13 @@ const properties: INodeProperties[] = [
 		options: [
 			{ displayName: 'Enrolment Starts', name: 'timestart', type: 'dateTime', default: '' },
 			{ displayName: 'Enrolment Ends', name: 'timeend', type: 'dateTime', default: '' },
-			{ displayName: 'Suspended', name: 'suspend', type: 'boolean', default: false, description: 'Whether the enrolment is created suspended' },
+			{
+				displayName: 'Suspended',
+				name: 'suspend',
+				type: 'boolean',
+				default: false,
+				description: 'Whether the enrolment is created suspended',
+			},
 		],
 	},
 	{
@@ -46,14 +53,18 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				default: 50,
 				typeOptions: { minValue: 1, maxValue: 500 },
-				description: 'Enrolments sent per request. Moodle applies a request all or nothing, so an error fails the whole batch; use 1 to see errors per item.',
+				description:
+					'Enrolments sent per request. Moodle applies a request all or nothing, so an error fails the whole batch; use 1 to see errors per item.',
 			},
 			wsfunctionOption(FUNCTION),
 		],
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['enrolment'], operation: ['enrol'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['enrolment'], operation: ['enrol'] } },
+	properties,
+);
 
 const schema = z.object({
 	courseid: moodleId,
@@ -73,7 +84,11 @@ export function batch(this: IExecuteFunctions, client: MoodleClient): Batch<IDat
 		prepare: (i) => prepare.call(this, i),
 		send: async (entries) => {
 			// Enrolling an enrolled user again just updates the enrolment: safe to resend.
-			await client.call(wsfunction, { enrolments: entries.map((b) => b.payload) }, { itemIndex: entries[0].itemIndex, idempotent: true });
+			await client.call(
+				wsfunction,
+				{ enrolments: entries.map((b) => b.payload) },
+				{ itemIndex: entries[0].itemIndex, idempotent: true },
+			);
 			return entries.map(({ payload }) => ({ ...payload, enrolled: true }));
 		},
 	};
@@ -84,16 +99,22 @@ function prepare(this: IExecuteFunctions, i: number): IDataObject {
 	const extra = this.getNodeParameter('additionalFields', i, {}) as IDataObject;
 	return validateInput(
 		this.getNode(),
-		schema.refine((e) => !e.timestart || !e.timeend || e.timeend > e.timestart, { message: 'must be after "Enrolment Starts"', path: ['timeend'] }),
+		schema.refine((e) => !e.timestart || !e.timeend || e.timeend > e.timestart, {
+			message: 'must be after "Enrolment Starts"',
+			path: ['timeend'],
+		}),
 		{
 			courseid: this.getNodeParameter('courseId', i, undefined, { extractValue: true }),
 			userid: this.getNodeParameter('userId', i, undefined, { extractValue: true }),
 			roleid: this.getNodeParameter('roleId', i, 5),
-			timestart: unixSeconds(extra.timestart, { node: this.getNode(), itemIndex: i, field: 'timestart' }),
+			timestart: unixSeconds(extra.timestart, {
+				node: this.getNode(),
+				itemIndex: i,
+				field: 'timestart',
+			}),
 			timeend: unixSeconds(extra.timeend, { node: this.getNode(), itemIndex: i, field: 'timeend' }),
 			suspend: extra.suspend === undefined ? undefined : extra.suspend === true,
 		},
 		{ itemIndex: i },
 	);
 }
-

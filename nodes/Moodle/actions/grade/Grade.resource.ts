@@ -9,7 +9,11 @@ export const description = resourceDescription(
 	'grade',
 	operations,
 	{
-		getItems: { name: 'Get Grade Items', description: "A user's grade items in a course (user grade report)", action: 'Get grade items of user' },
+		getItems: {
+			name: 'Get Grade Items',
+			description: "A user's grade items in a course (user grade report)",
+			action: 'Get grade items of user',
+		},
 	},
 	'getItems',
 );

@@ -11,7 +11,10 @@ const FUNCTION = 'gradereport_user_get_grade_items';
 
 const properties: INodeProperties[] = [
 	courseLocator(),
-	userLocator({ required: false, description: 'The Moodle user; empty (or 0) for every user of the course' }),
+	userLocator({
+		required: false,
+		description: 'The Moodle user; empty (or 0) for every user of the course',
+	}),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -19,7 +22,13 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{ displayName: 'Group ID', name: 'groupid', type: 'number', default: 0, description: 'Only users of this group (0 = all)' },
+			{
+				displayName: 'Group ID',
+				name: 'groupid',
+				type: 'number',
+				default: 0,
+				description: 'Only users of this group (0 = all)',
+			},
 			{
 				displayName: 'Output',
 				name: 'output',
@@ -34,22 +43,42 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['grade'], operation: ['getItems'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['grade'], operation: ['getItems'] } },
+	properties,
+);
 
-const schema = z.object({ courseid: moodleId, userid: z.coerce.number().int().nonnegative(), groupid: z.coerce.number().int().nonnegative() });
+const schema = z.object({
+	courseid: moodleId,
+	userid: z.coerce.number().int().nonnegative(),
+	groupid: z.coerce.number().int().nonnegative(),
+});
 
-export async function execute(this: IExecuteFunctions, client: MoodleClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: MoodleClient,
+	itemIndex: number,
+): Promise<IDataObject | IDataObject[]> {
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const input = validateInput(
 		this.getNode(),
 		schema,
-		{ courseid: this.getNodeParameter('courseId', itemIndex, undefined, { extractValue: true }), userid: this.getNodeParameter('userId', itemIndex, 0, { extractValue: true }) || 0, groupid: options.groupid ?? 0 },
+		{
+			courseid: this.getNodeParameter('courseId', itemIndex, undefined, { extractValue: true }),
+			userid: this.getNodeParameter('userId', itemIndex, 0, { extractValue: true }) || 0,
+			groupid: options.groupid ?? 0,
+		},
 		{ itemIndex: itemIndex },
 	);
 	const result = await client.call<IDataObject>(FUNCTION, input, { itemIndex: itemIndex });
 	const users = asArray(result?.usergrades);
 	if (options.output === 'users') return users;
 	return users.flatMap((u) =>
-		asArray(u.gradeitems).map((g) => ({ courseid: u.courseid ?? input.courseid, userid: u.userid, userfullname: u.userfullname, ...g })),
+		asArray(u.gradeitems).map((g) => ({
+			courseid: u.courseid ?? input.courseid,
+			userid: u.userid,
+			userfullname: u.userfullname,
+			...g,
+		})),
 	);
 }

@@ -10,8 +10,18 @@ export const description = resourceDescription(
 	'percipio',
 	operations,
 	{
-		importAsset: { name: 'Import Asset', description: 'Create or update the Moodle course of a Percipio content item (percipio_asset_import)', action: 'Import content item as course' },
-		trackProgress: { name: 'Track Progress', description: "Record a learner's Percipio progress, completion and grade in Moodle (percipio_progress_tracking)", action: 'Track learner progress' },
+		importAsset: {
+			name: 'Import Asset',
+			description:
+				'Create or update the Moodle course of a Percipio content item (percipio_asset_import)',
+			action: 'Import content item as course',
+		},
+		trackProgress: {
+			name: 'Track Progress',
+			description:
+				"Record a learner's Percipio progress, completion and grade in Moodle (percipio_progress_tracking)",
+			action: 'Track learner progress',
+		},
 	},
 	'trackProgress',
 );

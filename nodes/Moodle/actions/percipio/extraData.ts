@@ -9,10 +9,15 @@ export const extraDataOption: INodeProperties = {
 	name: 'extraData',
 	type: 'json',
 	default: '{}',
-	description: 'More keys for the plugin\'s JSON "data" argument, for plugin versions that read keys this node has no field for. They override the fields above.',
+	description:
+		'More keys for the plugin\'s JSON "data" argument, for plugin versions that read keys this node has no field for. They override the fields above.',
 };
 
-export function parseExtraData(ctx: IExecuteFunctions, options: IDataObject, itemIndex: number): IDataObject {
+export function parseExtraData(
+	ctx: IExecuteFunctions,
+	options: IDataObject,
+	itemIndex: number,
+): IDataObject {
 	const raw = options.extraData;
 	if (raw === undefined || raw === '' || raw === null) return {};
 	let value: unknown = raw;
@@ -22,14 +27,21 @@ export function parseExtraData(ctx: IExecuteFunctions, options: IDataObject, ite
 		try {
 			value = jsonParse<unknown>(raw);
 		} catch (error) {
-			throw inputError(ctx.getNode(), `"Extra Data (JSON)" is not valid JSON: ${(error as Error).message}`, {
-				itemIndex,
-				description: 'For example {"visible": 1}. Nothing was sent for this item.',
-			});
+			throw inputError(
+				ctx.getNode(),
+				`"Extra Data (JSON)" is not valid JSON: ${(error as Error).message}`,
+				{
+					itemIndex,
+					description: 'For example {"visible": 1}. Nothing was sent for this item.',
+				},
+			);
 		}
 	}
 	if (!value || typeof value !== 'object' || Array.isArray(value)) {
-		throw inputError(ctx.getNode(), '"Extra Data (JSON)" must be a JSON object', { itemIndex, description: 'For example {"visible": 1}. Nothing was sent for this item.' });
+		throw inputError(ctx.getNode(), '"Extra Data (JSON)" must be a JSON object', {
+			itemIndex,
+			description: 'For example {"visible": 1}. Nothing was sent for this item.',
+		});
 	}
 	return value as IDataObject;
 }

@@ -14,14 +14,22 @@ const FUNCTION = 'percipio_asset_import';
 const formatOption = (name: string, value: string): IDataObject => ({ name, value });
 
 const properties: INodeProperties[] = [
-	{ displayName: 'Title', name: 'fullname', type: 'string', default: '', required: true, description: 'Course full name in Moodle' },
+	{
+		displayName: 'Title',
+		name: 'fullname',
+		type: 'string',
+		default: '',
+		required: true,
+		description: 'Course full name in Moodle',
+	},
 	{
 		displayName: 'Percipio Content ID',
 		name: 'shortname',
 		type: 'string',
 		default: '',
 		required: true,
-		description: 'The Percipio content UUID. It becomes the course short name, and a second import with the same ID updates that course.',
+		description:
+			'The Percipio content UUID. It becomes the course short name, and a second import with the same ID updates that course.',
 	},
 	{
 		displayName: 'xAPI Activity ID',
@@ -29,9 +37,17 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		description: 'The content\'s xAPI activity ID, used to launch it from Moodle (Percipio catalog field "xapiActivityId")',
+		description:
+			'The content\'s xAPI activity ID, used to launch it from Moodle (Percipio catalog field "xapiActivityId")',
 	},
-	{ displayName: 'Launch Link', name: 'link', type: 'string', default: '', required: true, description: 'The content\'s Percipio launch URL' },
+	{
+		displayName: 'Launch Link',
+		name: 'link',
+		type: 'string',
+		default: '',
+		required: true,
+		description: "The content's Percipio launch URL",
+	},
 	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
@@ -39,21 +55,68 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Field',
 		default: {},
 		options: [
-			{ displayName: 'Additional Metadata (JSON)', name: 'additionalMetadata', type: 'json', default: '{}', description: 'Shown with the activity: {"values": [...], "settings": {...}}' },
-			{ displayName: 'Category', name: 'category', type: 'string', default: '', description: 'Name of the Moodle course category; created when missing. Empty = the default category.' },
-			{ displayName: 'Display Label', name: 'displaylabel', type: 'string', default: '', placeholder: 'e.g. Course' },
+			{
+				displayName: 'Additional Metadata (JSON)',
+				name: 'additionalMetadata',
+				type: 'json',
+				default: '{}',
+				description: 'Shown with the activity: {"values": [...], "settings": {...}}',
+			},
+			{
+				displayName: 'Category',
+				name: 'category',
+				type: 'string',
+				default: '',
+				description:
+					'Name of the Moodle course category; created when missing. Empty = the default category.',
+			},
+			{
+				displayName: 'Display Label',
+				name: 'displaylabel',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. Course',
+			},
 			{ displayName: 'Image URL', name: 'imageurl', type: 'string', default: '' },
 			{ displayName: 'Language', name: 'lang', type: 'string', default: 'en' },
-			{ displayName: 'Percipio Type', name: 'percipiotype', type: 'string', default: 'COURSE', placeholder: 'e.g. COURSE, VIDEO, BOOK, AUDIOBOOK, COMPLIANCE…' },
+			{
+				displayName: 'Percipio Type',
+				name: 'percipiotype',
+				type: 'string',
+				default: 'COURSE',
+				placeholder: 'e.g. COURSE, VIDEO, BOOK, AUDIOBOOK, COMPLIANCE…',
+			},
 			{ displayName: 'Start Date', name: 'startdate', type: 'dateTime', default: '' },
-			{ displayName: 'Summary', name: 'summary', type: 'string', typeOptions: { rows: 3 }, default: '' },
-			{ displayName: 'Visible', name: 'visible', type: 'boolean', default: true, description: 'Whether the course is visible to learners' },
+			{
+				displayName: 'Summary',
+				name: 'summary',
+				type: 'string',
+				typeOptions: { rows: 3 },
+				default: '',
+			},
+			{
+				displayName: 'Visible',
+				name: 'visible',
+				type: 'boolean',
+				default: true,
+				description: 'Whether the course is visible to learners',
+			},
 		],
 	},
-	{ displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options: [extraDataOption, wsfunctionOption(FUNCTION)] },
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [extraDataOption, wsfunctionOption(FUNCTION)],
+	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['percipio'], operation: ['importAsset'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['percipio'], operation: ['importAsset'] } },
+	properties,
+);
 
 const schema = z.object({
 	fullname: z.string().trim().min(1, 'must not be empty'),
@@ -64,7 +127,11 @@ const schema = z.object({
 	additionalMetadata: z.record(z.unknown()).optional(),
 });
 
-export async function execute(this: IExecuteFunctions, client: MoodleClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: MoodleClient,
+	itemIndex: number,
+): Promise<IDataObject | IDataObject[]> {
 	const extra = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const options = optionsOf(this, itemIndex);
 	const meta = extra.additionalMetadata;
@@ -72,7 +139,11 @@ export async function execute(this: IExecuteFunctions, client: MoodleClient, ite
 		try {
 			return jsonParse<IDataObject>(text.trim() || '{}');
 		} catch (error) {
-			throw inputError(this.getNode(), `"Additional Metadata (JSON)" is not valid JSON: ${(error as Error).message}`, { itemIndex: itemIndex, description: 'Nothing was sent for this item.' });
+			throw inputError(
+				this.getNode(),
+				`"Additional Metadata (JSON)" is not valid JSON: ${(error as Error).message}`,
+				{ itemIndex: itemIndex, description: 'Nothing was sent for this item.' },
+			);
 		}
 	};
 	const fields = validateInput(
@@ -84,11 +155,16 @@ export async function execute(this: IExecuteFunctions, client: MoodleClient, ite
 			xapiActivityId: this.getNodeParameter('xapiActivityId', itemIndex),
 			link: this.getNodeParameter('link', itemIndex),
 			imageurl: extra.imageurl ?? '',
-			additionalMetadata: typeof meta === 'string' ? parseMetadata(meta) : (meta as IDataObject | undefined),
+			additionalMetadata:
+				typeof meta === 'string' ? parseMetadata(meta) : (meta as IDataObject | undefined),
 		},
 		{ itemIndex: itemIndex },
 	);
-	const startdate = epochMillis(extra.startdate, { node: this.getNode(), itemIndex: itemIndex, field: 'startdate' });
+	const startdate = epochMillis(extra.startdate, {
+		node: this.getNode(),
+		itemIndex: itemIndex,
+		field: 'startdate',
+	});
 	const data: IDataObject = {
 		fullname: fields.fullname,
 		shortname: fields.shortname,
@@ -109,6 +185,10 @@ export async function execute(this: IExecuteFunctions, client: MoodleClient, ite
 		...parseExtraData(this, options, itemIndex),
 	};
 	// An upsert keyed by the short name (the Percipio content ID): safe to send again.
-	const result = await client.call<IDataObject>(functionName(options, FUNCTION), { data: JSON.stringify(data) }, { itemIndex: itemIndex, idempotent: true });
+	const result = await client.call<IDataObject>(
+		functionName(options, FUNCTION),
+		{ data: JSON.stringify(data) },
+		{ itemIndex: itemIndex, idempotent: true },
+	);
 	return { ...(result ?? {}), shortname: fields.shortname };
 }

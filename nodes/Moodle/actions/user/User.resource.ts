@@ -11,9 +11,21 @@ export const description = resourceDescription(
 	'user',
 	operations,
 	{
-		create: { name: 'Create', description: 'Create a user (core_user_create_users)', action: 'Create user' },
-		get: { name: 'Get', description: 'Find users by ID, ID number, username or email', action: 'Get users by field' },
-		getEnrolled: { name: 'Get Enrolled in Course', description: 'List the users enrolled in a course, page by page', action: 'Get users enrolled in course' },
+		create: {
+			name: 'Create',
+			description: 'Create a user (core_user_create_users)',
+			action: 'Create user',
+		},
+		get: {
+			name: 'Get',
+			description: 'Find users by ID, ID number, username or email',
+			action: 'Get users by field',
+		},
+		getEnrolled: {
+			name: 'Get Enrolled in Course',
+			description: 'List the users enrolled in a course, page by page',
+			action: 'Get users enrolled in course',
+		},
 	},
 	'get',
 );

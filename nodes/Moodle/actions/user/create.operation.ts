@@ -19,11 +19,19 @@ const properties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'e.g. ada.lovelace',
-		description: 'Login name; Moodle requires lowercase. It is also how a resent or repeated create recognises the user it already made.',
+		description:
+			'Login name; Moodle requires lowercase. It is also how a resent or repeated create recognises the user it already made.',
 	},
 	{ displayName: 'First Name', name: 'firstname', type: 'string', default: '', required: true },
 	{ displayName: 'Last Name', name: 'lastname', type: 'string', default: '', required: true },
-	{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '', required: true },
+	{
+		displayName: 'Email',
+		name: 'email',
+		type: 'string',
+		placeholder: 'name@email.com',
+		default: '',
+		required: true,
+	},
 	{
 		displayName: 'Password',
 		name: 'passwordMode',
@@ -32,7 +40,12 @@ const properties: INodeProperties[] = [
 		options: [
 			{ name: 'Let Moodle Create and Email One', value: 'createPassword' },
 			{ name: 'Set One', value: 'set' },
-			{ name: 'None (External Authentication)', value: 'none', description: 'For accounts that sign in through SSO, LDAP, OAuth 2 and the like (set "Authentication Method")' },
+			{
+				name: 'None (External Authentication)',
+				value: 'none',
+				description:
+					'For accounts that sign in through SSO, LDAP, OAuth 2 and the like (set "Authentication Method")',
+			},
 		],
 	},
 	{
@@ -52,9 +65,21 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			{ displayName: 'Alternate Name', name: 'alternatename', type: 'string', default: '' },
-			{ displayName: 'Authentication Method', name: 'auth', type: 'string', default: 'manual', description: 'Moodle auth plugin, e.g. manual, ldap, oauth2, saml2' },
+			{
+				displayName: 'Authentication Method',
+				name: 'auth',
+				type: 'string',
+				default: 'manual',
+				description: 'Moodle auth plugin, e.g. manual, ldap, oauth2, saml2',
+			},
 			{ displayName: 'City', name: 'city', type: 'string', default: '' },
-			{ displayName: 'Country', name: 'country', type: 'string', default: '', description: 'Two-letter country code, e.g. GB' },
+			{
+				displayName: 'Country',
+				name: 'country',
+				type: 'string',
+				default: '',
+				description: 'Two-letter country code, e.g. GB',
+			},
 			{
 				displayName: 'Custom Profile Fields',
 				name: 'customFields',
@@ -66,7 +91,13 @@ const properties: INodeProperties[] = [
 						displayName: 'Field',
 						name: 'field',
 						values: [
-							{ displayName: 'Short Name', name: 'type', type: 'string', default: '', description: 'Short name of the custom profile field' },
+							{
+								displayName: 'Short Name',
+								name: 'type',
+								type: 'string',
+								default: '',
+								description: 'Short name of the custom profile field',
+							},
 							{ displayName: 'Value', name: 'value', type: 'string', default: '' },
 						],
 					},
@@ -74,12 +105,30 @@ const properties: INodeProperties[] = [
 			},
 			{ displayName: 'Department', name: 'department', type: 'string', default: '' },
 			{ displayName: 'Description', name: 'description', type: 'string', default: '' },
-			{ displayName: 'ID Number', name: 'idnumber', type: 'string', default: '', description: 'An external ID (e.g. HR ID)' },
+			{
+				displayName: 'ID Number',
+				name: 'idnumber',
+				type: 'string',
+				default: '',
+				description: 'An external ID (e.g. HR ID)',
+			},
 			{ displayName: 'Institution', name: 'institution', type: 'string', default: '' },
-			{ displayName: 'Language', name: 'lang', type: 'string', default: '', description: 'Language code, e.g. en' },
+			{
+				displayName: 'Language',
+				name: 'lang',
+				type: 'string',
+				default: '',
+				description: 'Language code, e.g. en',
+			},
 			{ displayName: 'Middle Name', name: 'middlename', type: 'string', default: '' },
 			{ displayName: 'Phone', name: 'phone1', type: 'string', default: '' },
-			{ displayName: 'Timezone', name: 'timezone', type: 'string', default: '', description: 'For example Europe/London, or 99 for the server timezone' },
+			{
+				displayName: 'Timezone',
+				name: 'timezone',
+				type: 'string',
+				default: '',
+				description: 'For example Europe/London, or 99 for the server timezone',
+			},
 		],
 	},
 	{
@@ -95,7 +144,11 @@ const properties: INodeProperties[] = [
 				type: 'options',
 				default: 'returnExisting',
 				options: [
-					{ name: 'Return the Existing User', value: 'returnExisting', description: 'Output that user with created: false (safe re-runs)' },
+					{
+						name: 'Return the Existing User',
+						value: 'returnExisting',
+						description: 'Output that user with created: false (safe re-runs)',
+					},
 					{ name: 'Fail', value: 'error' },
 				],
 			},
@@ -104,7 +157,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['create'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['user'], operation: ['create'] } },
+	properties,
+);
 
 const schema = z.object({
 	username: z
@@ -112,7 +168,10 @@ const schema = z.object({
 		.trim()
 		.min(1, 'must not be empty')
 		.max(100)
-		.refine((v) => v === v.toLowerCase(), 'must be lowercase (Moodle rejects usernames with capital letters)'),
+		.refine(
+			(v) => v === v.toLowerCase(),
+			'must be lowercase (Moodle rejects usernames with capital letters)',
+		),
 	firstname: z.string().trim().min(1, 'must not be empty'),
 	lastname: z.string().trim().min(1, 'must not be empty'),
 	email: z.string().trim().email('must be an email address'),
@@ -120,16 +179,37 @@ const schema = z.object({
 	password: z.string().optional(),
 });
 
-async function findByUsername(client: MoodleClient, node: INode, username: string, itemIndex: number): Promise<IDataObject | undefined> {
-	const users = asArray(await client.call(LOOKUP, { field: 'username', values: [username] }, { itemIndex }));
+async function findByUsername(
+	client: MoodleClient,
+	node: INode,
+	username: string,
+	itemIndex: number,
+): Promise<IDataObject | undefined> {
+	const users = asArray(
+		await client.call(LOOKUP, { field: 'username', values: [username] }, { itemIndex }),
+	);
 	// Matched again on the answer: a user without a username, or with another one, is never this one.
-	return findExactlyOne(users, username, { node, itemIndex, what: 'Moodle user', keyName: 'username', keyOf: (u) => u.username, caseInsensitive: true });
+	return findExactlyOne(users, username, {
+		node,
+		itemIndex,
+		what: 'Moodle user',
+		keyName: 'username',
+		keyOf: (u) => u.username,
+		caseInsensitive: true,
+	});
 }
 
-export async function execute(this: IExecuteFunctions, client: MoodleClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: MoodleClient,
+	itemIndex: number,
+): Promise<IDataObject | IDataObject[]> {
 	const input = validateInput(
 		this.getNode(),
-		schema.refine((v) => v.passwordMode !== 'set' || !!v.password, { message: 'must be set when Password is "Set One"', path: ['password'] }),
+		schema.refine((v) => v.passwordMode !== 'set' || !!v.password, {
+			message: 'must be set when Password is "Set One"',
+			path: ['password'],
+		}),
 		{
 			username: this.getNodeParameter('username', itemIndex),
 			firstname: this.getNodeParameter('firstname', itemIndex),
@@ -141,7 +221,9 @@ export async function execute(this: IExecuteFunctions, client: MoodleClient, ite
 		{ itemIndex: itemIndex },
 	);
 	const extra = { ...(this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject) };
-	const customFields = ((extra.customFields as IDataObject)?.field as IDataObject[] | undefined)?.filter((f) => f.type);
+	const customFields = (
+		(extra.customFields as IDataObject)?.field as IDataObject[] | undefined
+	)?.filter((f) => f.type);
 	delete extra.customFields;
 	for (const [k, v] of Object.entries(extra)) if (v === '' || v === undefined) delete extra[k];
 	const options = optionsOf(this, itemIndex);
@@ -153,7 +235,9 @@ export async function execute(this: IExecuteFunctions, client: MoodleClient, ite
 		...(input.passwordMode === 'createPassword' ? { createpassword: true } : {}),
 		...(input.passwordMode === 'set' ? { password: input.password } : {}),
 		...extra,
-		...(customFields?.length ? { customfields: customFields.map((f) => ({ type: f.type, value: f.value ?? '' })) } : {}),
+		...(customFields?.length
+			? { customfields: customFields.map((f) => ({ type: f.type, value: f.value ?? '' })) }
+			: {}),
 	};
 
 	const attempt = await client
@@ -177,7 +261,9 @@ export async function execute(this: IExecuteFunctions, client: MoodleClient, ite
 	if (failure !== undefined) {
 		// Moodle answers a taken username with a bare "invalidparameter" (details only in debug mode).
 		const taken = failure instanceof NodeApiError && failure.message.includes('(invalidparameter)');
-		const existing = taken ? await findByUsername(client, this.getNode(), input.username, itemIndex) : undefined;
+		const existing = taken
+			? await findByUsername(client, this.getNode(), input.username, itemIndex)
+			: undefined;
 		if (!existing) throw failure as Error;
 		if (options.ifExists === 'error') {
 			throw apiError({
@@ -187,10 +273,18 @@ export async function execute(this: IExecuteFunctions, client: MoodleClient, ite
 				itemIndex: itemIndex,
 				code: 'invalidparameter',
 				message: `the username "${input.username}" already exists (Moodle user ${String(existing.id)})`,
-				description: 'Use another username, or set "If the Username Exists" to "Return the Existing User".',
+				description:
+					'Use another username, or set "If the Username Exists" to "Return the Existing User".',
 			});
 		}
 		return { ...existing, created: false };
 	}
-	return { id: created?.id, username: created?.username ?? input.username, firstname: input.firstname, lastname: input.lastname, email: input.email, created: true };
+	return {
+		id: created?.id,
+		username: created?.username ?? input.username,
+		firstname: input.firstname,
+		lastname: input.lastname,
+		email: input.email,
+		created: true,
+	};
 }

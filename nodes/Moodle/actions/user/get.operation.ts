@@ -19,7 +19,11 @@ const properties: INodeProperties[] = [
 		options: [
 			{ name: 'Email', value: 'email' },
 			{ name: 'ID', value: 'id', description: 'Moodle user ID' },
-			{ name: 'ID Number', value: 'idnumber', description: 'The "ID number" field of the profile (often an HR ID)' },
+			{
+				name: 'ID Number',
+				value: 'idnumber',
+				description: 'The "ID number" field of the profile (often an HR ID)',
+			},
 			{ name: 'Username', value: 'username' },
 		],
 		description: 'Which user field the value is matched against',
@@ -31,7 +35,8 @@ const properties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'e.g. ada.lovelace',
-		description: 'The value to look for. Several values may be given separated by commas; every matching user becomes an output item.',
+		description:
+			'The value to look for. Several values may be given separated by commas; every matching user becomes an output item.',
 	},
 	{
 		displayName: 'Options',
@@ -53,13 +58,17 @@ const properties: INodeProperties[] = [
 				name: 'errorIfNotFound',
 				type: 'boolean',
 				default: false,
-				description: 'Whether a value that matches no user is an error (items are then looked up one by one). Otherwise the item simply produces no output.',
+				description:
+					'Whether a value that matches no user is an error (items are then looked up one by one). Otherwise the item simply produces no output.',
 			},
 		],
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['get'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['user'], operation: ['get'] } },
+	properties,
+);
 
 const schema = z
 	.object({
@@ -69,7 +78,12 @@ const schema = z
 	.superRefine((input, ctx) => {
 		if (input.field !== 'id') return;
 		input.value.forEach((v, i) => {
-			if (!moodleId.safeParse(v).success) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['value', i], message: `"${v}" is not a Moodle user ID (a positive whole number)` });
+			if (!moodleId.safeParse(v).success)
+				ctx.addIssue({
+					code: z.ZodIssueCode.custom,
+					path: ['value', i],
+					message: `"${v}" is not a Moodle user ID (a positive whole number)`,
+				});
 		});
 	});
 
@@ -85,16 +99,32 @@ function read(this: IExecuteFunctions, i: number) {
 	const input = validateInput(
 		this.getNode(),
 		schema,
-		{ field: this.getNodeParameter('field', i), value: String(raw ?? '').split(',').map((v) => v.trim()).filter(Boolean) },
+		{
+			field: this.getNodeParameter('field', i),
+			value: String(raw ?? '')
+				.split(',')
+				.map((v) => v.trim())
+				.filter(Boolean),
+		},
 		{ itemIndex: i },
 	);
 	// IDs as Moodle reads them ("08" → 8), so they also match the users that come back.
 	return input.field === 'id' ? { ...input, value: input.value.map((v) => keyOf('id', v)) } : input;
 }
 
-export async function execute(this: IExecuteFunctions, client: MoodleClient, itemIndex: number): Promise<IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: MoodleClient,
+	itemIndex: number,
+): Promise<IDataObject[]> {
 	const input = read.call(this, itemIndex);
-	const users = asArray(await client.call(FUNCTION, { field: input.field, values: input.value }, { itemIndex, expect: 'array' }));
+	const users = asArray(
+		await client.call(
+			FUNCTION,
+			{ field: input.field, values: input.value },
+			{ itemIndex, expect: 'array' },
+		),
+	);
 	if (!users.length && optionsOf(this, itemIndex).errorIfNotFound === true) {
 		throw apiError({
 			node: this.getNode(),
@@ -102,7 +132,8 @@ export async function execute(this: IExecuteFunctions, client: MoodleClient, ite
 			redactor: client.redactor,
 			itemIndex,
 			message: `no user with ${input.field} "${input.value.join(', ')}"`,
-			description: 'Check the value, or turn off "Error If Not Found" to let such items pass without output.',
+			description:
+				'Check the value, or turn off "Error If Not Found" to let such items pass without output.',
 		});
 	}
 	return users;
@@ -113,7 +144,10 @@ export async function execute(this: IExecuteFunctions, client: MoodleClient, ite
  * per field), and each item gets back the users matching its own values. One by one when an item
  * must fail on its own ("Error If Not Found") or the batch size is 1.
  */
-export function batch(this: IExecuteFunctions, client: MoodleClient): Batch<ReturnType<typeof read>> | undefined {
+export function batch(
+	this: IExecuteFunctions,
+	client: MoodleClient,
+): Batch<ReturnType<typeof read>> | undefined {
 	const options = optionsOf(this, 0);
 	const batchSize = Math.max(1, Number(options.batchSize ?? 50));
 	if (options.errorIfNotFound === true || batchSize === 1) return undefined;
@@ -123,8 +157,18 @@ export function batch(this: IExecuteFunctions, client: MoodleClient): Batch<Retu
 		send: async (entries) => {
 			const found = new Map<string, IDataObject[]>();
 			for (const field of new Set(entries.map((b) => b.payload.field))) {
-				const values = [...new Set(entries.filter((b) => b.payload.field === field).flatMap((b) => b.payload.value))];
-				const users = asArray(await client.call(FUNCTION, { field, values }, { itemIndex: entries[0].itemIndex, expect: 'array' }));
+				const values = [
+					...new Set(
+						entries.filter((b) => b.payload.field === field).flatMap((b) => b.payload.value),
+					),
+				];
+				const users = asArray(
+					await client.call(
+						FUNCTION,
+						{ field, values },
+						{ itemIndex: entries[0].itemIndex, expect: 'array' },
+					),
+				);
 				for (const user of users) {
 					const key = `${field}\u0000${keyOf(field, user[field])}`;
 					found.set(key, [...(found.get(key) ?? []), user]);

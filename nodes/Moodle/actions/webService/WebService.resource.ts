@@ -9,7 +9,11 @@ export const description = resourceDescription(
 	'webService',
 	operations,
 	{
-		call: { name: 'Call Function', description: 'Call any web-service function with parameters given as JSON', action: 'Call web service function' },
+		call: {
+			name: 'Call Function',
+			description: 'Call any web-service function with parameters given as JSON',
+			action: 'Call web service function',
+		},
 	},
 	'call',
 );

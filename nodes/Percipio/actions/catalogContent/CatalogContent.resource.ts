@@ -9,7 +9,11 @@ export const description = resourceDescription(
 	'catalogContent',
 	operations,
 	{
-		getAll: { name: 'Get Many', description: "List your organization's catalog content", action: 'Get many catalog content items' },
+		getAll: {
+			name: 'Get Many',
+			description: "List your organization's catalog content",
+			action: 'Get many catalog content items',
+		},
 	},
 	'getAll',
 );

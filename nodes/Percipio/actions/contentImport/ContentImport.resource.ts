@@ -9,7 +9,11 @@ export const description = resourceDescription(
 	'contentImport',
 	operations,
 	{
-		upsert: { name: 'Create or Update', description: 'Create a new record, or update the current one if it already exists (upsert)', action: 'Import or update content' },
+		upsert: {
+			name: 'Create or Update',
+			description: 'Create a new record, or update the current one if it already exists (upsert)',
+			action: 'Import or update content',
+		},
 	},
 	'upsert',
 );

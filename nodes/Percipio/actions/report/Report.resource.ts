@@ -9,7 +9,12 @@ export const description = resourceDescription(
 	'report',
 	operations,
 	{
-		learningActivity: { name: 'Learning Activity', description: 'Request the learning activity report, wait until it is ready and return its rows', action: 'Get learning activity report' },
+		learningActivity: {
+			name: 'Learning Activity',
+			description:
+				'Request the learning activity report, wait until it is ready and return its rows',
+			action: 'Get learning activity report',
+		},
 	},
 	'learningActivity',
 );

@@ -9,7 +9,11 @@ export const description = resourceDescription(
 	'statement',
 	operations,
 	{
-		send: { name: 'Send', description: "Send an xAPI statement to Percipio's LRS (Statements API)", action: 'Send x api statement' },
+		send: {
+			name: 'Send',
+			description: "Send an xAPI statement to Percipio's LRS (Statements API)",
+			action: 'Send x api statement',
+		},
 	},
 	'send',
 );

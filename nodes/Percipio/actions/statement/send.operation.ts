@@ -6,7 +6,18 @@ import { inputError } from '../../../shared/errors';
 import { validateInput } from '../../../shared/validation';
 import { XAPI_VERSION, isIri, uuidV5 } from '../../../shared/xapi';
 import type { PercipioClient } from '../../transport/client';
-import { compact, isoDate, optionalNumber, optionalText, options, partnerName, partnerOption, pathOption, pathTemplate, requiredText } from '../common';
+import {
+	compact,
+	isoDate,
+	optionalNumber,
+	optionalText,
+	options,
+	partnerName,
+	partnerOption,
+	pathOption,
+	pathTemplate,
+	requiredText,
+} from '../common';
 
 /** Unconfirmed: Skillsoft documents the Statements API but not its path (README → Unconfirmed). */
 export const DEFAULT_STATEMENTS_PATH = '/content-aggregation/v1/partners/{partnerName}/statements';
@@ -44,8 +55,24 @@ const properties: INodeProperties[] = [
 		description: 'Your Percipio site URL, which Percipio uses as the account home page',
 		displayOptions: { show: { actorType: ['account'] } },
 	},
-	{ displayName: 'Account Name', name: 'accountName', type: 'string', default: '', required: true, description: "The learner's user name on that site", displayOptions: { show: { actorType: ['account'] } } },
-	{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '', required: true, displayOptions: { show: { actorType: ['mbox'] } } },
+	{
+		displayName: 'Account Name',
+		name: 'accountName',
+		type: 'string',
+		default: '',
+		required: true,
+		description: "The learner's user name on that site",
+		displayOptions: { show: { actorType: ['account'] } },
+	},
+	{
+		displayName: 'Email',
+		name: 'email',
+		type: 'string',
+		placeholder: 'name@email.com',
+		default: '',
+		required: true,
+		displayOptions: { show: { actorType: ['mbox'] } },
+	},
 	{
 		displayName: 'Verb',
 		name: 'verb',
@@ -63,9 +90,33 @@ const properties: INodeProperties[] = [
 		],
 		default: 'completed',
 	},
-	{ displayName: 'Verb IRI', name: 'verbId', type: 'string', default: '', required: true, placeholder: 'e.g. http://adlnet.gov/expapi/verbs/attempted', displayOptions: { show: { verb: ['custom'] } } },
-	{ displayName: 'Activity ID', name: 'activityId', type: 'string', default: '', required: true, placeholder: 'e.g. https://learn.example.com/courses/001', description: 'IRI of the activity (for imported content: the IRI agreed at onboarding)' },
-	{ displayName: 'Timestamp', name: 'timestamp', type: 'dateTime', default: '', required: true, description: "When it happened. Part of the identity of the statement: the statement ID is derived from actor, verb, activity and timestamp, so re-sending never duplicates." },
+	{
+		displayName: 'Verb IRI',
+		name: 'verbId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. http://adlnet.gov/expapi/verbs/attempted',
+		displayOptions: { show: { verb: ['custom'] } },
+	},
+	{
+		displayName: 'Activity ID',
+		name: 'activityId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. https://learn.example.com/courses/001',
+		description: 'IRI of the activity (for imported content: the IRI agreed at onboarding)',
+	},
+	{
+		displayName: 'Timestamp',
+		name: 'timestamp',
+		type: 'dateTime',
+		default: '',
+		required: true,
+		description:
+			'When it happened. Part of the identity of the statement: the statement ID is derived from actor, verb, activity and timestamp, so re-sending never duplicates.',
+	},
 	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
@@ -74,18 +125,69 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			{ displayName: 'Activity Name', name: 'activityName', type: 'string', default: '' },
-			{ displayName: 'Activity Type IRI', name: 'activityType', type: 'string', default: '', placeholder: 'e.g. http://adlnet.gov/expapi/activities/course' },
+			{
+				displayName: 'Activity Type IRI',
+				name: 'activityType',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. http://adlnet.gov/expapi/activities/course',
+			},
 			{ displayName: 'Actor Name', name: 'actorName', type: 'string', default: '' },
-			{ displayName: 'Completion', name: 'completion', type: 'boolean', default: true, description: 'Whether result.completion is true' },
-			{ displayName: 'Duration', name: 'duration', type: 'string', default: '', placeholder: 'e.g. PT1H30M', description: 'The result duration as an ISO 8601 duration' },
-			{ displayName: 'Registration', name: 'registration', type: 'string', default: '', description: 'A registration UUID' },
+			{
+				displayName: 'Completion',
+				name: 'completion',
+				type: 'boolean',
+				default: true,
+				description: 'Whether result.completion is true',
+			},
+			{
+				displayName: 'Duration',
+				name: 'duration',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. PT1H30M',
+				description: 'The result duration as an ISO 8601 duration',
+			},
+			{
+				displayName: 'Registration',
+				name: 'registration',
+				type: 'string',
+				default: '',
+				description: 'A registration UUID',
+			},
 			{ displayName: 'Score Max', name: 'scoreMax', type: 'number', default: 100 },
 			{ displayName: 'Score Min', name: 'scoreMin', type: 'number', default: 0 },
 			{ displayName: 'Score Raw', name: 'scoreRaw', type: 'number', default: 0 },
-			{ displayName: 'Score Scaled', name: 'scoreScaled', type: 'number', default: 1, typeOptions: { minValue: -1, maxValue: 1, numberPrecision: 2 }, description: 'From -1 to 1' },
-			{ displayName: 'Statement ID', name: 'statementId', type: 'string', default: '', description: 'Your own statement UUID. Empty: derived from actor, verb, activity and timestamp.' },
-			{ displayName: 'Success', name: 'success', type: 'boolean', default: true, description: 'Whether result.success is true' },
-			{ displayName: 'Verb Display', name: 'verbDisplay', type: 'string', default: '', description: 'Verb display text (en-US). Empty: the verb name.' },
+			{
+				displayName: 'Score Scaled',
+				name: 'scoreScaled',
+				type: 'number',
+				default: 1,
+				typeOptions: { minValue: -1, maxValue: 1, numberPrecision: 2 },
+				description: 'From -1 to 1',
+			},
+			{
+				displayName: 'Statement ID',
+				name: 'statementId',
+				type: 'string',
+				default: '',
+				description:
+					'Your own statement UUID. Empty: derived from actor, verb, activity and timestamp.',
+			},
+			{
+				displayName: 'Success',
+				name: 'success',
+				type: 'boolean',
+				default: true,
+				description: 'Whether result.success is true',
+			},
+			{
+				displayName: 'Verb Display',
+				name: 'verbDisplay',
+				type: 'string',
+				default: '',
+				description: 'Verb display text (en-US). Empty: the verb name.',
+			},
 		],
 	},
 	{
@@ -96,17 +198,33 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			partnerOption,
-			pathOption('statementsPath', 'Statements Path', DEFAULT_STATEMENTS_PATH, ' Skillsoft has not published this path: confirm it with your onboarding contact.'),
-			{ displayName: 'xAPI Version', name: 'xapiVersion', type: 'string', default: XAPI_VERSION, description: 'Sent as the X-Experience-API-Version header' },
+			pathOption(
+				'statementsPath',
+				'Statements Path',
+				DEFAULT_STATEMENTS_PATH,
+				' Skillsoft has not published this path: confirm it with your onboarding contact.',
+			),
+			{
+				displayName: 'xAPI Version',
+				name: 'xapiVersion',
+				type: 'string',
+				default: XAPI_VERSION,
+				description: 'Sent as the X-Experience-API-Version header',
+			},
 		],
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['statement'], operation: ['send'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['statement'], operation: ['send'] } },
+	properties,
+);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const iri = (what: string) =>
-	requiredText(`is required (${what})`).pipe(z.string().refine(isIri, `must be an IRI such as https://example.com/… (${what})`));
+	requiredText(`is required (${what})`).pipe(
+		z.string().refine(isIri, `must be an IRI such as https://example.com/… (${what})`),
+	);
 
 /** Namespace of this package's Percipio statement ids (a fixed random UUID). Never change it: ids must stay stable. */
 const STATEMENT_NAMESPACE = 'b6b3f7f2-3c1e-4b55-9a0e-6f5f0d7c2a91';
@@ -126,11 +244,21 @@ const statementInput = z.object({
 	timestamp: isoDate('when it happened'),
 	completion: z.boolean().optional(),
 	success: z.boolean().optional(),
-	scoreScaled: optionalNumber.pipe(z.number().min(-1, 'must be from -1 to 1').max(1, 'must be from -1 to 1').optional()),
+	scoreScaled: optionalNumber.pipe(
+		z.number().min(-1, 'must be from -1 to 1').max(1, 'must be from -1 to 1').optional(),
+	),
 	scoreRaw: optionalNumber,
 	scoreMin: optionalNumber,
 	scoreMax: optionalNumber,
-	duration: optionalText.pipe(z.string().regex(/^P(?!$)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$/, 'must be an ISO 8601 duration such as PT1H30M').optional()),
+	duration: optionalText.pipe(
+		z
+			.string()
+			.regex(
+				/^P(?!$)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$/,
+				'must be an ISO 8601 duration such as PT1H30M',
+			)
+			.optional(),
+	),
 	registration: optionalText.pipe(z.string().regex(UUID, 'must be a UUID').optional()),
 	statementId: optionalText.pipe(z.string().regex(UUID, 'must be a UUID').optional()),
 });
@@ -145,8 +273,12 @@ export function buildStatement(ctx: IExecuteFunctions, itemIndex: number): IData
 		statementInput,
 		{
 			actorType,
-			accountHomePage: actorType === 'account' ? ctx.getNodeParameter('accountHomePage', itemIndex, '') : undefined,
-			accountName: actorType === 'account' ? ctx.getNodeParameter('accountName', itemIndex, '') : undefined,
+			accountHomePage:
+				actorType === 'account'
+					? ctx.getNodeParameter('accountHomePage', itemIndex, '')
+					: undefined,
+			accountName:
+				actorType === 'account' ? ctx.getNodeParameter('accountName', itemIndex, '') : undefined,
 			email: actorType === 'mbox' ? ctx.getNodeParameter('email', itemIndex, '') : undefined,
 			verb,
 			verbId: verb === 'custom' ? ctx.getNodeParameter('verbId', itemIndex, '') : undefined,
@@ -163,23 +295,54 @@ export function buildStatement(ctx: IExecuteFunctions, itemIndex: number): IData
 			accountHomePage: iri('your Percipio site URL, e.g. https://yoursite.percipio.com'),
 			accountName: requiredText("is required (the learner's user name)"),
 		});
-		const a = validateInput(node, extraCheck, { accountHomePage: input.accountHomePage, accountName: input.accountName }, { itemIndex });
+		const a = validateInput(
+			node,
+			extraCheck,
+			{ accountHomePage: input.accountHomePage, accountName: input.accountName },
+			{ itemIndex },
+		);
 		actor = { objectType: 'Agent', account: { homePage: a.accountHomePage, name: a.accountName } };
 	} else {
-		const e = validateInput(node, z.object({ email: requiredText('is required').pipe(z.string().email('must be an email address')) }), { email: input.email }, { itemIndex });
+		const e = validateInput(
+			node,
+			z.object({
+				email: requiredText('is required').pipe(z.string().email('must be an email address')),
+			}),
+			{ email: input.email },
+			{ itemIndex },
+		);
 		actor = { objectType: 'Agent', mbox: `mailto:${e.email.toLowerCase()}` };
 	}
 	if (input.actorName) actor.name = input.actorName;
 	let verbId = VERBS[input.verb];
-	if (input.verb === 'custom' || !verbId) verbId = validateInput(node, z.object({ verbId: iri('the verb') }), { verbId: input.verbId }, { itemIndex }).verbId;
+	if (input.verb === 'custom' || !verbId)
+		verbId = validateInput(
+			node,
+			z.object({ verbId: iri('the verb') }),
+			{ verbId: input.verbId },
+			{ itemIndex },
+		).verbId;
 	const timestamp = new Date(Date.parse(input.timestamp)).toISOString();
 	const definition = compact({
 		name: input.activityName ? { 'en-US': input.activityName } : undefined,
 		type: input.activityType,
 	});
-	const score = compact({ scaled: input.scoreScaled, raw: input.scoreRaw, min: input.scoreMin, max: input.scoreMax });
-	if (score.raw !== undefined && ((score.min !== undefined && score.raw < score.min) || (score.max !== undefined && score.raw > score.max))) {
-		throw inputError(node, `Invalid "scoreRaw" must be between Score Min (${score.min}) and Score Max (${score.max})`, { itemIndex, description: 'Nothing was sent for this item.' });
+	const score = compact({
+		scaled: input.scoreScaled,
+		raw: input.scoreRaw,
+		min: input.scoreMin,
+		max: input.scoreMax,
+	});
+	if (
+		score.raw !== undefined &&
+		((score.min !== undefined && score.raw < score.min) ||
+			(score.max !== undefined && score.raw > score.max))
+	) {
+		throw inputError(
+			node,
+			`Invalid "scoreRaw" must be between Score Min (${score.min}) and Score Max (${score.max})`,
+			{ itemIndex, description: 'Nothing was sent for this item.' },
+		);
 	}
 	const result = compact({
 		completion: input.completion,
@@ -187,12 +350,28 @@ export function buildStatement(ctx: IExecuteFunctions, itemIndex: number): IData
 		score: Object.keys(score).length ? score : undefined,
 		duration: input.duration,
 	});
-	const identity = JSON.stringify([actor.account ?? actor.mbox, verbId, input.activityId, timestamp, input.registration ?? null]);
+	const identity = JSON.stringify([
+		actor.account ?? actor.mbox,
+		verbId,
+		input.activityId,
+		timestamp,
+		input.registration ?? null,
+	]);
 	return compact({
 		id: input.statementId?.toLowerCase() ?? uuidV5(identity, STATEMENT_NAMESPACE),
 		actor,
-		verb: { id: verbId, display: { 'en-US': input.verbDisplay ?? (input.verb === 'custom' ? verbId.split('/').pop() : input.verb) } },
-		object: compact({ objectType: 'Activity', id: input.activityId, definition: Object.keys(definition).length ? definition : undefined }),
+		verb: {
+			id: verbId,
+			display: {
+				'en-US':
+					input.verbDisplay ?? (input.verb === 'custom' ? verbId.split('/').pop() : input.verb),
+			},
+		},
+		object: compact({
+			objectType: 'Activity',
+			id: input.activityId,
+			definition: Object.keys(definition).length ? definition : undefined,
+		}),
 		result: Object.keys(result).length ? result : undefined,
 		context: input.registration ? { registration: input.registration } : undefined,
 		timestamp,
@@ -204,14 +383,25 @@ export function prepare(this: IExecuteFunctions, client: PercipioClient, itemInd
 	return {
 		statement: buildStatement(this, itemIndex),
 		opts: options(this, itemIndex),
-		url: client.url(pathTemplate(this, itemIndex, 'statementsPath', DEFAULT_STATEMENTS_PATH, ['partnerName', 'orgId']), {
-			partnerName: partnerName(this, client, itemIndex),
-			orgId: client.config.organizationId,
-		}),
+		url: client.url(
+			pathTemplate(this, itemIndex, 'statementsPath', DEFAULT_STATEMENTS_PATH, [
+				'partnerName',
+				'orgId',
+			]),
+			{
+				partnerName: partnerName(this, client, itemIndex),
+				orgId: client.config.organizationId,
+			},
+		),
 	};
 }
 
-export async function execute(this: IExecuteFunctions, client: PercipioClient, itemIndex: number, { statement, opts, url }: ReturnType<typeof prepare>): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: PercipioClient,
+	itemIndex: number,
+	{ statement, opts, url }: ReturnType<typeof prepare>,
+): Promise<IDataObject> {
 	// The id is derived from the statement itself: a resend is recognised by the LRS (same id,
 	// same content = stored once), so ambiguous failures may be retried.
 	const response = await client.api.request({
@@ -224,7 +414,14 @@ export async function execute(this: IExecuteFunctions, client: PercipioClient, i
 		itemIndex,
 	});
 	if (response.statusCode === 409) {
-		return { statementId: statement.id, stored: false, conflict: true, message: 'A statement with this id is already stored with different content; it was not changed.', statement };
+		return {
+			statementId: statement.id,
+			stored: false,
+			conflict: true,
+			message:
+				'A statement with this id is already stored with different content; it was not changed.',
+			statement,
+		};
 	}
 	return { statementId: statement.id, stored: true, statement };
 }

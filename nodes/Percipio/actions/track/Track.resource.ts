@@ -9,7 +9,11 @@ export const description = resourceDescription(
 	'track',
 	operations,
 	{
-		send: { name: 'Send Progress', description: "Send a learner's progress on a content item (started, in progress, completed)", action: 'Send learner progress' },
+		send: {
+			name: 'Send Progress',
+			description: "Send a learner's progress on a content item (started, in progress, completed)",
+			action: 'Send learner progress',
+		},
 	},
 	'send',
 );

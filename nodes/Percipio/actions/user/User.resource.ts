@@ -13,8 +13,16 @@ export const description = resourceDescription(
 	operations,
 	{
 		create: { name: 'Create', description: 'Create a user', action: 'Create user' },
-		upsert: { name: 'Create or Update', description: 'Create a new record, or update the current one if it already exists (upsert)', action: 'Create or update user' },
-		get: { name: 'Get', description: 'Get a user by ID, external user ID or login name', action: 'Get user' },
+		upsert: {
+			name: 'Create or Update',
+			description: 'Create a new record, or update the current one if it already exists (upsert)',
+			action: 'Create or update user',
+		},
+		get: {
+			name: 'Get',
+			description: 'Get a user by ID, external user ID or login name',
+			action: 'Get user',
+		},
 		getAll: { name: 'Get Many', description: 'List users', action: 'Get many users' },
 	},
 	'get',

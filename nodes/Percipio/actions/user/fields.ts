@@ -5,9 +5,17 @@ import { validateInput } from '../../../shared/validation';
 import { compact, extraJson, optionalText } from '../common';
 
 export const USERS_PATH = '/user-management/v1/organizations/{orgId}/users';
-export const USER_BY_EXTERNAL_ID_PATH = '/user-management/v1/organizations/{orgId}/users/external-user-id/{externalUserId}';
+export const USER_BY_EXTERNAL_ID_PATH =
+	'/user-management/v1/organizations/{orgId}/users/external-user-id/{externalUserId}';
 
-export const ROLES = ['LEARNER', 'ADMIN', 'CONTENT_CURATOR', 'CONTENT_COORDINATOR', 'LEARNING_ADMIN', 'MANAGER'] as const;
+export const ROLES = [
+	'LEARNER',
+	'ADMIN',
+	'CONTENT_CURATOR',
+	'CONTENT_COORDINATOR',
+	'LEARNING_ADMIN',
+	'MANAGER',
+] as const;
 
 /** The user fields Percipio's User Management API takes (besides externalUserId). */
 export const userFields: INodeProperties[] = [
@@ -22,27 +30,69 @@ export const userFields: INodeProperties[] = [
 				displayName: 'Attribute',
 				name: 'attribute',
 				values: [
-					{ displayName: 'Name', name: 'name', type: 'string', default: '', description: 'Name of the custom attribute as defined in Percipio' },
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'string',
+						default: '',
+						description: 'Name of the custom attribute as defined in Percipio',
+					},
 					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
 				],
 			},
 		],
 	},
-	{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '' },
-	{ displayName: 'Extra Fields (JSON)', name: 'extraFields', type: 'json', default: '{}', description: 'Further fields sent as they are' },
+	{
+		displayName: 'Email',
+		name: 'email',
+		type: 'string',
+		placeholder: 'name@email.com',
+		default: '',
+	},
+	{
+		displayName: 'Extra Fields (JSON)',
+		name: 'extraFields',
+		type: 'json',
+		default: '{}',
+		description: 'Further fields sent as they are',
+	},
 	{ displayName: 'First Name', name: 'firstName', type: 'string', default: '' },
-	{ displayName: 'Is Active', name: 'isActive', type: 'boolean', default: true, description: 'Whether the user is active' },
-	{ displayName: 'Is Instructor', name: 'isInstructor', type: 'boolean', default: false, description: 'Whether the user is an instructor' },
+	{
+		displayName: 'Is Active',
+		name: 'isActive',
+		type: 'boolean',
+		default: true,
+		description: 'Whether the user is active',
+	},
+	{
+		displayName: 'Is Instructor',
+		name: 'isInstructor',
+		type: 'boolean',
+		default: false,
+		description: 'Whether the user is an instructor',
+	},
 	{ displayName: 'Last Name', name: 'lastName', type: 'string', default: '' },
 	{ displayName: 'Login Name', name: 'loginName', type: 'string', default: '' },
 	{
 		displayName: 'Role',
 		name: 'role',
 		type: 'options',
-		options: ROLES.map((r) => ({ name: r.replace(/_/g, ' ').toLowerCase().replace(/\b\w/g, (c) => c.toUpperCase()), value: r })),
+		options: ROLES.map((r) => ({
+			name: r
+				.replace(/_/g, ' ')
+				.toLowerCase()
+				.replace(/\b\w/g, (c) => c.toUpperCase()),
+			value: r,
+		})),
 		default: 'LEARNER',
 	},
-	{ displayName: 'Send Welcome Email', name: 'sendWelcomeEmail', type: 'boolean', default: false, description: 'Whether Percipio emails the new user' },
+	{
+		displayName: 'Send Welcome Email',
+		name: 'sendWelcomeEmail',
+		type: 'boolean',
+		default: false,
+		description: 'Whether Percipio emails the new user',
+	},
 ];
 
 const userSchema = z
@@ -51,23 +101,44 @@ const userSchema = z
 		loginName: optionalText,
 		firstName: optionalText,
 		lastName: optionalText,
-		role: z.enum(ROLES, { errorMap: () => ({ message: `must be one of ${ROLES.join(', ')}` }) }).optional(),
+		role: z
+			.enum(ROLES, { errorMap: () => ({ message: `must be one of ${ROLES.join(', ')}` }) })
+			.optional(),
 		isActive: z.boolean().optional(),
 		isInstructor: z.boolean().optional(),
 		sendWelcomeEmail: z.boolean().optional(),
-		customAttributes: z.array(z.object({ name: z.string().trim().min(1, 'is required'), value: z.unknown() })).optional(),
+		customAttributes: z
+			.array(z.object({ name: z.string().trim().min(1, 'is required'), value: z.unknown() }))
+			.optional(),
 	})
 	.passthrough();
 
 /** The user record of one item from "Additional Fields", validated. */
-export function userBody(ctx: IExecuteFunctions, itemIndex: number, externalUserId: string): IDataObject {
+export function userBody(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	externalUserId: string,
+): IDataObject {
 	const extra = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const node = ctx.getNode();
-	const extraFields = validateInput(node, z.object({ extraFields: extraJson }), { extraFields: extra.extraFields }, { itemIndex }).extraFields ?? {};
-	const attributes = ((extra.customAttributes as IDataObject | undefined)?.attribute as IDataObject[] | undefined)?.map((a) => ({ name: a.name, value: a.value }));
+	const extraFields =
+		validateInput(
+			node,
+			z.object({ extraFields: extraJson }),
+			{ extraFields: extra.extraFields },
+			{ itemIndex },
+		).extraFields ?? {};
+	const attributes = (
+		(extra.customAttributes as IDataObject | undefined)?.attribute as IDataObject[] | undefined
+	)?.map((a) => ({ name: a.name, value: a.value }));
 	const fields = { ...extra };
 	delete fields.extraFields;
 	delete fields.customAttributes;
-	const body = validateInput(node, userSchema, { ...extraFields, ...fields, ...(attributes?.length ? { customAttributes: attributes } : {}) }, { itemIndex });
+	const body = validateInput(
+		node,
+		userSchema,
+		{ ...extraFields, ...fields, ...(attributes?.length ? { customAttributes: attributes } : {}) },
+		{ itemIndex },
+	);
 	return compact({ ...body, externalUserId }) as IDataObject;
 }

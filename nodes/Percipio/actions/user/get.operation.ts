@@ -42,19 +42,42 @@ const properties: INodeProperties[] = [
 		description: 'The external user ID, login name or email of the user, as chosen in "Find By"',
 		displayOptions: { show: { lookupBy: ['externalUserId', 'loginName', 'loginNameOrEmail'] } },
 	},
-	{ displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options: [organizationOption] },
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [organizationOption],
+	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['get'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['user'], operation: ['get'] } },
+	properties,
+);
 
-export async function execute(this: IExecuteFunctions, client: PercipioClient, itemIndex: number): Promise<IDataObject | IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: PercipioClient,
+	itemIndex: number,
+): Promise<IDataObject | IDataObject[]> {
 	const by = this.getNodeParameter('lookupBy', itemIndex, 'externalUserId') as string;
 	const input = validateInput(
 		this.getNode(),
-		z.object({ lookupBy: z.enum(['id', 'externalUserId', 'loginName', 'loginNameOrEmail']), lookupValue: requiredText('is required') }),
-		{ lookupBy: by, lookupValue: this.getNodeParameter('lookupValue', itemIndex, '', { extractValue: true }) },
+		z.object({
+			lookupBy: z.enum(['id', 'externalUserId', 'loginName', 'loginNameOrEmail']),
+			lookupValue: requiredText('is required'),
+		}),
+		{
+			lookupBy: by,
+			lookupValue: this.getNodeParameter('lookupValue', itemIndex, '', { extractValue: true }),
+		},
 		{ itemIndex },
 	);
-	const url = client.url(PATHS[input.lookupBy], { orgId: organizationId(this, client, itemIndex), value: input.lookupValue });
+	const url = client.url(PATHS[input.lookupBy], {
+		orgId: organizationId(this, client, itemIndex),
+		value: input.lookupValue,
+	});
 	return (await client.api.json({ method: 'GET', url, itemIndex })) as IDataObject;
 }

@@ -8,12 +8,27 @@ import { idSchema } from '../common';
 import { deleteRecord } from '../deleteRecord';
 import { courseIdProperty } from './get.operation';
 
-export const description = updateDisplayOptions({ show: { resource: ['course'], operation: ['delete'] } }, [
-	{ ...courseIdProperty, hint: 'Deleting a course also deletes its registrations, invitations and dispatches' },
-]);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['course'], operation: ['delete'] } },
+	[
+		{
+			...courseIdProperty,
+			hint: 'Deleting a course also deletes its registrations, invitations and dispatches',
+		},
+	],
+);
 
-export async function execute(this: IExecuteFunctions, client: ScormCloudClient, itemIndex: number): Promise<IDataObject> {
-	const { courseId } = validateInput(this.getNode(), z.object({ courseId: idSchema('Course ID') }), { courseId: this.getNodeParameter('courseId', itemIndex, undefined, { extractValue: true }) }, { itemIndex });
+export async function execute(
+	this: IExecuteFunctions,
+	client: ScormCloudClient,
+	itemIndex: number,
+): Promise<IDataObject> {
+	const { courseId } = validateInput(
+		this.getNode(),
+		z.object({ courseId: idSchema('Course ID') }),
+		{ courseId: this.getNodeParameter('courseId', itemIndex, undefined, { extractValue: true }) },
+		{ itemIndex },
+	);
 	await deleteRecord(client, client.url('/courses/{courseId}', { courseId }), itemIndex);
 	return { courseId, deleted: true };
 }

@@ -40,7 +40,13 @@ const properties: INodeProperties[] = [
 					{ name: 'Title', value: 'title' },
 				],
 			},
-			{ displayName: 'Filter Text', name: 'filter', type: 'string', default: '', description: 'Only courses whose "Filter By" field contains this text' },
+			{
+				displayName: 'Filter Text',
+				name: 'filter',
+				type: 'string',
+				default: '',
+				description: 'Only courses whose "Filter By" field contains this text',
+			},
 			...courseDetailOptions,
 			{
 				displayName: 'Order By',
@@ -57,7 +63,13 @@ const properties: INodeProperties[] = [
 				],
 			},
 			{ displayName: 'Since', name: 'since', type: 'dateTime', default: '' },
-			{ displayName: 'Tags', name: 'tags', type: 'string', default: '', description: 'Comma-separated course tags; courses with any of them' },
+			{
+				displayName: 'Tags',
+				name: 'tags',
+				type: 'string',
+				default: '',
+				description: 'Comma-separated course tags; courses with any of them',
+			},
 			{ displayName: 'Until', name: 'until', type: 'dateTime', default: '' },
 		],
 	},
@@ -81,11 +93,19 @@ const schema = z.object({
 	}),
 });
 
-export async function execute(this: IExecuteFunctions, client: ScormCloudClient, itemIndex: number): Promise<IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: ScormCloudClient,
+	itemIndex: number,
+): Promise<IDataObject[]> {
 	const input = validateInput(
 		this.getNode(),
 		schema,
-		{ returnAll: this.getNodeParameter('returnAll', itemIndex, false), limit: this.getNodeParameter('limit', itemIndex, 50), filters: this.getNodeParameter('filters', itemIndex, {}) },
+		{
+			returnAll: this.getNodeParameter('returnAll', itemIndex, false),
+			limit: this.getNodeParameter('limit', itemIndex, 50),
+			filters: this.getNodeParameter('filters', itemIndex, {}),
+		},
 		{ itemIndex },
 	);
 	const { tags, ...filters } = input.filters;
@@ -94,6 +114,14 @@ export async function execute(this: IExecuteFunctions, client: ScormCloudClient,
 		items: (body) => ((body as IDataObject)?.courses as IDataObject[]) ?? [],
 		token: (body) => ((body as IDataObject)?.more as string) || undefined,
 	});
-	const first = { method: 'GET' as const, url: client.url('/courses'), qs: compact({ ...filters, tags: tagList.length ? tagList.join(',') : undefined }), itemIndex };
-	return await collect(paginate(async (request) => await client.api.request(request), first, paging.read), { returnAll: input.returnAll, limit: input.limit });
+	const first = {
+		method: 'GET' as const,
+		url: client.url('/courses'),
+		qs: compact({ ...filters, tags: tagList.length ? tagList.join(',') : undefined }),
+		itemIndex,
+	};
+	return await collect(
+		paginate(async (request) => await client.api.request(request), first, paging.read),
+		{ returnAll: input.returnAll, limit: input.limit },
+	);
 }

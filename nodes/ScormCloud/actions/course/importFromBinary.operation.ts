@@ -14,16 +14,26 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: 'data',
-		description: 'The binary field of the input item that holds the course package (zip), e.g. from "Read/Write Files from Disk" or "HTTP Request"',
+		description:
+			'The binary field of the input item that holds the course package (zip), e.g. from "Read/Write Files from Disk" or "HTTP Request"',
 	},
 	...importProperties,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['course'], operation: ['importFromBinary'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['course'], operation: ['importFromBinary'] } },
+	properties,
+);
 
-const schema = importSchema.extend({ binaryPropertyName: z.string().trim().min(1, 'must not be empty') });
+const schema = importSchema.extend({
+	binaryPropertyName: z.string().trim().min(1, 'must not be empty'),
+});
 
-export async function execute(this: IExecuteFunctions, client: ScormCloudClient, itemIndex: number): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: ScormCloudClient,
+	itemIndex: number,
+): Promise<IDataObject> {
 	const input = validateInput(
 		this.getNode(),
 		schema,
@@ -41,16 +51,27 @@ export async function execute(this: IExecuteFunctions, client: ScormCloudClient,
 	} catch {
 		throw inputError(this.getNode(), `has no binary field "${input.binaryPropertyName}"`, {
 			itemIndex,
-			description: 'Pass the course zip from a previous node (e.g. Read/Write Files from Disk, HTTP Request with response format "File") and name its binary field here.',
+			description:
+				'Pass the course zip from a previous node (e.g. Read/Write Files from Disk, HTTP Request with response format "File") and name its binary field here.',
 		});
 	}
 	const buffer = await this.helpers.getBinaryDataBuffer(itemIndex, input.binaryPropertyName);
-	if (!buffer.length) throw inputError(this.getNode(), `the binary field "${input.binaryPropertyName}" is empty`, { itemIndex });
-	const mimeType = binary.mimeType && binary.mimeType !== 'application/octet-stream' ? binary.mimeType : 'application/zip';
+	if (!buffer.length)
+		throw inputError(this.getNode(), `the binary field "${input.binaryPropertyName}" is empty`, {
+			itemIndex,
+		});
+	const mimeType =
+		binary.mimeType && binary.mimeType !== 'application/octet-stream'
+			? binary.mimeType
+			: 'application/zip';
 	// A global FormData (not the form-data package) is re-sendable: n8n and the transport can send it
 	// again after a token refresh or a 429.
 	const form = new FormData();
-	form.append('file', new Blob([new Uint8Array(buffer)], { type: mimeType }), binary.fileName || `${input.courseId}.zip`);
+	form.append(
+		'file',
+		new Blob([new Uint8Array(buffer)], { type: mimeType }),
+		binary.fileName || `${input.courseId}.zip`,
+	);
 	const started = await client.api.json<IDataObject>({
 		method: 'POST',
 		url: client.url('/courses/importJobs/upload'),

@@ -21,19 +21,30 @@ const properties: INodeProperties[] = [
 		name: 'contentType',
 		type: 'string',
 		default: 'application/zip',
-		description: 'MIME type of the file: application/zip for a package; application/pdf, audio/mpeg or video/mp4 for a media file',
+		description:
+			'MIME type of the file: application/zip for a package; application/pdf, audio/mpeg or video/mp4 for a media file',
 	},
 	...importProperties,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['course'], operation: ['importFromUrl'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['course'], operation: ['importFromUrl'] } },
+	properties,
+);
 
 const schema = importSchema.extend({
-	url: z.string({ required_error: 'Package URL is required' }).trim().refine((u) => /^https?:\/\/\S+$/i.test(u), 'must be an http(s) URL'),
+	url: z
+		.string({ required_error: 'Package URL is required' })
+		.trim()
+		.refine((u) => /^https?:\/\/\S+$/i.test(u), 'must be an http(s) URL'),
 	contentType: z.string().trim().min(1, 'must not be empty'),
 });
 
-export async function execute(this: IExecuteFunctions, client: ScormCloudClient, itemIndex: number): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: ScormCloudClient,
+	itemIndex: number,
+): Promise<IDataObject> {
 	const input = validateInput(
 		this.getNode(),
 		schema,

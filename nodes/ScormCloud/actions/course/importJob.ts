@@ -13,14 +13,16 @@ export const importProperties: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
-		description: 'Your own unique ID for the course. Importing again to the same ID needs "May Create New Version".',
+		description:
+			'Your own unique ID for the course. Importing again to the same ID needs "May Create New Version".',
 	},
 	{
 		displayName: 'Wait for Import to Finish',
 		name: 'waitForCompletion',
 		type: 'boolean',
 		default: true,
-		description: 'Whether to poll the import job until it is COMPLETE (or fails). Off: output the job ID at once and check it later with "Get Import Job".',
+		description:
+			'Whether to poll the import job until it is COMPLETE (or fails). Off: output the job ID at once and check it later with "Get Import Job".',
 	},
 	{
 		displayName: 'Options',
@@ -29,21 +31,57 @@ export const importProperties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{ displayName: 'May Create New Version', name: 'mayCreateNewVersion', type: 'boolean', default: false, description: 'Whether an import to an existing course ID adds a new version (otherwise the import fails)' },
-			{ displayName: 'Poll Interval (Seconds)', name: 'pollIntervalSeconds', type: 'number', default: 2, typeOptions: { minValue: 0.1, numberPrecision: 1 }, description: 'Time between two status checks of the import job' },
-			{ displayName: 'Postback URL', name: 'postbackUrl', type: 'string', default: '', description: 'SCORM Cloud posts to this URL when the import has finished' },
-			{ displayName: 'Max Wait (Seconds)', name: 'maxWaitSeconds', type: 'number', default: 300, typeOptions: { minValue: 1 }, description: 'Give up waiting after this long; the import goes on in SCORM Cloud and its job ID is in the error' },
+			{
+				displayName: 'May Create New Version',
+				name: 'mayCreateNewVersion',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether an import to an existing course ID adds a new version (otherwise the import fails)',
+			},
+			{
+				displayName: 'Poll Interval (Seconds)',
+				name: 'pollIntervalSeconds',
+				type: 'number',
+				default: 2,
+				typeOptions: { minValue: 0.1, numberPrecision: 1 },
+				description: 'Time between two status checks of the import job',
+			},
+			{
+				displayName: 'Postback URL',
+				name: 'postbackUrl',
+				type: 'string',
+				default: '',
+				description: 'SCORM Cloud posts to this URL when the import has finished',
+			},
+			{
+				displayName: 'Max Wait (Seconds)',
+				name: 'maxWaitSeconds',
+				type: 'number',
+				default: 300,
+				typeOptions: { minValue: 1 },
+				description:
+					'Give up waiting after this long; the import goes on in SCORM Cloud and its job ID is in the error',
+			},
 		],
 	},
 ];
 
 export const importSchema = z.object({
-	courseId: z.string({ required_error: 'Course ID is required' }).trim().min(1, 'Course ID must not be empty').max(255),
+	courseId: z
+		.string({ required_error: 'Course ID is required' })
+		.trim()
+		.min(1, 'Course ID must not be empty')
+		.max(255),
 	waitForCompletion: z.boolean(),
 	importOptions: z.object({
 		mayCreateNewVersion: z.boolean().optional(),
 		pollIntervalSeconds: z.number().min(0.1, 'must be at least 0.1 seconds').max(300).optional(),
-		postbackUrl: z.string().trim().refine((u) => u === '' || /^https?:\/\/\S+$/i.test(u), 'must be an http(s) URL').optional(),
+		postbackUrl: z
+			.string()
+			.trim()
+			.refine((u) => u === '' || /^https?:\/\/\S+$/i.test(u), 'must be an http(s) URL')
+			.optional(),
 		maxWaitSeconds: z.number().min(1).max(3600, 'must be at most 3600 seconds').optional(),
 	}),
 });
@@ -74,15 +112,29 @@ export function flattenJob(job: IDataObject, courseId?: string): IDataObject {
 	};
 }
 
-export async function getImportJob(client: ScormCloudClient, jobId: string, itemIndex: number): Promise<IDataObject> {
-	return await client.api.json<IDataObject>({ method: 'GET', url: client.url('/courses/importJobs/{importJobId}', { importJobId: jobId }), itemIndex });
+export async function getImportJob(
+	client: ScormCloudClient,
+	jobId: string,
+	itemIndex: number,
+): Promise<IDataObject> {
+	return await client.api.json<IDataObject>({
+		method: 'GET',
+		url: client.url('/courses/importJobs/{importJobId}', { importJobId: jobId }),
+		itemIndex,
+	});
 }
 
 /**
  * Polls the import job until COMPLETE (returned), ERROR (a clear error with SCORM Cloud's message)
  * or the time limit (an error naming the job, which goes on in SCORM Cloud).
  */
-export async function waitForImport(this: IExecuteFunctions, client: ScormCloudClient, jobId: string, input: ImportInput, itemIndex: number): Promise<IDataObject> {
+export async function waitForImport(
+	this: IExecuteFunctions,
+	client: ScormCloudClient,
+	jobId: string,
+	input: ImportInput,
+	itemIndex: number,
+): Promise<IDataObject> {
 	const intervalMs = Math.round((input.importOptions.pollIntervalSeconds ?? 2) * 1000);
 	const maxWaitMs = (input.importOptions.maxWaitSeconds ?? 300) * 1000;
 	const started = Date.now();

@@ -5,4 +5,15 @@ import * as ping from './ping.operation';
 
 export const operations = { ping } satisfies Operations<ScormCloudClient>;
 
-export const description = resourceDescription('ping', operations, { ping: { name: 'Ping', description: 'Check the connection and the credential', action: 'Ping API' } }, 'ping');
+export const description = resourceDescription(
+	'ping',
+	operations,
+	{
+		ping: {
+			name: 'Ping',
+			description: 'Check the connection and the credential',
+			action: 'Ping API',
+		},
+	},
+	'ping',
+);

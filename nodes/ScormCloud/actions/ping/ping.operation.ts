@@ -4,7 +4,8 @@ import type { ScormCloudClient } from '../../transport/client';
 
 export const description: INodeProperties[] = [
 	{
-		displayName: 'Checks that SCORM Cloud is reachable and accepts the credential. Answers the API\'s message and time.',
+		displayName:
+			"Checks that SCORM Cloud is reachable and accepts the credential. Answers the API's message and time.",
 		name: 'pingNotice',
 		type: 'notice',
 		default: '',
@@ -12,6 +13,10 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, client: ScormCloudClient, itemIndex: number): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: ScormCloudClient,
+	itemIndex: number,
+): Promise<IDataObject> {
 	return await client.api.json<IDataObject>({ method: 'GET', url: client.url('/ping'), itemIndex });
 }

@@ -19,7 +19,8 @@ const properties: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'e.g. {{ $json.employeeId }}-{{ $json.courseId }}',
-		description: 'Your own unique ID for this registration. Build it from stable values so a re-run finds the registration instead of creating another.',
+		description:
+			'Your own unique ID for this registration. Build it from stable values so a re-run finds the registration instead of creating another.',
 		hint: 'SCORM Cloud registration IDs are chosen by you and must be unique in the application',
 	},
 	{
@@ -38,10 +39,20 @@ const properties: INodeProperties[] = [
 		type: 'options',
 		default: 'returnExisting',
 		options: [
-			{ name: 'Return the Existing Registration', value: 'returnExisting', description: 'Output the registration already there (created: false) when it is for the same course and learner' },
-			{ name: 'Fail', value: 'error', description: 'Stop with an error (or an error item with Continue On Fail)' },
+			{
+				name: 'Return the Existing Registration',
+				value: 'returnExisting',
+				description:
+					'Output the registration already there (created: false) when it is for the same course and learner',
+			},
+			{
+				name: 'Fail',
+				value: 'error',
+				description: 'Stop with an error (or an error item with Continue On Fail)',
+			},
 		],
-		description: 'What to do when a registration with this ID is already there. A registration that this node itself created on an earlier, interrupted attempt always counts as created.',
+		description:
+			'What to do when a registration with this ID is already there. A registration that this node itself created on an earlier, interrupted attempt always counts as created.',
 	},
 	{
 		displayName: 'Postback (Send Results to a URL)',
@@ -49,7 +60,8 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Postback Setting',
 		default: {},
-		description: 'SCORM Cloud posts the registration\'s progress to this URL whenever it changes. Paste the production URL of a SCORM Cloud Trigger node here.',
+		description:
+			"SCORM Cloud posts the registration's progress to this URL whenever it changes. Paste the production URL of a SCORM Cloud Trigger node here.",
 		options: [
 			{
 				displayName: 'Authentication',
@@ -57,12 +69,36 @@ const properties: INodeProperties[] = [
 				type: 'options',
 				default: 'httpbasic',
 				options: [
-					{ name: 'HTTP Basic (JSON Body)', value: 'httpbasic', description: 'User name and password in the Authorization header; the results as a JSON body' },
-					{ name: 'Form Fields', value: 'form', description: 'Form-encoded: the results in the field "data", user name and password as form fields' },
+					{
+						name: 'HTTP Basic (JSON Body)',
+						value: 'httpbasic',
+						description:
+							'User name and password in the Authorization header; the results as a JSON body',
+					},
+					{
+						name: 'Form Fields',
+						value: 'form',
+						description:
+							'Form-encoded: the results in the field "data", user name and password as form fields',
+					},
 				],
 			},
-			{ displayName: 'Legacy XML', name: 'legacy', type: 'boolean', default: false, description: 'Whether to receive the old v1 XML format instead of JSON (only for existing XML handlers)' },
-			{ displayName: 'Password', name: 'password', type: 'string', typeOptions: { password: true }, default: '', description: 'Sent with every postback; the trigger checks it' },
+			{
+				displayName: 'Legacy XML',
+				name: 'legacy',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to receive the old v1 XML format instead of JSON (only for existing XML handlers)',
+			},
+			{
+				displayName: 'Password',
+				name: 'password',
+				type: 'string',
+				typeOptions: { password: true },
+				default: '',
+				description: 'Sent with every postback; the trigger checks it',
+			},
 			{
 				displayName: 'Results Format',
 				name: 'resultsFormat',
@@ -74,8 +110,21 @@ const properties: INodeProperties[] = [
 					{ name: 'Full (Everything, Incl. Runtime)', value: 'full' },
 				],
 			},
-			{ displayName: 'URL', name: 'url', type: 'string', default: '', placeholder: 'e.g. https://n8n.example.com/webhook/…/postback', description: 'Where SCORM Cloud posts the results (the SCORM Cloud Trigger\'s URL)' },
-			{ displayName: 'User Name', name: 'userName', type: 'string', default: '', description: 'Sent with every postback; the trigger checks it' },
+			{
+				displayName: 'URL',
+				name: 'url',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. https://n8n.example.com/webhook/…/postback',
+				description: "Where SCORM Cloud posts the results (the SCORM Cloud Trigger's URL)",
+			},
+			{
+				displayName: 'User Name',
+				name: 'userName',
+				type: 'string',
+				default: '',
+				description: 'Sent with every postback; the trigger checks it',
+			},
 		],
 	},
 	{
@@ -85,17 +134,57 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Field',
 		default: {},
 		options: [
-			{ displayName: 'Course Tags', name: 'courseTags', type: 'string', default: '', description: 'Comma-separated' },
-			{ displayName: 'Course Version', name: 'courseVersion', type: 'number', default: 0, typeOptions: { minValue: 0 }, description: 'Register against this version instead of the latest' },
-			{ displayName: 'Learner Email', name: 'learnerEmail', type: 'string', placeholder: 'name@email.com', default: '' },
-			{ displayName: 'Learner Tags', name: 'learnerTags', type: 'string', default: '', description: 'Comma-separated' },
-			{ displayName: 'Registration Tags', name: 'registrationTags', type: 'string', default: '', description: 'Comma-separated' },
-			{ displayName: 'xAPI Registration ID', name: 'xapiRegistrationId', type: 'string', default: '', description: 'A UUID to use as the xAPI registration (SCORM Cloud makes one when empty)' },
+			{
+				displayName: 'Course Tags',
+				name: 'courseTags',
+				type: 'string',
+				default: '',
+				description: 'Comma-separated',
+			},
+			{
+				displayName: 'Course Version',
+				name: 'courseVersion',
+				type: 'number',
+				default: 0,
+				typeOptions: { minValue: 0 },
+				description: 'Register against this version instead of the latest',
+			},
+			{
+				displayName: 'Learner Email',
+				name: 'learnerEmail',
+				type: 'string',
+				placeholder: 'name@email.com',
+				default: '',
+			},
+			{
+				displayName: 'Learner Tags',
+				name: 'learnerTags',
+				type: 'string',
+				default: '',
+				description: 'Comma-separated',
+			},
+			{
+				displayName: 'Registration Tags',
+				name: 'registrationTags',
+				type: 'string',
+				default: '',
+				description: 'Comma-separated',
+			},
+			{
+				displayName: 'xAPI Registration ID',
+				name: 'xapiRegistrationId',
+				type: 'string',
+				default: '',
+				description: 'A UUID to use as the xAPI registration (SCORM Cloud makes one when empty)',
+			},
 		],
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['registration'], operation: ['create'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['registration'], operation: ['create'] } },
+	properties,
+);
 
 const httpUrl = z
 	.string()
@@ -119,18 +208,30 @@ const schema = z.object({
 			resultsFormat: z.enum(['course', 'activity', 'full']).optional(),
 			legacy: z.boolean().optional(),
 		})
-		.refine((p) => p.url || Object.keys(p).length === 0, { message: 'needs a URL when other postback settings are set', path: ['url'] }),
+		.refine((p) => p.url || Object.keys(p).length === 0, {
+			message: 'needs a URL when other postback settings are set',
+			path: ['url'],
+		}),
 	additionalFields: z.object({
 		courseTags: z.string().optional(),
 		courseVersion: z.number().int().min(0).optional(),
-		learnerEmail: z.string().trim().email('is not a valid email address').or(z.literal('')).optional(),
+		learnerEmail: z
+			.string()
+			.trim()
+			.email('is not a valid email address')
+			.or(z.literal(''))
+			.optional(),
 		learnerTags: z.string().optional(),
 		registrationTags: z.string().optional(),
 		xapiRegistrationId: z.string().trim().uuid('must be a UUID').or(z.literal('')).optional(),
 	}),
 });
 
-export async function execute(this: IExecuteFunctions, client: ScormCloudClient, itemIndex: number): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: ScormCloudClient,
+	itemIndex: number,
+): Promise<IDataObject> {
 	const input = validateInput(
 		this.getNode(),
 		schema,
@@ -174,9 +275,16 @@ export async function execute(this: IExecuteFunctions, client: ScormCloudClient,
 		};
 	}
 
-	const registrationUrl = client.url('/registrations/{registrationId}', { registrationId: input.registrationId });
+	const registrationUrl = client.url('/registrations/{registrationId}', {
+		registrationId: input.registrationId,
+	});
 	const fetchExisting = async (): Promise<HttpResponse<IDataObject>> =>
-		await client.api.request<IDataObject>({ method: 'GET', url: registrationUrl, acceptStatuses: [404], itemIndex });
+		await client.api.request<IDataObject>({
+			method: 'GET',
+			url: registrationUrl,
+			acceptStatuses: [404],
+			itemIndex,
+		});
 
 	const response = await client.api.request<IDataObject>({
 		method: 'POST',
@@ -189,20 +297,30 @@ export async function execute(this: IExecuteFunctions, client: ScormCloudClient,
 		recover: async () => {
 			const existing = await fetchExisting();
 			// Only the registration asked for counts: an answer for another (or no) ID is not it.
-			return existing.statusCode === 200 && sameKey(existing.body?.id, input.registrationId) ? existing : undefined;
+			return existing.statusCode === 200 && sameKey(existing.body?.id, input.registrationId)
+				? existing
+				: undefined;
 		},
 		// SCORM Cloud answers a registration ID already in use with a 4xx; decided below.
 		acceptStatuses: [400, 409],
 	});
 
-	const summary = { id: input.registrationId, courseId: input.courseId, learnerId: input.learnerId };
+	const summary = {
+		id: input.registrationId,
+		courseId: input.courseId,
+		learnerId: input.learnerId,
+	};
 	const assertSamePair = (registration: IDataObject, answer: HttpResponse) => {
 		const course = (registration.course as IDataObject | undefined)?.id;
 		const learner = (registration.learner as IDataObject | undefined)?.id;
-		if ((course !== undefined && course !== input.courseId) || (learner !== undefined && learner !== input.learnerId)) {
+		if (
+			(course !== undefined && course !== input.courseId) ||
+			(learner !== undefined && learner !== input.learnerId)
+		) {
 			throw responseError(client, this.getNode(), answer, itemIndex, {
 				message: `registration ID "${input.registrationId}" is already used for course "${String(course)}" and learner "${String(learner)}"`,
-				description: 'Registration IDs must be unique in the SCORM Cloud application. Build the ID from the learner and the course (e.g. "<learner>-<course>") so that different pairs never collide.',
+				description:
+					'Registration IDs must be unique in the SCORM Cloud application. Build the ID from the learner and the course (e.g. "<learner>-<course>") so that different pairs never collide.',
 			});
 		}
 	};
@@ -222,7 +340,8 @@ export async function execute(this: IExecuteFunctions, client: ScormCloudClient,
 	if (input.ifExists === 'error') {
 		throw responseError(client, this.getNode(), response, itemIndex, {
 			message: `registration "${input.registrationId}" already exists`,
-			description: 'Set "If Registration Exists" to "Return the Existing Registration" to treat this as success.',
+			description:
+				'Set "If Registration Exists" to "Return the Existing Registration" to treat this as success.',
 		});
 	}
 	return { ...registration, ...summary, created: false };

@@ -7,10 +7,26 @@ import type { ScormCloudClient } from '../../transport/client';
 import { idSchema } from '../common';
 import { registrationIdProperty } from './get.operation';
 
-export const description = updateDisplayOptions({ show: { resource: ['registration'], operation: ['exists'] } }, [registrationIdProperty]);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['registration'], operation: ['exists'] } },
+	[registrationIdProperty],
+);
 
-export async function execute(this: IExecuteFunctions, client: ScormCloudClient, itemIndex: number): Promise<IDataObject> {
-	const { registrationId } = validateInput(this.getNode(), z.object({ registrationId: idSchema('Registration ID') }), { registrationId: this.getNodeParameter('registrationId', itemIndex, undefined, { extractValue: true }) }, { itemIndex });
+export async function execute(
+	this: IExecuteFunctions,
+	client: ScormCloudClient,
+	itemIndex: number,
+): Promise<IDataObject> {
+	const { registrationId } = validateInput(
+		this.getNode(),
+		z.object({ registrationId: idSchema('Registration ID') }),
+		{
+			registrationId: this.getNodeParameter('registrationId', itemIndex, undefined, {
+				extractValue: true,
+			}),
+		},
+		{ itemIndex },
+	);
 	const response = await client.api.request({
 		method: 'HEAD',
 		url: client.url('/registrations/{registrationId}', { registrationId }),

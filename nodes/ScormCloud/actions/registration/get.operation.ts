@@ -16,13 +16,34 @@ const detailOptions: INodeProperties = {
 	placeholder: 'Add Option',
 	default: {},
 	options: [
-		{ displayName: 'Include Child Results', name: 'includeChildResults', type: 'boolean', default: false, description: 'Whether to include each learning object\'s results, not only the course\'s' },
-		{ displayName: 'Include Interactions and Objectives', name: 'includeInteractionsAndObjectives', type: 'boolean', default: false, description: 'Whether to include interactions and objectives' },
-		{ displayName: 'Include Runtime', name: 'includeRuntime', type: 'boolean', default: false, description: 'Whether to include runtime details (CMI data)' },
+		{
+			displayName: 'Include Child Results',
+			name: 'includeChildResults',
+			type: 'boolean',
+			default: false,
+			description: "Whether to include each learning object's results, not only the course's",
+		},
+		{
+			displayName: 'Include Interactions and Objectives',
+			name: 'includeInteractionsAndObjectives',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to include interactions and objectives',
+		},
+		{
+			displayName: 'Include Runtime',
+			name: 'includeRuntime',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to include runtime details (CMI data)',
+		},
 	],
 };
 
-export const description = updateDisplayOptions({ show: { resource: ['registration'], operation: ['get'] } }, [registrationIdProperty, detailOptions]);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['registration'], operation: ['get'] } },
+	[registrationIdProperty, detailOptions],
+);
 
 export const detailSchema = z.object({
 	includeChildResults: z.boolean().optional(),
@@ -30,11 +51,20 @@ export const detailSchema = z.object({
 	includeRuntime: z.boolean().optional(),
 });
 
-export async function execute(this: IExecuteFunctions, client: ScormCloudClient, itemIndex: number): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: ScormCloudClient,
+	itemIndex: number,
+): Promise<IDataObject> {
 	const input = validateInput(
 		this.getNode(),
 		z.object({ registrationId: idSchema('Registration ID'), options: detailSchema }),
-		{ registrationId: this.getNodeParameter('registrationId', itemIndex, undefined, { extractValue: true }), options: this.getNodeParameter('options', itemIndex, {}) },
+		{
+			registrationId: this.getNodeParameter('registrationId', itemIndex, undefined, {
+				extractValue: true,
+			}),
+			options: this.getNodeParameter('options', itemIndex, {}),
+		},
 		{ itemIndex },
 	);
 	return await client.api.json<IDataObject>({

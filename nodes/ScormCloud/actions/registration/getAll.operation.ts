@@ -20,7 +20,13 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Filter',
 		default: {},
 		options: [
-			{ displayName: 'Course ID', name: 'courseId', type: 'string', default: '', description: 'Only registrations for this course' },
+			{
+				displayName: 'Course ID',
+				name: 'courseId',
+				type: 'string',
+				default: '',
+				description: 'Only registrations for this course',
+			},
 			{
 				displayName: 'Date Field',
 				name: 'datetimeFilter',
@@ -30,7 +36,8 @@ const properties: INodeProperties[] = [
 					{ name: 'Created', value: 'created' },
 					{ name: 'Updated', value: 'updated' },
 				],
-				description: 'Which date Since and Until apply to. "Updated" finds registrations with new progress since the last run.',
+				description:
+					'Which date Since and Until apply to. "Updated" finds registrations with new progress since the last run.',
 			},
 			{
 				displayName: 'Filter By',
@@ -46,11 +53,41 @@ const properties: INodeProperties[] = [
 					{ name: 'Registration ID', value: 'registration_id' },
 				],
 			},
-			{ displayName: 'Filter Text', name: 'filter', type: 'string', default: '', description: 'Only registrations whose "Filter By" field contains this text' },
-			{ displayName: 'Include Child Results', name: 'includeChildResults', type: 'boolean', default: false, description: 'Whether to include each learning object\'s results' },
-			{ displayName: 'Include Interactions and Objectives', name: 'includeInteractionsAndObjectives', type: 'boolean', default: false, description: 'Whether to include interactions and objectives' },
-			{ displayName: 'Include Runtime', name: 'includeRuntime', type: 'boolean', default: false, description: 'Whether to include runtime details (CMI data)' },
-			{ displayName: 'Learner ID', name: 'learnerId', type: 'string', default: '', description: 'Only registrations of this learner' },
+			{
+				displayName: 'Filter Text',
+				name: 'filter',
+				type: 'string',
+				default: '',
+				description: 'Only registrations whose "Filter By" field contains this text',
+			},
+			{
+				displayName: 'Include Child Results',
+				name: 'includeChildResults',
+				type: 'boolean',
+				default: false,
+				description: "Whether to include each learning object's results",
+			},
+			{
+				displayName: 'Include Interactions and Objectives',
+				name: 'includeInteractionsAndObjectives',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to include interactions and objectives',
+			},
+			{
+				displayName: 'Include Runtime',
+				name: 'includeRuntime',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to include runtime details (CMI data)',
+			},
+			{
+				displayName: 'Learner ID',
+				name: 'learnerId',
+				type: 'string',
+				default: '',
+				description: 'Only registrations of this learner',
+			},
 			{
 				displayName: 'Order By',
 				name: 'orderBy',
@@ -63,9 +100,28 @@ const properties: INodeProperties[] = [
 					{ name: 'Updated (Oldest First)', value: 'updated_asc' },
 				],
 			},
-			{ displayName: 'Since', name: 'since', type: 'dateTime', default: '', description: 'Only registrations created (or updated, see Date Field) at or after this time' },
-			{ displayName: 'Tags', name: 'tags', type: 'string', default: '', description: 'Comma-separated registration tags; registrations with any of them' },
-			{ displayName: 'Until', name: 'until', type: 'dateTime', default: '', description: 'Only registrations created (or updated) at or before this time' },
+			{
+				displayName: 'Since',
+				name: 'since',
+				type: 'dateTime',
+				default: '',
+				description:
+					'Only registrations created (or updated, see Date Field) at or after this time',
+			},
+			{
+				displayName: 'Tags',
+				name: 'tags',
+				type: 'string',
+				default: '',
+				description: 'Comma-separated registration tags; registrations with any of them',
+			},
+			{
+				displayName: 'Until',
+				name: 'until',
+				type: 'dateTime',
+				default: '',
+				description: 'Only registrations created (or updated) at or before this time',
+			},
 		],
 	},
 ];
@@ -88,7 +144,11 @@ const schema = z.object({
 	}),
 });
 
-export async function execute(this: IExecuteFunctions, client: ScormCloudClient, itemIndex: number): Promise<IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: ScormCloudClient,
+	itemIndex: number,
+): Promise<IDataObject[]> {
 	const input = validateInput(
 		this.getNode(),
 		schema,
@@ -112,5 +172,8 @@ export async function execute(this: IExecuteFunctions, client: ScormCloudClient,
 		qs: compact({ ...filters, tags: tagList.length ? tagList.join(',') : undefined }),
 		itemIndex,
 	};
-	return await collect(paginate(async (request) => await client.api.request(request), first, paging.read), { returnAll: input.returnAll, limit: input.limit });
+	return await collect(
+		paginate(async (request) => await client.api.request(request), first, paging.read),
+		{ returnAll: input.returnAll, limit: input.limit },
+	);
 }

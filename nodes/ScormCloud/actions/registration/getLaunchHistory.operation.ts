@@ -9,21 +9,41 @@ import { registrationIdProperty } from './get.operation';
 
 const properties: INodeProperties[] = [
 	registrationIdProperty,
-	{ displayName: 'Include History Log', name: 'includeHistoryLog', type: 'boolean', default: false, description: 'Whether to include the detailed log of each launch' },
+	{
+		displayName: 'Include History Log',
+		name: 'includeHistoryLog',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to include the detailed log of each launch',
+	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['registration'], operation: ['getLaunchHistory'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['registration'], operation: ['getLaunchHistory'] } },
+	properties,
+);
 
-export async function execute(this: IExecuteFunctions, client: ScormCloudClient, itemIndex: number): Promise<IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: ScormCloudClient,
+	itemIndex: number,
+): Promise<IDataObject[]> {
 	const input = validateInput(
 		this.getNode(),
 		z.object({ registrationId: idSchema('Registration ID'), includeHistoryLog: z.boolean() }),
-		{ registrationId: this.getNodeParameter('registrationId', itemIndex, undefined, { extractValue: true }), includeHistoryLog: this.getNodeParameter('includeHistoryLog', itemIndex, false) },
+		{
+			registrationId: this.getNodeParameter('registrationId', itemIndex, undefined, {
+				extractValue: true,
+			}),
+			includeHistoryLog: this.getNodeParameter('includeHistoryLog', itemIndex, false),
+		},
 		{ itemIndex },
 	);
 	const body = await client.api.json<IDataObject>({
 		method: 'GET',
-		url: client.url('/registrations/{registrationId}/launchHistory', { registrationId: input.registrationId }),
+		url: client.url('/registrations/{registrationId}/launchHistory', {
+			registrationId: input.registrationId,
+		}),
 		qs: input.includeHistoryLog ? { includeHistoryLog: true } : undefined,
 		itemIndex,
 	});

@@ -21,15 +21,31 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Filter',
 		default: {},
 		options: [
-			{ displayName: 'Since', name: 'since', type: 'dateTime', default: '', description: 'Only statements stored at or after this time' },
-			{ displayName: 'Until', name: 'until', type: 'dateTime', default: '', description: 'Only statements stored at or before this time' },
+			{
+				displayName: 'Since',
+				name: 'since',
+				type: 'dateTime',
+				default: '',
+				description: 'Only statements stored at or after this time',
+			},
+			{
+				displayName: 'Until',
+				name: 'until',
+				type: 'dateTime',
+				default: '',
+				description: 'Only statements stored at or before this time',
+			},
 		],
 	},
 ];
 
 export const description = updateDisplayOptions({ show }, properties);
 
-export async function execute(this: IExecuteFunctions, client: ScormCloudClient, itemIndex: number): Promise<IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: ScormCloudClient,
+	itemIndex: number,
+): Promise<IDataObject[]> {
 	const input = validateInput(
 		this.getNode(),
 		z.object({
@@ -39,7 +55,9 @@ export async function execute(this: IExecuteFunctions, client: ScormCloudClient,
 			filters: z.object({ since: optionalDate('Since'), until: optionalDate('Until') }),
 		}),
 		{
-			registrationId: this.getNodeParameter('registrationId', itemIndex, undefined, { extractValue: true }),
+			registrationId: this.getNodeParameter('registrationId', itemIndex, undefined, {
+				extractValue: true,
+			}),
 			returnAll: this.getNodeParameter('returnAll', itemIndex, false),
 			limit: this.getNodeParameter('limit', itemIndex, 50),
 			filters: this.getNodeParameter('filters', itemIndex, {}),
@@ -52,9 +70,14 @@ export async function execute(this: IExecuteFunctions, client: ScormCloudClient,
 	});
 	const first = {
 		method: 'GET' as const,
-		url: client.url('/registrations/{registrationId}/xAPIStatements', { registrationId: input.registrationId }),
+		url: client.url('/registrations/{registrationId}/xAPIStatements', {
+			registrationId: input.registrationId,
+		}),
 		qs: compact({ ...input.filters }),
 		itemIndex,
 	};
-	return await collect(paginate(async (request) => await client.api.request(request), first, paging.read), { returnAll: input.returnAll, limit: input.limit });
+	return await collect(
+		paginate(async (request) => await client.api.request(request), first, paging.read),
+		{ returnAll: input.returnAll, limit: input.limit },
+	);
 }

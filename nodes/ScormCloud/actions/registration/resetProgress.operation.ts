@@ -7,10 +7,30 @@ import type { ScormCloudClient } from '../../transport/client';
 import { idSchema } from '../common';
 import { registrationIdProperty } from './get.operation';
 
-export const description = updateDisplayOptions({ show: { resource: ['registration'], operation: ['resetProgress'] } }, [registrationIdProperty]);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['registration'], operation: ['resetProgress'] } },
+	[registrationIdProperty],
+);
 
-export async function execute(this: IExecuteFunctions, client: ScormCloudClient, itemIndex: number): Promise<IDataObject> {
-	const { registrationId } = validateInput(this.getNode(), z.object({ registrationId: idSchema('Registration ID') }), { registrationId: this.getNodeParameter('registrationId', itemIndex, undefined, { extractValue: true }) }, { itemIndex });
-	await client.api.request({ method: 'DELETE', url: client.url('/registrations/{registrationId}/progress', { registrationId }), itemIndex });
+export async function execute(
+	this: IExecuteFunctions,
+	client: ScormCloudClient,
+	itemIndex: number,
+): Promise<IDataObject> {
+	const { registrationId } = validateInput(
+		this.getNode(),
+		z.object({ registrationId: idSchema('Registration ID') }),
+		{
+			registrationId: this.getNodeParameter('registrationId', itemIndex, undefined, {
+				extractValue: true,
+			}),
+		},
+		{ itemIndex },
+	);
+	await client.api.request({
+		method: 'DELETE',
+		url: client.url('/registrations/{registrationId}/progress', { registrationId }),
+		itemIndex,
+	});
 	return { registrationId, progressReset: true };
 }
