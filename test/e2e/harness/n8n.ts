@@ -236,7 +236,7 @@ export interface NodeRunError {
 }
 
 export interface ExecutionResult {
-	/** status 'success', finished true and no error in the run data. Judged from the JSON, not the exit code. */
+	/** finished, no error in the run data, status 'success' (or, on n8n 2.0/2.1, every node run a success: see isRunOk). Judged from the JSON, not the exit code. */
 	ok: boolean;
 	status: string | undefined;
 	finished: boolean | undefined;
@@ -322,11 +322,27 @@ export function parseRunJson(output: string): RunJson | undefined {
 	return found;
 }
 
+/**
+ * Whether the run succeeded. n8n 2.41 prints the final `status: 'success'`. n8n 2.0 and 2.1 print
+ * the execution object before its status is updated, so a finished run still says `status:
+ * 'running'` (a failed one too, without `finished`); there the verdict comes from what the run
+ * itself recorded: `finished: true`, no workflow error, and every node run `executionStatus:
+ * 'success'` without an error.
+ */
+export function isRunOk(run: RunJson): boolean {
+	const rd = run.data.resultData;
+	if (run.finished !== true || rd.error) return false;
+	if (run.status === 'success') return true;
+	if (run.status !== 'running') return false;
+	const nodeRuns = Object.values(rd.runData).flat();
+	return nodeRuns.length > 0 && nodeRuns.every((r) => r.executionStatus === 'success' && !r.error);
+}
+
 function makeExecutionResult(run: RunJson, cli: CliResult): ExecutionResult {
 	const rd = run.data.resultData;
 	const error = rd.error;
 	return {
-		ok: run.status === 'success' && run.finished === true && !error,
+		ok: isRunOk(run),
 		status: run.status,
 		finished: run.finished,
 		error,
