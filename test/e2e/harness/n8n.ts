@@ -673,12 +673,33 @@ export class N8nInstance {
 		const deadline = Date.now() + timeoutMs;
 		let last: Status | undefined;
 		while (Date.now() < deadline) {
-			last = await this.rest<Status>('GET', `/rest/workflows/${workflowId}/publication-status`);
+			const probe = await this.rawRest('GET', `/rest/workflows/${workflowId}/publication-status`);
+			if (probe.status === 404 && !(await this.hasPublicationStatus())) {
+				// n8n before the publication outbox (2.0, 2.1; compatibility runs) activates within the
+				// activate call itself, which fails when a trigger cannot start: the workflow's `active` is the state.
+				const wf = await this.rest<{ active: boolean }>('GET', `/rest/workflows/${workflowId}`);
+				if (wf.active === wanted.includes('published')) return;
+				throw new Error(`workflow ${workflowId}: active ${wf.active} (wanted ${wanted.join('/')})`);
+			}
+			const text = await probe.text();
+			if (!probe.ok) throw new Error(`GET /rest/workflows/${workflowId}/publication-status → ${probe.status}: ${text.slice(0, 1000)}`);
+			const parsed = JSON.parse(text) as { data?: Status } & Status;
+			last = parsed.data ?? parsed;
 			if (wanted.includes(last.status)) return;
 			if (last.status === 'failed' || last.status === 'partial') break;
 			await sleep(250);
 		}
 		throw new Error(`workflow ${workflowId}: publication status ${JSON.stringify(last)} (wanted ${wanted.join('/')})`);
+	}
+
+	private publicationStatusRoute: boolean | undefined;
+
+	/** Whether this n8n has the publication-status route (2.41 does; 2.0 and 2.1 do not), from its own files. */
+	private async hasPublicationStatus(): Promise<boolean> {
+		this.publicationStatusRoute ??= existsSync(join(this.install.dir, 'node_modules', 'n8n', 'dist', 'workflows', 'workflows.controller.js'))
+			? readFileSync(join(this.install.dir, 'node_modules', 'n8n', 'dist', 'workflows', 'workflows.controller.js'), 'utf8').includes('publication-status')
+			: true;
+		return this.publicationStatusRoute;
 	}
 
 	/** Production webhook URL of a Webhook/trigger node `path`. */
