@@ -542,6 +542,29 @@ export class N8nInstance {
 		} finally {
 			rmSync(file, { force: true });
 		}
+		this.ensureHistoryVersions(complete.map((wf) => wf.id));
+	}
+
+	/**
+	 * n8n activates a workflow's version from its history (`workflow_history`). n8n 2.41's import
+	 * records that version; 2.0 and 2.1 do not (activation then answers 404 "Version not found"), so
+	 * the version the import stored is recorded here, as those versions' editor would on save.
+	 * Nothing is written where n8n recorded it itself.
+	 */
+	private ensureHistoryVersions(workflowIds: string[]): void {
+		const { DatabaseSync } = process.getBuiltinModule('node:sqlite');
+		const db = new DatabaseSync(join(this.userFolder, '.n8n', 'database.sqlite'));
+		try {
+			db.exec('PRAGMA busy_timeout = 10000');
+			const insert = db.prepare(
+				`INSERT INTO workflow_history ("versionId", "workflowId", "authors", "nodes", "connections")
+				 SELECT w."versionId", w.id, 'lp-e2e harness (import)', w.nodes, w.connections FROM workflow_entity w
+				 WHERE w.id = ? AND NOT EXISTS (SELECT 1 FROM workflow_history h WHERE h."versionId" = w."versionId")`,
+			);
+			for (const id of workflowIds) insert.run(id);
+		} finally {
+			db.close();
+		}
 	}
 
 	/**
