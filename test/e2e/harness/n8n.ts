@@ -667,12 +667,27 @@ export class N8nInstance {
 	/**
 	 * `POST /rest/credentials/test` — n8n runs the credential type's test (and preAuthentication).
 	 * With an `id` of an imported credential, n8n merges `data` over the stored data; without, it
-	 * tests the given data as is.
+	 * tests the given data as is. n8n 2.0 and 2.1 test stored credentials only (403 without an id):
+	 * there the data is saved as a temporary credential, tested by its id, and deleted.
 	 */
 	async testCredential(credential: { id?: string; name?: string; type: string; data?: Record<string, unknown> }): Promise<{ status: 'OK' | 'Error'; message: string }> {
-		return await this.rest('POST', '/rest/credentials/test', {
-			credentials: { id: credential.id ?? '', name: credential.name ?? `test ${credential.type}`, type: credential.type, data: credential.data ?? {} },
-		});
+		type Answer = { status: 'OK' | 'Error'; message: string };
+		const name = credential.name ?? `test ${credential.type}`;
+		const data = credential.data ?? {};
+		if (!this.server || !this.cookie) throw new Error('start() the instance first');
+		const res = await this.rawRest('POST', '/rest/credentials/test', { credentials: { id: credential.id ?? '', name, type: credential.type, data } });
+		const text = await res.text();
+		if (res.status === 403 && !credential.id) {
+			const temp = await this.rest<{ id: string }>('POST', '/rest/credentials', { name, type: credential.type, data });
+			try {
+				return await this.rest<Answer>('POST', '/rest/credentials/test', { credentials: { id: temp.id, name, type: credential.type, data } });
+			} finally {
+				await this.rest('DELETE', `/rest/credentials/${temp.id}`);
+			}
+		}
+		if (!res.ok) throw new Error(`POST /rest/credentials/test → ${res.status}: ${text.slice(0, 1000)}`);
+		const parsed = JSON.parse(text) as { data?: Answer } & Answer;
+		return parsed.data ?? parsed;
 	}
 
 	/**
