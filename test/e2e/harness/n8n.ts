@@ -285,7 +285,7 @@ export interface NodeRunError {
 }
 
 export interface ExecutionResult {
-	/** status 'success', finished true and no error in the run data. Judged from the JSON, not the exit code. */
+	/** finished, no error in the run data, status 'success' (or, on n8n 2.0/2.1, every node run a success: see isRunOk). Judged from the JSON, not the exit code. */
 	ok: boolean;
 	status: string | undefined;
 	finished: boolean | undefined;
@@ -378,11 +378,27 @@ export function parseRunJson(output: string): RunJson | undefined {
 	return found;
 }
 
+/**
+ * Whether the run succeeded. n8n 2.41 prints the final `status: 'success'`. n8n 2.0 and 2.1 print
+ * the execution object before its status is updated, so a finished run still says `status:
+ * 'running'` (a failed one too, without `finished`); there the verdict comes from what the run
+ * itself recorded: `finished: true`, no workflow error, and every node run `executionStatus:
+ * 'success'` without an error.
+ */
+export function isRunOk(run: RunJson): boolean {
+	const rd = run.data.resultData;
+	if (run.finished !== true || rd.error) return false;
+	if (run.status === 'success') return true;
+	if (run.status !== 'running') return false;
+	const nodeRuns = Object.values(rd.runData).flat();
+	return nodeRuns.length > 0 && nodeRuns.every((r) => r.executionStatus === 'success' && !r.error);
+}
+
 function makeExecutionResult(run: RunJson, cli: CliResult): ExecutionResult {
 	const rd = run.data.resultData;
 	const error = rd.error;
 	return {
-		ok: run.status === 'success' && run.finished === true && !error,
+		ok: isRunOk(run),
 		status: run.status,
 		finished: run.finished,
 		error,
@@ -614,6 +630,29 @@ export class N8nInstance {
 		} finally {
 			rmSync(file, { force: true });
 		}
+		this.ensureHistoryVersions(complete.map((wf) => wf.id));
+	}
+
+	/**
+	 * n8n activates a workflow's version from its history (`workflow_history`). n8n 2.41's import
+	 * records that version; 2.0 and 2.1 do not (activation then answers 404 "Version not found"), so
+	 * the version the import stored is recorded here, as those versions' editor would on save.
+	 * Nothing is written where n8n recorded it itself.
+	 */
+	private ensureHistoryVersions(workflowIds: string[]): void {
+		const { DatabaseSync } = process.getBuiltinModule('node:sqlite');
+		const db = new DatabaseSync(join(this.userFolder, '.n8n', 'database.sqlite'));
+		try {
+			db.exec('PRAGMA busy_timeout = 10000');
+			const insert = db.prepare(
+				`INSERT INTO workflow_history ("versionId", "workflowId", "authors", "nodes", "connections")
+				 SELECT w."versionId", w.id, 'lp-e2e harness (import)', w.nodes, w.connections FROM workflow_entity w
+				 WHERE w.id = ? AND NOT EXISTS (SELECT 1 FROM workflow_history h WHERE h."versionId" = w."versionId")`,
+			);
+			for (const id of workflowIds) insert.run(id);
+		} finally {
+			db.close();
+		}
 	}
 
 	/**
@@ -751,22 +790,27 @@ export class N8nInstance {
 	/**
 	 * `POST /rest/credentials/test` — n8n runs the credential type's test (and preAuthentication).
 	 * With an `id` of an imported credential, n8n merges `data` over the stored data; without, it
-	 * tests the given data as is.
+	 * tests the given data as is. n8n 2.0 and 2.1 test stored credentials only (403 without an id):
+	 * there the data is saved as a temporary credential, tested by its id, and deleted.
 	 */
-	async testCredential(credential: {
-		id?: string;
-		name?: string;
-		type: string;
-		data?: Record<string, unknown>;
-	}): Promise<{ status: 'OK' | 'Error'; message: string }> {
-		return await this.rest('POST', '/rest/credentials/test', {
-			credentials: {
-				id: credential.id ?? '',
-				name: credential.name ?? `test ${credential.type}`,
-				type: credential.type,
-				data: credential.data ?? {},
-			},
-		});
+	async testCredential(credential: { id?: string; name?: string; type: string; data?: Record<string, unknown> }): Promise<{ status: 'OK' | 'Error'; message: string }> {
+		type Answer = { status: 'OK' | 'Error'; message: string };
+		const name = credential.name ?? `test ${credential.type}`;
+		const data = credential.data ?? {};
+		if (!this.server || !this.cookie) throw new Error('start() the instance first');
+		const res = await this.rawRest('POST', '/rest/credentials/test', { credentials: { id: credential.id ?? '', name, type: credential.type, data } });
+		const text = await res.text();
+		if (res.status === 403 && !credential.id) {
+			const temp = await this.rest<{ id: string }>('POST', '/rest/credentials', { name, type: credential.type, data });
+			try {
+				return await this.rest<Answer>('POST', '/rest/credentials/test', { credentials: { id: temp.id, name, type: credential.type, data } });
+			} finally {
+				await this.rest('DELETE', `/rest/credentials/${temp.id}`);
+			}
+		}
+		if (!res.ok) throw new Error(`POST /rest/credentials/test → ${res.status}: ${text.slice(0, 1000)}`);
+		const parsed = JSON.parse(text) as { data?: Answer } & Answer;
+		return parsed.data ?? parsed;
 	}
 
 	/**
@@ -803,7 +847,18 @@ export class N8nInstance {
 		const deadline = Date.now() + timeoutMs;
 		let last: Status | undefined;
 		while (Date.now() < deadline) {
-			last = await this.rest<Status>('GET', `/rest/workflows/${workflowId}/publication-status`);
+			const probe = await this.rawRest('GET', `/rest/workflows/${workflowId}/publication-status`);
+			if (probe.status === 404 && !(await this.hasPublicationStatus())) {
+				// n8n before the publication outbox (2.0, 2.1; compatibility runs) activates within the
+				// activate call itself, which fails when a trigger cannot start: the workflow's `active` is the state.
+				const wf = await this.rest<{ active: boolean }>('GET', `/rest/workflows/${workflowId}`);
+				if (wf.active === wanted.includes('published')) return;
+				throw new Error(`workflow ${workflowId}: active ${wf.active} (wanted ${wanted.join('/')})`);
+			}
+			const text = await probe.text();
+			if (!probe.ok) throw new Error(`GET /rest/workflows/${workflowId}/publication-status → ${probe.status}: ${text.slice(0, 1000)}`);
+			const parsed = JSON.parse(text) as { data?: Status } & Status;
+			last = parsed.data ?? parsed;
 			if (wanted.includes(last.status)) return;
 			if (last.status === 'failed' || last.status === 'partial') break;
 			await sleep(250);
@@ -811,6 +866,16 @@ export class N8nInstance {
 		throw new Error(
 			`workflow ${workflowId}: publication status ${JSON.stringify(last)} (wanted ${wanted.join('/')})`,
 		);
+	}
+
+	private publicationStatusRoute: boolean | undefined;
+
+	/** Whether this n8n has the publication-status route (2.41 does; 2.0 and 2.1 do not), from its own files. */
+	private async hasPublicationStatus(): Promise<boolean> {
+		this.publicationStatusRoute ??= existsSync(join(this.install.dir, 'node_modules', 'n8n', 'dist', 'workflows', 'workflows.controller.js'))
+			? readFileSync(join(this.install.dir, 'node_modules', 'n8n', 'dist', 'workflows', 'workflows.controller.js'), 'utf8').includes('publication-status')
+			: true;
+		return this.publicationStatusRoute;
 	}
 
 	/** Production webhook URL of a Webhook/trigger node `path`. */

@@ -16,6 +16,9 @@ import { isCommonValidStatement } from '../../transport/xapiFastPath';
 import { statementsUrl, xapiHeaders } from './shared';
 
 const fieldsMode = { mode: ['fields'] };
+// Inside a collection a condition on a top-level parameter names it by its root path: n8n 2.0 and
+// 2.1 cannot resolve a plain `mode` there ("Could not resolve parameter dependencies" on every run).
+const rootFieldsMode = { '/mode': ['fields'] };
 
 const properties: INodeProperties[] = [
 	{
@@ -196,21 +199,8 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Field',
 		default: {},
 		options: [
-			{
-				displayName: 'Activity Description',
-				name: 'activityDescription',
-				type: 'string',
-				default: '',
-				displayOptions: { show: fieldsMode },
-			},
-			{
-				displayName: 'Activity Type',
-				name: 'activityType',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. http://adlnet.gov/expapi/activities/course',
-				displayOptions: { show: fieldsMode },
-			},
+			{ displayName: 'Activity Description', name: 'activityDescription', type: 'string', default: '', displayOptions: { show: rootFieldsMode } },
+			{ displayName: 'Activity Type', name: 'activityType', type: 'string', default: '', placeholder: 'e.g. http://adlnet.gov/expapi/activities/course', displayOptions: { show: rootFieldsMode } },
 			{
 				displayName: 'Idempotency Key',
 				name: 'idempotencyKey',
@@ -219,37 +209,10 @@ const properties: INodeProperties[] = [
 				description:
 					'Your own unique key for this item (e.g. a registration ID); the statement ID is derived from it. By default the ID is derived from the statement itself (actor, verb, object, timestamp, result), so sending the same statement again never stores it twice.',
 			},
-			{
-				displayName: 'Language',
-				name: 'language',
-				type: 'string',
-				default: 'en-US',
-				description: 'Language of the names (and context.language)',
-				displayOptions: { show: fieldsMode },
-			},
-			{
-				displayName: 'Learner Name',
-				name: 'learnerName',
-				type: 'string',
-				default: '',
-				displayOptions: { show: fieldsMode },
-			},
-			{
-				displayName: 'Platform',
-				name: 'platform',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. Acme LMS',
-				displayOptions: { show: fieldsMode },
-			},
-			{
-				displayName: 'Registration',
-				name: 'registration',
-				type: 'string',
-				default: '',
-				description: 'A UUID tying statements of one attempt together',
-				displayOptions: { show: fieldsMode },
-			},
+			{ displayName: 'Language', name: 'language', type: 'string', default: 'en-US', description: 'Language of the names (and context.language)', displayOptions: { show: rootFieldsMode } },
+			{ displayName: 'Learner Name', name: 'learnerName', type: 'string', default: '', displayOptions: { show: rootFieldsMode } },
+			{ displayName: 'Platform', name: 'platform', type: 'string', default: '', placeholder: 'e.g. Acme LMS', displayOptions: { show: rootFieldsMode } },
+			{ displayName: 'Registration', name: 'registration', type: 'string', default: '', description: 'A UUID tying statements of one attempt together', displayOptions: { show: rootFieldsMode } },
 		],
 	},
 	{
