@@ -793,22 +793,36 @@ export class N8nInstance {
 	 * tests the given data as is. n8n 2.0 and 2.1 test stored credentials only (403 without an id):
 	 * there the data is saved as a temporary credential, tested by its id, and deleted.
 	 */
-	async testCredential(credential: { id?: string; name?: string; type: string; data?: Record<string, unknown> }): Promise<{ status: 'OK' | 'Error'; message: string }> {
+	async testCredential(credential: {
+		id?: string;
+		name?: string;
+		type: string;
+		data?: Record<string, unknown>;
+	}): Promise<{ status: 'OK' | 'Error'; message: string }> {
 		type Answer = { status: 'OK' | 'Error'; message: string };
 		const name = credential.name ?? `test ${credential.type}`;
 		const data = credential.data ?? {};
 		if (!this.server || !this.cookie) throw new Error('start() the instance first');
-		const res = await this.rawRest('POST', '/rest/credentials/test', { credentials: { id: credential.id ?? '', name, type: credential.type, data } });
+		const res = await this.rawRest('POST', '/rest/credentials/test', {
+			credentials: { id: credential.id ?? '', name, type: credential.type, data },
+		});
 		const text = await res.text();
 		if (res.status === 403 && !credential.id) {
-			const temp = await this.rest<{ id: string }>('POST', '/rest/credentials', { name, type: credential.type, data });
+			const temp = await this.rest<{ id: string }>('POST', '/rest/credentials', {
+				name,
+				type: credential.type,
+				data,
+			});
 			try {
-				return await this.rest<Answer>('POST', '/rest/credentials/test', { credentials: { id: temp.id, name, type: credential.type, data } });
+				return await this.rest<Answer>('POST', '/rest/credentials/test', {
+					credentials: { id: temp.id, name, type: credential.type, data },
+				});
 			} finally {
 				await this.rest('DELETE', `/rest/credentials/${temp.id}`);
 			}
 		}
-		if (!res.ok) throw new Error(`POST /rest/credentials/test → ${res.status}: ${text.slice(0, 1000)}`);
+		if (!res.ok)
+			throw new Error(`POST /rest/credentials/test → ${res.status}: ${text.slice(0, 1000)}`);
 		const parsed = JSON.parse(text) as { data?: Answer } & Answer;
 		return parsed.data ?? parsed;
 	}
@@ -856,7 +870,10 @@ export class N8nInstance {
 				throw new Error(`workflow ${workflowId}: active ${wf.active} (wanted ${wanted.join('/')})`);
 			}
 			const text = await probe.text();
-			if (!probe.ok) throw new Error(`GET /rest/workflows/${workflowId}/publication-status → ${probe.status}: ${text.slice(0, 1000)}`);
+			if (!probe.ok)
+				throw new Error(
+					`GET /rest/workflows/${workflowId}/publication-status → ${probe.status}: ${text.slice(0, 1000)}`,
+				);
 			const parsed = JSON.parse(text) as { data?: Status } & Status;
 			last = parsed.data ?? parsed;
 			if (wanted.includes(last.status)) return;
@@ -872,8 +889,20 @@ export class N8nInstance {
 
 	/** Whether this n8n has the publication-status route (2.41 does; 2.0 and 2.1 do not), from its own files. */
 	private async hasPublicationStatus(): Promise<boolean> {
-		this.publicationStatusRoute ??= existsSync(join(this.install.dir, 'node_modules', 'n8n', 'dist', 'workflows', 'workflows.controller.js'))
-			? readFileSync(join(this.install.dir, 'node_modules', 'n8n', 'dist', 'workflows', 'workflows.controller.js'), 'utf8').includes('publication-status')
+		this.publicationStatusRoute ??= existsSync(
+			join(this.install.dir, 'node_modules', 'n8n', 'dist', 'workflows', 'workflows.controller.js'),
+		)
+			? readFileSync(
+					join(
+						this.install.dir,
+						'node_modules',
+						'n8n',
+						'dist',
+						'workflows',
+						'workflows.controller.js',
+					),
+					'utf8',
+				).includes('publication-status')
 			: true;
 		return this.publicationStatusRoute;
 	}
