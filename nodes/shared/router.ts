@@ -37,19 +37,17 @@ export interface Operation<C, P = undefined> {
 	description: INodeProperties[];
 	prepare?(this: IExecuteFunctions, client: C, itemIndex: number): P;
 	execute(this: IExecuteFunctions, client: C, itemIndex: number, prepared: P): Promise<ItemResult>;
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any
-	batch?(this: IExecuteFunctions, client: C): Batch<any> | undefined;
+	batch?(this: IExecuteFunctions, client: C): Batch<unknown> | undefined;
 }
 
 /** An operation whose items always go to the API many per request. */
 export interface BatchOperation<C> {
 	description: INodeProperties[];
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any
-	batch(this: IExecuteFunctions, client: C): Batch<any>;
+	batch(this: IExecuteFunctions, client: C): Batch<unknown>;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyOperation<C> = Operation<C, any> | BatchOperation<C>;
+// Methods are checked bivariantly, so an operation with any prepared type fits `unknown` here.
+export type AnyOperation<C> = Operation<C, unknown> | BatchOperation<C>;
 
 /** A resource's operations by their parameter value. */
 export type Operations<C> = Record<string, AnyOperation<C>>;

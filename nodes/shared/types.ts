@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 /** n8n's `this.helpers.httpRequest`: every byte this package sends goes through it (design.md, decision 1). */
-export type HttpRequestFn = (options: IHttpRequestOptions) => Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type HttpRequestFn = (options: IHttpRequestOptions) => Promise<unknown>;
 
 /**
  * The part of n8n's function contexts (execute, hook, webhook, load-options) the transport needs.
