@@ -1,6 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 import { z } from 'zod';
 
+import { collect, moreTokenPaging, paginate } from '../../shared/pagination';
+import type { ScormCloudClient } from '../transport/client';
+
 /** A required ID that also goes into a URL path (buildPath encodes it; here it must not be blank). */
 export const idSchema = (what: string) =>
 	z
@@ -40,5 +43,34 @@ export const optionalDate = (field: string) =>
 export function compact(values: IDataObject): IDataObject {
 	return Object.fromEntries(
 		Object.entries(values).filter(([, v]) => v !== undefined && v !== null && v !== ''),
+	);
+}
+
+/**
+ * A filtered SCORM Cloud list (`/courses`, `/registrations`): filters and tags go on the first
+ * request only, later pages send just `more` (SCORM Cloud remembers the filters).
+ */
+export async function filteredList(
+	client: ScormCloudClient,
+	path: string,
+	listKey: string,
+	input: { returnAll: boolean; limit?: number; filters: IDataObject & { tags?: string } },
+	itemIndex: number,
+): Promise<IDataObject[]> {
+	const { tags, ...filters } = input.filters;
+	const tagList = splitList(tags);
+	const paging = moreTokenPaging<IDataObject>({
+		items: (body) => ((body as IDataObject)?.[listKey] as IDataObject[]) ?? [],
+		token: (body) => ((body as IDataObject)?.more as string) || undefined,
+	});
+	const first = {
+		method: 'GET' as const,
+		url: client.url(path),
+		qs: compact({ ...filters, tags: tagList.length ? tagList.join(',') : undefined }),
+		itemIndex,
+	};
+	return await collect(
+		paginate(async (request) => await client.api.request(request), first, paging.read),
+		{ returnAll: input.returnAll, limit: input.limit },
 	);
 }

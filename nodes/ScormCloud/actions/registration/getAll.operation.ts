@@ -3,10 +3,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { returnAllOrLimit } from '../../../shared/descriptions';
-import { collect, moreTokenPaging, paginate } from '../../../shared/pagination';
 import { validateInput } from '../../../shared/validation';
 import type { ScormCloudClient } from '../../transport/client';
-import { compact, optionalDate, splitList } from '../common';
+import { filteredList, optionalDate } from '../common';
 import { detailSchema } from './get.operation';
 
 const show = { resource: ['registration'], operation: ['getAll'] };
@@ -159,21 +158,5 @@ export async function execute(
 		},
 		{ itemIndex },
 	);
-	const { tags, ...filters } = input.filters;
-	const tagList = splitList(tags);
-	const paging = moreTokenPaging<IDataObject>({
-		items: (body) => ((body as IDataObject)?.registrations as IDataObject[]) ?? [],
-		token: (body) => ((body as IDataObject)?.more as string) || undefined,
-	});
-	const first = {
-		method: 'GET' as const,
-		url: client.url('/registrations'),
-		// follow-up pages send only `more`: SCORM Cloud remembers these filters
-		qs: compact({ ...filters, tags: tagList.length ? tagList.join(',') : undefined }),
-		itemIndex,
-	};
-	return await collect(
-		paginate(async (request) => await client.api.request(request), first, paging.read),
-		{ returnAll: input.returnAll, limit: input.limit },
-	);
+	return await filteredList(client, '/registrations', 'registrations', input, itemIndex);
 }
