@@ -637,11 +637,16 @@ export class N8nInstance {
 	 * n8n activates a workflow's version from its history (`workflow_history`). n8n 2.41's import
 	 * records that version; 2.0 and 2.1 do not (activation then answers 404 "Version not found"), so
 	 * the version the import stored is recorded here, as those versions' editor would on save.
-	 * Nothing is written where n8n recorded it itself.
+	 * Nothing is written where n8n recorded it itself. Only the SQLite database is patched: the
+	 * compatibility runs use it, and an instance on another database (queue mode's PostgreSQL)
+	 * has no SQLite file to open (opening one would create an empty database).
 	 */
 	private ensureHistoryVersions(workflowIds: string[]): void {
+		if ((this.env.DB_TYPE ?? 'sqlite') !== 'sqlite') return;
+		const file = join(this.userFolder, '.n8n', 'database.sqlite');
+		if (!existsSync(file)) throw new Error(`n8n's SQLite database is missing: ${file}`);
 		const { DatabaseSync } = process.getBuiltinModule('node:sqlite');
-		const db = new DatabaseSync(join(this.userFolder, '.n8n', 'database.sqlite'));
+		const db = new DatabaseSync(file);
 		try {
 			db.exec('PRAGMA busy_timeout = 10000');
 			const insert = db.prepare(
