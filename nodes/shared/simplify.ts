@@ -67,6 +67,26 @@ export function outputProperties(show: Record<string, string[]>): INodePropertie
 	];
 }
 
+/**
+ * One provider's simplified records, by resource and operation: the lookup `applyOutput` takes and
+ * the Output parameters shown for exactly those operations. The operation names must be the
+ * node's operation values (a test checks every displayOptions reference of every node).
+ */
+export function simplifiedOutput(fields: Record<string, Record<string, SimplifiedFields>>): {
+	simplifiedFields: (resource: string, operation: string) => SimplifiedFields | undefined;
+	outputDescription: INodeProperties[];
+} {
+	return {
+		simplifiedFields: (resource, operation) =>
+			Object.hasOwn(fields, resource) && Object.hasOwn(fields[resource], operation)
+				? fields[resource][operation]
+				: undefined,
+		outputDescription: Object.entries(fields).flatMap(([resource, ops]) =>
+			outputProperties({ resource: [resource], operation: Object.keys(ops) }),
+		),
+	};
+}
+
 /** The value at a dotted path (`a.b.c`), undefined when any step is missing. */
 export function valueAt(record: IDataObject, path: string): unknown {
 	let value: unknown = record;

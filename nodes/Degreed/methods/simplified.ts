@@ -1,6 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
-
-import { outputProperties } from '../../shared/simplify';
+import { simplifiedOutput } from '../../shared/simplify';
 import type { SimplifiedFields } from '../../shared/simplify';
 
 /** A Degreed user (20+ profile attributes). */
@@ -43,17 +41,8 @@ const COMPLETION: SimplifiedFields = [
 	'isVerified',
 ];
 
-const FIELDS: Record<string, Record<string, SimplifiedFields>> = {
+export const { simplifiedFields, outputDescription } = simplifiedOutput({
 	user: { get: USER, getAll: USER },
 	content: { get: CONTENT, getAll: CONTENT },
 	completion: { get: COMPLETION, getAll: COMPLETION },
-};
-
-export const simplifiedFields = (
-	resource: string,
-	operation: string,
-): SimplifiedFields | undefined => FIELDS[resource]?.[operation];
-
-export const outputDescription: INodeProperties[] = Object.entries(FIELDS).flatMap(
-	([resource, ops]) => outputProperties({ resource: [resource], operation: Object.keys(ops) }),
-);
+});

@@ -1,6 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
-
-import { outputProperties } from '../../shared/simplify';
+import { simplifiedOutput } from '../../shared/simplify';
 import type { SimplifiedFields } from '../../shared/simplify';
 
 /** A Thrive user (15+ profile fields, custom attributes nested). */
@@ -30,16 +28,7 @@ const CONTENT: SimplifiedFields = [
 	'updatedAt',
 ];
 
-const FIELDS: Record<string, Record<string, SimplifiedFields>> = {
+export const { simplifiedFields, outputDescription } = simplifiedOutput({
 	user: { get: USER, getAll: USER },
 	content: { get: CONTENT, getAll: CONTENT },
-};
-
-export const simplifiedFields = (
-	resource: string,
-	operation: string,
-): SimplifiedFields | undefined => FIELDS[resource]?.[operation];
-
-export const outputDescription: INodeProperties[] = Object.entries(FIELDS).flatMap(
-	([resource, ops]) => outputProperties({ resource: [resource], operation: Object.keys(ops) }),
-);
+});

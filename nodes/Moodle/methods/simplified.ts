@@ -1,6 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
-
-import { outputProperties } from '../../shared/simplify';
+import { simplifiedOutput } from '../../shared/simplify';
 import type { SimplifiedFields } from '../../shared/simplify';
 
 /** A Moodle user as most workflows use it (Moodle returns 20+ fields, custom fields nested). */
@@ -30,16 +28,7 @@ const COURSE: SimplifiedFields = [
 	'format',
 ];
 
-const FIELDS: Record<string, Record<string, SimplifiedFields>> = {
+export const { simplifiedFields, outputDescription } = simplifiedOutput({
 	user: { get: USER, getEnrolled: USER },
-	course: { get: COURSE, getMany: COURSE },
-};
-
-export const simplifiedFields = (
-	resource: string,
-	operation: string,
-): SimplifiedFields | undefined => FIELDS[resource]?.[operation];
-
-export const outputDescription: INodeProperties[] = Object.entries(FIELDS).flatMap(
-	([resource, ops]) => outputProperties({ resource: [resource], operation: Object.keys(ops) }),
-);
+	course: { get: COURSE, getAll: COURSE },
+});

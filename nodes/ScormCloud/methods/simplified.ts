@@ -1,6 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
-
-import { outputProperties } from '../../shared/simplify';
+import { simplifiedOutput } from '../../shared/simplify';
 import type { SimplifiedFields } from '../../shared/simplify';
 
 /** A registration: who, which course, how far (SCORM Cloud returns 20+ fields, nested). */
@@ -30,16 +28,7 @@ const COURSE: SimplifiedFields = [
 	'metadata.duration',
 ];
 
-const FIELDS: Record<string, Record<string, SimplifiedFields>> = {
-	registration: { get: REGISTRATION, getMany: REGISTRATION },
-	course: { get: COURSE, getMany: COURSE },
-};
-
-export const simplifiedFields = (
-	resource: string,
-	operation: string,
-): SimplifiedFields | undefined => FIELDS[resource]?.[operation];
-
-export const outputDescription: INodeProperties[] = Object.entries(FIELDS).flatMap(
-	([resource, ops]) => outputProperties({ resource: [resource], operation: Object.keys(ops) }),
-);
+export const { simplifiedFields, outputDescription } = simplifiedOutput({
+	registration: { get: REGISTRATION, getAll: REGISTRATION },
+	course: { get: COURSE, getAll: COURSE },
+});
