@@ -1,58 +1,22 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { z } from 'zod';
 
 import { sameKey } from '../../../shared/exactMatch';
-import { validateInput } from '../../../shared/validation';
 import type { PercipioClient } from '../../transport/client';
-import { organizationId, organizationOption, requiredText } from '../common';
-import { USERS_PATH, USER_BY_EXTERNAL_ID_PATH, userBody, userFields } from './fields';
-
-const properties: INodeProperties[] = [
-	{
-		displayName: 'External User ID',
-		name: 'externalUserId',
-		type: 'string',
-		default: '',
-		required: true,
-		description: "The user's ID in your own system (HR, SSO). Must be unique in Percipio.",
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		options: userFields,
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [organizationOption],
-	},
-];
+import {
+	USERS_PATH,
+	USER_BY_EXTERNAL_ID_PATH,
+	prepareUserWrite,
+	userWriteProperties,
+} from './fields';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['user'], operation: ['create'] } },
-	properties,
+	userWriteProperties("The user's ID in your own system (HR, SSO). Must be unique in Percipio."),
 );
 
-/** Every item is checked before the first request: one bad item stops the node with nothing sent. */
 export function prepare(this: IExecuteFunctions, client: PercipioClient, itemIndex: number) {
-	const { externalUserId } = validateInput(
-		this.getNode(),
-		z.object({ externalUserId: requiredText('is required') }),
-		{ externalUserId: this.getNodeParameter('externalUserId', itemIndex, '') },
-		{ itemIndex },
-	);
-	return {
-		externalUserId,
-		body: userBody(this, itemIndex, externalUserId),
-		orgId: organizationId(this, client, itemIndex),
-	};
+	return prepareUserWrite(this, client, itemIndex);
 }
 
 export async function execute(

@@ -2,7 +2,15 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { z } from 'zod';
 
 import { validateInput } from '../../../shared/validation';
-import { compact, extraJson, optionalText } from '../common';
+import type { PercipioClient } from '../../transport/client';
+import {
+	compact,
+	extraJson,
+	optionalText,
+	organizationId,
+	organizationOption,
+	requiredText,
+} from '../common';
 
 export const USERS_PATH = '/user-management/v1/organizations/{orgId}/users';
 export const USER_BY_EXTERNAL_ID_PATH =
@@ -141,4 +149,53 @@ export function userBody(
 		{ itemIndex },
 	);
 	return compact({ ...body, externalUserId }) as IDataObject;
+}
+
+/** The parameters of Create and Upsert: the external user ID (described per operation), fields, organization. */
+export function userWriteProperties(externalUserIdDescription: string): INodeProperties[] {
+	return [
+		{
+			displayName: 'External User ID',
+			name: 'externalUserId',
+			type: 'string',
+			default: '',
+			required: true,
+			description: externalUserIdDescription,
+		},
+		{
+			displayName: 'Additional Fields',
+			name: 'additionalFields',
+			type: 'collection',
+			placeholder: 'Add Field',
+			default: {},
+			options: userFields,
+		},
+		{
+			displayName: 'Options',
+			name: 'options',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			options: [organizationOption],
+		},
+	];
+}
+
+/** Every item is checked before the first request: one bad item stops the node with nothing sent. */
+export function prepareUserWrite(
+	ctx: IExecuteFunctions,
+	client: PercipioClient,
+	itemIndex: number,
+): { externalUserId: string; body: IDataObject; orgId: string } {
+	const { externalUserId } = validateInput(
+		ctx.getNode(),
+		z.object({ externalUserId: requiredText('is required') }),
+		{ externalUserId: ctx.getNodeParameter('externalUserId', itemIndex, '') },
+		{ itemIndex },
+	);
+	return {
+		externalUserId,
+		body: userBody(ctx, itemIndex, externalUserId),
+		orgId: organizationId(ctx, client, itemIndex),
+	};
 }
