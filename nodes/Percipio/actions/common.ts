@@ -16,6 +16,16 @@ export const organizationOption: INodeProperties = {
 	description: 'Organization UUID for this operation. Empty uses the one in the credential.',
 };
 
+/** The Options collection of the user operations: only the organization can be overridden. */
+export const organizationOptions: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [organizationOption],
+};
+
 /** Option: another iX Studio partner name than the credential's. */
 export const partnerOption: INodeProperties = {
 	displayName: 'Partner Name',

@@ -8,7 +8,7 @@ import {
 	extraJson,
 	optionalText,
 	organizationId,
-	organizationOption,
+	organizationOptions,
 	requiredText,
 } from '../common';
 
@@ -170,14 +170,7 @@ export function userWriteProperties(externalUserIdDescription: string): INodePro
 			default: {},
 			options: userFields,
 		},
-		{
-			displayName: 'Options',
-			name: 'options',
-			type: 'collection',
-			placeholder: 'Add Option',
-			default: {},
-			options: [organizationOption],
-		},
+		organizationOptions,
 	];
 }
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 import { validateInput } from '../../../shared/validation';
 import type { PercipioClient } from '../../transport/client';
-import { organizationId, organizationOption, requiredText } from '../common';
+import { organizationId, organizationOptions, requiredText } from '../common';
 import { userLocator } from '../../methods/locators';
 
 const PATHS: Record<string, string> = {
@@ -42,14 +42,7 @@ const properties: INodeProperties[] = [
 		description: 'The external user ID, login name or email of the user, as chosen in "Find By"',
 		displayOptions: { show: { lookupBy: ['externalUserId', 'loginName', 'loginNameOrEmail'] } },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [organizationOption],
-	},
+	organizationOptions,
 ];
 
 export const description = updateDisplayOptions(
