@@ -70,7 +70,7 @@ async function main(): Promise<void> {
 	});
 	// workflow 1 starts with a polling trigger: publishing it polls once, and that poll's execution is the one shown
 	log('publishing workflow 1 (its polling trigger polls on publishing)');
-	await editor.n8n.activateWorkflow('lpExample01Scorm2Dg');
+	await editor.n8n.activateWorkflow('lpExample01Scorm');
 	// Playwright starts Chromium with a new, empty profile (user-data-dir) of its own every launch.
 	const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
 	try {
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
 		await dismissPopups(page);
 
 		log('editor: workflow 2');
-		await page.goto(`${editor.url}/workflow/lpExample02PcpRpt`, { waitUntil: 'networkidle' });
+		await page.goto(`${editor.url}/workflow/lpExample02Pcpio`, { waitUntil: 'networkidle' });
 		await page.locator('.vue-flow__node').first().waitFor({ timeout: 60_000 });
 		await dismissPopups(page);
 		await page
@@ -134,7 +134,7 @@ async function main(): Promise<void> {
 		const executions = async () =>
 			await editor.n8n.rest<{ results: Array<{ id: string; status: string }> }>(
 				'GET',
-				`/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: 'lpExample01Scorm2Dg' }))}&limit=10`,
+				`/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: 'lpExample01Scorm' }))}&limit=10`,
 			);
 		let list = await executions();
 		for (let i = 0; i < 120 && !list.results.some((e) => e.status === 'success'); i++) {
@@ -146,7 +146,7 @@ async function main(): Promise<void> {
 			throw new Error(`no finished execution of workflow 1: ${JSON.stringify(list.results)}`);
 		log(`finished execution ${execId} of workflow 1`);
 		await attempt('execution-finished', async () => {
-			await page.goto(`${editor.url}/workflow/lpExample01Scorm2Dg/executions/${execId}`, {
+			await page.goto(`${editor.url}/workflow/lpExample01Scorm/executions/${execId}`, {
 				waitUntil: 'networkidle',
 			});
 			await page

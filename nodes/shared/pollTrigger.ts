@@ -12,6 +12,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { inputError } from './errors';
 import { initialState, latest, readState, recordKey, selectBatch, windowStart } from './pollCursor';
 import type { PollRecord, PollState } from './pollCursor';
+import { exclusivePoll } from './pollInFlight';
+import { warnIfStateNotSaved } from './pollPersistence';
 
 /** One event a polling trigger offers under "Trigger On". */
 export interface PollEvent<C = unknown> {
@@ -253,6 +255,25 @@ export async function runPoll<C>(
 		return sample.length ? [sample.map((r) => ({ json: r.json }))] : null;
 	}
 
+	warnIfStateNotSaved(ctx);
+	const workflowId = typeof ctx.getWorkflow === 'function' ? ctx.getWorkflow().id : undefined;
+	return await exclusivePoll(
+		`${workflowId ?? ''}\u0000${node.id || node.name}`,
+		now,
+		async () => await consume(ctx, event, client, now, { maxRecords, overlapMs }),
+		null,
+	);
+}
+
+/** An active workflow's poll: the window since the cursor, minus what was emitted; then the new state. */
+async function consume<C>(
+	ctx: IPollFunctions,
+	event: PollEvent<C>,
+	client: C,
+	now: number,
+	{ maxRecords, overlapMs }: { maxRecords: number; overlapMs: number },
+): Promise<INodeExecutionData[][] | null> {
+	const node = ctx.getNode();
 	const staticData = ctx.getWorkflowStaticData('node');
 	const configKey = `${event.value}|${String(ctx.getNodeParameter('startFrom', 'now'))}|${String(ctx.getNodeParameter('startDate', ''))}`;
 	const stored = staticData[STATE_KEY] as Partial<StoredCursor> | undefined;

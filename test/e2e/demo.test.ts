@@ -167,9 +167,9 @@ test("the summary's numbers are the ledger's", () => {
 	expect(pass1.runs.map((r) => [r.id, r.read])).toEqual([
 		['lpExample05Catalog', 3],
 		['lpExample04NewHire', 3],
-		['lpExample01Scorm2Dg', 4],
+		['lpExample01Scorm', 4],
 		['lpExample03LlTrack', 3],
-		['lpExample02PcpRpt', 6],
+		['lpExample02Pcpio', 6],
 	]);
 	// the polling workflows ran once each in pass 1 (the poll on publishing) and not at all in pass 2
 	expect(
@@ -177,10 +177,10 @@ test("the summary's numbers are the ledger's", () => {
 			.filter((r) => r.start === 'poll')
 			.map((r) => [r.id, r.executions]),
 	).toEqual([
-		['lpExample01Scorm2Dg', 1],
-		['lpExample02PcpRpt', 1],
-		['lpExample01Scorm2Dg', 0],
-		['lpExample02PcpRpt', 0],
+		['lpExample01Scorm', 1],
+		['lpExample02Pcpio', 1],
+		['lpExample01Scorm', 0],
+		['lpExample02Pcpio', 0],
 	]);
 });
 
@@ -196,9 +196,9 @@ test('pass 2 writes nothing: no record created, none updated, on any platform', 
 	expect(pass2.runs.map((r) => [r.id, r.read])).toEqual([
 		['lpExample05Catalog', 0],
 		['lpExample04NewHire', 3],
-		['lpExample01Scorm2Dg', 0],
+		['lpExample01Scorm', 0],
 		['lpExample03LlTrack', 3],
-		['lpExample02PcpRpt', 0],
+		['lpExample02Pcpio', 0],
 	]);
 	expect(formatSummary(result)).toContain('pass 2 wrote nothing new');
 });
