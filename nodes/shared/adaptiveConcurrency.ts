@@ -36,7 +36,7 @@ export interface AdaptiveOptions {
 	/** multiplicative decrease on latency growth (default 0.8) and on 429/503 (default 0.5) */
 	latencyDecrease?: number;
 	congestionDecrease?: number;
-	/** the floor is the lowest latency over the last two windows of this length, each opened by a short probe at half the width (default 10 s) */
+	/** the floor is the lowest mean of 8 items in a row over the last two windows of this length, each opened by a short probe at half the width (default 10 s) */
 	floorWindowMs?: number;
 	/** throughput probing: the width's factor per step (default 1.25) */
 	probeStep?: number;
@@ -54,6 +54,9 @@ interface Epoch {
 	done: number;
 	latencySum: number;
 }
+
+/** Items averaged into one floor candidate. */
+const FLOOR_SAMPLES = 8;
 
 export class AdaptiveConcurrency {
 	private width: number;
@@ -77,6 +80,9 @@ export class AdaptiveConcurrency {
 	private floorCurrent = Infinity;
 	private floorPrevious = Infinity;
 	private floorWindowStart = -Infinity;
+	private floorSum = 0;
+	private floorFirst = Infinity;
+	private floorCount = 0;
 	private holdUntil = -Infinity;
 	private probeUntil = -Infinity;
 	/** the throughput measurement under way, if any */
@@ -121,7 +127,9 @@ export class AdaptiveConcurrency {
 
 	/** The lowest latency seen lately (ms). */
 	get floor(): number {
-		return Math.min(this.floorCurrent, this.floorPrevious);
+		const floor = Math.min(this.floorCurrent, this.floorPrevious);
+		// Until the first few items are in, the fastest one stands in (the rate cap needs a value).
+		return Number.isFinite(floor) ? floor : this.floorFirst;
 	}
 
 	get latency(): number {
@@ -143,7 +151,16 @@ export class AdaptiveConcurrency {
 			this.floorCurrent = Infinity;
 			this.floorWindowStart = now;
 		}
-		this.floorCurrent = Math.min(this.floorCurrent, latencyMs);
+		// The floor is the lowest mean of a few items in a row, not the single fastest item: with
+		// latencies that scatter (TLS handshakes on a shared CPU) one lucky item would set a floor
+		// that every ordinary item is "twice" of, and the width would shrink for nothing.
+		this.floorFirst = Math.min(this.floorFirst, latencyMs);
+		this.floorSum += latencyMs;
+		if (++this.floorCount >= FLOOR_SAMPLES) {
+			this.floorCurrent = Math.min(this.floorCurrent, this.floorSum / this.floorCount);
+			this.floorSum = 0;
+			this.floorCount = 0;
+		}
 		// About one round trip's worth of samples: `limit` of them arrive per round trip.
 		const alpha = 2 / (this.limit + 1);
 		this.smoothed =
