@@ -88,6 +88,8 @@ interface RunResult {
 	wallMs: number;
 	cliMs: number;
 	recordsPerSec: number;
+	/** records/s of every run of this row under --repeat (the row shows the median one) */
+	repeats?: number[];
 	statementsPerSec?: number;
 	apiRequests: number;
 	tokenRequests: number;
@@ -120,6 +122,8 @@ const args = process.argv.slice(2);
 const flag = (name: string) => args.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
 const flagValue = (name: string) => flag(name)?.split('=')[1];
 const quick = !!flag('quick');
+/** --repeat=K: every group of rows K times, approaches taking turns; each row is its median run. */
+const repeat = Math.max(1, Math.floor(Number(flagValue('repeat') ?? 1)) || 1);
 /** --quick keeps to a few minutes: a higher limit (1k in ~10 s); the long token run needs the full run. */
 const RATE_LIMIT_PER_MINUTE = quick ? 6000 : RATE_LIMIT_PER_MINUTE_FULL;
 // Order of the run: the loopback write, paging, the rate-limited (and long token) run, then HTTPS with latency.
@@ -833,7 +837,42 @@ async function main(): Promise<void> {
 
 		let seededPageN = -1;
 		let seededUsersN = -1;
+		// --repeat=K: each group of runs (same scenario, kind and N) is run K times, the approaches
+		// taking turns (ours, helper, ours, helper …), and each row reports its median run: on a
+		// shared machine a single run of a second or less is mostly noise (and the first run of the
+		// bench process also pays the in-process sandbox's warm-up).
+		const groups: RunSpec[][] = [];
 		for (const spec of specs) {
+			const last = groups[groups.length - 1];
+			const same =
+				last &&
+				last[0].scenario === spec.scenario &&
+				last[0].kind === spec.kind &&
+				last[0].n === spec.n;
+			if (same) last.push(spec);
+			else groups.push([spec]);
+		}
+		for (const group of groups) {
+			const runs = new Map<RunSpec, RunResult[]>(group.map((spec) => [spec, []]));
+			for (let pass = 0; pass < repeat; pass++)
+				for (const spec of group) runs.get(spec)!.push(await measure(spec));
+			for (const spec of group) {
+				const all = runs.get(spec)!;
+				const sorted = [...all].sort((a, b) => a.recordsPerSec - b.recordsPerSec);
+				const result = sorted[Math.floor((sorted.length - 1) / 2)];
+				if (all.length > 1) result.repeats = all.map((r) => r.recordsPerSec);
+				results.push(result);
+				writeOut(false);
+			}
+		}
+		writeOut(true);
+		printTable(results);
+		log(
+			`[bench] done in ${round((Date.now() - started) / 1000, 0)} s; bench/results/${stamp}.json and latest.json`,
+		);
+
+		/** One execution of `spec` against a freshly reset (or, for reads, seeded) sandbox. */
+		async function measure(spec: RunSpec): Promise<RunResult> {
 			const emulator = spec.scenario === 'https' ? tlsDegreed! : degreed;
 			const box = spec.scenario === 'https' || spec.scenario === 'ppage' ? tlsSandbox! : sandbox;
 			if (spec.scenario === 'ppage') {
@@ -903,17 +942,11 @@ async function main(): Promise<void> {
 				);
 				result.expectedTokens = Math.ceil(result.execMs / 1000 / REFRESH_POINT_S);
 			}
-			results.push(result);
-			writeOut(false);
 			log(
 				`        ${result.ok ? 'ok' : `FAILED: ${result.error}`} · ${round(result.execMs / 1000, 2)} s · ${round(result.recordsPerSec, 0)} rec/s · tokens ${result.tokenRequests} · 429s ${result.http429} · written ${result.written}/${spec.n} · peak RSS ${result.peakRssMb} MB`,
 			);
+			return result;
 		}
-		writeOut(true);
-		printTable(results);
-		log(
-			`[bench] done in ${round((Date.now() - started) / 1000, 0)} s; bench/results/${stamp}.json and latest.json`,
-		);
 	} finally {
 		await n8n.dispose();
 		await sandbox.close();

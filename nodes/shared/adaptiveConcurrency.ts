@@ -12,6 +12,15 @@
  *
  * A client-side rate limit bounds the width too: more than rate × round trip in flight cannot be
  * served by the limiter, they would only wait in it (and a wait counts as latency growth anyway).
+ *
+ * Latency alone stops too early where every request costs the process CPU (a new TLS connection
+ * per request): there latency grows well before records per second stop growing (the bench's
+ * HTTPS sweep: 3× the floor at 50 in flight, yet 24 % more records per second than at 20). So past
+ * `tolerance` the width is probed for throughput: records per second (in flight ÷ latency, over a
+ * few round trips) at the current width, then at a width `probeStep` × larger; a step that paid at least
+ * `minGain` of what a proportional gain would be is kept (and latency up to `ceilingAt` × the floor
+ * is accepted at that width), one that did not is undone and probing rests for a floor window.
+ * Without a proven gain the latency rules above apply as before; 429/503 always halve.
  */
 export interface AdaptiveOptions {
 	/** width at the start (default 5, the fixed default) */
@@ -27,9 +36,27 @@ export interface AdaptiveOptions {
 	/** multiplicative decrease on latency growth (default 0.8) and on 429/503 (default 0.5) */
 	latencyDecrease?: number;
 	congestionDecrease?: number;
-	/** the floor is the lowest latency over the last two windows of this length, each opened by a short probe at half the width (default 10 s) */
+	/** the floor is the lowest mean of 8 items in a row over the last two windows of this length, each opened by a short probe at half the width (default 10 s) */
 	floorWindowMs?: number;
+	/** throughput probing: the width's factor per step (default 1.25) */
+	probeStep?: number;
+	/** …the share of a proportional gain a step must bring to be kept (default 0.15) */
+	minGain?: number;
+	/** …the latency (× floor) past which the width shrinks even when more in flight still paid (default 5) */
+	ceilingAt?: number;
 }
+
+/** One throughput measurement: the latencies of the items finished at `width` between `from` and `to`. */
+interface Epoch {
+	width: number;
+	from: number;
+	to: number;
+	done: number;
+	latencySum: number;
+}
+
+/** Items averaged into one floor candidate. */
+const FLOOR_SAMPLES = 8;
 
 export class AdaptiveConcurrency {
 	private width: number;
@@ -38,7 +65,14 @@ export class AdaptiveConcurrency {
 	private readonly o: Required<
 		Pick<
 			AdaptiveOptions,
-			'tolerance' | 'backoffAt' | 'latencyDecrease' | 'congestionDecrease' | 'floorWindowMs'
+			| 'tolerance'
+			| 'backoffAt'
+			| 'latencyDecrease'
+			| 'congestionDecrease'
+			| 'floorWindowMs'
+			| 'probeStep'
+			| 'minGain'
+			| 'ceilingAt'
 		>
 	>;
 	private slowStart = true;
@@ -46,8 +80,18 @@ export class AdaptiveConcurrency {
 	private floorCurrent = Infinity;
 	private floorPrevious = Infinity;
 	private floorWindowStart = -Infinity;
+	private floorSum = 0;
+	private floorFirst = Infinity;
+	private floorCount = 0;
 	private holdUntil = -Infinity;
 	private probeUntil = -Infinity;
+	/** the throughput measurement under way, if any */
+	private epoch: Epoch | undefined;
+	/** records per ms measured at a width, before the step that is being measured now */
+	private baseline: { width: number; perMs: number } | undefined;
+	/** the width whose step up was shown to pay: latency past `backoffAt` is accepted there */
+	private paying: number | undefined;
+	private restUntil = -Infinity;
 	decreases = 0;
 	peak: number;
 
@@ -65,6 +109,9 @@ export class AdaptiveConcurrency {
 			latencyDecrease: options.latencyDecrease ?? 0.8,
 			congestionDecrease: options.congestionDecrease ?? 0.5,
 			floorWindowMs: options.floorWindowMs ?? 10_000,
+			probeStep: options.probeStep ?? 1.25,
+			minGain: options.minGain ?? 0.15,
+			ceilingAt: options.ceilingAt ?? 5,
 		};
 	}
 
@@ -80,7 +127,9 @@ export class AdaptiveConcurrency {
 
 	/** The lowest latency seen lately (ms). */
 	get floor(): number {
-		return Math.min(this.floorCurrent, this.floorPrevious);
+		const floor = Math.min(this.floorCurrent, this.floorPrevious);
+		// Until the first few items are in, the fastest one stands in (the rate cap needs a value).
+		return Number.isFinite(floor) ? floor : this.floorFirst;
 	}
 
 	get latency(): number {
@@ -102,27 +151,102 @@ export class AdaptiveConcurrency {
 			this.floorCurrent = Infinity;
 			this.floorWindowStart = now;
 		}
-		this.floorCurrent = Math.min(this.floorCurrent, latencyMs);
+		// The floor is the lowest mean of a few items in a row, not the single fastest item: with
+		// latencies that scatter (TLS handshakes on a shared CPU) one lucky item would set a floor
+		// that every ordinary item is "twice" of, and the width would shrink for nothing.
+		this.floorFirst = Math.min(this.floorFirst, latencyMs);
+		this.floorSum += latencyMs;
+		if (++this.floorCount >= FLOOR_SAMPLES) {
+			this.floorCurrent = Math.min(this.floorCurrent, this.floorSum / this.floorCount);
+			this.floorSum = 0;
+			this.floorCount = 0;
+		}
 		// About one round trip's worth of samples: `limit` of them arrive per round trip.
 		const alpha = 2 / (this.limit + 1);
 		this.smoothed =
 			this.smoothed === 0 ? latencyMs : this.smoothed + alpha * (latencyMs - this.smoothed);
 
 		if (congested) return this.decrease(now, this.o.congestionDecrease);
-		if (this.smoothed > this.floor * this.o.backoffAt)
-			return this.decrease(now, this.o.latencyDecrease);
-		if (this.smoothed > this.floor * this.o.tolerance) {
+		const ratio = this.smoothed / this.floor;
+		if (ratio > this.o.ceilingAt) return this.decrease(now, this.o.latencyDecrease);
+		if (ratio > this.o.tolerance) {
 			this.slowStart = false;
-			return;
+			// A step up is being measured: its latency is what is being weighed against its gain.
+			const measuring = this.baseline !== undefined && Math.floor(this.width) > this.baseline.width;
+			const proven = this.paying !== undefined && Math.floor(this.width) <= this.paying;
+			if (ratio > this.o.backoffAt && !measuring && !proven)
+				return this.decrease(now, this.o.latencyDecrease);
+			return this.probe(now, latencyMs);
 		}
+		this.forgetProbe();
 		// No growth while the rate cap binds: the width above it would not be used.
 		if (Math.floor(this.width) > this.limit) return;
 		this.width = Math.min(this.max, this.width + (this.slowStart ? 1 : 1 / this.width));
 		this.peak = Math.max(this.peak, this.limit);
 	}
 
+	/**
+	 * Past `tolerance`: measure records per second at this width, then one step up; keep the step
+	 * if it paid, else go back and rest until the next floor window.
+	 */
+	private probe(now: number, latencyMs: number): void {
+		if (now < this.holdUntil || now < this.probeUntil || now < this.restUntil) {
+			this.epoch = undefined;
+			return;
+		}
+		const roundTrip = Math.max(this.smoothed, this.floor);
+		const width = this.limit;
+		const e = this.epoch;
+		if (!e || e.width !== width) {
+			// The first round trip after a change still carries requests sent at the old width.
+			this.epoch = {
+				width,
+				from: now + roundTrip,
+				to: now + 3 * roundTrip,
+				done: 0,
+				latencySum: 0,
+			};
+			return;
+		}
+		if (now < e.from) return;
+		e.done++;
+		e.latencySum += latencyMs;
+		if (now < e.to) return;
+		this.epoch = undefined;
+		// Little's law with the width kept full: records per ms = in flight ÷ latency. Counting
+		// completions instead would mix in the ramp from the old width and the noise of a short window.
+		const perMs = width / Math.max(1e-9, e.latencySum / e.done);
+		const base = this.baseline;
+		if (base && width > base.width) {
+			const wanted = this.o.minGain * (width / base.width - 1);
+			if (perMs < base.perMs * (1 + wanted)) {
+				// The step bought (almost) nothing: back to the width that was measured, and rest.
+				this.width = base.width;
+				this.paying =
+					this.paying !== undefined && this.paying <= base.width ? this.paying : undefined;
+				this.baseline = undefined;
+				this.decreases++;
+				this.restUntil = now + this.o.floorWindowMs;
+				return;
+			}
+			this.paying = width;
+		}
+		this.baseline = { width, perMs };
+		// No step while the rate cap binds: the width above it would not be used.
+		if (Math.floor(this.width) > width) return;
+		this.width = Math.min(this.max, Math.max(this.width + 1, this.width * this.o.probeStep));
+		this.peak = Math.max(this.peak, this.limit);
+	}
+
+	private forgetProbe(): void {
+		this.epoch = undefined;
+		this.baseline = undefined;
+		this.paying = undefined;
+	}
+
 	private decrease(now: number, factor: number): void {
 		this.slowStart = false;
+		this.forgetProbe();
 		if (now < this.holdUntil) return;
 		this.width = Math.max(this.min, this.width * factor);
 		this.decreases++;

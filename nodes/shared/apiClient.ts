@@ -76,8 +76,73 @@ const noRedirects = (options: IHttpRequestOptions): IHttpRequestOptions => ({
 });
 const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
-/** The body read whole, or undefined once it passed `limit` bytes (the stream is then dropped). */
-async function readStream(
+/** What a response body stream offers beyond async iteration (Node's IncomingMessage has all of it). */
+interface EventStream extends AsyncIterable<Buffer> {
+	on(event: string, listener: (...args: unknown[]) => void): unknown;
+	removeListener(event: string, listener: (...args: unknown[]) => void): unknown;
+	destroy?: () => void;
+	readableEnded?: boolean;
+}
+
+const canListen = (stream: AsyncIterable<Buffer>): stream is EventStream =>
+	typeof (stream as Partial<EventStream>).on === 'function' &&
+	typeof (stream as Partial<EventStream>).removeListener === 'function';
+
+/** Node's own wording and code for a stream that closed before its end (as `for await` reports it). */
+const prematureClose = () =>
+	Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+
+/**
+ * The body read whole, or undefined once it passed `limit` bytes (the stream is then dropped).
+ * Read with plain 'data' listeners (flowing mode), not `for await`: an async iterator costs a
+ * promise, a 'readable' round and end-of-stream bookkeeping per chunk, which on small JSON answers
+ * was a measurable share of every request (bench/FINDINGS.md §8). The bound is the same either way.
+ */
+function readStream(stream: AsyncIterable<Buffer>, limit: number): Promise<Buffer | undefined> {
+	if (!canListen(stream)) return readIterable(stream, limit);
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		const done = () => {
+			stream.removeListener('data', onData);
+			stream.removeListener('end', onEnd);
+			stream.removeListener('error', onError);
+			stream.removeListener('close', onClose);
+		};
+		const onData = (chunk: unknown) => {
+			const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+			size += buffer.length;
+			if (size > limit) {
+				done();
+				stream.destroy?.();
+				resolve(undefined);
+				return;
+			}
+			chunks.push(buffer);
+		};
+		const onEnd = () => {
+			done();
+			resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+		};
+		const onError = (error: unknown) => {
+			done();
+			reject(error);
+		};
+		// Closed without 'end' or 'error' (destroyed quietly): a cut body, never a complete one.
+		const onClose = () => {
+			if (stream.readableEnded) return onEnd();
+			done();
+			reject(prematureClose());
+		};
+		stream.on('data', onData);
+		stream.on('end', onEnd);
+		stream.on('error', onError);
+		stream.on('close', onClose);
+	});
+}
+
+/** The same bound over any async iterable (a stream without listeners). */
+async function readIterable(
 	stream: AsyncIterable<Buffer>,
 	limit: number,
 ): Promise<Buffer | undefined> {
@@ -112,8 +177,11 @@ function decodeBody(
 	if (responseType === 'buffer') return { body: raw };
 	const text = raw.toString('utf8');
 	if (responseType === 'text') return { body: text };
-	if (text.trim().length === 0) return { body: undefined };
-	const looksJson = /json/i.test(contentType) || /^\s*[[{"]/.test(text);
+	// The first non-blank character decides, without trimming (copying) the whole body.
+	const first = text.search(/\S/);
+	if (first < 0) return { body: undefined };
+	const lead = text[first];
+	const looksJson = lead === '{' || lead === '[' || lead === '"' || /json/i.test(contentType);
 	if (!looksJson) return { body: text };
 	try {
 		return { body: JSON.parse(text) };
@@ -157,6 +225,7 @@ export class ApiClient {
 	private readonly tokens: TokenManager;
 	private readonly limiters = new Map<string, RateLimiter | null>();
 	private readonly log: TransportLog;
+	private allowed: { value: string | undefined } | undefined;
 
 	constructor(
 		private readonly ctx: TransportContext,
@@ -589,13 +658,19 @@ export class ApiClient {
 	 * field or a provider's response, and the admin's list must restrict all of them.
 	 */
 	private allowedDomains(): string | undefined {
-		// Present from n8n 2.1; older n8n versions have no domain restriction to honour.
-		const resolve = (n8nWorkflow as Partial<typeof n8nWorkflow>).getCredentialAllowedDomains;
-		return resolve?.({
-			node: this.ctx.getNode(),
-			credentialData: this.options.credentials,
-			credentialOwnedSurface: true,
-		});
+		// The credential and the node are fixed for the client's life: resolved once, not per request.
+		if (this.allowed === undefined) {
+			// Present from n8n 2.1; older n8n versions have no domain restriction to honour.
+			const resolve = (n8nWorkflow as Partial<typeof n8nWorkflow>).getCredentialAllowedDomains;
+			this.allowed = {
+				value: resolve?.({
+					node: this.ctx.getNode(),
+					credentialData: this.options.credentials,
+					credentialOwnedSurface: true,
+				}),
+			};
+		}
+		return this.allowed.value;
 	}
 
 	private get maxResponseBytes(): number {

@@ -30,6 +30,8 @@ export class Redactor {
 	private readonly secrets = new Set<string>();
 	/** The values as registered, to recognise them inside Base64 whatever surrounds them (another user name). */
 	private readonly raw = new Set<string>();
+	/** The values registered so far, as given. */
+	private readonly added = new Set<string>();
 
 	constructor(secrets: Iterable<unknown> = []) {
 		for (const s of secrets) this.add(s);
@@ -43,6 +45,9 @@ export class Redactor {
 	 */
 	add(secret: unknown): this {
 		if (typeof secret !== 'string' || secret.length < 4) return this;
+		// The transport registers the access token on every request: its forms are derived once.
+		if (this.added.has(secret)) return this;
+		this.added.add(secret);
 		if (secret.length >= 6) this.raw.add(secret);
 		const json = JSON.stringify(secret).slice(1, -1);
 		for (const form of [

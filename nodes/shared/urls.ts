@@ -184,10 +184,15 @@ export function pathProblem(path: string): string | undefined {
 	return undefined;
 }
 
+/** Paths already found safe: the same few API paths are checked for every request (bounded). */
+const safePaths = new Set<string>();
+
 /** The shared check for every path override: the path as given, or an error naming the field. */
 export function safePath(path: string, field = 'Path'): string {
+	if (safePaths.has(path)) return path;
 	const problem = pathProblem(path);
 	if (problem) throw new PathSegmentError(field, `${problem} (got "${path.slice(0, 80)}")`);
+	if (safePaths.size < 1000) safePaths.add(path);
 	return path;
 }
 

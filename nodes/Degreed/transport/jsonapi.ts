@@ -1,22 +1,43 @@
 import type { IDataObject } from 'n8n-workflow';
 
+/**
+ * A key conversion remembered: every record of a run carries the same few attribute names, and the
+ * regular expressions cost more than the rest of the mapping (bench/FINDINGS.md §8). Bounded, since
+ * the names come from the provider's answers.
+ */
+function remembered(convert: (key: string) => string): (key: string) => string {
+	const known = new Map<string, string>();
+	return (key) => {
+		let out = known.get(key);
+		if (out === undefined) {
+			out = convert(key);
+			if (known.size < 2000) known.set(key, out);
+		}
+		return out;
+	};
+}
+
 /** `learningMinutes` → `learning-minutes` (Degreed's attribute names are kebab-case). */
-export const kebab = (key: string) =>
+export const kebab = remembered((key: string) =>
 	key
 		.replace(/([a-z0-9])([A-Z])/g, '$1-$2')
 		.replace(/_/g, '-')
-		.toLowerCase();
+		.toLowerCase(),
+);
 
 /** `learning-minutes` → `learningMinutes`. */
-export const camel = (key: string) =>
-	key.replace(/[-_]+([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase());
+export const camel = remembered((key: string) =>
+	key.replace(/[-_]+([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase()),
+);
 
 const isEmpty = (v: unknown) => v === undefined || v === null || v === '';
 
 /** Plain fields (camelCase or kebab-case keys) → JSON:API attributes; empty values are left out. */
 export function toAttributes(fields: IDataObject): IDataObject {
 	const out: IDataObject = {};
-	for (const [key, value] of Object.entries(fields)) {
+	for (const key in fields) {
+		if (!Object.hasOwn(fields, key)) continue;
+		const value = fields[key];
 		if (isEmpty(value)) continue;
 		out[kebab(key)] = value;
 	}
@@ -42,7 +63,8 @@ export function toItem(resource: JsonApiResource): IDataObject {
 	const item: IDataObject = {};
 	if (resource.id !== undefined) item.id = resource.id;
 	if (resource.type !== undefined) item.type = resource.type;
-	for (const [key, value] of Object.entries(resource.attributes ?? {})) item[camel(key)] = value;
+	const attributes = resource.attributes;
+	if (attributes) for (const key of Object.keys(attributes)) item[camel(key)] = attributes[key];
 	for (const [name, rel] of Object.entries(resource.relationships ?? {})) {
 		const data = rel?.data;
 		if (Array.isArray(data))

@@ -198,6 +198,20 @@ interface TrackEvent {
 	at: number;
 }
 
+/** Entries `offset` … `offset + max - 1` of an iteration, in its order, without copying the rest. */
+function pageOf<T>(values: Iterable<T>, offset: number, max: number): T[] {
+	const out: T[] = [];
+	let index = 0;
+	for (const value of values) {
+		if (index >= offset) {
+			if (out.length >= max) break;
+			out.push(value);
+		}
+		index++;
+	}
+	return out;
+}
+
 export class PercipioEmulator implements SandboxProvider {
 	readonly name = 'percipio';
 	readonly hosts = ['oauth', 'api'] as const;
@@ -730,9 +744,13 @@ export class PercipioEmulator implements SandboxProvider {
 		const page = this.paging(req.query, reply);
 		const since = this.since(req.query, reply);
 		if (!page || since === undefined) return reply;
-		const all = [...this.users.values()].filter(
-			(u) => since === null || Date.parse(u.updatedAt) >= since,
-		);
+		if (since === null) {
+			// Without a filter a page costs O(offset + page), not a copy of the whole store: the
+			// parallel-paging bench reads 100 pages of 100,000 users (bench/FINDINGS.md §8).
+			reply.header('x-total-count', String(this.users.size));
+			return pageOf(this.users.values(), page.offset, page.max);
+		}
+		const all = [...this.users.values()].filter((u) => Date.parse(u.updatedAt) >= since);
 		reply.header('x-total-count', String(all.length));
 		return all.slice(page.offset, page.offset + page.max);
 	}

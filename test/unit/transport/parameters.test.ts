@@ -93,6 +93,23 @@ describe('withFixedParametersOnce', () => {
 		expect(wrapped.getNode().name).toBe('Degreed');
 	});
 
+	it('reads the node once per run (n8n deep-copies it on every getNode) and binds methods once', () => {
+		const { ctx } = fakeContext(parameters);
+		let reads = 0;
+		const realGetNode = ctx.getNode.bind(ctx);
+		ctx.getNode = () => {
+			reads++;
+			return realGetNode();
+		};
+		const wrapped = withFixedParametersOnce(ctx) as typeof ctx;
+		const seen = Array.from({ length: 50 }, () => wrapped.getNode());
+		expect(reads).toBe(1);
+		expect(new Set(seen).size).toBe(1);
+		expect(seen[0].name).toBe('Degreed');
+		expect(wrapped.whoAmI).toBe(wrapped.whoAmI);
+		expect(wrapped.whoAmI()).toBe('the real context');
+	});
+
 	it('finds expressions at any depth', () => {
 		expect(containsExpression('={{ 1 }}')).toBe(true);
 		expect(containsExpression({ a: [{ b: '=x' }] })).toBe(true);

@@ -246,6 +246,24 @@ describe('ApiClient retries', () => {
 		expect(requests).toHaveLength(0);
 	});
 
+	it('a body cut off mid-way is a dropped connection (a GET is sent again), never a short success', async () => {
+		await withServer(
+			(_req, res) => {
+				res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+				res.write('{"blob": "only the start', () => res.socket?.destroy());
+			},
+			async (url, server) => {
+				const { client } = bearerClient(url, {
+					clock: fakeClock(),
+					retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
+				});
+				const error = await failure(client.json({ method: 'GET', url: `${url}/cut` }));
+				expect(calls(server, '/cut')).toBe(2);
+				expect(String(error.message)).not.toMatch(/JSON|too large/);
+			},
+		);
+	});
+
 	it('bounds the response size', async () => {
 		await withServer(
 			(_req, res) => json(res, 200, { blob: 'x'.repeat(5000) }),
