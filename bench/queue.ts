@@ -113,7 +113,42 @@ interface VariantResult extends LimitFigures {
 	/** mean accepted per server window, the last (partial) window left out */
 	meanAcceptedPerFullServerWindow: number;
 	acceptedPerSecondOfAllowed: number;
+	/** when in its server window each window filled up, and when each 429 came (see windowTiming) */
+	timing: WindowTiming;
 	loadavgBefore: number[];
+}
+
+interface WindowTiming {
+	/** ms from each server window's start to its last accepted request (when it filled, if it did) */
+	filledAtMs: number[];
+	/** for each 429: ms since its server window started, and ms before that window ends */
+	status429SinceWindowStartMs: number[];
+	status429BeforeWindowEndMs: number[];
+}
+
+/**
+ * Where the 429s fall: the fixed windows are rebuilt as limitFigures does (a window starts with the
+ * first counted request after the previous one ended; 401s are not counted).
+ */
+function windowTiming(api: Array<{ at: number; status: number }>): WindowTiming {
+	const counted = api.filter((r) => r.status !== 401).sort((a, b) => a.at - b.at);
+	const t: WindowTiming = {
+		filledAtMs: [],
+		status429SinceWindowStartMs: [],
+		status429BeforeWindowEndMs: [],
+	};
+	let start = -Infinity;
+	for (const r of counted) {
+		if (r.at >= start + WINDOW_MS) {
+			start = r.at;
+			t.filledAtMs.push(0);
+		}
+		if (r.status === 429) {
+			t.status429SinceWindowStartMs.push(r.at - start);
+			t.status429BeforeWindowEndMs.push(start + WINDOW_MS - r.at);
+		} else t.filledAtMs[t.filledAtMs.length - 1] = r.at - start;
+	}
+	return t;
 }
 
 const log = (m: string) =>
@@ -203,6 +238,7 @@ async function runVariant(
 			: 0,
 		acceptedPerSecondOfAllowed:
 			Math.round((limit.acceptedPerSecond / limit.allowedPerSecond) * 1000) / 1000,
+		timing: windowTiming(api),
 		loadavgBefore,
 	};
 }
@@ -231,6 +267,18 @@ function table(results: VariantResult[]): string {
 		[
 			'accepted/s ÷ allowed/s',
 			(r) => `${r.acceptedPerSecond} ÷ ${r.allowedPerSecond} = ${r.acceptedPerSecondOfAllowed}`,
+		],
+		[
+			'429s in the last 1 s of their window',
+			(r) =>
+				`${r.timing.status429BeforeWindowEndMs.filter((ms) => ms <= 1000).length} of ${r.status429}`,
+		],
+		[
+			'window filled after (median, s)',
+			(r) => {
+				const f = [...r.timing.filledAtMs].sort((a, b) => a - b);
+				return f.length ? (f[Math.floor(f.length / 2)] / 1000).toFixed(1) : '-';
+			},
 		],
 		['wall time (webhook calls → last finished)', (r) => `${(r.wallMs / 1000).toFixed(1)} s`],
 		[
