@@ -13,7 +13,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { nodeType, packPackage, type WorkflowJson } from '../harness/n8n';
+import { packPackage, type WorkflowJson } from '../harness/n8n';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import {
 	DEGREED_DEMO,
@@ -32,6 +32,12 @@ import {
 	type QueueCluster,
 	type QueueWorker,
 } from './cluster';
+import {
+	errorTexts as degreedErrorTexts,
+	expectedKeys as degreedExpectedKeys,
+	limitFigures,
+	syncWorkflow as degreedSyncWorkflow,
+} from './degreedSync';
 
 /* ------------------------------------------------------------------------------------------------ */
 /* Parameters                                                                                        */
@@ -53,17 +59,6 @@ const TRIGGER_EVENTS = 40;
 const CREDENTIAL_ID = 'QueueDegreedCred';
 const SYNC_ID = 'QueueDegreedSync';
 const SYNC_PATH = 'queue-degreed-sync';
-/** Demo learners (by email) and courses (by external id) of the Degreed emulator. */
-const USERS = [
-	'jane.doe@acme.example',
-	'omar.haddad@acme.example',
-	'li.wei@acme.example',
-	'ana.souza@acme.example',
-	'kofi.mensah@acme.example',
-	'sara.lind@acme.example',
-];
-const COURSES = ['course-privacy-101', 'course-remote-lead', 'course-onboarding'];
-
 const readWorkflow = (name: string) =>
 	JSON.parse(readFileSync(join(__dirname, '..', 'workflows', name), 'utf8')) as WorkflowJson;
 const LEARNLINK_TRIGGER = readWorkflow('learnlink-trigger.workflow.json');
@@ -71,93 +66,18 @@ const SCORM_TRIGGER = readWorkflow('scormcloud-postback.workflow.json');
 const LEARNLINK_PATH = 'learnlink-e2e-completions/webhook';
 const SCORM_PATH = 'scormcloud-e2e-postbacks/postback';
 
-/**
- * Webhook (responds at once; main enqueues) → Code (RECORDS_PER_EXECUTION completions whose
- * completion times differ per execution `run`) → Degreed "Completion → Create".
- */
-function syncWorkflow(): WorkflowJson {
-	const jsCode = `
-const { run, count } = $input.first().json.body;
-const users = ${JSON.stringify(USERS)};
-const courses = ${JSON.stringify(COURSES)};
-const base = Date.UTC(2026, 9, 1) + Number(run) * 86400000;
-return Array.from({ length: Number(count) }, (_, i) => ({
-  json: { run, email: users[i % users.length], course: courses[i % courses.length], completedAt: new Date(base + i * 60000).toISOString() },
-}));`;
-	return {
+const syncWorkflow = () =>
+	degreedSyncWorkflow({
 		id: SYNC_ID,
 		name: 'Queue mode: completions sync to Degreed',
-		active: false,
-		nodes: [
-			{
-				id: 'a1f0c7de-0000-4000-8000-000000000001',
-				name: 'Sync Request',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: 'b2e1d8ef-0000-4000-8000-000000000001',
-				parameters: {
-					httpMethod: 'POST',
-					path: SYNC_PATH,
-					responseMode: 'onReceived',
-					options: {},
-				},
-			},
-			{
-				id: 'a1f0c7de-0000-4000-8000-000000000002',
-				name: 'Completions',
-				type: 'n8n-nodes-base.code',
-				typeVersion: 2,
-				position: [220, 0],
-				parameters: { mode: 'runOnceForAllItems', jsCode },
-			},
-			{
-				id: 'a1f0c7de-0000-4000-8000-000000000003',
-				name: 'Record Completion',
-				type: nodeType('degreed'),
-				typeVersion: 1,
-				position: [440, 0],
-				parameters: {
-					resource: 'completion',
-					operation: 'create',
-					userId: '={{ $json.email }}',
-					userIdentifierType: 'Email',
-					contentId: '={{ $json.course }}',
-					contentIdType: 'externalId',
-					contentType: 'Course',
-					completedAt: '={{ $json.completedAt }}',
-					additionalFields: { percentile: 90 },
-					requestOptions: { requestsPerMinute: NODE_REQUESTS_PER_MINUTE },
-				},
-				credentials: { degreedApi: { id: CREDENTIAL_ID, name: 'Degreed (queue mode)' } },
-			},
-		],
-		connections: {
-			'Sync Request': { main: [[{ node: 'Completions', type: 'main', index: 0 }]] },
-			Completions: { main: [[{ node: 'Record Completion', type: 'main', index: 0 }]] },
-		},
-		settings: { executionOrder: 'v1' },
-		pinData: {},
-	};
-}
+		path: SYNC_PATH,
+		credentialId: CREDENTIAL_ID,
+		credentialName: 'Degreed (queue mode)',
+		requestOptions: { requestsPerMinute: NODE_REQUESTS_PER_MINUTE },
+	});
 
 /** The ledger keys (`<user id>|<content id>|<completed-at>`) the runs must write, each once. */
-function expectedKeys(runs: number[]): string[] {
-	const userId = (email: string) =>
-		[...emulator.users.values()].find((u) => u.attributes.email === email)!.id;
-	const contentId = (externalId: string) =>
-		[...emulator.content.values()].find((c) => c.attributes['external-id'] === externalId)!.id;
-	const keys: string[] = [];
-	for (const run of runs) {
-		const base = Date.UTC(2026, 9, 1) + run * 86_400_000;
-		for (let i = 0; i < RECORDS_PER_EXECUTION; i++) {
-			keys.push(
-				`${userId(USERS[i % USERS.length])}|${contentId(COURSES[i % COURSES.length])}|${new Date(base + i * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z')}`,
-			);
-		}
-	}
-	return keys.sort();
-}
+const expectedKeys = (runs: number[]) => degreedExpectedKeys(emulator, runs, RECORDS_PER_EXECUTION);
 
 /* ------------------------------------------------------------------------------------------------ */
 /* Set-up                                                                                            */
@@ -271,41 +191,7 @@ interface SyncFigures {
 	allowedPerSecond: number;
 }
 
-/**
- * Error texts of failed executions, for the failure message: n8n stores run data in `flatted` form
- * (a JSON array whose strings are entries of their own), so the messages are strings of that array.
- */
-function errorTexts(rows: ExecutionRow[]): string[] {
-	const data = cluster.executionData(rows.map((e) => e.id));
-	return rows.flatMap((e) => {
-		let entries: unknown[] = [];
-		try {
-			entries = JSON.parse(data.get(e.id) ?? '[]') as unknown[];
-		} catch {
-			/* not flatted */
-		}
-		const texts = entries
-			.filter(
-				(v): v is string =>
-					typeof v === 'string' &&
-					/error|fail|refus|invalid|denied|timeout/i.test(v) &&
-					v.length < 2000,
-			)
-			.map((v) => v.split('\n')[0]);
-		return [`execution ${e.id}: ${[...new Set(texts)].slice(0, 8).join(' | ')}`];
-	});
-}
-
-/** Max number of timestamps inside any window of `ms`. */
-function peakInWindow(times: number[], ms: number): number {
-	const sorted = [...times].sort((a, b) => a - b);
-	let best = 0;
-	for (let i = 0, j = 0; i < sorted.length; i++) {
-		while (sorted[i] - sorted[j] >= ms) j++;
-		best = Math.max(best, i - j + 1);
-	}
-	return best;
-}
+const errorTexts = (rows: ExecutionRow[]) => degreedErrorTexts(cluster, rows);
 
 /**
  * Fires the 3 webhook calls at once, waits for the 3 executions, and checks the ledger.
@@ -367,22 +253,7 @@ async function runSync(
 		});
 
 	const api = sandbox.ledger.requests({ provider: 'degreed', host: 'api' });
-	const accepted = api.filter((r) => r.status !== 429 && r.status !== 401);
-	// The server's fixed windows: one starts with the first counted request after the previous ended.
-	const counted = api.filter((r) => r.status !== 401).sort((a, b) => a.at - b.at);
-	let windows = 0;
-	let windowStart = -Infinity;
-	let inWindow = 0;
-	let peakPerServerWindow = 0;
-	for (const r of counted) {
-		if (r.at >= windowStart + WINDOW_MS) {
-			windows++;
-			windowStart = r.at;
-			inWindow = 0;
-		}
-		if (r.status !== 429) peakPerServerWindow = Math.max(peakPerServerWindow, ++inWindow);
-	}
-	const span = accepted.length ? accepted[accepted.length - 1].at - accepted[0].at : 0;
+	const limit = limitFigures(api, PER_WINDOW, WINDOW_MS);
 	return {
 		workers: workers.length,
 		wallMs,
@@ -402,18 +273,12 @@ async function runSync(
 			windowMs: WINDOW_MS,
 			nodeRequestsPerMinute: NODE_REQUESTS_PER_MINUTE,
 		},
-		serverWindows: windows,
-		peakAcceptedPerServerWindow: peakPerServerWindow,
-		peakAcceptedPerSlidingWindow: peakInWindow(
-			accepted.map((r) => r.at),
-			WINDOW_MS,
-		),
-		peakOfferedPerSlidingWindow: peakInWindow(
-			counted.map((r) => r.at),
-			WINDOW_MS,
-		),
-		acceptedPerSecond: Math.round((accepted.length / Math.max(1, span / 1000)) * 100) / 100,
-		allowedPerSecond: PER_WINDOW / (WINDOW_MS / 1000),
+		serverWindows: limit.serverWindows,
+		peakAcceptedPerServerWindow: limit.peakAcceptedPerServerWindow,
+		peakAcceptedPerSlidingWindow: limit.peakAcceptedPerSlidingWindow,
+		peakOfferedPerSlidingWindow: limit.peakOfferedPerSlidingWindow,
+		acceptedPerSecond: limit.acceptedPerSecond,
+		allowedPerSecond: limit.allowedPerSecond,
 	};
 }
 
