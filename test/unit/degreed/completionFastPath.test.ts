@@ -2,6 +2,7 @@ import {
 	completionSchema,
 	fastCompletionInput,
 } from '../../../nodes/Degreed/actions/completion/create.operation';
+import type { IDataObject } from 'n8n-workflow';
 
 type Json = Record<string, unknown>;
 
@@ -63,7 +64,7 @@ describe('fastCompletionInput: the completion schema by hand, for the common cas
 		let fast = 0;
 		for (const input of nearValid()) {
 			const zod = completionSchema.safeParse(input);
-			const quick = fastCompletionInput(input);
+			const quick = fastCompletionInput(input as IDataObject);
 			if (quick === undefined) continue;
 			fast++;
 			expect(zod.success).toBe(true);
@@ -76,7 +77,7 @@ describe('fastCompletionInput: the completion schema by hand, for the common cas
 	it('trims the identifiers like the schema and keeps a missing percentile missing', () => {
 		const input = base();
 		delete input.percentile;
-		expect(fastCompletionInput(input)).toEqual({
+		expect(fastCompletionInput(input as IDataObject)).toEqual({
 			userId: 'li.wei@acme.example',
 			userIdentifierType: 'Email',
 			contentId: 'course-v1:acme+101',
