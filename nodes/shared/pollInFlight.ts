@@ -1,5 +1,5 @@
 /**
- * One poll per workflow and trigger node at a time, in this process. n8n starts a poll on every
+ * One poll per workflow and trigger node at a time, in this n8n instance. n8n starts a poll on every
  * tick of each Poll Times entry without waiting for the previous one (n8n 2.1:
  * `ScheduledTaskManager.registerCron` calls the poll unawaited), so a poll slower than the interval
  * (a Percipio report being generated, a long backlog, rate-limit waits), or two entries that fall

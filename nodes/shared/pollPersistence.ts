@@ -25,7 +25,7 @@ export function unsavedStateWarning(workflowId: string | undefined): string | un
 	);
 }
 
-/** Logs {@link unsavedStateWarning} once per workflow and process. */
+/** Logs {@link unsavedStateWarning} once per workflow while n8n runs. */
 export function warnIfStateNotSaved(ctx: IPollFunctions): void {
 	const workflowId = typeof ctx.getWorkflow === 'function' ? ctx.getWorkflow().id : undefined;
 	const warning = unsavedStateWarning(workflowId);
