@@ -4,7 +4,8 @@
 //
 // 1. Degreed completions sync, webhook-triggered (main enqueues, workers execute), 3 executions of
 //    300 records in parallel under Degreed's per-window rate limit, with tokens that expire during
-//    the run and a persisted credential token the sandbox does not know: first with ONE worker
+//    the run, all tokens revoked a third of the way through, and a persisted credential token the
+//    sandbox does not know: first with ONE worker
 //    (the single-process baseline), then with TWO. Each run: the 900 records written exactly once,
 //    0 failed executions; with two workers both ran executions. Figures are printed as one
 //    `QUEUE-MODE-FIGURES {json}` line and written to last-run.json beside this file.
@@ -14,6 +15,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { packPackage, type WorkflowJson } from '../harness/n8n';
+import { tokenFields } from '../../../nodes/Degreed/transport/client';
+import { degreedTokenKey } from '../../../nodes/Degreed/transport/token';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import {
 	DEGREED_DEMO,
@@ -53,6 +56,8 @@ const TOKEN_LIFETIME_SECONDS = 15;
 const EXECUTIONS = 3;
 const RECORDS_PER_EXECUTION = 300;
 const TOTAL = EXECUTIONS * RECORDS_PER_EXECUTION;
+/** Every issued token is revoked once this many completions are written (all executions are then in flight). */
+const REVOKE_AFTER_WRITES = TOTAL / 3;
 const WORKER_CONCURRENCY = 2;
 const TRIGGER_EVENTS = 40;
 
@@ -117,7 +122,9 @@ beforeAll(async () => {
 	cluster = await createQueueCluster({ pack });
 	// The credential's persisted token is one the sandbox never issued (as after a revocation):
 	// every worker starts with it and must replace it, whichever refreshes first.
+	// `issuedFor` says it was minted for these very fields, so the node takes it (and must drop it).
 	const now = Date.now();
+	const credentialData = degreedSandboxCredential(sandbox);
 	t = Date.now();
 	await cluster.main.importCredentials([
 		{
@@ -125,10 +132,11 @@ beforeAll(async () => {
 			name: 'Degreed (queue mode)',
 			type: 'degreedApi',
 			data: {
-				...degreedSandboxCredential(sandbox),
+				...credentialData,
 				accessToken: 'sbx.degreed.revoked-before-the-queue-mode-run',
-				issuedAt: new Date(now - 10_000).toISOString(),
-				expiresAt: new Date(now + 3_600_000).toISOString(),
+				issuedAt: String(now - 10_000),
+				expiresAt: String(now + 3_600_000),
+				issuedFor: degreedTokenKey(tokenFields(credentialData)),
 			},
 		},
 	]);
@@ -203,6 +211,17 @@ async function runSync(
 	whenAllStarted?: () => void,
 ): Promise<SyncFigures> {
 	sandbox.reset();
+	// Mid-run, every token the sandbox has issued is revoked (as an admin rotating the client would):
+	// whichever worker holds one must get a 401, take a new token and go on without a lost or
+	// repeated write. Token expiry alone cannot prove that: whether a cached token is still in use
+	// when a run starts depends on timing.
+	let revoked = 0;
+	const revokeWatch = setInterval(() => {
+		if (sandbox.ledger.writes('degreed', 'completion').total < REVOKE_AFTER_WRITES) return;
+		clearInterval(revokeWatch);
+		revoked = sandbox.tokens.revokeAll('degreed');
+	}, 100);
+	revokeWatch.unref();
 	const before = new Set(cluster.executions([SYNC_ID]).map((e) => e.id));
 	const started = Date.now();
 	const responses = await Promise.all(
@@ -229,7 +248,9 @@ async function runSync(
 		settleMs: 1000,
 	});
 	const wallMs = Date.now() - started;
+	clearInterval(revokeWatch);
 	const rows = all.filter((e) => !before.has(e.id));
+	expect(revoked).toBeGreaterThanOrEqual(1);
 
 	// 0 failed executions, exactly one execution per webhook call (a failure shows n8n's error texts).
 	expect({
@@ -293,6 +314,8 @@ describe('Degreed completions sync in queue mode (3 × 300 records, rate-limited
 		// The limit spans several windows (at least 3 resets) and the tokens expired during the run.
 		expect(f.serverWindows).toBeGreaterThanOrEqual(4);
 		expect(f.tokenRequests).toBeGreaterThanOrEqual(2);
+		// The mid-run revocation was met with a 401 and a new token, not a failed execution.
+		expect(f.status401).toBeGreaterThanOrEqual(1);
 	});
 
 	test('two workers: 900 written exactly once, 0 failed executions, both workers ran executions', async () => {
@@ -311,8 +334,7 @@ describe('Degreed completions sync in queue mode (3 × 300 records, rate-limited
 		expect(byWorker.A).toBeGreaterThan(0);
 		expect(byWorker.B).toBeGreaterThan(0);
 		expect(f.serverWindows).toBeGreaterThanOrEqual(4);
-		// Both workers started from the persisted token the sandbox does not know (worker A's cached
-		// token was also forgotten by the sandbox's reset): each replaced it.
+		// Tokens expired and were revoked mid-run (see runSync): the workers replaced them.
 		expect(f.tokenRequests).toBeGreaterThanOrEqual(2);
 		expect(f.status401).toBeGreaterThanOrEqual(1);
 	});
