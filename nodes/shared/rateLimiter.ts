@@ -267,6 +267,7 @@ export class RateLimiter {
 	): void {
 		const now = this.clock.now();
 		const cap = now + Math.max(0, capMs);
+		this.forgetLost(now);
 		const answered = ticket ?? this.inFlight.keys().next().value ?? this.tickets;
 		this.inFlight.delete(answered);
 		notePushback(statusCode); // hook: Auto concurrency shrinks on 429/503
