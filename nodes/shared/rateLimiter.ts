@@ -221,12 +221,13 @@ export class RateLimiter {
 				await this.clock.sleep(more, limits.signal);
 			}
 			if (reserved) this.waiting--;
+			reserved = false;
 			const ticket = ++this.tickets;
 			this.inFlight.set(ticket, this.clock.now());
 			return { ok: true, waitedMs, ticket };
-		} catch (error) {
+		} finally {
+			// Cancelled while waiting: its place goes back to the share.
 			if (reserved) this.reserve(-1);
-			throw error;
 		}
 	}
 
@@ -275,7 +276,9 @@ export class RateLimiter {
 			const until = Math.min(cap, now + (retryAfterMs ?? 1000));
 			this.blockedUntil = Math.max(this.blockedUntil, until);
 		}
-		const limit = Number(header(headers, 'x-rate-limit-limit') ?? header(headers, 'x-ratelimit-limit'));
+		const limit = Number(
+			header(headers, 'x-rate-limit-limit') ?? header(headers, 'x-ratelimit-limit'),
+		);
 		if (Number.isFinite(limit) && limit >= 1) this.limit = limit;
 		const reported = Number(
 			header(headers, 'x-rate-limit-remaining') ?? header(headers, 'x-ratelimit-remaining'),

@@ -70,7 +70,11 @@ describe('RateLimiter', () => {
 
 describe('RateLimiter: a budget shared with other workers (X-Rate-Limit-*)', () => {
 	const T0 = Date.parse('2026-11-23T12:00:00Z');
-	const budget = (remaining: number | string, resetInS = 30, extra: Record<string, string> = {}) => ({
+	const budget = (
+		remaining: number | string,
+		resetInS = 30,
+		extra: Record<string, string> = {},
+	) => ({
 		'x-rate-limit-remaining': String(remaining),
 		'x-rate-limit-reset': new Date(T0 + resetInS * 1000).toISOString(),
 		...extra,
@@ -154,7 +158,13 @@ describe('RateLimiter: a budget shared with other workers (X-Rate-Limit-*)', () 
 
 		const capped = fakeClock(T0);
 		const byLimit = new RateLimiter({}, capped);
-		byLimit.observe(200, budget(1e12, 30, { 'x-rate-limit-limit': '3' }), undefined, 60_000, ticketOf(await byLimit.acquire()));
+		byLimit.observe(
+			200,
+			budget(1e12, 30, { 'x-rate-limit-limit': '3' }),
+			undefined,
+			60_000,
+			ticketOf(await byLimit.acquire()),
+		);
 		for (let i = 0; i < 3; i++) await byLimit.acquire();
 		expect(capped.sleeps).toEqual([10_000, 10_000]);
 	});
@@ -164,7 +174,13 @@ describe('RateLimiter: a budget shared with other workers (X-Rate-Limit-*)', () 
 		async (remaining) => {
 			const clock = fakeClock(T0);
 			const limiter = new RateLimiter({}, clock);
-			limiter.observe(200, budget(remaining, 3600), undefined, 60_000, ticketOf(await limiter.acquire()));
+			limiter.observe(
+				200,
+				budget(remaining, 3600),
+				undefined,
+				60_000,
+				ticketOf(await limiter.acquire()),
+			);
 			const result = await limiter.acquire({ maxWaitMs: 60_000 });
 			expect(result.ok).toBe(true);
 			expect(clock.sleeps.every((ms) => ms <= 60_000)).toBe(true);
@@ -179,7 +195,10 @@ describe('RateLimiter: a budget shared with other workers (X-Rate-Limit-*)', () 
 			// Each answer: 50 fewer left than the one before, the reset an hour away.
 			limiter.observe(200, budget(1000 - 50 * i, 3600), undefined, 60_000, ticket);
 		}
-		expect(await limiter.acquire({ maxWaitMs: 30_000 })).toEqual({ ok: false, waitMs: expect.any(Number) });
+		expect(await limiter.acquire({ maxWaitMs: 30_000 })).toEqual({
+			ok: false,
+			waitMs: expect.any(Number),
+		});
 		expect(clock.sleeps.every((ms) => ms <= 60_000)).toBe(true);
 		expect((await limiter.acquire({ maxWaitMs: 60_000 })).ok).toBe(true);
 	});

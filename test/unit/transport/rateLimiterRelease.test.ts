@@ -13,17 +13,24 @@ it('a request whose connection dropped no longer holds back the next ones', asyn
 		if (req.url === '/token') return json(res, 200, { access_token: 'a', expires_in: 3600 });
 		if (req.url === '/r' && ++attempts === 1) return req.socket.destroy();
 		if (req.url === '/r')
-			return json(res, 200, { ok: true }, {
-				'x-rate-limit-remaining': '2',
-				'x-rate-limit-reset': new Date(T0 + 30_000).toISOString(),
-				date: new Date(T0).toUTCString(), // the fake clock's time, not the machine's
-			});
+			return json(
+				res,
+				200,
+				{ ok: true },
+				{
+					'x-rate-limit-remaining': '2',
+					'x-rate-limit-reset': new Date(T0 + 30_000).toISOString(),
+					date: new Date(T0).toUTCString(), // the fake clock's time, not the machine's
+				},
+			);
 		json(res, 200, { ok: true });
 	});
 	try {
 		const clock = fakeClock(T0);
 		const { client } = bearerClient(server.url, { clock, rateLimit: {} });
-		await expect(client.json({ method: 'GET', url: `${server.url}/r` })).resolves.toEqual({ ok: true });
+		await expect(client.json({ method: 'GET', url: `${server.url}/r` })).resolves.toEqual({
+			ok: true,
+		});
 		expect(attempts).toBe(2);
 		const before = clock.sleeps.length;
 		for (let i = 0; i < 2; i++) await client.json({ method: 'GET', url: `${server.url}/next` });

@@ -95,7 +95,13 @@ async function worker(
 				await clock.sleep(latency / 2);
 				const response = server.handle();
 				await clock.sleep(latency / 2);
-				limiter.observe(response.status, response.headers, response.retryAfterMs, undefined, ticket);
+				limiter.observe(
+					response.status,
+					response.headers,
+					response.retryAfterMs,
+					undefined,
+					ticket,
+				);
 				if (response.status !== 429) break;
 				await clock.sleep(response.retryAfterMs!);
 			}
@@ -171,22 +177,66 @@ describe('RateLimiter across workers (no shared store)', () => {
 		['2 workers, 50 per window', 2, { perWindow: 50 }],
 		['3 workers, 50 per window', 3, { perWindow: 50 }],
 		['3 workers, 150 per window', 3, { perWindow: 150, records: 1800 }],
-		['3 workers, 150 per window, 10 lanes, 60 ms', 3, { perWindow: 150, records: 1800, concurrency: 10, latencyMs: 60 }],
-		['3 workers, 150 per window, 2 lanes, 200 ms', 3, { perWindow: 150, records: 1800, concurrency: 2, latencyMs: 200 }],
+		[
+			'3 workers, 150 per window, 10 lanes, 60 ms',
+			3,
+			{ perWindow: 150, records: 1800, concurrency: 10, latencyMs: 60 },
+		],
+		[
+			'3 workers, 150 per window, 2 lanes, 200 ms',
+			3,
+			{ perWindow: 150, records: 1800, concurrency: 2, latencyMs: 200 },
+		],
 		['6 workers, 150 per window', 6, { perWindow: 150, records: 1800 }],
 		['1 worker, 50 per window', 1, { perWindow: 50 }],
 		['1 worker, 150 per window', 1, { perWindow: 150, records: 1800 }],
 		['6 workers, 50 per window', 6, { perWindow: 50 }],
-		['3 workers starting at 0 s, 7 s and 23 s', 3, { perWindow: 150, records: 1800, startAtMs: [0, 7000, 23_000] }],
-		['3 workers, one with a ninth of the records (finishes early)', 3, { perWindow: 150, records: 1800, weights: [1, 4, 4] }],
-		['4 workers of unequal work starting at different times', 4, { perWindow: 150, records: 2400, weights: [1, 2, 3, 6], startAtMs: [0, 3000, 12_000, 31_000] }],
+		[
+			'3 workers starting at 0 s, 7 s and 23 s',
+			3,
+			{ perWindow: 150, records: 1800, startAtMs: [0, 7000, 23_000] },
+		],
+		[
+			'3 workers, one with a ninth of the records (finishes early)',
+			3,
+			{ perWindow: 150, records: 1800, weights: [1, 4, 4] },
+		],
+		[
+			'4 workers of unequal work starting at different times',
+			4,
+			{
+				perWindow: 150,
+				records: 2400,
+				weights: [1, 2, 3, 6],
+				startAtMs: [0, 3000, 12_000, 31_000],
+			},
+		],
 		// Latency varying ±90 %: answers come back out of order, workers drift apart.
 		['3 workers, 40 ms ± 90 %', 3, { perWindow: 150, records: 1800, jitter: 0.9 }],
-		['3 workers, 10 lanes, 300 ms ± 90 %', 3, { perWindow: 150, records: 1800, concurrency: 10, latencyMs: 300, jitter: 0.9 }],
-		['2 workers, 8 lanes, 500 ms ± 90 %', 2, { perWindow: 150, records: 1800, concurrency: 8, latencyMs: 500, jitter: 0.9 }],
+		[
+			'3 workers, 10 lanes, 300 ms ± 90 %',
+			3,
+			{ perWindow: 150, records: 1800, concurrency: 10, latencyMs: 300, jitter: 0.9 },
+		],
+		[
+			'2 workers, 8 lanes, 500 ms ± 90 %',
+			2,
+			{ perWindow: 150, records: 1800, concurrency: 8, latencyMs: 500, jitter: 0.9 },
+		],
 		['6 workers, 100 ms ± 90 %', 6, { perWindow: 150, records: 1800, latencyMs: 100, jitter: 0.9 }],
 		['3 workers, 50 per window, 40 ms ± 90 %', 3, { perWindow: 50, jitter: 0.9 }],
-		['4 workers of unequal work, staggered, 80 ms ± 90 %', 4, { perWindow: 150, records: 2400, latencyMs: 80, weights: [1, 2, 3, 6], startAtMs: [0, 3000, 12_000, 31_000], jitter: 0.9 }],
+		[
+			'4 workers of unequal work, staggered, 80 ms ± 90 %',
+			4,
+			{
+				perWindow: 150,
+				records: 2400,
+				latencyMs: 80,
+				weights: [1, 2, 3, 6],
+				startAtMs: [0, 3000, 12_000, 31_000],
+				jitter: 0.9,
+			},
+		],
 	];
 
 	it.each(cases)(
