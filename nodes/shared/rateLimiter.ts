@@ -183,9 +183,9 @@ export class RateLimiter {
 		if (learnt > maxWaitMs) return { ok: false, waitMs: learnt };
 		// A request this worker's share of the window has no room for goes after the reset: it
 		// takes nothing from the share (nor counts as waiting for it).
-		let wait = Math.max(0, this.heldUntil(now, 1) - now);
-		let reserved = wait === 0 || this.allowance >= 1;
+		let reserved = !(this.allowance < 1 && now < this.allowanceUntil);
 		if (reserved) this.reserve(1);
+		let wait = Math.max(0, this.blockedUntil - now, reserved ? 0 : this.allowanceUntil - now);
 		if (this.rate > 0) {
 			this.tokens = Math.min(this.burst, this.tokens + (now - this.last) * this.rate);
 			this.last = now;
