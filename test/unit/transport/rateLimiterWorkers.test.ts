@@ -280,8 +280,10 @@ describe('RateLimiter across workers (no shared store)', () => {
 		await clock.run();
 		await done;
 		expect(server.accepted).toBe(600);
-		// The first window has no signal yet (all 15 lanes go at once); later windows are paced.
-		expect(server.rejected).toBeLessThan(server.accepted * 0.25);
+		// The first window has no signal yet (all 15 lanes go at once, 15 of 50); the first answers
+		// already show the others' use, so even that window ends without a 429.
+		expect(server.rejected).toBe(0);
+		expect(Math.max(...server.acceptedPerWindow)).toBeLessThanOrEqual(50);
 	});
 
 	it('holds a request that was already waiting for its slot when a 429 arrives', async () => {
