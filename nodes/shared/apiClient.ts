@@ -296,10 +296,16 @@ export class ApiClient {
 				host: url.host,
 				method: spec.method,
 			};
-			await this.paced(url, retry, state, fields, spec.itemIndex, signal);
+			const ticket = await this.paced(url, retry, state, fields, spec.itemIndex, signal);
 			state.attempt++;
 			state.recovered = false;
-			const sent = await this.attempt(current, fields);
+			let sent: Sent | undefined;
+			try {
+				sent = await this.attempt(current, fields);
+			} finally {
+				// No response to learn from: the request no longer counts as in flight for the limiter.
+				if (!sent || 'error' in sent) this.limiterFor(url.host)?.release(ticket);
+			}
 
 			let outcome: Outcome;
 			let response: (HttpResponse & { invalidJson?: boolean }) | undefined;
@@ -323,6 +329,7 @@ export class ApiClient {
 					response.headers,
 					retryAfterMs,
 					retry.maxTotalWaitMs,
+					ticket,
 				);
 				if ((status >= 200 && status < 300) || spec.acceptStatuses?.includes(status))
 					return this.checkedBody(response, current) as HttpResponse<T>;
@@ -415,7 +422,10 @@ export class ApiClient {
 		}
 	}
 
-	/** Waits for the rate limiter of this host; a wait the server imposed past "Max Retry Wait" fails at once. */
+	/**
+	 * Waits for the rate limiter of this host; a wait the server imposed past "Max Retry Wait" fails
+	 * at once. The ticket names the request to the limiter until its response is observed.
+	 */
 	private async paced(
 		url: URL,
 		retry: RetryOptions,
@@ -423,9 +433,9 @@ export class ApiClient {
 		fields: LogFields,
 		itemIndex: number | undefined,
 		signal: AbortSignal | undefined,
-	): Promise<void> {
+	): Promise<number | undefined> {
 		const limiter = this.limiterFor(url.host);
-		if (!limiter) return;
+		if (!limiter) return undefined;
 		const before = limiter.waits;
 		const result = await limiter.acquire({
 			maxWaitMs: Math.max(0, retry.maxTotalWaitMs - state.waitedMs),
@@ -447,6 +457,7 @@ export class ApiClient {
 				waitMs: result.waitedMs,
 			});
 		}
+		return result.ticket;
 	}
 
 	/** One attempt: token, then send. Failures come back as values for the retry policy to judge. */

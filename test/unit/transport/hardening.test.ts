@@ -236,7 +236,11 @@ describe('bounded waits', () => {
 		limiter.observe(429, {}, 3_600_000, 60_000);
 		expect(await limiter.acquire({ maxWaitMs: 30_000 })).toEqual({ ok: false, waitMs: 60_000 });
 		expect(clock.sleeps).toEqual([]);
-		expect(await limiter.acquire({ maxWaitMs: 60_000 })).toEqual({ ok: true, waitedMs: 60_000 });
+		expect(await limiter.acquire({ maxWaitMs: 60_000 })).toEqual({
+			ok: true,
+			waitedMs: 60_000,
+			ticket: 1,
+		});
 	});
 
 	it('X-Rate-Limit-Remaining: 0 with a reset a day away never stalls a later request past its budget', async () => {

@@ -81,17 +81,27 @@ async function worker(
 	limiter: RateLimiter,
 	records: { left: number },
 	concurrency: number,
-	latencyMs: number,
+	latencyMs: () => number,
+	startAtMs = 0,
 ): Promise<void> {
+	if (startAtMs > 0) await clock.sleep(startAtMs);
 	const lane = async () => {
 		while (records.left > 0) {
 			records.left--;
 			for (;;) {
-				await limiter.acquire();
-				await clock.sleep(latencyMs / 2);
+				const sent = await limiter.acquire();
+				const ticket = sent.ok ? sent.ticket : undefined;
+				const latency = latencyMs();
+				await clock.sleep(latency / 2);
 				const response = server.handle();
-				await clock.sleep(latencyMs / 2);
-				limiter.observe(response.status, response.headers, response.retryAfterMs);
+				await clock.sleep(latency / 2);
+				limiter.observe(
+					response.status,
+					response.headers,
+					response.retryAfterMs,
+					undefined,
+					ticket,
+				);
 				if (response.status !== 429) break;
 				await clock.sleep(response.retryAfterMs!);
 			}
@@ -100,23 +110,55 @@ async function worker(
 	await Promise.all(Array.from({ length: concurrency }, lane));
 }
 
+interface Scenario {
+	perWindow?: number;
+	windowMs?: number;
+	records?: number;
+	concurrency?: number;
+	latencyMs?: number;
+	/** When each worker starts, in ms (default: all at once). */
+	startAtMs?: number[];
+	/** Each worker's share of the records (default: equal). */
+	weights?: number[];
+	/** Latency varies by up to ± this fraction (seeded, so the run is the same each time). */
+	jitter?: number;
+	seed?: number;
+}
+
 async function simulate(
 	workers: number,
-	{ perWindow = 50, windowMs = 10_000, records = 600, concurrency = 5, latencyMs = 40 } = {},
+	{
+		perWindow = 50,
+		windowMs = 10_000,
+		records = 600,
+		concurrency = 5,
+		latencyMs = 40,
+		startAtMs = [],
+		weights = [],
+		jitter = 0,
+		seed = 12_345,
+	}: Scenario = {},
 ) {
 	const clock = new VirtualTime();
 	const server = new FixedWindowServer(clock, perWindow, windowMs);
 	// Each worker is configured with the full published rate: alone, it would use the whole budget.
 	const requestsPerMinute = (perWindow * 60_000) / windowMs;
+	const weight = (i: number) => weights[i] ?? 1;
+	const latency = () => {
+		seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+		return latencyMs * (1 + jitter * (2 * (seed / 2_147_483_648) - 1));
+	};
+	const total = Array.from({ length: workers }, (_, i) => weight(i)).reduce((a, b) => a + b, 0);
 	const done = Promise.all(
-		Array.from({ length: workers }, () =>
+		Array.from({ length: workers }, (_, i) =>
 			worker(
 				clock,
 				server,
 				new RateLimiter({ requestsPerMinute, burst: 7 }, clock),
-				{ left: records / workers },
+				{ left: Math.round((records * weight(i)) / total) },
 				concurrency,
-				latencyMs,
+				latency,
+				startAtMs[i] ?? 0,
 			),
 		),
 	);
@@ -128,34 +170,120 @@ async function simulate(
 }
 
 describe('RateLimiter across workers (no shared store)', () => {
-	it.each([1, 2, 3])(
-		'%i worker(s) at the full published rate each: every record lands, few 429s, near the allowed rate',
-		async (workers) => {
-			const { server, shareOfAllowed } = await simulate(workers);
-			expect(server.accepted).toBe(600);
-			expect(server.acceptedPerWindow.every((n) => n <= server.perWindow)).toBe(true);
-			// Without the server's headers, k workers would send k times the limit: (k-1) of every k
-			// requests would be refused. Following X-Rate-Limit-Remaining/-Reset keeps it to a few.
-			expect(server.rejected).toBeLessThanOrEqual(
-				workers === 1 ? 0 : Math.ceil(server.accepted * 0.05),
-			);
-			expect(shareOfAllowed).toBeGreaterThan(0.9);
+	// Each row: workers, then the scenario. The first six rows are the ones the previous limiter
+	// (each worker pacing at remaining/timeLeft) was measured on: 11, 22, 21, 22, 22 and 53 requests
+	// refused; it refused about k − 1 in every window, as the budget ran out before the reset.
+	const cases: Array<[string, number, Scenario]> = [
+		['2 workers, 50 per window', 2, { perWindow: 50 }],
+		['3 workers, 50 per window', 3, { perWindow: 50 }],
+		['3 workers, 150 per window', 3, { perWindow: 150, records: 1800 }],
+		[
+			'3 workers, 150 per window, 10 lanes, 60 ms',
+			3,
+			{ perWindow: 150, records: 1800, concurrency: 10, latencyMs: 60 },
+		],
+		[
+			'3 workers, 150 per window, 2 lanes, 200 ms',
+			3,
+			{ perWindow: 150, records: 1800, concurrency: 2, latencyMs: 200 },
+		],
+		['6 workers, 150 per window', 6, { perWindow: 150, records: 1800 }],
+		['1 worker, 50 per window', 1, { perWindow: 50 }],
+		['1 worker, 150 per window', 1, { perWindow: 150, records: 1800 }],
+		['6 workers, 50 per window', 6, { perWindow: 50 }],
+		[
+			'3 workers starting at 0 s, 7 s and 23 s',
+			3,
+			{ perWindow: 150, records: 1800, startAtMs: [0, 7000, 23_000] },
+		],
+		[
+			'3 workers, one with a ninth of the records (finishes early)',
+			3,
+			{ perWindow: 150, records: 1800, weights: [1, 4, 4] },
+		],
+		[
+			'4 workers of unequal work starting at different times',
+			4,
+			{
+				perWindow: 150,
+				records: 2400,
+				weights: [1, 2, 3, 6],
+				startAtMs: [0, 3000, 12_000, 31_000],
+			},
+		],
+		// Latency varying ±90 %: answers come back out of order, workers drift apart.
+		['3 workers, 40 ms ± 90 %', 3, { perWindow: 150, records: 1800, jitter: 0.9 }],
+		[
+			'3 workers, 10 lanes, 300 ms ± 90 %',
+			3,
+			{ perWindow: 150, records: 1800, concurrency: 10, latencyMs: 300, jitter: 0.9 },
+		],
+		[
+			'2 workers, 8 lanes, 500 ms ± 90 %',
+			2,
+			{ perWindow: 150, records: 1800, concurrency: 8, latencyMs: 500, jitter: 0.9 },
+		],
+		['6 workers, 100 ms ± 90 %', 6, { perWindow: 150, records: 1800, latencyMs: 100, jitter: 0.9 }],
+		['3 workers, 50 per window, 40 ms ± 90 %', 3, { perWindow: 50, jitter: 0.9 }],
+		[
+			'4 workers of unequal work, staggered, 80 ms ± 90 %',
+			4,
+			{
+				perWindow: 150,
+				records: 2400,
+				latencyMs: 80,
+				weights: [1, 2, 3, 6],
+				startAtMs: [0, 3000, 12_000, 31_000],
+				jitter: 0.9,
+			},
+		],
+	];
+
+	it.each(cases)(
+		'%s at the full published rate each: no window over the limit, no 429, ≥ 95 % of the allowed rate',
+		async (_name, workers, scenario) => {
+			const { server, shareOfAllowed } = await simulate(workers, scenario);
+			expect(server.accepted).toBe(scenario.records ?? 600);
+			expect(Math.max(...server.acceptedPerWindow)).toBeLessThanOrEqual(server.perWindow);
+			// Bound 0: a worker's own requests in flight count against its share until answered, the
+			// shares of the workers add up to one, and one request of each window is kept back for a
+			// share misjudged while workers come and go; a 429 would need a worker to overrate its
+			// share by more than that. (Without the shares, k workers each spending remaining/timeLeft
+			// earn about k − 1 per window.)
+			expect(server.rejected).toBe(0);
+			expect(shareOfAllowed).toBeGreaterThanOrEqual(0.95);
 		},
 	);
+
+	it('keeps going when latency varies, whatever the order answers come back in (16 seeds)', async () => {
+		for (let seed = 1; seed <= 16; seed++) {
+			const { server } = await simulate(3, {
+				perWindow: 150,
+				records: 900,
+				concurrency: 10,
+				latencyMs: 300,
+				jitter: 0.9,
+				seed: seed * 7919,
+			});
+			expect([seed, server.accepted, server.rejected]).toEqual([seed, 900, 0]);
+		}
+	});
 
 	it('pacing from the headers alone (no published rate configured) also stays near the limit', async () => {
 		const clock = new VirtualTime();
 		const server = new FixedWindowServer(clock, 50, 10_000);
 		const done = Promise.all(
 			Array.from({ length: 3 }, () =>
-				worker(clock, server, new RateLimiter({}, clock), { left: 200 }, 5, 40),
+				worker(clock, server, new RateLimiter({}, clock), { left: 200 }, 5, () => 40),
 			),
 		);
 		await clock.run();
 		await done;
 		expect(server.accepted).toBe(600);
-		// The first window has no signal yet (all 15 lanes go at once); later windows are paced.
-		expect(server.rejected).toBeLessThan(server.accepted * 0.25);
+		// The first window has no signal yet (all 15 lanes go at once, 15 of 50); the first answers
+		// already show the others' use, so even that window ends without a 429.
+		expect(server.rejected).toBe(0);
+		expect(Math.max(...server.acceptedPerWindow)).toBeLessThanOrEqual(50);
 	});
 
 	it('holds a request that was already waiting for its slot when a 429 arrives', async () => {
