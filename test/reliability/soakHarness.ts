@@ -22,7 +22,7 @@ import { Percipio } from '../../nodes/Percipio/Percipio.node';
 import { ScormCloud } from '../../nodes/ScormCloud/ScormCloud.node';
 import { sharedTokenManager } from '../../nodes/shared/tokenManager';
 import type { FaultPlan } from '../sandbox/faults';
-import { DegreedEmulator } from '../sandbox/providers/degreed';
+import { DEGREED_DEMO_LEARNERS, DegreedEmulator } from '../sandbox/providers/degreed';
 import { LearnLinkEmulator } from '../sandbox/providers/learnlink';
 import { MOODLE_DEMO, MoodleEmulator } from '../sandbox/providers/moodle';
 import { percipioProvider } from '../sandbox/providers/percipio';
@@ -88,14 +88,7 @@ interface ProviderSetup {
 	expectedKeys?(records: number): string[];
 }
 
-const DEGREED_USERS = [
-	'jane.doe@acme.example',
-	'omar.haddad@acme.example',
-	'li.wei@acme.example',
-	'ana.souza@acme.example',
-	'kofi.mensah@acme.example',
-	'sara.lind@acme.example',
-];
+const DEGREED_USERS = DEGREED_DEMO_LEARNERS;
 const DEGREED_COURSES = [
 	'course-privacy-101',
 	'course-remote-lead',

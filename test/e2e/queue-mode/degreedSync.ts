@@ -2,18 +2,11 @@
 // bench/queue.ts (the 3-worker Auto concurrency measurement of issue #20): the workflow, the ledger
 // keys it must write, and the rate-limit figures read from the sandbox's ledger.
 import { nodeType, type WorkflowJson } from '../harness/n8n';
-import type { DegreedEmulator } from '../../sandbox/providers/degreed';
+import { DEGREED_DEMO_LEARNERS, type DegreedEmulator } from '../../sandbox/providers/degreed';
 import type { ExecutionRow, QueueCluster } from './cluster';
 
 /** Demo learners (by email) and courses (by external id) of the Degreed emulator. */
-export const USERS = [
-	'jane.doe@acme.example',
-	'omar.haddad@acme.example',
-	'li.wei@acme.example',
-	'ana.souza@acme.example',
-	'kofi.mensah@acme.example',
-	'sara.lind@acme.example',
-];
+export const USERS = DEGREED_DEMO_LEARNERS;
 export const COURSES = ['course-privacy-101', 'course-remote-lead', 'course-onboarding'];
 
 export interface SyncWorkflowOptions {

@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { Degreed } from '../../../nodes/Degreed/Degreed.node';
 import { runNode } from '../../support/n8nContext';
+import { DEGREED_DEMO_LEARNERS } from '../../sandbox/providers/degreed';
 import { fastRequests, resetDegreed, startDegreed } from './helpers';
 import type { DegreedSandbox } from './helpers';
 
@@ -12,14 +13,7 @@ beforeAll(async () => {
 afterAll(async () => await env.sandbox.close());
 beforeEach(() => resetDegreed(env));
 
-const users = [
-	'jane.doe@acme.example',
-	'omar.haddad@acme.example',
-	'li.wei@acme.example',
-	'ana.souza@acme.example',
-	'kofi.mensah@acme.example',
-	'sara.lind@acme.example',
-];
+const users = DEGREED_DEMO_LEARNERS;
 const courses = [
 	'course-privacy-101',
 	'course-remote-lead',

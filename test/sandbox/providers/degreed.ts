@@ -42,6 +42,19 @@ const validateStatement: (statement: unknown) => Array<{ path?: unknown; message
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	require('@learninglocker/xapi-validation').default;
 
+/** The demo learners: first name, last name, email, employee id (user ids U1… in this order). */
+const DEMO_PEOPLE = [
+	['Jane', 'Doe', 'jane.doe@acme.example', 'E1001'],
+	['Omar', 'Haddad', 'omar.haddad@acme.example', 'E1002'],
+	['Li', 'Wei', 'li.wei@acme.example', 'E1003'],
+	['Ana', 'Souza', 'ana.souza@acme.example', 'E1004'],
+	['Kofi', 'Mensah', 'kofi.mensah@acme.example', 'E1005'],
+	['Sara', 'Lind', 'sara.lind@acme.example', 'E1006'],
+];
+
+/** The demo learners' emails, the identifier tests write completions for. */
+export const DEGREED_DEMO_LEARNERS = DEMO_PEOPLE.map(([, , email]) => email);
+
 export const DEGREED_DEMO = {
 	clientId: 'sandbox-degreed-client',
 	clientSecret: 'sandbox-degreed-secret',
@@ -1261,16 +1274,8 @@ export class DegreedEmulator implements SandboxProvider {
 	}
 
 	private seedDemo(): void {
-		const people = [
-			['Jane', 'Doe', 'jane.doe@acme.example', 'E1001'],
-			['Omar', 'Haddad', 'omar.haddad@acme.example', 'E1002'],
-			['Li', 'Wei', 'li.wei@acme.example', 'E1003'],
-			['Ana', 'Souza', 'ana.souza@acme.example', 'E1004'],
-			['Kofi', 'Mensah', 'kofi.mensah@acme.example', 'E1005'],
-			['Sara', 'Lind', 'sara.lind@acme.example', 'E1006'],
-		];
 		this.seed({
-			users: people.map(([first, last, email, employee], n) => ({
+			users: DEMO_PEOPLE.map(([first, last, email, employee], n) => ({
 				id: `U${n + 1}`,
 				'first-name': first,
 				'last-name': last,
