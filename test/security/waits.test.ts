@@ -61,21 +61,17 @@ describe('a wait learnt from one response never exceeds Max Retry Wait, in this 
 				times: 1,
 				answer: () => ({ status: 429, headers: headers(), body: { message: 'slow down' } }),
 			});
-			const first = await run(world, provider, READ[provider].params, {
-				credentials,
-				maxRetryWaitSeconds: MAX_RETRY_WAIT_S,
-				deadlineMs: BOUND_MS + 200,
-			});
-			expect(first.timedOut).toBe(false);
-			expect(first.elapsedMs).toBeLessThan(BOUND_MS);
-			// The next run of the same credential: the provider answers normally again.
-			const next = await run(world, provider, READ[provider].params, {
-				credentials,
-				maxRetryWaitSeconds: MAX_RETRY_WAIT_S,
-				deadlineMs: BOUND_MS + 200,
-			});
-			expect(next.timedOut).toBe(false);
-			expect(next.elapsedMs).toBeLessThan(BOUND_MS);
+			// The run that meets the 429, then the next run of the same credential (the provider
+			// answers normally again): each ends within the bound.
+			for (let turn = 0; turn < 2; turn++) {
+				const result = await run(world, provider, READ[provider].params, {
+					credentials,
+					maxRetryWaitSeconds: MAX_RETRY_WAIT_S,
+					deadlineMs: BOUND_MS + 200,
+				});
+				expect(result.timedOut).toBe(false);
+				expect(result.elapsedMs).toBeLessThan(BOUND_MS);
+			}
 		},
 		3 * BOUND_MS,
 	);
